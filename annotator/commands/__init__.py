@@ -1,0 +1,1 @@
+"""Click commands, one module per capability. `annotator.cli` assembles them."""

@@ -1,0 +1,80 @@
+"""What every command shares: the --db option, opening the project, and output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..errors import ProjectMissing
+from ..store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_DB = "annotator.db"
+
+# Markup and emoji codes are off: document text, names and labels print literally.
+out = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
+err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="ANNOTATOR_DB",
+        default=DEFAULT_DB,
+        show_default=True,
+        help="Project database file (or set ANNOTATOR_DB).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object to stdout.")(func)
+
+
+def open_project(db_path: Path, *, readonly: bool = False) -> Store:
+    """Open an existing, initialised project; never creates a file."""
+    store = Store.open(db_path, create=False, readonly=readonly)
+    if not store.is_initialized():
+        store.close()
+        raise ProjectMissing(f"{db_path} holds no project: run 'annotator init --db {db_path}' first")
+    return store
+
+
+@contextmanager
+def project(db_path: Path, *, readonly: bool = False) -> Iterator[Store]:
+    store = open_project(db_path, readonly=readonly)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def print_json(value: object) -> None:
+    # ensure_ascii keeps control characters from document text escaped on the terminal.
+    click.echo(json.dumps(value, ensure_ascii=True, indent=None))
+
+
+def on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr when it is a terminal; otherwise silent."""
+    if not on_terminal():
+        yield lambda advance: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda advance: bar.advance(task, advance)

@@ -1,0 +1,171 @@
+"""Schema migrations, applied in order whenever a store is opened for writing.
+
+Each migration is a small numbered function. Never edit one that has shipped: add a
+new one. A database that has applied a migration this code does not know was written
+by a newer version, and `Store` refuses to touch it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("framing-annotator")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE project (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            color TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE documents (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            source TEXT,
+            url TEXT,
+            date TEXT,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            sentence_count INTEGER NOT NULL,
+            token_count INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        -- tokens: a compact JSON array of [start, end] pairs into the sentence text,
+        -- kept so offsets stay stable if the tokenizer changes later.
+        CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            idx INTEGER NOT NULL,
+            doc_start INTEGER NOT NULL,
+            doc_end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            tokens TEXT NOT NULL,
+            UNIQUE (document_id, idx)
+        );
+        CREATE TABLE annotators (
+            name TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE lexicons (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            path TEXT,
+            loaded_at TEXT NOT NULL
+        );
+        CREATE TABLE lexicon_entries (
+            id INTEGER PRIMARY KEY,
+            lexicon_id INTEGER NOT NULL REFERENCES lexicons(id) ON DELETE CASCADE,
+            term TEXT NOT NULL,
+            label TEXT NOT NULL,
+            match TEXT NOT NULL CHECK (match IN ('exact', 'stem', 'phrase', 'ignore')),
+            forms TEXT NOT NULL DEFAULT '',
+            exclude TEXT NOT NULL DEFAULT '',
+            neutral TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            line INTEGER,
+            UNIQUE (lexicon_id, term, label, match)
+        );
+        -- A suggestion's identity is (sentence, start, end, label, term).
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            term TEXT NOT NULL,
+            quoted INTEGER NOT NULL DEFAULT 0,
+            detector TEXT NOT NULL DEFAULT 'lexicon',
+            UNIQUE (sentence_id, char_start, char_end, label, term)
+        );
+        -- Decisions are per annotator: blind annotation means one reviewer's reject
+        -- must not hide the suggestion from another.
+        CREATE TABLE suggestion_decisions (
+            suggestion_id INTEGER NOT NULL REFERENCES suggestions(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (suggestion_id, annotator)
+        );
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('manual', 'suggestion')),
+            quoted INTEGER NOT NULL DEFAULT 0,
+            lexicon_term TEXT,
+            suggestion_id INTEGER REFERENCES suggestions(id) ON DELETE SET NULL,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (char_start < char_end),
+            UNIQUE (sentence_id, annotator, char_start, char_end, label)
+        );
+        CREATE INDEX spans_by_annotator ON spans (annotator, sentence_id);
+        CREATE TABLE sentence_status (
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            status TEXT CHECK (status IN ('done', 'skipped')),
+            judgment TEXT,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            note TEXT,
+            suggestion_mode TEXT,
+            first_shown_at TEXT,
+            finished_at TEXT,
+            PRIMARY KEY (sentence_id, annotator)
+        );
+        CREATE INDEX sentence_status_by_annotator ON sentence_status (annotator, status, sentence_id);
+        -- Append-only: who did what, when. Undo writes a new event, never deletes one.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            sentence_id INTEGER,
+            payload TEXT NOT NULL DEFAULT '{}',
+            origin TEXT NOT NULL DEFAULT 'ui'
+        );
+        CREATE INDEX events_by_annotator ON events (annotator, id);
+        """
+    )
+
+
+@migrations()
+def m002_gold_provenance(db: Database) -> None:
+    # Adjudication records who agreed on each gold item and whether a rule or the
+    # curator put it there.
+    _run(
+        db,
+        """
+        ALTER TABLE spans ADD COLUMN agreed_by TEXT;
+        ALTER TABLE spans ADD COLUMN resolution TEXT;
+        ALTER TABLE sentence_status ADD COLUMN judgment_agreed_by TEXT;
+        ALTER TABLE sentence_status ADD COLUMN judgment_resolution TEXT;
+        """
+    )
+
+
+def _run(db: Database, script: str) -> None:
+    # Not executescript(): it commits any open transaction first, which would break
+    # the all-or-nothing guarantee Migrations gives each step.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def known_names() -> list[str]:
+    return [m.name for m in migrations._migrations]

@@ -1,0 +1,176 @@
+"""Plain dataclasses shared by the core, the CLI and the UI.
+
+Offsets are half-open Python str indices (code points) into stored text, which is
+NFC-normalised with LF line ends. Sentence offsets (`doc_start`, `doc_end`) refer to
+the document text; token, span and suggestion offsets refer to the sentence text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+JudgmentLevel = Literal["nominal", "ordinal", "interval", "ratio"]
+JUDGMENT_LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
+
+Origin = Literal["manual", "suggestion"]
+Status = Literal["done", "skipped"]
+Decision = Literal["accepted", "rejected"]
+SuggestionMode = Literal["on", "off", "after"]
+
+# The curator's name: ordinary annotation refuses it, adjudication writes under it.
+GOLD = "gold"
+
+
+@dataclass(frozen=True)
+class TokenSpan:
+    """A token's half-open offsets into its sentence."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    key: str
+    color: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class JudgmentScheme:
+    name: str
+    level: JudgmentLevel
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tagset:
+    name: str
+    labels: tuple[Label, ...]
+    judgment: JudgmentScheme
+
+    def label(self, name: str) -> Label | None:
+        return next((label for label in self.labels if label.name == name), None)
+
+    def label_for_key(self, key: str) -> Label | None:
+        return next((label for label in self.labels if label.key == key), None)
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    title: str = ""
+    source: str | None = None
+    url: str | None = None
+    date: str | None = None
+    metadata: dict = field(default_factory=dict)
+    content_hash: str = ""
+    sentence_count: int = 0
+    token_count: int = 0
+    # Position in import order (1-based), used for "document n of N".
+    seq: int | None = None
+    imported_at: str | None = None
+
+
+@dataclass
+class Sentence:
+    id: int | None
+    document_id: str
+    index: int
+    doc_start: int
+    doc_end: int
+    text: str
+    tokens: list[tuple[int, int]]
+
+
+@dataclass
+class SpanAnnotation:
+    sentence_id: int
+    annotator: str
+    start: int
+    end: int
+    label: str
+    origin: Origin = "manual"
+    quoted: bool = False
+    lexicon_term: str | None = None
+    suggestion_id: int | None = None
+    note: str | None = None
+    created_at: str | None = None
+    # Gold provenance: names of the annotators who gave this span, and how it got into gold.
+    agreed_by: tuple[str, ...] = ()
+    resolution: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class Suggestion:
+    sentence_id: int
+    start: int
+    end: int
+    label: str
+    term: str
+    quoted: bool = False
+    # 'lexicon' for entries, or the name of a built-in detector such as 'scare_quotes'.
+    detector: str = "lexicon"
+    id: int | None = None
+    # The deciding annotator's decision, when the query asked for one.
+    decision: Decision | None = None
+
+
+@dataclass
+class Judgment:
+    """One annotator's state for one sentence: status, judgment, flag and note."""
+
+    sentence_id: int
+    annotator: str
+    status: Status | None = None
+    judgment: str | None = None
+    flagged: bool = False
+    note: str | None = None
+    suggestion_mode: SuggestionMode | None = None
+    first_shown_at: str | None = None
+    finished_at: str | None = None
+    judgment_agreed_by: tuple[str, ...] = ()
+    judgment_resolution: str | None = None
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    term: str
+    label: str
+    match: Literal["exact", "stem", "phrase", "ignore"]
+    forms: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    neutral: str = ""
+    note: str = ""
+    source: str = ""
+    line: int | None = None
+    lexicon: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    annotator: str
+    action: str
+    payload: dict
+    sentence_id: int | None = None
+    at: str | None = None
+    origin: str = "ui"
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class AnnotatorProgress:
+    annotator: str
+    done: int
+    skipped: int
+    judged: int
+    spans: int
