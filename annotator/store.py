@@ -572,6 +572,15 @@ class Store:
         )
         return [_suggestion(row) for row in rows]
 
+    def add_suggestions(self, suggestions: Iterable[Suggestion]) -> None:
+        """Insert suggestions; one that already exists (same identity) is left as it is."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO suggestions (sentence_id, char_start, char_end, label, term, quoted,"
+                " detector) VALUES (?,?,?,?,?,?,?)",
+                [(g.sentence_id, g.start, g.end, g.label, g.term, int(g.quoted), g.detector) for g in suggestions],
+            )
+
     def set_decision(self, suggestion_id: int, annotator: str, decision: str | None) -> None:
         """Record an annotator's accept/reject of a suggestion; None clears it (undo)."""
         with self.transaction():
