@@ -636,6 +636,30 @@ class Store:
         ]
 
 
+    # ---- adjudication
+
+    def sentences_done_by(self, annotators: Sequence[str], min_annotators: int) -> list[tuple[int, tuple[str, ...]]]:
+        """Sentences (corpus order) marked done by at least `min_annotators` of `annotators`,
+        with the names of those who did."""
+        if not annotators:
+            return []
+        marks = ",".join("?" * len(annotators))
+        rows = self.conn.execute(
+            f"SELECT st.sentence_id, group_concat(st.annotator, char(31)) FROM sentence_status st"
+            f" JOIN sentences s ON s.id = st.sentence_id JOIN documents d ON d.id = s.document_id"
+            f" WHERE st.status = 'done' AND st.annotator IN ({marks})"
+            f" GROUP BY st.sentence_id HAVING COUNT(*) >= ? ORDER BY d.seq, s.idx",
+            [*annotators, min_annotators],
+        )
+        return [(row[0], tuple(sorted(row[1].split("\x1f")))) for row in rows]
+
+    def status_counts(self, annotator: str) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT COALESCE(status, ''), COUNT(*) FROM sentence_status WHERE annotator = ? GROUP BY status",
+            [annotator],
+        )
+        return {row[0]: row[1] for row in rows}
+
 # ---------------------------------------------------------------- row mapping
 
 _DOCUMENT_COLUMNS = (
