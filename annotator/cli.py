@@ -12,8 +12,13 @@ import sys
 import click
 
 from . import __version__
+from .commands import agreement as agreement_commands
+from .commands import annotate as annotate_commands
+from .commands import interchange as interchange_commands
+from .commands import lexicon as lexicon_commands
 from .commands import project as project_commands
 from .errors import AnnotatorError
+from .textnorm import visible
 
 
 class AnnotatorGroup(click.Group):
@@ -27,7 +32,7 @@ class AnnotatorGroup(click.Group):
         except sqlite3.DatabaseError as exc:
             _fail(ctx, exc, f"database error: {exc}")
         except OSError as exc:
-            _fail(ctx, exc, f"{exc.filename + ': ' if getattr(exc, 'filename', None) else ''}{exc.strerror or exc}")
+            _fail(ctx, exc, f"{str(exc.filename) + ': ' if getattr(exc, 'filename', None) else ''}{exc.strerror or exc}")
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
@@ -39,7 +44,8 @@ class AnnotatorGroup(click.Group):
 def _fail(ctx: click.Context, exc: BaseException, message: str) -> None:
     if (ctx.obj or {}).get("debug"):
         raise exc
-    click.echo("error: " + " ".join(message.split()), err=True)
+    # One line, and no raw control characters: messages can quote file names and ids.
+    click.echo("error: " + visible(" ".join(message.split())), err=True)
     ctx.exit(1)
 
 
@@ -58,6 +64,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 project_commands.register(cli)
+annotate_commands.register(cli)
+agreement_commands.register(cli)
+interchange_commands.register(cli)
+lexicon_commands.register(cli)
 
 
 def main() -> None:

@@ -1,29 +1,51 @@
-"""Import documents into a project: read, segment, and write, one file per transaction.
+"""Import documents into a project: read, segment, and write.
 
-A file is all-or-nothing: any refused record rolls back every document of that file.
-Re-importing the same text is skipped and reported; the same id with different text
-is refused, so annotations on the stored text are never orphaned.
+Guarantees:
+- A file is all-or-nothing: a refused record rolls back every document of that file
+  (each file is a savepoint; files are committed in groups, about once a second).
+- Re-importing the same text is skipped and reported; the same id with different
+  text is refused, so annotations on the stored text are never orphaned.
+
+Speed: documents are segmented in batches. On large inputs a pool of worker processes
+(one per core, less one for this process) segments batches while this process reads,
+writes and runs the `on_sentences` hook; when the workers are busy this process
+segments a batch itself rather than wait. Batches are written in input order with
+one `executemany` per table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from .errors import AnnotatorError, InputError
-from .ingest import FieldChoice, RawDocument, expand_paths, read_documents
+from .ingest import FieldChoice, RawDocument, detect_format, expand_paths, read_documents
 from .model import Document, Sentence
-from .segmentation import segment
+from .segmentation import punkt, segment
 from .store import Store
 from .textnorm import content_hash
 
-# Documents handed to a worker process at a time, and written per executemany.
+# A batch is segmented as one unit (in a worker or here) and written with one executemany.
 BATCH_DOCUMENTS = 64
-# Below this much text, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD_CHARS = 2_000_000
+BATCH_CHARS = 256_000
+# Below this much input, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD_BYTES = 1_000_000
+# Batches handed to each worker at a time; batches waiting to be written, at most.
+IN_FLIGHT_PER_WORKER = 2
+MAX_QUEUED_BATCHES = 8
+# Files are savepoints inside a transaction committed about this often.
+COMMIT_SECONDS = 1.0
+
+Segments = list[tuple[int, int, list[tuple[int, int]]]]
 
 
 @dataclass
@@ -66,24 +88,42 @@ class ImportOptions:
     fmt: str = "auto"
     fields: FieldChoice = FieldChoice()
     encoding: str | None = None
-    # Use worker processes for segmentation on large inputs (both cores of a laptop).
+    # Segment in worker processes on large inputs (False: always in this process).
     parallel: bool = True
+    # Worker processes; None: one per core, less one for this process (at least one).
+    workers: int | None = None
 
 
 SentencesHook = Callable[[Store, list[Sentence]], None]
 
 
-def segment_document(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    return segment(text)
-
-
-def _segment_batch(texts: list[str]) -> list[list[tuple[int, int, list[tuple[int, int]]]]]:
+def segment_texts(texts: list[str]) -> list[Segments]:
+    """Segment a batch of document texts (runs in a worker process or in this one)."""
     return [segment(text) for text in texts]
 
 
+def _warm_worker() -> None:
+    punkt()
+
+
+@dataclass
+class _Entry:
+    raw: RawDocument
+    digest: str
+    result: FileResult
+
+
+@dataclass
+class _Batch:
+    entries: list[_Entry]
+    future: Future | None = None
+    segments: list[Segments] | None = None
+
+
 class Importer:
-    """Imports files into one store. `on_sentences` runs inside each file's transaction
-    for the sentences just written (the lexicon uses it to add suggestions)."""
+    """Imports files into one store. `on_sentences` runs inside the import transaction
+    for each batch of sentences just written (the lexicon uses it to add suggestions);
+    `on_progress` gets the number of input bytes read since its last call."""
 
     def __init__(
         self,
@@ -97,84 +137,197 @@ class Importer:
         self.on_sentences = on_sentences
         self.on_progress = on_progress
         self._executor: Executor | None = None
+        self._max_in_flight = 0
+        self._queue: deque[_Batch] = deque()
+        self._open: list[_Entry] = []
+        self._open_chars = 0
+        # Documents read but not yet written: id -> hash and hash -> id.
+        self._pending_ids: dict[str, str] = {}
+        self._pending_hashes: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ running
 
     def run(self, paths: Sequence[Path]) -> ImportReport:
         report = ImportReport()
+        files = list(expand_paths(list(paths), self.options.fmt))
+        sizes = {path: _size(path) for path in files}
+        self._start_workers(sum(sizes.values()))
         try:
-            for path in expand_paths(list(paths)):
-                report.files.append(self.import_file(path))
+            remaining = iter(files)
+            done = False
+            while not done:
+                done = True
+                with self.store.transaction():
+                    deadline = time.monotonic() + COMMIT_SECONDS
+                    for path in remaining:
+                        report.files.append(self._import_file(path, sizes[path]))
+                        if time.monotonic() > deadline:
+                            done = False
+                            break
+                    self._drain()
         finally:
+            self._discard()
             if self._executor is not None:
-                self._executor.shutdown()
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
         return report
 
     def import_file(self, path: Path) -> FileResult:
+        """Import one file (a folder: all its files, reported as the last one's result)."""
+        return self.run([path]).files[-1]
+
+    def _import_file(self, path: Path, size: int) -> FileResult:
         result = FileResult(str(path))
-        if not path.exists():
-            result.error = f"{path}: no such file or folder"
-            return result
+        reported = 0
         try:
-            with self.store.transaction():
-                self._import_records(read_documents(path, self.options.fmt, self.options.fields,
-                                                    self.options.encoding), result)
+            if not path.exists():
+                raise InputError(f"{path}: no such file or folder")
+            records = read_documents(path, self.options.fmt, self.options.fields, self.options.encoding)
+            if detect_format(path, self.options.fmt) == "txt":
+                # One document, read whole before anything is written: nothing to roll
+                # back, so it joins the batch of the files around it.
+                for raw in records:
+                    self._add(raw, result)
+            else:
+                self._drain()
+                try:
+                    with self.store.transaction():
+                        for raw in records:
+                            self._add(raw, result)
+                            self._progress(raw.position - reported)
+                            reported = raw.position
+                        self._drain()
+                except BaseException:
+                    self._discard()
+                    raise
         except AnnotatorError as exc:
             result.error = str(exc)
             result.documents = result.sentences = result.tokens = 0
             result.skipped.clear()
+        self._progress(size - reported)
         return result
 
-    def _import_records(self, records: Iterator[RawDocument], result: FileResult) -> None:
-        seen_in_file: dict[str, str] = {}
-        while True:
-            batch = list(islice(records, BATCH_DOCUMENTS))
-            if not batch:
-                return
-            fresh: list[tuple[RawDocument, str]] = []
-            for raw in batch:
-                digest = content_hash(raw.text)
-                if not raw.id:
-                    raise InputError(f"{raw.origin}: empty document id")
-                previous = seen_in_file.get(raw.id) or self.store.document_hash(raw.id)
-                if previous is not None:
-                    if previous != digest:
-                        raise InputError(
-                            f"{raw.origin}: document id {raw.id!r} already exists with different text;"
-                            " refusing to replace it (give the new text another id)"
-                        )
-                    result.skipped.append(f"{raw.id} (already imported)")
-                    continue
-                duplicate_of = self.store.document_with_hash(digest)
-                if duplicate_of is not None:
-                    result.skipped.append(f"{raw.id} (same text as {duplicate_of})")
-                    continue
-                seen_in_file[raw.id] = digest
-                fresh.append((raw, digest))
-            segmented = self._segment([raw.text for raw, _ in fresh])
-            new_sentences: list[Sentence] = []
-            for (raw, digest), pieces in zip(fresh, segmented):
-                sentences = [
-                    Sentence(None, raw.id, index, start, end, raw.text[start:end], tokens)
-                    for index, (start, end, tokens) in enumerate(pieces)
-                ]
-                document = Document(
-                    id=raw.id, text=raw.text, title=raw.title, source=raw.source, url=raw.url,
-                    date=raw.date, metadata=raw.metadata, content_hash=digest,
-                )  # fmt: skip
-                self.store.insert_document(document, sentences)
-                result.documents += 1
-                result.sentences += len(sentences)
-                result.tokens += sum(len(s.tokens) for s in sentences)
-                new_sentences.extend(sentences)
-            if self.on_sentences is not None and new_sentences:
-                self.on_sentences(self.store, new_sentences)
-            if self.on_progress is not None:
-                self.on_progress(sum(len(raw.text) for raw in batch))
+    def _progress(self, advance: int) -> None:
+        if self.on_progress is not None and advance > 0:
+            self.on_progress(advance)
 
-    def _segment(self, texts: list[str]) -> Iterable[list[tuple[int, int, list[tuple[int, int]]]]]:
-        if not self.options.parallel or sum(len(t) for t in texts) < PARALLEL_THRESHOLD_CHARS // 8:
-            return [segment(t) for t in texts]
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(max_workers=2)
-        half = (len(texts) + 1) // 2
-        futures = [self._executor.submit(_segment_batch, texts[:half]), self._executor.submit(_segment_batch, texts[half:])]
-        return [piece for future in futures for piece in future.result()]
+    # ----------------------------------------------------------------- pipeline
+
+    def _add(self, raw: RawDocument, result: FileResult) -> None:
+        digest = content_hash(raw.text)
+        previous = self._pending_ids.get(raw.id) or self.store.document_hash(raw.id)
+        if previous is not None:
+            if previous != digest:
+                raise InputError(
+                    f"{raw.origin}: document id {raw.id!r} already exists with different text;"
+                    " refusing to replace it (give the new text another id)"
+                )
+            result.skipped.append(f"{raw.id} (already imported)")
+            return
+        duplicate_of = self._pending_hashes.get(digest) or self.store.document_with_hash(digest)
+        if duplicate_of is not None:
+            result.skipped.append(f"{raw.id} (same text as {duplicate_of})")
+            return
+        self._pending_ids[raw.id] = digest
+        self._pending_hashes[digest] = raw.id
+        self._open.append(_Entry(raw, digest, result))
+        self._open_chars += len(raw.text)
+        if len(self._open) >= BATCH_DOCUMENTS or self._open_chars >= BATCH_CHARS:
+            self._dispatch()
+
+    def _dispatch(self) -> None:
+        if not self._open:
+            return
+        entries, self._open, self._open_chars = self._open, [], 0
+        texts = [entry.raw.text for entry in entries]
+        in_flight = sum(1 for b in self._queue if b.future is not None and not b.future.done())
+        if self._executor is not None and in_flight < self._max_in_flight:
+            self._queue.append(_Batch(entries, future=self._executor.submit(segment_texts, texts)))
+        else:
+            # The workers are busy (or there are none): segment here rather than wait.
+            self._queue.append(_Batch(entries, segments=segment_texts(texts)))
+        self._write_ready()
+
+    def _write_ready(self) -> None:
+        while self._queue:
+            head = self._queue[0]
+            if head.future is not None and not head.future.done() and len(self._queue) <= MAX_QUEUED_BATCHES:
+                return
+            self._write(self._queue.popleft())
+
+    def _drain(self) -> None:
+        self._dispatch()
+        while self._queue:
+            self._write(self._queue.popleft())
+
+    def _discard(self) -> None:
+        """Forget documents not yet written (their file failed)."""
+        for batch in self._queue:
+            if batch.future is not None:
+                batch.future.cancel()
+        self._queue.clear()
+        self._open, self._open_chars = [], 0
+        self._pending_ids.clear()
+        self._pending_hashes.clear()
+
+    def _write(self, batch: _Batch) -> None:
+        segments = batch.segments
+        if batch.future is not None:
+            try:
+                segments = batch.future.result()
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): carry on in this process.
+                self._executor = None
+                segments = segment_texts([entry.raw.text for entry in batch.entries])
+        assert segments is not None
+        items: list[tuple[Document, list[Sentence]]] = []
+        for entry, pieces in zip(batch.entries, segments):
+            raw = entry.raw
+            text = raw.text
+            sentences = [
+                Sentence(None, raw.id, index, start, end, text[start:end], tokens)
+                for index, (start, end, tokens) in enumerate(pieces)
+            ]
+            document = Document(
+                id=raw.id, text=text, title=raw.title, source=raw.source, url=raw.url, date=raw.date,
+                metadata=raw.metadata, content_hash=entry.digest,
+            )  # fmt: skip
+            items.append((document, sentences))
+        self.store.insert_documents(items)
+        for entry, (document, sentences) in zip(batch.entries, items):
+            entry.result.documents += 1
+            entry.result.sentences += document.sentence_count
+            entry.result.tokens += document.token_count
+            del self._pending_ids[document.id]
+            del self._pending_hashes[entry.digest]
+        if self.on_sentences is not None:
+            written = [sentence for _, sentences in items for sentence in sentences]
+            if written:
+                self.on_sentences(self.store, written)
+
+    # ------------------------------------------------------------------ workers
+
+    def _start_workers(self, total_bytes: int) -> None:
+        if not self.options.parallel or total_bytes < PARALLEL_THRESHOLD_BYTES:
+            return
+        workers = self.options.workers or max(1, (os.cpu_count() or 1) - 1)
+        punkt()  # built once here: forked workers inherit it
+        if sys.platform.startswith("linux") and threading.active_count() == 1:
+            # Fork starts workers at once with NLTK already loaded, and does not re-run
+            # the caller's __main__ (spawn and forkserver do). It is only safe without
+            # other threads: the CLI's progress bar refreshes without one.
+            context = multiprocessing.get_context("fork")
+        elif "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["annotator.segmentation", "nltk.tokenize.punkt"])
+        else:
+            context = multiprocessing.get_context("spawn")
+        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker)
+        self._max_in_flight = workers * IN_FLIGHT_PER_WORKER
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -7,14 +7,26 @@ names its byte offset.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .textnorm import decode_bytes, normalize_text
+from .textnorm import (
+    SNIFF_BYTES,
+    UTF8_BOM,
+    check_decoded_head,
+    check_unicode,
+    decode_bytes,
+    decode_error_message,
+    normalize_text,
+    sniff,
+    visible,
+)
 
 FORMATS = ("auto", "txt", "csv", "jsonl")
 TITLE_LIMIT = 120
@@ -27,7 +39,13 @@ SOURCE_FIELDS = ("source", "sumber", "publisher", "media")
 URL_FIELDS = ("url", "link")
 DATE_FIELDS = ("date", "tanggal", "published", "published_at", "datetime")
 
-_BINARY_SNIFF = 8192
+# Bytes read and decoded at a time by the CSV and JSONL readers.
+CHUNK_BYTES = 1 << 20
+# The largest CSV field accepted (the csv module's default is 128 KiB, less than a long article).
+CSV_FIELD_LIMIT = 2**31 - 1
+CSV_DELIMITERS = (",", ";", "\t", "|")
+# A JSON escape of a UTF-16 surrogate: json.loads turns an unpaired one into a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass
@@ -40,6 +58,8 @@ class RawDocument:
     url: str | None = None
     date: str | None = None
     metadata: dict = field(default_factory=dict)
+    # Bytes of the file read so far when this record was produced (for progress bars).
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,23 +69,31 @@ class FieldChoice:
     title: str | None = None
 
 
+SUFFIXES = {".txt": "txt", ".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+
+
 def detect_format(path: Path, requested: str = "auto") -> str:
     if requested != "auto":
         return requested
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv"):
-        return "csv"
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    return "txt"
+    return SUFFIXES.get(path.suffix.lower(), "txt")
 
 
-def expand_paths(paths: list[Path]) -> Iterator[Path]:
-    """Files as given; folders recursively, in sorted order, skipping hidden files."""
+def expand_paths(paths: list[Path], fmt: str = "auto") -> Iterator[Path]:
+    """Files as given; folders recursively, in sorted order.
+
+    In a folder only files with a known suffix (.txt, .csv, .tsv, .jsonl, .ndjson,
+    .json; with --format, those of that format) are taken, and hidden files and
+    folders are skipped, so a README or .DS_Store does not fail the import.
+    """
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUFFIXES
+                    and (fmt == "auto" or SUFFIXES[child.suffix.lower()] == fmt)
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                ):
                     yield child
         else:
             yield path
@@ -74,7 +102,7 @@ def expand_paths(paths: list[Path]) -> Iterator[Path]:
 def title_from_text(text: str) -> str:
     for line in text.split("\n"):
         if line.strip():
-            return line.strip()[:TITLE_LIMIT]
+            return line.strip()[:TITLE_LIMIT].rstrip()
     return ""
 
 
@@ -99,17 +127,23 @@ def read_txt(path: Path, encoding: str | None = None) -> RawDocument:
     text = decode_bytes(raw, str(path), encoding)
     if not text.strip():
         raise InputError(f"{path}: no text; not imported")
-    return RawDocument(id=path.stem, text=text, title=title_from_text(text), origin=str(path))
+    return RawDocument(
+        id=_checked_id(path.stem, str(path)), text=text, title=title_from_text(text), origin=str(path),
+        position=len(raw),
+    )  # fmt: skip
 
 
 def iter_csv(path: Path, fields: FieldChoice = FieldChoice(), encoding: str | None = None) -> Iterator[RawDocument]:
-    lines = _decoded_lines(path, encoding)
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(lines, delimiter=delimiter)
+    lines = _LineReader(path, encoding)
+    first = next(iter(lines), None)
+    if first is None or not first.strip():
+        raise InputError(f"{path}: no header line; not imported")
+    delimiter = _delimiter(path, first)
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(_chain(first, lines), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
-    except StopIteration:
-        raise InputError(f"{path}: empty file; not imported") from None
     except csv.Error as exc:
         raise InputError(f"{path}:1: malformed CSV header: {exc}") from None
     header = [normalize_text(h).strip() for h in header]
@@ -129,11 +163,11 @@ def iter_csv(path: Path, fields: FieldChoice = FieldChoice(), encoding: str | No
             continue
         if len(row) != len(header):
             raise InputError(
-                f"{path}:{line_number}: {len(row)} fields where the header has {len(header)}"
+                f"{path}:{line_number}: malformed CSV: {len(row)} fields where the header has {len(header)}"
             )
         record = {name: normalize_text(value) for name, value in zip(header, row)}
         seen_any = True
-        yield _to_document(record, mapping, path, line_number)
+        yield _to_document(record, mapping, path, line_number, lines.position)
     if not seen_any:
         raise InputError(f"{path}: no rows under the header; not imported")
 
@@ -141,27 +175,31 @@ def iter_csv(path: Path, fields: FieldChoice = FieldChoice(), encoding: str | No
 def iter_jsonl(
     path: Path, fields: FieldChoice = FieldChoice(), encoding: str | None = None
 ) -> Iterator[RawDocument]:
+    lines = _LineReader(path, encoding)
     mapping: dict[str, str | None] | None = None
     seen_any = False
-    for line_number, line in enumerate(_decoded_lines(path, encoding), start=1):
+    for line_number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{line_number}: malformed JSON: {exc.msg}") from None
+            hint = ""
+            if not seen_any and line.lstrip().startswith("["):
+                hint = " (this looks like a JSON array; JSON Lines has one object per line)"
+            raise InputError(f"{path}:{line_number}: malformed JSON: {exc.msg}{hint}") from None
         if not isinstance(record, dict):
-            raise InputError(f"{path}:{line_number}: expected a JSON object per line")
+            raise InputError(f"{path}:{line_number}: expected a JSON object per line, got {type(record).__name__}")
+        if _SURROGATE_ESCAPE.search(line):
+            _check_strings(record, f"{path}:{line_number}")
         record = {
             normalize_text(str(k)): normalize_text(v) if isinstance(v, str) else v for k, v in record.items()
         }
-        if mapping is None:
-            mapping = _map_fields(list(record), fields, f"{path}:{line_number}")
-        elif mapping["text"] not in record:
+        if mapping is None or mapping["text"] not in record:
             # Later records may order or omit fields differently; re-detect for this one.
             mapping = _map_fields(list(record), fields, f"{path}:{line_number}")
         seen_any = True
-        yield _to_document(record, mapping, path, line_number)
+        yield _to_document(record, mapping, path, line_number, lines.position)
     if not seen_any:
         raise InputError(f"{path}: empty file; not imported")
 
@@ -186,12 +224,15 @@ def _map_fields(names: list[str], fields: FieldChoice, where: str) -> dict[str, 
     }
     if mapping["text"] is None:
         raise InputError(
-            f"{where}: no text field (looked for {', '.join(TEXT_FIELDS)}); name it with --text-field"
+            f"{where}: no text field (looked for {', '.join(TEXT_FIELDS)}; fields: {', '.join(names)});"
+            " name it with --text-field"
         )
     return mapping
 
 
-def _to_document(record: dict, mapping: dict[str, str | None], path: Path, line_number: int) -> RawDocument:
+def _to_document(
+    record: dict, mapping: dict[str, str | None], path: Path, line_number: int, position: int
+) -> RawDocument:
     where = f"{path}:{line_number}"
     text_field = mapping["text"]
     text = record.get(text_field) if text_field else None
@@ -205,20 +246,60 @@ def _to_document(record: dict, mapping: dict[str, str | None], path: Path, line_
             return None
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
-    document_id = scalar("id") or f"{path.stem}-{line_number}"
+    document_id = _checked_id(scalar("id") or f"{path.stem}-{line_number}", where)
     used = {name for name in mapping.values() if name}
     metadata = {k: v for k, v in record.items() if k not in used}
-    title = scalar("title") or title_from_text(text)
+    title = scalar("title")
     return RawDocument(
-        id=document_id.strip(),
+        id=document_id,
         text=text,
-        title=title[:TITLE_LIMIT] if not scalar("title") else title,
+        title=title if title is not None else title_from_text(text),
         origin=where,
         source=scalar("source"),
         url=scalar("url"),
         date=scalar("date"),
         metadata=metadata,
+        position=position,
     )
+
+
+def _check_strings(value: object, where: str) -> None:
+    """Every string in a JSON value (keys too) must be valid Unicode."""
+    if isinstance(value, str):
+        check_unicode(value, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_unicode(key, where)
+            _check_strings(item, where)
+    elif isinstance(value, list):
+        for item in value:
+            _check_strings(item, where)
+
+
+def _checked_id(document_id: str, where: str) -> str:
+    """Ids are typed on the command line: no control characters, newlines or tabs."""
+    document_id = document_id.strip()
+    if not document_id:
+        raise InputError(f"{where}: empty document id")
+    if any(ch < " " or "\x7f" <= ch < "\xa0" for ch in document_id):
+        raise InputError(f"{where}: document id {visible(repr(document_id))} contains control characters")
+    return document_id
+
+
+def _delimiter(path: Path, header_line: str) -> str:
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    if "," in header_line:
+        return ","
+    # A header without commas: a semicolon (spreadsheet exports), tab or pipe file.
+    counts = {d: header_line.count(d) for d in CSV_DELIMITERS}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -232,40 +313,79 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def _decoded_lines(path: Path, encoding: str | None) -> Iterator[str]:
-    """Decoded lines with their line ends, streamed; errors name the byte offset."""
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with handle:
-        head = handle.read(_BINARY_SNIFF)
-        if not head.strip():
-            raise InputError(f"{path}: empty file; not imported")
-        if encoding is None and b"\x00" in head:
-            raise InputError(f"{path}: binary file (contains NUL bytes); not imported")
-        handle.seek(0)
-        codec = encoding or "utf-8"
+class _LineReader:
+    """Decoded lines (with their line ends) of a file, streamed in chunks.
+
+    Works for any codec, including UTF-16, whose newline is not the byte 0x0A. Only
+    "\n" ends a line (not the other characters str.splitlines() knows), and a
+    decoding error names its byte offset. `position` is the bytes read so far.
+    """
+
+    def __init__(self, path: Path, encoding: str | None):
+        self.path = path
+        self.encoding = encoding
+        self.position = 0
+        self._iterator: Iterator[str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._iterator is None:
+            self._iterator = self._lines()
+        return self._iterator
+
+    def _lines(self) -> Iterator[str]:
+        path = self.path
         try:
-            "".encode(codec)
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}") from None
-        offset = 0
-        for number, raw_line in enumerate(handle):
-            if number == 0 and raw_line.startswith(b"\xef\xbb\xbf") and codec.replace("-", "").lower() in (
-                "utf8",
-                "utf8sig",
-            ):
-                raw_line = raw_line[3:]
-                offset += 3
-            try:
-                line = raw_line.decode(codec)
-            except UnicodeDecodeError as exc:
-                hint = "" if encoding else "; pass --encoding (e.g. --encoding cp1252)"
-                raise InputError(
-                    f"{path}: not {codec} at byte offset {offset + exc.start} (line {number + 1}){hint}"
-                ) from None
-            offset += len(raw_line)
-            yield line
+            handle = path.open("rb")
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a folder") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        with handle:
+            head = handle.read(SNIFF_BYTES)
+            if not head.strip():
+                raise InputError(f"{path}: empty file; not imported")
+            codec = sniff(head, str(path), self.encoding)
+            base = 0
+            if codec == "utf-8-sig":
+                codec = "utf-8"
+                if head.startswith(UTF8_BOM):
+                    head, base = head[len(UTF8_BOM) :], len(UTF8_BOM)
+            decoder = codecs.getincrementaldecoder(codec)("strict")
+            carry = ""
+            line = 1
+            chunk = head
+            checked = False
+            while True:
+                final = not chunk
+                pending = decoder.getstate()[0]
+                try:
+                    text = decoder.decode(chunk, final)
+                except UnicodeDecodeError as exc:
+                    raise InputError(
+                        decode_error_message(
+                            str(path), codec, exc, exc.object, self.encoding is None, base - len(pending),
+                            line,
+                        )
+                    ) from None  # fmt: skip
+                base += len(chunk)
+                self.position = base
+                if self.encoding is not None:
+                    if not checked and text:
+                        check_decoded_head(text, str(path))
+                        checked = True
+                    check_unicode(text, str(path))
+                if "\n" in text:
+                    parts = (carry + text).split("\n")
+                    carry = parts.pop()
+                    for part in parts:
+                        line += 1
+                        yield part + "\n"
+                else:
+                    carry += text
+                if final:
+                    break
+                chunk = handle.read(CHUNK_BYTES)
+            if carry:
+                yield carry

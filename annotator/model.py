@@ -157,6 +157,31 @@ class LexiconEntry:
 
 
 @dataclass(frozen=True)
+class Lexicon:
+    """A named set of lexicon entries in a project (a project may hold several)."""
+
+    name: str
+    path: str | None
+    loaded_at: str
+    entries: int
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class SuggestionTally:
+    """Reviewer feedback on the suggestions of one term and label, over all annotators."""
+
+    detector: str
+    term: str
+    label: str
+    hits: int
+    accepted: int
+    rejected: int
+    # Suggestions that no annotator has decided yet.
+    pending: int
+
+
+@dataclass(frozen=True)
 class Event:
     annotator: str
     action: str
@@ -174,3 +199,26 @@ class AnnotatorProgress:
     skipped: int
     judged: int
     spans: int
+
+
+@dataclass
+class MergeResult:
+    """What merging one project database into another added, or why it was refused."""
+
+    source: str
+    documents_added: int = 0
+    # Documents already here: same id and text, or the same text under another id.
+    documents_matched: int = 0
+    sentences_added: int = 0
+    annotators_added: int = 0
+    spans_added: int = 0
+    statuses_added: int = 0
+    statuses_updated: int = 0
+    suggestions_added: int = 0
+    decisions_added: int = 0
+    decisions_updated: int = 0
+    events_added: int = 0
+    # Why nothing was merged: one line per problem (then every count is 0).
+    conflicts: list[str] = field(default_factory=list)
+    # Documents matched by text under another id: (id in the source, id here).
+    renamed: list[tuple[str, str]] = field(default_factory=list)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,9 +28,13 @@ from .model import (
     Judgment,
     JudgmentScheme,
     Label,
+    Lexicon,
+    LexiconEntry,
+    MergeResult,
     Sentence,
     SpanAnnotation,
     Suggestion,
+    SuggestionTally,
     Tagset,
 )
 
@@ -39,6 +44,15 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def _compact_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+_JSON_PAIRS = str.maketrans({"(": "[", ")": "]", " ": None})
+
+
+def _tokens_json(tokens: Sequence[tuple[int, int]]) -> str:
+    """Token offsets as stored: a compact JSON array of [start, end] pairs."""
+    # repr() of a list of int pairs turned into JSON: several times faster than json.dumps.
+    return repr(tokens if isinstance(tokens, list) else list(tokens)).translate(_JSON_PAIRS)
 
 
 def _names(joined: str | None) -> tuple[str, ...]:
@@ -64,7 +78,8 @@ class Store:
         """
         path = Path(path)
         exists = path.exists()
-        if not exists and not create:
+        if not create and (not exists or (path.is_file() and path.stat().st_size == 0)):
+            # An empty file is no project either, and must not become one here.
             raise ProjectMissing(
                 f"no project at {path}: run 'annotator init' or 'annotator import' first, or pass --db"
             )
@@ -77,14 +92,19 @@ class Store:
         try:
             if readonly:
                 conn = sqlite3.connect(
-                    f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                    check_same_thread=False,
+                    _readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
                 )
             else:
                 conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             store = cls(Database(conn, execute_plugins=False), path, readonly)
-            store._configure()
-            store._migrate()
+            try:
+                # Refuse a newer schema before anything (even the WAL switch) writes to the file.
+                store._check_not_newer()
+                store._configure()
+                store._migrate()
+            except BaseException:
+                conn.close()
+                raise
         except sqlite3.DatabaseError as exc:
             raise AnnotatorError(f"{path}: not a usable project database ({exc})") from None
         return store
@@ -118,7 +138,7 @@ class Store:
             # loss never takes back a keystroke the reviewer saw saved.
             self.conn.execute("PRAGMA synchronous = FULL")
 
-    def _migrate(self) -> None:
+    def _check_not_newer(self) -> None:
         applied = {m.name for m in schema.migrations.applied(self.db)}
         unknown = applied - set(schema.known_names())
         if unknown:
@@ -126,6 +146,10 @@ class Store:
                 f"{self.path or 'database'} was written by a newer framing-annotator "
                 f"(schema {', '.join(sorted(unknown))}); upgrade the tool to open it"
             )
+
+    def _migrate(self) -> None:
+        self._check_not_newer()
+        applied = {m.name for m in schema.migrations.applied(self.db)}
         pending = schema.migrations.pending(self.db)
         if not pending:
             return
@@ -252,40 +276,47 @@ class Store:
 
     def insert_document(self, document: Document, sentences: Sequence[Sentence]) -> list[int]:
         """Insert one document and its sentences; returns the new sentence ids in order."""
+        self.insert_documents([(document, sentences)])
+        return [s.id for s in sentences]  # type: ignore[misc]
+
+    def insert_documents(self, items: Sequence[tuple[Document, Sequence[Sentence]]]) -> None:
+        """Insert documents with their sentences in one transaction and two executemany
+        calls; sets each document's `seq` and each sentence's `id`."""
+        if not items:
+            return
         with self.transaction():
-            imported_at = document.imported_at or now_iso()
-            cursor = self.conn.execute(
-                "INSERT INTO documents (id, title, source, url, date, metadata, text, content_hash,"
-                " sentence_count, token_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    document.id,
-                    document.title,
-                    document.source,
-                    document.url,
-                    document.date,
-                    _compact_json(document.metadata),
-                    document.text,
-                    document.content_hash,
-                    len(sentences),
-                    sum(len(s.tokens) for s in sentences),
-                    imported_at,
-                ],
+            imported_at = now_iso()
+            seq = self._scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM documents")
+            sentence_id = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences")
+            assert isinstance(seq, int) and isinstance(sentence_id, int)
+            document_rows, sentence_rows = [], []
+            for document, sentences in items:
+                document.seq = seq
+                seq += 1
+                tokens = 0
+                for s in sentences:
+                    s.id = sentence_id
+                    sentence_id += 1
+                    tokens += len(s.tokens)
+                    sentence_rows.append(
+                        (s.id, document.id, s.index, s.doc_start, s.doc_end, s.text, _tokens_json(s.tokens))
+                    )
+                document.sentence_count, document.token_count = len(sentences), tokens
+                document_rows.append((
+                    document.seq, document.id, document.title, document.source, document.url, document.date,
+                    _compact_json(document.metadata), document.text, document.content_hash, len(sentences),
+                    tokens, document.imported_at or imported_at,
+                ))  # fmt: skip
+            self.conn.executemany(
+                "INSERT INTO documents (seq, id, title, source, url, date, metadata, text, content_hash,"
+                " sentence_count, token_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                document_rows,
             )
-            document.seq = cursor.lastrowid
-            first = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences")
-            assert isinstance(first, int)
             self.conn.executemany(
                 "INSERT INTO sentences (id, document_id, idx, doc_start, doc_end, text, tokens)"
                 " VALUES (?,?,?,?,?,?,?)",
-                [
-                    (first + i, document.id, s.index, s.doc_start, s.doc_end, s.text, _compact_json(s.tokens))
-                    for i, s in enumerate(sentences)
-                ],
+                sentence_rows,
             )
-            ids = list(range(first, first + len(sentences)))
-            for sentence, sentence_id in zip(sentences, ids):
-                sentence.id = sentence_id
-            return ids
 
     def get_document(self, document_id: str) -> Document | None:
         row = self._one(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id = ?", [document_id])
@@ -343,8 +374,10 @@ class Store:
     def iter_sentences(self, sentence_ids: Iterable[int] | None = None) -> Iterator[Sentence]:
         """All sentences in corpus order, or the given ones in the order given."""
         if sentence_ids is None:
+            # Qualified: both tables have an `id` column.
+            columns = ", ".join(f"s.{c.strip()}" for c in _SENTENCE_COLUMNS.split(","))
             for row in self.conn.execute(
-                f"SELECT {_SENTENCE_COLUMNS} FROM sentences s"
+                f"SELECT {columns} FROM sentences s"
                 " JOIN documents d ON d.id = s.document_id ORDER BY d.seq, s.idx"
             ):
                 yield _sentence(row)
@@ -653,12 +686,795 @@ class Store:
         )
         return [(row[0], tuple(sorted(row[1].split("\x1f")))) for row in rows]
 
+    def gold_span_counts(self) -> dict[str, int]:
+        """Gold spans by resolution ('auto' or 'curated')."""
+        rows = self.conn.execute(
+            "SELECT COALESCE(resolution, 'curated'), COUNT(*) FROM spans WHERE annotator = 'gold'"
+            " GROUP BY COALESCE(resolution, 'curated')"
+        )
+        return {row[0]: row[1] for row in rows}
+
     def status_counts(self, annotator: str) -> dict[str, int]:
         rows = self.conn.execute(
             "SELECT COALESCE(status, ''), COUNT(*) FROM sentence_status WHERE annotator = ? GROUP BY status",
             [annotator],
         )
         return {row[0]: row[1] for row in rows}
+
+    # ---- workspace
+
+    def document_header(self, document_id: str) -> Document | None:
+        """A document's title, source and counts, without its text (what a header shows)."""
+        columns = _DOCUMENT_COLUMNS.replace("text,", "'' AS text,")
+        row = self._one(f"SELECT {columns} FROM documents WHERE id = ?", [document_id])
+        return _document(row) if row else None
+
+    def document_seq_range(self) -> tuple[int, int, int]:
+        """(number of documents, lowest seq, highest seq): a trigger-kept count and the primary key."""
+        # Separate MIN and MAX subqueries: SQLite answers each from the key in O(log n),
+        # but scans the table for MIN and MAX in one SELECT.
+        row = self._one(
+            "SELECT (SELECT documents FROM corpus_counts WHERE id = 1),"
+            " COALESCE((SELECT MIN(seq) FROM documents), 0), COALESCE((SELECT MAX(seq) FROM documents), 0)"
+        )
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def document_seq(self, document_id: str) -> int | None:
+        value = self._scalar("SELECT seq FROM documents WHERE id = ?", [document_id])
+        return None if value is None else int(value)  # type: ignore[call-overload]
+
+    def document_id_at(self, index: int, *, first_seq: int | None = None) -> str | None:
+        """The id of the document at 0-based `index` in import order.
+
+        When the caller knows the seqs run without gaps from `first_seq`, this is one
+        primary-key lookup; otherwise an OFFSET walk over the key.
+        """
+        if first_seq is not None:
+            value = self._scalar("SELECT id FROM documents WHERE seq = ?", [first_seq + index])
+        else:
+            value = self._scalar("SELECT id FROM documents ORDER BY seq LIMIT 1 OFFSET ?", [index])
+        return None if value is None else str(value)
+
+    def sentence_total(self) -> int:
+        """Number of sentences, kept by triggers (migration m004): no scan, whatever the corpus size."""
+        return int(self._scalar("SELECT sentences FROM corpus_counts WHERE id = 1") or 0)  # type: ignore[call-overload]
+
+    def first_open_sentence(self, document_id: str, annotator: str, after_index: int = -1) -> int | None:
+        """Index of the first sentence after `after_index` in a document not marked done by `annotator`."""
+        value = self._scalar(
+            "SELECT s.idx FROM sentences s"
+            " LEFT JOIN sentence_status st ON st.sentence_id = s.id AND st.annotator = ?"
+            " WHERE s.document_id = ? AND s.idx > ? AND (st.status IS NULL OR st.status != 'done')"
+            " ORDER BY s.idx LIMIT 1",
+            [annotator, document_id, after_index],
+        )
+        return None if value is None else int(value)  # type: ignore[call-overload]
+
+    def search_sentences(self, text: str, limit: int = 50) -> list[Sentence]:
+        """Sentences containing `text` (case-insensitive for ASCII), in import order."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [
+            _sentence(row)
+            for row in self.conn.execute(
+                f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+                [pattern, limit],
+            )
+        ]
+
+    def documents_with_prefix(self, prefix: str, limit: int = 8) -> list[Document]:
+        """Documents (without text) whose id starts with `prefix`, on the id index."""
+        columns = _DOCUMENT_COLUMNS.replace("text,", "'' AS text,")
+        rows = self.conn.execute(
+            f"SELECT {columns} FROM documents WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+            [prefix, prefix + "\U0010ffff", limit],
+        )
+        return [_document(row) for row in rows]
+
+    def lexicon_neutral(self, term: str, label: str) -> str | None:
+        """The neutral alternative a lexicon gives for a term, if any."""
+        value = self._scalar(
+            "SELECT neutral FROM lexicon_entries WHERE term = ? AND label = ? AND neutral != '' LIMIT 1",
+            [term, label],
+        )
+        return None if value is None else str(value)
+
+
+    # ---- interchange
+    # Streaming reads for export: each yields tuples in the export's column order
+    # straight from one cursor, so memory stays constant however many rows there are.
+    # Rows come in corpus order, then annotator, then offsets: the order of the
+    # sentences(document_id, idx) and spans(sentence_id, annotator, ...) keys, so
+    # SQLite streams them without sorting.
+
+    # A sentence state is exported when it holds a status, a judgment, a flag or a note.
+    _STATE_KEPT = "(st.status IS NOT NULL OR st.judgment IS NOT NULL OR st.flagged OR st.note IS NOT NULL)"
+
+    class _MergeRefused(Exception):
+        """Rolls back a merge that found conflicts."""
+
+    def _annotator_clause(
+        self, column: str, annotators: Sequence[str] | None, exclude: Sequence[str]
+    ) -> tuple[str, list]:
+        parts, params = [], []
+        if annotators is not None:
+            parts.append(f"{column} IN ({','.join('?' * len(annotators))})")
+            params += list(annotators)
+        if exclude:
+            parts.append(f"{column} NOT IN ({','.join('?' * len(exclude))})")
+            params += list(exclude)
+        return " AND ".join(parts) or "1", params
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[Store]:
+        """Reads inside see one state of the database, however long they take and
+        whoever writes meanwhile (a WAL read transaction)."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    def count_export_spans(self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> int:
+        clause, params = self._annotator_clause("annotator", annotators, exclude)
+        return int(self._scalar(f"SELECT COUNT(*) FROM spans WHERE {clause}", params) or 0)  # type: ignore[call-overload]
+
+    def count_export_states(self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> int:
+        clause, params = self._annotator_clause("st.annotator", annotators, exclude)
+        return int(
+            self._scalar(f"SELECT COUNT(*) FROM sentence_status st WHERE {self._STATE_KEPT} AND {clause}", params) or 0
+        )  # type: ignore[call-overload]
+
+    # The CSV exports of spans, sentences and documents: each column is (name, SQL
+    # expression, free text?). Free-text cells get the spreadsheet-safety apostrophe
+    # here in SQL (the rule of annotator.interchange.safety.escape), so rows go from
+    # the cursor to csv.writer without a line of Python per row.
+    #
+    # substr() and length() stop at the first NUL character (replace(), ltrim() and ||
+    # do not), so a span's text is cut in SQL only when the sentence's length() is
+    # whole, and by interchange_slice() (Python) otherwise.
+
+    _SPAN_TEXT = (
+        "CASE WHEN length(s.text) = s.doc_end - s.doc_start"
+        " THEN substr(s.text, sp.char_start + 1, sp.char_end - sp.char_start)"
+        " ELSE interchange_slice(s.text, sp.char_start, sp.char_end) END"
+    )
+    _EXPORT_COLUMNS: dict[str, tuple[tuple[str, str, bool], ...]] = {
+        "spans": (
+            ("document_id", "d.id", False), ("sentence_index", "s.idx", False),
+            ("start", "sp.char_start", False), ("end", "sp.char_end", False),
+            ("doc_start", "s.doc_start + sp.char_start", False), ("doc_end", "s.doc_start + sp.char_end", False),
+            ("text", _SPAN_TEXT, True), ("label", "sp.label", False), ("annotator", "sp.annotator", False),
+            ("origin", "sp.origin", False), ("quoted", "CASE WHEN sp.quoted THEN 'true' ELSE 'false' END", False),
+            ("lexicon_term", "sp.lexicon_term", False), ("note", "sp.note", True),
+            ("created_at", "sp.created_at", False),
+        ),
+        "spans+gold": (("agreed_by", "sp.agreed_by", False), ("resolution", "sp.resolution", False)),
+        "sentences": (
+            ("document_id", "d.id", False), ("sentence_index", "s.idx", False),
+            ("doc_start", "s.doc_start", False), ("doc_end", "s.doc_end", False),
+            ("sentence_text", "s.text", True), ("annotator", "st.annotator", False),
+            ("status", "st.status", False), ("judgment", "st.judgment", False),
+            ("flagged", "CASE WHEN st.flagged THEN 'true' ELSE 'false' END", False), ("note", "st.note", True),
+            ("suggestion_mode", "st.suggestion_mode", False), ("first_shown_at", "st.first_shown_at", False),
+            ("finished_at", "st.finished_at", False),
+        ),
+        "sentences+gold": (
+            ("agreed_by", "st.judgment_agreed_by", False), ("resolution", "st.judgment_resolution", False),
+        ),
+        "documents": (
+            ("document_id", "d.id", False), ("title", "d.title", True), ("source", "d.source", False),
+            ("url", "d.url", False), ("date", "d.date", False), ("sentences", "d.sentence_count", False),
+            ("metadata", "d.metadata", False),
+        ),
+    }  # fmt: skip
+
+    @staticmethod
+    def _sheet_safe(expr: str) -> str:
+        """SQL for spreadsheet-safety: an apostrophe before a value that starts, after any
+        apostrophes, with = + - @ tab or CR (reversible, as safety.escape)."""
+        return (
+            f"CASE WHEN substr(ltrim({expr}, ''''), 1, 1) IN ('=', '+', '-', '@', char(9), char(13))"
+            f" THEN '''' || {expr} ELSE {expr} END"
+        )
+
+    @staticmethod
+    def _slice(text: str, start: int, end: int) -> str:
+        return text[start:end]
+
+    def export_columns(self, kind: str, provenance: bool = False) -> tuple[str, ...]:
+        columns = self._EXPORT_COLUMNS[kind] + (self._EXPORT_COLUMNS.get(f"{kind}+gold", ()) if provenance else ())
+        return tuple(name for name, _, _ in columns)
+
+    def export_query(
+        self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
+        provenance: bool = False, safe: bool = True, plain: bool = False,
+    ) -> tuple[str, list]:  # fmt: skip
+        """The SQL of a CSV export (`kind` spans, sentences or documents) and its parameters.
+
+        `plain` gives SQL that other tools can run (no Python function; what the
+        benchmark hands to the sqlite3 shell).
+        """
+        columns = self._EXPORT_COLUMNS[kind] + (self._EXPORT_COLUMNS.get(f"{kind}+gold", ()) if provenance else ())
+        cells = []
+        for name, expr, free in columns:
+            if plain and expr == self._SPAN_TEXT:
+                expr = "substr(s.text, sp.char_start + 1, sp.char_end - sp.char_start)"
+            if free and safe:
+                # Once in a subquery would be clearer, but SQLite flattens it back.
+                expr = self._sheet_safe(expr)
+            cells.append(f'{expr} AS "{name}"')
+        select = ", ".join(cells)
+        # CROSS JOIN fixes the join order, so rows stream in the order of the keys
+        # (documents.seq, sentences(document_id, idx), spans(sentence_id, annotator,
+        # ...)) and SQLite never sorts them in a temporary b-tree.
+        if kind == "spans":
+            clause, params = self._annotator_clause("sp.annotator", annotators, exclude)
+            sql = (
+                f"SELECT {select} FROM documents d CROSS JOIN sentences s CROSS JOIN spans sp"
+                f" WHERE s.document_id = d.id AND sp.sentence_id = s.id AND {clause}"
+                " ORDER BY d.seq, s.idx, sp.annotator, sp.char_start, sp.char_end, sp.label"
+            )
+        elif kind == "sentences":
+            clause, params = self._annotator_clause("st.annotator", annotators, exclude)
+            sql = (
+                f"SELECT {select} FROM documents d CROSS JOIN sentences s CROSS JOIN sentence_status st"
+                f" WHERE s.document_id = d.id AND st.sentence_id = s.id AND {self._STATE_KEPT} AND {clause}"
+                " ORDER BY d.seq, s.idx, st.annotator"
+            )
+        elif kind == "documents":
+            sql, params = f"SELECT {select} FROM documents d ORDER BY d.seq", []
+        else:
+            raise ValueError(f"no CSV export query for {kind!r}")
+        return sql, params
+
+    def iter_export_rows(
+        self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
+        provenance: bool = False, safe: bool = True, chunk: int = 10_000,
+    ) -> Iterator[list[tuple]]:  # fmt: skip
+        """The rows of a CSV export in the column order of `export_columns`, in lists of
+        up to `chunk` rows from one cursor. Integers stay integers; NULL is None."""
+        self.conn.create_function("interchange_slice", 3, self._slice, deterministic=True)
+        sql, params = self.export_query(kind, annotators, exclude, provenance=provenance, safe=safe)
+        cursor = self.conn.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield rows
+
+    # Sentence-level exports (JSONL, CoNLL, tokens) walk three streams in the same
+    # order and join them in Python: the sentences that have any unit, the states, and
+    # the spans. A unit is one sentence and one annotator with a kept state or a span.
+
+    def iter_unit_sentences(
+        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()
+    ) -> Iterator[Sentence]:
+        span_clause, span_params = self._annotator_clause("sp.annotator", annotators, exclude)
+        state_clause, state_params = self._annotator_clause("st.annotator", annotators, exclude)
+        columns = ", ".join(f"s.{c.strip()}" for c in _SENTENCE_COLUMNS.split(","))
+        for row in self.conn.execute(
+            f"SELECT {columns} FROM documents d JOIN sentences s ON s.document_id = d.id"
+            f" WHERE EXISTS (SELECT 1 FROM spans sp WHERE sp.sentence_id = s.id AND {span_clause})"
+            f" OR EXISTS (SELECT 1 FROM sentence_status st WHERE st.sentence_id = s.id AND {self._STATE_KEPT}"
+            f" AND {state_clause}) ORDER BY d.seq, s.idx",
+            [*span_params, *state_params],
+        ):
+            yield _sentence(row)
+
+    def iter_unit_states(
+        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()
+    ) -> Iterator[tuple[int, str, str | None]]:
+        """(sentence_id, annotator, judgment) of kept states, in unit order."""
+        clause, params = self._annotator_clause("st.annotator", annotators, exclude)
+        yield from self.conn.execute(
+            "SELECT st.sentence_id, st.annotator, st.judgment FROM documents d"
+            " JOIN sentences s ON s.document_id = d.id JOIN sentence_status st ON st.sentence_id = s.id"
+            f" WHERE {self._STATE_KEPT} AND {clause} ORDER BY d.seq, s.idx, st.annotator",
+            params,
+        )
+
+    def iter_unit_spans(
+        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()
+    ) -> Iterator[tuple[int, str, int, int, str]]:
+        """(sentence_id, annotator, start, end, label) of spans, in unit order."""
+        clause, params = self._annotator_clause("sp.annotator", annotators, exclude)
+        yield from self.conn.execute(
+            "SELECT sp.sentence_id, sp.annotator, sp.char_start, sp.char_end, sp.label FROM documents d"
+            " JOIN sentences s ON s.document_id = d.id JOIN spans sp ON sp.sentence_id = s.id"
+            f" WHERE {clause} ORDER BY d.seq, s.idx, sp.annotator, sp.char_start, sp.char_end, sp.label",
+            params,
+        )
+
+    def add_spans_if_new(self, spans: Iterable[SpanAnnotation]) -> int:
+        """Insert spans in one transaction, skipping any whose identity (sentence,
+        annotator, offsets, label) is already stored; returns how many were added.
+
+        A span with origin 'suggestion' is linked to the suggestion with the same
+        sentence, offsets, label and term, if there is one.
+        """
+        rows = [
+            {
+                "sentence_id": s.sentence_id, "annotator": s.annotator, "start": s.start, "end": s.end,
+                "label": s.label, "origin": s.origin, "quoted": int(s.quoted), "term": s.lexicon_term,
+                "suggestion_id": s.suggestion_id, "note": s.note, "created_at": s.created_at or now_iso(),
+                "agreed_by": "|".join(s.agreed_by) or None, "resolution": s.resolution,
+            }  # fmt: skip
+            for s in spans
+        ]
+        if not rows:
+            return 0
+        with self.transaction():
+            now = now_iso()
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+                [(name, now) for name in sorted({row["annotator"] for row in rows})],
+            )
+            cursor = self.conn.executemany(
+                "INSERT INTO spans (sentence_id, annotator, char_start, char_end, label, origin, quoted,"
+                " lexicon_term, suggestion_id, note, created_at, agreed_by, resolution)"
+                " VALUES (:sentence_id, :annotator, :start, :end, :label, :origin, :quoted, :term,"
+                " COALESCE(:suggestion_id, CASE WHEN :origin = 'suggestion' THEN (SELECT id FROM suggestions"
+                " WHERE sentence_id = :sentence_id AND char_start = :start AND char_end = :end"
+                " AND label = :label AND term = :term) END),"
+                " :note, :created_at, :agreed_by, :resolution)"
+                " ON CONFLICT (sentence_id, annotator, char_start, char_end, label) DO NOTHING",
+                rows,
+            )
+            return max(cursor.rowcount, 0)
+
+    def merge_database(self, path: str | os.PathLike) -> MergeResult:
+        """Bring another project database's documents, sentences, annotators, suggestions
+        and decisions, spans, sentence states and events into this one, in one
+        transaction. Idempotent: what is already here is not added again.
+
+        Documents match by id and content hash, or by content hash under another id.
+        Nothing is merged, and `conflicts` says why, when a document has the same id
+        and different text, a matched document is segmented differently, or spans,
+        suggestions or judgments use labels or values this tag set lacks.
+
+        Sentence ids differ between databases, so sentences map by (document, index)
+        and suggestions by (sentence, start, end, label, term). A span or suggestion
+        decision already here is kept; a sentence state already here is replaced only
+        by one finished (or first shown) later; an event is added unless an identical
+        one (time, annotator, action, sentence, payload, origin) is here.
+        """
+        path = Path(path)
+        result = MergeResult(source=str(path))
+        if self.readonly:
+            raise ReadOnlyStore(f"{self.path} is open read-only: nothing can be merged into it")
+        if self.conn.in_transaction:
+            raise AnnotatorError("merge cannot run inside another transaction")
+        self.conn.execute("ATTACH DATABASE ? AS merge_source", [f"{path.resolve().as_uri()}?mode=ro"])
+        try:
+            with self.transaction():
+                self._merge_attached(result)
+                if result.conflicts:
+                    raise self._MergeRefused
+        except self._MergeRefused:
+            result = MergeResult(source=result.source, conflicts=result.conflicts)
+        finally:
+            self.conn.execute("DETACH DATABASE merge_source")
+        return result
+
+    def _merge_attached(self, result: MergeResult) -> None:
+        run = self.conn.execute
+        src = "merge_source"
+        for (document_id,) in run(
+            f"SELECT s.id FROM {src}.documents s JOIN main.documents t ON t.id = s.id"
+            " WHERE t.content_hash != s.content_hash ORDER BY s.seq"
+        ):
+            result.conflicts.append(f"document {document_id!r}: same id here with different text")
+        if result.conflicts:
+            return
+        # Documents: matched by id (same hash, checked above), else by hash, else new.
+        run("CREATE TEMP TABLE merge_hashes (content_hash TEXT PRIMARY KEY, id TEXT NOT NULL)")
+        run("INSERT OR IGNORE INTO temp.merge_hashes SELECT content_hash, id FROM main.documents ORDER BY seq")
+        run(
+            "CREATE TEMP TABLE merge_documents (src_id TEXT PRIMARY KEY, dst_id TEXT NOT NULL,"
+            " is_new INTEGER NOT NULL, seq INTEGER NOT NULL)"
+        )
+        run(
+            "INSERT INTO temp.merge_documents (src_id, dst_id, is_new, seq)"
+            " SELECT s.id, COALESCE(t.id, h.id, s.id), t.id IS NULL AND h.id IS NULL, s.seq"
+            f" FROM {src}.documents s LEFT JOIN main.documents t ON t.id = s.id"
+            " LEFT JOIN temp.merge_hashes h ON t.id IS NULL AND h.content_hash = s.content_hash"
+        )
+        result.renamed = [
+            (row[0], row[1])
+            for row in run("SELECT src_id, dst_id FROM temp.merge_documents WHERE src_id != dst_id ORDER BY seq")
+        ]
+        result.documents_matched = int(self._scalar("SELECT COUNT(*) FROM temp.merge_documents WHERE NOT is_new"))  # type: ignore[call-overload]
+        cursor = run(
+            "INSERT INTO main.documents (id, title, source, url, date, metadata, text, content_hash,"
+            " sentence_count, token_count, imported_at)"
+            " SELECT s.id, s.title, s.source, s.url, s.date, s.metadata, s.text, s.content_hash,"
+            f" s.sentence_count, s.token_count, s.imported_at FROM {src}.documents s"
+            " JOIN temp.merge_documents m ON m.src_id = s.id WHERE m.is_new ORDER BY s.seq"
+        )
+        result.documents_added = cursor.rowcount
+        cursor = run(
+            "INSERT INTO main.sentences (document_id, idx, doc_start, doc_end, text, tokens)"
+            f" SELECT s.document_id, s.idx, s.doc_start, s.doc_end, s.text, s.tokens FROM {src}.sentences s"
+            " JOIN temp.merge_documents m ON m.src_id = s.document_id WHERE m.is_new ORDER BY m.seq, s.idx"
+        )
+        result.sentences_added = cursor.rowcount
+        # Sentences: by (document, index), with the same offsets.
+        run("CREATE TEMP TABLE merge_sentences (src_id INTEGER PRIMARY KEY, dst_id INTEGER NOT NULL)")
+        run(
+            "INSERT INTO temp.merge_sentences (src_id, dst_id) SELECT s.id, t.id"
+            f" FROM {src}.sentences s JOIN temp.merge_documents m ON m.src_id = s.document_id"
+            " JOIN main.sentences t ON t.document_id = m.dst_id AND t.idx = s.idx"
+            " AND t.doc_start = s.doc_start AND t.doc_end = s.doc_end"
+        )
+        for document_id, missing in run(
+            f"SELECT s.document_id, COUNT(*) FROM {src}.sentences s"
+            " LEFT JOIN temp.merge_sentences ms ON ms.src_id = s.id WHERE ms.src_id IS NULL"
+            " GROUP BY s.document_id ORDER BY s.document_id"
+        ):
+            result.conflicts.append(
+                f"document {document_id!r}: segmented differently here ({missing} sentence(s) do not match)"
+            )
+        for (label,) in run(
+            f"SELECT label FROM {src}.spans UNION SELECT label FROM {src}.suggestions"
+            " EXCEPT SELECT name FROM main.labels ORDER BY 1"
+        ):
+            result.conflicts.append(f"label {label!r} is not in this project's tag set")
+        values = set(self.tagset().judgment.values)
+        for (value,) in run(f"SELECT DISTINCT judgment FROM {src}.sentence_status WHERE judgment IS NOT NULL"):
+            if value not in values:
+                result.conflicts.append(f"judgment value {value!r} is not in this project's tag set")
+        if result.conflicts:
+            return
+        result.annotators_added = run(
+            f"INSERT OR IGNORE INTO main.annotators (name, created_at) SELECT name, created_at FROM {src}.annotators"
+        ).rowcount
+        result.suggestions_added = run(
+            "INSERT INTO main.suggestions (sentence_id, char_start, char_end, label, term, quoted, detector)"
+            " SELECT ms.dst_id, g.char_start, g.char_end, g.label, g.term, g.quoted, g.detector"
+            f" FROM {src}.suggestions g JOIN temp.merge_sentences ms ON ms.src_id = g.sentence_id"
+            " WHERE 1 ORDER BY g.id"
+            " ON CONFLICT (sentence_id, char_start, char_end, label, term) DO NOTHING"
+        ).rowcount
+        run("CREATE TEMP TABLE merge_suggestions (src_id INTEGER PRIMARY KEY, dst_id INTEGER NOT NULL)")
+        run(
+            "INSERT INTO temp.merge_suggestions (src_id, dst_id) SELECT g.id, t.id"
+            f" FROM {src}.suggestions g JOIN temp.merge_sentences ms ON ms.src_id = g.sentence_id"
+            " JOIN main.suggestions t ON t.sentence_id = ms.dst_id AND t.char_start = g.char_start"
+            " AND t.char_end = g.char_end AND t.label = g.label AND t.term = g.term"
+        )
+        before = self._count("suggestion_decisions")
+        changed = run(
+            "INSERT INTO main.suggestion_decisions (suggestion_id, annotator, decision, decided_at)"
+            " SELECT mg.dst_id, d.annotator, d.decision, d.decided_at"
+            f" FROM {src}.suggestion_decisions d JOIN temp.merge_suggestions mg ON mg.src_id = d.suggestion_id"
+            " WHERE 1 ON CONFLICT (suggestion_id, annotator) DO UPDATE SET decision = excluded.decision,"
+            " decided_at = excluded.decided_at WHERE excluded.decided_at > suggestion_decisions.decided_at"
+            " AND excluded.decision != suggestion_decisions.decision"
+        ).rowcount
+        result.decisions_added = self._count("suggestion_decisions") - before
+        result.decisions_updated = changed - result.decisions_added
+        result.spans_added = run(
+            "INSERT INTO main.spans (sentence_id, annotator, char_start, char_end, label, origin, quoted,"
+            " lexicon_term, suggestion_id, note, created_at, agreed_by, resolution)"
+            " SELECT ms.dst_id, sp.annotator, sp.char_start, sp.char_end, sp.label, sp.origin, sp.quoted,"
+            " sp.lexicon_term, mg.dst_id, sp.note, sp.created_at, sp.agreed_by, sp.resolution"
+            f" FROM {src}.spans sp JOIN temp.merge_sentences ms ON ms.src_id = sp.sentence_id"
+            " LEFT JOIN temp.merge_suggestions mg ON mg.src_id = sp.suggestion_id WHERE 1 ORDER BY sp.id"
+            " ON CONFLICT (sentence_id, annotator, char_start, char_end, label) DO NOTHING"
+        ).rowcount
+        before = self._count("sentence_status")
+        changed = run(
+            "INSERT INTO main.sentence_status (sentence_id, annotator, status, judgment, flagged, note,"
+            " suggestion_mode, first_shown_at, finished_at, judgment_agreed_by, judgment_resolution)"
+            " SELECT ms.dst_id, st.annotator, st.status, st.judgment, st.flagged, st.note, st.suggestion_mode,"
+            " st.first_shown_at, st.finished_at, st.judgment_agreed_by, st.judgment_resolution"
+            f" FROM {src}.sentence_status st JOIN temp.merge_sentences ms ON ms.src_id = st.sentence_id"
+            " WHERE 1 ON CONFLICT (sentence_id, annotator) DO UPDATE SET status = excluded.status,"
+            " judgment = excluded.judgment, flagged = excluded.flagged, note = excluded.note,"
+            " suggestion_mode = excluded.suggestion_mode, first_shown_at = excluded.first_shown_at,"
+            " finished_at = excluded.finished_at, judgment_agreed_by = excluded.judgment_agreed_by,"
+            " judgment_resolution = excluded.judgment_resolution"
+            " WHERE COALESCE(excluded.finished_at, excluded.first_shown_at, '')"
+            " > COALESCE(sentence_status.finished_at, sentence_status.first_shown_at, '')"
+        ).rowcount
+        result.statuses_added = self._count("sentence_status") - before
+        result.statuses_updated = changed - result.statuses_added
+        # Events: an identical event (sentence mapped) is not added twice. The keys of
+        # this project's events go to an indexed temporary table for the check.
+        run(
+            "CREATE TEMP TABLE merge_events (at TEXT, annotator TEXT, action TEXT, sentence_id INTEGER,"
+            " payload TEXT, origin TEXT)"
+        )
+        run(
+            "INSERT INTO temp.merge_events SELECT at, annotator, action, sentence_id, payload, origin"
+            " FROM main.events"
+        )
+        run("CREATE INDEX temp.merge_events_key ON merge_events (at, annotator, action)")
+        result.events_added = run(
+            "INSERT INTO main.events (at, annotator, action, sentence_id, payload, origin)"
+            " SELECT e.at, e.annotator, e.action, ms.dst_id, e.payload, e.origin"
+            f" FROM {src}.events e LEFT JOIN temp.merge_sentences ms ON ms.src_id = e.sentence_id"
+            " WHERE NOT EXISTS (SELECT 1 FROM temp.merge_events k WHERE k.at = e.at"
+            " AND k.annotator = e.annotator AND k.action = e.action AND k.sentence_id IS ms.dst_id"
+            " AND k.payload = e.payload AND k.origin = e.origin) ORDER BY e.id"
+        ).rowcount
+        for table in ("merge_hashes", "merge_documents", "merge_sentences", "merge_suggestions", "merge_events"):
+            run(f"DROP TABLE temp.{table}")
+
+    def _count(self, table: str) -> int:
+        return int(self._scalar(f"SELECT COUNT(*) FROM main.{table}") or 0)  # type: ignore[call-overload]
+
+
+    # ---- lexicon
+
+    def lexicons(self) -> list[Lexicon]:
+        rows = self.conn.execute(
+            "SELECT l.id, l.name, l.path, l.loaded_at, COUNT(e.id) FROM lexicons l"
+            " LEFT JOIN lexicon_entries e ON e.lexicon_id = l.id GROUP BY l.id ORDER BY l.id"
+        )
+        return [Lexicon(id=row[0], name=row[1], path=row[2], loaded_at=row[3], entries=row[4]) for row in rows]
+
+    def save_lexicon(
+        self, name: str, entries: Sequence[LexiconEntry], path: str | None = None, *, replace: bool = False
+    ) -> Lexicon:
+        """Store a lexicon with its entries. A lexicon of the same name is refused, or
+        replaced as a whole with `replace`."""
+        with self.transaction():
+            existing = self._scalar("SELECT id FROM lexicons WHERE name = ?", [name])
+            if existing is not None:
+                if not replace:
+                    raise AnnotatorError(
+                        f"the project already has a lexicon {name!r}: pass --replace to replace it"
+                    )
+                self.conn.execute("DELETE FROM lexicons WHERE id = ?", [existing])
+            cursor = self.conn.execute(
+                "INSERT INTO lexicons (name, path, loaded_at) VALUES (?, ?, ?)", [name, path, now_iso()]
+            )
+            assert cursor.lastrowid is not None
+            self._insert_lexicon_entries(cursor.lastrowid, entries)
+        return next(lexicon for lexicon in self.lexicons() if lexicon.name == name)
+
+    def add_lexicon_entry(self, lexicon: str, entry: LexiconEntry) -> LexiconEntry:
+        """Add one entry to a lexicon, creating the lexicon if needed."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO lexicons (name, path, loaded_at) VALUES (?, NULL, ?)", [lexicon, now_iso()]
+            )
+            lexicon_id = self._scalar("SELECT id FROM lexicons WHERE name = ?", [lexicon])
+            assert isinstance(lexicon_id, int)
+            entry_id = self._insert_lexicon_entries(lexicon_id, [entry])[0]
+        return next(e for e in self.lexicon_entries(lexicon) if e.id == entry_id)
+
+    def _insert_lexicon_entries(self, lexicon_id: int, entries: Sequence[LexiconEntry]) -> list[int]:
+        ids = []
+        for e in entries:
+            cursor = self.conn.execute(
+                "INSERT INTO lexicon_entries (lexicon_id, term, label, match, forms, exclude, neutral, note,"
+                " source, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [lexicon_id, e.term, e.label, e.match, "|".join(e.forms), "|".join(e.exclude), e.neutral,
+                 e.note, e.source, e.line],
+            )  # fmt: skip
+            assert cursor.lastrowid is not None
+            ids.append(cursor.lastrowid)
+        return ids
+
+    def lexicon_entries(self, lexicon: str | None = None) -> list[LexiconEntry]:
+        """Entries of one lexicon, or of all of them, in load order."""
+        where, params = ("WHERE l.name = ?", [lexicon]) if lexicon is not None else ("", [])
+        rows = self.conn.execute(
+            "SELECT e.id, l.name, e.term, e.label, e.match, e.forms, e.exclude, e.neutral, e.note, e.source,"
+            f" e.line FROM lexicon_entries e JOIN lexicons l ON l.id = e.lexicon_id {where} ORDER BY l.id, e.id",
+            params,
+        )
+        return [
+            LexiconEntry(
+                id=row[0], lexicon=row[1], term=row[2], label=row[3], match=row[4],
+                forms=_alternatives(row[5]), exclude=_alternatives(row[6]), neutral=row[7], note=row[8],
+                source=row[9], line=row[10],
+            )  # fmt: skip
+            for row in rows
+        ]
+
+    def delete_lexicon_entries(self, entry_ids: Sequence[int]) -> None:
+        with self.transaction():
+            self.conn.executemany("DELETE FROM lexicon_entries WHERE id = ?", [[i] for i in entry_ids])
+
+    def sync_suggestions(self, sentence_ids: Sequence[int], suggestions: Iterable[Suggestion]) -> tuple[int, int, int]:
+        """Make the suggestions of these sentences exactly `suggestions`.
+
+        A suggestion that still exists (same sentence, offsets, label and term) keeps its
+        id and every decision on it; one that no longer exists is deleted with its
+        decisions (spans accepted from it stay, unlinked). Returns (added, removed, kept).
+        """
+        wanted = {(g.sentence_id, g.start, g.end, g.label, g.term): g for g in suggestions}
+        with self.transaction():
+            existing: dict[tuple, tuple] = {}
+            for offset in range(0, len(sentence_ids), 500):
+                chunk = list(sentence_ids[offset : offset + 500])
+                for row in self.conn.execute(
+                    "SELECT id, sentence_id, char_start, char_end, label, term, quoted, detector FROM suggestions"
+                    f" WHERE sentence_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ):
+                    existing[row[1:6]] = row
+            stale = [[row[0]] for key, row in existing.items() if key not in wanted]
+            changed = [
+                [int(g.quoted), g.detector, existing[key][0]]
+                for key, g in wanted.items()
+                if key in existing and (bool(existing[key][6]) != g.quoted or existing[key][7] != g.detector)
+            ]
+            fresh = [g for key, g in wanted.items() if key not in existing]
+            self.conn.executemany("DELETE FROM suggestions WHERE id = ?", stale)
+            self.conn.executemany("UPDATE suggestions SET quoted = ?, detector = ? WHERE id = ?", changed)
+            self.add_suggestions(fresh)
+        return len(fresh), len(stale), len(wanted) - len(fresh)
+
+    def suggestion_tallies(self) -> list[SuggestionTally]:
+        """Hits and decisions (over all annotators) per suggested term and label."""
+        rows = self.conn.execute(
+            "SELECT sg.detector, sg.term, sg.label, COUNT(*), COALESCE(SUM(d.accepted), 0),"
+            " COALESCE(SUM(d.rejected), 0), SUM(d.suggestion_id IS NULL)"
+            " FROM suggestions sg LEFT JOIN ("
+            "   SELECT suggestion_id, SUM(decision = 'accepted') AS accepted, SUM(decision = 'rejected') AS rejected"
+            "   FROM suggestion_decisions GROUP BY suggestion_id"
+            " ) d ON d.suggestion_id = sg.id"
+            " GROUP BY sg.detector, sg.term, sg.label ORDER BY sg.detector, sg.term, sg.label"
+        )
+        return [SuggestionTally(*row) for row in rows]
+
+    # ---- agreement
+    # Reads for annotator.agreement: a few queries, one row per sentence or span (never
+    # per token), with names turned into integer codes in SQL so rows convert to numpy
+    # arrays in one step. A million tokens load in a fraction of a second.
+
+    def _codes(self, column: str, names: Sequence[str], first: int) -> tuple[str, list[str]]:
+        """A CASE expression numbering `names` from `first` (0 for any other value)."""
+        cases = " ".join(f"WHEN ? THEN {first + i}" for i in range(len(names)))
+        return f"CASE {column} {cases} ELSE {first - 1} END" if names else str(first - 1), list(names)
+
+    def _int_rows(self, columns: Sequence[str], rest: str, params: Sequence) -> object:
+        """`SELECT columns rest` (integer expressions) as an (n, len(columns)) int64 array.
+
+        SQLite writes all the numbers into one comma-separated string and numpy parses
+        it, so no Python object is made per row.
+        """
+        import numpy as np
+
+        formatted = f"printf('{','.join(['%d'] * len(columns))}', {', '.join(columns)})"
+        try:
+            text = self._scalar(f"SELECT group_concat({formatted}, ',') {rest}", params)
+        except (sqlite3.DataError, sqlite3.OperationalError):  # pragma: no cover - past SQLite's string limit
+            rows = self.conn.execute(f"SELECT {', '.join(columns)} {rest}", params).fetchall()
+            return np.array(rows, dtype=np.int64).reshape(-1, len(columns))
+        if not text:
+            return np.zeros((0, len(columns)), dtype=np.int64)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return np.fromstring(str(text), dtype=np.int64, sep=",").reshape(-1, len(columns))
+
+    def agreement_annotators(self) -> list[str]:
+        """Annotators who have marked, judged or annotated anything, by name."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT name FROM annotators a WHERE EXISTS (SELECT 1 FROM sentence_status st"
+                " WHERE st.annotator = a.name AND (st.status = 'done' OR st.judgment IS NOT NULL))"
+                " OR EXISTS (SELECT 1 FROM spans sp WHERE sp.annotator = a.name) ORDER BY name"
+            )
+        ]
+
+    def agreement_done(self, annotators: Sequence[str]) -> object:
+        """(sentence_id, annotator index) of every sentence an annotator marked done, as an (n, 2) int64 array."""
+        if not annotators:
+            raise ValueError("no annotators given")
+        code, params = self._codes("annotator", annotators, 1)
+        return self._int_rows(
+            ["sentence_id", f"{code} - 1"],
+            f"FROM sentence_status WHERE status = 'done' AND annotator IN ({','.join('?' * len(annotators))})",
+            [*params, *annotators],
+        )
+
+    def agreement_sentences(self, sentence_ids: Sequence[int]) -> tuple[list[tuple[int, str, int, int]], object]:
+        """The given sentences in corpus order, for agreement.
+
+        Returns (rows, tokens): one (sentence_id, document_id, length, token count) per
+        sentence, and every token's [start, end] offsets into its sentence as one (n, 2)
+        int64 numpy array, sentence after sentence.
+        """
+        import numpy as np
+
+        rows = self.conn.execute(
+            "SELECT s.id, s.document_id, s.doc_end - s.doc_start, s.tokens, d.seq, s.idx"
+            " FROM sentences s JOIN documents d ON d.id = s.document_id"
+            " WHERE s.id IN (SELECT value FROM json_each(?))",
+            [json.dumps([int(i) for i in sentence_ids])],
+        ).fetchall()
+        rows.sort(key=lambda row: (row[4], row[5]))
+        # Token arrays are JSON ([[0,5],[6,10]]): count the pairs by their brackets, strip
+        # the brackets, and let numpy parse all the numbers at once (faster than doing
+        # either in SQL, and no Python object per token).
+        counts = [row[3].count("[") - 1 for row in rows]
+        flat = ",".join(row[3][1:-1] for row, n in zip(rows, counts) if n).replace("[", "").replace("]", "")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            numbers = np.fromstring(flat, dtype=np.int64, sep=",") if flat else np.zeros(0, np.int64)
+        if numbers.size != 2 * sum(counts):  # pragma: no cover - not the usual form
+            pairs = [json.loads(row[3]) for row in rows]
+            numbers = np.array([v for tokens in pairs for pair in tokens for v in pair], dtype=np.int64)
+            counts = [len(tokens) for tokens in pairs]
+        return [(row[0], row[1], row[2], n) for row, n in zip(rows, counts)], numbers.reshape(-1, 2)
+
+    def agreement_spans(self, annotators: Sequence[str], labels: Sequence[str]) -> tuple[object, list[str]]:
+        """The annotators' spans, done sentences or not (the caller keeps the done ones).
+
+        Returns (spans, labels): spans as an (n, 5) int64 array of (sentence_id,
+        annotator index, start, end, label index), indices into `annotators` and into
+        the returned labels: the given ones, then any other label found, sorted.
+        """
+        if not annotators:
+            raise ValueError("no annotators given")
+        # "+annotator": scan the covering (sentence, annotator, offsets, label) index
+        # rather than look rows up through spans_by_annotator.
+        where = f"+annotator IN ({','.join('?' * len(annotators))})"
+        names = list(labels)
+        while True:
+            who, who_params = self._codes("annotator", annotators, 1)
+            what, what_params = self._codes("label", names, 1)
+            spans = self._int_rows(
+                ["sentence_id", f"{who} - 1", "char_start", "char_end", f"{what} - 1"],
+                f"FROM spans WHERE {where}", [*who_params, *what_params, *annotators],
+            )
+            if not (spans[:, 4] < 0).any():
+                return spans, names
+            names += sorted(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT DISTINCT label FROM spans WHERE {where} AND label NOT IN ({','.join('?' * len(names))})",
+                    [*annotators, *names],
+                )
+            )
+
+    def agreement_judgments(self, annotators: Sequence[str], values: Sequence[str]) -> tuple[object, list[str]]:
+        """The annotators' judgments, except those on sentences they skipped.
+
+        Returns (judgments, values): an (n, 3) int64 array of (sentence_id, annotator
+        index, value index), indices into `annotators` and into the returned values: the
+        given ones, then any other value found, sorted.
+        """
+        if not annotators:
+            raise ValueError("no annotators given")
+        where = (
+            f"annotator IN ({','.join('?' * len(annotators))}) AND judgment IS NOT NULL"
+            " AND status IS NOT 'skipped'"
+        )
+        names = list(values)
+        while True:
+            who, who_params = self._codes("annotator", annotators, 1)
+            what, what_params = self._codes("judgment", names, 1)
+            judgments = self._int_rows(
+                ["sentence_id", f"{who} - 1", f"{what} - 1"],
+                f"FROM sentence_status WHERE {where}", [*who_params, *what_params, *annotators],
+            )
+            if not (judgments[:, 2] < 0).any():
+                return judgments, names
+            names += sorted(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT DISTINCT judgment FROM sentence_status WHERE {where}"
+                    f" AND judgment NOT IN ({','.join('?' * len(names))})",
+                    [*annotators, *names],
+                )
+            )
+
+    def agreement_documents(self, sentence_ids: Sequence[int]) -> list[tuple[int, str]]:
+        """(sentence_id, document_id) of the given sentences, in corpus order."""
+        return self.conn.execute(
+            "SELECT s.id, s.document_id FROM sentences s JOIN documents d ON d.id = s.document_id"
+            " WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY d.seq, s.idx",
+            [json.dumps([int(i) for i in sentence_ids])],
+        ).fetchall()
 
 # ---------------------------------------------------------------- row mapping
 
@@ -707,6 +1523,20 @@ def _judgment(row: tuple) -> Judgment:
     )  # fmt: skip
 
 
+def _alternatives(joined: str) -> tuple[str, ...]:
+    # Split on "|" except inside a phrase's ( ) group, as the lexicon CSV does.
+    parts, depth, current = [], 0, []
+    for ch in joined:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth <= 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return tuple(part for part in parts if part)
+
+
 def _suggestion(row: tuple) -> Suggestion:
     return Suggestion(
         id=row[0], sentence_id=row[1], start=row[2], end=row[3], label=row[4], term=row[5],
@@ -727,6 +1557,18 @@ def _check_is_sqlite(path: Path) -> None:
         raise AnnotatorError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if header and header != _SQLITE_MAGIC:
         raise AnnotatorError(f"{path} is not an annotator project (not an SQLite database)")
+
+
+def _readonly_uri(path: Path) -> str:
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    # A WAL database is read through its -shm file. SQLite cannot create one in a folder
+    # we may not write to, and beside a read-only file it creates one that is read-only
+    # too, which then blocks the owner's writes once the file is writable again. With no
+    # -wal file, no writer is active and the main file holds everything: read it as
+    # immutable, which needs neither.
+    if not _writable(path) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def _writable(path: Path) -> bool:

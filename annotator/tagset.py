@@ -139,7 +139,8 @@ def tagset_to_toml(tagset: Tagset) -> str:
 
 def _toml_str(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    escaped = "".join(c if c >= " " or c == "\t" else f"\\u{ord(c):04x}" for c in escaped)
+    # TOML basic strings allow no control characters but tab (DEL included).
+    escaped = "".join(c if (c >= " " and c != "\x7f") or c == "\t" else f"\\u{ord(c):04x}" for c in escaped)
     return f'"{escaped}"'
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,14 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from ..errors import ProjectMissing
 from ..store import Store
@@ -69,12 +77,27 @@ def on_terminal() -> bool:
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr when it is a terminal; otherwise silent."""
+def progress_bar(description: str, total: int | None, *, in_bytes: bool = False) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr when it is a terminal; otherwise silent.
+
+    Yields `advance(amount)`; `in_bytes` shows the amounts as data sizes (kB, MB)."""
     if not on_terminal():
         yield lambda advance: None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    count = DownloadColumn() if in_bytes else MofNCompleteColumn()
+    columns = (TextColumn("{task.description}"), BarColumn(), count, TimeRemainingColumn())
+    # No refresh thread (auto_refresh=False): the importer forks worker processes, which
+    # is only safe in a single-threaded process. Redraw at most ten times a second.
+    with Progress(*columns, console=err, transient=True, auto_refresh=False) as bar:
         task = bar.add_task(description, total=total)
-        yield lambda advance: bar.advance(task, advance)
+        last = 0.0
+
+        def advance(amount: int) -> None:
+            nonlocal last
+            bar.advance(task, amount)
+            now = time.monotonic()
+            if now - last >= 0.1:
+                last = now
+                bar.refresh()
+
+        yield advance

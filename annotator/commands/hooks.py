@@ -14,25 +14,54 @@ from ..store import Store
 
 def after_init(store: Store) -> None:
     """A new project gets the default lexicon."""
+    from ..lexicon.suggest import load_default_lexicon
+
+    load_default_lexicon(store)
 
 
 def prepare_demo(store: Store) -> None:
     """The demo project uses the default tag set and lexicon."""
+    from ..lexicon.suggest import load_default_lexicon, suggest_all
+
+    if load_default_lexicon(store) and store.counts()["sentences"]:
+        suggest_all(store)
 
 
 def sentences_hook(store: Store) -> SentencesHook | None:
     """Run on each batch of newly imported sentences, inside the import transaction."""
-    return None
+    from ..lexicon.suggest import sentences_hook as lexicon_hook
+
+    return lexicon_hook(store)
 
 
 def status_extras(store: Store) -> dict:
     """Extra figures for `annotator status` (JSON keys, plus printable 'lines')."""
-    return {}
+    from ..adjudication.progress import adjudication_progress
+
+    progress = adjudication_progress(store)
+    if progress is None:
+        return {}
+    line = (
+        f"Adjudication: {progress['adjudicated']} of {progress['eligible']} sentences done by 2+ annotators "
+        f"adjudicated; gold has {progress['gold_spans']} spans ({progress['auto_spans']} auto, "
+        f"{progress['curated_spans']} curated)"
+    )
+    return {"adjudication": progress, "lines": [line]}
 
 
 def has_ui() -> bool:
-    return False
+    import importlib.util
+
+    return importlib.util.find_spec("textual") is not None
 
 
 def open_ui(db_path: Path, annotator: str) -> None:
-    raise NotImplementedError
+    """Open the annotation workspace (as `annotator annotate` does) until the reviewer quits."""
+    from ..tui.app import run_workspace
+    from ..workspace.launch import open_workspace
+    from .common import err
+
+    with open_workspace(db_path, annotator) as workspace:
+        for warning in workspace.warnings:
+            err.print(f"warning: {warning}")
+        run_workspace(workspace)

@@ -20,6 +20,8 @@ from . import hooks
 from .common import db_option, err, json_option, out, print_json, progress_bar, project
 
 DEMO_PROJECT = "demo"
+# Skipped documents listed per file; the rest are counted.
+SKIPPED_SHOWN = 10
 
 
 def register(cli: click.Group) -> None:
@@ -43,6 +45,10 @@ def create_project(db_path: Path, tagset_path: Path | None = None, name: str | N
     return store
 
 
+def _has_content(db_path: Path) -> bool:
+    return db_path.is_file() and db_path.stat().st_size > 0
+
+
 @click.command()
 @db_option
 @click.option("--tagset", "tagset_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -50,14 +56,14 @@ def create_project(db_path: Path, tagset_path: Path | None = None, name: str | N
 @click.option("--name", help="Project name (default: the database file name).")
 def init(db_path: Path, tagset_path: Path | None, name: str | None) -> None:
     """Create a project database with a tag set."""
-    if db_path.exists():
+    if _has_content(db_path):
         with Store.open(db_path) as existing:
             if existing.is_initialized():
                 raise AnnotatorError(f"{db_path} already holds project {existing.project_name()!r}")
     tagset_obj = load_tagset(tagset_path or default_tagset_path())
     with create_project(db_path, tagset_path, name) as store:
-        out.print(f"Created project {store.project_name()!r} in {db_path} with tag set {tagset_obj.name!r} "
-                  f"({len(tagset_obj.labels)} labels).")
+        out.print(Text(visible(f"Created project {store.project_name()!r} in {db_path} with tag set "
+                               f"{tagset_obj.name!r} ({len(tagset_obj.labels)} labels).")))
 
 
 @click.command("import")
@@ -74,10 +80,9 @@ def import_(db_path: Path, paths: tuple[Path, ...], fmt: str, text_field: str | 
     """Import documents from .txt, .csv or .jsonl files or folders (creates the project if needed)."""
     options = ImportOptions(fmt, FieldChoice(text_field, id_field, title_field), encoding)
     with create_project(db_path) as store:
-        total = sum(p.stat().st_size for p in expand_paths(list(paths)) if p.exists())
-        with progress_bar("Importing", total) as advance:
-            importer = Importer(store, options, on_sentences=hooks.sentences_hook(store),
-                                on_progress=lambda chars: advance(chars))
+        total = sum(p.stat().st_size for p in expand_paths(list(paths), fmt) if p.is_file())
+        with progress_bar("Importing", total, in_bytes=True) as advance:
+            importer = Importer(store, options, on_sentences=hooks.sentences_hook(store), on_progress=advance)
             report = importer.run(list(paths))
     _print_import_report(report)
     if report.failed:
@@ -88,9 +93,11 @@ def _print_import_report(report: ImportReport) -> None:
     for failure in report.failed:
         err.print(Text("error: " + visible(" ".join((failure.error or "").split()))))
     for result in report.files:
-        if result.error is None:
-            for skipped in result.skipped:
+        if result.error is None and result.skipped:
+            for skipped in result.skipped[:SKIPPED_SHOWN]:
                 err.print(Text(f"skipped: {visible(skipped)}"))
+            if len(result.skipped) > SKIPPED_SHOWN:
+                err.print(Text(f"skipped: {len(result.skipped) - SKIPPED_SHOWN} more from {visible(result.path)}"))
     out.print(
         f"Imported {report.documents} documents, {report.sentences} sentences, {report.tokens} tokens; "
         f"skipped {report.skipped}, failed {len(report.failed)} file(s)."
@@ -118,7 +125,7 @@ def status(db_path: Path, as_json: bool) -> None:
                 **extra,
             })  # fmt: skip
             return
-        out.print(Text(f"Project {visible(store.project_name())} ({db_path})", style="bold"))
+        out.print(Text(visible(f"Project {store.project_name()} ({db_path})"), style="bold"))
         out.print(f"{counts['documents']} documents, {counts['sentences']} sentences, {counts['tokens']} tokens")
         if not progress:
             out.print("No annotators yet. Start with: annotator annotate --annotator NAME")
@@ -145,7 +152,8 @@ def documents(db_path: Path, as_json: bool) -> None:
                          "sentences": d.sentence_count, "tokens": d.token_count} for d in rows])
             return
         for d in rows:
-            out.print(Text(f"{visible(d.id)}\t{d.sentence_count} sentences\t{visible(d.title)}"))
+            # Plain tab-separated lines (rich would expand the tabs), e.g. for `cut -f1`.
+            click.echo(f"{_one_line(d.id)}\t{d.sentence_count} sentences\t{_one_line(d.title)}")
 
 
 @click.command()
@@ -176,11 +184,16 @@ def show(db_path: Path, document_id: str, as_json: bool) -> None:
                 ],
             })  # fmt: skip
             return
-        out.print(Text(f"{visible(document.id)}: {visible(document.title)}", style="bold"))
+        out.print(Text(f"{_one_line(document.id)}: {_one_line(document.title)}", style="bold"))
         for s in sentences:
             line = Text(f"{s.index:>4}  ", style="dim")
             line.append(visible(s.text))
             out.print(line)
+
+
+def _one_line(text: str) -> str:
+    """Text for a one-line listing: visible control characters, no line breaks or tabs."""
+    return visible(text).replace("\n", " ").replace("\t", " ")
 
 
 @click.group()
@@ -202,13 +215,15 @@ def tagset_show(db_path: Path, as_json: bool, as_toml: bool) -> None:
     if as_json:
         print_json(_tagset_json(ts))
         return
-    out.print(Text(f"Tag set {ts.name}", style="bold"))
+    out.print(Text(f"Tag set {visible(ts.name)}", style="bold"))
     table = Table("key", "label", "color", "description")
     for label in ts.labels:
-        table.add_row(label.key, Text(label.name, style=f"bold {label.color}"), label.color, label.description)
+        table.add_row(label.key, Text(label.name, style=f"bold {label.color}"), label.color,
+                      Text(visible(label.description)))
     out.print(table)
     j = ts.judgment
-    out.print(f"Judgment {j.name!r} ({j.level}): " + ", ".join(f"{i}={v}" for i, v in enumerate(j.values, 1)))
+    out.print(Text(visible(f"Judgment {j.name!r} ({j.level}): "
+                           + ", ".join(f"{i}={v}" for i, v in enumerate(j.values, 1)))))
 
 
 def _tagset_json(ts: Tagset) -> dict:
@@ -226,7 +241,7 @@ def _tagset_json(ts: Tagset) -> dict:
 @click.option("--no-ui", is_flag=True, help="Set up the demo project and print its status without opening the UI.")
 def demo(db_path: Path, annotator: str, no_ui: bool) -> None:
     """Create (or reuse) a demo project from the bundled samples and open the annotation UI."""
-    if db_path.exists():
+    if _has_content(db_path):
         with Store.open(db_path) as existing:
             if existing.is_initialized() and existing.project_name() != DEMO_PROJECT:
                 raise AnnotatorError(

@@ -1,0 +1,43 @@
+"""`annotator annotate`: open the annotation workspace for one annotator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..workspace.launch import open_workspace
+from ..workspace.order import ORDERS
+from ..workspace.session import SUGGESTION_MODES
+from .common import db_option, err
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(annotate)
+
+
+@click.command()
+@db_option
+@click.option("--annotator", "annotator", required=True, help="Your name; your work is kept apart from others'.")
+@click.option("--document", "document", metavar="ID", help="Start at this document instead of resuming.")
+@click.option("--order", type=click.Choice(ORDERS), default="document", show_default=True,
+              help="Document order: import order, or a random order of your own.")
+@click.option("--seed", type=int, default=None, help="Seed of the random order (with --order random).")
+@click.option("--suggestions", type=click.Choice(SUGGESTION_MODES), default="on", show_default=True,
+              help="Lexicon suggestions: shown (on), hidden (off), or revealed after you press enter (after).")
+def annotate(db_path: Path, annotator: str, document: str | None, order: str, seed: int | None,
+             suggestions: str) -> None:
+    """Tag loaded language sentence by sentence in the keyboard-first workspace.
+
+    Every key press is saved at once. The workspace resumes at your first sentence
+    not yet done. If you already have the project open elsewhere, this one opens
+    read-only.
+    """
+    workspace = open_workspace(db_path, annotator, document=document, order=order,  # type: ignore[arg-type]
+                               seed=seed, suggestions=suggestions)  # type: ignore[arg-type]
+    with workspace:
+        for warning in workspace.warnings:
+            err.print(f"warning: {warning}")
+        from ..tui.app import run_workspace  # Textual loads only when the UI opens.
+
+        run_workspace(workspace)

@@ -1,0 +1,201 @@
+"""Interchange commands: export, import-annotations, merge."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import click
+from rich.text import Text
+
+from ..clock import compact_utc_stamp
+from ..errors import InputError
+from ..interchange.export import (
+    Selection,
+    UnsupportedExport,
+    check_combination,
+    export,
+    export_to_path,
+    file_name,
+    free_path,
+    progress_total,
+)
+from ..interchange.formats import ALL_KINDS, FORMATS, KINDS
+from ..interchange.importing import import_annotations, iter_errors
+from ..interchange.merge import merge_project
+from ..model import GOLD, MergeResult
+from ..textnorm import visible
+from .common import db_option, err, out, progress_bar, project
+
+DEFAULT_FOLDER = Path("exports")
+
+
+def register(cli: click.Group) -> None:
+    for command in (export_command, import_annotations_command, merge_command):
+        cli.add_command(command)
+
+
+@click.command("export")
+@db_option
+@click.option("--what", "kind", type=click.Choice(KINDS), default="spans", show_default=True,
+              help="spans, sentences (states and judgments), tokens (BIO per token), documents, "
+                   "or all (the four CSV files).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv; jsonl (doccano: one object per sentence and annotator); conll (token BIO).")
+@click.option("--annotator", "annotators", multiple=True, metavar="NAME",
+              help="Only this annotator's work (repeat for several). Default: everyone but gold.")
+@click.option("--gold", is_flag=True,
+              help="Export the adjudicated gold standard, with agreed_by and resolution columns.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path, allow_dash=True),
+              help="Output file, folder, or - for stdout. Default: exports/<project>-<what>-<UTC time>.<ext>.")
+@click.option("--raw", is_flag=True,
+              help="CSV: write free-text cells as they are, without the spreadsheet-safety apostrophe.")
+def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ...], gold: bool,
+                   out_path: Path | None, raw: bool) -> None:
+    """Export labelled data as CSV, JSONL (doccano) or CoNLL BIO.
+
+    Output streams at constant memory. CSV cells of free text (text, sentence_text,
+    note, title) that start with = + - @ tab or carriage return get a leading
+    apostrophe so spreadsheets never run them as formulas; --raw turns that off, and
+    import-annotations reverses it.
+    """
+    try:
+        check_combination(kind, fmt)
+    except UnsupportedExport as exc:
+        raise click.UsageError(str(exc)) from None
+    to_stdout = out_path is not None and str(out_path) == "-"
+    if kind == "all" and to_stdout:
+        raise click.UsageError("--what all writes several files: give --out a folder, not -")
+    if kind == "documents" and (annotators or gold):
+        raise click.UsageError("--annotator and --gold do not apply to --what documents")
+    if raw and fmt != "csv":
+        raise click.UsageError("--raw applies to CSV only")
+    selection = Selection.of(annotators, gold)
+    summary = err if to_stdout else out
+    with project(db_path) as store, store.read_snapshot():
+        known = set(store.annotators())
+        unknown = [name for name in annotators if name not in known]
+        if unknown:
+            raise InputError(
+                f"no annotator {', '.join(repr(n) for n in unknown)} in this project "
+                f"(annotators: {', '.join(sorted(known - {GOLD})) or 'none'})"
+            )
+        stamp = compact_utc_stamp()
+        name = store.project_name()
+        if to_stdout:
+            stream = click.get_binary_stream("stdout")
+            handle = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+            try:
+                stats = export(store, kind, fmt, handle, selection, raw=raw)
+                handle.flush()
+            finally:
+                handle.detach()
+            _report(summary, stats, "stdout")
+            return
+        kinds = ALL_KINDS if kind == "all" else (kind,)
+        for one in kinds:
+            target = _target(out_path, kind == "all", file_name(name, one, fmt, stamp))
+            with progress_bar(f"Exporting {one}", progress_total(store, one, fmt, selection)) as advance:
+                stats = export_to_path(store, one, fmt, target, selection, raw=raw, progress=advance)
+            _report(summary, stats, str(target))
+
+
+def _target(out_path: Path | None, several: bool, default_name: str) -> Path:
+    """Where one export goes: a file given, a folder given (or exports/), with the default name."""
+    if out_path is None:
+        folder = DEFAULT_FOLDER
+    elif several or out_path.is_dir():
+        folder = out_path
+    else:
+        if not out_path.parent.exists():
+            raise InputError(f"cannot write {out_path}: folder {out_path.parent} does not exist")
+        return out_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return free_path(folder, default_name)
+
+
+def _report(console, stats, where: str) -> None:  # noqa: ANN001
+    what = {"rows": f"{stats.kind} rows", "objects": "JSONL objects", "sentences": "CoNLL sentences"}[stats.unit]
+    console.print(Text(f"Exported {stats.rows} {what} to {visible(where)}"))
+    if stats.spans_dropped:
+        console.print(
+            f"Dropped {stats.spans_dropped} of {stats.spans_kept + stats.spans_dropped} spans: BIO cannot hold "
+            "overlapping spans, so the longest was kept (or the span covered no token)."
+        )
+
+
+@click.command("import-annotations")
+@db_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--annotator-prefix", "prefix", default="", metavar="P",
+              help="Put P before every annotator name read (e.g. 'siteA-'), to keep teams apart.")
+def import_annotations_command(db_path: Path, files: tuple[Path, ...], prefix: str) -> None:
+    """Import annotations from spans CSV, sentences CSV or JSONL files in the export schemas.
+
+    Each row is checked against the project (document, sentence, offsets, text, label,
+    judgment, annotator). Each file is all-or-nothing; errors name the file and line.
+    Rows already stored are not added again.
+    """
+    failed = 0
+    with project(db_path) as store:
+        for path in files:
+            result = import_annotations(store, path, prefix)
+            if result.failed:
+                failed += 1
+                for line in iter_errors(result):
+                    err.print(Text("error: " + visible(" ".join(line.split()))))
+                continue
+            parts = []
+            if result.kind in ("spans", "jsonl"):
+                parts.append(f"{result.spans_added} spans added, {result.spans_present} already present")
+            if result.kind in ("sentences", "jsonl"):
+                parts.append(f"{result.states_added} sentence states added, {result.states_updated} updated, "
+                             f"{result.states_unchanged} unchanged")
+            out.print(Text(f"{visible(str(path))} ({result.kind}, {result.rows} rows): " + "; ".join(parts)))
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@click.command("merge")
+@db_option
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path),
+                metavar="OTHER.db...")
+def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
+    """Merge other project databases (copies annotated offline) into this one.
+
+    Brings documents, sentences, spans, sentence states and judgments, suggestions and
+    their decisions, and events. Documents match by id and text; the same id with
+    different text refuses that source. One transaction per source; merging again adds
+    nothing.
+    """
+    failed = 0
+    with project(db_path) as store:
+        for source in sources:
+            try:
+                result = merge_project(store, source)
+            except InputError as exc:
+                failed += 1
+                err.print(Text("error: " + visible(" ".join(str(exc).split()))))
+                continue
+            if result.conflicts:
+                failed += 1
+                err.print(Text(f"error: {visible(str(source))}: refused, nothing merged:"))
+                for line in result.conflicts:
+                    err.print(Text("  " + visible(line)))
+                continue
+            _print_merge(result)
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def _print_merge(result: MergeResult) -> None:
+    out.print(Text(
+        f"Merged {visible(result.source)}: {result.documents_added} documents "
+        f"({result.sentences_added} sentences) added, {result.documents_matched} already here; "
+        f"{result.spans_added} spans, {result.statuses_added} sentence states added "
+        f"({result.statuses_updated} updated), {result.suggestions_added} suggestions, "
+        f"{result.decisions_added} decisions added ({result.decisions_updated} updated), "
+        f"{result.events_added} events, {result.annotators_added} new annotators."
+    ))  # fmt: skip
+    for theirs, ours in result.renamed:
+        out.print(Text(f"  document {visible(theirs)} has the same text as {visible(ours)} here: merged onto it"))

@@ -1,0 +1,368 @@
+"""Export labelled data as CSV, JSONL (doccano) or CoNLL BIO, streamed at constant memory.
+
+Rows come from store cursors and are written as they arrive; nothing holds all rows.
+Every writer takes a text handle opened with `newline=""` and returns an
+`ExportStats`. `export_to_path` writes to a temporary file beside the target and
+renames it when done, so a failed export never leaves half a file under the real name.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import TextIO
+
+from ..model import GOLD, Sentence
+from ..store import Store
+from .bio import bio_tags
+from .formats import EXTENSIONS, SUPPORTED, TOKEN_COLUMNS
+from .safety import FREE_TEXT_COLUMNS, escape, needs_escape
+
+# Rows handed to csv.writerows at a time; also how often the progress bar moves.
+CHUNK = 10_000
+# RFC 4180 line ends, as spreadsheets and the sqlite3 shell's .mode csv write them.
+CSV_LINE_END = "\r\n"
+
+Progress = Callable[[int], None]
+
+
+def _no_progress(advance: int) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Whose work to export. `annotators=None` means everyone not in `exclude`."""
+
+    annotators: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = (GOLD,)
+    # Add the gold provenance columns (agreed_by, resolution) to spans and sentences CSV.
+    provenance: bool = False
+
+    @classmethod
+    def of(cls, annotators: Sequence[str] = (), gold: bool = False) -> Selection:
+        """The CLI's rule: by default every annotator except gold; `--annotator` picks
+        some; `--gold` picks gold (plus any `--annotator`) and adds provenance columns."""
+        if gold:
+            names = tuple(dict.fromkeys([*annotators, GOLD]))
+            return cls(names, (), True)
+        if annotators:
+            return cls(tuple(dict.fromkeys(annotators)), (), False)
+        return cls(None, (GOLD,), False)
+
+
+@dataclass
+class ExportStats:
+    kind: str
+    fmt: str
+    # Rows written (CSV), objects (JSONL) or sentences (CoNLL).
+    rows: int = 0
+    # Spans BIO cannot hold (overlaps, or covering no token): CoNLL and tokens CSV.
+    spans_dropped: int = 0
+    spans_kept: int = 0
+    path: str | None = None
+    unit: str = "rows"
+
+
+class UnsupportedExport(ValueError):
+    """A --what/--format combination that has no meaning."""
+
+
+def check_combination(kind: str, fmt: str) -> None:
+    if kind not in SUPPORTED.get(fmt, ()):
+        holds = ", ".join(SUPPORTED.get(fmt, ()))
+        raise UnsupportedExport(f"--format {fmt} cannot hold --what {kind} (it holds: {holds})")
+
+
+# ------------------------------------------------------------------------- csv
+
+
+class _Lines:
+    """A csv.writer target that collects lines in a list: the writer then costs one
+    list.append per row instead of a text-file write, and each chunk is written once."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.write = self.lines.append
+
+    def flush_to(self, handle: TextIO) -> None:
+        handle.write("".join(self.lines))
+        self.lines.clear()
+
+
+def _csv_writer(target: object) -> csv.writer:  # type: ignore[valid-type]
+    # Python's csv defaults (QUOTE_MINIMAL, doubled quotes) with RFC 4180 line ends.
+    return csv.writer(target, lineterminator=CSV_LINE_END)
+
+
+def _escaped(rows: Iterable[Sequence], positions: tuple[int, ...]) -> Iterator[Sequence]:
+    """Rows with the free-text cells at `positions` made spreadsheet-safe."""
+    for row in rows:
+        if any(row[i] and needs_escape(row[i]) for i in positions):
+            row = list(row)
+            for i in positions:
+                row[i] = escape(row[i])
+        yield row
+
+
+def write_csv(
+    handle: TextIO,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    raw: bool = False,
+    progress: Progress = _no_progress,
+) -> int:
+    """Write a header and rows; free-text cells (by header name) are escaped unless `raw`."""
+    lines = _Lines()
+    writer = _csv_writer(lines)
+    writer.writerow(header)
+    if not raw:
+        positions = tuple(i for i, name in enumerate(header) if name in FREE_TEXT_COLUMNS)
+        if positions:
+            rows = _escaped(rows, positions)
+    iterator = iter(rows)
+    written = 0
+    while chunk := list(islice(iterator, CHUNK)):
+        writer.writerows(chunk)
+        lines.flush_to(handle)
+        written += len(chunk)
+        progress(len(chunk))
+    lines.flush_to(handle)
+    return written
+
+
+def _export_sql_csv(
+    kind: str, store: Store, handle: TextIO, selection: Selection, raw: bool, progress: Progress
+) -> ExportStats:
+    """Spans, sentences and documents: rows straight from the store's cursor into
+    csv.writer, escaped in SQL (see Store.export_query); no Python runs per row."""
+    provenance = selection.provenance and kind != "documents"
+    lines = _Lines()
+    writer = _csv_writer(lines)
+    writer.writerow(store.export_columns(kind, provenance))
+    stats = ExportStats(kind, "csv")
+    names, exclude = (None, ()) if kind == "documents" else (selection.annotators, selection.exclude)
+    for rows in store.iter_export_rows(kind, names, exclude, provenance=provenance, safe=not raw, chunk=CHUNK):
+        writer.writerows(rows)
+        lines.flush_to(handle)
+        stats.rows += len(rows)
+        progress(len(rows))
+    lines.flush_to(handle)
+    return stats
+
+
+def export_spans_csv(
+    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    progress: Progress = _no_progress,
+) -> ExportStats:  # fmt: skip
+    """Columns SPAN_COLUMNS, plus GOLD_COLUMNS with `selection.provenance`."""
+    return _export_sql_csv("spans", store, handle, selection, raw, progress)
+
+
+def export_sentences_csv(
+    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    progress: Progress = _no_progress,
+) -> ExportStats:  # fmt: skip
+    """Columns SENTENCE_COLUMNS, plus GOLD_COLUMNS with `selection.provenance`."""
+    return _export_sql_csv("sentences", store, handle, selection, raw, progress)
+
+
+def export_documents_csv(
+    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    progress: Progress = _no_progress,
+) -> ExportStats:  # fmt: skip
+    """Columns DOCUMENT_COLUMNS (every document, whoever annotated it)."""
+    return _export_sql_csv("documents", store, handle, selection, raw, progress)
+
+
+def export_tokens_csv(
+    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    progress: Progress = _no_progress,
+) -> ExportStats:  # fmt: skip
+    stats = ExportStats("tokens", "csv")
+
+    def rows() -> Iterator[tuple]:
+        for unit in iter_units(store, selection):
+            tagged = bio_tags(unit.sentence.tokens, unit.spans)
+            stats.spans_kept += tagged.kept
+            stats.spans_dropped += tagged.dropped
+            s = unit.sentence
+            for i, ((start, end), tag) in enumerate(zip(s.tokens, tagged.tags)):
+                yield (s.document_id, s.index, i, start, end, s.doc_start + start, s.doc_start + end,
+                       s.text[start:end], unit.annotator, tag)  # fmt: skip
+
+    stats.rows = write_csv(handle, TOKEN_COLUMNS, rows(), raw=raw, progress=progress)
+    return stats
+
+
+# ------------------------------------------------------------ sentence units
+
+
+@dataclass
+class Unit:
+    """One sentence as one annotator left it: judgment (if any) and spans."""
+
+    sentence: Sentence
+    annotator: str
+    judgment: str | None
+    spans: list[tuple[int, int, str]]
+
+
+def iter_units(store: Store, selection: Selection = Selection()) -> Iterator[Unit]:
+    """Units in corpus order, then annotator: a sentence and an annotator who gave it a
+    kept state (status, judgment, flag or note) or a span.
+
+    Joins three cursors that share one order, so memory holds one sentence at a time.
+    """
+    names, exclude = selection.annotators, selection.exclude
+    states = store.iter_unit_states(names, exclude)
+    spans = store.iter_unit_spans(names, exclude)
+    state = next(states, None)
+    span = next(spans, None)
+    for sentence in store.iter_unit_sentences(names, exclude):
+        units: dict[str, Unit] = {}
+        while state is not None and state[0] == sentence.id:
+            units[state[1]] = Unit(sentence, state[1], state[2], [])
+            state = next(states, None)
+        while span is not None and span[0] == sentence.id:
+            unit = units.get(span[1])
+            if unit is None:
+                unit = units[span[1]] = Unit(sentence, span[1], None, [])
+            unit.spans.append((span[2], span[3], span[4]))
+            span = next(spans, None)
+        for name in sorted(units):
+            yield units[name]
+
+
+def export_jsonl(
+    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    progress: Progress = _no_progress,
+) -> ExportStats:  # fmt: skip
+    """One object per sentence and annotator, in doccano's sequence-labelling shape."""
+    stats = ExportStats("sentences", "jsonl", unit="objects")
+    for unit in iter_units(store, selection):
+        s = unit.sentence
+        obj = {
+            "text": s.text,
+            "label": [[start, end, label] for start, end, label in unit.spans],
+            "document_id": s.document_id,
+            "sentence_index": s.index,
+            "annotator": unit.annotator,
+            "judgment": unit.judgment,
+        }
+        handle.write(json.dumps(obj, ensure_ascii=False))
+        handle.write("\n")
+        stats.rows += 1
+        if stats.rows % 1000 == 0:
+            progress(1000)
+    return stats
+
+
+def conll_comment(document_id: str, index: int, annotator: str) -> str:
+    return f"# document_id = {document_id} sentence_index = {index} annotator = {annotator}"
+
+
+def export_conll(
+    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    progress: Progress = _no_progress,
+) -> ExportStats:  # fmt: skip
+    """Token-level BIO: per unit a comment line, one `token<TAB>tag` line per token, a blank line."""
+    stats = ExportStats("tokens", "conll", unit="sentences")
+    write = handle.write
+    for unit in iter_units(store, selection):
+        s = unit.sentence
+        tagged = bio_tags(s.tokens, unit.spans)
+        stats.spans_kept += tagged.kept
+        stats.spans_dropped += tagged.dropped
+        lines = [conll_comment(s.document_id, s.index, unit.annotator)]
+        lines += [f"{s.text[start:end]}\t{tag}" for (start, end), tag in zip(s.tokens, tagged.tags)]
+        write("\n".join(lines))
+        write("\n\n")
+        stats.rows += 1
+        if stats.rows % 1000 == 0:
+            progress(1000)
+    return stats
+
+
+# -------------------------------------------------------------------- dispatch
+
+Writer = Callable[..., ExportStats]
+
+_WRITERS: dict[tuple[str, str], Writer] = {
+    ("spans", "csv"): export_spans_csv,
+    ("sentences", "csv"): export_sentences_csv,
+    ("documents", "csv"): export_documents_csv,
+    ("tokens", "csv"): export_tokens_csv,
+    ("spans", "jsonl"): export_jsonl,
+    ("sentences", "jsonl"): export_jsonl,
+    ("spans", "conll"): export_conll,
+    ("tokens", "conll"): export_conll,
+}
+
+
+def export(
+    store: Store, kind: str, fmt: str, handle: TextIO, selection: Selection = Selection(), *,
+    raw: bool = False, progress: Progress = _no_progress,
+) -> ExportStats:  # fmt: skip
+    """Write one kind in one format to an open text handle (opened with newline="")."""
+    check_combination(kind, fmt)
+    if kind == "all":
+        raise UnsupportedExport("--what all writes several files: use export_to_folder")
+    stats = _WRITERS[(kind, fmt)](store, handle, selection, raw=raw, progress=progress)
+    stats.kind = kind
+    return stats
+
+
+def progress_total(store: Store, kind: str, fmt: str, selection: Selection) -> int | None:
+    """How far the progress bar goes (rows), when it can be counted cheaply."""
+    if fmt != "csv":
+        return None
+    if kind == "spans":
+        return store.count_export_spans(selection.annotators, selection.exclude)
+    if kind == "sentences":
+        return store.count_export_states(selection.annotators, selection.exclude)
+    if kind == "documents":
+        return store.counts()["documents"]
+    return None
+
+
+def file_name(project: str, kind: str, fmt: str, stamp: str) -> str:
+    """`<project>-<what>-<UTC timestamp>.<ext>`, the project name made safe for a file name."""
+    safe = re.sub(r"[^\w.-]+", "_", project).strip("._") or "project"
+    return f"{safe}-{kind}-{stamp}.{EXTENSIONS[fmt]}"
+
+
+def free_path(folder: Path, name: str) -> Path:
+    """`folder/name`, or `name` with -2, -3 ... before the extension if that exists."""
+    path = folder / name
+    stem, ext = name.rsplit(".", 1)
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{n}.{ext}"
+        n += 1
+    return path
+
+
+def export_to_path(
+    store: Store, kind: str, fmt: str, path: Path, selection: Selection = Selection(), *,
+    raw: bool = False, progress: Progress = _no_progress,
+) -> ExportStats:  # fmt: skip
+    """Write to `path` through a temporary file renamed into place when complete."""
+    check_combination(kind, fmt)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            stats = export(store, kind, fmt, handle, selection, raw=raw, progress=progress)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    stats.path = str(path)
+    return stats

@@ -1,0 +1,77 @@
+"""Every key of the annotation workspace in one registry.
+
+The keys are a fixed contract (issue 4): outside tests drive the app with exactly
+these. The label keys are generated from the project's tag set. The help screen and
+the README's key table are written from this list, and a test checks they agree.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from ..model import Tagset
+
+# (group, binding). Footer shows only `show=True`, so it stays readable at 80 columns.
+WORKSPACE_KEYS: list[tuple[str, Binding]] = [
+    ("Cursor", Binding("right,l", "move(1)", "Next token", show=False, id="cursor.next")),
+    ("Cursor", Binding("left,h", "move(-1)", "Previous token", show=False, id="cursor.previous")),
+    ("Cursor", Binding("shift+right", "extend(1)", "Extend selection right", show=False, id="selection.right")),
+    ("Cursor", Binding("shift+left", "extend(-1)", "Extend selection left", show=False, id="selection.left")),
+    ("Cursor", Binding("escape", "clear_selection", "Clear the selection", show=False, id="selection.clear")),
+    ("Cursor", Binding("tab", "next_item", "Next span or suggestion", show=False, id="item.next")),
+    ("Cursor", Binding("shift+tab", "previous_item", "Previous span or suggestion", show=False,
+                       id="item.previous")),
+    ("Spans", Binding("a", "accept", "Accept", tooltip="Accept the suggestion under the cursor, or the first pending one",
+                      id="suggestion.accept")),
+    ("Spans", Binding("A,shift+a", "accept_all", "Accept all pending suggestions", show=False,
+                      id="suggestion.accept_all")),
+    ("Spans", Binding("x", "reject", "Reject", tooltip="Reject the suggestion under the cursor",
+                      id="suggestion.reject")),
+    ("Spans", Binding("X,shift+x", "reject_all", "Reject all pending suggestions", show=False,
+                      id="suggestion.reject_all")),
+    ("Spans", Binding("d,delete", "delete_span", "Delete", tooltip="Remove the span under the cursor",
+                      id="span.delete")),
+    ("Spans", Binding("t", "toggle_quoted", "Toggle quoted on the span", show=False, id="span.quoted")),
+    ("Spans", Binding("C,shift+c", "span_note", "Edit the span's note", show=False, id="span.note")),
+    ("Sentence", Binding("enter", "done", "Done", tooltip="Mark the sentence done and go to the next",
+                         id="sentence.done")),
+    ("Sentence", Binding("s", "skip", "Skip", show=False, tooltip="Mark the sentence skipped and go to the next",
+                         id="sentence.skip")),
+    ("Sentence", Binding("f", "flag", "Toggle the flag", show=False, id="sentence.flag")),
+    ("Sentence", Binding("c", "note", "Edit the sentence note", show=False, id="sentence.note")),
+    ("Sentence", Binding("v", "judgment", "Judgment", show=False, tooltip="Choose the sentence judgment", id="sentence.judgment")),
+    ("Navigate", Binding("down,j", "next_sentence", "Next sentence", show=False, id="nav.next")),
+    ("Navigate", Binding("up,k", "previous_sentence", "Previous sentence", show=False, id="nav.previous")),
+    ("Navigate", Binding("right_square_bracket", "next_document", "Next document", show=False,
+                         key_display="]", id="nav.next_document")),
+    ("Navigate", Binding("left_square_bracket", "previous_document", "Previous document", show=False,
+                         key_display="[", id="nav.previous_document")),
+    ("Navigate", Binding("n", "next_open", "Next sentence not done", show=False, id="nav.next_open")),
+    ("Navigate", Binding("slash", "search", "Search the corpus", show=False, key_display="/", id="nav.search")),
+    ("Navigate", Binding("g", "jump", "Jump to a document", show=False, id="nav.jump")),
+    ("History", Binding("u", "undo", "Undo", id="history.undo")),
+    ("History", Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo")),
+    ("App", Binding("question_mark", "help", "Help", key_display="?", id="app.help")),
+    ("App", Binding("q", "app.quit", "Quit", id="app.quit")),
+]
+
+WORKSPACE_BINDINGS: list[Binding] = [binding for _, binding in WORKSPACE_KEYS]
+
+
+def label_bindings(tagset: Tagset) -> list[Binding]:
+    """One hidden binding per label: its key applies (or changes to) that label."""
+    return [
+        Binding(label.key, f"label({label.key!r})", f"Label {label.name}", show=False, id=f"label.{label.key}")
+        for label in tagset.labels
+    ]
+
+
+# Aliases some terminals send for capitals; the capital is the documented key.
+_ALIASES = {"shift+a", "shift+x", "shift+c"}
+_NAMES = {"right_square_bracket": "]", "left_square_bracket": "[", "slash": "/", "question_mark": "?"}
+
+
+def key_display(binding: Binding) -> str:
+    """How the help screen and README spell a binding's keys: '/' not 'slash'."""
+    keys = [k.strip() for k in binding.key.split(",")]
+    return " ".join(_NAMES.get(k, k) for k in keys if k not in _ALIASES)

@@ -1,0 +1,1 @@
+"""Screens of the workspace: annotation, help, statistics and the modal dialogs."""

@@ -1,0 +1,350 @@
+"""The annotation screen: it draws an `AnnotationSession` and maps keys to its methods.
+
+All behaviour (what a key changes in the store, where the cursor goes) lives in the
+session; this screen only turns its state into widget models and reports refusals
+as notifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from ...errors import AnnotatorError
+from ...model import SpanAnnotation, Suggestion, SuggestionMode
+from ...store import Store
+from ...workspace import ActionRefused, AnnotationSession
+from ...workspace.reports import export_available, export_own_work
+from ..bindings import WORKSPACE_BINDINGS, label_bindings
+from ..commands import WorkspaceCommands
+from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
+from ..widgets.header import HeaderInfo, WorkspaceHeader
+from ..widgets.label_bar import LabelBar
+from ..widgets.sentence_view import ContextSentence, Mark, SentenceModel, SentenceView
+from .dialogs import JudgmentDialog, JudgmentPick, JumpDialog, NoteDialog, SearchDialog, SearchHit
+from .help import HelpScreen
+from .statistics import StatisticsScreen
+
+UNKNOWN_COLOR = "#808080"
+
+
+class AnnotateScreen(Screen[None]):
+    BINDINGS = WORKSPACE_BINDINGS
+    COMMANDS = {WorkspaceCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = None
+
+    def __init__(self, session: AnnotationSession, *, notices: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.session = session
+        self.project = session.store.project_name()
+        self.notices = notices
+        for binding in label_bindings(session.tagset):
+            self._bindings.bind(binding.key, binding.action, binding.description, show=False)
+
+    def compose(self) -> ComposeResult:
+        yield WorkspaceHeader(id="header")
+        with Horizontal(id="body"):
+            with Vertical(id="reading"):
+                yield ContextSentence(id="previous", classes="context")
+                yield SentenceView(id="sentence")
+                yield ContextSentence(id="next", classes="context")
+            yield DetailsPane(id="details")
+        yield LabelBar(self.session.tagset.labels, id="labels")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        for notice in self.notices:
+            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)
+
+    # ------------------------------------------------------------------ drawing
+
+    def refresh_view(self) -> None:
+        session = self.session
+        sentence = session.sentence
+        document = session.document
+        judgment = session.judgment
+        self.query_one(WorkspaceHeader).show(HeaderInfo(
+            project=self.project, annotator=session.annotator,
+            document_position=session.position + 1, document_count=len(session.order),
+            document_id=document.id if document else "", title=document.title if document else "",
+            source=document.source if document else None,
+            sentence_position=session.index + 1, sentence_count=len(session.sentences),
+            done=session.done, total=session.total, mode=session.mode, order=session.order.name,
+            status=judgment.status if judgment else None, flagged=bool(judgment and judgment.flagged),
+            readonly=session.readonly,
+        ))  # fmt: skip
+        previous, following = session.previous_context, session.next_context
+        self.query_one("#previous", ContextSentence).show(previous.text if previous else None)
+        self.query_one("#next", ContextSentence).show(following.text if following else None)
+        self.query_one(SentenceView).show(SentenceModel(
+            text=sentence.text if sentence else "",
+            tokens=tuple(tuple(t) for t in session.tokens),  # type: ignore[misc]
+            marks=self._marks(),
+            cursor=session.cursor.position if session.tokens else None,
+            selection=session.cursor.selection,
+        ))  # fmt: skip
+        box = self.query_one(SentenceView)
+        title = f"sentence {session.index + 1}/{len(session.sentences)}"
+        subtitle = {"done": "✓ done", "skipped": "↷ skipped"}.get((judgment.status if judgment else None) or "", "")
+        if (box.border_title, box.border_subtitle) != (title, subtitle):
+            box.border_title, box.border_subtitle = title, subtitle
+        self.query_one(DetailsPane).show(self._details())
+        # first_shown_at is written once the sentence is on screen, not before drawing it.
+        self.call_after_refresh(session.record_shown)
+
+    def _label_look(self, name: str) -> tuple[str, str]:
+        label = self.session.label(name)
+        return (label.color, label.key) if label else (UNKNOWN_COLOR, "?")
+
+    def _marks(self) -> tuple[Mark, ...]:
+        marks: list[Mark] = []
+        for suggestion in self.session.suggestions:
+            color, key = self._label_look(suggestion.label)
+            kind = "suggestion" if suggestion.decision is None else "rejected"
+            marks.append(Mark(suggestion.start, suggestion.end, color, key, kind, suggestion.quoted))
+        # Longer spans first, so a nested span draws over the one around it.
+        for span in sorted(self.session.spans, key=lambda s: (-(s.end - s.start), s.start)):
+            color, key = self._label_look(span.label)
+            marks.append(Mark(span.start, span.end, color, key, "span", span.quoted))
+        return tuple(marks)
+
+    def _details(self) -> DetailsInfo:
+        session = self.session
+        sentence, judgment, tokens = session.sentence, session.judgment, session.tokens
+        token_text = ""
+        if sentence is not None and tokens:
+            start, end = tokens[session.cursor.position]
+            token_text = sentence.text[start:end]
+        selection = session.cursor.selection
+        return DetailsInfo(
+            token=token_text,
+            token_position=session.cursor.position + 1,
+            token_count=len(tokens),
+            selected=(selection[1] - selection[0] + 1) if selection else 0,
+            item=self._item_details(),
+            judgment_name=session.tagset.judgment.name,
+            judgment=judgment.judgment if judgment else None,
+            flagged=bool(judgment and judgment.flagged),
+            note=judgment.note if judgment else None,
+            status=judgment.status if judgment else None,
+        )
+
+    def _item_details(self) -> ItemDetails | None:
+        session = self.session
+        sentence = session.sentence
+        item: SpanAnnotation | Suggestion | None = session.span_at_cursor() or session.suggestion_at_cursor()
+        if item is None or sentence is None:
+            return None
+        color, key = self._label_look(item.label)
+        text = sentence.text[item.start:item.end]
+        if isinstance(item, SpanAnnotation):
+            origin = "accepted suggestion" if item.origin == "suggestion" else "manual"
+            return ItemDetails("span", item.label, key, color, origin, text, item.lexicon_term,
+                               session.neutral_for(item.lexicon_term, item.label), item.note, item.quoted)
+        origin = "pending suggestion" if item.decision is None else f"{item.decision} suggestion"
+        if item.detector != "lexicon":
+            origin += f" ({item.detector})"
+        return ItemDetails("suggestion", item.label, key, color, origin, text, item.term,
+                           session.neutral_for(item.term, item.label), None, item.quoted)
+
+    # ------------------------------------------------------------------ running
+
+    def _run(self, method: Callable[..., Any], *args: Any) -> Any:
+        """Call a session method, report a refusal or a notice, and redraw."""
+        result = None
+        try:
+            result = method(*args)
+        except ActionRefused as refused:
+            self.notify(str(refused), severity="warning", markup=False, timeout=3)
+        except AnnotatorError as error:
+            self.notify(str(error), severity="error", markup=False)
+        if isinstance(result, str):
+            self.notify(result, markup=False, timeout=4)
+        self.refresh_view()
+        return result
+
+    # cursor
+    def action_move(self, delta: int) -> None:
+        self._run(self.session.move, delta)
+
+    def action_extend(self, delta: int) -> None:
+        self._run(self.session.extend, delta)
+
+    def action_clear_selection(self) -> None:
+        self._run(self.session.clear_selection)
+
+    def action_next_item(self) -> None:
+        self._run(self.session.next_item)
+
+    def action_previous_item(self) -> None:
+        self._run(self.session.previous_item)
+
+    @on(SentenceView.TokenClicked)
+    def click_token(self, message: SentenceView.TokenClicked) -> None:
+        self._run(self.session.place, message.token)
+
+    @on(SentenceView.TokensDragged)
+    def drag_tokens(self, message: SentenceView.TokensDragged) -> None:
+        self._run(self.session.select, message.first, message.last)
+
+    # spans and suggestions
+    def action_label(self, key: str) -> None:
+        self._run(self.session.apply_label, key)
+
+    def action_accept(self) -> None:
+        self._run(self.session.accept)
+
+    def action_accept_all(self) -> None:
+        self._run(self.session.accept_all)
+
+    def action_reject(self) -> None:
+        self._run(self.session.reject)
+
+    def action_reject_all(self) -> None:
+        self._run(self.session.reject_all)
+
+    def action_delete_span(self) -> None:
+        self._run(self.session.delete)
+
+    def action_toggle_quoted(self) -> None:
+        self._run(self.session.toggle_quoted)
+
+    def action_span_note(self) -> None:
+        span = self.session.span_at_cursor()
+        if span is None:
+            self._run(self._refuse, "no span under the cursor")
+            return
+        self.app.push_screen(
+            NoteDialog(f"Note on the {span.label} span", span.note),
+            lambda note: None if note is None else self._run(self.session.set_span_note, note),
+        )
+
+    @staticmethod
+    def _refuse(message: str) -> None:
+        raise ActionRefused(message)
+
+    # the sentence
+    def action_done(self) -> None:
+        self._run(self.session.mark_done)
+
+    def action_skip(self) -> None:
+        self._run(self.session.skip)
+
+    def action_flag(self) -> None:
+        self._run(self.session.toggle_flag)
+
+    def action_note(self) -> None:
+        judgment = self.session.judgment
+        self.app.push_screen(
+            NoteDialog("Note on this sentence", judgment.note if judgment else None),
+            lambda note: None if note is None else self._run(self.session.set_note, note),
+        )
+
+    def action_judgment(self) -> None:
+        judgment = self.session.judgment
+
+        def chosen(pick: JudgmentPick | None) -> None:
+            if pick is not None:
+                self._run(self.session.set_judgment, pick.value)
+
+        self.app.push_screen(
+            JudgmentDialog(self.session.tagset.judgment, judgment.judgment if judgment else None), chosen
+        )
+
+    # navigation
+    def action_next_sentence(self) -> None:
+        self._run(self.session.next_sentence)
+
+    def action_previous_sentence(self) -> None:
+        self._run(self.session.previous_sentence)
+
+    def action_next_document(self) -> None:
+        self._run(self.session.next_document)
+
+    def action_previous_document(self) -> None:
+        self._run(self.session.previous_document)
+
+    def action_next_open(self) -> None:
+        self._run(self.session.next_open)
+
+    def action_search(self) -> None:
+        self.app.push_screen(
+            SearchDialog(self.search_corpus),
+            lambda sentence_id: None if sentence_id is None else self._run(self.session.go_to_sentence, sentence_id),
+        )
+
+    def search_corpus(self, query: str) -> list[SearchHit]:
+        """Runs in a worker thread: on its own read-only connection when the project is a file."""
+        store = self.session.store
+        if store.path is None:
+            sentences = store.search_sentences(query)
+        else:
+            with Store.open(store.path, readonly=True) as reader:
+                sentences = reader.search_sentences(query)
+        return [SearchHit(s.id, s.document_id, s.index, s.text) for s in sentences if s.id is not None]
+
+    def action_jump(self) -> None:
+        self.app.push_screen(
+            JumpDialog(len(self.session.order)),
+            lambda answer: None if answer is None else self._run(self._jump, answer),
+        )
+
+    def _jump(self, answer: str) -> None:
+        if self.session.store.get_document(answer) is not None:
+            self.session.go_to_document(answer)
+        elif answer.isdigit() and 1 <= int(answer) <= len(self.session.order):
+            self.session.go_to_position(int(answer) - 1)
+        else:
+            raise ActionRefused(f"no document {answer!r}")
+
+    def find_documents(self, prefix: str) -> list:
+        return self.session.store.documents_with_prefix(prefix)
+
+    def jump_to(self, document_id: str) -> None:
+        self._run(self.session.go_to_document, document_id)
+
+    # history
+    def action_undo(self) -> None:
+        self._run(self.session.undo)
+
+    def action_redo(self) -> None:
+        self._run(self.session.redo)
+
+    # app
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.session.tagset))
+
+    def action_statistics(self) -> None:
+        self.app.push_screen(StatisticsScreen(self.session.store))
+
+    def set_mode(self, mode: SuggestionMode) -> None:
+        self._run(self.session.set_mode, mode)
+        self.notify(f"Suggestions: {mode}", markup=False, timeout=2)
+
+    def can_export(self) -> bool:
+        return export_available()
+
+    def action_export(self) -> None:
+        self._export()
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self) -> None:
+        store = self.session.store
+        try:
+            if store.path is None:
+                paths = export_own_work(store, self.session.annotator)
+            else:
+                with Store.open(store.path, readonly=True) as reader:
+                    paths = export_own_work(reader, self.session.annotator)
+        except (AnnotatorError, OSError) as error:
+            self.app.call_from_thread(self.notify, f"export failed: {error}", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, "Exported " + ", ".join(str(p) for p in paths), markup=False)

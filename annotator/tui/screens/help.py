@@ -1,0 +1,69 @@
+"""The help screen: every key, the tag set's labels and what the marks mean."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ...model import Tagset
+from ..bindings import WORKSPACE_KEYS, key_display
+from ..widgets.colors import on_label
+from ..widgets.sentence_layout import display_text
+
+
+def help_content(tagset: Tagset) -> Content:
+    lines: list[Content] = [Content.styled("Keys", "bold underline"), Content("")]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for group, binding in WORKSPACE_KEYS:
+        groups.setdefault(group, []).append((key_display(binding), binding.tooltip or binding.description))
+    groups["Spans"].insert(0, ("1-9", "Label the selection or the token under the cursor; relabel a span"))
+    for group, rows in groups.items():
+        lines.append(Content.styled(group, "bold"))
+        for keys, description in rows:
+            lines.append(Content.assemble((f"  {keys:<16}", "bold"), description))
+        lines.append(Content(""))
+    lines += [Content.assemble(("  ctrl+p          ", "bold"),
+                               "Command palette: jump, search, suggestion mode, statistics, export"),
+              Content("")]  # fmt: skip
+    lines.append(Content.styled("Labels", "bold underline"))
+    for label in tagset.labels:
+        lines.append(Content.assemble("  ", (f" {label.key} ", on_label(label.color)), " ",
+                                      (display_text(label.name), "bold")))
+        if label.description:
+            lines.append(Content("      " + display_text(" ".join(label.description.split()))))
+    values = ", ".join(f"{n}={display_text(v)}" for n, v in enumerate(tagset.judgment.values, 1))
+    lines += [
+        Content(""),
+        Content.assemble(("Judgment ", "bold"), display_text(tagset.judgment.name), f" (v): {values}"),
+        Content(""),
+        Content.styled("Marks", "bold underline"),
+        Content("  coloured background + key¹   a span (your annotation)"),
+        Content("  ❝ before the key             the span is marked quoted (t)"),
+        Content("  underlined + key?             a pending suggestion: a accepts, x rejects"),
+        Content("  struck through                a rejected suggestion"),
+        Content("  reversed token                the cursor; highlighted tokens are the selection"),
+        Content(""),
+        Content("Every change is saved at once; there is nothing to save. Press escape to close."),
+    ]
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,question_mark,q", "close", "Close"),
+    ]
+
+    def __init__(self, tagset: Tagset) -> None:
+        super().__init__()
+        self.tagset = tagset
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(help_content(self.tagset), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Widgets of the workspace: sentence view, header, details pane, label bar."""

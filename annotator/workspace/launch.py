@@ -1,0 +1,103 @@
+"""Opening a workspace from the command line: project, lock, order and session together.
+
+Kept apart from the CLI so `annotator annotate` and `annotator demo` open sessions the
+same way, and tests can open one without a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ProjectMissing
+from ..model import SuggestionMode
+from ..store import Store
+from .lock import AnnotatorLock
+from .order import DocumentOrder, OrderName
+from .session import AnnotationSession, check_annotator_name
+
+
+@dataclass
+class Workspace:
+    store: Store
+    session: AnnotationSession
+    lock: AnnotatorLock | None
+    warnings: list[str] = field(default_factory=list)
+    # What `session.open()` had to say, such as "Every sentence is done."
+    notice: str | None = None
+
+    def close(self) -> None:
+        if not self.store.readonly:
+            self.session.record_shown()
+        self.store.close()
+        if self.lock is not None:
+            self.lock.release()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def open_workspace(
+    db_path: Path,
+    annotator: str,
+    *,
+    document: str | None = None,
+    order: OrderName = "document",
+    seed: int | None = None,
+    suggestions: SuggestionMode = "on",
+    defer_shown: bool = True,
+) -> Workspace:
+    """Open the project for one annotator; read-only if that annotator is already at work elsewhere."""
+    annotator = check_annotator_name(annotator)
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise ProjectMissing(f"no project at {db_path}: run 'annotator import' first, or pass --db")
+    warnings: list[str] = []
+    lock = AnnotatorLock(db_path, annotator)
+    readonly = False
+    try:
+        if not lock.acquire():
+            lock = None
+            readonly = True
+            warnings.append(
+                f"{annotator} already has {db_path} open in another process; "
+                "opening read-only (nothing you do here is saved)"
+            )
+    except OSError as exc:
+        # A folder we cannot create the lock in cannot hold our writes either.
+        lock = None
+        readonly = True
+        warnings.append(f"cannot lock {db_path} ({exc.strerror or exc}); opening read-only")
+    try:
+        store = Store.open(db_path, readonly=readonly)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    try:
+        if not store.is_initialized():
+            raise ProjectMissing(f"{db_path} holds no project: run 'annotator init --db {db_path}' first")
+        if store.readonly and not readonly:
+            warnings.append(f"{db_path} is not writable; opening read-only")
+        if not store.readonly:
+            store.ensure_annotator(annotator)
+        session = AnnotationSession(
+            store,
+            annotator,
+            order=DocumentOrder.for_annotator(store, annotator, order, seed),
+            suggestions=suggestions,
+            defer_shown=defer_shown,
+        )
+        notice = session.open(document)
+    except BaseException:
+        store.close()
+        if lock is not None:
+            lock.release()
+        raise
+    return Workspace(store, session, lock, warnings, notice)
+
+
+__all__ = ["Workspace", "open_workspace"]

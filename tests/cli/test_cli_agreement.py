@@ -1,0 +1,152 @@
+"""`annotator agreement` and `annotator disagreements` end to end on a project file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.importer import Importer
+from annotator.model import GOLD, Judgment, SpanAnnotation
+from annotator.resources import default_tagset_path, sample_paths
+from annotator.store import Store
+from annotator.tagset import load_tagset
+
+
+def run(*args: str, code: int = 0):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output + result.stderr
+    return result
+
+
+def _mark(store: Store, name: str, sentence, spans, judgment) -> None:
+    store.put_judgment(Judgment(sentence.id, name, status="done", judgment=judgment))
+    for first, last, label in spans:
+        store.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
+
+
+@pytest.fixture(scope="module")
+def project_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three annotators (and gold) on the first 15 sample sentences, agreeing in part.
+
+    Built once: every command here opens it read-only."""
+    db_path = tmp_path_factory.mktemp("agreement") / "project.db"
+    with Store.open(db_path, create=True) as store, store.transaction():
+        store.initialize("agreement", load_tagset(default_tagset_path()))
+        Importer(store).run(sample_paths())
+        for i, s in enumerate(list(store.iter_sentences())[:15]):
+            base = [(0, 1, "loaded_language")] if i % 2 else [(2, 2, "name_calling")]
+            _mark(store, "ana", s, base, "biased" if i % 3 else "neutral")
+            _mark(store, "budi", s, base if i % 4 else [(0, 0, "loaded_language")], "biased" if i % 2 else "neutral")
+            _mark(store, "citra", s, base if i % 5 else [], "biased" if i % 3 else "cannot_tell")
+            _mark(store, GOLD, s, base, "biased" if i % 3 else "neutral")
+    return db_path
+
+
+def test_json_for_all_levels_is_one_object_keyed_by_level(project_db):
+    data = json.loads(run("agreement", "--db", str(project_db), "--json").stdout)
+    assert list(data) == ["sentence", "token", "span", "unitizing"]
+    assert data["sentence"]["annotators"] == ["ana", "budi", "citra"]
+    assert set(data["sentence"]["cohen_kappa"]) == {"ana|budi", "ana|citra", "budi|citra"}
+    assert data["sentence"]["units"] == 15
+    assert isinstance(data["unitizing"]["alpha_u"], float)
+
+
+@pytest.mark.parametrize("level", ["sentence", "token", "span", "unitizing"])
+def test_json_for_one_level_carries_the_contract_keys(project_db, level):
+    data = json.loads(run("agreement", "--db", str(project_db), "--level", level, "--json").stdout)
+    assert {"level", "annotators", "units", "metric", "warnings"} <= set(data)
+    assert data["level"] == level
+    expected = {
+        "sentence": {"percent_agreement", "krippendorff_alpha", "fleiss_kappa", "cohen_kappa", "mean_cohen_kappa"},
+        "token": {"percent_agreement", "krippendorff_alpha", "fleiss_kappa", "cohen_kappa", "mean_cohen_kappa",
+                  "per_label"},
+        "span": {"pairs", "mean_exact_f1", "mean_overlap_f1", "per_label"},
+        "unitizing": {"alpha_u", "per_label"},
+    }[level]  # fmt: skip
+    assert expected <= set(data)
+
+
+def test_annotators_option_compares_with_gold(project_db):
+    data = json.loads(run("agreement", "--db", str(project_db), "--annotators", "ana,gold", "--level", "span",
+                          "--json").stdout)  # fmt: skip
+    assert data["annotators"] == ["ana", "gold"]
+    assert data["pairs"]["ana|gold"]["exact_f1"] == 1.0
+
+
+def test_bootstrap_with_a_seed_is_reproducible(project_db):
+    args = ("agreement", "--db", str(project_db), "--level", "token", "--bootstrap", "200", "--seed", "9", "--json")
+    first, second = json.loads(run(*args).stdout), json.loads(run(*args).stdout)
+    assert first["krippendorff_alpha_ci"] == second["krippendorff_alpha_ci"]
+    assert len(first["krippendorff_alpha_ci"]) == 2
+
+
+def test_readable_tables_show_n_and_a_reading_of_alpha(project_db):
+    output = run("agreement", "--db", str(project_db)).stdout
+    assert "Agreement among ana, budi, citra (3 annotators)" in output
+    assert "Krippendorff's alpha (nominal)" in output
+    assert "Reading: alpha = " in output and "Reading: alpha_U = " in output
+    assert "exact F1" in output
+
+
+def test_csv_rows_name_level_scope_measure_value_and_n(project_db):
+    output = run("agreement", "--db", str(project_db), "--level", "token", "--csv").stdout
+    rows = list(csv.DictReader(io.StringIO(output)))
+    alpha = next(r for r in rows if r["scope"] == "all" and r["measure"] == "krippendorff_alpha")
+    assert alpha["level"] == "token" and float(alpha["value"]) and int(alpha["n"]) > 0
+    assert any(r["scope"] == "pair:ana|budi" and r["measure"] == "cohen_kappa" for r in rows)
+
+
+def test_by_document_and_label_options(project_db):
+    data = json.loads(run("agreement", "--db", str(project_db), "--level", "unitizing", "--by", "document",
+                          "--label", "loaded_language", "--json").stdout)  # fmt: skip
+    assert list(data["per_label"]) == ["loaded_language"]
+    assert data["by_document"]
+
+
+def test_confusion_matrix_between_two_annotators(project_db):
+    data = json.loads(run("agreement", "--db", str(project_db), "--confusion", "ana,budi", "--json").stdout)
+    assert data["annotators"] == ["ana", "budi"] and data["labels"][0] == "O"
+    assert sum(map(sum, data["matrix"])) == data["units"]
+    assert "rows ana, columns budi" in run("agreement", "--db", str(project_db), "--confusion", "ana,budi").stdout
+
+
+def test_one_annotator_is_a_clear_message_not_a_crash(project_db):
+    result = run("agreement", "--db", str(project_db), "--annotators", "ana", code=1)
+    assert result.stderr.startswith("error: agreement needs at least two annotators")
+    assert "Traceback" not in result.output
+
+
+def test_repeated_annotator_is_rejected(project_db):
+    result = run("agreement", "--db", str(project_db), "--annotators", "ana,ana", code=1)
+    assert "listed twice" in result.stderr
+
+
+def test_json_and_csv_together_is_a_usage_error(project_db):
+    run("agreement", "--db", str(project_db), "--json", "--csv", code=2)
+
+
+def test_disagreements_json_ranks_sentences_with_everyones_work(project_db):
+    data = json.loads(run("disagreements", "--db", str(project_db), "--limit", "3", "--json").stdout)
+    assert data["level"] == "token" and len(data["sentences"]) == 3
+    scores = [entry["disagreement"] for entry in data["sentences"]]
+    assert scores == sorted(scores, reverse=True)
+    assert set(data["sentences"][0]["annotations"]) == {"ana", "budi", "citra"}
+
+
+@pytest.mark.parametrize("level", ["token", "span", "sentence"])
+def test_disagreements_print_side_by_side(project_db, level):
+    output = run("disagreements", "--db", str(project_db), "--level", level, "--limit", "2").stdout
+    assert "sentences where ana, budi, citra disagree" in output
+    assert "  ana " in output and "  citra " in output
+
+
+def test_agreement_on_a_missing_project_creates_nothing(tmp_path):
+    missing = tmp_path / "none.db"
+    run("agreement", "--db", str(missing), code=1)
+    assert not missing.exists()

@@ -1,0 +1,80 @@
+"""Every command has help, and none but init, import and demo creates a missing project."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from annotator import __version__
+from annotator.cli import cli
+
+CREATES_PROJECT = {("init",), ("import",), ("demo",)}
+
+
+def leaf_commands(command: click.Command = cli, path: tuple[str, ...] = ()):
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            yield from leaf_commands(sub, (*path, name))
+    else:
+        yield path, command
+
+
+def all_commands(command: click.Command = cli, path: tuple[str, ...] = ()):
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            yield from all_commands(sub, (*path, name))
+
+
+COMMANDS = list(all_commands())
+LEAVES = list(leaf_commands())
+
+
+def invoke(args, **kwargs):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, **kwargs)
+
+
+def test_version():
+    result = invoke(["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_top_level_help_lists_the_project_commands():
+    result = invoke(["--help"])
+    assert result.exit_code == 0
+    for name in ("init", "import", "status", "documents", "show", "tagset", "demo"):
+        assert f"  {name} " in result.output
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) or "annotator" for p, _ in COMMANDS])
+def test_every_command_has_help(path, command):
+    assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
+    for option in command.params:
+        if isinstance(option, click.Option) and option.name != "help":
+            assert option.help, f"{' '.join(path)} {option.opts[0]} has no help text"
+    result = invoke([*path, "--help"])
+    assert result.exit_code == 0
+    assert result.output.startswith("Usage: ")
+    if path and not isinstance(command, click.Group):
+        assert "--db" in result.output
+
+
+@pytest.mark.parametrize(
+    ("path", "command"),
+    [(p, c) for p, c in LEAVES if p not in CREATES_PROJECT],
+    ids=[" ".join(p) for p, _ in LEAVES if p not in CREATES_PROJECT],
+)
+def test_commands_refuse_a_missing_project_and_create_no_file(tmp_path, path, command):
+    db = tmp_path / "missing.db"
+    args = [*path, "--db", str(db)]
+    for param in command.params:
+        if param.required:
+            args += ["x"] if isinstance(param, click.Argument) else [param.opts[0], "x"]
+    result = invoke(args, input="")
+    assert result.exit_code in (1, 2), result.output
+    assert "Traceback" not in result.output + result.stderr
+    if result.exit_code == 1:
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert not db.exists()
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,160 @@
+"""Importing files into a store: idempotence, refusals, all-or-nothing files, workers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator import importer as importer_module
+from annotator.importer import Importer, ImportOptions
+from annotator.model import SpanAnnotation
+from annotator.resources import sample_paths
+from tests.bench.corpus import write_jsonl as write_corpus
+
+
+def jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_samples_import_with_consistent_offsets(store):
+    report = Importer(store).run(sample_paths())
+    assert (report.documents, report.sentences, report.skipped, report.failed) == (3, 53, 0, [])
+    assert store.counts() == {"documents": 3, "sentences": 53, "tokens": report.tokens}
+    for document_id in store.document_ids():
+        document = store.get_document(document_id)
+        sentences = store.sentences_of(document_id)
+        assert document.sentence_count == len(sentences)
+        assert document.token_count == sum(len(s.tokens) for s in sentences)
+        assert [s.index for s in sentences] == list(range(len(sentences)))
+        for s in sentences:
+            assert s.text == document.text[s.doc_start : s.doc_end]
+            assert all(0 <= a < b <= len(s.text) for a, b in s.tokens)
+
+
+def test_documents_keep_import_order(store, tmp_path):
+    path = jsonl(tmp_path / "x.jsonl", [{"id": f"d{i}", "text": f"Teks nomor {i}."} for i in (3, 1, 2)])
+    Importer(store).run([path])
+    assert store.document_ids() == ["d3", "d1", "d2"]
+    assert [store.document_position(i) for i in ("d3", "d1", "d2")] == [1, 2, 3]
+
+
+def test_reimport_is_skipped_and_reported(store):
+    Importer(store).run(sample_paths())
+    again = Importer(store).run(sample_paths())
+    assert (again.documents, again.skipped, again.failed) == (0, 3, [])
+    assert all("already imported" in s for f in again.files for s in f.skipped)
+    assert store.counts()["documents"] == 3
+
+
+def test_same_id_with_different_text_is_refused_and_annotations_survive(store, tmp_path):
+    Importer(store).run([jsonl(tmp_path / "a.jsonl", [{"id": "doc", "text": "Teks asli. Kalimat dua."}])])
+    sentence = store.sentences_of("doc")[0]
+    store.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "loaded_language"))
+    report = Importer(store).run([jsonl(tmp_path / "b.jsonl", [{"id": "doc", "text": "Teks baru."}])])
+    [failure] = report.failed
+    assert "document id 'doc' already exists with different text" in failure.error
+    assert "b.jsonl:1" in failure.error
+    assert store.get_document("doc").text == "Teks asli. Kalimat dua."
+    assert len(store.spans_for_sentence(sentence.id, "ana")) == 1
+
+
+def test_same_text_under_another_id_is_skipped(store, tmp_path):
+    path = jsonl(tmp_path / "x.jsonl", [{"id": "a", "text": "Sama."}, {"id": "b", "text": "Sama."}])
+    report = Importer(store).run([path])
+    assert report.documents == 1
+    assert report.files[0].skipped == ["b (same text as a)"]
+
+
+def test_repeated_record_in_one_file_is_skipped(store, tmp_path):
+    path = jsonl(tmp_path / "x.jsonl", [{"id": "a", "text": "Sama."}, {"id": "a", "text": "Sama."}])
+    assert Importer(store).run([path]).files[0].skipped == ["a (already imported)"]
+
+
+def test_failing_file_leaves_no_partial_document(store, tmp_path):
+    records = [{"id": f"ok{i}", "text": f"Kalimat {i}."} for i in range(150)]
+    path = tmp_path / "rusak.jsonl"
+    path.write_text(
+        "".join(json.dumps(r) + "\n" for r in records) + "{not json}\n", encoding="utf-8"
+    )
+    report = Importer(store).run([path])
+    [failure] = report.failed
+    assert "rusak.jsonl:151: malformed JSON" in failure.error
+    assert (failure.documents, failure.sentences, report.documents) == (0, 0, 0)
+    assert store.counts() == {"documents": 0, "sentences": 0, "tokens": 0}
+
+
+def test_good_paths_are_imported_when_others_fail(store, tmp_path):
+    good = jsonl(tmp_path / "good.jsonl", [{"id": "g", "text": "Baik."}])
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01\x02")
+    report = Importer(store).run([empty, good, tmp_path / "missing.txt", binary, sample_paths()[0]])
+    assert report.documents == 2
+    assert sorted(Path(f.path).name for f in report.failed) == ["bin.txt", "empty.txt", "missing.txt"]
+    assert store.document_ids() == ["g", sample_paths()[0].stem]
+
+
+def test_txt_files_around_a_failing_file_are_kept(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer_module, "COMMIT_SECONDS", 0.0)
+    folder = tmp_path / "korpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Berita satu. Kalimat dua.", encoding="utf-8")
+    (folder / "b.jsonl").write_text('{"id": "b1", "text": "Satu."}\n{"id": "b2"}\n', encoding="utf-8")
+    (folder / "c.txt").write_text("Berita C.", encoding="utf-8")
+    report = Importer(store).run([folder])
+    assert [Path(f.path).name for f in report.failed] == ["b.jsonl"]
+    assert store.document_ids() == ["a", "c"]
+    assert report.files[0].sentences == 2
+
+
+def test_hook_sees_each_batch_inside_the_transaction(store, tmp_path):
+    seen = []
+
+    def hook(hook_store, sentences):
+        assert hook_store.conn.in_transaction
+        assert all(s.id is not None and hook_store.get_sentence(s.id).text == s.text for s in sentences)
+        seen.extend(sentences)
+
+    report = Importer(store, on_sentences=hook).run(sample_paths())
+    assert len(seen) == report.sentences == 53
+    assert len({s.id for s in seen}) == 53
+
+
+def test_hook_failure_rolls_back_the_import(store):
+    def hook(hook_store, sentences):
+        raise RuntimeError("lexicon broke")
+
+    with pytest.raises(RuntimeError):
+        Importer(store, on_sentences=hook).run(sample_paths())
+    assert store.counts()["documents"] == 0
+
+
+def test_progress_adds_up_to_the_input_size(store, tmp_path):
+    path = write_corpus(tmp_path / "c.jsonl", 0.05, seed=1)
+    steps: list[int] = []
+    Importer(store, on_progress=steps.append).run([path, *sample_paths()])
+    assert sum(steps) == path.stat().st_size + sum(p.stat().st_size for p in sample_paths())
+    assert len(steps) > 3
+
+
+def test_worker_processes_give_the_same_result_as_one_process(tmp_path, monkeypatch, tagset):
+    from annotator.store import Store
+
+    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 8)
+    path = write_corpus(tmp_path / "c.jsonl", 0.2, seed=7)
+    results = []
+    for parallel in (False, True):
+        with Store.open(tmp_path / f"p{parallel}.db", create=True) as store:
+            store.initialize("t", tagset)
+            report = Importer(store, ImportOptions(parallel=parallel, workers=1)).run([path])
+            assert report.failed == []
+            results.append(
+                [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.tokens) for s in store.iter_sentences()]
+            )
+    assert results[0] == results[1]
+    assert len(results[0]) > 100

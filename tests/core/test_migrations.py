@@ -1,0 +1,103 @@
+"""Schema migrations: a blank database, an older schema, and a newer one (refused untouched)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from annotator import migrations
+from annotator.errors import SchemaTooNew
+from annotator.model import Judgment
+from annotator.store import Store
+
+TABLES = {
+    "project", "labels", "documents", "sentences", "annotators", "lexicons", "lexicon_entries", "suggestions",
+    "suggestion_decisions", "spans", "sentence_status", "events",
+}  # fmt: skip
+
+
+def test_migrations_are_small_numbered_functions_in_order():
+    names = migrations.known_names()
+    assert names[:3] == ["m001_initial", "m002_gold_provenance", "m003_documents_by_content_hash"]
+    assert names == sorted(names)
+
+
+def test_blank_database_gets_the_whole_schema(db_path):
+    with Store.open(db_path, create=True) as store:
+        assert store.schema_version() == migrations.known_names()
+        assert TABLES <= set(store.db.table_names())
+        assert "agreed_by" in store.db["spans"].columns_dict
+        assert store.integrity_check() == "ok"
+
+
+def test_reopening_applies_nothing_new(db_path):
+    Store.open(db_path, create=True).close()
+    with Store.open(db_path) as store:
+        applied = [m.applied_at for m in migrations.migrations.applied(store.db)]
+    with Store.open(db_path) as store:
+        assert [m.applied_at for m in migrations.migrations.applied(store.db)] == applied
+
+
+def test_older_schema_is_migrated_with_its_data_intact(db_path):
+    db = Database(db_path)
+    migrations.migrations.apply(db, stop_before="m002_gold_provenance")
+    assert [m.name for m in migrations.migrations.applied(db)] == ["m001_initial"]
+    db.execute("INSERT INTO project (key, value) VALUES ('name', 'lama'), ('tagset_name', 'ts')")
+    db.execute("INSERT INTO labels VALUES ('loaded_language', '1', '#e5534b', 'd', 0)")
+    db.execute(
+        "INSERT INTO documents (seq, id, title, text, content_hash, sentence_count, token_count, imported_at)"
+        " VALUES (1, 'd1', 'Judul', 'Kata pengecut itu.', 'h', 1, 4, '2026-01-01T00:00:00.000Z')"
+    )
+    db.execute(
+        "INSERT INTO sentences VALUES (1, 'd1', 0, 0, 18, 'Kata pengecut itu.', '[[0,4],[5,13],[14,17],[17,18]]')"
+    )
+    db.execute("INSERT INTO annotators VALUES ('ana', '2026-01-01T00:00:00.000Z')")
+    db.execute(
+        "INSERT INTO spans (sentence_id, annotator, char_start, char_end, label, origin, created_at)"
+        " VALUES (1, 'ana', 5, 13, 'loaded_language', 'manual', '2026-01-01T00:00:00.000Z')"
+    )
+    db.execute("INSERT INTO sentence_status (sentence_id, annotator, status, judgment) VALUES (1, 'ana', 'done', 'biased')")
+    db.conn.commit()
+    db.close()
+
+    with Store.open(db_path) as store:
+        assert store.schema_version() == migrations.known_names()
+        assert store.project_name() == "lama"
+        [sentence] = store.sentences_of("d1")
+        assert sentence.tokens == [(0, 4), (5, 13), (14, 17), (17, 18)]
+        [span] = store.spans_for_sentence(sentence.id, "ana")
+        assert (span.start, span.end, span.label, span.agreed_by, span.resolution) == (5, 13, "loaded_language", (), None)
+        judgment = store.get_judgment(sentence.id, "ana")
+        assert (judgment.status, judgment.judgment, judgment.judgment_agreed_by) == ("done", "biased", ())
+        # The new columns are usable.
+        store.put_judgment(Judgment(sentence.id, "gold", "done", "biased", judgment_agreed_by=("ana",)))
+        assert store.get_judgment(sentence.id, "gold").judgment_agreed_by == ("ana",)
+
+
+def _future_database(path, *, wal: bool) -> bytes:
+    if wal:
+        Store.open(path, create=True).close()
+        conn = sqlite3.connect(path)
+    else:
+        conn = sqlite3.connect(path)
+        migrations.migrations.apply(Database(conn))
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+        ["framing-annotator", "m999_from_the_future", "2099-01-01"],
+    )
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("wal", [True, False])
+def test_newer_schema_is_refused_and_left_byte_identical(db_path, wal):
+    before = _future_database(db_path, wal=wal)
+    siblings = sorted(p.name for p in db_path.parent.iterdir())
+    for create in (False, True):
+        with pytest.raises(SchemaTooNew, match="newer framing-annotator .*m999_from_the_future"):
+            Store.open(db_path, create=create)
+    assert db_path.read_bytes() == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == siblings

@@ -1,0 +1,1 @@
+"""Reliability suites: concurrency, crashes, hostile input, disk and permissions."""

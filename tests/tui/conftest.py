@@ -1,0 +1,28 @@
+"""Fixtures for the UI tests: the known corpus and an app factory with a still cursor."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.tui.app import WorkspaceApp
+from annotator.workspace import AnnotationSession
+from tests.workspace_corpus import build_corpus
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def corpus(store):
+    return build_corpus(store)
+
+
+@pytest.fixture
+def make_app(corpus):
+    """`make_app(annotator=..., suggestions=..., document=...)` -> a WorkspaceApp on the corpus."""
+
+    def make(annotator: str = "alice", *, suggestions: str = "on", document: str | None = None) -> WorkspaceApp:
+        session = AnnotationSession(corpus, annotator, suggestions=suggestions)  # type: ignore[arg-type]
+        notice = session.open(document)
+        return WorkspaceApp(session, notices=(notice,) if notice else (), cursor_blink=False)
+
+    return make

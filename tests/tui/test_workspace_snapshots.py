@@ -1,0 +1,39 @@
+"""Snapshots of the workspace (pytest-textual-snapshot). Update with --snapshot-update, then look at
+the SVGs in tests/tui/__snapshots__/ before committing them."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.model import Suggestion
+from tests.workspace_corpus import sentence_id
+
+
+async def _annotate(pilot) -> None:
+    # A span (1 on "Pasukan"), a quoted span (4 then t on "menyerang"), the pending
+    # suggestion on "pengecut", a rejected one on "itu", a judgment, a flag, and a
+    # selection of "kota ." with the cursor on ".".
+    await pilot.press("1", "right", "right", "x", "right", "4", "t", "v", "2", "f", "right", "shift+right")
+    await pilot.pause()
+
+
+@pytest.fixture
+def snapshot_app(make_app, corpus):
+    first = sentence_id(corpus, "berita-1", 0)
+    text = corpus.sentence_at("berita-1", 0).text
+    start = text.index("itu")
+    corpus.add_suggestions([Suggestion(first, start, start + 3, "name_calling", "itu")])
+    return make_app(document="berita-1")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_main_screen_with_suggestions_spans_selection_and_quoted_span(snap_compare, snapshot_app, size):
+    assert snap_compare(snapshot_app, terminal_size=size, run_before=_annotate)
+
+
+def test_help_screen(snap_compare, make_app):
+    async def open_help(pilot) -> None:
+        await pilot.press("?")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 40), run_before=open_help)
