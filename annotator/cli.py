@@ -16,6 +16,7 @@ from .commands import agreement as agreement_commands
 from .commands import annotate as annotate_commands
 from .commands import interchange as interchange_commands
 from .commands import lexicon as lexicon_commands
+from .commands import adjudicate as adjudicate_commands
 from .commands import project as project_commands
 from .errors import AnnotatorError
 from .textnorm import visible
@@ -68,6 +69,7 @@ annotate_commands.register(cli)
 agreement_commands.register(cli)
 interchange_commands.register(cli)
 lexicon_commands.register(cli)
+adjudicate_commands.register(cli)
 
 
 def main() -> None:

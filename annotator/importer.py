@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -103,6 +104,20 @@ def segment_texts(texts: list[str]) -> list[Segments]:
 
 
 def _warm_worker() -> None:
+    # Ctrl-C reaches the whole process group: the importer handles it (and rolls back);
+    # workers just stop when it shuts them down, without a traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker shares its parent's pipes, so it would not notice the parent being
+    # killed (SIGKILL, out of memory) and would wait forever: watch for that instead.
+    parent = os.getppid()
+
+    def exit_with_parent() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
     punkt()
 
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import combinations
 
 import numpy as np
 
 from ..errors import AnnotatorError
 from ..model import GOLD
 from ..store import Store
-from .coefficients import MISSING
+from .coefficients import MISSING, Patterns
 from .spans import SpanArrays, distinct
 
 OUTSIDE = "O"
@@ -86,7 +87,7 @@ class Judgments:
     document_ids: np.ndarray
     matrix: np.ndarray  # (annotators, sentences) value codes, MISSING where not judged
 
-    def subset(self, mask: np.ndarray) -> Judgments:
+    def subset(self, mask: np.ndarray | slice) -> Judgments:
         return Judgments(
             self.annotators, self.values, self.unknown_values, self.sentence_ids[mask],
             self.document_ids[mask], self.matrix[:, mask],
@@ -211,6 +212,37 @@ class Corpus:
         matrix[cov.annotator[chosen], cov.token[chosen]] = 1
         return matrix
 
+    @cached_property
+    def raters_per_token(self) -> np.ndarray:
+        return np.repeat(self.done.sum(axis=0), np.diff(self.token_ptr))
+
+    def label_tables(self, code: int) -> tuple[Patterns, dict[tuple[int, int], np.ndarray]]:
+        """What `label_matrix(code)` gives, without building it: the binary value patterns
+        (for alpha) and each pair's 2 x 2 table (for Cohen's kappa), from the covered
+        tokens alone."""
+        cov = self.coverage
+        chosen = cov.label == code
+        cell = distinct(cov.annotator[chosen] * self.n_tokens + cov.token[chosen])
+        rater, token = cell // max(self.n_tokens, 1), cell % max(self.n_tokens, 1)
+        raters = len(self.annotators)
+        ones = np.bincount(token, minlength=self.n_tokens)
+        codes = self.raters_per_token * (raters + 1) + ones
+        tally = np.bincount(codes, minlength=(raters + 1) ** 2)
+        present = np.flatnonzero(tally)
+        m, k = present // (raters + 1), present % (raters + 1)
+        patterns = Patterns(np.stack([m - k, k], axis=1).astype(np.int64), tally[present].astype(np.int64), raters)
+        sentence = self.token_sentence[token]
+        counts = np.diff(self.token_ptr)
+        tables: dict[tuple[int, int], np.ndarray] = {}
+        for i, j in combinations(range(raters), 2):
+            both = int(counts[self.done[i] & self.done[j]].sum())
+            mine_i, mine_j = token[rater == i], token[rater == j]
+            a1 = int(self.done[j, sentence[rater == i]].sum())  # i marked it, j rated it
+            b1 = int(self.done[i, sentence[rater == j]].sum())
+            n11 = len(np.intersect1d(mine_i, mine_j, assume_unique=True))
+            tables[(i, j)] = np.array([[both - a1 - b1 + n11, b1 - n11], [a1 - n11, n11]], dtype=np.int64)
+        return patterns, tables
+
     def spans_of(self, annotator: int, sentences: np.ndarray | None = None, label: int | None = None) -> SpanArrays:
         """One annotator's spans, optionally only on the given sentences (bool mask) or one label."""
         mask = self.span_annotator == annotator
@@ -220,8 +252,10 @@ class Corpus:
             mask &= self.span_label == label
         return SpanArrays(self.span_sentence[mask], self.span_start[mask], self.span_end[mask], self.span_label[mask])
 
-    def subset(self, mask: np.ndarray) -> Corpus:
-        """The corpus restricted to the sentences where mask is True."""
+    def subset(self, mask: np.ndarray | slice) -> Corpus:
+        """The corpus restricted to the sentences where mask is True, or to a slice of them."""
+        if isinstance(mask, slice):
+            return self._slice(*mask.indices(self.n_sentences)[:2])
         index = np.flatnonzero(mask)
         counts = np.diff(self.token_ptr)[index]
         ptr = np.concatenate(([0], np.cumsum(counts)))
@@ -235,6 +269,20 @@ class Corpus:
             token_ptr=ptr, token_start=self.token_start[take], token_end=self.token_end[take],
             span_sentence=renumber[self.span_sentence[kept]], span_annotator=self.span_annotator[kept],
             span_start=self.span_start[kept], span_end=self.span_end[kept], span_label=self.span_label[kept],
+            unknown_labels=self.unknown_labels,
+        )  # fmt: skip
+
+    def _slice(self, first: int, stop: int) -> Corpus:
+        # Spans are sorted by sentence (load_corpus does it), so a run of sentences owns a run of spans.
+        lo, hi = np.searchsorted(self.span_sentence, [first, stop])
+        tokens = slice(self.token_ptr[first], self.token_ptr[stop])
+        return Corpus(
+            annotators=self.annotators, labels=self.labels, sentence_ids=self.sentence_ids[first:stop],
+            document_ids=self.document_ids[first:stop], lengths=self.lengths[first:stop],
+            done=self.done[:, first:stop], token_ptr=self.token_ptr[first : stop + 1] - self.token_ptr[first],
+            token_start=self.token_start[tokens], token_end=self.token_end[tokens],
+            span_sentence=self.span_sentence[lo:hi] - first, span_annotator=self.span_annotator[lo:hi],
+            span_start=self.span_start[lo:hi], span_end=self.span_end[lo:hi], span_label=self.span_label[lo:hi],
             unknown_labels=self.unknown_labels,
         )  # fmt: skip
 
@@ -292,7 +340,10 @@ def load_corpus(
     spans, sentence = spans[found], order[position[found]]
     by_done = done[spans[:, 1], sentence]
     spans, sentence = spans[by_done], sentence[by_done]
-    start, end = spans[:, 2], np.minimum(spans[:, 3], lengths[sentence])  # guard: no span past its sentence
+    by_sentence = np.argsort(sentence, kind="stable")
+    spans, sentence = spans[by_sentence], sentence[by_sentence]
+    # Guard against offsets written outside the sentence.
+    start, end = np.maximum(spans[:, 2], 0), np.minimum(spans[:, 3], lengths[sentence])
     valid = start < end
     return Corpus(
         annotators=tuple(annotators), labels=tuple(names), sentence_ids=sentence_ids, document_ids=document_ids,

@@ -20,6 +20,7 @@ from .coefficients import (
     cohen_kappa,
     contingency,
     fleiss_kappa,
+    kappa_from_contingency,
     krippendorff_alpha,
     mean_defined,
     percent_agreement,
@@ -97,11 +98,13 @@ def _coding(
     result["cohen_kappa"] = dict(sorted(cohen.items()))
     result["pair_units"] = dict(sorted(pair_units.items()))
     result["mean_cohen_kappa"] = _num(mean_defined(v for v in cohen.values() if v is not None))
-    if bootstrap and alpha is not None:
-        interval = bootstrap_alpha(patterns, metric=metric, numeric=numeric, resamples=bootstrap, seed=seed)
+    if bootstrap:
+        interval = None
+        if alpha is not None:
+            interval = bootstrap_alpha(patterns, metric=metric, numeric=numeric, resamples=bootstrap, seed=seed)
         result["krippendorff_alpha_ci"] = list(interval) if interval else None
-    elif bootstrap:
-        result["krippendorff_alpha_ci"] = None
+        if interval is None:
+            warnings.append("no bootstrap interval: alpha is undefined on these data")
     return result
 
 
@@ -145,17 +148,17 @@ def token_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, 
     labels: dict[str, dict] = {}
     unused: list[str] = []
     for code, label in enumerate(corpus.labels if per_label else (), start=1):
-        matrix = corpus.label_matrix(code)
-        alpha = _num(krippendorff_alpha(matrix, 2))
+        patterns, tables = corpus.label_tables(code)
+        alpha = _num(krippendorff_alpha(patterns))
         cohen = {
-            pair_key(corpus.annotators[i], corpus.annotators[j]): _num(cohen_kappa(matrix[i], matrix[j], 2)[0])
-            for i, j in combinations(range(len(corpus.annotators)), 2)
+            pair_key(corpus.annotators[i], corpus.annotators[j]): _num(kappa_from_contingency(table))
+            for (i, j), table in tables.items()
         }
         labels[label] = {"krippendorff_alpha": alpha, "cohen_kappa": dict(sorted(cohen.items()))}
-        if matrix.shape[1] and not (matrix == 1).any():
+        if corpus.n_tokens and not patterns.counts[:, 1].any():
             unused.append(label)
             continue
-        if alpha is None and matrix.shape[1]:
+        if alpha is None and corpus.n_tokens:
             warnings.append(f"{label}: alpha is undefined (every token rated has the label)")
         silent = [key for key, value in cohen.items() if value is None]
         if silent:
@@ -244,15 +247,13 @@ def unitizing_level(corpus: Corpus) -> dict:
 # -------------------------------------------------------------------- report
 
 
-def _by_document(documents: np.ndarray, compute: Callable[[np.ndarray], dict]) -> dict[str, dict]:
-    """The level's figures per document (documents come in corpus order, so each is one run)."""
+def _by_document(documents: np.ndarray, compute: Callable[[slice], dict]) -> dict[str, dict]:
+    """The level's figures per document (units come in corpus order, so a document is one run)."""
     out: dict[str, dict] = {}
     names = documents.tolist()
     bounds = [i for i in range(1, len(names)) if names[i] != names[i - 1]]
     for first, stop in zip([0, *bounds], [*bounds, len(names)]):
-        mask = np.zeros(len(names), dtype=bool)
-        mask[first:stop] = True
-        entry = compute(mask)
+        entry = compute(slice(first, stop))
         entry.pop("per_label", None)
         out[names[first]] = entry
     return out
@@ -293,7 +294,7 @@ def compute_report(
         judgments = load_judgments(store, names, tagset.judgment.values)
         chosen = metric or tagset.judgment.level
 
-        def sentences(mask: np.ndarray | None = None) -> dict:
+        def sentences(mask: slice | None = None) -> dict:
             data = judgments if mask is None else judgments.subset(mask)
             return sentence_level(data, chosen, bootstrap=bootstrap if mask is None else 0, seed=seed,
                                   judgment_name=tagset.judgment.name)

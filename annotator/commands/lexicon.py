@@ -130,7 +130,7 @@ def check(db_path: Path, file: Path, tagset_path: Path | None) -> None:
 @lexicon.command()
 @db_option
 @click.argument("term")
-@click.option("--label", required=True, help="A label of the project's tag set.")
+@click.option("--label", default="", help="A label of the project's tag set (required unless --match ignore).")
 @click.option("--match", "match", type=click.Choice(MATCH_KINDS),
               help="How the term matches (default: exact for one word, phrase for several).")
 @click.option("--forms", default="", help="Extra surface forms, separated by |.")
@@ -148,6 +148,8 @@ def add(db_path: Path, term: str, label: str, match: str | None, forms: str, exc
         raise InputError("empty term")
     if match is None:
         match = "exact" if len(literal_words(term)) == 1 else "phrase"
+    if not label and match != "ignore":
+        raise click.UsageError("--label is required (unless --match ignore)")
     entry = LexiconEntry(term=term, label=label, match=match,  # type: ignore[arg-type]
                          forms=tuple(split_alternatives(forms)), exclude=tuple(split_alternatives(exclude)),
                          neutral=normalise(neutral), note=normalise(note), source=normalise(source))
@@ -174,7 +176,8 @@ def remove(db_path: Path, term: str, label: str | None, lexicon_name: str | None
             raise InputError(f"no lexicon entry {term!r}" + (f" with label {label!r}" if label else ""))
         store.delete_lexicon_entries([e.id for e in doomed if e.id is not None])
     for e in doomed:
-        out.print(Text(f"Removed {visible(e.term)!r} ({e.label}, {e.match}) from lexicon {visible(e.lexicon or '')!r}."))
+        out.print(Text(f"Removed {visible(e.term)!r} ({e.label}, {e.match}) "
+                       f"from lexicon {visible(e.lexicon or '')!r}."))
     out.print(SUGGEST_HINT)
 
 

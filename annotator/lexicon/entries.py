@@ -106,7 +106,8 @@ def _rows(text: str, name: str, problems: list[Problem]) -> Iterable[tuple[int, 
         header_line = previous_end + 1
         for column in columns:
             if column and column not in COLUMNS:
-                problems.append(Problem(name, header_line, f"unknown column {column!r} (columns: {', '.join(COLUMNS)})"))
+                problems.append(
+                    Problem(name, header_line, f"unknown column {column!r} (columns: {', '.join(COLUMNS)})"))
         for column in REQUIRED:
             if column not in columns:
                 problems.append(Problem(name, header_line, f"missing column {column!r}"))

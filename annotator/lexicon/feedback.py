@@ -113,7 +113,7 @@ def candidates(store: Store, entries: list[LexiconEntry] | None = None) -> list[
             if sentence is None:
                 continue
             matches, ignored = lexicon.scan(sentence.text, sentence.tokens)
-            sentences[span.sentence_id] = (sentence.text, [(m.start, m.end) for m in matches] + ignored)
+            sentences[span.sentence_id] = (sentence.text, [(start, end) for start, end, _ in matches] + ignored)
         text, covered = sentences[span.sentence_id]
         if any(start < span.end and span.start < end for start, end in covered):
             continue

@@ -1,11 +1,13 @@
 """The compiled lexicon: token-based matching with dict lookups and a token trie.
 
-Matching never looks at characters, only at the sentence's tokens:
+Matching works on the sentence's tokens, never with regular expressions:
 
-- one dict lookup per token, in a cache keyed by the lower-cased token, answers
-  "which one-word entries match here, and which phrases can start here" (exact forms,
-  stems minus exclusions, the first word of every phrase). Each distinct token is
-  worked out once, stemming included, so a corpus costs about one lookup per token;
+- a cache keyed by the lower-cased token answers "which one-word entries match here,
+  and which phrases can start here" (exact forms, stems minus exclusions, the first
+  word of every phrase). Each distinct token is worked out once, stemming included;
+- the sentence is split on whitespace (in C) and each chunk ("irak," or "“israel”.")
+  is looked up in a second cache that holds the answers for the chunk's tokens, so a
+  sentence costs a handful of C calls plus Python work only where something matches;
 - a phrase that can start at a token is followed through a trie of token steps
   (a word, a `~stem`, or a `...` gap).
 
@@ -23,8 +25,11 @@ from typing import NamedTuple
 from ..model import LexiconEntry
 from ..segmentation import tokenize
 from .entries import excluded
-from .phrase import MAX_GAP, Gap, Pattern, StemWord, Word, literal_words, parse_phrase
+from .phrase import MAX_GAP, Pattern, StemWord, Word, literal_words, parse_phrase
 from .stemming import MAX_CACHED, StemCache, shared_stems
+
+# (start, end, entry): what the hot path returns; building a NamedTuple costs more.
+Hit = tuple[int, int, LexiconEntry]
 
 # Precedence on equal length.
 PHRASE, EXACT, STEM = 3, 2, 1
@@ -174,8 +179,9 @@ class CompiledLexicon:
 
     # ----------------------------------------------------------------- matching
 
-    def scan(self, text: str, tokens: Sequence[tuple[int, int]]) -> tuple[list[Match], list[tuple[int, int]]]:
-        """Resolved matches of a sentence, and the character ranges `ignore` entries cover.
+    def scan(self, text: str, tokens: Sequence[tuple[int, int]]) -> tuple[list[Hit], list[tuple[int, int]]]:
+        """Resolved matches of a sentence as plain (start, end, entry) tuples, in order,
+        and the character ranges `ignore` entries cover. `match` gives Match objects.
 
         The sentence's whitespace chunks (str.split, in C) are looked up in a chunk
         cache, so a sentence where nothing can match costs a few C calls and no
@@ -211,7 +217,7 @@ class CompiledLexicon:
         return self._resolve(found, tokens)
 
     def _scan_tokens(self, lows: list[str], tokens: Sequence[tuple[int, int]]
-                     ) -> tuple[list[Match], list[tuple[int, int]]]:
+                     ) -> tuple[list[Hit], list[tuple[int, int]]]:
         """The per-token path: one cache lookup per token."""
         joined, offsets, position = " ".join(lows), [], 0
         for low in lows:
@@ -242,7 +248,7 @@ class CompiledLexicon:
                     self._walk(child, lowered, tokens, i + 2, i, found)
 
     def match(self, text: str, tokens: Sequence[tuple[int, int]]) -> list[Match]:
-        return self.scan(text, tokens)[0]
+        return [Match(*hit) for hit in self.scan(text, tokens)[0]]
 
     def _walk(self, node: _Node, lowered: str, tokens: Sequence[tuple[int, int]], position: int, start: int,
               found: list[tuple[int, int, int, int]]) -> None:
@@ -267,13 +273,13 @@ class CompiledLexicon:
                     self._walk(child, lowered, tokens, position + skip + 1, start, found)
 
     def _resolve(self, found: list[tuple[int, int, int, int]], tokens: Sequence[tuple[int, int]]
-                 ) -> tuple[list[Match], list[tuple[int, int]]]:
+                 ) -> tuple[list[Hit], list[tuple[int, int]]]:
         entries, is_ignore = self.entries, self._is_ignore
         if len(found) == 1:  # the common case: one match in the sentence
             s, e, index, _ = found[0]
             if is_ignore[index]:
                 return [], [(tokens[s][0], tokens[e - 1][1])]
-            return [Match(tokens[s][0], tokens[e - 1][1], entries[index])], []
+            return [(tokens[s][0], tokens[e - 1][1], entries[index])], []
         found.sort()
         previous_end = 0
         for s, e, index, _ in found:
@@ -281,23 +287,20 @@ class CompiledLexicon:
                 break
             previous_end = e
         else:  # no ignore entry and no overlap: nothing to resolve
-            return [Match(tokens[s][0], tokens[e - 1][1], entries[index]) for s, e, index, _ in found], []
+            return [(tokens[s][0], tokens[e - 1][1], entries[index]) for s, e, index, _ in found], []
         ignored = sorted({(s, e) for s, e, index, _ in found if is_ignore[index]})
-        candidates = {
-            (s, e, index, precedence)
-            for s, e, index, precedence in found
-            if not is_ignore[index] and not any(s < ie and i_s < e for i_s, ie in ignored)
-        }
-        ordered = sorted(
-            candidates,
-            key=lambda c: (tokens[c[0]][0] - tokens[c[1] - 1][1], -c[3], c[2], c[0]),
-        )
+        if ignored:
+            found = [c for c in found
+                     if not is_ignore[c[2]] and not any(c[0] < ie and i_s < c[1] for i_s, ie in ignored)]
+        # Longest (in characters) first, then precedence, then the earlier entry.
+        ordered = sorted({(tokens[s][0] - tokens[e - 1][1], -precedence, index, s, e)
+                          for s, e, index, precedence in found})
         taken = bytearray(len(tokens))
         chosen = []
-        for s, e, index, _ in ordered:
+        for _, _, index, s, e in ordered:
             if any(taken[s:e]):
                 continue
             taken[s:e] = b"\x01" * (e - s)
-            chosen.append(Match(tokens[s][0], tokens[e - 1][1], entries[index]))
-        chosen.sort(key=lambda m: (m.start, m.end))
+            chosen.append((tokens[s][0], tokens[e - 1][1], entries[index]))
+        chosen.sort()  # disjoint, so by start
         return chosen, [(tokens[s][0], tokens[e - 1][1]) for s, e in ignored]

@@ -7,7 +7,7 @@ lexicon changes; suggestions that still exist keep their accept/reject decisions
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -48,12 +48,11 @@ class Suggester:
         matches, ignored = self.lexicon.scan(text, tokens)
         quotes = find_quotes(text, tokens)
         if not quotes:
-            return [Suggestion(sentence_id, m.start, m.end, m.entry.label, m.entry.term) for m in matches]
+            return [Suggestion(sentence_id, start, end, entry.label, entry.term) for start, end, entry in matches]
         found = [
-            Suggestion(sentence_id, m.start, m.end, m.entry.label, m.entry.term,
-                       quoted=is_quoted(quotes, m.start, m.end))
-            for m in matches
-        ]  # fmt: skip
+            Suggestion(sentence_id, start, end, entry.label, entry.term, is_quoted(quotes, start, end))
+            for start, end, entry in matches
+        ]
         if self.scare_label is not None:
             scares = scare_quotes(text, tokens, quotes)
             for scare in scares:
@@ -120,9 +119,3 @@ def load_default_lexicon(store: Store) -> int:
     store.save_lexicon(DEFAULT_LEXICON, entries, str(path))
     return len(entries)
 
-
-def suggestions_for(entries: Iterable[LexiconEntry], labels: Collection[str],
-                    sentences: Iterable[Sentence]) -> list[Suggestion]:
-    """Suggestions for sentences without a store (for tools and tests)."""
-    suggester = Suggester(list(entries), labels)
-    return [g for s in sentences for g in suggester.suggest(s)]

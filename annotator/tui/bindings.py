@@ -21,7 +21,8 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
     ("Cursor", Binding("tab", "next_item", "Next span or suggestion", show=False, id="item.next")),
     ("Cursor", Binding("shift+tab", "previous_item", "Previous span or suggestion", show=False,
                        id="item.previous")),
-    ("Spans", Binding("a", "accept", "Accept", tooltip="Accept the suggestion under the cursor, or the first pending one",
+    ("Spans", Binding("a", "accept", "Accept",
+                      tooltip="Accept the suggestion under the cursor, or the first pending one",
                       id="suggestion.accept")),
     ("Spans", Binding("A,shift+a", "accept_all", "Accept all pending suggestions", show=False,
                       id="suggestion.accept_all")),
@@ -39,7 +40,8 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
                          id="sentence.skip")),
     ("Sentence", Binding("f", "flag", "Toggle the flag", show=False, id="sentence.flag")),
     ("Sentence", Binding("c", "note", "Edit the sentence note", show=False, id="sentence.note")),
-    ("Sentence", Binding("v", "judgment", "Judgment", show=False, tooltip="Choose the sentence judgment", id="sentence.judgment")),
+    ("Sentence", Binding("v", "judgment", "Judgment", show=False, tooltip="Choose the sentence judgment",
+                         id="sentence.judgment")),
     ("Navigate", Binding("down,j", "next_sentence", "Next sentence", show=False, id="nav.next")),
     ("Navigate", Binding("up,k", "previous_sentence", "Previous sentence", show=False, id="nav.previous")),
     ("Navigate", Binding("right_square_bracket", "next_document", "Next document", show=False,
@@ -75,3 +77,47 @@ def key_display(binding: Binding) -> str:
     """How the help screen and README spell a binding's keys: '/' not 'slash'."""
     keys = [k.strip() for k in binding.key.split(",")]
     return " ".join(_NAMES.get(k, k) for k in keys if k not in _ALIASES)
+
+
+# The adjudication screen: the same cursor, label, history and app keys as the
+# workspace, plus the curator's own.
+ADJUDICATE_KEYS: list[tuple[str, Binding]] = [
+    ("Cursor", Binding("right,l", "move(1)", "Next token", show=False, id="adjudicate.cursor.next")),
+    ("Cursor", Binding("left,h", "move(-1)", "Previous token", show=False, id="adjudicate.cursor.previous")),
+    ("Cursor", Binding("shift+right", "extend(1)", "Extend selection right", show=False,
+                       id="adjudicate.selection.right")),
+    ("Cursor", Binding("shift+left", "extend(-1)", "Extend selection left", show=False,
+                       id="adjudicate.selection.left")),
+    ("Cursor", Binding("escape", "clear_selection", "Clear the selection", show=False,
+                       id="adjudicate.selection.clear")),
+    ("Cursor", Binding("tab", "next_candidate", "Next candidate span", show=False, id="adjudicate.candidate.next")),
+    ("Cursor", Binding("shift+tab", "previous_candidate", "Previous candidate span", show=False,
+                       id="adjudicate.candidate.previous")),
+    ("Gold", Binding("a", "take", "Take", tooltip="Take the candidate under the cursor into gold",
+                     id="adjudicate.take")),
+    ("Gold", Binding("T,shift+t", "take_all", "Take all of one annotator's spans (pick by number)", show=False,
+                     id="adjudicate.take_all")),
+    ("Gold", Binding("x", "reject", "Reject", tooltip="Reject the candidate: gold loses it if it had it",
+                     id="adjudicate.reject")),
+    ("Gold", Binding("d,delete", "delete_span", "Remove the gold span under the cursor", show=False,
+                     id="adjudicate.delete")),
+    ("Gold", Binding("t", "toggle_quoted", "Toggle quoted on the gold span", show=False,
+                     id="adjudicate.quoted")),
+    ("Sentence", Binding("v", "judgment", "Judgment", tooltip="Set the gold judgment", id="adjudicate.judgment")),
+    ("Sentence", Binding("c", "note", "Write the curator note", show=False, id="adjudicate.note")),
+    ("Sentence", Binding("f", "flag", "Toggle the flag", show=False, id="adjudicate.flag")),
+    ("Sentence", Binding("enter", "done", "Adjudicated", tooltip="Mark the sentence adjudicated and go to the next",
+                         id="adjudicate.done")),
+    ("Navigate", Binding("down,j", "next_sentence", "Next sentence in the queue", show=False,
+                         id="adjudicate.nav.next")),
+    ("Navigate", Binding("up,k", "previous_sentence", "Previous sentence in the queue", show=False,
+                         id="adjudicate.nav.previous")),
+    ("Navigate", Binding("n", "next_open", "Next sentence not adjudicated", show=False,
+                         id="adjudicate.nav.next_open")),
+    ("History", Binding("u", "undo", "Undo", id="adjudicate.undo")),
+    ("History", Binding("ctrl+r", "redo", "Redo", show=False, id="adjudicate.redo")),
+    ("App", Binding("question_mark", "help", "Help", key_display="?", id="adjudicate.help")),
+    ("App", Binding("q", "app.quit", "Quit", id="adjudicate.quit")),
+]
+
+ADJUDICATE_BINDINGS: list[Binding] = [binding for _, binding in ADJUDICATE_KEYS]

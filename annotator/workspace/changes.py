@@ -8,7 +8,6 @@ applying `after` redoes it and applying `before` undoes it, whatever the kind. A
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import Union
 
 from ..model import Decision, Judgment, SpanAnnotation
 from ..store import Store
@@ -79,7 +78,7 @@ class SentenceChange:
         return {"kind": "sentence", "before": _row(self.before), "after": _row(self.after)}
 
 
-Change = Union[SpanChange, DecisionChange, SentenceChange]
+Change = SpanChange | DecisionChange | SentenceChange
 
 
 @dataclass(frozen=True)

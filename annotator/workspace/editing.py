@@ -262,7 +262,5 @@ class Editor:
         )
 
     def _decision(self, sentence_id: int, suggestion_id: int) -> str | None:
-        return next(
-            (g.decision for g in self.store.suggestions_for_sentence(sentence_id, self.annotator) if g.id == suggestion_id),
-            None,
-        )
+        suggestions = self.store.suggestions_for_sentence(sentence_id, self.annotator)
+        return next((g.decision for g in suggestions if g.id == suggestion_id), None)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import chain
 
 from ..clock import now_iso
 from ..errors import AnnotatorError
@@ -60,8 +61,8 @@ class AnnotationSession:
         if not len(self.order):
             raise AnnotatorError("the project has no documents yet: run 'annotator import' first")
         self.tagset: Tagset = store.tagset()
-        # Cheap counts: an index count and this annotator's done rows. Kept up to date
-        # from the edits afterwards, never recounted per key press.
+        # Cheap counts: a trigger-kept total and this annotator's done rows (an index
+        # range). Kept up to date from the edits afterwards, never recounted per key.
         self.total = store.sentence_total()
         self.done = store.done_count(self.annotator)
         self.cursor = TokenCursor(0)
@@ -285,9 +286,7 @@ class AnnotationSession:
     def _find_open(self, position: int, after_index: int, *, wrap: bool) -> tuple[int, int] | None:
         """The first sentence not done at or after (position, after_index + 1) in navigation order."""
         count = len(self.order)
-        positions = list(range(position, count))
-        if wrap:
-            positions += list(range(0, position + 1))
+        positions = chain(range(position, count), range(0, position + 1) if wrap else ())
         first = True
         for candidate in positions:
             document_id = self.order.document_at(candidate)

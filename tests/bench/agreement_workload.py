@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,11 +56,16 @@ def build_agreement_project(
     return path
 
 
-def _cli(path: Path, *args: str) -> tuple[float, dict]:
+def _cli(path: Path, *args: str) -> tuple[float, float, dict]:
+    """(wall seconds, CPU seconds of the child, its JSON) of one `annotator agreement --json` run."""
     argv = [sys.executable, "-m", "annotator.cli", "agreement", "--db", str(path), "--json", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, json.loads(done.stdout)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, json.loads(done.stdout)
 
 
 def _median(values: list[float]) -> float:
@@ -75,19 +82,24 @@ def measure(path: str | Path, runs: int = 3, nltk: bool = True) -> dict:
 
     path = Path(path)
     figures: dict = {}
-    token_runs, all_runs = [], []
+    figures["load_average_before"] = os.getloadavg()[0]
+    token_runs, token_cpu, all_runs, all_cpu = [], [], [], []
     for _ in range(runs):
-        seconds, report = _cli(path, "--level", "token")
+        seconds, cpu, report = _cli(path, "--level", "token")
         token_runs.append(seconds)
-        seconds, _ = _cli(path)
+        token_cpu.append(cpu)
+        seconds, cpu, _ = _cli(path)
         all_runs.append(seconds)
+        all_cpu.append(cpu)
     figures["units"] = report["units"]
     figures["alpha"] = report["krippendorff_alpha"]
     figures["cli_token_s"] = _median(token_runs)
+    figures["cli_token_cpu_s"] = _median(token_cpu)
     figures["cli_all_s"] = _median(all_runs)
+    figures["cli_all_cpu_s"] = _median(all_cpu)
 
     people = names(3)
-    with Store.open(path, readonly=True) as store:
+    with Store.open(path) as store:  # not read-only: a newer schema may need its migrations
         start = time.perf_counter()
         corpus = load_corpus(store, people, store.tagset().label_names)
         figures["read_s"] = time.perf_counter() - start
@@ -109,13 +121,16 @@ def measure(path: str | Path, runs: int = 3, nltk: bool = True) -> dict:
             for r in range(matrix.shape[0])
             for u, v in zip(np.flatnonzero(matrix[r] != MISSING).tolist(), matrix[r][matrix[r] != MISSING].tolist())
         ]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         reference = AnnotationTask(data=triples).alpha()
         figures["nltk_alpha_s"] = time.perf_counter() - start
+        figures["nltk_alpha_cpu_s"] = time.process_time() - cpu
         figures["nltk_alpha"] = reference
         figures["alpha_difference"] = abs(reference - ours)
         figures["cli_token_vs_nltk"] = figures["cli_token_s"] / figures["nltk_alpha_s"]
+        figures["cli_token_cpu_vs_nltk_cpu"] = figures["cli_token_cpu_s"] / figures["nltk_alpha_cpu_s"]
         figures["core_alpha_vs_nltk"] = figures["alpha_s"] / figures["nltk_alpha_s"]
+    figures["load_average_after"] = os.getloadavg()[0]
     return figures
 
 

@@ -53,6 +53,8 @@ class Result:
 
 
 _RESULTS: list[Result] = []
+# Other work on the machine slows every figure: the JSON keeps the load beside them.
+_LOAD_AT_START = os.getloadavg()
 
 
 class Recorder:
@@ -95,7 +97,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     payload = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(), "sqlite": sqlite3.sqlite_version},
+                    "platform": platform.platform(), "sqlite": sqlite3.sqlite_version,
+                    "load_average_at_start": _LOAD_AT_START, "load_average_at_end": os.getloadavg()},
         "repeat": repeat(),
         "scale": scale(),
         "results": [asdict(r) for r in _RESULTS],

@@ -66,6 +66,7 @@ class ChildRun:
     peak_tree_pss_mib: float = 0.0  # the whole tree, sampled
     samples: int = 0
     argv: list[str] = field(default_factory=list)
+    cpu_seconds: float = 0.0  # user + system time of the tree, steadier than wall time on a busy machine
 
 
 def cli_command(*args: str) -> list[str]:
@@ -91,7 +92,8 @@ def run_child(argv: Sequence[str], *, cwd: str | Path | None = None, sample_memo
         out.seek(0)
         err.seek(0)
         result = ChildRun(seconds, proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024,
-                          sampler.peak_mib if sampler else 0.0, sampler.samples if sampler else 0, list(argv))
+                          sampler.peak_mib if sampler else 0.0, sampler.samples if sampler else 0, list(argv),
+                          usage.ru_utime + usage.ru_stime)
     for suffix in (".out", ".err"):
         Path(f"{out_path}{suffix}").unlink(missing_ok=True)
     if check and result.returncode != 0:

@@ -148,6 +148,9 @@ def test_add_and_remove_errors(project):
     assert result.exit_code == 1 and "cannot parse phrase 'a (b': unclosed '('" in result.stderr
     result = invoke("lexicon", "add", "x", "--label", "loaded_language", "--match", "fuzzy", "--db", project)
     assert result.exit_code == 2
+    result = invoke("lexicon", "add", "x", "--db", project)
+    assert result.exit_code == 2 and "--label is required" in result.stderr
+    ok("lexicon", "add", "Perlawanan Gaza", "--match", "ignore", "--db", project)
     result = invoke("lexicon", "remove", "nothing-like-this", "--db", project)
     assert result.exit_code == 1 and result.stderr == "error: no lexicon entry 'nothing-like-this'\n"
 

@@ -326,3 +326,38 @@ def test_judgment_values_outside_the_tag_set_are_kept_and_named(sample_store, se
     report = compute_report(sample_store, level="sentence")
     assert report["units"] == 4
     assert any("not in the tag set: unsure" in w for w in report["warnings"])
+
+
+def test_a_slice_of_the_corpus_equals_the_same_sentences_by_mask(sample_store, sentences):
+    _two_annotators(sample_store, sentences)
+    corpus = load_corpus(sample_store, ["ana", "budi"], sample_store.tagset().label_names)
+    mask = np.zeros(corpus.n_sentences, dtype=bool)
+    mask[3:9] = True
+    by_slice, by_mask = corpus.subset(slice(3, 9)), corpus.subset(mask)
+    for name in ("sentence_ids", "lengths", "done", "token_ptr", "token_start", "token_end", "span_sentence",
+                 "span_annotator", "span_start", "span_end", "span_label"):  # fmt: skip
+        assert np.array_equal(getattr(by_slice, name), getattr(by_mask, name)), name
+    assert np.array_equal(by_slice.token_matrix(), corpus.token_matrix()[:, corpus.token_ptr[3] : corpus.token_ptr[9]])
+
+
+def test_per_label_tables_match_the_binary_label_matrix(sample_store, sentences):
+    from annotator.agreement.coefficients import contingency, value_patterns
+
+    rng = random.Random(2)
+    names = ["ana", "budi", "citra"]
+    for s in sentences[:30]:
+        for name in names:
+            if rng.random() < 0.3:
+                continue
+            spans = {(f, min(f + rng.randint(0, 3), len(s.tokens) - 1), rng.choice(["loaded_language", "euphemism"]))
+                     for f in rng.sample(range(len(s.tokens)), min(3, len(s.tokens)))}  # fmt: skip
+            annotate(sample_store, name, s, sorted(spans))
+    corpus = load_corpus(sample_store, names, sample_store.tagset().label_names)
+    for code in range(1, len(corpus.labels) + 1):
+        matrix = corpus.label_matrix(code)
+        patterns, tables = corpus.label_tables(code)
+        expected = value_patterns(matrix, 2)
+        as_dict = lambda p: dict(zip(map(tuple, p.counts.tolist()), p.weights.tolist()))  # noqa: E731
+        assert as_dict(patterns) == as_dict(expected)
+        for (i, j), table in tables.items():
+            assert table.tolist() == contingency(matrix[i], matrix[j], 2).tolist()

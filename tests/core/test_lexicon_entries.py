@@ -45,7 +45,8 @@ def test_reads_every_column_and_normalises_cells(tmp_path, labels):
     path = write(tmp_path, HEADER + "\n"
                  '"  rezim ",name_calling,exact,rezimnya|rezim-rezim,,pemerintah,"a  note\nover lines",me\n'
                  "pendudukan,loaded_language,stem,,penduduk|kedudukan,,,\n"
-                 '"pesawat (nirawak|tak berawak) pengecut",loaded_language,phrase,serangan (drone|udara) pengecut,,,,\n')
+                 '"pesawat (nirawak|tak berawak) pengecut",loaded_language,phrase,'
+                 "serangan (drone|udara) pengecut,,,,\n")
     entries = read_lexicon(path, labels)
     assert [(e.term, e.label, e.match, e.forms, e.exclude, e.line) for e in entries] == [
         ("rezim", "name_calling", "exact", ("rezimnya", "rezim-rezim"), (), 2),

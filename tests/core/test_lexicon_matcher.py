@@ -203,12 +203,13 @@ def test_matches_are_token_aligned_disjoint_and_the_same_on_both_paths(words, sp
     matches, ignored = lexicon.scan(text, tokens)
     starts, ends = {s for s, _ in tokens}, {e for _, e in tokens}
     previous_end = -1
-    for m in matches:
-        assert m.start in starts and m.end in ends and m.start < m.end
-        assert m.start >= previous_end  # sorted and disjoint
-        previous_end = m.end
-        assert not any(m.start < e and s < m.end for s, e in ignored)
-        assert m.entry.match != "ignore"
+    for start, end, entry in matches:
+        assert start in starts and end in ends and start < end
+        assert start >= previous_end  # sorted and disjoint
+        previous_end = end
+        assert not any(start < e and s < end for s, e in ignored)
+        assert entry.match != "ignore"
+    assert lexicon.match(text, tokens) == matches
     # The chunk-cache path and the per-token path agree.
     slow = lexicon._scan_tokens([text[s:e].lower() for s, e in tokens], tokens)
     assert (matches, ignored) == slow

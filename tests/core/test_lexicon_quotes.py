@@ -21,7 +21,8 @@ def inside(text: str) -> list[str]:
 def test_scare_quotes_of_the_samples():
     # 004: no speaker says “Israel”; "diklaim oleh" claims an attack, it quotes nobody.
     assert scares("Mayoritas serangan tersebut diklaim oleh Perlawanan Islam di Irak, sebuah aliansi dari "
-                  "kelompok-kelompok yang didukung Iran yang marah atas dukungan AS untuk “Israel”.") == ["“Israel”"]
+                  "kelompok-kelompok yang didukung Iran yang marah atas dukungan AS untuk “Israel”."
+                  ) == ["“Israel”"]
     # 000: straight single quotes, and the speech verb comes long after.
     assert scares("Serangan Ain al-Assad menandai fase baru 'eskalasi' terhadap pangkalan-pangkalan Amerika: "
                   "perlawanan Irak Perlawanan Islam Irak mengatakan serangan baru-baru ini terhadap Pangkalan "

@@ -109,7 +109,8 @@ def test_the_sample_suggestions_as_a_whole(lexicon_store):
     texts = [s.text[g.start : g.end] for s in lexicon_store.iter_sentences()
              for g in lexicon_store.suggestions_for_sentence(s.id)]
     assert "Perlawanan" not in texts  # only inside the names Perlawanan Islam (di) Irak
-    assert not any(t in ("“jadwal”", "“transisi”", "“contoh nyata genosida.”", "“untuk menilai”") for t in texts)
+    speakers = ("“jadwal”", "“transisi”", "“contoh nyata genosida.”", "“untuk menilai”")
+    assert not any(t in speakers for t in texts)
 
 
 def test_ignore_entry_keeps_the_group_name_unsuggested(lexicon_store):

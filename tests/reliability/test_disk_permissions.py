@@ -32,7 +32,10 @@ def _digest(path: Path) -> str:
 def _cli(folder: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the CLI in a child process. As root, chmod does not stop writes, so the child
     runs as the unprivileged user `nobody`, for whom the permissions hold."""
-    command = [sys.executable, "-m", "annotator.cli", *args]
+    return _as_user(folder, [sys.executable, "-m", "annotator.cli", *args])
+
+
+def _as_user(folder: Path, command: list[str]) -> subprocess.CompletedProcess:
     privileges: dict = {}
     if ROOT and shutil.which("setpriv"):
         command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
@@ -106,8 +109,10 @@ def test_read_only_database_file_is_read_and_refuses_writes_with_a_clear_error(p
     imported = _cli(folder, "import", "--db", "project.db", str(samples_dir()))
     _assert_one_line_error(imported, "read-only")
     assert _digest(db) == before
+    _assert_workspace_opens_read_only(folder)
+    assert _digest(db) == before
     # Reading left no read-only -wal/-shm files behind to block the owner later.
-    assert sorted(p.name for p in folder.iterdir()) == ["project.db"]
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(("-wal", "-shm"))]
 
 
 def test_database_in_a_folder_that_cannot_be_written_is_read_and_refuses_writes(project_template, folder):
@@ -119,7 +124,35 @@ def test_database_in_a_folder_that_cannot_be_written_is_read_and_refuses_writes(
     assert "3 documents" in status.stdout
     imported = _cli(folder, "import", "--db", "project.db", str(samples_dir()))
     _assert_one_line_error(imported, "read-only")
+    _assert_workspace_opens_read_only(folder)
     assert _digest(db) == before
+
+
+_WORKSPACE_PROBE = """
+import asyncio
+from annotator.tui.app import WorkspaceApp
+from annotator.workspace.launch import open_workspace
+
+async def main():
+    with open_workspace("project.db", "ana") as workspace:
+        app = WorkspaceApp(workspace.session, notices=tuple(workspace.warnings), cursor_blink=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("right", "1", "enter")
+            await pilot.pause()
+            header = app.screen.query_one("WorkspaceHeader").render().plain
+        print(workspace.session.readonly, "read-only" in header, "|".join(workspace.warnings))
+
+asyncio.run(main())
+"""
+
+
+def _assert_workspace_opens_read_only(folder: Path) -> None:
+    """The annotation UI opens such a project read-only, says so, and keys do not crash it."""
+    result = _as_user(folder, [sys.executable, "-c", _WORKSPACE_PROBE])
+    assert result.returncode == 0, result.stderr[-2000:]
+    readonly, shown, warnings = result.stdout.strip().split(" ", 2)
+    assert (readonly, shown) == ("True", "True"), result.stdout
+    assert "read-only" in warnings
 
 
 def test_new_project_in_a_folder_that_cannot_be_written_is_a_clear_error(folder):

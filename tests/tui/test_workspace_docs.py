@@ -17,7 +17,7 @@ def _keys_section() -> str:
 
 def test_readme_key_table_lists_every_binding():
     section = _keys_section()
-    for group, binding in WORKSPACE_KEYS:
+    for _, binding in WORKSPACE_KEYS:
         for key in key_display(binding).split():
             assert f"`{key}`" in section, f"{key} ({binding.action}) missing from the README key table"
     assert "`1`-`9`" in section and "`ctrl+p`" in section

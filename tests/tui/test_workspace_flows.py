@@ -187,3 +187,20 @@ async def test_statistics_screen_shows_progress_and_agreement(make_app, corpus):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StatisticsScreen)
+
+
+def test_run_workspace_runs_a_real_app_until_q(db_path, tagset):
+    from annotator.tui.app import run_workspace
+
+    with Store.open(db_path, create=True) as store:
+        store.initialize("run", tagset)
+        build_corpus(store)
+
+    async def reviewer(pilot) -> None:
+        await pilot.press("1", "enter", "q")
+
+    with open_workspace(db_path, "alice") as workspace:
+        run_workspace(workspace, headless=True, auto_pilot=reviewer)
+    with Store.open(db_path) as store:
+        assert store.done_count("alice") == 1
+        assert store.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice")

@@ -7,6 +7,7 @@ as notifications.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,7 @@ class AnnotateScreen(Screen[None]):
         self.session = session
         self.project = session.store.project_name()
         self.notices = notices
+        self._looks = {label.name: (label.color, label.key) for label in session.tagset.labels}
         for binding in label_bindings(session.tagset):
             self._bindings.bind(binding.key, binding.action, binding.description, show=False)
 
@@ -60,6 +62,11 @@ class AnnotateScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._header = self.query_one(WorkspaceHeader)
+        self._previous = self.query_one("#previous", ContextSentence)
+        self._next = self.query_one("#next", ContextSentence)
+        self._sentence = self.query_one(SentenceView)
+        self._details_pane = self.query_one(DetailsPane)
         self.refresh_view()
         for notice in self.notices:
             self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)
@@ -71,7 +78,7 @@ class AnnotateScreen(Screen[None]):
         sentence = session.sentence
         document = session.document
         judgment = session.judgment
-        self.query_one(WorkspaceHeader).show(HeaderInfo(
+        self._header.show(HeaderInfo(
             project=self.project, annotator=session.annotator,
             document_position=session.position + 1, document_count=len(session.order),
             document_id=document.id if document else "", title=document.title if document else "",
@@ -82,27 +89,26 @@ class AnnotateScreen(Screen[None]):
             readonly=session.readonly,
         ))  # fmt: skip
         previous, following = session.previous_context, session.next_context
-        self.query_one("#previous", ContextSentence).show(previous.text if previous else None)
-        self.query_one("#next", ContextSentence).show(following.text if following else None)
-        self.query_one(SentenceView).show(SentenceModel(
+        self._previous.show(previous.text if previous else None)
+        self._next.show(following.text if following else None)
+        view = self._sentence
+        view.show(SentenceModel(
             text=sentence.text if sentence else "",
             tokens=tuple(tuple(t) for t in session.tokens),  # type: ignore[misc]
             marks=self._marks(),
             cursor=session.cursor.position if session.tokens else None,
             selection=session.cursor.selection,
         ))  # fmt: skip
-        box = self.query_one(SentenceView)
         title = f"sentence {session.index + 1}/{len(session.sentences)}"
         subtitle = {"done": "✓ done", "skipped": "↷ skipped"}.get((judgment.status if judgment else None) or "", "")
-        if (box.border_title, box.border_subtitle) != (title, subtitle):
-            box.border_title, box.border_subtitle = title, subtitle
-        self.query_one(DetailsPane).show(self._details())
+        if (view.border_title, view.border_subtitle) != (title, subtitle):
+            view.border_title, view.border_subtitle = title, subtitle
+        self._details_pane.show(self._details())
         # first_shown_at is written once the sentence is on screen, not before drawing it.
         self.call_after_refresh(session.record_shown)
 
     def _label_look(self, name: str) -> tuple[str, str]:
-        label = self.session.label(name)
-        return (label.color, label.key) if label else (UNKNOWN_COLOR, "?")
+        return self._looks.get(name, (UNKNOWN_COLOR, "?"))
 
     def _marks(self) -> tuple[Mark, ...]:
         marks: list[Mark] = []
@@ -166,6 +172,10 @@ class AnnotateScreen(Screen[None]):
             self.notify(str(refused), severity="warning", markup=False, timeout=3)
         except AnnotatorError as error:
             self.notify(str(error), severity="error", markup=False)
+        except sqlite3.Error as error:
+            # e.g. the database stayed locked past the busy timeout: nothing was saved,
+            # the transaction rolled back, and the screen still shows the stored state.
+            self.notify(f"not saved: {error}", severity="error", markup=False)
         if isinstance(result, str):
             self.notify(result, markup=False, timeout=4)
         self.refresh_view()

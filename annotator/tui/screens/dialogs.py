@@ -195,3 +195,40 @@ class JumpDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class PickDialog(ModalScreen[str | None]):
+    """Pick one of a few names: a digit or enter picks, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices[:9]
+        for number in range(1, len(self.choices) + 1):
+            self._bindings.bind(str(number), f"pick({number})", show=False)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(self.title_text), classes="dialog-title")
+            yield OptionList(
+                *[
+                    Option(Content.assemble((f" {number} ", "bold reverse"), " ", display_text(choice)),
+                           id=f"choice-{number}")
+                    for number, choice in enumerate(self.choices, 1)
+                ],
+                id="pick-options",
+            )
+            yield Static(Content("digit or enter picks · escape cancels"), classes="dialog-help")
+
+    def action_pick(self, number: int) -> None:
+        if 1 <= number <= len(self.choices):
+            self.dismiss(self.choices[number - 1])
+
+    @on(OptionList.OptionSelected, "#pick-options")
+    def choose(self, event: OptionList.OptionSelected) -> None:
+        self.action_pick(int((event.option_id or "choice-0").split("-")[1]))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

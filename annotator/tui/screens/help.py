@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...model import Tagset
-from ..bindings import WORKSPACE_KEYS, key_display
+from ..bindings import ADJUDICATE_KEYS, WORKSPACE_KEYS, key_display
 from ..widgets.colors import on_label
 from ..widgets.sentence_layout import display_text
 
@@ -67,3 +67,32 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def adjudication_help_content(tagset: Tagset) -> Content:
+    lines: list[Content] = [Content.styled("Adjudication keys", "bold underline"), Content("")]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for group, binding in ADJUDICATE_KEYS:
+        groups.setdefault(group, []).append((key_display(binding), binding.tooltip or binding.description))
+    groups["Gold"].insert(0, ("1-9", "Label the selection or token in gold; relabel a gold span"))
+    for group, rows in groups.items():
+        lines.append(Content.styled(group, "bold"))
+        for keys, description in rows:
+            lines.append(Content.assemble((f"  {keys:<16}", "bold"), description))
+        lines.append(Content(""))
+    lines += [
+        Content.styled("Rows", "bold underline"),
+        Content("  one row per annotator who finished the sentence, with their judgment;"),
+        Content("  the gold row is last. Bars carry the label colour and key."),
+        Content("  bold bar: that candidate is in gold · struck through: rejected · reversed: under the cursor"),
+        Content(""),
+        Content("Gold is saved at once under the name 'gold', with who agreed and whether the rule"),
+        Content("(auto) or you (curated) put it there. Press escape to close."),
+    ]
+    return Content("\n").join(lines)
+
+
+class AdjudicationHelpScreen(HelpScreen):
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(adjudication_help_content(self.tagset), id="help-text")

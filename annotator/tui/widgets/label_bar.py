@@ -35,6 +35,7 @@ class LabelBar(Widget):
             key = Content.styled(f" {label.key} ", on_label(label.color))
             name = Content.styled(display_text(label.name).replace("_", " "), label_color(label.color).hex)
             room = share - key.cell_length - 1
-            parts.append(key + " " + name.truncate(max(room, 1), ellipsis=True).pad_right(max(room - name.cell_length, 0)))
+            fitted = name.truncate(max(room, 1), ellipsis=True)
+            parts.append(key + " " + fitted.pad_right(max(room - fitted.cell_length, 0)))
         return Content("").join(parts).truncate(width)
 

@@ -9,17 +9,19 @@ rejected ones are struck through; quoted spans are italic with a ❝ before the 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
+from textual.cache import LRUCache
 from textual.content import Content, Span
 from textual.events import MouseDown, MouseMove, MouseUp
-from textual.geometry import Region, Size
-from textual.cache import LRUCache
+from textual.geometry import Size
 from textual.message import Message
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
-from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
 from .colors import label_color
@@ -50,7 +52,6 @@ class SentenceModel:
     selection: tuple[int, int] | None = None
 
 
-
 def _tags(marks: tuple[Mark, ...]) -> list[Tag]:
     tags = []
     for mark in marks:
@@ -59,6 +60,19 @@ def _tags(marks: tuple[Mark, ...]) -> list[Tag]:
         elif mark.kind == "suggestion":
             tags.append(Tag(mark.end, superscript(mark.key) + "?", mark.color, strong=False))
     return tags
+
+
+@lru_cache(maxsize=256)
+def _mark_style(color: str, kind: str, quoted: bool) -> Style:
+    parsed = label_color(color)
+    if kind == "span":
+        return Style(background=parsed, foreground=parsed.get_contrast_text(1.0), bold=True, italic=quoted)
+    return Style(foreground=parsed, underline=True)
+
+
+@lru_cache(maxsize=64)
+def _tag_style(color: str, strong: bool) -> Style:
+    return Style(foreground=label_color(color), bold=strong, dim=not strong)
 
 
 class SentenceView(ScrollView, can_focus=False):
@@ -105,6 +119,7 @@ class SentenceView(ScrollView, can_focus=False):
         self.model: SentenceModel | None = None
         self._layout_key: tuple | None = None
         self._layout: SentenceLayout | None = None
+        self._layout_for: tuple[int, int] | None = None
         # Per (model, width): the style spans of each line, which is also its cache key.
         self._lines_for: tuple[int, int] | None = None
         self._line_spans: list[tuple] = []
@@ -125,9 +140,7 @@ class SentenceView(ScrollView, can_focus=False):
         old_lines = list(self._line_spans) if old is not None and self._lines_for == (id(old), width) else None
         self.model = model
         new_lines = self._prepare(width)
-        if old_lines is None or len(old_lines) != len(new_lines) or [l[:2] for l in old_lines] != [
-            l[:2] for l in new_lines
-        ]:
+        if old_lines is None or [line[:2] for line in old_lines] != [line[:2] for line in new_lines]:
             self._resize_virtual(width)
             self.scroll_to(y=0, animate=False, immediate=True)
             self.refresh()
@@ -154,11 +167,14 @@ class SentenceView(ScrollView, can_focus=False):
         model = self.model
         if model is None:
             return None
+        if self._layout_for == (id(model), width):  # called for every line drawn: keep it cheap
+            return self._layout
         tags = _tags(model.marks)
         key = (model.text, model.tokens, tuple(tags), width)
         if key != self._layout_key:
             self._layout = layout_sentence(model.text, list(model.tokens), tags, width)
             self._layout_key = key
+        self._layout_for = (id(model), width)
         return self._layout
 
     def _prepare(self, width: int) -> list[tuple]:
@@ -167,15 +183,17 @@ class SentenceView(ScrollView, can_focus=False):
         if model is None or layout is None:
             return []
         if self._lines_for != (id(model), width):
-            spans = self._spans(model, layout)
-            lines = []
-            for start, end in layout.lines:
-                lines.append((start, end, tuple(
-                    (max(a, start) - start, min(b, end) - start, style)
-                    for a, b, style in spans
-                    if a < end and b > start
-                )))  # fmt: skip
-            self._line_spans = lines
+            starts = [start for start, _ in layout.lines]
+            per_line: list[list[tuple[int, int, Style]]] = [[] for _ in starts]
+            for a, b, style in self._spans(model, layout):
+                # Most spans lie on one line: find it by bisection, not by testing every line.
+                y = max(bisect_right(starts, a) - 1, 0)
+                while y < len(starts) and starts[y] < b:
+                    start, end = layout.lines[y]
+                    if a < end and b > start:
+                        per_line[y].append((max(a, start) - start, min(b, end) - start, style))
+                    y += 1
+            self._line_spans = [(start, end, tuple(spans)) for (start, end), spans in zip(layout.lines, per_line)]
             self._lines_for = (id(model), width)
         return self._line_spans
 
@@ -230,15 +248,10 @@ class SentenceView(ScrollView, can_focus=False):
                 # The display range runs to the last character, plus any tags after it.
                 spans.append((index[start], index[end - 1] + 1, style))
 
+        rejected = self._component("sentence-view--rejected")
         for mark in model.marks:
-            color = label_color(mark.color)
-            if mark.kind == "span":
-                add(mark.start, mark.end,
-                    Style(background=color, foreground=color.get_contrast_text(1.0), bold=True, italic=mark.quoted))
-            elif mark.kind == "suggestion":
-                add(mark.start, mark.end, Style(foreground=color, underline=True))
-            else:
-                add(mark.start, mark.end, self._component("sentence-view--rejected"))
+            add(mark.start, mark.end, rejected if mark.kind == "rejected" else _mark_style(mark.color, mark.kind,
+                                                                                          mark.quoted))
         tokens = model.tokens
         if model.selection is not None and tokens:
             first, last = model.selection
@@ -248,7 +261,7 @@ class SentenceView(ScrollView, can_focus=False):
             add(start, end, self._component("sentence-view--cursor"))
         # Tags go last, so a selection or cursor over the span does not hide the key.
         for start, end, tag in layout.tag_ranges:
-            spans.append((start, end, Style(foreground=label_color(tag.color), bold=tag.strong, dim=not tag.strong)))
+            spans.append((start, end, _tag_style(tag.color, tag.strong)))
         return spans
 
     def _component(self, name: str) -> Style:

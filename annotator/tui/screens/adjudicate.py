@@ -1,0 +1,268 @@
+"""The adjudication screen: it draws a `CurationSession` and maps keys to its methods.
+
+Every annotator's spans sit on aligned rows under the sentence, with their judgments
+beside their names, and the gold row at the bottom. The gold sentence below is edited
+with the workspace's keys (token cursor, selection, labels 1-9). All behaviour lives
+in the session; this screen only draws it and reports refusals.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+
+from ...adjudication.session import CurationSession
+from ...errors import AnnotatorError
+from ...model import GOLD
+from ...workspace import ActionRefused
+from ..bindings import ADJUDICATE_BINDINGS, label_bindings
+from ..widgets.aligned_spans import AlignedModel, AlignedSpans, Track, TrackSpan
+from ..widgets.colors import on_label
+from ..widgets.label_bar import LabelBar
+from ..widgets.sentence_layout import display_text
+from ..widgets.sentence_view import Mark, SentenceModel, SentenceView
+from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog, PickDialog
+from .help import AdjudicationHelpScreen
+
+UNKNOWN_COLOR = "#808080"
+
+
+class AdjudicateScreen(Screen[None]):
+    BINDINGS = ADJUDICATE_BINDINGS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = None
+
+    def __init__(self, session: CurationSession, *, notices: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.session = session
+        self.project = session.store.project_name()
+        self.notices = notices
+        for binding in label_bindings(session.tagset):
+            self._bindings.bind(binding.key, binding.action, binding.description, show=False)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="adjudicate-header"):
+            yield Static(id="adjudicate-title")
+            yield ProgressBar(show_eta=False, show_percentage=True, id="adjudicate-progress")
+        with Horizontal(id="adjudicate-body"):
+            with Vertical(id="adjudicate-reading"):
+                with VerticalScroll(id="tracks-box"):
+                    yield AlignedSpans(id="tracks")
+                yield SentenceView(id="gold-sentence")
+            yield Static(id="adjudicate-details")
+        yield LabelBar(self.session.tagset.labels, id="labels")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#tracks-box").border_title = "annotators and gold"
+        self.query_one("#gold-sentence").border_title = "gold: edit with ←/→, shift+←/→ and 1-9"
+        self.refresh_view()
+        for notice in self.notices:
+            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)
+
+    # ------------------------------------------------------------------ drawing
+
+    def _look(self, name: str) -> tuple[str, str]:
+        label = self.session.tagset.label(name)
+        return (label.color, label.key) if label else (UNKNOWN_COLOR, "?")
+
+    def refresh_view(self) -> None:
+        session = self.session
+        case = session.case
+        assert case is not None
+        sentence = session.sentence
+        adjudicated = session.adjudicated()
+        state = session.judgment
+        status = "✓ adjudicated" if state is not None and state.status == "done" else "open"
+        title = Content.assemble(
+            (display_text(self.project), "bold"), " · ", (display_text(session.curator), "bold"),
+            f" · {session.position + 1}/{len(session.queue)} · ",
+            display_text(f"{sentence.document_id} #{sentence.index + 1}"),
+            f" · {status} · {adjudicated} adjudicated · auto {session.rule}",
+            (" · read-only" if session.readonly else "", "bold"),
+        )  # fmt: skip
+        self.query_one("#adjudicate-title", Static).update(title)
+        self.query_one(ProgressBar).update(total=max(len(session.queue), 1), progress=adjudicated)
+
+        current = session.candidate
+        tracks = []
+        for name in case.annotators:
+            spans = []
+            for candidate in session.candidates:
+                if name not in candidate.annotators:
+                    continue
+                color, key = self._look(candidate.label)
+                look = "rejected" if session.is_rejected(candidate) else "gold" if session.in_gold(candidate) else "open"
+                spans.append(TrackSpan(candidate.start, candidate.end, color, key, look, candidate == current))
+            tracks.append(Track(name, case.judgments.get(name), tuple(spans)))
+        gold_spans = tuple(
+            TrackSpan(g.start, g.end, *self._look(g.label), "gold",
+                      current is not None and (g.start, g.end, g.label) == current.key)
+            for g in session.gold
+        )  # fmt: skip
+        tracks.append(Track(GOLD, state.judgment if state else None, gold_spans, is_gold=True))
+        self.query_one(AlignedSpans).show(AlignedModel(sentence.text, tuple(tuple(t) for t in sentence.tokens),  # type: ignore[misc]
+                                                       tuple(tracks)))
+        marks = tuple(
+            Mark(g.start, g.end, *self._look(g.label), "span", g.quoted)
+            for g in sorted(session.gold, key=lambda g: (-(g.end - g.start), g.start))
+        )
+        self.query_one(SentenceView).show(SentenceModel(
+            text=sentence.text, tokens=tuple(tuple(t) for t in sentence.tokens),  # type: ignore[misc]
+            marks=marks, cursor=session.cursor.position if sentence.tokens else None,
+            selection=session.cursor.selection,
+        ))  # fmt: skip
+        self.query_one("#adjudicate-details", Static).update(self._details())
+
+    def _details(self) -> Content:
+        session = self.session
+        lines: list[Content] = []
+        candidate = session.candidate
+        if candidate is not None:
+            color, key = self._look(candidate.label)
+            where = ("rejected" if session.is_rejected(candidate)
+                     else "in gold" if session.in_gold(candidate) else "not in gold")  # fmt: skip
+            lines += [
+                Content.styled("Candidate", "bold underline"),
+                Content.assemble((f" {key} ", on_label(color)), " ", display_text(candidate.label)),
+                Content("“" + display_text(session.sentence.text[candidate.start:candidate.end]) + "”"),
+                Content("given by " + display_text(", ".join(candidate.annotators))
+                        + f" ({len(candidate.annotators)}/{len(session.case.annotators)})"),  # type: ignore[union-attr]
+                Content(where),
+                Content(""),
+            ]
+        gold = session.gold_at_cursor()
+        if gold is not None:
+            color, key = self._look(gold.label)
+            lines += [
+                Content.styled("Gold span", "bold underline"),
+                Content.assemble((f" {key} ", on_label(color)), " ", display_text(gold.label),
+                                 (" ❝ quoted" if gold.quoted else "", "italic")),
+                Content(f"{gold.resolution or 'curated'}; agreed by "
+                        + (display_text(", ".join(gold.agreed_by)) if gold.agreed_by else "nobody")),
+                Content(""),
+            ]
+        state = session.judgment
+        votes = session.judgment_votes()
+        lines.append(Content.styled(f"Gold {display_text(session.tagset.judgment.name)}", "bold underline"))
+        lines.append(Content(display_text(state.judgment) if state and state.judgment else "– (v sets it)"))
+        if state and state.judgment_resolution:
+            lines.append(Content(f"{state.judgment_resolution}; agreed by "
+                                 + display_text(", ".join(state.judgment_agreed_by) or "nobody")))
+        for value, names in votes.items():
+            lines.append(Content("  " + display_text(value) + ": " + display_text(", ".join(names)), ))
+        if state and state.flagged:
+            lines.append(Content.styled("⚑ flagged", "bold"))
+        if state and state.note:
+            lines += [Content(""), Content.styled("Curator note", "bold underline"), Content(display_text(state.note))]
+        return Content("\n").join(lines)
+
+    # ------------------------------------------------------------------ running
+
+    def _run(self, method: Callable[..., Any], *args: Any) -> Any:
+        result = None
+        try:
+            result = method(*args)
+        except ActionRefused as refused:
+            self.notify(str(refused), severity="warning", markup=False, timeout=3)
+        except AnnotatorError as error:
+            self.notify(str(error), severity="error", markup=False)
+        except sqlite3.Error as error:
+            self.notify(f"not saved: {error}", severity="error", markup=False)
+        if isinstance(result, str):
+            self.notify(result, markup=False, timeout=4)
+        self.refresh_view()
+        return result
+
+    def action_move(self, delta: int) -> None:
+        self._run(self.session.move, delta)
+
+    def action_extend(self, delta: int) -> None:
+        self._run(self.session.extend, delta)
+
+    def action_clear_selection(self) -> None:
+        self._run(self.session.clear_selection)
+
+    def action_next_candidate(self) -> None:
+        self._run(self.session.next_candidate, 1)
+
+    def action_previous_candidate(self) -> None:
+        self._run(self.session.next_candidate, -1)
+
+    @on(SentenceView.TokenClicked)
+    def click_token(self, message: SentenceView.TokenClicked) -> None:
+        self._run(self.session.place, message.token)
+
+    @on(SentenceView.TokensDragged)
+    def drag_tokens(self, message: SentenceView.TokensDragged) -> None:
+        self._run(self.session.select, message.first, message.last)
+
+    def action_label(self, key: str) -> None:
+        self._run(self.session.apply_label, key)
+
+    def action_take(self) -> None:
+        self._run(self.session.take)
+
+    def action_take_all(self) -> None:
+        names = list(self.session.case.annotators)  # type: ignore[union-attr]
+        self.app.push_screen(
+            PickDialog("Take every span of which annotator?", names),
+            lambda name: None if name is None else self._run(self.session.take_all_of, name),
+        )
+
+    def action_reject(self) -> None:
+        self._run(self.session.reject)
+
+    def action_delete_span(self) -> None:
+        self._run(self.session.delete)
+
+    def action_toggle_quoted(self) -> None:
+        self._run(self.session.toggle_quoted)
+
+    def action_judgment(self) -> None:
+        state = self.session.judgment
+
+        def chosen(pick: JudgmentPick | None) -> None:
+            if pick is not None:
+                self._run(self.session.set_judgment, pick.value)
+
+        self.app.push_screen(JudgmentDialog(self.session.tagset.judgment, state.judgment if state else None), chosen)
+
+    def action_note(self) -> None:
+        state = self.session.judgment
+        self.app.push_screen(
+            NoteDialog("Curator note on this sentence", state.note if state else None),
+            lambda note: None if note is None else self._run(self.session.set_note, note),
+        )
+
+    def action_flag(self) -> None:
+        self._run(self.session.toggle_flag)
+
+    def action_done(self) -> None:
+        self._run(self.session.mark_adjudicated)
+
+    def action_next_sentence(self) -> None:
+        self._run(self.session.next_sentence)
+
+    def action_previous_sentence(self) -> None:
+        self._run(self.session.previous_sentence)
+
+    def action_next_open(self) -> None:
+        self._run(self.session.next_open)
+
+    def action_undo(self) -> None:
+        self._run(self.session.undo)
+
+    def action_redo(self) -> None:
+        self._run(self.session.redo)
+
+    def action_help(self) -> None:
+        self.app.push_screen(AdjudicationHelpScreen(self.session.tagset))
