@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from ..clock import now_iso
 from ..errors import AnnotatorError
+from ..lexicon.quotes import quoted_flag
 from ..model import GOLD, Judgment, Sentence, SpanAnnotation, Tagset
 from ..store import Store
 from ..workspace.changes import Change, Edit, SpanChange
@@ -296,8 +297,10 @@ class CurationSession:
         self._reload()
         return edit
 
-    def _gold_span(self, start: int, end: int, label: str, *, quoted: bool = False,
+    def _gold_span(self, start: int, end: int, label: str, *, quoted: bool | None = None,
                    lexicon_term: str | None = None) -> SpanAnnotation:
+        if quoted is None:
+            quoted = quoted_flag(self.sentence.text, self.tokens, start, end)
         return SpanAnnotation(
             self.sentence_id, GOLD, start, end, label, origin="manual", quoted=quoted,
             lexicon_term=lexicon_term, agreed_by=self.agreed_by(start, end, label), resolution="curated",

@@ -9,6 +9,7 @@ renames it when done, so a failed export never leaves half a file under the real
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import re
@@ -138,23 +139,73 @@ def write_csv(
     return written
 
 
+class CsvFormatter:
+    """Formats rows exactly as `csv.writer` (QUOTE_MINIMAL, CRLF) does, faster.
+
+    `cells` says for each cell of a row whether it is "bare": several columns that
+    never need quoting (numbers, fixed words), already joined with commas. A row is
+    first formatted with `%` in C. When the line has one comma fewer than columns and
+    no quote, no cell held a comma or quote; when a whole chunk has one CR and one LF
+    per row, no cell held a line break. Then the lines are what csv.writer writes.
+    Otherwise the row goes through csv.writer, bare cells split back into columns.
+
+    Profiling the 1,000,000-span export put csv.writer's per-character checks first
+    after SQLite itself; most rows need no quoting, and this skips the checks for them.
+    """
+
+    def __init__(self, cells: Sequence[tuple[Sequence[str], bool]]):
+        self.format_string = ",".join(["%s"] * len(cells)) + CSV_LINE_END
+        self.commas = sum(len(names) for names, _ in cells) - 1
+        self.bare = tuple(i for i, (_, bare) in enumerate(cells) if bare)
+        self._lines = _Lines()
+        self._writer = _csv_writer(self._lines)
+
+    def quoted(self, row: Sequence) -> str:
+        """One row through csv.writer."""
+        if self.bare:
+            row = list(row)
+            for i in reversed(self.bare):
+                row[i : i + 1] = row[i].split(",")
+        self._writer.writerow(row)
+        return self._lines.lines.pop()
+
+    def lines(self, rows: Sequence[tuple]) -> str:
+        fmt, commas, quoted = self.format_string, self.commas, self.quoted
+        lines = [fmt % row for row in rows]
+        text = "".join([
+            line if line.count(",") == commas and '"' not in line else quoted(row) for line, row in zip(lines, rows)
+        ])  # fmt: skip
+        if text.count("\n") == len(rows) and text.count("\r") == len(rows):
+            return text
+        return "".join([
+            line if (line.count(",") == commas and '"' not in line and line.count("\n") == 1
+                     and line.count("\r") == 1) else quoted(row)
+            for line, row in zip(lines, rows)
+        ])  # fmt: skip
+
+
 def _export_sql_csv(
     kind: str, store: Store, handle: TextIO, selection: Selection, raw: bool, progress: Progress
 ) -> ExportStats:
-    """Spans, sentences and documents: rows straight from the store's cursor into
-    csv.writer, escaped in SQL (see Store.export_query); no Python runs per row."""
+    """Spans, sentences and documents: rows from the store's cursor, already escaped
+    in SQL (see Store.export_query), formatted a chunk at a time; no Python per cell."""
     provenance = selection.provenance and kind != "documents"
-    lines = _Lines()
-    writer = _csv_writer(lines)
-    writer.writerow(store.export_columns(kind, provenance))
+    handle.write(",".join(store.export_columns(kind, provenance)) + CSV_LINE_END)
+    formatter = CsvFormatter(store.export_cells(kind, provenance))
     stats = ExportStats(kind, "csv")
     names, exclude = (None, ()) if kind == "documents" else (selection.annotators, selection.exclude)
-    for rows in store.iter_export_rows(kind, names, exclude, provenance=provenance, safe=not raw, chunk=CHUNK):
-        writer.writerows(rows)
-        lines.flush_to(handle)
-        stats.rows += len(rows)
-        progress(len(rows))
-    lines.flush_to(handle)
+    # The rows are freed by reference counting; cyclic GC passes over millions of
+    # short-lived tuples would only cost time.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for rows in store.iter_export_rows(kind, names, exclude, provenance=provenance, safe=not raw, chunk=CHUNK):
+            handle.write(formatter.lines(rows))
+            stats.rows += len(rows)
+            progress(len(rows))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return stats
 
 

@@ -18,6 +18,7 @@ from itertools import chain
 
 from ..clock import now_iso
 from ..errors import AnnotatorError
+from ..lexicon.quotes import quoted_flag
 from ..model import GOLD, Document, Judgment, Label, Sentence, SpanAnnotation, Suggestion, SuggestionMode, Tagset
 from ..store import Store
 from .changes import Edit, SpanChange
@@ -379,7 +380,9 @@ class AnnotationSession:
             edit = self.editor.relabel(span, label.name)
         else:
             start, end = self.char_range(*target)
-            edit = self.editor.add_span(self.sentence_id, start, end, label.name)
+            # Inside quotation marks it is the speaker's voice, not the author's.
+            quoted = quoted_flag(self.sentence.text, self.tokens, start, end)  # type: ignore[union-attr]
+            edit = self.editor.add_span(self.sentence_id, start, end, label.name, quoted=quoted)
         # The selection is used up: the cursor shows again on its own.
         self.cursor.clear()
         return self._after(edit)

@@ -4,7 +4,9 @@ The machine is shared and noisy, so every timing is the median of several runs (
 `BENCH_REPEAT` environment variable, default 3). Memory is measured on a child process:
 its peak RSS from `wait4()` (the largest single process, as `/usr/bin/time -v` reports
 it), and the peak PSS of the whole process tree (worker processes included, shared
-pages counted once), sampled every 50 ms from /proc.
+pages counted once), sampled every 50 ms from /proc. The child is started by a small
+launcher, because Linux carries the RSS high-water mark of a parent across fork and
+exec: a command forked straight from pytest would report pytest's own peak.
 """
 
 from __future__ import annotations
@@ -74,27 +76,43 @@ def cli_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "annotator.cli", *args]
 
 
+# Linux carries a process's RSS high-water mark across fork and exec: a child forked
+# from a large process (pytest after a big benchmark) reports the parent's peak as its
+# own. So the command is started by this small launcher, and its peak read from there.
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as handle:
+    handle.write(f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_child(argv: Sequence[str], *, cwd: str | Path | None = None, sample_memory: bool = False,
               env: dict | None = None, check: bool = True) -> ChildRun:
-    """Run a command, timing it; optionally sample the PSS of its process tree."""
+    """Run a command, timing it; its peak RSS comes from wait4() in a small launcher
+    process, and `sample_memory` also samples the PSS of its process tree."""
     out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-child-{os.getpid()}-{time.monotonic_ns()}"
+    usage_path = Path(f"{out_path}.usage")
     with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen([sys.executable, "-S", "-c", _LAUNCHER, str(usage_path), *argv], cwd=cwd,
+                                stdout=out, stderr=err, env=env)
         sampler = _TreeSampler(proc.pid) if sample_memory else None
         if sampler:
             sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status, _ = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         if sampler:
             sampler.stop()
         out.seek(0)
         err.seek(0)
-        result = ChildRun(seconds, proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024,
-                          sampler.peak_mib if sampler else 0.0, sampler.samples if sampler else 0, list(argv),
-                          usage.ru_utime + usage.ru_stime)
-    for suffix in (".out", ".err"):
+        maxrss_kib, cpu = (float(v) for v in usage_path.read_text().split()) if usage_path.exists() else (0, 0)
+        result = ChildRun(seconds, proc.returncode, out.read(), err.read(), maxrss_kib / 1024,
+                          sampler.peak_mib if sampler else 0.0, sampler.samples if sampler else 0, list(argv), cpu)
+    for suffix in (".out", ".err", ".usage"):
         Path(f"{out_path}{suffix}").unlink(missing_ok=True)
     if check and result.returncode != 0:
         raise AssertionError(f"{' '.join(argv)} exited {result.returncode}: {result.stderr[-2000:]}")
@@ -114,7 +132,7 @@ class _TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._halt.is_set():
-            total = sum(_pss_kib(pid) for pid in _tree(self.pid))
+            total = sum(_pss_kib(pid) for pid in _tree(self.pid)[1:])  # not the launcher
             if total:
                 self.samples += 1
                 self.peak_mib = max(self.peak_mib, total / 1024)

@@ -185,3 +185,17 @@ def test_nothing_to_adjudicate_is_a_clear_error(sample_store):
     annotate(sample_store, s1, "a", [])
     with pytest.raises(AnnotatorError, match="no sentence is marked done"):
         CurationSession(sample_store, "cur")
+
+
+def test_a_gold_span_inside_quotation_marks_is_quoted(sample_store):
+    [sentence] = [s for s in sample_store.sentences_of("004_42838089c5e12062") if "“Israel”" in s.text]
+    start = sentence.text.index("Israel")
+    for who in ("a", "b"):
+        annotate(sample_store, sentence.id, who, [])
+    session = CurationSession(sample_store, "cur", auto="none")
+    session.open()
+    session.clear_selection()
+    session.place(session.token_range(start, start + 6)[0])
+    session.apply_label("4")
+    [gold] = sample_store.spans_for_sentence(sentence.id, GOLD)
+    assert (gold.start, gold.end, gold.quoted) == (start, start + 6, True)

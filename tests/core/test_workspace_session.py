@@ -495,3 +495,19 @@ def test_read_only_session_navigates_but_changes_nothing(corpus, tmp_path):
             with pytest.raises(ActionRefused, match="read-only"):
                 attempt()
         assert reader.events() == []
+
+
+def test_a_manual_span_inside_quotation_marks_is_quoted(sample_store):
+    from annotator.workspace import AnnotationSession
+
+    session = AnnotationSession(sample_store, "ana")
+    session.open("004_42838089c5e12062")
+    sentence = next(s for s in session.sentences if "“Israel”" in s.text)
+    session.go_to_sentence(sentence.id)
+    start = sentence.text.index("Israel")
+    session.place(session.token_range(start, start + 6)[0])
+    session.apply_label("1")
+    session.place(0)
+    session.apply_label("1")
+    spans = {(s.start, s.quoted) for s in sample_store.spans_for_sentence(sentence.id, "ana")}
+    assert (start, True) in spans and (0, False) in spans
