@@ -6,23 +6,101 @@ Errors are one line on stderr: exit 1 for bad input, 2 for usage. No traceback u
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import sys
 
 import click
 
 from . import __version__
-from .commands import agreement as agreement_commands
-from .commands import annotate as annotate_commands
-from .commands import interchange as interchange_commands
-from .commands import lexicon as lexicon_commands
-from .commands import adjudicate as adjudicate_commands
-from .commands import project as project_commands
 from .errors import AnnotatorError
-from .textnorm import visible
+
+# Commands load on demand: `annotator agreement` must not pay for the importer, the
+# lexicon, the interchange formats or the UI. Name -> ("module:attribute" under
+# annotator.commands, the first paragraph of the command's help). `annotator --help`
+# lists the commands from these texts without importing anything;
+# tests/cli/test_cli_help.py checks they match the commands' own help.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "adjudicate": ("adjudicate:adjudicate", "Settle disagreements into a gold standard, with provenance."),
+    "agreement": ("agreement:agreement", "Inter-annotator agreement: sentence, token, span and unitizing levels."),
+    "annotate": ("annotate:annotate", "Tag loaded language sentence by sentence in the keyboard-first workspace."),
+    "demo": ("project:demo",
+             "Create (or reuse) a demo project from the bundled samples and open the annotation UI."),
+    "disagreements": ("agreement:disagreements",
+                      "Sentences ranked by disagreement, with every annotator's spans or judgment side by side."),
+    "documents": ("project:documents", "List documents, one line each."),
+    "export": ("interchange:export_command", "Export labelled data as CSV, JSONL (doccano) or CoNLL BIO."),
+    "import": ("project:import_",
+               "Import documents from .txt, .csv or .jsonl files or folders (creates the project if needed)."),
+    "import-annotations": ("interchange:import_annotations_command",
+                           "Import annotations from spans CSV, sentences CSV or JSONL files in the export schemas."),
+    "init": ("project:init", "Create a project database with a tag set."),
+    "lexicon": ("lexicon:lexicon",
+                "Manage the lexicons that pre-suggest spans (see lexicons/README.md for the format)."),
+    "merge": ("interchange:merge_command",
+              "Merge other project databases (copies annotated offline) into this one."),
+    "show": ("project:show", "Show a document's sentences, tokens and suggestions."),
+    "status": ("project:status", "Show documents, sentences, annotators and per-annotator progress."),
+    "suggest": ("lexicon:suggest",
+                "Re-run the lexicon and scare-quote detector over all sentences, keeping decisions."),
+    "tagset": ("project:tagset", "Inspect the project's tag set."),
+}
 
 
 class AnnotatorGroup(click.Group):
+    """The top-level group: commands resolved lazily from LAZY_COMMANDS (click's
+    LazyGroup pattern), and errors turned into one line on stderr."""
+
+    def __init__(self, *args: object, lazy_commands: dict[str, tuple[str, str]] | None = None,
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            self.add_command(self._load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            # click suggests near names from the loaded commands only: offer the lazy ones too.
+            name = getattr(exc, "command_name", None)  # click.NoSuchCommand (click >= 8.2)
+            if name is None or getattr(exc, "possibilities", None):
+                raise
+            raise type(exc)(name, possibilities=self.list_commands(ctx), ctx=ctx) from None
+
+    def _load(self, cmd_name: str) -> click.Command:
+        module_name, attribute = self.lazy_commands[cmd_name][0].split(":")
+        command = getattr(importlib.import_module(f"{__package__}.commands.{module_name}"), attribute)
+        if not isinstance(command, click.Command):  # pragma: no cover - a wrong entry in the map
+            raise TypeError(f"{module_name}:{attribute} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of --help, from the lazy map's texts: no command module loads."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in self.commands or name not in self.lazy_commands:
+                command = self.get_command(ctx, name)
+                if command is None or command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                # A bare command with the same help shortens it exactly as the real one does.
+                stand_in = click.Command(name, help=self.lazy_commands[name][1])
+                rows.append((name, stand_in.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
@@ -43,6 +121,8 @@ class AnnotatorGroup(click.Group):
 
 
 def _fail(ctx: click.Context, exc: BaseException, message: str) -> None:
+    from .textnorm import visible
+
     if (ctx.obj or {}).get("debug"):
         raise exc
     # One line, and no raw control characters: messages can quote file names and ids.
@@ -50,7 +130,8 @@ def _fail(ctx: click.Context, exc: BaseException, message: str) -> None:
     ctx.exit(1)
 
 
-@click.group(cls=AnnotatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AnnotatorGroup, lazy_commands=LAZY_COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="framing-annotator")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 @click.pass_context
@@ -62,14 +143,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-
-
-project_commands.register(cli)
-annotate_commands.register(cli)
-agreement_commands.register(cli)
-interchange_commands.register(cli)
-lexicon_commands.register(cli)
-adjudicate_commands.register(cli)
 
 
 def main() -> None:

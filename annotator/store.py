@@ -831,13 +831,15 @@ class Store:
 
     # The CSV exports of spans, sentences and documents. Each column is (name, SQL
     # expression, kind):
-    # - "bare": a number or a fixed word ('true', 'manual', 'done'), never quoted in
-    #   CSV. A run of bare columns comes as one cell, joined with commas in SQL: fewer
-    #   values to cross into Python (profiling showed per-value costs dominate).
-    # - "text": any text, quoted by the formatter when it needs it.
+    # - "int" and "word": a number or a fixed word ('true', 'manual', 'done'), never
+    #   quoted in CSV. A run of them comes as one cell, joined with commas in SQL.
+    # - "text": text that is never NULL; "null": text that may be NULL (comes as '').
     # - "free": free text, which also gets the spreadsheet-safety apostrophe here in
     #   SQL (the rule of annotator.interchange.safety.escape) unless the export is raw.
-    # NULL comes out as ''.
+    # Profiling the 1,000,000-span export showed that each value crossing into Python
+    # costs more than the SQL that joins it with its neighbours, so rows come out with
+    # as few cells as possible and no None, ready for annotator.interchange.export's
+    # CsvFormatter.
     #
     # substr() and length() stop at the first NUL character (replace(), ltrim() and ||
     # do not). When some sentence holds a NUL, a span's text is cut in SQL only where
@@ -852,30 +854,30 @@ class Store:
     )
     _EXPORT_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         "spans": (
-            ("document_id", "d.id", "text"), ("sentence_index", "s.idx", "bare"),
-            ("start", "sp.char_start", "bare"), ("end", "sp.char_end", "bare"),
-            ("doc_start", "s.doc_start + sp.char_start", "bare"), ("doc_end", "s.doc_start + sp.char_end", "bare"),
+            ("document_id", "d.id", "text"), ("sentence_index", "s.idx", "int"),
+            ("start", "sp.char_start", "int"), ("end", "sp.char_end", "int"),
+            ("doc_start", "s.doc_start + sp.char_start", "int"), ("doc_end", "s.doc_start + sp.char_end", "int"),
             ("text", _SPAN_TEXT, "free"), ("label", "sp.label", "text"), ("annotator", "sp.annotator", "text"),
-            ("origin", "sp.origin", "bare"), ("quoted", "CASE WHEN sp.quoted THEN 'true' ELSE 'false' END", "bare"),
-            ("lexicon_term", "sp.lexicon_term", "text"), ("note", "sp.note", "free"),
+            ("origin", "sp.origin", "word"), ("quoted", "CASE WHEN sp.quoted THEN 'true' ELSE 'false' END", "word"),
+            ("lexicon_term", "sp.lexicon_term", "null"), ("note", "sp.note", "free"),
             ("created_at", "sp.created_at", "text"),
         ),
-        "spans+gold": (("agreed_by", "sp.agreed_by", "text"), ("resolution", "sp.resolution", "text")),
+        "spans+gold": (("agreed_by", "sp.agreed_by", "null"), ("resolution", "sp.resolution", "null")),
         "sentences": (
-            ("document_id", "d.id", "text"), ("sentence_index", "s.idx", "bare"),
-            ("doc_start", "s.doc_start", "bare"), ("doc_end", "s.doc_end", "bare"),
+            ("document_id", "d.id", "text"), ("sentence_index", "s.idx", "int"),
+            ("doc_start", "s.doc_start", "int"), ("doc_end", "s.doc_end", "int"),
             ("sentence_text", "s.text", "free"), ("annotator", "st.annotator", "text"),
-            ("status", "st.status", "bare"), ("judgment", "st.judgment", "text"),
-            ("flagged", "CASE WHEN st.flagged THEN 'true' ELSE 'false' END", "bare"), ("note", "st.note", "free"),
-            ("suggestion_mode", "st.suggestion_mode", "text"), ("first_shown_at", "st.first_shown_at", "text"),
-            ("finished_at", "st.finished_at", "text"),
+            ("status", "IFNULL(st.status, '')", "word"), ("judgment", "st.judgment", "null"),
+            ("flagged", "CASE WHEN st.flagged THEN 'true' ELSE 'false' END", "word"), ("note", "st.note", "free"),
+            ("suggestion_mode", "st.suggestion_mode", "null"), ("first_shown_at", "st.first_shown_at", "null"),
+            ("finished_at", "st.finished_at", "null"),
         ),
         "sentences+gold": (
-            ("agreed_by", "st.judgment_agreed_by", "text"), ("resolution", "st.judgment_resolution", "text"),
+            ("agreed_by", "st.judgment_agreed_by", "null"), ("resolution", "st.judgment_resolution", "null"),
         ),
         "documents": (
-            ("document_id", "d.id", "text"), ("title", "d.title", "free"), ("source", "d.source", "text"),
-            ("url", "d.url", "text"), ("date", "d.date", "text"), ("sentences", "d.sentence_count", "bare"),
+            ("document_id", "d.id", "text"), ("title", "d.title", "free"), ("source", "d.source", "null"),
+            ("url", "d.url", "null"), ("date", "d.date", "null"), ("sentences", "d.sentence_count", "int"),
             ("metadata", "d.metadata", "text"),
         ),
     }  # fmt: skip
@@ -903,50 +905,53 @@ class Store:
         return self._EXPORT_COLUMNS[kind] + (self._EXPORT_COLUMNS.get(f"{kind}+gold", ()) if provenance else ())
 
     def export_columns(self, kind: str, provenance: bool = False) -> tuple[str, ...]:
+        """The header of a CSV export."""
         return tuple(name for name, _, _ in self._export_columns(kind, provenance))
 
-    def export_cells(self, kind: str, provenance: bool = False) -> tuple[tuple[str, bool], ...]:
-        """The cells of the rows `iter_export_rows` gives: (column names, bare?). A run of
-        bare columns is one cell holding their values joined with commas."""
-        cells: list[tuple[list[str], bool]] = []
-        for name, _, cell_kind in self._export_columns(kind, provenance):
-            bare = cell_kind == "bare"
-            if bare and cells and cells[-1][1]:
-                cells[-1][0].append(name)
+    def _export_cells(self, kind: str, provenance: bool) -> list[list[tuple[str, str, str]]]:
+        cells: list[list[tuple[str, str, str]]] = []
+        for column in self._export_columns(kind, provenance):
+            bare = column[2] in ("int", "word")
+            if bare and cells and cells[-1][-1][2] in ("int", "word"):
+                cells[-1].append(column)
             else:
-                cells.append(([name], bare))
-        return tuple((tuple(names), bare) for names, bare in cells)
+                cells.append([column])
+        return cells
+
+    def export_cell_widths(self, kind: str, provenance: bool = False) -> tuple[int, ...]:
+        """How many columns each cell of an `iter_export_rows` row holds (joined with commas)."""
+        return tuple(len(cell) for cell in self._export_cells(kind, provenance))
 
     def export_query(
         self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
         provenance: bool = False, safe: bool = True, plain: bool = False, nul_safe: bool = True,
     ) -> tuple[str, list]:  # fmt: skip
         """The SQL of a CSV export (`kind` spans, sentences or documents) and its parameters,
-        giving the cells of `export_cells`.
+        giving the cells of `export_cell_widths`.
 
         `plain` gives SQL that other tools can run: one value per column as stored (NULL
         stays NULL, no escaping, no Python function); what the benchmark gives the
         sqlite3 shell.
         """
-        columns = self._export_columns(kind, provenance)
         if plain:
-            select = ", ".join(f'{expr} AS "{name}"' for name, expr, _ in columns)
+            select = ", ".join(f'{expr} AS "{name}"' for name, expr, _ in self._export_columns(kind, provenance))
         else:
-            cells: list[list[str]] = []
-            previous_bare = False
-            for _, expr, cell_kind in columns:
+            cells = []
+            for cell in self._export_cells(kind, provenance):
+                if len(cell) > 1 and all(column_kind == "int" for _, _, column_kind in cell):
+                    cells.append(f"printf('{','.join(['%d'] * len(cell))}', {', '.join(e for _, e, _ in cell)})")
+                    continue
+                if len(cell) > 1:
+                    cells.append(" || ',' || ".join(expr for _, expr, _ in cell))
+                    continue
+                [(_, expr, column_kind)] = cell
                 if expr == self._SPAN_TEXT and nul_safe:
                     expr = self._SPAN_TEXT_NUL_SAFE
-                if cell_kind == "free" and safe:
+                if column_kind == "free" and safe:
                     # Once in a subquery would be clearer, but SQLite flattens it back.
                     expr = self._sheet_safe(expr)
-                value = f"IFNULL({expr}, '')"
-                if cell_kind == "bare" and previous_bare:
-                    cells[-1].append(value)
-                else:
-                    cells.append([value])
-                previous_bare = cell_kind == "bare"
-            select = ", ".join(" || ',' || ".join(values) for values in cells)
+                cells.append(f"IFNULL({expr}, '')" if column_kind in ("null", "free") else expr)
+            select = ", ".join(cells)
         # CROSS JOIN fixes the join order, so rows stream in the order of the keys
         # (documents.seq, sentences(document_id, idx), spans(sentence_id, annotator,
         # ...)) and SQLite never sorts them in a temporary b-tree.
@@ -974,8 +979,8 @@ class Store:
         self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
         provenance: bool = False, safe: bool = True, chunk: int = 10_000,
     ) -> Iterator[list[tuple]]:  # fmt: skip
-        """The rows of a CSV export as the cells of `export_cells` (all text), in lists
-        of up to `chunk` rows from one cursor."""
+        """The rows of a CSV export as the cells of `export_cell_widths` (str or int,
+        never None), in lists of up to `chunk` rows from one cursor."""
         nul_safe = kind == "spans" and self.sentences_hold_nul()
         if nul_safe:
             self.conn.create_function("interchange_slice", 3, self._slice, deterministic=True)

@@ -11,10 +11,6 @@ from ..adjudication.rules import AUTO_RULES
 from .common import db_option, err
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(adjudicate)
-
-
 def _names(value: str | None) -> list[str] | None:
     if value is None:
         return None

@@ -22,11 +22,6 @@ METRIC_CHOICES = ("nominal", "ordinal", "interval", "ratio")
 NOTE = Style(color="yellow", dim=True)
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(agreement)
-    cli.add_command(disagreements)
-
-
 def _names(value: str | None) -> list[str] | None:
     if value is None:
         return None

@@ -12,10 +12,6 @@ from ..workspace.session import SUGGESTION_MODES
 from .common import db_option, err
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(annotate)
-
-
 @click.command()
 @db_option
 @click.option("--annotator", "annotator", required=True, help="Your name; your work is kept apart from others'.")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import click
+from rich.console import Console
 from rich.text import Text
 
 from ..clock import compact_utc_stamp
 from ..errors import InputError
 from ..interchange.export import (
+    ExportStats,
     Selection,
     UnsupportedExport,
     check_combination,
@@ -28,11 +31,6 @@ from ..textnorm import visible
 from .common import db_option, err, out, progress_bar, project
 
 DEFAULT_FOLDER = Path("exports")
-
-
-def register(cli: click.Group) -> None:
-    for command in (export_command, import_annotations_command, merge_command):
-        cli.add_command(command)
 
 
 @click.command("export")
@@ -83,8 +81,8 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
         stamp = compact_utc_stamp()
         name = store.project_name()
         if to_stdout:
-            stream = click.get_binary_stream("stdout")
-            handle = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+            # UTF-8 whatever the locale, and no newline translation (CSV lines end in CRLF).
+            handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
             try:
                 stats = export(store, kind, fmt, handle, selection, raw=raw)
                 handle.flush()
@@ -114,9 +112,8 @@ def _target(out_path: Path | None, several: bool, default_name: str) -> Path:
     return free_path(folder, default_name)
 
 
-def _report(console, stats, where: str) -> None:  # noqa: ANN001
-    what = {"rows": f"{stats.kind} rows", "objects": "JSONL objects", "sentences": "CoNLL sentences"}[stats.unit]
-    console.print(Text(f"Exported {stats.rows} {what} to {visible(where)}"))
+def _report(console: Console, stats: ExportStats, where: str) -> None:
+    console.print(Text(f"Exported {stats.kind}: {stats.rows} {stats.unit} to {visible(where)}"))
     if stats.spans_dropped:
         console.print(
             f"Dropped {stats.spans_dropped} of {stats.spans_kept + stats.spans_dropped} spans: BIO cannot hold "

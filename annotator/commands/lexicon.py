@@ -33,11 +33,6 @@ USER_LEXICON = "project"
 SUGGEST_HINT = "Run 'annotator suggest' to update the suggestions."
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(lexicon)
-    cli.add_command(suggest)
-
-
 def _fail_with_problems(error: LexiconError) -> None:
     for problem in error.problems:
         err.print(Text("error: " + visible(str(problem))))

@@ -24,11 +24,6 @@ DEMO_PROJECT = "demo"
 SKIPPED_SHOWN = 10
 
 
-def register(cli: click.Group) -> None:
-    for command in (init, import_, status, documents, show, tagset, demo):
-        cli.add_command(command)
-
-
 def create_project(db_path: Path, tagset_path: Path | None = None, name: str | None = None) -> Store:
     """Open the project at db_path, creating and initialising it if needed."""
     tagset = load_tagset(tagset_path or default_tagset_path())

@@ -142,30 +142,31 @@ def write_csv(
 class CsvFormatter:
     """Formats rows exactly as `csv.writer` (QUOTE_MINIMAL, CRLF) does, faster.
 
-    `cells` says for each cell of a row whether it is "bare": several columns that
-    never need quoting (numbers, fixed words), already joined with commas. A row is
-    first formatted with `%` in C. When the line has one comma fewer than columns and
-    no quote, no cell held a comma or quote; when a whole chunk has one CR and one LF
-    per row, no cell held a line break. Then the lines are what csv.writer writes.
-    Otherwise the row goes through csv.writer, bare cells split back into columns.
-
-    Profiling the 1,000,000-span export put csv.writer's per-character checks first
-    after SQLite itself; most rows need no quoting, and this skips the checks for them.
+    `widths` says how many columns each cell of a row holds: a cell of several columns
+    holds values that never need quoting (numbers, fixed words), already joined with
+    commas. Cells are str or int. Rows are first formatted with `%` in C. A line with
+    one comma fewer than columns and no quote had no comma or quote in any value; a
+    chunk with one CR and one LF per row had no line break in any value. Such lines are
+    what csv.writer writes. Any other row goes through csv.writer, its joined cells
+    split back into columns. Profiling the 1,000,000-span export put csv.writer's
+    per-character checks first after SQLite itself, and most rows need no quoting.
     """
 
-    def __init__(self, cells: Sequence[tuple[Sequence[str], bool]]):
-        self.format_string = ",".join(["%s"] * len(cells)) + CSV_LINE_END
-        self.commas = sum(len(names) for names, _ in cells) - 1
-        self.bare = tuple(i for i, (_, bare) in enumerate(cells) if bare)
+    def __init__(self, widths: Sequence[int]):
+        if sum(widths) < 2:
+            raise ValueError("csv.writer quotes a lone empty cell; rows need two columns or more")
+        self.format_string = ",".join(["%s"] * len(widths)) + CSV_LINE_END
+        self.commas = sum(widths) - 1
+        self.joined = tuple(i for i, width in enumerate(widths) if width > 1)
         self._lines = _Lines()
         self._writer = _csv_writer(self._lines)
 
     def quoted(self, row: Sequence) -> str:
         """One row through csv.writer."""
-        if self.bare:
+        if self.joined:
             row = list(row)
-            for i in reversed(self.bare):
-                row[i : i + 1] = row[i].split(",")
+            for i in reversed(self.joined):
+                row[i : i + 1] = str(row[i]).split(",")
         self._writer.writerow(row)
         return self._lines.lines.pop()
 
@@ -191,7 +192,7 @@ def _export_sql_csv(
     in SQL (see Store.export_query), formatted a chunk at a time; no Python per cell."""
     provenance = selection.provenance and kind != "documents"
     handle.write(",".join(store.export_columns(kind, provenance)) + CSV_LINE_END)
-    formatter = CsvFormatter(store.export_cells(kind, provenance))
+    formatter = CsvFormatter(store.export_cell_widths(kind, provenance))
     stats = ExportStats(kind, "csv")
     names, exclude = (None, ()) if kind == "documents" else (selection.annotators, selection.exclude)
     # The rows are freed by reference counting; cyclic GC passes over millions of
@@ -297,7 +298,7 @@ def export_jsonl(
     progress: Progress = _no_progress,
 ) -> ExportStats:  # fmt: skip
     """One object per sentence and annotator, in doccano's sequence-labelling shape."""
-    stats = ExportStats("sentences", "jsonl", unit="objects")
+    stats = ExportStats("sentences", "jsonl", unit="JSON objects")
     for unit in iter_units(store, selection):
         s = unit.sentence
         obj = {
@@ -325,7 +326,7 @@ def export_conll(
     progress: Progress = _no_progress,
 ) -> ExportStats:  # fmt: skip
     """Token-level BIO: per unit a comment line, one `token<TAB>tag` line per token, a blank line."""
-    stats = ExportStats("tokens", "conll", unit="sentences")
+    stats = ExportStats("tokens", "conll", unit="sentences (one per annotator)")
     write = handle.write
     for unit in iter_units(store, selection):
         s = unit.sentence

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import click
 import pytest
 from click.testing import CliRunner
 
 from annotator import __version__
-from annotator.cli import cli
+from annotator.cli import LAZY_COMMANDS, cli
 
 CREATES_PROJECT = {("init",), ("import",), ("demo",)}
 
 
+def subcommands(group: click.Group):
+    """(name, command) of a group's commands, resolving the CLI's lazily loaded ones."""
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"{name} is listed but does not resolve"
+        yield name, command
+
+
 def leaf_commands(command: click.Command = cli, path: tuple[str, ...] = ()):
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+        for name, sub in subcommands(command):
             yield from leaf_commands(sub, (*path, name))
     else:
         yield path, command
@@ -23,7 +35,7 @@ def leaf_commands(command: click.Command = cli, path: tuple[str, ...] = ()):
 def all_commands(command: click.Command = cli, path: tuple[str, ...] = ()):
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+        for name, sub in subcommands(command):
             yield from all_commands(sub, (*path, name))
 
 
@@ -45,6 +57,40 @@ def test_top_level_help_lists_the_project_commands():
     assert result.exit_code == 0
     for name in ("init", "import", "status", "documents", "show", "tagset", "demo"):
         assert f"  {name} " in result.output
+
+
+def test_lazy_command_map_matches_the_commands():
+    """`annotator --help` lists the commands from LAZY_COMMANDS without loading them:
+    each entry resolves to a command of that name whose help starts with the same text."""
+    ctx = click.Context(cli)
+    assert cli.list_commands(ctx) == sorted(LAZY_COMMANDS)
+    for name, (_, first_paragraph) in LAZY_COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.name == name
+        assert not command.short_help and not command.hidden and not command.deprecated
+        assert (command.help or "").split("\n\n")[0].strip() == first_paragraph, name
+
+
+def test_top_level_help_loads_no_command_module():
+    code = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        "sys.argv = ['annotator', '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('annotator.commands.'))\n"
+        "print('loaded:', ','.join(loaded))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "  agreement " in result.stdout and "  import-annotations " in result.stdout
+    assert result.stdout.strip().endswith("loaded:"), result.stdout.splitlines()[-1]
+
+
+def test_a_mistyped_command_gets_a_suggestion():
+    result = CliRunner().invoke(cli, ["agreemnt"])
+    assert result.exit_code == 2 and "Did you mean" in result.output and "'agreement'" in result.output
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) or "annotator" for p, _ in COMMANDS])

@@ -83,3 +83,12 @@ def export_text(store: Store, kind: str, fmt: str = "csv", selection: Selection 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def file_project(path, tagset, annotated: bool = True) -> None:  # noqa: ANN001
+    """A project database at `path` with the samples, annotated unless told otherwise."""
+    with Store.open(path, create=True) as store:
+        store.initialize("test", tagset)
+        assert not Importer(store).run(sample_paths()).failed
+        if annotated:
+            annotate(store)

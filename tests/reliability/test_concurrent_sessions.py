@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Child processes: a few seconds each. Still in the default run; `-m 'not slow'` skips them.
+pytestmark = pytest.mark.slow
+
 SESSION = Path(__file__).with_name("ui_session.py")
 SENTENCES = 8
 

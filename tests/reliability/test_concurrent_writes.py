@@ -5,7 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from .conftest import start_writer
+
+# Child processes: a few seconds each. Still in the default run; `-m 'not slow'` skips them.
+pytestmark = pytest.mark.slow
 
 WRITERS = 8
 WRITES = 500
@@ -50,9 +55,9 @@ def test_eight_processes_writing_at_once_keep_every_row_exactly_once(project_db:
     assert any(later[0] < earlier[1] for earlier, later in zip(ranges, ranges[1:]))
 
 
-def test_eight_processes_creating_one_new_database_at_once_apply_the_schema_once(tmp_path: Path):
+def test_processes_creating_one_new_database_at_once_apply_the_schema_once(tmp_path: Path):
     db = tmp_path / "fresh.db"
-    procs = [start_writer(db, "nobody", 0, "--wait", "--open-only") for _ in range(WRITERS)]
+    procs = [start_writer(db, "nobody", 0, "--wait", "--open-only") for _ in range(4)]
     results = _run_together(procs)
     for code, out, err in results:
         assert code == 0, err

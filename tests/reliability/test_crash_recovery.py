@@ -8,7 +8,12 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
 from .conftest import start_writer
+
+# Child processes: a few seconds each. Still in the default run; `-m 'not slow'` skips them.
+pytestmark = pytest.mark.slow
 
 ROUNDS = 6
 BATCH = 40

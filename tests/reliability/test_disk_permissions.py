@@ -100,6 +100,7 @@ def _place(template: Path, folder: Path, mode: int) -> Path:
     return db
 
 
+@pytest.mark.slow  # child processes
 def test_read_only_database_file_is_read_and_refuses_writes_with_a_clear_error(project_template, folder):
     db = _place(project_template, folder, 0o444)
     before = _digest(db)
@@ -115,6 +116,7 @@ def test_read_only_database_file_is_read_and_refuses_writes_with_a_clear_error(p
     assert not [p.name for p in folder.iterdir() if p.name.endswith(("-wal", "-shm"))]
 
 
+@pytest.mark.slow  # child processes
 def test_database_in_a_folder_that_cannot_be_written_is_read_and_refuses_writes(project_template, folder):
     db = _place(project_template, folder, 0o644)
     before = _digest(db)
@@ -155,6 +157,7 @@ def _assert_workspace_opens_read_only(folder: Path) -> None:
     assert "read-only" in warnings
 
 
+@pytest.mark.slow  # child processes
 def test_new_project_in_a_folder_that_cannot_be_written_is_a_clear_error(folder):
     folder.chmod(0o555)
     result = _cli(folder, "init", "--db", "project.db")

@@ -22,7 +22,7 @@ from annotator.textnorm import normalize_text
 from .conftest import database_digest
 
 FUZZ = settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -5,12 +5,17 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from annotator.model import Document, Sentence
 from annotator.segmentation import segment
 from annotator.store import Store
 from annotator.textnorm import content_hash
 from annotator.tui.app import WorkspaceApp
 from annotator.workspace.launch import open_workspace
+
+# Pilot's idle waits over ~60 key presses: a few seconds. Still in the default run; `-m 'not slow'` skips it.
+pytestmark = pytest.mark.slow
 
 LINES = [
     "Token panjang " + "a" * 10_000 + " selesai.",

@@ -1,0 +1,173 @@
+"""`annotator export`, `import-annotations` and `merge` end to end on project files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.interchange.formats import GOLD_COLUMNS, SPAN_COLUMNS
+from annotator.store import Store
+from tests.core.interchange_data import DOC, file_project
+
+
+def run(*args: str, code: int = 0):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output + result.stderr
+    return result
+
+
+@pytest.fixture
+def project_db(tmp_path, tagset):
+    path = tmp_path / "project.db"
+    file_project(path, tagset)
+    return path
+
+
+@pytest.fixture
+def fresh_db(tmp_path, tagset):
+    path = tmp_path / "fresh.db"
+    file_project(path, tagset, annotated=False)
+    return path
+
+
+def read(path) -> str:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_export_writes_to_exports_with_project_what_and_utc_time(project_db, tmp_path):
+    result = run("export", "--db", str(project_db))
+    [path] = (tmp_path / "exports").iterdir()
+    assert re.fullmatch(r"test-spans-\d{8}T\d{6}Z\.csv", path.name)
+    assert f"Exported spans: 6 rows to exports/{path.name}" in result.stdout
+    assert rows(path.read_text(encoding="utf-8"))[0] == list(SPAN_COLUMNS)
+
+
+def test_export_to_stdout(project_db):
+    result = run("export", "--db", str(project_db), "--what", "sentences", "--out", "-")
+    assert result.stdout.startswith("document_id,sentence_index,doc_start")
+    assert "Exported sentences: 3 rows to stdout" in result.stderr
+
+
+def test_export_to_a_file_and_to_a_folder(project_db, tmp_path):
+    run("export", "--db", str(project_db), "--format", "jsonl", "--out", str(tmp_path / "out.jsonl"))
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 5
+    (tmp_path / "folder").mkdir()
+    run("export", "--db", str(project_db), "--format", "conll", "--out", str(tmp_path / "folder"))
+    [path] = (tmp_path / "folder").iterdir()
+    assert path.name.startswith("test-spans-") and path.suffix == ".conll"
+
+
+def test_export_all_writes_four_csv_files(project_db, tmp_path):
+    run("export", "--db", str(project_db), "--what", "all", "--out", str(tmp_path / "all"))
+    names = sorted(re.sub(r"-\d{8}T\d{6}Z", "", p.name) for p in (tmp_path / "all").iterdir())
+    assert names == ["test-documents.csv", "test-sentences.csv", "test-spans.csv", "test-tokens.csv"]
+
+
+def test_export_gold_has_provenance_columns(project_db):
+    result = run("export", "--db", str(project_db), "--gold", "--out", "-")
+    table = rows(result.stdout)
+    assert table[0] == list(SPAN_COLUMNS + GOLD_COLUMNS)
+    assert table[1][-2:] == ["ana|budi", "auto"] and table[1][8] == "gold"
+
+
+def test_export_raw_and_escaped(project_db):
+    escaped = run("export", "--db", str(project_db), "--out", "-").stdout
+    raw = run("export", "--db", str(project_db), "--raw", "--out", "-").stdout
+    assert "'=HYPERLINK" in escaped and "'=HYPERLINK" not in raw and "=HYPERLINK" in raw
+
+
+def test_conll_reports_dropped_overlaps(project_db):
+    result = run("export", "--db", str(project_db), "--format", "conll", "--out", "-")
+    assert result.stdout.startswith("# document_id = ")
+    assert "Dropped 1 of 6 spans" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["--what", "documents", "--format", "conll"],
+    ["--what", "tokens", "--format", "jsonl"],
+    ["--what", "all", "--out", "-"],
+    ["--what", "documents", "--annotator", "ana"],
+    ["--what", "documents", "--gold"],
+    ["--format", "jsonl", "--raw"],
+    ["--what", "everything"],
+])  # fmt: skip
+def test_export_combinations_without_meaning_are_usage_errors(project_db, args):
+    result = run("export", "--db", str(project_db), *args, code=2)
+    assert "Usage:" in result.stderr
+
+
+def test_export_of_an_unknown_annotator_is_an_error(project_db):
+    result = run("export", "--db", str(project_db), "--annotator", "zed", code=1)
+    assert "no annotator 'zed'" in result.stderr and "ana" in result.stderr
+
+
+def test_export_of_a_missing_project_creates_nothing(tmp_path):
+    run("export", "--db", str(tmp_path / "none.db"), code=1)
+    assert not (tmp_path / "none.db").exists() and not (tmp_path / "exports").exists()
+
+
+def test_import_annotations_round_trip_and_idempotency(project_db, fresh_db, tmp_path):
+    run("export", "--db", str(project_db), "--out", str(tmp_path / "spans.csv"))
+    run("export", "--db", str(project_db), "--what", "sentences", "--out", str(tmp_path / "sentences.csv"))
+    result = run("import-annotations", "--db", str(fresh_db), str(tmp_path / "spans.csv"), str(tmp_path / "sentences.csv"))
+    assert "spans, 6 rows): 6 spans added, 0 already present" in result.stdout
+    assert "3 sentence states added" in result.stdout
+    again = run("import-annotations", "--db", str(fresh_db), str(tmp_path / "spans.csv"))
+    assert "0 spans added, 6 already present" in again.stdout
+    exported = run("export", "--db", str(fresh_db), "--out", "-").stdout_bytes.decode("utf-8")
+    assert exported == read(tmp_path / "spans.csv")
+
+
+def test_import_annotations_reports_errors_by_file_and_line(project_db, fresh_db, tmp_path):
+    run("export", "--db", str(project_db), "--out", str(tmp_path / "spans.csv"))
+    text = read(tmp_path / "spans.csv")
+    (tmp_path / "bad.csv").write_text(text.replace("euphemism", "propaganda"), encoding="utf-8", newline="")
+    result = run("import-annotations", "--db", str(fresh_db), str(tmp_path / "bad.csv"), str(tmp_path / "spans.csv"),
+                 code=1)  # fmt: skip
+    assert re.search(r"error: .*bad\.csv:8: label 'propaganda' is not in the tag set", result.stderr)
+    assert "6 spans added" in result.stdout  # the good file is still imported
+
+
+def test_import_annotations_with_a_prefix(project_db, fresh_db, tmp_path):
+    run("export", "--db", str(project_db), "--out", str(tmp_path / "spans.csv"))
+    run("import-annotations", "--db", str(fresh_db), "--annotator-prefix", "siteA-", str(tmp_path / "spans.csv"))
+    with Store.open(fresh_db) as store:
+        assert {"siteA-ana", "siteA-budi"} <= set(store.annotators())
+
+
+def test_merge_reports_and_is_idempotent(project_db, fresh_db):
+    result = run("merge", "--db", str(fresh_db), str(project_db))
+    assert "Merged" in result.stdout and "6 spans" not in result.stdout and "7 spans" in result.stdout
+    again = run("merge", "--db", str(fresh_db), str(project_db))
+    assert "0 spans" in again.stdout and "0 events" in again.stdout
+
+
+def test_merge_refuses_a_conflicting_source_and_goes_on(project_db, fresh_db, tmp_path, tagset):
+    from annotator.model import Document, Sentence
+
+    with Store.open(fresh_db) as store:
+        document = store.get_document(DOC)
+    other = tmp_path / "other.db"
+    with Store.open(other, create=True) as store:
+        store.initialize("other", tagset)
+        text = document.text + " Tambahan."
+        store.insert_document(Document(id=DOC, text=text, content_hash="different"),
+                              [Sentence(None, DOC, 0, 0, len(text), text, [(0, 3)])])  # fmt: skip
+    result = run("merge", "--db", str(fresh_db), str(other), str(project_db), code=1)
+    assert "refused, nothing merged" in result.stderr and "same id here with different text" in result.stderr
+    assert "Merged" in result.stdout
+
+
+def test_merge_of_a_missing_file(fresh_db, tmp_path):
+    result = run("merge", "--db", str(fresh_db), str(tmp_path / "nope.db"), code=1)
+    assert "no such file" in result.stderr

@@ -1,0 +1,180 @@
+"""merge: matching documents and sentences across databases, idempotency, refusals, the source untouched."""
+
+import hashlib
+import shutil
+
+import pytest
+
+from annotator.errors import InputError
+from annotator.importer import Importer
+from annotator.interchange.merge import merge_project
+from annotator.model import Document, Event, Judgment, Sentence, SpanAnnotation
+from annotator.resources import sample_paths
+from annotator.store import Store
+from tests.core.interchange_data import DOC, OTHER_DOC, TRICKY_NAME, file_project
+
+
+@pytest.fixture
+def laptop(tagset, tmp_path):
+    path = tmp_path / "laptop.db"
+    file_project(path, tagset)
+    return path
+
+
+def lead_project(path, tagset, order=None):
+    """The lead's project: the samples imported, in `order` (a permutation) if given."""
+    store = Store.open(path, create=True)
+    store.initialize("lead", tagset)
+    paths = sample_paths()
+    if order is not None:
+        paths = [paths[i] for i in order]
+    assert not Importer(store).run(paths).failed
+    return store
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_merge_reports_what_it_added_and_is_idempotent(tagset, tmp_path, laptop):
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        first = merge_project(lead, laptop)
+        assert first.conflicts == []
+        assert (first.documents_added, first.documents_matched, first.sentences_added) == (0, 3, 0)
+        assert (first.spans_added, first.statuses_added, first.suggestions_added, first.decisions_added) == (7, 5, 1, 1)
+        assert first.events_added == 2 and first.annotators_added == 4
+        second = merge_project(lead, laptop)
+        counts = [second.documents_added, second.sentences_added, second.spans_added, second.statuses_added,
+                  second.statuses_updated, second.suggestions_added, second.decisions_added,
+                  second.decisions_updated, second.events_added, second.annotators_added]  # fmt: skip
+        assert counts == [0] * 10 and second.documents_matched == 3
+
+
+def test_sentence_ids_differ_between_databases_and_are_mapped(tagset, tmp_path, laptop):
+    with lead_project(tmp_path / "lead.db", tagset, order=[2, 1, 0]) as lead:
+        with Store.open(laptop) as source:
+            theirs = source.sentence_at(DOC, 0).id
+        ours = lead.sentence_at(DOC, 0)
+        assert ours.id != theirs
+        merge_project(lead, laptop)
+        spans = lead.spans_for_sentence(ours.id, "ana")
+        assert [(ours.text[s.start : s.end], s.label) for s in spans] == [
+            ("Baghdad", "loaded_language"), ("Purna Warta –", "name_calling"), ("Warta", "scare_quotes"),
+        ]  # fmt: skip
+        [suggestion] = lead.suggestions_for_sentence(ours.id, "ana")
+        assert suggestion.decision == "accepted" and spans[0].suggestion_id == suggestion.id
+        assert lead.get_judgment(ours.id, "ana").judgment == "biased"
+        events = {(e.annotator, e.action): e.sentence_id for e in lead.events()}
+        assert events[("ana", "add_span")] == ours.id
+        assert events[("budi", "skip")] == lead.sentence_at(DOC, 3).id
+
+
+def test_merge_brings_new_documents_with_their_sentences(tagset, tmp_path, laptop):
+    with Store.open(tmp_path / "empty.db", create=True) as lead:
+        lead.initialize("lead", tagset)
+        result = merge_project(lead, laptop)
+        assert (result.documents_added, result.sentences_added) == (3, 53)
+        assert lead.document_ids() == ["000_da3b1012a6ad7316", DOC, OTHER_DOC]
+        assert lead.counts()["sentences"] == 53
+        assert lead.get_document(DOC).text == Store.open(laptop).get_document(DOC).text
+
+
+def test_the_same_id_with_different_text_refuses_the_whole_source(tagset, tmp_path, laptop):
+    with Store.open(laptop) as source:
+        text = "Teks lain sama sekali."
+        source.insert_document(Document(id="extra", text=text, content_hash="abc"),
+                               [Sentence(None, "extra", 0, 0, len(text), text, [(0, 4)])])  # fmt: skip
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        text = "Teks yang berbeda."
+        lead.insert_document(Document(id="extra", text=text, content_hash="xyz"),
+                             [Sentence(None, "extra", 0, 0, len(text), text, [(0, 4)])])  # fmt: skip
+        result = merge_project(lead, laptop)
+        assert result.conflicts == ["document 'extra': same id here with different text"]
+        assert result.spans_added == 0 and list(lead.iter_spans()) == [] and lead.events() == []
+
+
+def test_the_same_text_under_another_id_is_merged_onto_it(tagset, tmp_path, laptop):
+    renamed = tmp_path / "renamed"
+    renamed.mkdir()
+    for path in sample_paths():
+        target = renamed / ("renamed" + path.suffix if path.stem == DOC else path.name)
+        shutil.copy(path, target)
+    with Store.open(tmp_path / "lead.db", create=True) as lead:
+        lead.initialize("lead", tagset)
+        assert not Importer(lead).run(sorted(renamed.iterdir())).failed
+        result = merge_project(lead, laptop)
+        assert result.conflicts == [] and result.renamed == [(DOC, "renamed")] and result.documents_added == 0
+        assert len(lead.spans_for_sentence(lead.sentence_at("renamed", 0).id, "ana")) == 3
+
+
+def test_a_document_segmented_differently_is_refused(tagset, tmp_path, laptop):
+    with Store.open(tmp_path / "lead.db", create=True) as lead:
+        lead.initialize("lead", tagset)
+        with Store.open(laptop) as source:
+            document = source.get_document(DOC)
+        whole = Sentence(None, DOC, 0, 0, len(document.text), document.text, [(0, 7)])
+        document.seq = None
+        lead.insert_document(document, [whole])
+        result = merge_project(lead, laptop)
+        assert any("segmented differently" in line for line in result.conflicts)
+        assert lead.counts()["documents"] == 1
+
+
+def test_labels_missing_from_the_tag_set_are_refused(tagset, tmp_path, laptop):
+    with Store.open(laptop) as source:
+        source.add_span(SpanAnnotation(source.sentence_at(DOC, 1).id, "ana", 0, 5, "propaganda"))
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        result = merge_project(lead, laptop)
+        assert result.conflicts == ["label 'propaganda' is not in this project's tag set"]
+
+
+def test_a_later_state_replaces_an_earlier_one(tagset, tmp_path, laptop):
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        sentence_id = lead.sentence_at(DOC, 0).id
+        lead.put_judgment(Judgment(sentence_id, "ana", status="done", judgment="neutral",
+                                   finished_at="2025-12-31T00:00:00.000Z"))  # fmt: skip
+        lead.put_judgment(Judgment(lead.sentence_at(OTHER_DOC, 1).id, "budi", status="done", judgment="biased",
+                                   finished_at="2027-01-01T00:00:00.000Z"))  # fmt: skip
+        result = merge_project(lead, laptop)
+        assert result.statuses_updated == 1
+        assert lead.get_judgment(sentence_id, "ana").judgment == "biased"  # theirs finished later
+        assert lead.get_judgment(lead.sentence_at(OTHER_DOC, 1).id, "budi").judgment == "biased"  # ours later
+
+
+def test_the_source_database_is_not_changed(tagset, tmp_path, laptop):
+    before = digest(laptop)
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        merge_project(lead, laptop)
+    assert digest(laptop) == before
+
+
+def test_merging_both_ways_does_not_duplicate_events(tagset, tmp_path, laptop):
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        lead.append_event(Event("lead", "note", {"x": 1}, sentence_id=lead.sentence_at(DOC, 2).id))
+        merge_project(lead, laptop)
+    with Store.open(laptop) as source:
+        merge_project(source, tmp_path / "lead.db")
+        assert len(source.events()) == 3
+    with Store.open(tmp_path / "lead.db") as lead:
+        assert merge_project(lead, laptop).events_added == 0 and len(lead.events()) == 3
+
+
+def test_names_survive_a_merge(tagset, tmp_path, laptop):
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        merge_project(lead, laptop)
+        assert TRICKY_NAME in lead.annotators()
+
+
+def test_what_cannot_be_merged_at_all(tagset, tmp_path, laptop):
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        with pytest.raises(InputError, match="no such file"):
+            merge_project(lead, tmp_path / "missing.db")
+        with pytest.raises(InputError, match="is this project"):
+            merge_project(lead, tmp_path / "lead.db")
+        (tmp_path / "text.db").write_text("not a database")
+        with pytest.raises(InputError, match="not an SQLite database"):
+            merge_project(lead, tmp_path / "text.db")
+        with Store.open(tmp_path / "bare.db", create=True):
+            pass
+        with pytest.raises(InputError, match="holds no project"):
+            merge_project(lead, tmp_path / "bare.db")
