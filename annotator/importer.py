@@ -7,10 +7,20 @@ Guarantees:
   text is refused, so annotations on the stored text are never orphaned.
 
 Speed: documents are segmented in batches. On large inputs a pool of worker processes
-(one per core, less one for this process) segments batches while this process reads,
-writes and runs the `on_sentences` hook; when the workers are busy this process
-segments a batch itself rather than wait. Batches are written in input order with
-one `executemany` per table.
+(one per core, less one for this process) segments batches while this process reads and
+writes. Every batch goes to the pool; when this process would otherwise wait (its queue
+of batches is full, or the input has ended) it takes back the oldest batch no worker
+has started and segments it itself, so that neither side idles. Batches are written in
+input order with one `executemany` per table. Workers send each sentence's tokens
+already in their stored JSON form (`EncodedTokens`): a string per sentence crosses
+between processes several times cheaper than a tuple per token, and this process
+neither unpickles nor encodes them.
+
+An `on_sentences` hook that is a `SentenceAnalyzer` (the lexicon's suggestions) has
+pure per-sentence work: it runs next to segmentation, in the worker that segments the
+batch, and this process only writes its results. Profiling the CLI import showed the
+lexicon matching, run here after each write, was the largest cost on this process's
+critical path. A plain hook still runs here, on each batch just written.
 """
 
 from __future__ import annotations
@@ -27,10 +37,11 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 from .errors import AnnotatorError, InputError
 from .ingest import FieldChoice, RawDocument, detect_format, expand_paths, read_documents
-from .model import Document, Sentence
+from .model import Document, EncodedTokens, Sentence, tokens_json
 from .segmentation import punkt, segment
 from .store import Store
 from .textnorm import content_hash
@@ -40,13 +51,15 @@ BATCH_DOCUMENTS = 64
 BATCH_CHARS = 256_000
 # Below this much input, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD_BYTES = 1_000_000
-# Batches handed to each worker at a time; batches waiting to be written, at most.
-IN_FLIGHT_PER_WORKER = 2
+# Batches read ahead and not yet written, at most: with this many waiting, this process
+# segments one itself (or, if every one has started in a worker, waits).
 MAX_QUEUED_BATCHES = 8
 # Files are savepoints inside a transaction committed about this often.
 COMMIT_SECONDS = 1.0
 
 Segments = list[tuple[int, int, list[tuple[int, int]]]]
+# As a worker sends them: (start, end, tokens in their stored JSON form, token count).
+Encoded = list[tuple[int, int, str, int]]
 
 
 @dataclass
@@ -96,6 +109,31 @@ class ImportOptions:
 
 
 SentencesHook = Callable[[Store, list[Sentence]], None]
+# (number of the sentence in its batch, the analyzer's result) for sentences with a result.
+Found = list[tuple[int, Any]]
+
+
+@runtime_checkable
+class SentenceAnalyzer(Protocol):
+    """A sentences hook whose work on each sentence is pure, so that it can run in the
+    worker processes next to segmentation (the importer sends it to each worker once,
+    when the pool starts: pickled for spawn and forkserver, inherited with fork).
+
+    - `prepare()` readies it in a process (compiles what it needs), once per process;
+    - `analyse(text, tokens)` gives the result for one sentence (falsy: nothing), and
+      must depend on nothing but its arguments;
+    - `write(store, found)` stores the results of sentences just written, as
+      (sentence with its id, result) pairs, inside the import transaction;
+    - called as a plain hook, `(store, sentences)`, it does both here.
+    """
+
+    def prepare(self) -> None: ...
+
+    def analyse(self, text: str, tokens: list[tuple[int, int]]) -> Any: ...
+
+    def write(self, store: Store, found: list[tuple[Sentence, Any]]) -> None: ...
+
+    def __call__(self, store: Store, sentences: list[Sentence]) -> None: ...
 
 
 def segment_texts(texts: list[str]) -> list[Segments]:
@@ -103,7 +141,36 @@ def segment_texts(texts: list[str]) -> list[Segments]:
     return [segment(text) for text in texts]
 
 
-def _warm_worker() -> None:
+def analyse_segments(analyzer: SentenceAnalyzer | None, texts: list[str], segments: list[Segments]) -> Found:
+    """The analyzer's results for a segmented batch, numbered by sentence in the batch."""
+    if analyzer is None:
+        return []
+    analyse = analyzer.analyse
+    found: Found = []
+    number = 0
+    for text, pieces in zip(texts, segments):
+        for start, end, tokens in pieces:
+            result = analyse(text[start:end], tokens)
+            if result:
+                found.append((number, result))
+            number += 1
+    return found
+
+
+# The analyzer of a worker process, set once by the pool initializer.
+_worker_analyzer: SentenceAnalyzer | None = None
+
+
+def process_texts(texts: list[str]) -> tuple[list[Encoded], Found]:
+    """Segment a batch and analyse its sentences (in a worker process); tokens come
+    back encoded for the store."""
+    segments = segment_texts(texts)
+    found = analyse_segments(_worker_analyzer, texts, segments)
+    return [[(start, end, tokens_json(tokens), len(tokens)) for start, end, tokens in pieces]
+            for pieces in segments], found
+
+
+def _warm_worker(analyzer: SentenceAnalyzer | None = None) -> None:
     # Ctrl-C reaches the whole process group: the importer handles it (and rolls back);
     # workers just stop when it shuts them down, without a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -119,6 +186,10 @@ def _warm_worker() -> None:
 
     threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
     punkt()
+    global _worker_analyzer
+    _worker_analyzer = analyzer
+    if analyzer is not None:
+        analyzer.prepare()
 
 
 @dataclass
@@ -132,13 +203,16 @@ class _Entry:
 class _Batch:
     entries: list[_Entry]
     future: Future | None = None
-    segments: list[Segments] | None = None
+    segments: list[Segments] | list[Encoded] | None = None
+    found: Found | None = None
 
 
 class Importer:
     """Imports files into one store. `on_sentences` runs inside the import transaction
     for each batch of sentences just written (the lexicon uses it to add suggestions);
-    `on_progress` gets the number of input bytes read since its last call."""
+    a `SentenceAnalyzer` there does its per-sentence work alongside segmentation and
+    only writes here. `on_progress` gets the number of input bytes read since its
+    last call."""
 
     def __init__(
         self,
@@ -150,9 +224,9 @@ class Importer:
         self.store = store
         self.options = options
         self.on_sentences = on_sentences
+        self.analyzer = on_sentences if isinstance(on_sentences, SentenceAnalyzer) else None
         self.on_progress = on_progress
         self._executor: Executor | None = None
-        self._max_in_flight = 0
         self._queue: deque[_Batch] = deque()
         self._open: list[_Entry] = []
         self._open_chars = 0
@@ -253,27 +327,48 @@ class Importer:
     def _dispatch(self) -> None:
         if not self._open:
             return
-        entries, self._open, self._open_chars = self._open, [], 0
-        texts = [entry.raw.text for entry in entries]
-        in_flight = sum(1 for b in self._queue if b.future is not None and not b.future.done())
-        if self._executor is not None and in_flight < self._max_in_flight:
-            self._queue.append(_Batch(entries, future=self._executor.submit(segment_texts, texts)))
+        batch = _Batch(self._open)
+        self._open, self._open_chars = [], 0
+        if self._executor is not None:
+            batch.future = self._executor.submit(process_texts, [entry.raw.text for entry in batch.entries])
         else:
-            # The workers are busy (or there are none): segment here rather than wait.
-            self._queue.append(_Batch(entries, segments=segment_texts(texts)))
+            self._process_here(batch)
+        self._queue.append(batch)
         self._write_ready()
 
+    def _process_here(self, batch: _Batch) -> None:
+        texts = [entry.raw.text for entry in batch.entries]
+        batch.segments = segment_texts(texts)
+        batch.found = analyse_segments(self.analyzer, texts, batch.segments)
+
+    def _steal(self) -> bool:
+        """Rather than wait for the workers, segment here the oldest batch none of them
+        has started. False if there is none."""
+        for batch in self._queue:
+            if batch.future is not None and batch.future.cancel():
+                batch.future = None
+                self._process_here(batch)
+                return True
+        return False
+
     def _write_ready(self) -> None:
+        """Write the finished batches at the head of the queue; with the queue full,
+        help the workers (or wait for them)."""
         while self._queue:
             head = self._queue[0]
-            if head.future is not None and not head.future.done() and len(self._queue) <= MAX_QUEUED_BATCHES:
+            if head.future is None or head.future.done():
+                self._write(self._queue.popleft())
+            elif len(self._queue) < MAX_QUEUED_BATCHES:
                 return
-            self._write(self._queue.popleft())
+            elif not self._steal():
+                self._write(self._queue.popleft())
 
     def _drain(self) -> None:
         self._dispatch()
         while self._queue:
-            self._write(self._queue.popleft())
+            head = self._queue[0]
+            if head.future is None or head.future.done() or not self._steal():
+                self._write(self._queue.popleft())
 
     def _discard(self) -> None:
         """Forget documents not yet written (their file failed)."""
@@ -286,23 +381,31 @@ class Importer:
         self._pending_hashes.clear()
 
     def _write(self, batch: _Batch) -> None:
-        segments = batch.segments
+        encoded = False
         if batch.future is not None:
             try:
-                segments = batch.future.result()
+                batch.segments, batch.found = batch.future.result()
+                encoded = True
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): carry on in this process.
                 self._executor = None
-                segments = segment_texts([entry.raw.text for entry in batch.entries])
+                self._process_here(batch)
+        segments, found = batch.segments, batch.found
         assert segments is not None
         items: list[tuple[Document, list[Sentence]]] = []
         for entry, pieces in zip(batch.entries, segments):
             raw = entry.raw
             text = raw.text
-            sentences = [
-                Sentence(None, raw.id, index, start, end, text[start:end], tokens)
-                for index, (start, end, tokens) in enumerate(pieces)
-            ]
+            if encoded:
+                sentences = [
+                    Sentence(None, raw.id, index, start, end, text[start:end], EncodedTokens(json, count))
+                    for index, (start, end, json, count) in enumerate(pieces)  # type: ignore[misc]
+                ]
+            else:
+                sentences = [
+                    Sentence(None, raw.id, index, start, end, text[start:end], tokens)
+                    for index, (start, end, tokens) in enumerate(pieces)  # type: ignore[misc]
+                ]
             document = Document(
                 id=raw.id, text=text, title=raw.title, source=raw.source, url=raw.url, date=raw.date,
                 metadata=raw.metadata, content_hash=entry.digest,
@@ -315,7 +418,11 @@ class Importer:
             entry.result.tokens += document.token_count
             del self._pending_ids[document.id]
             del self._pending_hashes[entry.digest]
-        if self.on_sentences is not None:
+        if self.analyzer is not None:
+            if found:
+                written = [sentence for _, sentences in items for sentence in sentences]
+                self.analyzer.write(self.store, [(written[number], result) for number, result in found])
+        elif self.on_sentences is not None:
             written = [sentence for _, sentences in items for sentence in sentences]
             if written:
                 self.on_sentences(self.store, written)
@@ -337,8 +444,10 @@ class Importer:
             context.set_forkserver_preload(["annotator.segmentation", "nltk.tokenize.punkt"])
         else:
             context = multiprocessing.get_context("spawn")
-        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker)
-        self._max_in_flight = workers * IN_FLIGHT_PER_WORKER
+        # The analyzer goes to each worker once: inherited as it is with fork (compiled,
+        # so `prepare` has nothing left to do), pickled otherwise and compiled there.
+        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker,
+                                             initargs=(self.analyzer,))
 
 
 def _size(path: Path) -> int:

@@ -7,12 +7,46 @@ by a newer version, and `Store` refuses to touch it.
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-migrations = Migrations("framing-annotator")
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
+
+# The steps are applied by sqlite_utils' Migrations, as the set "framing-annotator"
+# (recorded in the _sqlite_migrations table). sqlite_utils is imported only when a
+# database needs a step: opening an up-to-date project reads the table directly
+# (Store._applied_migrations), so read-only commands do not pay for the import.
+MIGRATION_SET = "framing-annotator"
+_STEPS: list[Callable[[Database], None]] = []
+_SET: Migrations | None = None
 
 
-@migrations()
+def _step(func: Callable[[Database], None]) -> Callable[[Database], None]:
+    _STEPS.append(func)
+    return func
+
+
+def migration_set() -> Migrations:
+    """The steps as a sqlite_utils migration set."""
+    global _SET
+    if _SET is None:
+        from sqlite_utils import Migrations
+
+        steps = Migrations(MIGRATION_SET)
+        for func in _STEPS:
+            steps()(func)
+        _SET = steps
+    return _SET
+
+
+def __getattr__(name: str) -> object:
+    if name == "migrations":  # the set, made on first use
+        return migration_set()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@_step
 def m001_initial(db: Database) -> None:
     _run(
         db,
@@ -144,7 +178,7 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
+@_step
 def m002_gold_provenance(db: Database) -> None:
     # Adjudication records who agreed on each gold item and whether a rule or the
     # curator put it there.
@@ -159,7 +193,7 @@ def m002_gold_provenance(db: Database) -> None:
     )
 
 
-@migrations()
+@_step
 def m003_documents_by_content_hash(db: Database) -> None:
     # Import looks every new document up by its hash (same text under another id is
     # skipped). Without an index each lookup scans every stored text: quadratic imports.
@@ -167,7 +201,7 @@ def m003_documents_by_content_hash(db: Database) -> None:
 
 
 
-@migrations()
+@_step
 def m004_workspace_corpus_counts(db: Database) -> None:
     # The workspace header shows progress out of the number of sentences at every
     # start. COUNT(*) over a million sentences takes 150 ms from a cold cache, and
@@ -207,4 +241,4 @@ def _run(db: Database, script: str) -> None:
 
 
 def known_names() -> list[str]:
-    return [m.name for m in migrations._migrations]
+    return [func.__name__ for func in _STEPS]

@@ -7,6 +7,8 @@ the document text; token, span and suggestion offsets refer to the sentence text
 
 from __future__ import annotations
 
+import json as _json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -88,6 +90,58 @@ class Sentence:
     doc_end: int
     text: str
     tokens: list[tuple[int, int]]
+
+
+# A list of (start, end) pairs in the stored form, "[[0,4],[5,9]]": the repr of the list
+# with round brackets made square and spaces dropped (several times faster than json.dumps).
+_JSON_PAIRS = str.maketrans({"(": "[", ")": "]", " ": None})
+
+
+def tokens_json(tokens: Sequence[tuple[int, int]]) -> str:
+    """Token offsets as stored: a compact JSON array of [start, end] pairs."""
+    if type(tokens) is EncodedTokens:
+        return tokens.json
+    return repr(tokens if isinstance(tokens, list) else list(tokens)).translate(_JSON_PAIRS)
+
+
+class EncodedTokens(Sequence[tuple[int, int]]):
+    """A sentence's token offsets already in the stored form (`tokens_json`), decoded
+    only if something reads them. The importer's worker processes send tokens so: one
+    string per sentence crosses between processes several times cheaper than a tuple
+    per token, and the store writes the string as it is."""
+
+    __slots__ = ("json", "count", "_pairs")
+
+    def __init__(self, json: str, count: int):
+        self.json = json
+        self.count = count
+        self._pairs: list[tuple[int, int]] | None = None
+
+    def pairs(self) -> list[tuple[int, int]]:
+        if self._pairs is None:
+            self._pairs = [(start, end) for start, end in _json.loads(self.json)]
+        return self._pairs
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.pairs()[index]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self.pairs())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, EncodedTokens):
+            return self.json == other.json
+        if isinstance(other, (list, tuple)):
+            return self.pairs() == [tuple(pair) for pair in other]
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"EncodedTokens({self.json!r}, {self.count})"
 
 
 @dataclass

@@ -8,15 +8,16 @@ cannot be upgraded. `transaction()` groups several writes into one.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import re
 import sqlite3
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from . import migrations as schema
 from .clock import now_iso
@@ -36,9 +37,14 @@ from .model import (
     Suggestion,
     SuggestionTally,
     Tagset,
+    tokens_json,
 )
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 BUSY_TIMEOUT_MS = 15_000
+_SAVEPOINTS = itertools.count()
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -46,13 +52,10 @@ def _compact_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-_JSON_PAIRS = str.maketrans({"(": "[", ")": "]", " ": None})
-
-
-def _tokens_json(tokens: Sequence[tuple[int, int]]) -> str:
-    """Token offsets as stored: a compact JSON array of [start, end] pairs."""
-    # repr() of a list of int pairs turned into JSON: several times faster than json.dumps.
-    return repr(tokens if isinstance(tokens, list) else list(tokens)).translate(_JSON_PAIRS)
+# Token offsets as stored: a compact JSON array of [start, end] pairs. Tokens that come
+# already encoded (EncodedTokens, from the importer's worker processes) are written as
+# they are.
+_tokens_json = tokens_json
 
 
 def _names(joined: str | None) -> tuple[str, ...]:
@@ -60,12 +63,27 @@ def _names(joined: str | None) -> tuple[str, ...]:
 
 
 class Store:
-    def __init__(self, db: Database, path: Path | None = None, readonly: bool = False):
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+    def __init__(self, db: Database | sqlite3.Connection, path: Path | None = None, readonly: bool = False):
+        if isinstance(db, sqlite3.Connection):
+            self._db: Database | None = None
+            self.conn: sqlite3.Connection = db
+        else:
+            self._db = db
+            self.conn = db.conn
         self.path = path
         self.readonly = readonly
         self._tagset: Tagset | None = None
+
+    @property
+    def db(self) -> Database:
+        """The connection as a sqlite_utils Database, made on first use: importing
+        sqlite_utils (and numpy with it) costs a tenth of a second that most commands
+        and the workspace never need."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # ------------------------------------------------------------------ opening
 
@@ -96,7 +114,7 @@ class Store:
                 )
             else:
                 conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            store = cls(Database(conn, execute_plugins=False), path, readonly)
+            store = cls(conn, path, readonly)
             try:
                 # Refuse a newer schema before anything (even the WAL switch) writes to the file.
                 store._check_not_newer()
@@ -113,7 +131,7 @@ class Store:
     def memory(cls) -> Store:
         """A migrated in-memory store, for tests and throwaway work."""
         conn = sqlite3.connect(":memory:", check_same_thread=False)
-        store = cls(Database(conn, execute_plugins=False))
+        store = cls(conn)
         store._configure()
         store._migrate()
         return store
@@ -138,8 +156,19 @@ class Store:
             # loss never takes back a keystroke the reviewer saw saved.
             self.conn.execute("PRAGMA synchronous = FULL")
 
+    def _applied_migrations(self) -> list[str]:
+        """Names of the applied migrations, in order (as sqlite_utils' Migrations.applied())."""
+        if not self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"):
+            return []
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [schema.MIGRATION_SET]
+            )
+        ]
+
     def _check_not_newer(self) -> None:
-        applied = {m.name for m in schema.migrations.applied(self.db)}
+        applied = set(self._applied_migrations())
         unknown = applied - set(schema.known_names())
         if unknown:
             raise SchemaTooNew(
@@ -149,9 +178,8 @@ class Store:
 
     def _migrate(self) -> None:
         self._check_not_newer()
-        applied = {m.name for m in schema.migrations.applied(self.db)}
-        pending = schema.migrations.pending(self.db)
-        if not pending:
+        applied = set(self._applied_migrations())
+        if all(name in applied for name in schema.known_names()):
             return
         if self.readonly:
             if applied:
@@ -162,11 +190,12 @@ class Store:
         # Hold the write lock across check-and-apply, so two processes opening a new
         # database at once do not both try to create it.
         with self.transaction():
-            if schema.migrations.pending(self.db):
-                schema.migrations.apply(self.db)
+            steps = schema.migration_set()
+            if steps.pending(self.db):
+                steps.apply(self.db)
 
     def schema_version(self) -> list[str]:
-        return [m.name for m in schema.migrations.applied(self.db)]
+        return self._applied_migrations()
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -179,8 +208,20 @@ class Store:
         if self.readonly:
             raise ReadOnlyStore(f"{self.path} is open read-only: nothing can be saved")
         if self.conn.in_transaction:
-            with self.db.atomic():
+            # A savepoint, as sqlite_utils' Database.atomic() makes one.
+            savepoint = f"store_{next(_SAVEPOINTS)}"
+            self.conn.execute(f"SAVEPOINT {savepoint}")
+            try:
                 yield self
+            except BaseException:
+                # An error such as a RAISE(ROLLBACK) trigger can end the whole
+                # transaction, savepoints included: then there is nothing to undo here.
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -830,21 +871,25 @@ class Store:
         )  # type: ignore[call-overload]
 
     # The CSV exports of spans, sentences and documents. Each column is (name, SQL
-    # expression, kind):
-    # - "int" and "word": a number or a fixed word ('true', 'manual', 'done'), never
-    #   quoted in CSV. A run of them comes as one cell, joined with commas in SQL.
-    # - "text": text that is never NULL; "null": text that may be NULL (comes as '').
-    # - "free": free text, which also gets the spreadsheet-safety apostrophe here in
-    #   SQL (the rule of annotator.interchange.safety.escape) unless the export is raw.
-    # Profiling the 1,000,000-span export showed that each value crossing into Python
-    # costs more than the SQL that joins it with its neighbours, so rows come out with
-    # as few cells as possible and no None, ready for annotator.interchange.export's
-    # CsvFormatter.
+    # expression, kind): "int" (never NULL), "text" (never NULL), "null" (text that may
+    # be NULL, written as '') or "free" (free text, which also gets the
+    # spreadsheet-safety apostrophe here in SQL, the rule of
+    # annotator.interchange.safety.escape, unless the export is raw).
     #
-    # substr() and length() stop at the first NUL character (replace(), ltrim() and ||
-    # do not). When some sentence holds a NUL, a span's text is cut in SQL only where
-    # the sentence's length() is whole, and by interchange_slice() (Python) otherwise;
-    # when none does (the usual case), by substr() alone, which is cheaper.
+    # SQLite joins a row's cells into one value, separated by EXPORT_SEPARATOR (the
+    # ASCII unit separator), and returns it with the row's key. Profiling the
+    # 1,000,000-span export showed the cost per value crossing into Python (the API
+    # calls, each behind the connection's mutex, the GIL released and taken per
+    # column, an object each) dominating once the csv module was out of the way, so
+    # one value per row is what keeps the export near the sqlite3 shell's speed. The
+    # caller (annotator.interchange.export) turns the values into CSV lines and, for the
+    # rare row whose values hold the separator themselves, asks `export_row` for its
+    # cells by key. || and replace() are safe with NUL characters; substr() and
+    # length() stop at the first NUL, so when some sentence holds a NUL a span's text
+    # is cut in SQL only where the sentence's length() is whole, and by
+    # interchange_slice() (Python) otherwise.
+
+    EXPORT_SEPARATOR = "\x1f"
 
     _SPAN_TEXT = "substr(s.text, sp.char_start + 1, sp.char_end - sp.char_start)"
     _SPAN_TEXT_NUL_SAFE = (
@@ -858,7 +903,7 @@ class Store:
             ("start", "sp.char_start", "int"), ("end", "sp.char_end", "int"),
             ("doc_start", "s.doc_start + sp.char_start", "int"), ("doc_end", "s.doc_start + sp.char_end", "int"),
             ("text", _SPAN_TEXT, "free"), ("label", "sp.label", "text"), ("annotator", "sp.annotator", "text"),
-            ("origin", "sp.origin", "word"), ("quoted", "CASE WHEN sp.quoted THEN 'true' ELSE 'false' END", "word"),
+            ("origin", "sp.origin", "text"), ("quoted", "CASE WHEN sp.quoted THEN 'true' ELSE 'false' END", "text"),
             ("lexicon_term", "sp.lexicon_term", "null"), ("note", "sp.note", "free"),
             ("created_at", "sp.created_at", "text"),
         ),
@@ -867,8 +912,8 @@ class Store:
             ("document_id", "d.id", "text"), ("sentence_index", "s.idx", "int"),
             ("doc_start", "s.doc_start", "int"), ("doc_end", "s.doc_end", "int"),
             ("sentence_text", "s.text", "free"), ("annotator", "st.annotator", "text"),
-            ("status", "IFNULL(st.status, '')", "word"), ("judgment", "st.judgment", "null"),
-            ("flagged", "CASE WHEN st.flagged THEN 'true' ELSE 'false' END", "word"), ("note", "st.note", "free"),
+            ("status", "st.status", "null"), ("judgment", "st.judgment", "null"),
+            ("flagged", "CASE WHEN st.flagged THEN 'true' ELSE 'false' END", "text"), ("note", "st.note", "free"),
             ("suggestion_mode", "st.suggestion_mode", "null"), ("first_shown_at", "st.first_shown_at", "null"),
             ("finished_at", "st.finished_at", "null"),
         ),
@@ -881,6 +926,8 @@ class Store:
             ("metadata", "d.metadata", "text"),
         ),
     }  # fmt: skip
+    # What identifies a row of each export, for export_row.
+    _EXPORT_KEYS = {"spans": ("sp.id",), "sentences": ("st.sentence_id", "st.annotator"), "documents": ("d.seq",)}
 
     @staticmethod
     def _sheet_safe(expr: str) -> str:
@@ -899,7 +946,7 @@ class Store:
 
     def sentences_hold_nul(self) -> bool:
         """Whether any sentence holds a NUL character (one scan of the sentence texts)."""
-        return bool(self._scalar("SELECT EXISTS (SELECT 1 FROM sentences WHERE instr(CAST(text AS BLOB), X'00'))"))
+        return bool(self._scalar("SELECT EXISTS (SELECT 1 FROM sentences WHERE instr(text, char(0)))"))
 
     def _export_columns(self, kind: str, provenance: bool) -> tuple[tuple[str, str, str], ...]:
         return self._EXPORT_COLUMNS[kind] + (self._EXPORT_COLUMNS.get(f"{kind}+gold", ()) if provenance else ())
@@ -908,50 +955,53 @@ class Store:
         """The header of a CSV export."""
         return tuple(name for name, _, _ in self._export_columns(kind, provenance))
 
-    def _export_cells(self, kind: str, provenance: bool) -> list[list[tuple[str, str, str]]]:
-        cells: list[list[tuple[str, str, str]]] = []
-        for column in self._export_columns(kind, provenance):
-            bare = column[2] in ("int", "word")
-            if bare and cells and cells[-1][-1][2] in ("int", "word"):
-                cells[-1].append(column)
-            else:
-                cells.append([column])
+    def _export_cells(self, kind: str, provenance: bool, safe: bool, nul_safe: bool) -> list[str]:
+        cells = []
+        for _, expr, column_kind in self._export_columns(kind, provenance):
+            if expr == self._SPAN_TEXT and nul_safe:
+                expr = self._SPAN_TEXT_NUL_SAFE
+            if column_kind == "free" and safe:
+                # Once in a subquery would be clearer, but SQLite flattens it back.
+                expr = self._sheet_safe(expr)
+            cells.append(f"IFNULL({expr}, '')" if column_kind in ("null", "free") else expr)
         return cells
 
-    def export_cell_widths(self, kind: str, provenance: bool = False) -> tuple[int, ...]:
-        """How many columns each cell of an `iter_export_rows` row holds (joined with commas)."""
-        return tuple(len(cell) for cell in self._export_cells(kind, provenance))
+    def _joined(self, kind: str, provenance: bool, safe: bool, nul_safe: bool) -> str:
+        """SQL joining a row's cells with EXPORT_SEPARATOR. A run of integer cells is one
+        printf() (one string built instead of a concatenation per cell; integers hold no
+        NUL for printf to stop at)."""
+        sep = self.EXPORT_SEPARATOR
+        groups: list[tuple[str, list[str]]] = []
+        columns = self._export_columns(kind, provenance)
+        for (_, _, column_kind), cell in zip(columns, self._export_cells(kind, provenance, safe, nul_safe)):
+            if column_kind == "int" and groups and groups[-1][0] == "int":
+                groups[-1][1].append(cell)
+            else:
+                groups.append((column_kind, [cell]))
+        sql = [
+            f"printf('{sep.join(['%d'] * len(group))}', {', '.join(group)})" if column_kind == "int"
+            else f"({group[0]})"  # parenthesised: || binds tighter than +
+            for column_kind, group in groups
+        ]  # fmt: skip
+        return f" || '{sep}' || ".join(sql)
 
     def export_query(
         self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
         provenance: bool = False, safe: bool = True, plain: bool = False, nul_safe: bool = True,
+        where: str = "", where_params: Sequence = (),
     ) -> tuple[str, list]:  # fmt: skip
-        """The SQL of a CSV export (`kind` spans, sentences or documents) and its parameters,
-        giving the cells of `export_cell_widths`.
+        """The SQL of a CSV export (`kind` spans, sentences or documents) and its parameters.
 
-        `plain` gives SQL that other tools can run: one value per column as stored (NULL
-        stays NULL, no escaping, no Python function); what the benchmark gives the
-        sqlite3 shell.
+        Each row is (cells joined by EXPORT_SEPARATOR as UTF-8 bytes, *key). `plain` gives SQL that
+        other tools can run instead: one value per column as stored (NULL stays NULL, no
+        escaping, no Python function); what the benchmark gives the sqlite3 shell.
         """
         if plain:
             select = ", ".join(f'{expr} AS "{name}"' for name, expr, _ in self._export_columns(kind, provenance))
         else:
-            cells = []
-            for cell in self._export_cells(kind, provenance):
-                if len(cell) > 1 and all(column_kind == "int" for _, _, column_kind in cell):
-                    cells.append(f"printf('{','.join(['%d'] * len(cell))}', {', '.join(e for _, e, _ in cell)})")
-                    continue
-                if len(cell) > 1:
-                    cells.append(" || ',' || ".join(expr for _, expr, _ in cell))
-                    continue
-                [(_, expr, column_kind)] = cell
-                if expr == self._SPAN_TEXT and nul_safe:
-                    expr = self._SPAN_TEXT_NUL_SAFE
-                if column_kind == "free" and safe:
-                    # Once in a subquery would be clearer, but SQLite flattens it back.
-                    expr = self._sheet_safe(expr)
-                cells.append(f"IFNULL({expr}, '')" if column_kind in ("null", "free") else expr)
-            select = ", ".join(cells)
+            # As a BLOB: the UTF-8 bytes go to the file without a decode and an encode.
+            joined = self._joined(kind, provenance, safe, nul_safe)
+            select = f"CAST({joined} AS BLOB), {', '.join(self._EXPORT_KEYS[kind])}"
         # CROSS JOIN fixes the join order, so rows stream in the order of the keys
         # (documents.seq, sentences(document_id, idx), spans(sentence_id, annotator,
         # ...)) and SQLite never sorts them in a temporary b-tree.
@@ -959,37 +1009,79 @@ class Store:
             clause, params = self._annotator_clause("sp.annotator", annotators, exclude)
             sql = (
                 f"SELECT {select} FROM documents d CROSS JOIN sentences s CROSS JOIN spans sp"
-                f" WHERE s.document_id = d.id AND sp.sentence_id = s.id AND {clause}"
+                f" WHERE s.document_id = d.id AND sp.sentence_id = s.id AND {clause}{where}"
                 " ORDER BY d.seq, s.idx, sp.annotator, sp.char_start, sp.char_end, sp.label"
             )
         elif kind == "sentences":
             clause, params = self._annotator_clause("st.annotator", annotators, exclude)
             sql = (
                 f"SELECT {select} FROM documents d CROSS JOIN sentences s CROSS JOIN sentence_status st"
-                f" WHERE s.document_id = d.id AND st.sentence_id = s.id AND {self._STATE_KEPT} AND {clause}"
+                f" WHERE s.document_id = d.id AND st.sentence_id = s.id AND {self._STATE_KEPT} AND {clause}{where}"
                 " ORDER BY d.seq, s.idx, st.annotator"
             )
         elif kind == "documents":
-            sql, params = f"SELECT {select} FROM documents d ORDER BY d.seq", []
+            sql, params = f"SELECT {select} FROM documents d WHERE 1{where} ORDER BY d.seq", []
         else:
             raise ValueError(f"no CSV export query for {kind!r}")
-        return sql, params
+        return sql, [*params, *where_params]
+
+    def _prepare_export(self, kind: str) -> bool:
+        nul_safe = kind == "spans" and self.sentences_hold_nul()
+        if nul_safe:
+            self.conn.create_function("interchange_slice", 3, self._slice, deterministic=True)
+        return nul_safe
 
     def iter_export_rows(
         self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
         provenance: bool = False, safe: bool = True, chunk: int = 10_000,
+        seq_range: tuple[int | None, int | None] = (None, None),
     ) -> Iterator[list[tuple]]:  # fmt: skip
-        """The rows of a CSV export as the cells of `export_cell_widths` (str or int,
-        never None), in lists of up to `chunk` rows from one cursor."""
-        nul_safe = kind == "spans" and self.sentences_hold_nul()
-        if nul_safe:
-            self.conn.create_function("interchange_slice", 3, self._slice, deterministic=True)
+        """The rows of a CSV export, (cells joined by EXPORT_SEPARATOR, *key), in lists of
+        up to `chunk` rows from one cursor; with `seq_range` (from, to), only the rows of
+        documents with from <= seq < to (either end None: open)."""
+        nul_safe = self._prepare_export(kind)
+        where, where_params = "", []
+        if seq_range[0] is not None:
+            where, where_params = " AND d.seq >= ?", [seq_range[0]]
+        if seq_range[1] is not None:
+            where, where_params = f"{where} AND d.seq < ?", [*where_params, seq_range[1]]
         sql, params = self.export_query(
-            kind, annotators, exclude, provenance=provenance, safe=safe, nul_safe=nul_safe
-        )
+            kind, annotators, exclude, provenance=provenance, safe=safe, nul_safe=nul_safe,
+            where=where, where_params=where_params,
+        )  # fmt: skip
         cursor = self.conn.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
             yield rows
+
+    def export_middle_seq(
+        self, kind: str, annotators: Sequence[str] | None, exclude: Sequence[str], rows: int
+    ) -> int | None:
+        """The seq of the document about halfway through an export's `rows` rows, for
+        splitting the work. Read from the (sentence_id, ...) index alone: sentence ids
+        follow import order, so the middle sentence id lies in the middle document.
+        (Were they ever out of order, the split would only be uneven.)"""
+        table, column = ("spans", "annotator") if kind == "spans" else ("sentence_status st", "st.annotator")
+        clause, params = self._annotator_clause(column, annotators, exclude)
+        state = f" AND {self._STATE_KEPT}" if kind == "sentences" else ""
+        value = self._scalar(
+            f"SELECT d.seq FROM documents d JOIN sentences s ON s.document_id = d.id WHERE s.id ="
+            f" (SELECT sentence_id FROM {table} WHERE {clause}{state} ORDER BY sentence_id LIMIT 1 OFFSET ?)",
+            [*params, rows // 2],
+        )
+        return None if value is None else int(value)  # type: ignore[call-overload]
+
+    def export_row(self, kind: str, key: Sequence, *, provenance: bool = False, safe: bool = True) -> list[str]:
+        """The cells of one export row by its key (from iter_export_rows), each on its own."""
+        nul_safe = self._prepare_export(kind)
+        cells = self._export_cells(kind, provenance, safe, nul_safe)
+        key_columns = self._EXPORT_KEYS[kind]
+        where = "".join(f" AND {column} = ?" for column in key_columns)
+        sql, params = self.export_query(kind, provenance=provenance, where=where, where_params=list(key))
+        sql = f"SELECT {', '.join(cells)}" + sql[sql.index(" FROM documents d") :]
+        row = self._one(sql, params)
+        if row is None:
+            raise KeyError(key)
+        return [str(value) for value in row]
 
     # Sentence-level exports (JSONL, CoNLL, tokens) walk three streams in the same
     # order and join them in Python: the sentences that have any unit, the states, and
@@ -1384,22 +1476,25 @@ class Store:
     def _int_rows(self, columns: Sequence[str], rest: str, params: Sequence) -> object:
         """`SELECT columns rest` (integer expressions) as an (n, len(columns)) int64 array.
 
-        SQLite writes all the numbers into one comma-separated string and numpy parses
-        it, so no Python object is made per row.
+        SQLite writes each column's numbers into one comma-separated string (one
+        group_concat per column: the aggregates see the same rows in the same order) and
+        numpy parses them, so no Python object is made per row. Cheaper than one
+        printf() per row. NULL counts as 0.
         """
         import numpy as np
 
-        formatted = f"printf('{','.join(['%d'] * len(columns))}', {', '.join(columns)})"
+        aggregates = ", ".join(f"group_concat({column}, ',')" for column in columns)
         try:
-            text = self._scalar(f"SELECT group_concat({formatted}, ',') {rest}", params)
-        except (sqlite3.DataError, sqlite3.OperationalError):  # pragma: no cover - past SQLite's string limit
+            texts = self._one(f"SELECT {aggregates} {rest}", params) or ()
+            arrays = [_parse_ints(text) for text in texts]
+            if arrays and any(len(a) != len(arrays[0]) for a in arrays):  # a NULL was skipped
+                raise sqlite3.DataError("NULL in an integer column")
+        except (sqlite3.DataError, sqlite3.OperationalError):  # pragma: no cover - NULLs, or past SQLite's string limit
             rows = self.conn.execute(f"SELECT {', '.join(columns)} {rest}", params).fetchall()
-            return np.array(rows, dtype=np.int64).reshape(-1, len(columns))
-        if not text:
+            return np.array([[v or 0 for v in row] for row in rows], dtype=np.int64).reshape(-1, len(columns))
+        if not arrays or not len(arrays[0]):
             return np.zeros((0, len(columns)), dtype=np.int64)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return np.fromstring(str(text), dtype=np.int64, sep=",").reshape(-1, len(columns))
+        return np.stack(arrays, axis=1)
 
     def agreement_annotators(self) -> list[str]:
         """Annotators who have marked, judged or annotated anything, by name."""
@@ -1414,44 +1509,70 @@ class Store:
 
     def agreement_done(self, annotators: Sequence[str]) -> object:
         """(sentence_id, annotator index) of every sentence an annotator marked done, as an (n, 2) int64 array."""
+        import numpy as np
+
         if not annotators:
             raise ValueError("no annotators given")
-        code, params = self._codes("annotator", annotators, 1)
-        return self._int_rows(
-            ["sentence_id", f"{code} - 1"],
-            f"FROM sentence_status WHERE status = 'done' AND annotator IN ({','.join('?' * len(annotators))})",
-            [*params, *annotators],
-        )
+        # One query per annotator: each is a range of the covering index
+        # sentence_status_by_annotator, so no row is looked up and no name compared.
+        parts = []
+        for index, name in enumerate(annotators):
+            ids = self._int_rows(["sentence_id"], "FROM sentence_status WHERE annotator = ? AND status = 'done'",
+                                 [name])[:, 0]
+            parts.append(np.stack([ids, np.full(len(ids), index, dtype=np.int64)], axis=1))
+        return np.concatenate(parts)
 
-    def agreement_sentences(self, sentence_ids: Sequence[int]) -> tuple[list[tuple[int, str, int, int]], object]:
+    def agreement_sentences(self, sentence_ids: Sequence[int]) -> tuple[object, object, object, object, object]:
         """The given sentences in corpus order, for agreement.
 
-        Returns (rows, tokens): one (sentence_id, document_id, length, token count) per
-        sentence, and every token's [start, end] offsets into its sentence as one (n, 2)
-        int64 numpy array, sentence after sentence.
+        Returns (sentence_ids, document_ids, lengths, token_counts, tokens) as numpy
+        arrays: four with one entry per sentence (document ids as str objects), and
+        every token's [start, end] offsets into its sentence as one (n, 2) int64 array,
+        sentence after sentence.
         """
         import numpy as np
 
-        rows = self.conn.execute(
-            "SELECT s.id, s.document_id, s.doc_end - s.doc_start, s.tokens, d.seq, s.idx"
+        # One row: each column's values comma-joined, and the token arrays (JSON, as
+        # [[0,5],[6,10]]) joined by ';', so numpy parses every offset at once and no
+        # Python object is made per sentence or token.
+        where = (
             " FROM sentences s JOIN documents d ON d.id = s.document_id"
-            " WHERE s.id IN (SELECT value FROM json_each(?))",
-            [json.dumps([int(i) for i in sentence_ids])],
-        ).fetchall()
-        rows.sort(key=lambda row: (row[4], row[5]))
-        # Token arrays are JSON ([[0,5],[6,10]]): count the pairs by their brackets, strip
-        # the brackets, and let numpy parse all the numbers at once (faster than doing
-        # either in SQL, and no Python object per token).
-        counts = [row[3].count("[") - 1 for row in rows]
-        flat = ",".join(row[3][1:-1] for row, n in zip(rows, counts) if n).replace("[", "").replace("]", "")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            numbers = np.fromstring(flat, dtype=np.int64, sep=",") if flat else np.zeros(0, np.int64)
-        if numbers.size != 2 * sum(counts):  # pragma: no cover - not the usual form
-            pairs = [json.loads(row[3]) for row in rows]
-            numbers = np.array([v for tokens in pairs for pair in tokens for v in pair], dtype=np.int64)
-            counts = [len(tokens) for tokens in pairs]
-        return [(row[0], row[1], row[2], n) for row, n in zip(rows, counts)], numbers.reshape(-1, 2)
+            " WHERE s.id IN (SELECT value FROM json_each(?))"
+        )
+        params = [json.dumps([int(i) for i in sentence_ids])]
+        try:
+            row = self._one(
+                "SELECT group_concat(s.id, ','), group_concat(d.seq, ','), group_concat(s.idx, ','),"
+                f" group_concat(s.doc_end - s.doc_start, ','), group_concat(s.tokens, ';'){where}", params,
+            )  # fmt: skip
+        except (sqlite3.DataError, sqlite3.OperationalError):  # pragma: no cover - past SQLite's string limit
+            rows = self.conn.execute(f"SELECT s.id, d.seq, s.idx, s.doc_end - s.doc_start, s.tokens{where}",
+                                     params).fetchall()
+            row = [",".join(str(r[i]) for r in rows) for i in range(4)] + [";".join(r[4] for r in rows)]
+        if not row or row[0] is None:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, np.zeros(0, dtype=object), empty, empty, np.zeros((0, 2), dtype=np.int64)
+        ids, seqs, positions, lengths = (_parse_ints(text) for text in row[:4])
+        counts, tokens = _token_offsets(row[4], len(ids))
+        # Corpus order: documents by import order, sentences by position.
+        order = np.lexsort((positions, seqs))
+        if (order != np.arange(len(order))).any():
+            ptr = np.concatenate(([0], np.cumsum(counts)))
+            new_counts = counts[order]
+            new_ptr = np.concatenate(([0], np.cumsum(new_counts)))
+            take = np.repeat(ptr[:-1][order], new_counts) + (
+                np.arange(int(new_ptr[-1])) - np.repeat(new_ptr[:-1], new_counts)
+            )
+            ids, seqs, lengths, counts, tokens = ids[order], seqs[order], lengths[order], new_counts, tokens[take]
+        documents, where_seq = np.unique(seqs, return_inverse=True)
+        names = dict(
+            self.conn.execute(
+                "SELECT seq, id FROM documents WHERE seq IN (SELECT value FROM json_each(?))",
+                [json.dumps(documents.tolist())],
+            ).fetchall()
+        )
+        document_ids = np.array([names[seq] for seq in documents.tolist()], dtype=object)[where_seq.reshape(-1)]
+        return ids, document_ids, lengths, counts, tokens
 
     def agreement_spans(self, annotators: Sequence[str], labels: Sequence[str]) -> tuple[object, list[str]]:
         """The annotators' spans, done sentences or not (the caller keeps the done ones).
@@ -1462,17 +1583,25 @@ class Store:
         """
         if not annotators:
             raise ValueError("no annotators given")
+        import numpy as np
+
         # "+annotator": scan the covering (sentence, annotator, offsets, label) index
         # rather than look rows up through spans_by_annotator.
         where = f"+annotator IN ({','.join('?' * len(annotators))})"
         names = list(labels)
+        who_base = len(annotators) + 1
         while True:
             who, who_params = self._codes("annotator", annotators, 1)
             what, what_params = self._codes("label", names, 1)
-            spans = self._int_rows(
-                ["sentence_id", f"{who} - 1", "char_start", "char_end", f"{what} - 1"],
+            what_base = len(names) + 1
+            # Three numbers per span rather than five: fewer to format and parse.
+            packed = self._int_rows(
+                [f"sentence_id * {who_base} + {who}", "char_start", f"char_end * {what_base} + {what}"],
                 f"FROM spans WHERE {where}", [*who_params, *what_params, *annotators],
             )
+            sentence, annotator = np.divmod(packed[:, 0], who_base)
+            end, label = np.divmod(packed[:, 2], what_base)
+            spans = np.stack([sentence, annotator - 1, packed[:, 1], end, label - 1], axis=1)
             if not (spans[:, 4] < 0).any():
                 return spans, names
             names += sorted(
@@ -1522,6 +1651,45 @@ class Store:
             " WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY d.seq, s.idx",
             [json.dumps([int(i) for i in sentence_ids])],
         ).fetchall()
+
+def _parse_ints(text: str | bytes | None) -> object:
+    """A comma-separated string of integers (a group_concat) as an int64 numpy array."""
+    import numpy as np
+
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.fromstring(text if isinstance(text, (str, bytes)) else str(text), dtype=np.int64, sep=",")
+
+
+_SEMICOLON_TO_COMMA = bytes.maketrans(b";", b",")
+
+
+def _token_offsets(joined: str, n: int) -> tuple[object, object]:
+    """`n` token arrays as stored ([[0,5],[6,10]]) joined by ';': (token count of each
+    array, (m, 2) int64 offsets of every token)."""
+    import numpy as np
+
+    counts = numbers = None
+    if joined.isascii():  # as written by model.tokens_json: digits, brackets and commas
+        raw = joined.encode("ascii")
+        chars = np.frombuffer(raw, dtype=np.uint8)
+        opens = np.flatnonzero(chars == ord("["))
+        between = np.searchsorted(opens, np.flatnonzero(chars == ord(";")))
+        # Each array has one bracket more than pairs.
+        counts = np.diff(between, prepend=0, append=len(opens)) - 1
+        flat = raw.translate(_SEMICOLON_TO_COMMA, b"[]")
+        if not counts.all():  # empty arrays leave empty fields
+            flat = re.sub(rb",,+", b",", flat).strip(b",")
+        numbers = _parse_ints(flat)
+    if counts is None or len(counts) != n or numbers.size != 2 * int(counts.sum()):
+        # pragma: no cover - not the usual form: parse each array
+        arrays = json.loads(f"[{joined.replace(';', ',')}]")
+        counts = np.array([len(a) for a in arrays], dtype=np.int64)
+        numbers = np.array([v for a in arrays for pair in a for v in pair], dtype=np.int64)
+    return counts, numbers.reshape(-1, 2)
+
 
 # ---------------------------------------------------------------- row mapping
 

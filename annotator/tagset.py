@@ -37,8 +37,10 @@ def parse_tagset(text: str, origin: str = "<tagset>") -> Tagset:
         raise TagsetError(f"{origin}: invalid TOML: {exc}") from None
     lines = text.splitlines()
 
-    def fail(problem: str, near: str | None = None) -> TagsetError:
+    def fail(problem: str, near: str | None = None, field: str | None = None) -> TagsetError:
         line = _line_of(lines, near) if near else None
+        if line is not None and field is not None:
+            line = _field_line(lines, line, field) or line
         where = f"{origin}:{line}" if line else origin
         return TagsetError(f"{where}: {problem}")
 
@@ -69,15 +71,15 @@ def parse_tagset(text: str, origin: str = "<tagset>") -> Tagset:
         if isinstance(key, int):
             key = str(key)
         if not isinstance(key, str) or key not in "123456789" or len(key) != 1:
-            return _raise(fail(f"label {label_name!r}: 'key' must be one of 1-9", near))
+            return _raise(fail(f"label {label_name!r}: 'key' must be one of 1-9", near, "key"))
         if key in seen_keys:
-            return _raise(fail(f"label {label_name!r}: key {key} is already used", near))
+            return _raise(fail(f"label {label_name!r}: key {key} is already used", near, "key"))
         color = item.get("color")
         if not isinstance(color, str) or not _COLOR.match(color):
-            return _raise(fail(f"label {label_name!r}: 'color' must look like #e5534b", near))
+            return _raise(fail(f"label {label_name!r}: 'color' must look like #e5534b", near, "color"))
         description = item.get("description", "")
         if not isinstance(description, str):
-            return _raise(fail(f"label {label_name!r}: 'description' must be a string", near))
+            return _raise(fail(f"label {label_name!r}: 'description' must be a string", near, "description"))
         unknown = set(item) - {"name", "key", "color", "description"}
         if unknown:
             return _raise(fail(f"label {label_name!r}: unknown field(s) {', '.join(sorted(unknown))}", near))
@@ -148,6 +150,20 @@ def _line_of(lines: list[str], needle: str) -> int | None:
     for number, line in enumerate(lines, start=1):
         if needle in line:
             return number
+    return None
+
+
+def _field_line(lines: list[str], from_line: int, field: str) -> int | None:
+    """The line of `field = ...` in the table that holds line `from_line` (1-based)."""
+    start = from_line - 1
+    while start > 0 and not lines[start].lstrip().startswith("["):
+        start -= 1
+    for number in range(start + 1, len(lines)):
+        stripped = lines[number].lstrip()
+        if stripped.startswith("["):
+            return None
+        if stripped.split("=", 1)[0].strip() == field:
+            return number + 1
     return None
 
 

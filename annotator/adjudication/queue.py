@@ -79,6 +79,11 @@ def load_case(store: Store, sentence_id: int, annotators: Sequence[str]) -> Sent
     return SentenceCase(sentence, tuple(finished), spans, {n: judgments[n] for n in finished}, candidates)
 
 
+def gold_origin(sources: Sequence[SpanAnnotation]) -> str:
+    """A gold span is a taken suggestion when every annotator who gave it took it from one."""
+    return "suggestion" if sources and all(s.origin == "suggestion" for s in sources) else "manual"
+
+
 def prefill(store: Store, case: SentenceCase, rule: AutoRule, curator: str) -> bool:
     """Write the rule's gold spans and judgment the first time gold sees a sentence.
 
@@ -101,7 +106,7 @@ def prefill(store: Store, case: SentenceCase, rule: AutoRule, curator: str) -> b
             gold = store.add_span(
                 SpanAnnotation(
                     sentence_id, GOLD, candidate.start, candidate.end, candidate.label,
-                    origin="manual",
+                    origin=gold_origin(sources),
                     quoted=any(s.quoted for s in sources),
                     lexicon_term=next((s.lexicon_term for s in sources if s.lexicon_term), None),
                     agreed_by=candidate.annotators, resolution="auto",

@@ -20,7 +20,7 @@ from ..store import Store
 from ..workspace.changes import Change, Edit, SpanChange
 from ..workspace.cursor import TokenCursor
 from ..workspace.editing import ActionRefused, Editor
-from .queue import QueueOrder, SentenceCase, build_queue, default_annotators, load_case, prefill
+from .queue import QueueOrder, SentenceCase, build_queue, default_annotators, gold_origin, load_case, prefill
 from .rules import AUTO_RULES, AutoRule, Candidate
 
 
@@ -298,11 +298,11 @@ class CurationSession:
         return edit
 
     def _gold_span(self, start: int, end: int, label: str, *, quoted: bool | None = None,
-                   lexicon_term: str | None = None) -> SpanAnnotation:
+                   lexicon_term: str | None = None, origin: str = "manual") -> SpanAnnotation:
         if quoted is None:
             quoted = quoted_flag(self.sentence.text, self.tokens, start, end)
         return SpanAnnotation(
-            self.sentence_id, GOLD, start, end, label, origin="manual", quoted=quoted,
+            self.sentence_id, GOLD, start, end, label, origin=origin, quoted=quoted,  # type: ignore[arg-type]
             lexicon_term=lexicon_term, agreed_by=self.agreed_by(start, end, label), resolution="curated",
         )  # fmt: skip
 
@@ -319,6 +319,7 @@ class CurationSession:
             candidate.start, candidate.end, candidate.label,
             quoted=any(s.quoted for s in sources),
             lexicon_term=next((s.lexicon_term for s in sources if s.lexicon_term), None),
+            origin=gold_origin(sources),
         )  # fmt: skip
 
     def take(self) -> Edit:

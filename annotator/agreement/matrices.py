@@ -216,6 +216,12 @@ class Corpus:
     def raters_per_token(self) -> np.ndarray:
         return np.repeat(self.done.sum(axis=0), np.diff(self.token_ptr))
 
+    @cached_property
+    def _unmarked_tally(self) -> np.ndarray:
+        """Tokens by number of raters, as label_tables codes with nobody marking the label."""
+        base = len(self.annotators) + 1
+        return np.bincount(self.raters_per_token * base, minlength=base**2)
+
     def label_tables(self, code: int) -> tuple[Patterns, dict[tuple[int, int], np.ndarray]]:
         """What `label_matrix(code)` gives, without building it: the binary value patterns
         (for alpha) and each pair's 2 x 2 table (for Cohen's kappa), from the covered
@@ -225,9 +231,15 @@ class Corpus:
         cell = distinct(cov.annotator[chosen] * self.n_tokens + cov.token[chosen])
         rater, token = cell // max(self.n_tokens, 1), cell % max(self.n_tokens, 1)
         raters = len(self.annotators)
-        ones = np.bincount(token, minlength=self.n_tokens)
-        codes = self.raters_per_token * (raters + 1) + ones
-        tally = np.bincount(codes, minlength=(raters + 1) ** 2)
+        # Pattern code: raters of the token * (R + 1) + raters who marked it. Start from
+        # every token unmarked (shared by all labels), then move the few marked tokens,
+        # so no per-label pass over every token.
+        ordered = np.sort(token)
+        starts = np.flatnonzero(np.diff(ordered, prepend=-1))  # each marked token's first row
+        ones = np.diff(np.append(starts, len(ordered)))
+        unmarked = self.raters_per_token[ordered[starts]] * (raters + 1)
+        tally = (self._unmarked_tally - np.bincount(unmarked, minlength=(raters + 1) ** 2)
+                 + np.bincount(unmarked + ones, minlength=(raters + 1) ** 2))
         present = np.flatnonzero(tally)
         m, k = present // (raters + 1), present % (raters + 1)
         patterns = Patterns(np.stack([m - k, k], axis=1).astype(np.int64), tally[present].astype(np.int64), raters)
@@ -317,11 +329,7 @@ def load_corpus(
     done_by = np.zeros((len(annotators), len(done_ids)), dtype=bool)
     done_by[statuses[:, 1], where.reshape(-1)] = True
     pairable = done_by.sum(axis=0) >= 2
-    rows, tokens = store.agreement_sentences(done_ids[pairable])
-    sentence_ids = np.array([row[0] for row in rows], dtype=np.int64)
-    document_ids = np.array([row[1] for row in rows], dtype=object)
-    lengths = np.array([row[2] for row in rows], dtype=np.int64)
-    counts = np.array([row[3] for row in rows], dtype=np.int64)
+    sentence_ids, document_ids, lengths, counts, tokens = store.agreement_sentences(done_ids[pairable])
     done = done_by[:, np.searchsorted(done_ids, sentence_ids)]
     token_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 

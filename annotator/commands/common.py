@@ -11,15 +11,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-)
 
 from ..errors import ProjectMissing
 from ..store import Store
@@ -28,9 +19,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_DB = "annotator.db"
 
+
+class _LazyConsole:
+    """A rich Console made on first use: `--json` output never loads rich."""
+
+    def __init__(self, **options: Any):
+        self._options = options
+        self._console: Any = None
+
+    def real(self) -> Any:
+        """The rich Console itself (for APIs that want one, such as Progress)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+
 # Markup and emoji codes are off: document text, names and labels print literally.
-out = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
-err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+out = _LazyConsole(markup=False, emoji=False, highlight=False, soft_wrap=True)
+err = _LazyConsole(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 def db_option(func: F) -> F:
@@ -84,11 +95,13 @@ def progress_bar(description: str, total: int | None, *, in_bytes: bool = False)
     if not on_terminal():
         yield lambda advance: None
         return
+    from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     count = DownloadColumn() if in_bytes else MofNCompleteColumn()
     columns = (TextColumn("{task.description}"), BarColumn(), count, TimeRemainingColumn())
     # No refresh thread (auto_refresh=False): the importer forks worker processes, which
     # is only safe in a single-threaded process. Redraw at most ten times a second.
-    with Progress(*columns, console=err, transient=True, auto_refresh=False) as bar:
+    with Progress(*columns, console=err.real(), transient=True, auto_refresh=False) as bar:
         task = bar.add_task(description, total=total)
         last = 0.0
 

@@ -28,7 +28,11 @@ def prepare_demo(store: Store) -> None:
 
 
 def sentences_hook(store: Store) -> SentencesHook | None:
-    """Run on each batch of newly imported sentences, inside the import transaction."""
+    """Run on each batch of newly imported sentences, inside the import transaction.
+
+    The lexicon's hook is an `annotator.importer.SentenceAnalyzer`: on large imports its
+    matching runs in the worker processes next to segmentation, and only the writes
+    happen here."""
     from ..lexicon.suggest import sentences_hook as lexicon_hook
 
     return lexicon_hook(store)

@@ -28,7 +28,7 @@ from ..interchange.importing import import_annotations, iter_errors
 from ..interchange.merge import merge_project
 from ..model import GOLD, MergeResult
 from ..textnorm import visible
-from .common import db_option, err, out, progress_bar, project
+from .common import db_option, err, on_terminal, out, progress_bar, project
 
 DEFAULT_FOLDER = Path("exports")
 
@@ -93,7 +93,8 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
         kinds = ALL_KINDS if kind == "all" else (kind,)
         for one in kinds:
             target = _target(out_path, kind == "all", file_name(name, one, fmt, stamp))
-            with progress_bar(f"Exporting {one}", progress_total(store, one, fmt, selection)) as advance:
+            total = progress_total(store, one, fmt, selection) if on_terminal() else None
+            with progress_bar(f"Exporting {one}", total) as advance:
                 stats = export_to_path(store, one, fmt, target, selection, raw=raw, progress=advance)
             _report(summary, stats, str(target))
 

@@ -117,7 +117,7 @@ def status(db_path: Path, as_json: bool) -> None:
                      "spans": p.spans}
                     for p in progress
                 ],
-                **extra,
+                **{key: value for key, value in extra.items() if key != "lines"},
             })  # fmt: skip
             return
         out.print(Text(visible(f"Project {store.project_name()} ({db_path})"), style="bold"))
@@ -137,7 +137,7 @@ def status(db_path: Path, as_json: bool) -> None:
 
 @click.command()
 @db_option
-@json_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of documents to stdout.")
 def documents(db_path: Path, as_json: bool) -> None:
     """List documents, one line each."""
     with project(db_path) as store:

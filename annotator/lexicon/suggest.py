@@ -1,8 +1,11 @@
 """Suggestions: lexicon matches and scare quotes for sentences, kept in the store.
 
 At import, new sentences get suggestions inside the import transaction
-(`sentences_hook`). `suggest_all` re-runs the matching over the whole corpus after the
-lexicon changes; suggestions that still exist keep their accept/reject decisions.
+(`sentences_hook`). The matching is pure, so on large imports it runs in the importer's
+worker processes next to segmentation, and the importing process only writes the
+suggestions (`SuggestionHook`, an `annotator.importer.SentenceAnalyzer`). `suggest_all`
+re-runs the matching over the whole corpus after the lexicon changes; suggestions that
+still exist keep their accept/reject decisions.
 """
 
 from __future__ import annotations
@@ -96,16 +99,69 @@ def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None) 
     return SuggestReport(sentences, added, removed, kept)
 
 
-def sentences_hook(store: Store) -> Callable[[Store, list[Sentence]], None] | None:
+# What `SuggestionHook.analyse` gives for one sentence: (start, end, label, term, quoted,
+# detector) per suggestion, in `Suggester.suggest_text` order. Plain tuples of shared
+# strings cross from a worker process for little.
+Found = list[tuple[int, int, str, str, bool, str]]
+
+
+class SuggestionHook:
+    """Adds suggestions for newly imported sentences (the importer's `on_sentences`).
+
+    It is an `annotator.importer.SentenceAnalyzer`: `analyse` (the matching, pure) runs
+    wherever the importer segments, in its worker processes on large inputs, and
+    `write` stores the results in the importing process with one executemany. Called
+    as a plain hook it does both. Pickled (for a spawned worker) it carries only the
+    entries and labels, and compiles them once in that process (`prepare`); a forked
+    worker inherits the compiled lexicon. Each process keeps its own stem cache.
+    """
+
+    def __init__(self, entries: Sequence[LexiconEntry], labels: Collection[str],
+                 suggester: Suggester | None = None):
+        self.entries = tuple(entries)
+        self.labels = frozenset(labels)
+        self._suggester = suggester
+
+    @property
+    def suggester(self) -> Suggester:
+        if self._suggester is None:
+            self._suggester = Suggester(self.entries, self.labels)
+        return self._suggester
+
+    def __getstate__(self) -> dict:
+        return {"entries": self.entries, "labels": self.labels}
+
+    def __setstate__(self, state: dict) -> None:
+        self.entries, self.labels, self._suggester = state["entries"], state["labels"], None
+
+    def prepare(self) -> None:
+        self.suggester  # noqa: B018 - compiles the lexicon in this process
+
+    def analyse(self, text: str, tokens: Sequence[tuple[int, int]]) -> Found | None:
+        found = self.suggester.suggest_text(0, text, tokens)
+        if not found:
+            return None
+        return [(g.start, g.end, g.label, g.term, g.quoted, g.detector) for g in found]
+
+    def write(self, store: Store, found: Sequence[tuple[Sentence, Found]]) -> None:
+        store.add_suggestions(
+            Suggestion(sentence.id, start, end, label, term, quoted, detector)  # type: ignore[arg-type]
+            for sentence, rows in found
+            for start, end, label, term, quoted, detector in rows
+        )
+
+    def __call__(self, store: Store, sentences: list[Sentence]) -> None:
+        analyse = self.analyse
+        self.write(store, [(s, rows) for s in sentences if (rows := analyse(s.text, s.tokens))])
+
+
+def sentences_hook(store: Store) -> SuggestionHook | None:
     """Adds suggestions for newly imported sentences, or None when nothing would match."""
-    suggester = Suggester.from_store(store)
+    entries, labels = store.lexicon_entries(), store.tagset().label_names
+    suggester = Suggester(entries, labels)
     if not suggester.active:
         return None
-
-    def add_suggestions(target: Store, sentences: list[Sentence]) -> None:
-        target.add_suggestions(g for s in sentences for g in suggester.suggest(s))
-
-    return add_suggestions
+    return SuggestionHook(entries, labels, suggester)
 
 
 def load_default_lexicon(store: Store) -> int:

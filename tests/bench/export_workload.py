@@ -71,9 +71,15 @@ def build_export_workload(db_path: str | Path, spans: int = 1_000_000, seed: int
             labels = store.tagset().label_names
             made = 0
             batch: list[SpanAnnotation] = []
-            for sentence in store.iter_sentences():
+            # One sentence at a time by id (ids run from 1 in a fresh project): a cursor
+            # left open over the sentences while spans are written keeps SQLite from
+            # checkpointing the WAL, which then grows to the size of the database.
+            for sentence_id in range(1, store.sentence_total() + 1):
                 if made >= spans:
                     break
+                sentence = store.get_sentence(sentence_id)
+                if sentence is None:
+                    continue
                 tokens = sentence.tokens
                 if not tokens:
                     continue

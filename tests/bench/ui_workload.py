@@ -19,6 +19,7 @@ update the app paints after it, by timing the app's display call. Pilot's own
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 import subprocess
 import sys
@@ -166,6 +167,7 @@ def measure_startup(db_path: str | Path, annotator: str = "bench", size: tuple[i
     from annotator.workspace import open_workspace
 
     async def run() -> float:
+        gc.collect()  # not the previous run's garbage (see test_ui_bench._startup)
         start = time.monotonic()
         workspace = open_workspace(Path(db_path), annotator)
         app = _timed_app_class()(workspace.session, cursor_blink=False)

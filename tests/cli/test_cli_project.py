@@ -70,7 +70,7 @@ def test_init_with_a_custom_tagset_and_name(db_path, tmp_path):
 def test_init_with_an_invalid_tagset_names_file_and_line(db_path, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\n[[labels]]\nname = "a"\nkey = "1"\ncolor = "red"\n', encoding="utf-8")
-    assert_one_line_error(invoke("init", "--db", db_path, "--tagset", bad), "bad.toml:3:", "'color'")
+    assert_one_line_error(invoke("init", "--db", db_path, "--tagset", bad), "bad.toml:5:", "'color'")
     assert not db_path.exists()
 
 

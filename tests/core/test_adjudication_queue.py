@@ -78,3 +78,14 @@ def test_unanimous_and_none_rules(sample_store):
     assert sample_store.get_judgment(s1, GOLD).judgment == "biased"
     assert sample_store.spans_for_sentence(s2, GOLD) == []
     assert sample_store.get_judgment(s2, GOLD).judgment is None
+
+
+def test_gold_from_taken_suggestions_keeps_origin_suggestion(sample_store):
+    [s1] = first_sentences(sample_store, 1)
+    for who in ("a", "b"):
+        sample_store.add_span(SpanAnnotation(s1, who, 0, 7, "loaded_language", origin="suggestion",
+                                             lexicon_term="baghdad"))
+        sample_store.put_judgment(Judgment(s1, who, status="done"))
+    prefill(sample_store, load_case(sample_store, s1, ["a", "b"]), "majority", "cur")
+    [gold] = sample_store.spans_for_sentence(s1, GOLD)
+    assert (gold.origin, gold.lexicon_term) == ("suggestion", "baghdad")

@@ -44,7 +44,8 @@ def test_store_reads_done_statuses_sentences_tokens_and_spans(sample_store, sent
     assert sorted(map(tuple, sample_store.agreement_done(names).tolist())) == [
         (sentences[0].id, 0), (sentences[0].id, 1), (sentences[1].id, 0)
     ]
-    rows, tokens = sample_store.agreement_sentences([sentences[2].id, sentences[0].id])
+    ids, documents, lengths, counts, tokens = sample_store.agreement_sentences([sentences[2].id, sentences[0].id])
+    rows = list(zip(ids.tolist(), documents.tolist(), lengths.tolist(), counts.tolist()))
     assert rows == [(s.id, s.document_id, len(s.text), len(s.tokens)) for s in (sentences[0], sentences[2])]
     assert tokens.tolist() == [list(t) for t in sentences[0].tokens + sentences[2].tokens]
     spans, labels = sample_store.agreement_spans(names, ["euphemism", "loaded_language"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,83 @@ def test_worker_processes_give_the_same_result_as_one_process(tmp_path, monkeypa
             )
     assert results[0] == results[1]
     assert len(results[0]) > 100
+
+
+class CapitalWords:
+    """A minimal SentenceAnalyzer: the capitalised words of each sentence (pure)."""
+
+    def __init__(self):
+        self.written: list[tuple[int, str, tuple]] = []
+
+    def prepare(self) -> None:
+        pass
+
+    def analyse(self, text, tokens):
+        return tuple(text[a:b] for a, b in tokens if text[a:b][:1].isupper())
+
+    def write(self, store, found):
+        assert store.conn.in_transaction
+        self.written += [(sentence.id, sentence.text, result) for sentence, result in found]
+
+    def __call__(self, store, sentences):
+        self.write(store, [(s, r) for s in sentences if (r := self.analyse(s.text, s.tokens))])
+
+
+class IdleWorkers(Executor):
+    """A pool whose workers never start anything: the importer must take every batch back."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        return Future()
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        pass
+
+
+class DeadWorkers(IdleWorkers):
+    """A pool whose worker died: every batch fails with BrokenProcessPool."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = Future()
+        future.set_running_or_notify_cancel()
+        future.set_exception(BrokenProcessPool("a worker died"))
+        return future
+
+
+def _import_rows(tagset, paths, analyzer, executor=None, monkeypatch=None):
+    from annotator.store import Store
+
+    if executor is not None:
+        monkeypatch.setattr(importer_module.Importer, "_start_workers",
+                            lambda self, total: setattr(self, "_executor", executor))
+    with Store.memory() as store:
+        store.initialize("t", tagset)
+        report = Importer(store, ImportOptions(parallel=executor is not None), on_sentences=analyzer).run(paths)
+        assert report.failed == []
+        return [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.tokens) for s in store.iter_sentences()]
+
+
+@pytest.mark.parametrize("workers", [IdleWorkers, DeadWorkers], ids=["idle", "dead"])
+def test_batches_no_worker_takes_are_segmented_and_analysed_here(tagset, tmp_path, monkeypatch, workers):
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 4)
+    path = write_corpus(tmp_path / "c.jsonl", 0.1, seed=5)
+    expected = CapitalWords()
+    rows = _import_rows(tagset, [path, *sample_paths()], expected)
+    analyzer = CapitalWords()
+    assert _import_rows(tagset, [path, *sample_paths()], analyzer, workers(), monkeypatch) == rows
+    assert analyzer.written == expected.written and len(expected.written) > 100
+
+
+def test_an_analyzer_in_worker_processes_gives_what_it_gives_here(tagset, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 4)
+    path = write_corpus(tmp_path / "c.jsonl", 0.1, seed=6)
+    results = []
+    for parallel in (False, True):
+        from annotator.store import Store
+
+        analyzer = CapitalWords()
+        with Store.memory() as store:
+            store.initialize("t", tagset)
+            Importer(store, ImportOptions(parallel=parallel, workers=1), on_sentences=analyzer).run([path])
+        results.append(analyzer.written)
+    assert results[0] == results[1] and len(results[0]) > 100

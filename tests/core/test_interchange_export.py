@@ -263,3 +263,35 @@ def test_csv_is_byte_for_byte_what_csv_writer_writes(project, kind):
     rewritten = io.StringIO(newline="")
     csv.writer(rewritten, lineterminator="\r\n").writerows(csv.reader(io.StringIO(text, newline="")))
     assert rewritten.getvalue() == text
+
+
+def test_values_holding_the_row_separator_are_exported_intact(project):
+    sentence = project.sentence_at(DOC, 5)
+    note = "unit\x1fseparator, and \"quotes\""
+    project.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "euphemism", note=note))
+    project.add_span(SpanAnnotation(sentence.id, "budi", 0, 4, "euphemism", note="plain\x1fone"))
+    notes = {r["annotator"]: r["note"] for r in csv_rows(export_text(project, "spans")) if r["sentence_index"] == "5"}
+    assert notes == {"ana": note, "budi": "plain\x1fone"}
+
+
+def test_a_large_export_split_over_two_processes_is_the_same_file(tagset, tmp_path, monkeypatch):
+    from annotator.interchange import export as export_module
+    from annotator.model import Judgment
+    from annotator.store import Store
+    from tests.core.interchange_data import file_project
+
+    file_project(tmp_path / "p.db", tagset)
+    with Store.open(tmp_path / "p.db") as store:
+        first_document = store.document_ids()[0]
+        for index in range(4):
+            sentence = store.sentence_at(first_document, index)
+            store.add_span(SpanAnnotation(sentence.id, "ana", *sentence.tokens[0], "euphemism", created_at="t"))
+            store.put_judgment(Judgment(sentence.id, "ana", status="done"))
+        # The worker takes over at the second document: both processes have rows.
+        assert store.export_middle_seq("spans", None, (GOLD,), 10) == store.document_seq(DOC)
+        for kind in ("spans", "sentences"):
+            one = export_text(store, kind)
+            monkeypatch.setattr(export_module, "PARALLEL_MIN_ROWS", 1)
+            two = export_text(store, kind)
+            monkeypatch.setattr(export_module, "PARALLEL_MIN_ROWS", 10**9)
+            assert two == one and first_document in two and DOC in two

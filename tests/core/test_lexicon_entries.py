@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -221,7 +222,10 @@ def entries_strategy(draw):
                                                                          unique=True, max_size=3)))
         entries.append(LexiconEntry(
             term=term, label=draw(st.sampled_from(["loaded_language", "name_calling"])), match=match,
-            forms=forms, neutral=draw(st.text(min_size=0, max_size=20).map(lambda s: " ".join(s.split()))),
+            # Stored text is NFC (lexicons are normalised on reading), so the round trip
+            # is stated for NFC text; U+0F5C, for one, is not NFC-stable.
+            forms=forms, neutral=draw(st.text(min_size=0, max_size=20).map(
+                lambda s: unicodedata.normalize("NFC", " ".join(s.split())))),
             note=draw(st.sampled_from(["", 'quotes " and, commas', "multi\nline"])).replace("\n", " "),
             source="test",
         ))  # fmt: skip

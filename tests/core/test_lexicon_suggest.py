@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+import threading
 from dataclasses import replace
 
 import pytest
 
-from annotator.importer import Importer
+from annotator import importer as importer_module
+from annotator.importer import Importer, ImportOptions, SentenceAnalyzer
 from annotator.lexicon.feedback import candidates, entry_stats, normalise_form
 from annotator.lexicon.suggest import (
     DEFAULT_LEXICON,
@@ -18,6 +21,7 @@ from annotator.lexicon.suggest import (
 from annotator.model import GOLD, Label, LexiconEntry, SpanAnnotation, Tagset
 from annotator.resources import sample_paths
 from annotator.store import Store
+from tests.bench.corpus import write_jsonl as write_corpus
 
 S000, S001, S004 = "000_da3b1012a6ad7316", "001_0da7177c8754087f", "004_42838089c5e12062"
 
@@ -203,6 +207,119 @@ def test_no_hook_when_nothing_can_be_suggested(tagset):
     store = Store.memory()
     store.initialize("t", Tagset("mini", (Label("name_calling", "1", "#fff"),), tagset.judgment))
     assert sentences_hook(store) is None
+
+
+# ------------------------------------------------------------------ matching in the import workers
+
+
+def _import_with_lexicon(tagset, paths, *, parallel: bool, steal: bool = True, monkeypatch=None) -> tuple:
+    """Import `paths` into a fresh project with the default lexicon, as `annotator import`
+    does; returns every suggestion row, every sentence row, and the batches this process
+    segmented itself."""
+    store = Store.memory()
+    store.initialize("t", tagset)
+    load_default_lexicon(store)
+    here = []
+    if monkeypatch is not None:
+        original = importer_module.Importer._process_here
+        monkeypatch.setattr(importer_module.Importer, "_process_here",
+                            lambda self, batch: (here.append(len(batch.entries)), original(self, batch))[1])
+        if not steal:
+            monkeypatch.setattr(importer_module.Importer, "_steal", lambda self: False)
+    hook = sentences_hook(store)
+    assert isinstance(hook, SentenceAnalyzer)
+    report = Importer(store, ImportOptions(parallel=parallel, workers=1), on_sentences=hook).run(paths)
+    assert not report.failed
+    suggestions = store.conn.execute(
+        "SELECT id, sentence_id, char_start, char_end, label, term, quoted, detector FROM suggestions ORDER BY id"
+    ).fetchall()
+    sentences = [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.text, s.tokens)
+                 for s in store.iter_sentences()]
+    store.close()
+    return suggestions, sentences, here
+
+
+@pytest.mark.parametrize("steal", [False, True], ids=["workers-only", "workers-and-here"])
+def test_suggestions_from_worker_processes_equal_the_in_process_ones(tagset, tmp_path, monkeypatch, steal):
+    # Small batches, and workers even for small inputs, so that many batches cross.
+    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 4)
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 0.3, seed=11)
+    paths = [*sample_paths(), corpus]
+    expected_suggestions, expected_sentences, _ = _import_with_lexicon(tagset, paths, parallel=False)
+    suggestions, sentences, here = _import_with_lexicon(tagset, paths, parallel=True, steal=steal,
+                                                        monkeypatch=monkeypatch)
+    if not steal:
+        assert here == []  # every batch was segmented and matched in the worker
+    # The same rows, ids included: same sentences, offsets, labels, terms, quoted flags, detectors.
+    assert suggestions == expected_suggestions
+    assert sentences == expected_sentences
+    assert len(suggestions) > 500
+    assert {row[7] for row in suggestions} == {"lexicon", "scare_quotes"}
+    assert any(row[6] for row in suggestions)  # some are quoted
+
+
+def test_suggestions_of_the_samples_from_worker_processes(tagset, monkeypatch):
+    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 1)
+    expected, _, _ = _import_with_lexicon(tagset, sample_paths(), parallel=False)
+    found, _, here = _import_with_lexicon(tagset, sample_paths(), parallel=True, steal=False,
+                                          monkeypatch=monkeypatch)
+    assert here == [] and found == expected and len(found) == 24
+
+
+def test_workers_started_by_forkserver_get_the_lexicon_pickled(tagset, tmp_path, monkeypatch):
+    # With another thread running the importer does not fork: its workers come from a
+    # forkserver, and the hook reaches them pickled (entries and labels) and compiles there.
+    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 8)
+    methods = []
+    pool = importer_module.ProcessPoolExecutor
+
+    def recording_pool(*args, **kwargs):
+        methods.append(kwargs["mp_context"].get_start_method())
+        return pool(*args, **kwargs)
+
+    monkeypatch.setattr(importer_module, "ProcessPoolExecutor", recording_pool)
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 0.1, seed=12)
+    expected, _, _ = _import_with_lexicon(tagset, [*sample_paths(), corpus], parallel=False)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        found, _, here = _import_with_lexicon(tagset, [*sample_paths(), corpus], parallel=True, steal=False,
+                                              monkeypatch=monkeypatch)
+    finally:
+        stop.set()
+    assert methods in (["forkserver"], ["spawn"])
+    assert here == [] and found == expected
+
+
+def test_the_hook_pickles_as_its_entries_and_matches_the_same_after(lexicon_store):
+    hook = sentences_hook(lexicon_store)
+    copy = pickle.loads(pickle.dumps(hook))
+    assert copy._suggester is None and copy.entries == hook.entries and copy.labels == hook.labels
+    copy.prepare()
+    sentences = list(lexicon_store.iter_sentences())
+    assert [copy.analyse(s.text, s.tokens) for s in sentences] == [hook.analyse(s.text, s.tokens) for s in sentences]
+    assert sum(len(copy.analyse(s.text, s.tokens) or ()) for s in sentences) == 24
+
+
+def test_a_plain_hook_sees_the_same_tokens_from_worker_processes(tagset, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 4)
+    monkeypatch.setattr(importer_module.Importer, "_steal", lambda self: False)
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 0.05, seed=3)
+    seen: dict[bool, list] = {}
+    for parallel in (False, True):
+        store = Store.memory()
+        store.initialize("t", tagset)
+        seen[parallel] = []
+        Importer(store, ImportOptions(parallel=parallel, workers=1),
+                 on_sentences=lambda _, sentences, into=seen[parallel]: into.extend(
+                     (s.id, s.text, list(s.tokens), len(s.tokens)) for s in sentences)).run([corpus])
+        store.close()
+    assert seen[True] == seen[False] and len(seen[True]) > 100
 
 
 # ------------------------------------------------------------------ feedback

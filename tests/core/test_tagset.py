@@ -115,3 +115,12 @@ def test_toml_round_trip(name, description, values):
 def test_default_tagset_round_trips():
     tagset = load_tagset(default_tagset_path())
     assert parse_tagset(tagset_to_toml(tagset)) == tagset
+
+
+def test_a_bad_colour_is_reported_on_its_own_line():
+    from annotator.errors import TagsetError
+    from annotator.tagset import parse_tagset
+
+    text = 'name = "t"\n\n[[labels]]\nname = "x"\nkey = "1"\ncolor = "red"\n\n[judgment]\nname = "j"\nvalues = ["a"]\n'
+    with pytest.raises(TagsetError, match=r"^t\.toml:6: .*color"):
+        parse_tagset(text, "t.toml")
