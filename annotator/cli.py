@@ -47,6 +47,18 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error shown as one line on stderr (exit code 2), like every other error."""
+
+    def show(self, file: object = None) -> None:
+        from .textnorm import visible
+
+        hint = ""
+        if self.ctx is not None:
+            hint = f" (see '{self.ctx.command_path} --help')"
+        click.echo("error: " + visible(" ".join(self.format_message().split())) + hint, err=True)
+
+
 class AnnotatorGroup(click.Group):
     """The top-level group: commands resolved lazily from LAZY_COMMANDS (click's
     LazyGroup pattern), and errors turned into one line on stderr."""
@@ -101,9 +113,20 @@ class AnnotatorGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: object) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)  # type: ignore[arg-type]
+        except click.UsageError as exc:
+            raise OneLineUsageError(exc.format_message(), exc.ctx) from None
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:
+            raise OneLineUsageError(exc.format_message(), exc.ctx) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except AnnotatorError as exc:

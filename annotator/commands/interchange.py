@@ -177,9 +177,12 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
                 continue
             if result.conflicts:
                 failed += 1
-                err.print(Text(f"error: {visible(str(source))}: refused, nothing merged:"))
-                for line in result.conflicts:
-                    err.print(Text("  " + visible(line)))
+                # One line per refused source, like every error; the first conflicts name the cause.
+                shown = "; ".join(" ".join(line.split()) for line in result.conflicts[:5])
+                more = len(result.conflicts) - 5
+                err.print(Text(visible(
+                    f"error: {source}: refused, nothing merged: {shown}" + (f" (and {more} more)" if more > 0 else "")
+                )))
                 continue
             _print_merge(result)
     if failed:

@@ -124,3 +124,19 @@ def test_commands_refuse_a_missing_project_and_create_no_file(tmp_path, path, co
         assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert not db.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--bogus"], ["statu"], ["import"], ["export", "--what", "documents", "--format", "conll"],
+     ["agreement", "--json", "--csv"], ["lexicon", "nope"]],
+)
+def test_usage_errors_are_one_line_with_exit_code_2(args, tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    result = CliRunner().invoke(cli, [*args], obj={})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr

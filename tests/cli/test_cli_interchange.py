@@ -103,7 +103,7 @@ def test_conll_reports_dropped_overlaps(project_db):
 ])  # fmt: skip
 def test_export_combinations_without_meaning_are_usage_errors(project_db, args):
     result = run("export", "--db", str(project_db), *args, code=2)
-    assert "Usage:" in result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
 
 
 def test_export_of_an_unknown_annotator_is_an_error(project_db):
@@ -165,6 +165,7 @@ def test_merge_refuses_a_conflicting_source_and_goes_on(project_db, fresh_db, tm
                               [Sentence(None, DOC, 0, 0, len(text), text, [(0, 3)])])  # fmt: skip
     result = run("merge", "--db", str(fresh_db), str(other), str(project_db), code=1)
     assert "refused, nothing merged" in result.stderr and "same id here with different text" in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
     assert "Merged" in result.stdout
 
 

@@ -295,3 +295,17 @@ def test_a_large_export_split_over_two_processes_is_the_same_file(tagset, tmp_pa
             two = export_text(store, kind)
             monkeypatch.setattr(export_module, "PARALLEL_MIN_ROWS", 10**9)
             assert two == one and first_document in two and DOC in two
+
+
+def test_when_the_worker_process_fails_this_process_writes_the_second_half(tagset, tmp_path, monkeypatch):
+    from annotator.interchange import export as export_module
+    from annotator.store import Store
+    from tests.core.interchange_data import file_project
+
+    file_project(tmp_path / "p.db", tagset)
+    with Store.open(tmp_path / "p.db") as store:
+        one = export_text(store, "spans")
+        monkeypatch.setattr(export_module, "PARALLEL_MIN_ROWS", 1)
+        # A worker that cannot open the project: it fails, and the export still completes.
+        monkeypatch.setattr(store, "path", tmp_path / "missing.db")
+        assert export_text(store, "spans") == one
