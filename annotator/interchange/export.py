@@ -439,7 +439,9 @@ def export_jsonl(
 
 
 def conll_comment(document_id: str, index: int, annotator: str) -> str:
-    return f"# document_id = {document_id} sentence_index = {index} annotator = {annotator}"
+    # The first line is exactly the documented `# document_id = ... sentence_index = ...`;
+    # the annotator goes on a comment line of its own, so strict readers of that line work.
+    return f"# document_id = {document_id} sentence_index = {index}\n# annotator = {annotator}"
 
 
 def export_conll(

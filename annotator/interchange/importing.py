@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ..clock import now_iso
 from ..errors import InputError
-from ..model import Event, Judgment, Sentence, SpanAnnotation
+from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
 from ..store import Store
 from .formats import DOCUMENT_COLUMNS, FALSE, GOLD_COLUMNS, SENTENCE_COLUMNS, SPAN_COLUMNS, TOKEN_COLUMNS, TRUE
 from .safety import unescape
@@ -290,6 +290,7 @@ class _FileReader:
         if not self.same_text(row["text"], expected):
             raise RowError(f"text {row['text']!r} is not the sentence text at {start}..{end} ({expected!r})")
         name = self.annotator(row["annotator"])
+        self._gold_needs_provenance(name, has_gold)
         span = SpanAnnotation(
             sentence_id=sentence.id,  # type: ignore[arg-type]
             annotator=name,
@@ -318,6 +319,7 @@ class _FileReader:
         if not self.same_text(row["sentence_text"], sentence.text):
             raise RowError("sentence_text is not the text of this sentence in the project")
         name = self.annotator(row["annotator"])
+        self._gold_needs_provenance(name, has_gold)
         state = Judgment(
             sentence_id=sentence.id,  # type: ignore[arg-type]
             annotator=name,
@@ -339,6 +341,15 @@ class _FileReader:
             state.judgment_resolution = existing.judgment_resolution
         self._put_state(existing, state)
 
+    @staticmethod
+    def _gold_needs_provenance(name: str, has_gold: bool) -> None:
+        # Gold without agreed_by/resolution would be gold nobody can account for.
+        if name == GOLD and not has_gold:
+            raise RowError(
+                f"{GOLD!r} is the adjudicated gold standard: import it from a file written by "
+                "'annotator export --gold' (with agreed_by and resolution columns)"
+            )
+
     def _jsonl_object(self, obj: object) -> None:
         if not isinstance(obj, dict):
             raise RowError("not a JSON object")
@@ -356,6 +367,7 @@ class _FileReader:
         if not isinstance(obj["annotator"], str):
             raise RowError("annotator is not a string")
         name = self.annotator(obj["annotator"])
+        self._gold_needs_provenance(name, False)
         judgment = obj.get("judgment")
         if judgment is not None and not isinstance(judgment, str):
             raise RowError("judgment is not a string or null")

@@ -172,3 +172,18 @@ def test_merge_refuses_a_conflicting_source_and_goes_on(project_db, fresh_db, tm
 def test_merge_of_a_missing_file(fresh_db, tmp_path):
     result = run("merge", "--db", str(fresh_db), str(tmp_path / "nope.db"), code=1)
     assert "no such file" in result.stderr
+
+
+def test_gold_rows_without_provenance_columns_are_refused(project_db, tmp_path):
+    from annotator.interchange.formats import SPAN_COLUMNS
+
+    exported = run("export", "--db", str(project_db), "--what", "spans", "--out", "-").stdout
+    lines = exported.splitlines()
+    header, first = lines[0], lines[1]
+    assert header == ",".join(SPAN_COLUMNS)
+    cells = first.split(",")
+    cells[SPAN_COLUMNS.index("annotator")] = "gold"
+    bad = tmp_path / "gold.csv"
+    bad.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+    result = run("import-annotations", "--db", str(project_db), str(bad), code=1)
+    assert "export --gold" in result.stderr

@@ -207,8 +207,9 @@ def test_conll_has_a_comment_then_token_tab_tag_lines(project):
     stats = export(project, "spans", "conll", handle)
     blocks = conll_blocks(handle.getvalue())
     assert stats.rows == len(blocks) == 5
-    comment, *tokens = blocks[1]
-    assert comment == f"# document_id = {DOC} sentence_index = 0 annotator = ana"
+    comment, annotator_line, *tokens = blocks[1]
+    assert comment == f"# document_id = {DOC} sentence_index = 0"
+    assert annotator_line == "# annotator = ana"
     sentence = project.sentence_at(DOC, 0)
     assert [line.split("\t")[0] for line in tokens] == [sentence.text[s:e] for s, e in sentence.tokens]
     assert all(line.count("\t") == 1 for line in tokens)
@@ -229,7 +230,7 @@ def test_tokens_csv_gives_the_conll_tags_per_token(project):
     assert tuple(header(text)) == TOKEN_COLUMNS
     rows = csv_rows(text)
     conll = export_text(project, "tokens", "conll")
-    conll_tags = [line.split("\t")[1] for block in conll_blocks(conll) for line in block[1:]]
+    conll_tags = [line.split("\t")[1] for block in conll_blocks(conll) for line in block if not line.startswith("# ")]
     assert [r["tag"] for r in rows] == conll_tags
     first = rows[0]
     assert (first["document_id"], first["token_index"], first["text"]) == (DOC, "0", "Baghdad")
