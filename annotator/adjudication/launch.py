@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ProjectMissing
 from ..model import GOLD
 from ..store import Store
+from ..workspace.launch import open_for_writer
 from ..workspace.lock import AnnotatorLock
 from .queue import QueueOrder
 from .rules import AutoRule
@@ -49,32 +49,10 @@ def open_adjudication(
     order: QueueOrder = "document",
     auto: AutoRule = "majority",
 ) -> Adjudication:
-    db_path = Path(db_path)
-    if not db_path.exists():
-        raise ProjectMissing(f"no project at {db_path}: run 'annotator import' first, or pass --db")
-    warnings: list[str] = []
-    lock: AnnotatorLock | None = AnnotatorLock(db_path, GOLD)
-    readonly = False
+    store, lock, warnings = open_for_writer(
+        db_path, GOLD, busy=f"gold in {db_path} is being curated in another process; opening read-only"
+    )
     try:
-        if not lock.acquire():  # type: ignore[union-attr]
-            lock, readonly = None, True
-            warnings.append(f"gold in {db_path} is being curated in another process; opening read-only")
-    except OSError as exc:
-        lock, readonly = None, True
-        warnings.append(f"cannot lock {db_path} ({exc.strerror or exc}); opening read-only")
-    try:
-        store = Store.open(db_path, readonly=readonly)
-    except BaseException:
-        if lock is not None:
-            lock.release()
-        raise
-    try:
-        if not store.is_initialized():
-            raise ProjectMissing(f"{db_path} holds no project: run 'annotator init --db {db_path}' first")
-        if store.readonly and not readonly:
-            warnings.append(f"{db_path} is not writable; opening read-only")
-        if not store.readonly:
-            store.ensure_annotator(GOLD)
         session = CurationSession(
             store, curator, annotators=annotators, min_annotators=min_annotators, order=order, auto=auto
         )

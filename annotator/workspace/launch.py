@@ -53,37 +53,12 @@ def open_workspace(
     """Open the project for one annotator; read-only if that annotator is already at work elsewhere."""
     annotator = check_annotator_name(annotator)
     db_path = Path(db_path)
-    if not db_path.exists():
-        raise ProjectMissing(f"no project at {db_path}: run 'annotator import' first, or pass --db")
-    warnings: list[str] = []
-    lock = AnnotatorLock(db_path, annotator)
-    readonly = False
+    store, lock, warnings = open_for_writer(
+        db_path, annotator,
+        busy=f"{annotator} already has {db_path} open in another process; "
+        "opening read-only (nothing you do here is saved)",
+    )  # fmt: skip
     try:
-        if not lock.acquire():
-            lock = None
-            readonly = True
-            warnings.append(
-                f"{annotator} already has {db_path} open in another process; "
-                "opening read-only (nothing you do here is saved)"
-            )
-    except OSError as exc:
-        # A folder we cannot create the lock in cannot hold our writes either.
-        lock = None
-        readonly = True
-        warnings.append(f"cannot lock {db_path} ({exc.strerror or exc}); opening read-only")
-    try:
-        store = Store.open(db_path, readonly=readonly)
-    except BaseException:
-        if lock is not None:
-            lock.release()
-        raise
-    try:
-        if not store.is_initialized():
-            raise ProjectMissing(f"{db_path} holds no project: run 'annotator init --db {db_path}' first")
-        if store.readonly and not readonly:
-            warnings.append(f"{db_path} is not writable; opening read-only")
-        if not store.readonly:
-            store.ensure_annotator(annotator)
         session = AnnotationSession(
             store,
             annotator,
@@ -100,4 +75,46 @@ def open_workspace(
     return Workspace(store, session, lock, warnings, notice)
 
 
-__all__ = ["Workspace", "open_workspace"]
+def open_for_writer(db_path: Path, writer: str, *, busy: str) -> tuple[Store, AnnotatorLock | None, list[str]]:
+    """Open a project for one writer name (an annotator, or `gold` for adjudication).
+
+    The writer's lock is taken first; when another live process holds it, or the folder
+    cannot hold it, the project opens read-only and the warnings say why. On success the
+    caller owns the store and the lock.
+    """
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise ProjectMissing(f"no project at {db_path}: run 'annotator import' first, or pass --db")
+    warnings: list[str] = []
+    lock: AnnotatorLock | None = AnnotatorLock(db_path, writer)
+    readonly = False
+    try:
+        if not lock.acquire():  # type: ignore[union-attr]
+            lock, readonly = None, True
+            warnings.append(busy)
+    except OSError as exc:
+        # A folder we cannot create the lock in cannot hold our writes either.
+        lock, readonly = None, True
+        warnings.append(f"cannot lock {db_path} ({exc.strerror or exc}); opening read-only")
+    try:
+        store = Store.open(db_path, readonly=readonly)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    try:
+        if not store.is_initialized():
+            raise ProjectMissing(f"{db_path} holds no project: run 'annotator init --db {db_path}' first")
+        if store.readonly and not readonly:
+            warnings.append(f"{db_path} is not writable; opening read-only")
+        if not store.readonly:
+            store.ensure_annotator(writer)
+    except BaseException:
+        store.close()
+        if lock is not None:
+            lock.release()
+        raise
+    return store, lock, warnings
+
+
+__all__ = ["Workspace", "open_for_writer", "open_workspace"]

@@ -8,7 +8,6 @@ in the session; this screen only draws it and reports refusals.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -20,15 +19,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from ...adjudication.session import CurationSession
-from ...errors import AnnotatorError
 from ...model import GOLD
-from ...workspace import ActionRefused
 from ..bindings import ADJUDICATE_BINDINGS, label_bindings
 from ..widgets.aligned_spans import AlignedModel, AlignedSpans, Track, TrackSpan
 from ..widgets.colors import on_label
 from ..widgets.label_bar import LabelBar
 from ..widgets.sentence_layout import display_text
 from ..widgets.sentence_view import Mark, SentenceModel, SentenceView
+from .actions import run_action
 from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog, PickDialog
 from .help import AdjudicationHelpScreen
 
@@ -168,19 +166,7 @@ class AdjudicateScreen(Screen[None]):
     # ------------------------------------------------------------------ running
 
     def _run(self, method: Callable[..., Any], *args: Any) -> Any:
-        result = None
-        try:
-            result = method(*args)
-        except ActionRefused as refused:
-            self.notify(str(refused), severity="warning", markup=False, timeout=3)
-        except AnnotatorError as error:
-            self.notify(str(error), severity="error", markup=False)
-        except sqlite3.Error as error:
-            self.notify(f"not saved: {error}", severity="error", markup=False)
-        if isinstance(result, str):
-            self.notify(result, markup=False, timeout=4)
-        self.refresh_view()
-        return result
+        return run_action(self, method, *args)
 
     def action_move(self, delta: int) -> None:
         self._run(self.session.move, delta)

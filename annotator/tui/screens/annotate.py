@@ -7,7 +7,6 @@ as notifications.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +27,7 @@ from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
 from ..widgets.header import HeaderInfo, WorkspaceHeader
 from ..widgets.label_bar import LabelBar
 from ..widgets.sentence_view import ContextSentence, Mark, SentenceModel, SentenceView
+from .actions import run_action
 from .dialogs import JudgmentDialog, JudgmentPick, JumpDialog, NoteDialog, SearchDialog, SearchHit
 from .help import HelpScreen
 from .statistics import StatisticsScreen
@@ -164,22 +164,7 @@ class AnnotateScreen(Screen[None]):
     # ------------------------------------------------------------------ running
 
     def _run(self, method: Callable[..., Any], *args: Any) -> Any:
-        """Call a session method, report a refusal or a notice, and redraw."""
-        result = None
-        try:
-            result = method(*args)
-        except ActionRefused as refused:
-            self.notify(str(refused), severity="warning", markup=False, timeout=3)
-        except AnnotatorError as error:
-            self.notify(str(error), severity="error", markup=False)
-        except sqlite3.Error as error:
-            # e.g. the database stayed locked past the busy timeout: nothing was saved,
-            # the transaction rolled back, and the screen still shows the stored state.
-            self.notify(f"not saved: {error}", severity="error", markup=False)
-        if isinstance(result, str):
-            self.notify(result, markup=False, timeout=4)
-        self.refresh_view()
-        return result
+        return run_action(self, method, *args)
 
     # cursor
     def action_move(self, delta: int) -> None:

@@ -15,17 +15,24 @@ from ..widgets.colors import on_label
 from ..widgets.sentence_layout import display_text
 
 
-def help_content(tagset: Tagset) -> Content:
-    lines: list[Content] = [Content.styled("Keys", "bold underline"), Content("")]
+def key_lines(keys: list[tuple[str, Binding]], label_group: str, label_help: str) -> list[Content]:
+    """The key registry as grouped help lines; the label keys 1-9 lead `label_group`."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for group, binding in WORKSPACE_KEYS:
+    for group, binding in keys:
         groups.setdefault(group, []).append((key_display(binding), binding.tooltip or binding.description))
-    groups["Spans"].insert(0, ("1-9", "Label the selection or the token under the cursor; relabel a span"))
+    groups[label_group].insert(0, ("1-9", label_help))
+    lines: list[Content] = []
     for group, rows in groups.items():
         lines.append(Content.styled(group, "bold"))
-        for keys, description in rows:
-            lines.append(Content.assemble((f"  {keys:<16}", "bold"), description))
+        for key_text, description in rows:
+            lines.append(Content.assemble((f"  {key_text:<16}", "bold"), description))
         lines.append(Content(""))
+    return lines
+
+
+def help_content(tagset: Tagset) -> Content:
+    lines: list[Content] = [Content.styled("Keys", "bold underline"), Content("")]
+    lines += key_lines(WORKSPACE_KEYS, "Spans", "Label the selection or the token under the cursor; relabel a span")
     lines += [Content.assemble(("  ctrl+p          ", "bold"),
                                "Command palette: jump, search, suggestion mode, statistics, export"),
               Content("")]  # fmt: skip
@@ -71,15 +78,7 @@ class HelpScreen(ModalScreen[None]):
 
 def adjudication_help_content(tagset: Tagset) -> Content:
     lines: list[Content] = [Content.styled("Adjudication keys", "bold underline"), Content("")]
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for group, binding in ADJUDICATE_KEYS:
-        groups.setdefault(group, []).append((key_display(binding), binding.tooltip or binding.description))
-    groups["Gold"].insert(0, ("1-9", "Label the selection or token in gold; relabel a gold span"))
-    for group, rows in groups.items():
-        lines.append(Content.styled(group, "bold"))
-        for keys, description in rows:
-            lines.append(Content.assemble((f"  {keys:<16}", "bold"), description))
-        lines.append(Content(""))
+    lines += key_lines(ADJUDICATE_KEYS, "Gold", "Label the selection or token in gold; relabel a gold span")
     lines += [
         Content.styled("Rows", "bold underline"),
         Content("  one row per annotator who finished the sentence, with their judgment;"),
