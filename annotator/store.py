@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -107,24 +108,37 @@ class Store:
                 readonly = True
         elif not path.parent.exists():
             raise AnnotatorError(f"cannot create {path}: folder {path.parent} does not exist")
-        try:
-            if readonly:
-                conn = sqlite3.connect(
-                    _readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-                )
-            else:
-                conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            store = cls(conn, path, readonly)
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
             try:
-                # Refuse a newer schema before anything (even the WAL switch) writes to the file.
-                store._check_not_newer()
-                store._configure()
-                store._migrate()
-            except BaseException:
-                conn.close()
-                raise
-        except sqlite3.DatabaseError as exc:
-            raise AnnotatorError(f"{path}: not a usable project database ({exc})") from None
+                return cls._connect(path, readonly)
+            except sqlite3.OperationalError as exc:
+                # Several processes setting up one new file at once (the WAL switch, the
+                # first migration) can meet SQLite's immediate SQLITE_BUSY, which skips the
+                # busy handler to avoid a deadlock. Opening again soon succeeds.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise AnnotatorError(f"{path}: not a usable project database ({exc})") from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as exc:
+                raise AnnotatorError(f"{path}: not a usable project database ({exc})") from None
+
+    @classmethod
+    def _connect(cls, path: Path, readonly: bool) -> Store:
+        if readonly:
+            conn = sqlite3.connect(
+                _readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+        else:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        store = cls(conn, path, readonly)
+        try:
+            # Refuse a newer schema before anything (even the WAL switch) writes to the file.
+            store._check_not_newer()
+            store._configure()
+            store._migrate()
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     @classmethod
