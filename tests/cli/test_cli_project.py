@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import unicodedata
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -315,7 +314,7 @@ def test_control_characters_never_reach_the_terminal(db_path, tmp_path):
         + "\n",
         encoding="utf-8",
     )
-    bad_name = tmp_path / f"nama\x1b[31m.txt"
+    bad_name = tmp_path / "nama\x1b[31m.txt"
     bad_name.write_bytes(b"")
     outputs = [invoke("import", "--db", db_path, path, bad_name)]
     with Store.open(db_path) as store:

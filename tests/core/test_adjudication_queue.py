@@ -2,12 +2,8 @@
 
 from annotator.adjudication.queue import build_queue, load_case, prefill
 from annotator.model import GOLD, Judgment, SpanAnnotation
+from tests.adjudication_data import annotate
 
-
-def annotate(store, sentence_id, who, spans, judgment=None, status="done"):
-    for start, end, label in spans:
-        store.add_span(SpanAnnotation(sentence_id, who, start, end, label))
-    store.put_judgment(Judgment(sentence_id, who, status=status, judgment=judgment))
 
 
 def first_sentences(store, n=3):

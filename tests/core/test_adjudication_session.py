@@ -4,16 +4,12 @@ import pytest
 
 from annotator.adjudication.session import CurationSession
 from annotator.errors import AnnotatorError
-from annotator.model import GOLD, Judgment, SpanAnnotation
+from annotator.model import GOLD
 from annotator.workspace.editing import ActionRefused
+from tests.adjudication_data import annotate
 
 DOC = "001_0da7177c8754087f"
 
-
-def annotate(store, sentence_id, who, spans, judgment=None):
-    for start, end, label in spans:
-        store.add_span(SpanAnnotation(sentence_id, who, start, end, label))
-    store.put_judgment(Judgment(sentence_id, who, status="done", judgment=judgment))
 
 
 @pytest.fixture

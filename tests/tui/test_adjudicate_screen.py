@@ -5,17 +5,13 @@ from __future__ import annotations
 import pytest
 
 from annotator.adjudication.session import CurationSession
-from annotator.model import GOLD, Judgment, SpanAnnotation
+from annotator.model import GOLD
 from annotator.tui.app import AdjudicationApp
+from tests.adjudication_data import annotate
 
 DOC = "001_0da7177c8754087f"
 SIZE = (100, 30)
 
-
-def annotate(store, sentence_id, who, spans, judgment=None):
-    for start, end, label in spans:
-        store.add_span(SpanAnnotation(sentence_id, who, start, end, label))
-    store.put_judgment(Judgment(sentence_id, who, status="done", judgment=judgment))
 
 
 @pytest.fixture
