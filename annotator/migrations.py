@@ -232,6 +232,20 @@ def m004_workspace_corpus_counts(db: Database) -> None:
         " WHERE id = 1; END"
     )
 
+
+@_step
+def m005_annotator_order(db: Database) -> None:
+    # A reviewer who chose a random order meets it again next time without repeating
+    # --order random --seed N; resuming in another order would jump around the corpus.
+    _run(
+        db,
+        """
+        ALTER TABLE annotators ADD COLUMN document_order TEXT;
+        ALTER TABLE annotators ADD COLUMN order_seed INTEGER
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # Not executescript(): it commits any open transaction first, which would break
     # the all-or-nothing guarantee Migrations gives each step.

@@ -272,6 +272,10 @@ class MergeResult:
     decisions_added: int = 0
     decisions_updated: int = 0
     events_added: int = 0
+    lexicons_added: int = 0
+    lexicon_entries_added: int = 0
+    # The source's schema when it was older: it was merged from an upgraded copy.
+    upgraded_from: str | None = None
     # Why nothing was merged: one line per problem (then every count is 0).
     conflicts: list[str] = field(default_factory=list)
     # Documents matched by text under another id: (id in the source, id here).

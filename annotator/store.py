@@ -24,6 +24,7 @@ from . import migrations as schema
 from .clock import now_iso
 from .errors import AnnotatorError, ProjectMissing, ReadOnlyStore, SchemaTooNew
 from .model import (
+    GOLD,
     AnnotatorProgress,
     Document,
     Event,
@@ -74,6 +75,8 @@ class Store:
         self.path = path
         self.readonly = readonly
         self._tagset: Tagset | None = None
+        # The last migration applied before this open upgraded the file, if it did.
+        self.upgraded_from: str | None = None
 
     @property
     def db(self) -> Database:
@@ -150,6 +153,26 @@ class Store:
         store._migrate()
         return store
 
+    @staticmethod
+    def copy_database(source: str | os.PathLike, target: str | os.PathLike) -> None:
+        """Copy a project database as one consistent state (its WAL included) through
+        SQLite's backup API, reading the source read-only and leaving it untouched. The
+        copy is not migrated; open it to migrate it."""
+        source = Path(source)
+        _check_is_sqlite(source)
+        try:
+            reader = sqlite3.connect(_readonly_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                writer = sqlite3.connect(str(target))
+                try:
+                    reader.backup(writer)
+                finally:
+                    writer.close()
+            finally:
+                reader.close()
+        except sqlite3.DatabaseError as exc:
+            raise AnnotatorError(f"{source}: cannot be copied ({exc})") from None
+
     def close(self) -> None:
         self.conn.close()
 
@@ -206,7 +229,9 @@ class Store:
         with self.transaction():
             steps = schema.migration_set()
             if steps.pending(self.db):
+                before = self._applied_migrations()
                 steps.apply(self.db)
+                self.upgraded_from = before[-1] if before else None
 
     def schema_version(self) -> list[str]:
         return self._applied_migrations()
@@ -452,6 +477,20 @@ class Store:
 
     def annotators(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT name FROM annotators ORDER BY name")]
+
+    def annotator_order(self, name: str) -> tuple[str | None, int | None]:
+        """The document order (and its seed) this annotator last chose, or (None, None)."""
+        row = self._one("SELECT document_order, order_seed FROM annotators WHERE name = ?", [name])
+        return (row[0], row[1]) if row else (None, None)
+
+    def set_annotator_order(self, name: str, order: str, seed: int | None) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO annotators (name, created_at, document_order, order_seed) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET document_order = excluded.document_order,"
+                " order_seed = excluded.order_seed",
+                [name, now_iso(), order, seed],
+            )
 
     def progress(self) -> list[AnnotatorProgress]:
         rows = self.conn.execute(
@@ -851,6 +890,14 @@ class Store:
     def _annotator_clause(
         self, column: str, annotators: Sequence[str] | None, exclude: Sequence[str]
     ) -> tuple[str, list]:
+        """The WHERE clause of an export's rows by annotator (`column` is a table's
+        `annotator` column, with its alias if any).
+
+        Gold is exported only where it is settled: a sentence whose gold state is not
+        marked adjudicated (done) holds a draft, such as the automatic pre-fill of a
+        sentence the curator only passed, and its gold is left out. Gold without any
+        state (imported spans) counts as settled.
+        """
         parts, params = [], []
         if annotators is not None:
             parts.append(f"{column} IN ({','.join('?' * len(annotators))})")
@@ -858,7 +905,21 @@ class Store:
         if exclude:
             parts.append(f"{column} NOT IN ({','.join('?' * len(exclude))})")
             params += list(exclude)
+        if GOLD not in exclude and (annotators is None or GOLD in annotators):
+            sentence = column[: -len("annotator")] + "sentence_id"
+            parts.append(
+                f"({column} != ? OR NOT EXISTS (SELECT 1 FROM sentence_status draft WHERE draft.sentence_id ="
+                f" {sentence} AND draft.annotator = ? AND draft.status IS NOT 'done'))"
+            )
+            params += [GOLD, GOLD]
         return " AND ".join(parts) or "1", params
+
+    def gold_drafts(self) -> int:
+        """Sentences whose gold is a draft (opened in adjudication, not marked adjudicated)."""
+        return int(
+            self._scalar("SELECT COUNT(*) FROM sentence_status WHERE annotator = ? AND status IS NOT 'done'", [GOLD])
+            or 0
+        )  # type: ignore[call-overload]
 
     @contextmanager
     def read_snapshot(self) -> Iterator[Store]:
@@ -1179,7 +1240,7 @@ class Store:
 
     def merge_database(self, path: str | os.PathLike) -> MergeResult:
         """Bring another project database's documents, sentences, annotators, suggestions
-        and decisions, spans, sentence states and events into this one, in one
+        and decisions, spans, sentence states, events and lexicons into this one, in one
         transaction. Idempotent: what is already here is not added again.
 
         Documents match by id and content hash, or by content hash under another id.
@@ -1191,7 +1252,9 @@ class Store:
         and suggestions by (sentence, start, end, label, term). A span or suggestion
         decision already here is kept; a sentence state already here is replaced only
         by one finished (or first shown) later; an event is added unless an identical
-        one (time, annotator, action, sentence, payload, origin) is here.
+        one (time, annotator, action, sentence, payload, origin) is here. A lexicon
+        matches by name: a new one is added whole, and one already here gains the entries
+        (term, label, match) it lacks; an entry already here keeps its forms and notes.
         """
         path = Path(path)
         result = MergeResult(source=str(path))
@@ -1271,6 +1334,7 @@ class Store:
             )
         for (label,) in run(
             f"SELECT label FROM {src}.spans UNION SELECT label FROM {src}.suggestions"
+            f" UNION SELECT label FROM {src}.lexicon_entries WHERE match != 'ignore'"
             " EXCEPT SELECT name FROM main.labels ORDER BY 1"
         ):
             result.conflicts.append(f"label {label!r} is not in this project's tag set")
@@ -1352,6 +1416,17 @@ class Store:
             " WHERE NOT EXISTS (SELECT 1 FROM temp.merge_events k WHERE k.at = e.at"
             " AND k.annotator = e.annotator AND k.action = e.action AND k.sentence_id IS ms.dst_id"
             " AND k.payload = e.payload AND k.origin = e.origin) ORDER BY e.id"
+        ).rowcount
+        result.lexicons_added = run(
+            "INSERT INTO main.lexicons (name, path, loaded_at) SELECT l.name, l.path, l.loaded_at"
+            f" FROM {src}.lexicons l WHERE l.name NOT IN (SELECT name FROM main.lexicons) ORDER BY l.id"
+        ).rowcount
+        result.lexicon_entries_added = run(
+            "INSERT INTO main.lexicon_entries (lexicon_id, term, label, match, forms, exclude, neutral, note,"
+            " source, line) SELECT t.id, e.term, e.label, e.match, e.forms, e.exclude, e.neutral, e.note,"
+            f" e.source, e.line FROM {src}.lexicon_entries e JOIN {src}.lexicons l ON l.id = e.lexicon_id"
+            " JOIN main.lexicons t ON t.name = l.name WHERE 1 ORDER BY l.id, e.id"
+            " ON CONFLICT (lexicon_id, term, label, match) DO NOTHING"
         ).rowcount
         for table in ("merge_hashes", "merge_documents", "merge_sentences", "merge_suggestions", "merge_events"):
             run(f"DROP TABLE temp.{table}")

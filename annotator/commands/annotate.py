@@ -16,12 +16,14 @@ from .common import db_option, err
 @db_option
 @click.option("--annotator", "annotator", required=True, help="Your name; your work is kept apart from others'.")
 @click.option("--document", "document", metavar="ID", help="Start at this document instead of resuming.")
-@click.option("--order", type=click.Choice(ORDERS), default="document", show_default=True,
-              help="Document order: import order, or a random order of your own.")
-@click.option("--seed", type=int, default=None, help="Seed of the random order (with --order random).")
+@click.option("--order", type=click.Choice(ORDERS), default=None,
+              help="Document order: import order, or a random order of your own. "
+                   "Default: the order you chose last time, else document.")
+@click.option("--seed", type=int, default=None,
+              help="Seed of the random order (with --order random). Default: your last seed, else 0.")
 @click.option("--suggestions", type=click.Choice(SUGGESTION_MODES), default="on", show_default=True,
               help="Lexicon suggestions: shown (on), hidden (off), or revealed after you press enter (after).")
-def annotate(db_path: Path, annotator: str, document: str | None, order: str, seed: int | None,
+def annotate(db_path: Path, annotator: str, document: str | None, order: str | None, seed: int | None,
              suggestions: str) -> None:
     """Tag loaded language sentence by sentence in the keyboard-first workspace.
 

@@ -43,7 +43,8 @@ DEFAULT_FOLDER = Path("exports")
 @click.option("--annotator", "annotators", multiple=True, metavar="NAME",
               help="Only this annotator's work (repeat for several). Default: everyone but gold.")
 @click.option("--gold", is_flag=True,
-              help="Export the adjudicated gold standard, with agreed_by and resolution columns.")
+              help="Export the adjudicated gold standard, with agreed_by and resolution columns "
+                   "(sentences marked adjudicated only).")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, allow_dash=True),
               help="Output file, folder, or - for stdout. Default: exports/<project>-<what>-<UTC time>.<ext>.")
 @click.option("--raw", is_flag=True,
@@ -80,6 +81,12 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
             )
         stamp = compact_utc_stamp()
         name = store.project_name()
+        drafts = store.gold_drafts() if GOLD in (selection.annotators or ()) else 0
+        if drafts:
+            summary.print(
+                f"Gold of {drafts} sentence(s) left out: opened in adjudication but not marked adjudicated "
+                "(drafts). Press enter on them in 'annotator adjudicate' to settle them."
+            )
         if to_stdout:
             # UTF-8 whatever the locale, and no newline translation (CSV lines end in CRLF).
             handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
@@ -127,7 +134,9 @@ def _report(console: Console, stats: ExportStats, where: str) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--annotator-prefix", "prefix", default="", metavar="P",
               help="Put P before every annotator name read (e.g. 'siteA-'), to keep teams apart.")
-def import_annotations_command(db_path: Path, files: tuple[Path, ...], prefix: str) -> None:
+@click.option("--raw", is_flag=True,
+              help="The files were exported with --raw: keep every cell as written (no apostrophe removed).")
+def import_annotations_command(db_path: Path, files: tuple[Path, ...], prefix: str, raw: bool) -> None:
     """Import annotations from spans CSV, sentences CSV or JSONL files in the export schemas.
 
     Each row is checked against the project (document, sentence, offsets, text, label,
@@ -137,7 +146,7 @@ def import_annotations_command(db_path: Path, files: tuple[Path, ...], prefix: s
     failed = 0
     with project(db_path) as store:
         for path in files:
-            result = import_annotations(store, path, prefix)
+            result = import_annotations(store, path, prefix, raw=raw)
             if result.failed:
                 failed += 1
                 for line in iter_errors(result):
@@ -162,9 +171,10 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
     """Merge other project databases (copies annotated offline) into this one.
 
     Brings documents, sentences, spans, sentence states and judgments, suggestions and
-    their decisions, and events. Documents match by id and text; the same id with
-    different text refuses that source. One transaction per source; merging again adds
-    nothing.
+    their decisions, events and lexicons. Documents match by id and text; the same id
+    with different text refuses that source. One transaction per source; merging again
+    adds nothing. A source is never changed; one with an older schema is merged from an
+    upgraded copy.
     """
     failed = 0
     with project(db_path) as store:
@@ -196,7 +206,13 @@ def _print_merge(result: MergeResult) -> None:
         f"{result.spans_added} spans, {result.statuses_added} sentence states added "
         f"({result.statuses_updated} updated), {result.suggestions_added} suggestions, "
         f"{result.decisions_added} decisions added ({result.decisions_updated} updated), "
-        f"{result.events_added} events, {result.annotators_added} new annotators."
+        f"{result.events_added} events, {result.annotators_added} new annotators, "
+        f"{result.lexicons_added} lexicons and {result.lexicon_entries_added} lexicon entries added."
     ))  # fmt: skip
+    if result.upgraded_from:
+        out.print(Text(
+            f"  {visible(result.source)} has an older schema ({result.upgraded_from}): merged from an upgraded "
+            "copy, the file itself is unchanged"
+        ))  # fmt: skip
     for theirs, ours in result.renamed:
         out.print(Text(f"  document {visible(theirs)} has the same text as {visible(ours)} here: merged onto it"))

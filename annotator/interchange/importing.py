@@ -21,6 +21,8 @@ lexicon_term; other values are kept exactly as given. Free-text cells (`text`,
 `sentence_text`, `note`) are unescaped (see `safety`): one leading apostrophe before a
 formula character is removed. A `text` or `sentence_text` cell is accepted as written
 or unescaped, whichever equals the sentence, so files exported with `--raw` import too.
+A note cannot be checked that way, so a file exported with `--raw` is imported with
+`raw=True`, which keeps every cell as written.
 """
 
 from __future__ import annotations
@@ -76,15 +78,18 @@ class RowError(ValueError):
     pass
 
 
-def import_annotations(store: Store, path: Path, annotator_prefix: str = "") -> FileImport:
-    """Import one file in one transaction; on any error nothing of it is kept."""
+def import_annotations(store: Store, path: Path, annotator_prefix: str = "", *, raw: bool = False) -> FileImport:
+    """Import one file in one transaction; on any error nothing of it is kept.
+
+    `raw`: the file was exported with `--raw`, so free-text cells are not unescaped.
+    """
     result = FileImport(str(path))
     try:
         handle = path.open("r", encoding="utf-8-sig", newline="")
     except OSError as exc:
         result.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
         return result
-    reader = _FileReader(store, path, annotator_prefix, result)
+    reader = _FileReader(store, path, annotator_prefix, result, raw)
     try:
         with handle, store.transaction():
             reader.run(handle)
@@ -108,8 +113,9 @@ def _reset_counts(result: FileImport) -> None:
 
 
 class _FileReader:
-    def __init__(self, store: Store, path: Path, prefix: str, result: FileImport):
+    def __init__(self, store: Store, path: Path, prefix: str, result: FileImport, raw: bool = False):
         self.store = store
+        self.unescape = (lambda cell: cell) if raw else unescape
         self.path = path
         self.prefix = prefix
         self.result = result
@@ -262,10 +268,9 @@ class _FileReader:
             raise RowError(f"{column} {cell!r} is not 'true' or 'false'")
         return cell == TRUE
 
-    @staticmethod
-    def same_text(cell: str, expected: str) -> bool:
+    def same_text(self, cell: str, expected: str) -> bool:
         # As written (a --raw export) or unescaped (the default export).
-        return cell == expected or unescape(cell) == expected
+        return cell == expected or self.unescape(cell) == expected
 
     @staticmethod
     def offsets_in(sentence: Sentence, start: int, end: int) -> None:
@@ -300,7 +305,7 @@ class _FileReader:
             origin=self.choice(row, "origin", ORIGINS, empty_ok=False),  # type: ignore[arg-type]
             quoted=self.flag(row, "quoted"),
             lexicon_term=row["lexicon_term"] or None,
-            note=unescape(row["note"]) or None,
+            note=self.unescape(row["note"]) or None,
             created_at=row["created_at"] or None,
         )
         if has_gold:
@@ -326,7 +331,7 @@ class _FileReader:
             status=self.choice(row, "status", STATUSES),  # type: ignore[arg-type]
             judgment=self.judgment(row["judgment"] or None),
             flagged=self.flag(row, "flagged"),
-            note=unescape(row["note"]) or None,
+            note=self.unescape(row["note"]) or None,
             suggestion_mode=self.choice(row, "suggestion_mode", SUGGESTION_MODES),  # type: ignore[arg-type]
             first_shown_at=row["first_shown_at"] or None,
             finished_at=row["finished_at"] or None,

@@ -2,11 +2,14 @@
 
 Each annotator works on a copy of the project; a lead merges the copies. The source is
 attached read-only and never changed. See `Store.merge_database` for the matching
-rules; this module checks that the source is a project this version can read.
+rules; this module checks that the source is a project this version can read, and
+merges a source with an older schema from an upgraded copy of it.
 """
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import AnnotatorError, InputError, ReadOnlyStore
@@ -18,7 +21,7 @@ def merge_project(store: Store, source: Path) -> MergeResult:
     """Merge one source database into `store` in one transaction.
 
     Raises InputError when the source cannot be merged at all (missing, not a
-    project, another schema, the project itself); returns a result with `conflicts`
+    project, a newer schema, the project itself); returns a result with `conflicts`
     when its content is refused.
     """
     if not source.exists():
@@ -29,19 +32,32 @@ def merge_project(store: Store, source: Path) -> MergeResult:
         with Store.open(source, readonly=True) as other:
             if not other.is_initialized():
                 raise InputError(f"{source} holds no project")
-            theirs, ours = other.schema_version(), store.schema_version()
     except ReadOnlyStore:
-        raise InputError(
-            f"{source} has an older schema: open it once with this version (e.g. 'annotator status --db {source}')"
-            " and merge again"
-        ) from None
+        # Opened read-only, an older schema cannot be migrated in place (and the source
+        # is never changed): merge from a migrated copy instead.
+        return _merge_upgraded_copy(store, source)
     except InputError:
         raise
     except AnnotatorError as exc:
         raise InputError(str(exc)) from None
-    if theirs != ours:
-        raise InputError(
-            f"{source} has schema {', '.join(theirs[-1:]) or 'none'}, this project {', '.join(ours[-1:])}: "
-            "open both with the same version of the tool first"
-        )
     return store.merge_database(source)
+
+
+def _merge_upgraded_copy(store: Store, source: Path) -> MergeResult:
+    # Beside the project, not in /tmp: a copy the size of a project may not fit a tmpfs,
+    # and the project's folder is writable since the merge writes there.
+    folder = Path(store.path).parent if store.path is not None else None
+    with tempfile.TemporaryDirectory(prefix=".merge-", dir=folder) as scratch:
+        copy = Path(scratch) / source.name
+        try:
+            Store.copy_database(source, copy)
+            with Store.open(copy) as upgraded:
+                old = upgraded.upgraded_from
+                if not upgraded.is_initialized():
+                    raise InputError(f"{source} holds no project")
+        except InputError:
+            raise
+        except AnnotatorError as exc:
+            raise InputError(str(exc)) from None
+        result = store.merge_database(copy)
+    return replace(result, source=str(source), upgraded_from=old)

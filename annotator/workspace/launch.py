@@ -13,7 +13,7 @@ from ..errors import ProjectMissing
 from ..model import SuggestionMode
 from ..store import Store
 from .lock import AnnotatorLock
-from .order import DocumentOrder, OrderName
+from .order import ORDERS, DocumentOrder, OrderName
 from .session import AnnotationSession, check_annotator_name
 
 
@@ -45,12 +45,17 @@ def open_workspace(
     annotator: str,
     *,
     document: str | None = None,
-    order: OrderName = "document",
+    order: OrderName | None = None,
     seed: int | None = None,
     suggestions: SuggestionMode = "on",
     defer_shown: bool = True,
 ) -> Workspace:
-    """Open the project for one annotator; read-only if that annotator is already at work elsewhere."""
+    """Open the project for one annotator; read-only if that annotator is already at work elsewhere.
+
+    `order` None is the order this annotator chose last time (document order at first);
+    `seed` None with a random order is the seed chosen last time (else 0). The choice is
+    remembered for next time.
+    """
     annotator = check_annotator_name(annotator)
     db_path = Path(db_path)
     store, lock, warnings = open_for_writer(
@@ -59,6 +64,7 @@ def open_workspace(
         "opening read-only (nothing you do here is saved)",
     )  # fmt: skip
     try:
+        order, seed = _remembered_order(store, annotator, order, seed)
         session = AnnotationSession(
             store,
             annotator,
@@ -73,6 +79,22 @@ def open_workspace(
             lock.release()
         raise
     return Workspace(store, session, lock, warnings, notice)
+
+
+def _remembered_order(
+    store: Store, annotator: str, order: OrderName | None, seed: int | None
+) -> tuple[OrderName, int | None]:
+    stored_order, stored_seed = store.annotator_order(annotator)
+    if order is None:
+        order = stored_order if stored_order in ORDERS else "document"  # type: ignore[assignment]
+    if order == "random":
+        if seed is None:
+            seed = stored_seed if stored_order == "random" else 0
+    else:
+        seed = None
+    if (order, seed) != (stored_order, stored_seed) and not store.readonly:
+        store.set_annotator_order(annotator, order, seed)  # type: ignore[arg-type]
+    return order, seed  # type: ignore[return-value]
 
 
 def open_for_writer(db_path: Path, writer: str, *, busy: str) -> tuple[Store, AnnotatorLock | None, list[str]]:

@@ -76,6 +76,26 @@ def test_open_workspace_resumes_and_applies_options(project):
         assert "alice" in ws.store.annotators()
 
 
+def test_the_random_order_is_remembered_per_annotator(project):
+    def documents(ws):
+        return [ws.session.order.document_at(i) for i in range(len(ws.session.order))]
+
+    with open_workspace(project, "alice", order="random", seed=3) as ws:
+        chosen = documents(ws)
+    with open_workspace(project, "alice") as ws:  # no --order: the last choice
+        assert ws.session.order.name == "random" and documents(ws) == chosen
+        assert ws.store.annotator_order("alice") == ("random", 3)
+    with open_workspace(project, "alice", order="random") as ws:  # no --seed: the last seed
+        assert documents(ws) == chosen
+    with open_workspace(project, "bob") as ws:  # another annotator starts in import order
+        assert ws.session.order.name == "document"
+    with open_workspace(project, "alice", order="document") as ws:
+        assert ws.session.order.name == "document"
+    with open_workspace(project, "alice") as ws:
+        assert ws.session.order.name == "document"
+        assert ws.store.annotator_order("alice") == ("document", None)
+
+
 def test_same_annotator_twice_opens_read_only_with_a_warning(project):
     with open_workspace(project, "alice") as first:
         with open_workspace(project, "alice") as second:

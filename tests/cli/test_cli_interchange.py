@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.interchange.formats import GOLD_COLUMNS, SPAN_COLUMNS
+from annotator.model import Judgment, SpanAnnotation
 from annotator.store import Store
 from tests.core.interchange_data import DOC, file_project
 
@@ -80,6 +81,17 @@ def test_export_gold_has_provenance_columns(project_db):
     assert table[1][-2:] == ["ana|budi", "auto"] and table[1][8] == "gold"
 
 
+def test_export_gold_says_how_many_drafts_it_left_out(project_db, tmp_path):
+    with Store.open(project_db) as store:
+        sentence = store.sentence_at(DOC, 1)
+        store.add_span(SpanAnnotation(sentence.id, "gold", 0, 7, "loaded_language", agreed_by=("ana",), resolution="auto"))
+        store.put_judgment(Judgment(sentence.id, "gold", first_shown_at="2026-01-03T00:00:00.000Z"))
+    result = run("export", "--db", str(project_db), "--gold", "--out", str(tmp_path / "gold.csv"))
+    assert "Gold of 1 sentence(s) left out: opened in adjudication but not marked adjudicated" in result.stdout
+    assert len(rows(read(tmp_path / "gold.csv"))) == 2  # the header and the one settled gold span
+    assert "left out" not in run("export", "--db", str(project_db), "--out", str(tmp_path / "all.csv")).stdout
+
+
 def test_export_raw_and_escaped(project_db):
     escaped = run("export", "--db", str(project_db), "--out", "-").stdout
     raw = run("export", "--db", str(project_db), "--raw", "--out", "-").stdout
@@ -136,6 +148,15 @@ def test_import_annotations_reports_errors_by_file_and_line(project_db, fresh_db
                  code=1)  # fmt: skip
     assert re.search(r"error: .*bad\.csv:8: label 'propaganda' is not in the tag set", result.stderr)
     assert "6 spans added" in result.stdout  # the good file is still imported
+
+
+def test_import_annotations_raw_takes_a_raw_export_back_exactly(project_db, fresh_db, tmp_path):
+    for kind in ("spans", "sentences"):
+        run("export", "--db", str(project_db), "--what", kind, "--raw", "--out", str(tmp_path / f"{kind}.csv"))
+    run("import-annotations", "--db", str(fresh_db), "--raw", str(tmp_path / "spans.csv"), str(tmp_path / "sentences.csv"))
+    for kind in ("spans", "sentences"):
+        again = run("export", "--db", str(fresh_db), "--what", kind, "--raw", "--out", "-").stdout_bytes.decode("utf-8")
+        assert again == read(tmp_path / f"{kind}.csv")
 
 
 def test_import_annotations_with_a_prefix(project_db, fresh_db, tmp_path):

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -22,7 +23,7 @@ from annotator.interchange.formats import (
     SPAN_COLUMNS,
     TOKEN_COLUMNS,
 )
-from annotator.model import GOLD, Document, Sentence, SpanAnnotation
+from annotator.model import GOLD, Document, Judgment, Sentence, SpanAnnotation
 from tests.core.interchange_data import (
     DOC,
     FORMULA_NOTE,
@@ -103,6 +104,31 @@ def test_gold_export_adds_agreed_by_and_resolution(project):
     assert tuple(header(sentences)) == SENTENCE_COLUMNS + GOLD_COLUMNS
     [state] = csv_rows(sentences)
     assert (state["judgment"], state["agreed_by"], state["resolution"]) == ("biased", "ana", "curated")
+
+
+def test_gold_of_sentences_not_marked_adjudicated_is_a_draft_and_left_out(project):
+    s1, s2 = project.sentence_at(DOC, 1), project.sentence_at(DOC, 2)
+    # s1: pre-filled when the curator passed it, never marked adjudicated (a draft).
+    project.add_span(SpanAnnotation(s1.id, GOLD, 0, 7, "loaded_language", agreed_by=("ana", "budi"), resolution="auto"))
+    project.put_judgment(Judgment(s1.id, GOLD, judgment="biased", judgment_agreed_by=("ana", "budi"),
+                                  judgment_resolution="auto", first_shown_at="2026-01-03T00:00:00.000Z"))  # fmt: skip
+    # s2: gold spans imported without any state: settled as far as anyone can tell.
+    project.add_span(SpanAnnotation(s2.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated"))
+    assert project.gold_drafts() == 1
+    gold = Selection.of(gold=True)
+    spans = [(r["sentence_index"], r["label"]) for r in csv_rows(export_text(project, "spans", selection=gold))]
+    assert spans == [("0", "name_calling"), ("2", "euphemism")]
+    assert [r["sentence_index"] for r in csv_rows(export_text(project, "sentences", selection=gold))] == ["0"]
+    units = [(u.sentence.index, u.annotator) for u in iter_units(project, gold)]
+    assert units == [(0, GOLD), (2, GOLD)]
+    conll = export_text(project, "spans", "conll", selection=gold)
+    assert "sentence_index = 1\n" not in conll and "sentence_index = 2\n" in conll
+    # Marked adjudicated, it is exported.
+    project.put_judgment(replace(project.get_judgment(s1.id, GOLD), status="done"))
+    assert project.gold_drafts() == 0
+    assert len(csv_rows(export_text(project, "spans", selection=gold))) == 3
+    # Annotators' own work is never filtered so.
+    assert len(csv_rows(export_text(project, "spans"))) == 6
 
 
 def test_gold_with_annotators_exports_both(project):

@@ -8,10 +8,11 @@ import pytest
 from annotator.errors import InputError
 from annotator.importer import Importer
 from annotator.interchange.merge import merge_project
-from annotator.model import Document, Event, Judgment, Sentence, SpanAnnotation
+from annotator.model import Document, Event, Judgment, LexiconEntry, Sentence, SpanAnnotation
 from annotator.resources import sample_paths
 from annotator.store import Store
 from tests.core.interchange_data import DOC, OTHER_DOC, TRICKY_NAME, file_project
+from tests.core.older_schema import TEXT, write_m001_project
 
 
 @pytest.fixture
@@ -178,3 +179,59 @@ def test_what_cannot_be_merged_at_all(tagset, tmp_path, laptop):
             pass
         with pytest.raises(InputError, match="holds no project"):
             merge_project(lead, tmp_path / "bare.db")
+
+
+def test_lexicons_come_by_name_and_entries_only_once(tagset, tmp_path, laptop):
+    with Store.open(laptop) as source:
+        source.add_lexicon_entry("laptop", LexiconEntry("antek asing", "name_calling", "phrase", note="seen in 000"))
+        source.add_lexicon_entry("shared", LexiconEntry("dalih", "loaded_language", "exact", note="theirs"))
+        source.add_lexicon_entry("shared", LexiconEntry("pengecut", "loaded_language", "stem"))
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        lead.add_lexicon_entry("shared", LexiconEntry("dalih", "loaded_language", "exact", note="ours"))
+        result = merge_project(lead, laptop)
+        assert (result.lexicons_added, result.lexicon_entries_added) == (1, 2)
+        entries = {(e.lexicon, e.term): e for e in lead.lexicon_entries()}
+        assert entries["laptop", "antek asing"].note == "seen in 000"
+        assert entries["shared", "dalih"].note == "ours"  # an entry already here is kept as it is
+        assert ("shared", "pengecut") in entries
+        again = merge_project(lead, laptop)
+        assert (again.lexicons_added, again.lexicon_entries_added) == (0, 0)
+
+
+def test_a_lexicon_entry_with_a_label_this_tag_set_lacks_refuses_the_source(tagset, tmp_path, laptop):
+    with Store.open(laptop) as source:
+        source.add_lexicon_entry("laptop", LexiconEntry("antek", "propaganda", "exact"))
+        source.add_lexicon_entry("laptop", LexiconEntry("Perlawanan Islam", "", "ignore"))
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        assert merge_project(lead, laptop).conflicts == ["label 'propaganda' is not in this project's tag set"]
+        assert lead.lexicons() == []
+
+
+def test_a_source_with_an_older_schema_is_merged_from_an_upgraded_copy(tagset, tmp_path):
+    old = tmp_path / "old.db"
+    write_m001_project(old)
+    before = digest(old)
+    with Store.open(tmp_path / "lead.db", create=True) as lead:
+        lead.initialize("lead", tagset)
+        result = merge_project(lead, old)
+        assert result.conflicts == [] and result.upgraded_from == "m001_initial" and result.source == str(old)
+        assert (result.documents_added, result.spans_added, result.statuses_added) == (1, 1, 1)
+        sentence = lead.sentence_at("d1", 0)
+        assert sentence.text == TEXT
+        [span] = lead.spans_for_sentence(sentence.id, "ana")
+        assert (span.start, span.end, span.label) == (5, 13, "loaded_language")
+        assert lead.get_judgment(sentence.id, "ana").judgment == "biased"
+        assert merge_project(lead, old).spans_added == 0
+    assert digest(old) == before
+    # No copy is left behind.
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("lead.db")) == ["old.db"]
+
+
+def test_a_source_with_a_newer_schema_is_refused(tagset, tmp_path, laptop):
+    with Store.open(laptop) as source:
+        source.db["_sqlite_migrations"].insert(
+            {"migration_set": "framing-annotator", "name": "m999_from_the_future", "applied_at": "2099-01-01"}
+        )
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        with pytest.raises(InputError, match="newer framing-annotator"):
+            merge_project(lead, laptop)

@@ -11,6 +11,7 @@ from annotator import migrations
 from annotator.errors import SchemaTooNew
 from annotator.model import Judgment
 from annotator.store import Store
+from tests.core.older_schema import write_m001_project
 
 TABLES = {
     "project", "labels", "documents", "sentences", "annotators", "lexicons", "lexicon_entries", "suggestions",
@@ -41,29 +42,11 @@ def test_reopening_applies_nothing_new(db_path):
 
 
 def test_older_schema_is_migrated_with_its_data_intact(db_path):
-    db = Database(db_path)
-    migrations.migrations.apply(db, stop_before="m002_gold_provenance")
-    assert [m.name for m in migrations.migrations.applied(db)] == ["m001_initial"]
-    db.execute("INSERT INTO project (key, value) VALUES ('name', 'lama'), ('tagset_name', 'ts')")
-    db.execute("INSERT INTO labels VALUES ('loaded_language', '1', '#e5534b', 'd', 0)")
-    db.execute(
-        "INSERT INTO documents (seq, id, title, text, content_hash, sentence_count, token_count, imported_at)"
-        " VALUES (1, 'd1', 'Judul', 'Kata pengecut itu.', 'h', 1, 4, '2026-01-01T00:00:00.000Z')"
-    )
-    db.execute(
-        "INSERT INTO sentences VALUES (1, 'd1', 0, 0, 18, 'Kata pengecut itu.', '[[0,4],[5,13],[14,17],[17,18]]')"
-    )
-    db.execute("INSERT INTO annotators VALUES ('ana', '2026-01-01T00:00:00.000Z')")
-    db.execute(
-        "INSERT INTO spans (sentence_id, annotator, char_start, char_end, label, origin, created_at)"
-        " VALUES (1, 'ana', 5, 13, 'loaded_language', 'manual', '2026-01-01T00:00:00.000Z')"
-    )
-    db.execute("INSERT INTO sentence_status (sentence_id, annotator, status, judgment) VALUES (1, 'ana', 'done', 'biased')")
-    db.conn.commit()
-    db.close()
+    write_m001_project(db_path)
 
     with Store.open(db_path) as store:
         assert store.schema_version() == migrations.known_names()
+        assert store.upgraded_from == "m001_initial"
         assert store.project_name() == "lama"
         [sentence] = store.sentences_of("d1")
         assert sentence.tokens == [(0, 4), (5, 13), (14, 17), (17, 18)]
