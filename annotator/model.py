@@ -274,6 +274,8 @@ class MergeResult:
     events_added: int = 0
     lexicons_added: int = 0
     lexicon_entries_added: int = 0
+    # Source lexicon entries not added: each clashes with an entry of its lexicon here.
+    lexicon_entries_skipped: list[str] = field(default_factory=list)
     # The source's schema when it was older: it was merged from an upgraded copy.
     upgraded_from: str | None = None
     # Why nothing was merged: one line per problem (then every count is 0).

@@ -891,7 +891,7 @@ class Store:
         self, column: str, annotators: Sequence[str] | None, exclude: Sequence[str]
     ) -> tuple[str, list]:
         """The WHERE clause of an export's rows by annotator (`column` is a table's
-        `annotator` column, with its alias if any).
+        `annotator` column with the table's alias, such as `sp.annotator`).
 
         Gold is exported only where it is settled: a sentence whose gold state is not
         marked adjudicated (done) holds a draft, such as the automatic pre-fill of a
@@ -906,7 +906,10 @@ class Store:
             parts.append(f"{column} NOT IN ({','.join('?' * len(exclude))})")
             params += list(exclude)
         if GOLD not in exclude and (annotators is None or GOLD in annotators):
-            sentence = column[: -len("annotator")] + "sentence_id"
+            # Qualified, or the subquery would read its own draft.sentence_id.
+            alias, dot, name = column.partition(".")
+            assert dot and name == "annotator", column
+            sentence = f"{alias}.sentence_id"
             parts.append(
                 f"({column} != ? OR NOT EXISTS (SELECT 1 FROM sentence_status draft WHERE draft.sentence_id ="
                 f" {sentence} AND draft.annotator = ? AND draft.status IS NOT 'done'))"
@@ -915,9 +918,16 @@ class Store:
         return " AND ".join(parts) or "1", params
 
     def gold_drafts(self) -> int:
-        """Sentences whose gold is a draft (opened in adjudication, not marked adjudicated)."""
+        """Sentences whose gold is a draft that holds something (a span, a judgment, a
+        flag or a note): opened in adjudication, not marked adjudicated. What an export
+        of gold leaves out."""
         return int(
-            self._scalar("SELECT COUNT(*) FROM sentence_status WHERE annotator = ? AND status IS NOT 'done'", [GOLD])
+            self._scalar(
+                "SELECT COUNT(*) FROM sentence_status st WHERE st.annotator = ? AND st.status IS NOT 'done'"
+                " AND (st.judgment IS NOT NULL OR st.flagged OR st.note IS NOT NULL OR EXISTS"
+                " (SELECT 1 FROM spans sp WHERE sp.sentence_id = st.sentence_id AND sp.annotator = ?))",
+                [GOLD, GOLD],
+            )
             or 0
         )  # type: ignore[call-overload]
 
@@ -936,8 +946,8 @@ class Store:
                 self.conn.execute("COMMIT")
 
     def count_export_spans(self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> int:
-        clause, params = self._annotator_clause("annotator", annotators, exclude)
-        return int(self._scalar(f"SELECT COUNT(*) FROM spans WHERE {clause}", params) or 0)  # type: ignore[call-overload]
+        clause, params = self._annotator_clause("sp.annotator", annotators, exclude)
+        return int(self._scalar(f"SELECT COUNT(*) FROM spans sp WHERE {clause}", params) or 0)  # type: ignore[call-overload]
 
     def count_export_states(self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> int:
         clause, params = self._annotator_clause("st.annotator", annotators, exclude)
@@ -1135,7 +1145,7 @@ class Store:
         splitting the work. Read from the (sentence_id, ...) index alone: sentence ids
         follow import order, so the middle sentence id lies in the middle document.
         (Were they ever out of order, the split would only be uneven.)"""
-        table, column = ("spans", "annotator") if kind == "spans" else ("sentence_status st", "st.annotator")
+        table, column = ("spans sp", "sp.annotator") if kind == "spans" else ("sentence_status st", "st.annotator")
         clause, params = self._annotator_clause(column, annotators, exclude)
         state = f" AND {self._STATE_KEPT}" if kind == "sentences" else ""
         value = self._scalar(
@@ -1238,7 +1248,7 @@ class Store:
             )
             return max(cursor.rowcount, 0)
 
-    def merge_database(self, path: str | os.PathLike) -> MergeResult:
+    def merge_database(self, path: str | os.PathLike, lexicon_entries: Sequence[LexiconEntry] = ()) -> MergeResult:
         """Bring another project database's documents, sentences, annotators, suggestions
         and decisions, spans, sentence states, events and lexicons into this one, in one
         transaction. Idempotent: what is already here is not added again.
@@ -1252,9 +1262,10 @@ class Store:
         and suggestions by (sentence, start, end, label, term). A span or suggestion
         decision already here is kept; a sentence state already here is replaced only
         by one finished (or first shown) later; an event is added unless an identical
-        one (time, annotator, action, sentence, payload, origin) is here. A lexicon
-        matches by name: a new one is added whole, and one already here gains the entries
-        (term, label, match) it lacks; an entry already here keeps its forms and notes.
+        one (time, annotator, action, sentence, payload, origin) is here. A lexicon this
+        project lacks is added by name; `lexicon_entries` (each naming its lexicon) are
+        the source's entries to add, chosen by the caller, which validates them against
+        the entries here.
         """
         path = Path(path)
         result = MergeResult(source=str(path))
@@ -1265,7 +1276,7 @@ class Store:
         self.conn.execute("ATTACH DATABASE ? AS merge_source", [f"{path.resolve().as_uri()}?mode=ro"])
         try:
             with self.transaction():
-                self._merge_attached(result)
+                self._merge_attached(result, lexicon_entries)
                 if result.conflicts:
                     raise self._MergeRefused
         except self._MergeRefused:
@@ -1274,7 +1285,7 @@ class Store:
             self.conn.execute("DETACH DATABASE merge_source")
         return result
 
-    def _merge_attached(self, result: MergeResult) -> None:
+    def _merge_attached(self, result: MergeResult, lexicon_entries: Sequence[LexiconEntry]) -> None:
         run = self.conn.execute
         src = "merge_source"
         for (document_id,) in run(
@@ -1334,7 +1345,7 @@ class Store:
             )
         for (label,) in run(
             f"SELECT label FROM {src}.spans UNION SELECT label FROM {src}.suggestions"
-            f" UNION SELECT label FROM {src}.lexicon_entries WHERE match != 'ignore'"
+            f" UNION SELECT label FROM {src}.lexicon_entries WHERE match != 'ignore' OR label != ''"
             " EXCEPT SELECT name FROM main.labels ORDER BY 1"
         ):
             result.conflicts.append(f"label {label!r} is not in this project's tag set")
@@ -1421,13 +1432,18 @@ class Store:
             "INSERT INTO main.lexicons (name, path, loaded_at) SELECT l.name, l.path, l.loaded_at"
             f" FROM {src}.lexicons l WHERE l.name NOT IN (SELECT name FROM main.lexicons) ORDER BY l.id"
         ).rowcount
-        result.lexicon_entries_added = run(
+        ids = dict(run("SELECT name, id FROM main.lexicons"))
+        before = self.conn.total_changes
+        self.conn.executemany(
             "INSERT INTO main.lexicon_entries (lexicon_id, term, label, match, forms, exclude, neutral, note,"
-            " source, line) SELECT t.id, e.term, e.label, e.match, e.forms, e.exclude, e.neutral, e.note,"
-            f" e.source, e.line FROM {src}.lexicon_entries e JOIN {src}.lexicons l ON l.id = e.lexicon_id"
-            " JOIN main.lexicons t ON t.name = l.name WHERE 1 ORDER BY l.id, e.id"
-            " ON CONFLICT (lexicon_id, term, label, match) DO NOTHING"
-        ).rowcount
+            " source, line) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (lexicon_id, term, label, match) DO NOTHING",
+            [
+                (ids[e.lexicon], e.term, e.label, e.match, "|".join(e.forms), "|".join(e.exclude), e.neutral,
+                 e.note, e.source, e.line)
+                for e in lexicon_entries
+            ],
+        )  # fmt: skip
+        result.lexicon_entries_added = self.conn.total_changes - before
         for table in ("merge_hashes", "merge_documents", "merge_sentences", "merge_suggestions", "merge_events"):
             run(f"DROP TABLE temp.{table}")
 

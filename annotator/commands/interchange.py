@@ -43,8 +43,8 @@ DEFAULT_FOLDER = Path("exports")
 @click.option("--annotator", "annotators", multiple=True, metavar="NAME",
               help="Only this annotator's work (repeat for several). Default: everyone but gold.")
 @click.option("--gold", is_flag=True,
-              help="Export the adjudicated gold standard, with agreed_by and resolution columns "
-                   "(sentences marked adjudicated only).")
+              help="Export the adjudicated gold standard, with agreed_by and resolution columns. "
+                   "Drafts (sentences opened in adjudication, not marked adjudicated) are left out.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, allow_dash=True),
               help="Output file, folder, or - for stdout. Default: exports/<project>-<what>-<UTC time>.<ext>.")
 @click.option("--raw", is_flag=True,
@@ -209,6 +209,12 @@ def _print_merge(result: MergeResult) -> None:
         f"{result.events_added} events, {result.annotators_added} new annotators, "
         f"{result.lexicons_added} lexicons and {result.lexicon_entries_added} lexicon entries added."
     ))  # fmt: skip
+    for reason in result.lexicon_entries_skipped[:10]:
+        out.print(Text(f"  lexicon entry skipped: {visible(reason)}"))
+    if len(result.lexicon_entries_skipped) > 10:
+        out.print(f"  and {len(result.lexicon_entries_skipped) - 10} more lexicon entries skipped")
+    if result.lexicon_entries_added:
+        out.print("  Run 'annotator suggest' to match the new lexicon entries over the corpus.")
     if result.upgraded_from:
         out.print(Text(
             f"  {visible(result.source)} has an older schema ({result.upgraded_from}): merged from an upgraded "

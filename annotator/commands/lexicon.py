@@ -14,10 +14,12 @@ from ..errors import InputError
 from ..lexicon.entries import (
     MATCH_KINDS,
     LexiconError,
+    duplicates_across,
     normalise,
     read_lexicon,
     term_key,
     validate_new_entry,
+    with_lexicon,
     write_lexicon,
 )
 from ..lexicon.feedback import candidates, entry_stats
@@ -31,6 +33,8 @@ from .common import db_option, err, json_option, out, print_json, progress_bar, 
 
 USER_LEXICON = "project"
 SUGGEST_HINT = "Run 'annotator suggest' to update the suggestions."
+# Warnings listed one by one; the rest are counted.
+MAX_LISTED = 10
 
 
 def _fail_with_problems(error: LexiconError) -> None:
@@ -92,7 +96,15 @@ def load(db_path: Path, file: Path, name: str | None, replace: bool) -> None:
             entries = read_lexicon(file, store.tagset().label_names)
         except LexiconError as exc:
             _fail_with_problems(exc)
-        saved = store.save_lexicon(name or file.stem, entries, str(file.resolve()), replace=replace)
+        name = name or file.stem
+        saved = store.save_lexicon(name, entries, str(file.resolve()), replace=replace)
+        overlaps = duplicates_across(
+            with_lexicon(entries, name), [e for e in store.lexicon_entries() if e.lexicon != name]
+        )
+    for message in overlaps[:MAX_LISTED]:
+        err.print(Text("warning: " + visible(message)))
+    if len(overlaps) > MAX_LISTED:
+        err.print(f"warning: and {len(overlaps) - MAX_LISTED} more entries that other lexicons already define")
     out.print(f"Loaded lexicon {saved.name!r}: {saved.entries} entries. {SUGGEST_HINT}")
 
 

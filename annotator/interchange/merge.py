@@ -1,19 +1,22 @@
 """Merge other project databases into this one: the offline-team workflow.
 
 Each annotator works on a copy of the project; a lead merges the copies. The source is
-attached read-only and never changed. See `Store.merge_database` for the matching
-rules; this module checks that the source is a project this version can read, and
-merges a source with an older schema from an upgraded copy of it.
+attached read-only and its content never changed. See `Store.merge_database` for the
+matching rules; this module checks that the source is a project this version can read,
+merges a source with an older schema from an upgraded copy of it, and chooses which of
+the source's lexicon entries to add.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import AnnotatorError, InputError, ReadOnlyStore
-from ..model import MergeResult
+from ..lexicon.entries import Validator, term_key
+from ..model import LexiconEntry, MergeResult
 from ..store import Store
 
 
@@ -21,13 +24,15 @@ def merge_project(store: Store, source: Path) -> MergeResult:
     """Merge one source database into `store` in one transaction.
 
     Raises InputError when the source cannot be merged at all (missing, not a
-    project, a newer schema, the project itself); returns a result with `conflicts`
-    when its content is refused.
+    project, a newer schema, the project itself, or this project read-only); returns
+    a result with `conflicts` when its content is refused.
     """
     if not source.exists():
         raise InputError(f"{source}: no such file")
     if store.path is not None and source.resolve() == Path(store.path).resolve():
         raise InputError(f"{source} is this project: nothing to merge")
+    if store.readonly:
+        raise InputError(f"{store.path} is open read-only: nothing can be merged into it")
     try:
         with Store.open(source, readonly=True) as other:
             if not other.is_initialized():
@@ -40,7 +45,17 @@ def merge_project(store: Store, source: Path) -> MergeResult:
         raise
     except AnnotatorError as exc:
         raise InputError(str(exc)) from None
-    return store.merge_database(source)
+    return _merge(store, source)
+
+
+def _merge(store: Store, path: Path) -> MergeResult:
+    with Store.open(path, readonly=True) as other:
+        theirs = other.lexicon_entries()
+    added, skipped = new_lexicon_entries(theirs, store.lexicon_entries())
+    result = store.merge_database(path, added)
+    if not result.conflicts:
+        result.lexicon_entries_skipped = skipped
+    return result
 
 
 def _merge_upgraded_copy(store: Store, source: Path) -> MergeResult:
@@ -59,5 +74,38 @@ def _merge_upgraded_copy(store: Store, source: Path) -> MergeResult:
             raise
         except AnnotatorError as exc:
             raise InputError(str(exc)) from None
-        result = store.merge_database(copy)
+        result = _merge(store, copy)
     return replace(result, source=str(source), upgraded_from=old)
+
+
+def new_lexicon_entries(
+    theirs: Sequence[LexiconEntry], ours: Sequence[LexiconEntry]
+) -> tuple[list[LexiconEntry], list[str]]:
+    """The source's lexicon entries to add, and why each other one is skipped.
+
+    An entry already here (same lexicon, term up to case, label and match) is neither.
+    The rest go through the same check as `lexicon add`, within their lexicon: an entry
+    whose term, surface form or stem another entry of that lexicon already claims (say
+    two laptops added `antek asing` under two labels) is skipped with the reason, so a
+    merged lexicon stays one that `lexicon check` accepts.
+    """
+    def key(entry: LexiconEntry) -> tuple:
+        return entry.lexicon, term_key(entry.term), entry.label, entry.match
+
+    here = {key(entry) for entry in ours}
+    validators: dict[str | None, Validator] = {}
+    for entry in ours:
+        validators.setdefault(entry.lexicon, Validator(None)).add(entry)
+    added, skipped = [], []
+    for entry in theirs:
+        if key(entry) in here:
+            continue
+        validator = validators.setdefault(entry.lexicon, Validator(None))
+        problems = validator.check(entry)
+        if problems:
+            skipped.append(f"lexicon {entry.lexicon!r}: {problems[0]}")
+            continue
+        validator.add(entry)
+        here.add(key(entry))
+        added.append(entry)
+    return added, skipped

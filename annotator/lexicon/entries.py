@@ -255,6 +255,16 @@ def validate_new_entry(entry: LexiconEntry, existing: Sequence[LexiconEntry],
     return validator.check(entry)
 
 
+def duplicates_across(entries: Sequence[LexiconEntry], others: Sequence[LexiconEntry]) -> list[str]:
+    """Entries that another lexicon of the project already defines (a term, a form or a
+    stem), one message each. Not an error: two lexicons may overlap on purpose, but
+    the reviewer then sees the same suggestion twice over."""
+    validator = Validator(None)
+    for other in others:
+        validator.add(other)
+    return [message for entry in entries for message in validator.check(entry) if message.startswith("duplicate")]
+
+
 def excluded(token: str, exclude: Collection[str]) -> bool:
     """Whether a lower-cased token is an excluded form, allowing particles and reduplication."""
     if token in exclude:

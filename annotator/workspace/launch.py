@@ -64,7 +64,8 @@ def open_workspace(
         "opening read-only (nothing you do here is saved)",
     )  # fmt: skip
     try:
-        order, seed = _remembered_order(store, annotator, order, seed)
+        order, seed, order_warnings = _remembered_order(store, annotator, order, seed)
+        warnings += order_warnings
         session = AnnotationSession(
             store,
             annotator,
@@ -83,18 +84,21 @@ def open_workspace(
 
 def _remembered_order(
     store: Store, annotator: str, order: OrderName | None, seed: int | None
-) -> tuple[OrderName, int | None]:
+) -> tuple[OrderName, int | None, list[str]]:
+    """The order and seed to use, with warnings; the choice is stored for next time.
+    The seed is kept while the annotator works in document order, so going back to
+    the random order later finds the same one."""
     stored_order, stored_seed = store.annotator_order(annotator)
+    warnings = []
     if order is None:
         order = stored_order if stored_order in ORDERS else "document"  # type: ignore[assignment]
-    if order == "random":
-        if seed is None:
-            seed = stored_seed if stored_order == "random" else 0
-    else:
+    if seed is not None and order != "random":
+        warnings.append(f"--seed {seed} applies to --order random only; the order is {order}")
         seed = None
-    if (order, seed) != (stored_order, stored_seed) and not store.readonly:
-        store.set_annotator_order(annotator, order, seed)  # type: ignore[arg-type]
-    return order, seed  # type: ignore[return-value]
+    keep = seed if seed is not None else stored_seed
+    if (order, keep) != (stored_order, stored_seed) and not store.readonly:
+        store.set_annotator_order(annotator, order, keep)  # type: ignore[arg-type]
+    return order, (keep or 0) if order == "random" else None, warnings  # type: ignore[return-value]
 
 
 def open_for_writer(db_path: Path, writer: str, *, busy: str) -> tuple[Store, AnnotatorLock | None, list[str]]:

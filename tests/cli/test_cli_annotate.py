@@ -93,7 +93,16 @@ def test_the_random_order_is_remembered_per_annotator(project):
         assert ws.session.order.name == "document"
     with open_workspace(project, "alice") as ws:
         assert ws.session.order.name == "document"
-        assert ws.store.annotator_order("alice") == ("document", None)
+        assert ws.store.annotator_order("alice") == ("document", 3)  # the seed is kept
+    with open_workspace(project, "alice", order="random") as ws:
+        assert documents(ws) == chosen
+
+
+def test_a_seed_without_the_random_order_is_a_warning(project):
+    with open_workspace(project, "carol", seed=5) as ws:
+        assert ws.session.order.name == "document"
+        assert ws.warnings == ["--seed 5 applies to --order random only; the order is document"]
+        assert ws.store.annotator_order("carol") == ("document", None)
 
 
 def test_same_annotator_twice_opens_read_only_with_a_warning(project):

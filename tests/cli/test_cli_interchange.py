@@ -190,6 +190,26 @@ def test_merge_refuses_a_conflicting_source_and_goes_on(project_db, fresh_db, tm
     assert "Merged" in result.stdout
 
 
+def test_merge_reports_lexicon_entries_an_older_schema_and_what_it_skipped(fresh_db, tmp_path):
+    from annotator.model import LexiconEntry
+    from tests.core.older_schema import write_m001_project
+
+    old = tmp_path / "old.db"
+    write_m001_project(old)
+    with Store.open(fresh_db) as store:
+        store.add_lexicon_entry("team", LexiconEntry("antek asing", "loaded_language", "phrase"))
+        tagset = store.tagset()
+    with Store.open(tmp_path / "laptop.db", create=True) as laptop:
+        laptop.initialize("laptop", tagset)
+        laptop.add_lexicon_entry("team", LexiconEntry("antek asing", "name_calling", "phrase"))
+        laptop.add_lexicon_entry("team", LexiconEntry("dalih", "epistemic_framing", "exact"))
+    result = run("merge", "--db", str(fresh_db), str(tmp_path / "laptop.db"), str(old))
+    assert "0 lexicons and 1 lexicon entries added" in result.stdout
+    assert "lexicon entry skipped: lexicon 'team': duplicate entry 'antek asing' (phrase)" in result.stdout
+    assert "Run 'annotator suggest'" in result.stdout
+    assert "has an older schema (m001_initial): merged from an upgraded copy" in result.stdout
+
+
 def test_merge_of_a_missing_file(fresh_db, tmp_path):
     result = run("merge", "--db", str(fresh_db), str(tmp_path / "nope.db"), code=1)
     assert "no such file" in result.stderr

@@ -105,6 +105,17 @@ def test_load_adds_a_lexicon_and_refuses_a_second_of_the_same_name_unless_replac
     assert len(show_suggestions(project, S004)) == before + 1
 
 
+def test_load_warns_of_entries_another_lexicon_already_defines(project, tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text(HEADER + "\npengecut,loaded_language,exact\nmemerangi,loaded_language,exact\n", encoding="utf-8")
+    result = ok("lexicon", "load", mine, "--db", project)
+    assert "Loaded lexicon 'mine': 2 entries" in result.stdout
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith("warning: duplicate entry") and "'pengecut'" in warning and "id-loaded-language" in warning
+    # Replacing the lexicon with itself is no overlap.
+    assert ok("lexicon", "load", mine, "--db", project, "--replace").stderr.count("warning:") == 1
+
+
 def test_load_of_an_invalid_file_loads_nothing(project, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "\nmemerangi,loaded_language,exact\nrezim,nope,exact\n", encoding="utf-8")

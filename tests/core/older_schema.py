@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -11,8 +12,15 @@ from annotator import migrations
 TEXT = "Kata pengecut itu."
 
 
-def write_m001_project(path: Path) -> None:
-    db = Database(path)
+def write_m001_project(path: Path, wal: bool = False) -> sqlite3.Connection | None:
+    """Write the project. With `wal`, in WAL mode, and the connection is returned still
+    open with nothing checkpointed: the rows are in the -wal file only, as when the
+    tool that wrote them is still running (close it when done)."""
+    conn = sqlite3.connect(path)
+    if wal:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+    db = Database(conn)
     migrations.migrations.apply(db, stop_before="m002_gold_provenance")
     assert [m.name for m in migrations.migrations.applied(db)] == ["m001_initial"]
     db.execute("INSERT INTO project (key, value) VALUES ('name', 'lama'), ('tagset_name', 'ts')")
@@ -29,4 +37,7 @@ def write_m001_project(path: Path) -> None:
     )
     db.execute("INSERT INTO sentence_status (sentence_id, annotator, status, judgment) VALUES (1, 'ana', 'done', 'biased')")
     db.conn.commit()
-    db.close()
+    if wal:
+        return conn
+    conn.close()
+    return None

@@ -114,10 +114,16 @@ def test_gold_of_sentences_not_marked_adjudicated_is_a_draft_and_left_out(projec
                                   judgment_resolution="auto", first_shown_at="2026-01-03T00:00:00.000Z"))  # fmt: skip
     # s2: gold spans imported without any state: settled as far as anyone can tell.
     project.add_span(SpanAnnotation(s2.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated"))
+    # s3: opened, nothing in its gold: nothing to leave out.
+    project.put_judgment(Judgment(project.sentence_at(DOC, 3).id, GOLD, first_shown_at="2026-01-03T00:00:00.000Z"))
     assert project.gold_drafts() == 1
     gold = Selection.of(gold=True)
     spans = [(r["sentence_index"], r["label"]) for r in csv_rows(export_text(project, "spans", selection=gold))]
     assert spans == [("0", "name_calling"), ("2", "euphemism")]
+    # The counts behind the progress bar and the two-process split agree with the rows.
+    assert project.count_export_spans(gold.annotators, gold.exclude) == 2
+    assert project.count_export_states(gold.annotators, gold.exclude) == 1
+    assert project.export_middle_seq("spans", gold.annotators, gold.exclude, 2) is not None
     assert [r["sentence_index"] for r in csv_rows(export_text(project, "sentences", selection=gold))] == ["0"]
     units = [(u.sentence.index, u.annotator) for u in iter_units(project, gold)]
     assert units == [(0, GOLD), (2, GOLD)]

@@ -198,6 +198,22 @@ def test_lexicons_come_by_name_and_entries_only_once(tagset, tmp_path, laptop):
         assert (again.lexicons_added, again.lexicon_entries_added) == (0, 0)
 
 
+def test_a_lexicon_entry_that_clashes_within_its_lexicon_is_skipped_and_named(tagset, tmp_path, laptop):
+    with Store.open(laptop) as source:
+        source.add_lexicon_entry("team", LexiconEntry("antek asing", "name_calling", "phrase"))
+        source.add_lexicon_entry("team", LexiconEntry("dalih", "epistemic_framing", "exact"))
+    with lead_project(tmp_path / "lead.db", tagset) as lead:
+        lead.add_lexicon_entry("team", LexiconEntry("antek asing", "loaded_language", "phrase"))
+        lead.add_lexicon_entry("team", LexiconEntry("Dalih", "epistemic_framing", "exact"))  # the same, up to case
+        result = merge_project(lead, laptop)
+        assert result.conflicts == [] and result.lexicon_entries_added == 0
+        [reason] = result.lexicon_entries_skipped
+        assert reason.startswith("lexicon 'team': duplicate entry 'antek asing' (phrase)")
+        assert [(e.term, e.label) for e in lead.lexicon_entries("team")] == [
+            ("antek asing", "loaded_language"), ("Dalih", "epistemic_framing"),
+        ]  # fmt: skip
+
+
 def test_a_lexicon_entry_with_a_label_this_tag_set_lacks_refuses_the_source(tagset, tmp_path, laptop):
     with Store.open(laptop) as source:
         source.add_lexicon_entry("laptop", LexiconEntry("antek", "propaganda", "exact"))
@@ -207,9 +223,11 @@ def test_a_lexicon_entry_with_a_label_this_tag_set_lacks_refuses_the_source(tags
         assert lead.lexicons() == []
 
 
-def test_a_source_with_an_older_schema_is_merged_from_an_upgraded_copy(tagset, tmp_path):
+@pytest.mark.parametrize("wal", [False, True])
+def test_a_source_with_an_older_schema_is_merged_from_an_upgraded_copy(tagset, tmp_path, wal):
     old = tmp_path / "old.db"
-    write_m001_project(old)
+    # In WAL mode with a writer still open, the data is in the -wal file, not yet in old.db.
+    writer = write_m001_project(old, wal=wal)
     before = digest(old)
     with Store.open(tmp_path / "lead.db", create=True) as lead:
         lead.initialize("lead", tagset)
@@ -223,8 +241,17 @@ def test_a_source_with_an_older_schema_is_merged_from_an_upgraded_copy(tagset, t
         assert lead.get_judgment(sentence.id, "ana").judgment == "biased"
         assert merge_project(lead, old).spans_added == 0
     assert digest(old) == before
+    if writer is not None:
+        writer.close()
     # No copy is left behind.
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("lead.db")) == ["old.db"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(("lead.db", "old.db-"))) == ["old.db"]
+
+
+def test_nothing_is_merged_into_a_project_open_read_only(tagset, tmp_path, laptop):
+    lead_project(tmp_path / "lead.db", tagset).close()
+    with Store.open(tmp_path / "lead.db", readonly=True) as lead:
+        with pytest.raises(InputError, match="is open read-only: nothing can be merged"):
+            merge_project(lead, laptop)
 
 
 def test_a_source_with_a_newer_schema_is_refused(tagset, tmp_path, laptop):

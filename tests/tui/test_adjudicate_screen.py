@@ -7,7 +7,9 @@ import pytest
 from annotator.adjudication.session import CurationSession
 from annotator.model import GOLD
 from annotator.tui.app import AdjudicationApp
+from annotator.tui.widgets.sentence_view import SentenceView
 from tests.adjudication_data import annotate
+from tests.tui.mouse import token_offsets
 
 DOC = "001_0da7177c8754087f"
 SIZE = (100, 30)
@@ -93,6 +95,23 @@ async def test_label_keys_and_cursor_edit_gold(disputed):
         await pilot.press("d")
         await pilot.pause()
     assert gold(store, s1) == []
+
+
+async def test_click_and_drag_on_the_gold_sentence_edit_gold(disputed):
+    store, s1, _ = disputed
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        x_of = token_offsets(app.screen.query_one("#gold-sentence", SentenceView))
+        await pilot.press("escape")  # no candidate selected
+        await pilot.click("#gold-sentence", offset=x_of[2])  # "Purna"
+        await pilot.press("2")
+        await pilot.mouse_down("#gold-sentence", offset=x_of[0])  # "Baghdad" ...
+        await pilot.hover("#gold-sentence", offset=x_of[1])  # ... ","
+        await pilot.mouse_up("#gold-sentence", offset=x_of[1])
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+    assert [row[:3] for row in gold(store, s1)] == [(0, 8, "loaded_language"), (9, 14, "name_calling")]
 
 
 async def test_v_sets_the_gold_judgment_with_who_agreed(disputed):

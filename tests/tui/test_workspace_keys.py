@@ -8,6 +8,7 @@ from annotator.tui.screens.dialogs import JudgmentDialog, NoteDialog, SearchDial
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.widgets.sentence_view import SentenceView
 from annotator.workspace import AnnotationSession
+from tests.tui.mouse import token_offsets
 from tests.workspace_corpus import sentence_id
 
 SIZE = (80, 24)
@@ -275,11 +276,7 @@ async def test_q_quits_and_the_work_is_already_saved(make_app, corpus):
 async def test_click_moves_the_cursor_and_drag_selects(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        view = app.screen.query_one(SentenceView)
-        layout = view.layout_for(view.text_width)
-        # Offsets relative to the widget: past its border and padding.
-        dx, dy = view.content_region.x - view.region.x, view.content_region.y - view.region.y
-        x_of = {token: (start + dx, line + dy) for line, hits in enumerate(layout.hits) for start, _, token in hits}
+        x_of = token_offsets(app.screen.query_one(SentenceView))
         await pilot.click(SentenceView, offset=x_of[3])
         await pilot.press("1")
         await pilot.mouse_down(SentenceView, offset=x_of[0])

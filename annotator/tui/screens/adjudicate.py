@@ -8,10 +8,6 @@ in the session; this screen only draws it and reports refusals.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -26,14 +22,14 @@ from ..widgets.colors import on_label
 from ..widgets.label_bar import LabelBar
 from ..widgets.sentence_layout import display_text
 from ..widgets.sentence_view import Mark, SentenceModel, SentenceView
-from .actions import run_action
 from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog, PickDialog
+from .editing import SentenceEditingActions
 from .help import AdjudicationHelpScreen
 
 UNKNOWN_COLOR = "#808080"
 
 
-class AdjudicateScreen(Screen[None]):
+class AdjudicateScreen(SentenceEditingActions, Screen[None]):
     BINDINGS = ADJUDICATE_BINDINGS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     AUTO_FOCUS = None
@@ -164,35 +160,13 @@ class AdjudicateScreen(Screen[None]):
         return Content("\n").join(lines)
 
     # ------------------------------------------------------------------ running
-
-    def _run(self, method: Callable[..., Any], *args: Any) -> Any:
-        return run_action(self, method, *args)
-
-    def action_move(self, delta: int) -> None:
-        self._run(self.session.move, delta)
-
-    def action_extend(self, delta: int) -> None:
-        self._run(self.session.extend, delta)
-
-    def action_clear_selection(self) -> None:
-        self._run(self.session.clear_selection)
+    # (The cursor, labels, flag, sentence navigation and undo: SentenceEditingActions.)
 
     def action_next_candidate(self) -> None:
         self._run(self.session.next_candidate, 1)
 
     def action_previous_candidate(self) -> None:
         self._run(self.session.next_candidate, -1)
-
-    @on(SentenceView.TokenClicked)
-    def click_token(self, message: SentenceView.TokenClicked) -> None:
-        self._run(self.session.place, message.token)
-
-    @on(SentenceView.TokensDragged)
-    def drag_tokens(self, message: SentenceView.TokensDragged) -> None:
-        self._run(self.session.select, message.first, message.last)
-
-    def action_label(self, key: str) -> None:
-        self._run(self.session.apply_label, key)
 
     def action_take(self) -> None:
         self._run(self.session.take)
@@ -203,15 +177,6 @@ class AdjudicateScreen(Screen[None]):
             PickDialog("Take every span of which annotator?", names),
             lambda name: None if name is None else self._run(self.session.take_all_of, name),
         )
-
-    def action_reject(self) -> None:
-        self._run(self.session.reject)
-
-    def action_delete_span(self) -> None:
-        self._run(self.session.delete)
-
-    def action_toggle_quoted(self) -> None:
-        self._run(self.session.toggle_quoted)
 
     def action_judgment(self) -> None:
         state = self.session.judgment
@@ -229,26 +194,8 @@ class AdjudicateScreen(Screen[None]):
             lambda note: None if note is None else self._run(self.session.set_note, note),
         )
 
-    def action_flag(self) -> None:
-        self._run(self.session.toggle_flag)
-
     def action_done(self) -> None:
         self._run(self.session.mark_adjudicated)
-
-    def action_next_sentence(self) -> None:
-        self._run(self.session.next_sentence)
-
-    def action_previous_sentence(self) -> None:
-        self._run(self.session.previous_sentence)
-
-    def action_next_open(self) -> None:
-        self._run(self.session.next_open)
-
-    def action_undo(self) -> None:
-        self._run(self.session.undo)
-
-    def action_redo(self) -> None:
-        self._run(self.session.redo)
 
     def action_help(self) -> None:
         self.app.push_screen(AdjudicationHelpScreen(self.session.tagset))

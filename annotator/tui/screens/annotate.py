@@ -7,10 +7,7 @@ as notifications.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -27,15 +24,22 @@ from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
 from ..widgets.header import HeaderInfo, WorkspaceHeader
 from ..widgets.label_bar import LabelBar
 from ..widgets.sentence_view import ContextSentence, Mark, SentenceModel, SentenceView
-from .actions import run_action
-from .dialogs import JudgmentDialog, JudgmentPick, JumpDialog, NoteDialog, SearchDialog, SearchHit
+from .dialogs import (
+    JudgmentDialog,
+    JudgmentPick,
+    JumpDialog,
+    NoteDialog,
+    SearchDialog,
+    SearchHit,
+)
+from .editing import SentenceEditingActions
 from .help import HelpScreen
 from .statistics import StatisticsScreen
 
 UNKNOWN_COLOR = "#808080"
 
 
-class AnnotateScreen(Screen[None]):
+class AnnotateScreen(SentenceEditingActions, Screen[None]):
     BINDINGS = WORKSPACE_BINDINGS
     COMMANDS = {WorkspaceCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -162,55 +166,24 @@ class AnnotateScreen(Screen[None]):
                            session.neutral_for(item.term, item.label), None, item.quoted)
 
     # ------------------------------------------------------------------ running
+    # (The cursor, labels, flag, sentence navigation and undo: SentenceEditingActions.)
 
-    def _run(self, method: Callable[..., Any], *args: Any) -> Any:
-        return run_action(self, method, *args)
-
-    # cursor
-    def action_move(self, delta: int) -> None:
-        self._run(self.session.move, delta)
-
-    def action_extend(self, delta: int) -> None:
-        self._run(self.session.extend, delta)
-
-    def action_clear_selection(self) -> None:
-        self._run(self.session.clear_selection)
-
+    # items
     def action_next_item(self) -> None:
         self._run(self.session.next_item)
 
     def action_previous_item(self) -> None:
         self._run(self.session.previous_item)
 
-    @on(SentenceView.TokenClicked)
-    def click_token(self, message: SentenceView.TokenClicked) -> None:
-        self._run(self.session.place, message.token)
-
-    @on(SentenceView.TokensDragged)
-    def drag_tokens(self, message: SentenceView.TokensDragged) -> None:
-        self._run(self.session.select, message.first, message.last)
-
     # spans and suggestions
-    def action_label(self, key: str) -> None:
-        self._run(self.session.apply_label, key)
-
     def action_accept(self) -> None:
         self._run(self.session.accept)
 
     def action_accept_all(self) -> None:
         self._run(self.session.accept_all)
 
-    def action_reject(self) -> None:
-        self._run(self.session.reject)
-
     def action_reject_all(self) -> None:
         self._run(self.session.reject_all)
-
-    def action_delete_span(self) -> None:
-        self._run(self.session.delete)
-
-    def action_toggle_quoted(self) -> None:
-        self._run(self.session.toggle_quoted)
 
     def action_span_note(self) -> None:
         span = self.session.span_at_cursor()
@@ -233,9 +206,6 @@ class AnnotateScreen(Screen[None]):
     def action_skip(self) -> None:
         self._run(self.session.skip)
 
-    def action_flag(self) -> None:
-        self._run(self.session.toggle_flag)
-
     def action_note(self) -> None:
         judgment = self.session.judgment
         self.app.push_screen(
@@ -255,20 +225,11 @@ class AnnotateScreen(Screen[None]):
         )
 
     # navigation
-    def action_next_sentence(self) -> None:
-        self._run(self.session.next_sentence)
-
-    def action_previous_sentence(self) -> None:
-        self._run(self.session.previous_sentence)
-
     def action_next_document(self) -> None:
         self._run(self.session.next_document)
 
     def action_previous_document(self) -> None:
         self._run(self.session.previous_document)
-
-    def action_next_open(self) -> None:
-        self._run(self.session.next_open)
 
     def action_search(self) -> None:
         self.app.push_screen(
@@ -305,13 +266,6 @@ class AnnotateScreen(Screen[None]):
 
     def jump_to(self, document_id: str) -> None:
         self._run(self.session.go_to_document, document_id)
-
-    # history
-    def action_undo(self) -> None:
-        self._run(self.session.undo)
-
-    def action_redo(self) -> None:
-        self._run(self.session.redo)
 
     # app
     def action_help(self) -> None:
