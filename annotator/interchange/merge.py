@@ -37,6 +37,7 @@ def merge_project(store: Store, source: Path) -> MergeResult:
         with Store.open(source, readonly=True) as other:
             if not other.is_initialized():
                 raise InputError(f"{source} holds no project")
+            theirs = other.lexicon_entries()
     except ReadOnlyStore:
         # Opened read-only, an older schema cannot be migrated in place (and the source
         # is never changed): merge from a migrated copy instead.
@@ -45,12 +46,11 @@ def merge_project(store: Store, source: Path) -> MergeResult:
         raise
     except AnnotatorError as exc:
         raise InputError(str(exc)) from None
-    return _merge(store, source)
+    return _merge(store, source, theirs)
 
 
-def _merge(store: Store, path: Path) -> MergeResult:
-    with Store.open(path, readonly=True) as other:
-        theirs = other.lexicon_entries()
+def _merge(store: Store, path: Path, theirs: Sequence[LexiconEntry]) -> MergeResult:
+    """Merge from `path`, whose lexicon entries the caller read when it opened it."""
     added, skipped = new_lexicon_entries(theirs, store.lexicon_entries())
     result = store.merge_database(path, added)
     if not result.conflicts:
@@ -70,11 +70,12 @@ def _merge_upgraded_copy(store: Store, source: Path) -> MergeResult:
                 old = upgraded.upgraded_from
                 if not upgraded.is_initialized():
                     raise InputError(f"{source} holds no project")
+                theirs = upgraded.lexicon_entries()
         except InputError:
             raise
         except AnnotatorError as exc:
             raise InputError(str(exc)) from None
-        result = _merge(store, copy)
+        result = _merge(store, copy, theirs)
     return replace(result, source=str(source), upgraded_from=old)
 
 
