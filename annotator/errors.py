@@ -23,3 +23,7 @@ class TagsetError(InputError):
 
 class ReadOnlyStore(AnnotatorError):
     pass
+
+
+class RestoreRefused(AnnotatorError):
+    """Undo or redo would put a row back over one that is now other work."""
