@@ -2,8 +2,9 @@
 
 Rows come from store cursors and are written as they arrive; nothing holds all rows.
 Every writer takes a text handle opened with `newline=""` and returns an
-`ExportStats`. `export_to_path` writes to a temporary file beside the target and
-renames it when done, so a failed export never leaves half a file under the real name.
+`ExportStats`. `export_to_path` writes to a private temporary file beside the target and
+names it when done (output_file), so a failed export never leaves half a file under the
+real name, and concurrent exports never share a file.
 
 The spans, sentences and documents CSV are the hot path (a million spans must export
 within twice the sqlite3 shell's time): SQLite builds each row as one UTF-8 value
@@ -33,7 +34,9 @@ from ..model import GOLD, Sentence
 from ..store import Store
 from .bio import bio_tags
 from .formats import EXTENSIONS, SUPPORTED, TOKEN_COLUMNS
+from .output_file import OutputFile, create_temporary, open_existing
 from .safety import FREE_TEXT_COLUMNS, escape, needs_escape
+from .worker_lifetime import die_with_parent
 
 # Rows formatted at a time; also how often the progress bar moves. Small enough for a
 # chunk's strings to stay in a core's cache (measured: fewer page faults than 10,000).
@@ -234,10 +237,17 @@ def _export_sql_csv(
     # temporary file while this one writes the documents before `split`; then the
     # file is appended. Each half is read in its own transaction: a document is always
     # exported as it was at one moment.
-    descriptor, temp_name = tempfile.mkstemp(prefix="annotator-export-", suffix=".csv")
+    # Beside the export's own temporary file, so a killed export's part is cleaned up
+    # with it (output_file); for a stream, in the system's temporary folder.
+    near = getattr(handle, "name", None)
+    folder = Path(near).parent if isinstance(near, str) and os.path.isfile(near) else Path(tempfile.gettempdir())
+    temp_path, descriptor = create_temporary(folder / "export-part")
     os.close(descriptor)
+    temp_name = str(temp_path)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=1, mp_context=get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             second = pool.submit(_write_part_to_file, str(store.path), part, split, temp_name)
             rows = part.write(store, handle, seq_range=(None, split), progress=progress)
             try:
@@ -326,9 +336,8 @@ def _append_file(handle: TextIO, file_name: str) -> None:
 
 def _write_part_to_file(db_path: str, part: _RowsPart, seq_from: int, file_name: str) -> int:
     """In the worker process: the rows of documents from `seq_from` on, into a file."""
-    with Store.open(db_path, readonly=True) as store, store.read_snapshot():
-        with open(file_name, "w", encoding="utf-8", newline="") as handle:
-            return part.write(store, handle, seq_range=(seq_from, None))
+    with Store.open(db_path, readonly=True) as store, store.read_snapshot(), open_existing(Path(file_name)) as handle:
+        return part.write(store, handle, seq_range=(seq_from, None))
 
 
 def export_spans_csv(
@@ -514,30 +523,16 @@ def file_name(project: str, kind: str, fmt: str, stamp: str) -> str:
     return f"{safe}-{kind}-{stamp}.{EXTENSIONS[fmt]}"
 
 
-def free_path(folder: Path, name: str) -> Path:
-    """`folder/name`, or `name` with -2, -3 ... before the extension if that exists."""
-    path = folder / name
-    stem, ext = name.rsplit(".", 1)
-    n = 2
-    while path.exists():
-        path = folder / f"{stem}-{n}.{ext}"
-        n += 1
-    return path
-
-
 def export_to_path(
     store: Store, kind: str, fmt: str, path: Path, selection: Selection = Selection(), *,
-    raw: bool = False, progress: Progress = _no_progress,
+    raw: bool = False, progress: Progress = _no_progress, free_name: bool = False,
 ) -> ExportStats:  # fmt: skip
-    """Write to `path` through a temporary file renamed into place when complete."""
+    """Write to `path` through a private temporary file that takes the name when complete
+    (see output_file). With `free_name`, `path` is a name the tool picked: if it is taken,
+    the file gets the first free `-2`, `-3` ... name instead; `stats.path` says which."""
     check_combination(kind, fmt)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            stats = export(store, kind, fmt, handle, selection, raw=raw, progress=progress)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    stats.path = str(path)
+    output = OutputFile(path, free_name=free_name)
+    with output as handle:
+        stats = export(store, kind, fmt, handle, selection, raw=raw, progress=progress)
+    stats.path = str(output.path)
     return stats
