@@ -77,4 +77,4 @@ def running(pid: int) -> bool:
 
 
 def run_export(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(export_command(db, *args), capture_output=True, text=True, env=dict(os.environ))
+    return subprocess.run(export_command(db, *args), check=False, capture_output=True, text=True, env=dict(os.environ))

@@ -31,7 +31,7 @@ AT_THE_SIGNAL = textwrap.dedent(
     main()
     """
 )
-REPORT = re.compile(r"^Exported spans: (\d+) rows to (.+)$", re.M)
+REPORT = re.compile(r"^Exported spans: (\d+) rows to (.+)$", re.MULTILINE)
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -52,7 +52,7 @@ def test_concurrent_exports_into_one_folder_each_write_their_own_complete_file(t
         subprocess.Popen(
             [sys.executable, "-c", AT_THE_SIGNAL, "export", "--db", str(db), "--what", "spans", "--out", str(folder)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        )
         for _ in range(processes)
     ]
     for child in children:
