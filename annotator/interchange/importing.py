@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..clock import now_iso
+from ..csv_reading import csv_reader
 from ..errors import InputError
 from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
 from ..store import Store
@@ -151,7 +152,7 @@ class _FileReader:
             self.result.errors_not_listed += 1
 
     def _read_csv(self, handle: io.TextIOBase) -> None:
-        reader = csv.reader(handle, strict=True)
+        reader = csv_reader(handle)
         try:
             header = tuple(next(reader))
         except csv.Error as exc:

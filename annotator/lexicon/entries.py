@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
+from ..csv_reading import csv_reader
 from ..errors import InputError
 from ..model import LexiconEntry
 from .phrase import PhraseError, has_syntax, literal_words, parse_phrase, split_alternatives
@@ -92,7 +93,7 @@ def parse_lexicon(text: str, name: str, labels: Collection[str] | None = None) -
 
 
 def _rows(text: str, name: str, problems: list[Problem]) -> Iterable[tuple[int, dict[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv_reader(io.StringIO(text, newline=""))
     previous_end = 0  # the last physical line of the previous record
     try:
         header = next(reader, None)
