@@ -13,6 +13,10 @@ class SchemaTooNew(AnnotatorError):
     pass
 
 
+class NotAProject(AnnotatorError):
+    """A SQLite file that holds another application's tables; it is never written to."""
+
+
 class InputError(AnnotatorError):
     """A file or value the user supplied cannot be used."""
 

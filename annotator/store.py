@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from . import migrations as schema
 from .clock import now_iso
-from .errors import AnnotatorError, ProjectMissing, ReadOnlyStore, RestoreRefused, SchemaTooNew
+from .errors import AnnotatorError, NotAProject, ProjectMissing, ReadOnlyStore, RestoreRefused, SchemaTooNew
 from .model import (
     GOLD,
     AnnotatorProgress,
@@ -41,6 +41,7 @@ from .model import (
     Tagset,
     tokens_json,
 )
+from .store_foreign import user_tables
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -114,7 +115,7 @@ class Store:
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
-                return cls._connect(path, readonly)
+                return cls._connect(path, readonly, create)
             except sqlite3.OperationalError as exc:
                 # Several processes setting up one new file at once (the WAL switch, the
                 # first migration) can meet SQLite's immediate SQLITE_BUSY, which skips the
@@ -126,7 +127,7 @@ class Store:
                 raise AnnotatorError(f"{path}: not a usable project database ({exc})") from None
 
     @classmethod
-    def _connect(cls, path: Path, readonly: bool) -> Store:
+    def _connect(cls, path: Path, readonly: bool, create: bool = False) -> Store:
         if readonly:
             conn = sqlite3.connect(
                 _readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
@@ -135,8 +136,10 @@ class Store:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         store = cls(conn, path, readonly)
         try:
-            # Refuse a newer schema before anything (even the WAL switch) writes to the file.
+            # Refuse a newer schema, or a file that is no project, before anything (even
+            # the WAL switch) writes to the file.
             store._check_not_newer()
+            store._check_is_project(create)
             store._configure()
             store._migrate()
         except BaseException:
@@ -211,6 +214,21 @@ class Store:
             raise SchemaTooNew(
                 f"{self.path or 'database'} was written by a newer framing-annotator "
                 f"(schema {', '.join(sorted(unknown))}); upgrade the tool to open it"
+            )
+
+    def _check_is_project(self, create: bool) -> None:
+        if self._applied_migrations():
+            return
+        tables = user_tables(self.conn)
+        if tables:
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise NotAProject(
+                f"{self.path} is not an annotator project: it is another SQLite database (tables: {shown});"
+                " left untouched, pass another --db"
+            )
+        if not create:
+            raise ProjectMissing(
+                f"no project at {self.path} (an empty database): run 'annotator init' or 'annotator import' first"
             )
 
     def _migrate(self) -> None:
