@@ -762,11 +762,16 @@ class Store:
             self.conn.execute(
                 "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [annotator, now_iso()]
             )
-            self.conn.execute(
-                "INSERT OR REPLACE INTO suggestion_decisions (suggestion_id, annotator, decision, decided_at)"
-                " VALUES (?, ?, ?, ?)",
-                [suggestion_id, annotator, decision, now_iso()],
-            )
+            try:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO suggestion_decisions (suggestion_id, annotator, decision, decided_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    [suggestion_id, annotator, decision, now_iso()],
+                )
+            except sqlite3.IntegrityError:
+                # Its id is never reused (m006), so a missing suggestion was removed by
+                # a re-run of `suggest`: the decision has nothing left to apply to.
+                raise RestoreRefused(f"suggestion {suggestion_id} is gone (the lexicon was run again)") from None
 
     # ------------------------------------------------------------------- events
 

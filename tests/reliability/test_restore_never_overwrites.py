@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from annotator.errors import RestoreRefused
-from annotator.model import SpanAnnotation
+from annotator.model import SpanAnnotation, Suggestion
 from annotator.store import Store
 from annotator.workspace.editing import ActionRefused, Editor
 
@@ -108,3 +108,22 @@ def test_a_restore_over_another_annotators_row_is_refused_and_logs_nothing():
         editor.undo()
     assert len(store.events("ana")) == events
     assert len(store.spans_for_sentence(1, "ana")) == 1
+
+
+def test_redo_of_an_accepted_suggestion_that_suggest_removed_is_refused_cleanly():
+    store = Store.memory()
+    store.db.execute(
+        "INSERT INTO documents (id, text, content_hash, sentence_count, token_count, imported_at)"
+        " VALUES ('d', 'Kata kata.', 'h', 1, 2, 'now')"
+    )
+    store.db.execute("INSERT INTO sentences VALUES (1, 'd', 0, 0, 10, 'Kata kata.', '[[0,4],[5,9]]')")
+    store.conn.commit()
+    store.sync_suggestions([1], [Suggestion(1, 0, 4, "loaded_language", "kata")])
+    editor = Editor(store, "ana")
+    editor.accept(store.suggestions_for_sentence(1, "ana"))
+    editor.undo()
+    store.sync_suggestions([1], [])  # `suggest` again, with the entry gone
+    events = len(store.events("ana"))
+    with pytest.raises(ActionRefused, match="gone"):
+        editor.redo()
+    assert len(store.events("ana")) == events and store.spans_for_sentence(1, "ana") == []
