@@ -112,7 +112,7 @@ def annotate(store: Store, annotators: int | Sequence[str] = 3, p: float = 0.7, 
 
 def _flush(store: Store, spans: list[SpanAnnotation], judgments: list[Judgment], written: Written) -> None:
     with store.transaction():
-        if hasattr(store, "add_spans_if_new"):
+        if hasattr(store.annotations, "add_spans_if_new"):
             written.spans += store.annotations.add_spans_if_new(spans)
         else:  # pragma: no cover - before the interchange issue's bulk insert
             for span in spans:
