@@ -36,10 +36,10 @@ def _project(tmp_path: Path, name: str) -> Path:
 def test_a_200_kb_sentence_and_note_round_trip_through_export_and_import_annotations(tmp_path: Path, what):
     source = _project(tmp_path, "source")
     with Store.open(source) as store:
-        [sentence] = store.iter_sentences()
+        [sentence] = store.corpus.iter_sentences()
         assert len(sentence.text) > BIG
-        store.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "loaded_language", note=LONG_NOTE))
-        store.put_judgment(Judgment(sentence.id, "ana", status="done", note=LONG_NOTE))
+        store.annotations.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "loaded_language", note=LONG_NOTE))
+        store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done", note=LONG_NOTE))
     out = tmp_path / f"{what}.csv"
     run("export", "--db", str(source), "--what", what, "--out", str(out))
     assert out.stat().st_size > BIG  # the note (spans), or the sentence and the note
@@ -47,12 +47,12 @@ def test_a_200_kb_sentence_and_note_round_trip_through_export_and_import_annotat
     target = _project(tmp_path, "target")
     run("import-annotations", "--db", str(target), str(out))
     with Store.open(target, readonly=True) as store:
-        [sentence] = store.iter_sentences()
+        [sentence] = store.corpus.iter_sentences()
         if what == "spans":
-            [span] = store.spans_for_sentence(sentence.id, "ana")
+            [span] = store.annotations.spans_for_sentence(sentence.id, "ana")
             assert span.note == LONG_NOTE
         else:
-            assert store.get_judgment(sentence.id, "ana").note == LONG_NOTE
+            assert store.annotations.get_judgment(sentence.id, "ana").note == LONG_NOTE
 
 
 def test_a_lexicon_entry_with_a_200_kb_note_loads(tmp_path: Path):
@@ -64,5 +64,5 @@ def test_a_lexicon_entry_with_a_200_kb_note_loads(tmp_path: Path):
     )
     run("lexicon", "load", "--db", str(db), str(lexicon))
     with Store.open(db, readonly=True) as store:
-        [entry] = [e for e in store.lexicon_entries() if e.term == "kata"]
+        [entry] = [e for e in store.lexicons.entries() if e.term == "kata"]
         assert entry.note == LONG_NOTE

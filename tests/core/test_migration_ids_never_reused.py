@@ -11,9 +11,9 @@ from tests.core.older_schema import write_m001_project
 
 
 def _next_id_after_deleting_the_last(store: Store, sentence_id: int) -> tuple[int, int]:
-    last = store.add_span(SpanAnnotation(sentence_id, "ana", 0, 4, "loaded_language"))
-    store.delete_span(last.id)
-    again = store.add_span(SpanAnnotation(sentence_id, "budi", 0, 4, "loaded_language"))
+    last = store.annotations.add_span(SpanAnnotation(sentence_id, "ana", 0, 4, "loaded_language"))
+    store.annotations.delete_span(last.id)
+    again = store.annotations.add_span(SpanAnnotation(sentence_id, "budi", 0, 4, "loaded_language"))
     return last.id, again.id
 
 
@@ -27,10 +27,10 @@ def test_blank_database_never_reuses_a_deleted_span_or_suggestion_id(db_path):
         store.conn.commit()
         deleted, taken = _next_id_after_deleting_the_last(store, 1)
         assert taken > deleted
-        store.sync_suggestions([1], [Suggestion(1, 0, 4, "loaded_language", "kata")])
-        [old] = store.suggestions_for_sentence(1)
-        store.sync_suggestions([1], [Suggestion(1, 5, 9, "loaded_language", "kata")])
-        [new] = store.suggestions_for_sentence(1)
+        store.suggestions.sync([1], [Suggestion(1, 0, 4, "loaded_language", "kata")])
+        [old] = store.suggestions.for_sentence(1)
+        store.suggestions.sync([1], [Suggestion(1, 5, 9, "loaded_language", "kata")])
+        [new] = store.suggestions.for_sentence(1)
         assert new.id > old.id
 
 
@@ -44,14 +44,14 @@ def test_older_database_is_rebuilt_with_ids_links_and_decisions_intact(db_path):
     conn.close()
 
     with Store.open(db_path) as store:
-        [span] = store.spans_for_sentence(1, "ana")
+        [span] = store.annotations.spans_for_sentence(1, "ana")
         assert (span.id, span.suggestion_id) == (40, 7)
-        [suggestion] = store.suggestions_for_sentence(1, "ana")
+        [suggestion] = store.suggestions.for_sentence(1, "ana")
         assert (suggestion.id, suggestion.decision) == (7, "accepted")
         assert store.integrity_check() == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert {"spans_by_annotator"} <= {row[1] for row in store.conn.execute("PRAGMA index_list(spans)")}
         assert "AUTOINCREMENT" in store._scalar("SELECT sql FROM sqlite_master WHERE name = 'spans'")
-        store.delete_span(40)
+        store.annotations.delete_span(40)
         deleted, taken = _next_id_after_deleting_the_last(store, 1)
         assert deleted == 41 and taken == 42

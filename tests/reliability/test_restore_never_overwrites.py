@@ -24,14 +24,14 @@ SESSION_A = textwrap.dedent(
     from annotator.store import Store
     from annotator.workspace.editing import Editor
     store = Store.open(sys.argv[1])
-    sentence = next(store.iter_sentences())
+    sentence = next(store.corpus.iter_sentences())
     editor = Editor(store, "ana")
     [change] = editor.add_span(sentence.id, 0, 4, "loaded_language").changes
     editor.delete_span(change.after)
     print(json.dumps({"deleted": change.after.id, "sentence": sentence.id}), flush=True)
     for line in sys.stdin:
         getattr(editor, line.strip())()
-        print(json.dumps([s.id for s in store.spans_for_sentence(sentence.id, "ana")]), flush=True)
+        print(json.dumps([s.id for s in store.annotations.spans_for_sentence(sentence.id, "ana")]), flush=True)
     """
 )
 
@@ -41,7 +41,7 @@ SESSION_B = textwrap.dedent(
     from annotator.store import Store
     from annotator.workspace.editing import Editor
     with Store.open(sys.argv[1]) as store:
-        sentence = next(store.iter_sentences())
+        sentence = next(store.corpus.iter_sentences())
         [change] = Editor(store, "budi").add_span(sentence.id, 5, 9, "name_calling").changes
         print(change.after.id)
     """
@@ -74,12 +74,12 @@ def test_undo_in_one_process_never_deletes_the_span_another_process_labelled(pro
     assert a.returncode == 0, a.stderr.read()
 
     with Store.open(project_db, readonly=True) as store:
-        [budi] = store.spans_for_sentence(first["sentence"], "budi")
+        [budi] = store.annotations.spans_for_sentence(first["sentence"], "budi")
         assert (budi.id, budi.start, budi.end, budi.label) == (budi_id, 5, 9, "name_calling")
-        [ana] = store.spans_for_sentence(first["sentence"], "ana")
+        [ana] = store.annotations.spans_for_sentence(first["sentence"], "ana")
         assert ana.id == first["deleted"]
         # The log is truthful: A's last undo restored A's span under its own id.
-        undo = [e for e in store.events("ana") if e.action == "undo"][-1]
+        undo = [e for e in store.annotations.events("ana") if e.action == "undo"][-1]
         [change] = undo.payload["changes"]
         assert change["after"]["id"] == ana.id and change["after"]["annotator"] == "ana"
 
@@ -92,22 +92,22 @@ def test_a_restore_over_another_annotators_row_is_refused_and_logs_nothing():
     )
     store.db.execute("INSERT INTO sentences VALUES (1, 'd', 0, 0, 10, 'Kata kata.', '[[0,4],[5,9]]')")
     store.conn.commit()
-    budi = store.add_span(SpanAnnotation(1, "budi", 5, 9, "name_calling"))
+    budi = store.annotations.add_span(SpanAnnotation(1, "budi", 5, 9, "name_calling"))
     # A row of A's that claims B's id (as a reused id would): the restore refuses it.
     with pytest.raises(RestoreRefused):
-        store.restore_span(SpanAnnotation(1, "ana", 0, 4, "loaded_language", id=budi.id, created_at="t"))
-    assert store.get_span(budi.id) == budi
+        store.annotations.restore_span(SpanAnnotation(1, "ana", 0, 4, "loaded_language", id=budi.id, created_at="t"))
+    assert store.annotations.get_span(budi.id) == budi
 
     editor = Editor(store, "ana")
     [change] = editor.add_span(1, 0, 4, "loaded_language").changes
     editor.delete_span(change.after)
     # The same span stored again under a new id (e.g. by import-annotations): undo refuses.
-    store.add_span(SpanAnnotation(1, "ana", 0, 4, "loaded_language"))
-    events = len(store.events("ana"))
+    store.annotations.add_span(SpanAnnotation(1, "ana", 0, 4, "loaded_language"))
+    events = len(store.annotations.events("ana"))
     with pytest.raises(ActionRefused):
         editor.undo()
-    assert len(store.events("ana")) == events
-    assert len(store.spans_for_sentence(1, "ana")) == 1
+    assert len(store.annotations.events("ana")) == events
+    assert len(store.annotations.spans_for_sentence(1, "ana")) == 1
 
 
 def test_redo_of_an_accepted_suggestion_that_suggest_removed_is_refused_cleanly():
@@ -118,12 +118,12 @@ def test_redo_of_an_accepted_suggestion_that_suggest_removed_is_refused_cleanly(
     )
     store.db.execute("INSERT INTO sentences VALUES (1, 'd', 0, 0, 10, 'Kata kata.', '[[0,4],[5,9]]')")
     store.conn.commit()
-    store.sync_suggestions([1], [Suggestion(1, 0, 4, "loaded_language", "kata")])
+    store.suggestions.sync([1], [Suggestion(1, 0, 4, "loaded_language", "kata")])
     editor = Editor(store, "ana")
-    editor.accept(store.suggestions_for_sentence(1, "ana"))
+    editor.accept(store.suggestions.for_sentence(1, "ana"))
     editor.undo()
-    store.sync_suggestions([1], [])  # `suggest` again, with the entry gone
-    events = len(store.events("ana"))
+    store.suggestions.sync([1], [])  # `suggest` again, with the entry gone
+    events = len(store.annotations.events("ana"))
     with pytest.raises(ActionRefused, match="gone"):
         editor.redo()
-    assert len(store.events("ana")) == events and store.spans_for_sentence(1, "ana") == []
+    assert len(store.annotations.events("ana")) == events and store.annotations.spans_for_sentence(1, "ana") == []
