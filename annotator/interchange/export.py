@@ -32,7 +32,7 @@ from typing import TextIO
 
 from ..model import GOLD, Sentence
 from ..store import Store
-from ..store.csv_format import FREE_TEXT_COLUMNS, escape, needs_escape
+from ..store.csv_format import SHEET_SAFE_COLUMNS, csv_line, escape, needs_escape
 from .bio import bio_tags
 from .formats import EXTENSIONS, SUPPORTED, TOKEN_COLUMNS
 from .output_file import OutputFile, create_temporary, open_existing
@@ -125,7 +125,7 @@ def _csv_writer(target: object) -> csv.writer:  # type: ignore[valid-type]
 
 
 def _escaped(rows: Iterable[Sequence], positions: tuple[int, ...]) -> Iterator[Sequence]:
-    """Rows with the free-text cells at `positions` made spreadsheet-safe."""
+    """Rows with the text cells at `positions` made spreadsheet-safe."""
     for row in rows:
         if any(row[i] and needs_escape(row[i]) for i in positions):
             row = list(row)
@@ -142,18 +142,24 @@ def write_csv(
     raw: bool = False,
     progress: Progress = _no_progress,
 ) -> int:
-    """Write a header and rows; free-text cells (by header name) are escaped unless `raw`."""
+    """Write a header and rows; text cells (by header name, SHEET_SAFE_COLUMNS) are
+    escaped unless `raw`. A row with a cell holding `;` is written by csv_line, which
+    quotes it (csv.writer cannot be told to)."""
     lines = _Lines()
     writer = _csv_writer(lines)
     writer.writerow(header)
     if not raw:
-        positions = tuple(i for i, name in enumerate(header) if name in FREE_TEXT_COLUMNS)
+        positions = tuple(i for i, name in enumerate(header) if name in SHEET_SAFE_COLUMNS)
         if positions:
             rows = _escaped(rows, positions)
     iterator = iter(rows)
     written = 0
     while chunk := list(islice(iterator, CHUNK)):
-        writer.writerows(chunk)
+        for row in chunk:
+            if any(isinstance(cell, str) and ";" in cell for cell in row):
+                lines.write(csv_line(row))
+            else:
+                writer.writerow(row)
         lines.flush_to(handle)
         written += len(chunk)
         progress(len(chunk))
@@ -162,15 +168,15 @@ def write_csv(
 
 
 class CsvLines:
-    """Turns rows of `Store.exports.iter_rows` into CSV exactly as `csv.writer`
+    """Turns rows of `Store.exports.iter_rows` into CSV exactly as `csv_format.csv_line`
     (QUOTE_MINIMAL, CRLF) would write their cells, as UTF-8 bytes, a chunk at a time.
 
     Each row holds its cells as UTF-8, joined by the store's separator, then the row's
-    key. A value with exactly `width - 1` separators and no comma, quote, CR or LF
-    needs no quoting: its separators become commas. Those checks and the replacement
+    key. A value with exactly `width - 1` separators and no comma, quote, semicolon, CR
+    or LF needs no quoting: its separators become commas. Those checks and the replacement
     run in C over the whole chunk (bytes.count, join, replace), so a clean row costs
     no Python bytecode, and the bytes go to the file without decoding and encoding.
-    Any other row is split into cells and goes through csv.writer; a row whose values
+    Any other row is split into cells and goes through csv_format.csv_line; a row whose values
     hold the separator themselves is fetched again cell by cell.
     """
 
@@ -178,16 +184,13 @@ class CsvLines:
         self.width = width
         self.separator = separator.encode("utf-8")
         self.refetch = refetch
-        self._lines = _Lines()
-        self._writer = _csv_writer(self._lines)
 
     def quoted(self, row: Sequence) -> bytes:
-        """One row through csv.writer."""
+        """One row through csv_line."""
         cells = row[0].decode("utf-8").split(self.separator.decode("utf-8"))
         if len(cells) != self.width:
             cells = self.refetch(row[1:])
-        self._writer.writerow(cells)
-        return self._lines.lines.pop().encode("utf-8")
+        return csv_line(cells).encode("utf-8")
 
     def lines(self, rows: Sequence[tuple]) -> bytes:
         values = [row[0] for row in rows]
@@ -201,6 +204,8 @@ class CsvLines:
             flags = list(map(or_, flags, map(ne, map(bytes.count, values, repeat(sep)), repeat(k))))
         if b'"' in joined:
             flags = list(map(or_, flags, map(bytes.count, values, repeat(b'"'))))
+        if b";" in joined:
+            flags = list(map(or_, flags, map(bytes.count, values, repeat(b";"))))
         if joined.count(b"\n") != n - 1 or joined.count(b"\r") != n - 1:
             flags = list(map(or_, flags, map(bytes.count, values, repeat(b"\n"))))
             flags = list(map(or_, flags, map(bytes.count, values, repeat(b"\r"))))
