@@ -285,7 +285,21 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise
         else:
+            self._commit()
+
+    def _commit(self) -> None:
+        """COMMIT, or roll back when it fails.
+
+        Some COMMIT failures (a deferred constraint, BUSY) leave SQLite inside the
+        transaction. Left open, every later `transaction()` would become a savepoint of
+        it that is never committed, and all later work would be lost without a word, so
+        the failed transaction is rolled back here, as sqlite-utils' `atomic()` does."""
+        try:
             self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def read_snapshot(self) -> Iterator[Store]:
@@ -299,7 +313,7 @@ class Store:
             yield self
         finally:
             if self.conn.in_transaction:
-                self.conn.execute("COMMIT")
+                self._commit()
 
     def _one(self, sql: str, params: Sequence | dict = ()) -> tuple | None:
         return self.conn.execute(sql, params).fetchone()
