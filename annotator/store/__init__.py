@@ -33,13 +33,13 @@ from typing import TYPE_CHECKING
 
 from .. import migrations as schema
 from ..clock import now_iso
-from ..errors import AnnotatorError, NotAProject, ProjectMissing, ReadOnlyStore, SchemaTooNew
+from ..errors import AnnotatorError, ProjectMissing, ReadOnlyStore, SchemaTooNew
 from ..model import JudgmentScheme, Label, Tagset
 from .agreement import Agreement
 from .annotations import Annotations
 from .corpus import Corpus
 from .exports import Exports
-from .files import check_is_sqlite, readonly_uri, user_tables, writable
+from .files import check_is_project, check_is_sqlite, readonly_uri, writable
 from .lexicons import Lexicons
 from .merge import Merge
 from .rows import compact_json
@@ -128,7 +128,7 @@ class Store:
             # Refuse a newer schema, or a file that is no project, before anything (even
             # the WAL switch) writes to the file.
             store._check_not_newer()
-            store._check_is_project(create)
+            check_is_project(conn, path, bool(store._applied_migrations()), create)
             store._configure()
             store._migrate()
         except BaseException:
@@ -203,21 +203,6 @@ class Store:
             raise SchemaTooNew(
                 f"{self.path or 'database'} was written by a newer framing-annotator "
                 f"(schema {', '.join(sorted(unknown))}); upgrade the tool to open it"
-            )
-
-    def _check_is_project(self, create: bool) -> None:
-        if self._applied_migrations():
-            return
-        tables = user_tables(self.conn)
-        if tables:
-            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
-            raise NotAProject(
-                f"{self.path} is not an annotator project: it is another SQLite database (tables: {shown});"
-                " left untouched, pass another --db"
-            )
-        if not create:
-            raise ProjectMissing(
-                f"no project at {self.path} (an empty database): run 'annotator init' or 'annotator import' first"
             )
 
     def _migrate(self) -> None:
