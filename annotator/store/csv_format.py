@@ -144,16 +144,16 @@ def needs_quotes(value: str) -> bool:
     return not QUOTED_CHARACTERS.isdisjoint(value)
 
 
-def csv_line(cells: Sequence[object]) -> str:
-    """One CSV line (CRLF) of `cells`, quoted by the rule above: as csv.writer writes
-    them (QUOTE_MINIMAL, doubled quotes), and a cell holding `;` quoted too."""
+def csv_line(cells: Sequence[object], line_end: str = "\r\n") -> str:
+    """One CSV line of `cells`, quoted by the rule above: as csv.writer writes them
+    (QUOTE_MINIMAL, doubled quotes), and a cell holding `;` quoted too."""
     out = []
     for cell in cells:
         text = "" if cell is None else str(cell)
         out.append('"' + text.replace('"', '""') + '"' if needs_quotes(text) else text)
     if len(out) == 1 and out[0] == "":
         out[0] = '""'  # as csv.writer: a line with one empty cell is not a blank line
-    return ",".join(out) + "\r\n"
+    return ",".join(out) + line_end
 
 
 def _sql_char(ch: str) -> str:

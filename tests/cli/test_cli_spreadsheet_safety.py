@@ -89,3 +89,30 @@ def test_every_cell_of_every_csv_export_is_spreadsheet_safe_and_round_trips(tmp_
             ]
 
         assert state(after) == state(before)
+
+
+def test_lexicon_export_is_spreadsheet_safe_and_loads_back_exactly(tmp_path: Path):
+    source = _project(tmp_path, "source")
+    lexicon = tmp_path / "hostile.csv"
+    with lexicon.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["term", "label", "match", "forms", "exclude", "neutral", "note", "source"])
+        writer.writerow(["=pengecut", "loaded_language", "exact", "@kecut", "", "-netral;x", NOTE, "+sumber;=1"])
+    run("lexicon", "load", "--db", str(source), str(lexicon), "--name", "hostile")
+    out = tmp_path / "exported.csv"
+    run("lexicon", "export", "--db", str(source), "--lexicon", "hostile", "--out", str(out))
+    raw, rows = _cells(out)
+    for row in rows[1:]:
+        for cell in row:
+            assert cell[:1] not in TRIGGERS, cell
+            if ";" in cell:
+                assert '"' + cell.replace('"', '""') + '"' in raw, cell
+
+    target = _project(tmp_path, "target")
+    run("lexicon", "load", "--db", str(target), str(out), "--name", "hostile")
+
+    def entries(db: Path) -> list:
+        with Store.open(db, readonly=True) as store:
+            return [(e.term, e.forms, e.neutral, e.note, e.source) for e in store.lexicons.entries("hostile")]
+
+    assert entries(target) == entries(source) == [("=pengecut", ("@kecut",), "-netral;x", NOTE, "+sumber;=1")]
