@@ -71,3 +71,13 @@ def test_an_empty_sqlite_file_is_no_project_to_read_but_can_become_one(tmp_path:
     assert result.exit_code == 1 and empty.read_bytes() == before
     result = CliRunner().invoke(cli, ["init", "--db", str(empty)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_foreign_database_given_as_a_merge_source_is_refused_and_left_byte_identical(foreign: Path, tmp_path: Path):
+    project = tmp_path / "project.db"
+    assert CliRunner().invoke(cli, ["init", "--db", str(project)]).exit_code == 0
+    before = foreign.read_bytes()
+    result = CliRunner().invoke(cli, ["merge", "--db", str(project), str(foreign)])
+    assert result.exit_code == 1 and "not an annotator project" in result.stderr, result.output
+    assert foreign.read_bytes() == before
+    assert not any(Path(f"{foreign}{suffix}").exists() for suffix in ("-wal", "-shm", "-journal"))
