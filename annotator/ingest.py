@@ -316,9 +316,10 @@ def _read_bytes(path: Path) -> bytes:
 class _LineReader:
     """Decoded lines (with their line ends) of a file, streamed in chunks.
 
-    Works for any codec, including UTF-16, whose newline is not the byte 0x0A. Only
-    "\n" ends a line (not the other characters str.splitlines() knows), and a
-    decoding error names its byte offset. `position` is the bytes read so far.
+    Works for any codec, including UTF-16, whose newline is not the byte 0x0A. LF,
+    CRLF and a lone CR end a line, all given as "\n" (not the other characters
+    str.splitlines() knows), and a decoding error names its byte offset. `position`
+    is the bytes read so far.
     """
 
     def __init__(self, path: Path, encoding: str | None):
@@ -357,6 +358,7 @@ class _LineReader:
             line = 1
             chunk = head
             checked = False
+            held_cr = False
             while True:
                 final = not chunk
                 pending = decoder.getstate()[0]
@@ -376,6 +378,14 @@ class _LineReader:
                         check_decoded_head(text, str(path))
                         checked = True
                     check_unicode(text, str(path))
+                # CRLF and lone CR end lines too (old Mac and some spreadsheet exports
+                # write CR only); a CR at a chunk's end waits to see if LF follows.
+                if held_cr:
+                    text, held_cr = "\r" + text, False
+                if text.endswith("\r") and not final:
+                    text, held_cr = text[:-1], True
+                if "\r" in text:
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
                 if "\n" in text:
                     parts = (carry + text).split("\n")
                     carry = parts.pop()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +34,13 @@ class _LazyConsole:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(**self._options)
+            class QuietOnBrokenPipe(Console):
+                def on_broken_pipe(self) -> None:
+                    # rich's own exits with 1; the CLI ends a broken pipe quietly instead.
+                    self.quiet = True
+                    raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+            self._console = QuietOnBrokenPipe(**self._options)
         return self._console
 
     def __getattr__(self, name: str) -> Any:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from annotator.cli import cli
+from annotator.cli import BROKEN_PIPE_EXIT, cli
 from annotator.importer import Importer
 from annotator.model import GOLD, Judgment, SpanAnnotation
 from annotator.resources import default_tagset_path, sample_paths
@@ -150,3 +152,15 @@ def test_agreement_on_a_missing_project_creates_nothing(tmp_path):
     missing = tmp_path / "none.db"
     run("agreement", "--db", str(missing), code=1)
     assert not missing.exists()
+
+
+@pytest.mark.parametrize("command", [["disagreements", "--limit", "50"], ["agreement"], ["agreement", "--csv"],
+                                     ["documents"]])
+def test_a_broken_pipe_ends_quietly_as_unix_tools_do(project_db, command):
+    # `annotator ... | head`: the reader is gone before the first line is written.
+    proc = subprocess.Popen([sys.executable, "-m", "annotator.cli", *command, "--db", str(project_db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == BROKEN_PIPE_EXIT
+    assert stderr == b""
