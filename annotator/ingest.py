@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .jsonline import JSONLineError, parse_json_line
 from .textnorm import (
     SNIFF_BYTES,
     UTF8_BOM,
@@ -111,13 +112,23 @@ def read_documents(
 ) -> Iterator[RawDocument]:
     fmt = detect_format(path, fmt)
     if fmt == "txt":
-        yield read_txt(path, encoding)
+        records: Iterator[RawDocument] = iter([read_txt(path, encoding)])
     elif fmt == "csv":
-        yield from iter_csv(path, fields, encoding)
+        records = iter_csv(path, fields, encoding)
     elif fmt == "jsonl":
-        yield from iter_jsonl(path, fields, encoding)
+        records = iter_jsonl(path, fields, encoding)
     else:
         raise InputError(f"unknown format {fmt!r}")
+    # The readers name the line of every problem they know; anything else the input
+    # provokes in them (an overflow, a limit of Python's) still fails this file alone.
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except (ValueError, OverflowError, RecursionError, MemoryError, csv.Error) as exc:
+            raise InputError(f"{path}: cannot read: {type(exc).__name__}: {exc}") from None
+        yield record
 
 
 def read_txt(path: Path, encoding: str | None = None) -> RawDocument:
@@ -182,12 +193,12 @@ def iter_jsonl(
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
+            record = parse_json_line(line)
+        except JSONLineError as exc:
             hint = ""
             if not seen_any and line.lstrip().startswith("["):
                 hint = " (this looks like a JSON array; JSON Lines has one object per line)"
-            raise InputError(f"{path}:{line_number}: malformed JSON: {exc.msg}{hint}") from None
+            raise InputError(f"{path}:{line_number}: malformed JSON: {exc}{hint}") from None
         if not isinstance(record, dict):
             raise InputError(f"{path}:{line_number}: expected a JSON object per line, got {type(record).__name__}")
         if _SURROGATE_ESCAPE.search(line):

@@ -36,6 +36,11 @@ def parse_tagset(text: str, origin: str = "<tagset>") -> Tagset:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TagsetError(f"{origin}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise TagsetError(f"{origin}: invalid TOML: arrays or tables nested too deeply") from None
+    except ValueError:  # the int-conversion limit
+        raise TagsetError(f"{origin}: invalid TOML: a number of more than "
+                          f"{sys.get_int_max_str_digits()} digits") from None
     lines = text.splitlines()
 
     def fail(problem: str, near: str | None = None, field: str | None = None) -> TagsetError:

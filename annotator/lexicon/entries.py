@@ -223,7 +223,7 @@ class Validator:
                 try:
                     patterns = parse_phrase(phrase)
                 except PhraseError as exc:
-                    messages.append(f"cannot parse phrase {phrase!r}: {exc}")
+                    messages.append(f"cannot parse phrase {_shown(phrase)}: {exc}")
                     continue
                 problem = next(filter(None, map(size_problem, patterns)), None)
                 if problem:
