@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -93,6 +93,31 @@ def print_json(value: object) -> None:
 
 def on_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+class TerminalSafe:
+    """A text handle for data printed on stdout (CSV and the like). Files and pipes get
+    the data exactly; a terminal gets control characters as visible placeholders, so a
+    name or note holding an escape sequence cannot retitle, link or clear the screen."""
+
+    def __init__(self, handle: TextIO, *, terminal: bool | None = None):
+        self.handle = handle
+        self.terminal = is_terminal(handle) if terminal is None else terminal
+
+    def write(self, text: str) -> int:
+        from ..textnorm import visible
+
+        return self.handle.write(visible(text) if self.terminal else text)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+def is_terminal(handle: TextIO) -> bool:
+    try:
+        return handle.isatty()
+    except (AttributeError, ValueError):  # a detached or closed handle
+        return False
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -248,3 +250,23 @@ def test_check_and_load_refuse_phrases_too_big_to_match_safely(project, tmp_path
         assert "w1499" not in lines[1]  # one readable line, not the whole phrase
     with Store.open(project) as store:
         assert [x.name for x in store.lexicons()] == ["id-loaded-language"]
+
+
+CONTROL_ROW = ("klaimx", "loaded_language", "exact", "", "", "netral \x9b", "catatan \x1b]0;T\x07 dan \x01 \x7f",
+               "sumber \x1b[31m")
+
+
+def test_export_then_load_round_trips_control_characters(project, tmp_path):
+    source = tmp_path / "control.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([COLUMNS, CONTROL_ROW])
+    ok("lexicon", "load", source, "--db", project, "--name", "control")
+    piped = invoke("lexicon", "export", "--db", project, "--lexicon", "control").stdout_bytes
+    ok("lexicon", "export", "--db", project, "--lexicon", "control", "--out", tmp_path / "out.csv")
+    assert piped == (tmp_path / "out.csv").read_bytes()  # stdout into a pipe is the file's data
+    assert list(csv.reader(io.StringIO(piped.decode("utf-8"), newline="")))[1] == list(CONTROL_ROW)
+    (tmp_path / "again.csv").write_bytes(piped)
+    ok("lexicon", "load", tmp_path / "again.csv", "--db", project, "--name", "control", "--replace")
+    with Store.open(project) as store:
+        [entry] = store.lexicon_entries("control")
+    assert (entry.neutral, entry.note, entry.source) == CONTROL_ROW[5:]
