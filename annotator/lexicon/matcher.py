@@ -258,17 +258,17 @@ class CompiledLexicon:
         A dynamic programme over (trie node, token position), with an explicit stack:
         each state is expanded once, however many gap choices reach it, so one start
         costs at most (trie nodes reached) x (positions a gap can shift them by), and
-        nothing recurses on the phrase's or the sentence's length.
+        nothing recurses on the phrase's or the sentence's length. Most walks die at
+        once, so the set of states seen is only made when a walk branches.
         """
         count = len(tokens)
-        stems = self.stems
         stack = [(node, position)]
-        seen = {(node, position)}
+        seen: set[tuple[_Node, int]] | None = None
         while stack:
             node, position = stack.pop()
             for index, precedence in node.ends:
                 found.append((start, position, index, precedence))
-            following: list[tuple[_Node, int]] = []
+            following = []
             if position < count and (node.words or node.stems):
                 s, e = tokens[position]
                 token = lowered[s:e]
@@ -276,14 +276,26 @@ class CompiledLexicon:
                 if child is not None:
                     following.append((child, position + 1))
                 if node.stems:
-                    for exclude, child in node.stems.get(stems.stem(token), ()):
+                    for exclude, child in node.stems.get(self.stems.stem(token), ()):
                         if not excluded(token, exclude):
                             following.append((child, position + 1))
-            if node.gap is not None:
-                for skip in range(min(MAX_GAP, count - position - 1) + 1):
-                    s, e = tokens[position + skip]
-                    for child in self._step(node.gap, lowered[s:e]):
-                        following.append((child, position + skip + 1))
+            gap = node.gap
+            if gap is not None:
+                words, stems = gap.words, gap.stems
+                for after in range(position, min(position + MAX_GAP, count - 1) + 1):
+                    s, e = tokens[after]
+                    token = lowered[s:e]
+                    child = words.get(token)
+                    if child is not None:
+                        following.append((child, after + 1))
+                    if stems:
+                        for exclude, child in stems.get(self.stems.stem(token), ()):
+                            if not excluded(token, exclude):
+                                following.append((child, after + 1))
+            if not following:
+                continue
+            if seen is None:
+                seen = set()
             for state in following:
                 if state not in seen:
                     seen.add(state)

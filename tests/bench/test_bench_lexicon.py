@@ -171,14 +171,17 @@ WORST_ENTRIES = 50
 
 
 def worst_phrases(sentences, count: int = WORST_ENTRIES) -> list[LexiconEntry]:
-    """The costliest phrases `lexicon check` accepts for this corpus: MAX_WORDS words, MAX_GAPS
-    gaps placed first (where they branch most), every word one of the corpus's most frequent
-    tokens, so that walks start everywhere and go as deep as the text allows."""
+    """The costliest phrases `lexicon check` accepts for this corpus: MAX_GAPS gaps, placed
+    first (where they branch most), and every word one of the corpus's most frequent
+    tokens, so that walks start everywhere and go as deep as the text allows. Half are
+    as long as allowed (MAX_WORDS words), half as short (MAX_GAPS + 1 words: they match
+    often, so the matches must be resolved too)."""
     frequency = Counter(text[s:e].lower() for text, tokens in sentences for s, e in tokens)
     common = [token for token, _ in frequency.most_common() if not has_syntax(token)][: count + MAX_WORDS]
     entries = []
     for i in range(count):
-        words = [common[(i + k) % len(common)] for k in range(MAX_WORDS)]
+        length = MAX_WORDS if i % 2 else MAX_GAPS + 1
+        words = [common[(i + k) % len(common)] for k in range(length)]
         parts = [words[0]] + [f"... {w}" for w in words[1 : MAX_GAPS + 1]] + words[MAX_GAPS + 1 :]
         entries.append(LexiconEntry(" ".join(parts), "loaded_language", "phrase"))
     return entries
