@@ -136,6 +136,11 @@ class SentenceView(ScrollView, can_focus=False):
 
     def show(self, model: SentenceModel) -> None:
         old = self.model
+        if self.scrollable_content_region.width <= 0:
+            # Not laid out yet (on mount): wrapping to one cell would make a line per
+            # character. `on_resize` lays the sentence out once the width is known.
+            self.model = model
+            return
         width = self.text_width
         old_lines = list(self._line_spans) if old is not None and self._lines_for == (id(old), width) else None
         self.model = model
