@@ -53,6 +53,19 @@ def display_text(text: str) -> str:
     return visible(text).translate(_SPACES).translate(_BIDI)
 
 
+# The most characters of one text a side pane shows; a longer one is elided in the middle.
+EXCERPT_LIMIT = 200
+
+
+def display_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
+    """`display_text` of at most `limit` characters: a 1,000,000-character token or
+    note shows its start and end around a "…", and costs nothing to draw."""
+    if len(text) > limit:
+        keep = (limit - 1) // 2
+        text = text[:keep] + "…" + text[len(text) - keep :]
+    return display_text(text)
+
+
 def superscript(key: str) -> str:
     return key.translate(SUPERSCRIPT)
 
@@ -69,27 +82,86 @@ class Tag:
 
 @dataclass
 class SentenceLayout:
-    """The display string (text with tags inserted), its lines, and what each cell holds."""
+    """The display string (text with tags inserted), its lines, and what each cell holds.
+
+    What each token covers on screen is worked out on demand, for the line asked
+    about (`line_hits`) or the token asked about (`line_of`): a key press on a long
+    sentence lays out its lines and nothing per token."""
 
     display: str
     # Display offset of each text offset, plus one past the end.
-    display_index: list[int]
+    display_index: Sequence[int]
     # Half-open display ranges, one per screen line.
     lines: list[tuple[int, int]] = field(default_factory=list)
-    # Per line: (x_start, x_end, token) cell ranges, for hit testing. A token's range
-    # includes the tags drawn after it, so a click on a key lands on its token.
-    hits: list[list[tuple[int, int, int]]] = field(default_factory=list)
-    # The line each token starts on.
-    token_line: list[int] = field(default_factory=list)
     # Display ranges of the inserted tags, with the tag each holds.
     tag_ranges: list[tuple[int, int, Tag]] = field(default_factory=list)
+    tokens: Sequence[tuple[int, int]] = ()
+    # The cell at which each display character starts, plus one past the end.
+    cells: Sequence[int] = ()
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _hits: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict, repr=False)
+    _ordered: bool | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._line_starts = [start for start, _ in self.lines]
+
+    def _display_range(self, token: int) -> tuple[int, int]:
+        length = len(self.display_index) - 1
+        start, end = self.tokens[token]
+        start, end = max(0, min(start, length)), max(0, min(end, length))
+        first = self.display_index[start]
+        return first, self.display_index[end] if end > start else first
+
+    def line_of(self, token: int) -> int:
+        """The line a token starts on."""
+        first, _ = self._display_range(token)
+        return max(bisect_right(self._line_starts, first) - 1, 0)
+
+    @property
+    def token_line(self) -> list[int]:
+        """The line each token starts on (all of them: for tests and small sentences)."""
+        return [self.line_of(token) for token in range(len(self.tokens))]
+
+    @property
+    def hits(self) -> list[list[tuple[int, int, int]]]:
+        """`line_hits` of every line."""
+        return [self.line_hits(y) for y in range(len(self.lines))]
+
+    def line_hits(self, y: int) -> list[tuple[int, int, int]]:
+        """(x_start, x_end, token) cell ranges on line y, for hit testing. A token's range
+        includes the tags drawn after it, so a click on a key lands on its token."""
+        if not 0 <= y < len(self.lines):
+            return []
+        cached = self._hits.get(y)
+        if cached is not None:
+            return cached
+        line_start, line_end = self.lines[y]
+        origin = self.cells[line_start]
+        if self._ordered is None:
+            tokens = self.tokens
+            self._ordered = all(tokens[i][1] <= tokens[i + 1][0] for i in range(len(tokens) - 1))
+        if self._ordered:
+            # The first token ending after the line starts, then on while they start on it.
+            first_token = bisect_right(range(len(self.tokens)), line_start, key=lambda t: self._display_range(t)[1])
+            candidates: range | list[int] = range(first_token, len(self.tokens))
+        else:
+            candidates = list(range(len(self.tokens)))
+        hits = []
+        for token in candidates:
+            first, last = self._display_range(token)
+            if self._ordered and first >= line_end:
+                break
+            a, b = max(first, line_start), min(last, line_end)
+            if a < b:
+                hits.append((self.cells[a] - origin, self.cells[b] - origin, token))
+        self._hits[y] = hits
+        return hits
 
     def token_at(self, x: int, y: int) -> int | None:
         """The token at a cell: exact, else the nearest on that line (clicks between words)."""
-        if not 0 <= y < len(self.hits) or not self.hits[y]:
-            return None
+        hits = self.line_hits(y)
         best: tuple[int, int] | None = None
-        for start, end, token in self.hits[y]:
+        for start, end, token in hits:
             if start <= x < end:
                 return token
             distance = start - x if x < start else x - end + 1
@@ -99,15 +171,16 @@ class SentenceLayout:
 
 
 def layout_sentence(
-    text: str, tokens: list[tuple[int, int]], tags: list[Tag], width: int
+    text: str, tokens: Sequence[tuple[int, int]], tags: list[Tag], width: int
 ) -> SentenceLayout:
     """Insert the tags, wrap to `width` cells, and map tokens to cells.
 
-    Linear in the sentence: the cell offset of every display character is known once
-    (`_cell_offsets`), so wrapping is one pass over the words, a word wider than the
-    line is cut by bisection, and each token's cells are two subtractions. A
-    20,000-token sentence lays out in tens of milliseconds, and a single
-    1,000,000-character token is cut into lines in well under a second.
+    Linear in the sentence, and nothing per token: the cell offset of every display
+    character is known once (`_cell_offsets`), so wrapping is one pass over the words
+    and a word wider than the line is cut by arithmetic or bisection; what a token
+    covers is found when asked (`SentenceLayout.line_hits`). A 20,000-token sentence
+    lays out in milliseconds, and a single 1,000,000-character token is cut into
+    lines in a fraction of a second.
     """
     shown = display_text(text)
     length = len(shown)
@@ -131,43 +204,15 @@ def layout_sentence(
         shift = position - after
         previous = after
     parts.append(shown[previous:])
-    display_index.extend(range(previous + shift, length + shift + 1))
     display = "".join(parts)
+    index: Sequence[int] = range(length + 1)  # no tags: display offsets are text offsets
+    if by_offset:
+        display_index.extend(range(previous + shift, length + shift + 1))
+        index = display_index
 
     cells = _cell_offsets(display)
     lines = _wrap(display, max(width, 1), cells)
-    line_starts = [start for start, _ in lines]
-    hits: list[list[tuple[int, int, int]]] = [[] for _ in lines]
-    token_line: list[int] = []
-    count = len(lines)
-    # Stored tokens lie inside the text; only other input needs clamping.
-    inside = not tokens or (min(start for start, _ in tokens) >= 0 and max(end for _, end in tokens) <= length)
-    for number, (start, end) in enumerate(tokens):
-        if not inside:
-            start, end = max(0, min(start, length)), max(0, min(end, length))
-        first = display_index[start]
-        last = display_index[end] if end > start else first
-        y = bisect_right(line_starts, first) - 1
-        if y < 0:
-            y = 0
-        token_line.append(y)
-        line_start, line_end = lines[y]
-        if line_start <= first and last <= line_end:  # the common case: on one line
-            if first < last:
-                origin = cells[line_start]
-                hits[y].append((cells[first] - origin, cells[last] - origin, number))
-            continue
-        # A token runs on over the next lines only where a long word was cut.
-        while first < last and y < count:
-            line_start, line_end = lines[y]
-            a, b = max(first, line_start), min(last, line_end)
-            if a < b:
-                origin = cells[line_start]
-                hits[y].append((cells[a] - origin, cells[b] - origin, number))
-            if last <= line_end:
-                break
-            y += 1
-    return SentenceLayout(display, display_index, lines, hits, token_line, tag_ranges)
+    return SentenceLayout(display, index, lines, tag_ranges, tokens, cells)
 
 
 def _cell_offsets(display: str) -> Sequence[int]:

@@ -142,16 +142,24 @@ class SentenceView(ScrollView, can_focus=False):
             self.model = model
             return
         width = self.text_width
-        old_lines = list(self._line_spans) if old is not None and self._lines_for == (id(old), width) else None
+        prepared = old is not None and self._lines_for == (id(old), width)
+        old_layout, old_lines = (self._layout, self._line_spans) if prepared else (None, None)
         self.model = model
         new_lines = self._prepare(width)
-        if old_lines is None or [line[:2] for line in old_lines] != [line[:2] for line in new_lines]:
+        layout = self._layout
+        if old_layout is None or old_lines is None or layout is None or (
+            layout is not old_layout and layout.lines != old_layout.lines
+        ):
             self._resize_virtual(width)
             self.scroll_to(y=0, animate=False, immediate=True)
             self.refresh()
         else:
-            for y, (before, after) in enumerate(zip(old_lines, new_lines)):
-                if before != after:
+            # Only the lines on screen: the others are drawn from their new spans when
+            # scrolled to (the strip cache is keyed by them), so a cursor leaving a
+            # 10,000-line token costs a screenful of comparisons, not 10,000 refreshes.
+            top = int(self.scroll_y)
+            for y in range(top, min(top + self.scrollable_content_region.height, len(new_lines))):
+                if old_lines[y] != new_lines[y]:
                     self.refresh_line(y)
         self._reveal_cursor()
 
@@ -177,7 +185,7 @@ class SentenceView(ScrollView, can_focus=False):
         tags = _tags(model.marks)
         key = (model.text, model.tokens, tuple(tags), width)
         if key != self._layout_key:
-            self._layout = layout_sentence(model.text, list(model.tokens), tags, width)
+            self._layout = layout_sentence(model.text, model.tokens, tags, width)
             self._layout_key = key
         self._layout_for = (id(model), width)
         return self._layout
@@ -204,9 +212,9 @@ class SentenceView(ScrollView, can_focus=False):
 
     def _reveal_cursor(self) -> None:
         model, layout = self.model, self.layout_for(self.text_width)
-        if model is None or layout is None or model.cursor is None or not layout.token_line:
+        if model is None or layout is None or model.cursor is None or not layout.tokens:
             return
-        line = layout.token_line[min(model.cursor, len(layout.token_line) - 1)]
+        line = layout.line_of(min(model.cursor, len(layout.tokens) - 1))
         height = self.scrollable_content_region.height
         top = int(self.scroll_y)
         if height and not top <= line < top + height:
