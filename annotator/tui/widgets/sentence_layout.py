@@ -190,29 +190,71 @@ def layout_sentence(
             by_offset.setdefault(tag.after, []).append(tag)
 
     parts: list[str] = []
-    display_index: list[int] = []
     tag_ranges: list[tuple[int, int, Tag]] = []
-    shift = previous = 0
+    afters: list[int] = []
+    shifts = [0]  # shifts[k]: the cells of the tags at the first k offsets in `afters`
+    previous = 0
     for after in sorted(by_offset):
         parts.append(shown[previous:after])
-        display_index.extend(range(previous + shift, after + shift))
-        position = after + shift
+        position = after + shifts[-1]
         for tag in by_offset[after]:
             parts.append(tag.text)
             tag_ranges.append((position, position + len(tag.text), tag))
             position += len(tag.text)
-        shift = position - after
+        afters.append(after)
+        shifts.append(position - after)
         previous = after
     parts.append(shown[previous:])
     display = "".join(parts)
-    index: Sequence[int] = range(length + 1)  # no tags: display offsets are text offsets
-    if by_offset:
-        display_index.extend(range(previous + shift, length + shift + 1))
-        index = display_index
-
+    index: Sequence[int] = _ShiftedIndex(length, afters, shifts) if afters else range(length + 1)
     cells = _cell_offsets(display)
     lines = _wrap(display, max(width, 1), cells)
     return SentenceLayout(display, index, lines, tag_ranges, tokens, cells)
+
+
+class _ShiftedIndex(Sequence[int]):
+    """The display offset of each text offset (and one past the end), without a list
+    of them: offset i moves right by the length of the tags inserted at or before i."""
+
+    def __init__(self, length: int, afters: list[int], shifts: list[int]):
+        self._length, self._afters, self._shifts = length, afters, shifts
+
+    def __len__(self) -> int:
+        return self._length + 1
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return i + self._shifts[bisect_right(self._afters, i)]
+
+
+def _wrap_single_cell(display: str, width: int) -> list[tuple[int, int]]:
+    """`_wrap` for text of one cell per character, a line at a time rather than a word
+    at a time: each line ends at the last space within `width` (str.rfind, in C)."""
+    lines: list[tuple[int, int]] = []
+    first = _WORD.search(display)
+    if first is None:
+        return [(0, 0)]
+    text_end = len(display.rstrip(" "))
+    position = first.start()  # always the start of a word, or inside one that was cut
+    while position < text_end:
+        limit = position + width
+        if limit >= text_end:
+            lines.append((position, text_end))
+            break
+        space = display.rfind(" ", position, limit + 1)
+        if space == -1:  # a word wider than the line: cut it
+            lines.append((position, limit))
+            position = limit
+            continue
+        lines.append((position, position + len(display[position:space].rstrip(" "))))
+        following = _WORD.search(display, space)
+        position = following.start() if following else text_end
+    return lines
 
 
 def _cell_offsets(display: str) -> Sequence[int]:
@@ -227,6 +269,8 @@ def _cell_offsets(display: str) -> Sequence[int]:
 
 def _wrap(display: str, width: int, cells: Sequence[int]) -> list[tuple[int, int]]:
     """Greedy wrapping at spaces; a word wider than the line is cut at cell boundaries."""
+    if type(cells) is range:
+        return _wrap_single_cell(display, width)
     lines: list[tuple[int, int]] = []
     line_start: int | None = None
     line_cell = 0  # the cell where the current line starts
