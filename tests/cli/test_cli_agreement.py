@@ -178,7 +178,7 @@ def hostile_names_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store.open(db_path, create=True) as store, store.transaction():
         store.initialize("agreement", load_tagset(default_tagset_path()))
         Importer(store).run(sample_paths()[:1])
-        for i, s in enumerate(list(store.iter_sentences())[:6]):
+        for i, s in enumerate(list(store.corpus.iter_sentences())[:6]):
             _mark(store, "ana", s, [(0, 1, "loaded_language")], "biased" if i % 2 else "neutral")
             _mark(store, HOSTILE_NAME, s, [(0, 0, "loaded_language")], "biased")
     return db_path

@@ -249,7 +249,7 @@ def test_check_and_load_refuse_phrases_too_big_to_match_safely(project, tmp_path
             f"too long to match safely: {MAX_WORDS + 1} words (at most {MAX_WORDS})")
         assert "w1499" not in lines[1]  # one readable line, not the whole phrase
     with Store.open(project) as store:
-        assert [x.name for x in store.lexicons()] == ["id-loaded-language"]
+        assert [x.name for x in store.lexicons.all()] == ["id-loaded-language"]
 
 
 CONTROL_ROW = ("klaimx", "loaded_language", "exact", "", "", "netral \x9b", "catatan \x1b]0;T\x07 dan \x01 \x7f",
@@ -268,5 +268,5 @@ def test_export_then_load_round_trips_control_characters(project, tmp_path):
     (tmp_path / "again.csv").write_bytes(piped)
     ok("lexicon", "load", tmp_path / "again.csv", "--db", project, "--name", "control", "--replace")
     with Store.open(project) as store:
-        [entry] = store.lexicon_entries("control")
+        [entry] = store.lexicons.entries("control")
     assert (entry.neutral, entry.note, entry.source) == CONTROL_ROW[5:]

@@ -133,8 +133,8 @@ NOTE = "Lihat \x1b]0;PWNED\x07 dan \x1b]8;;https://evil.example\x07tautan\x1b]8;
 
 async def test_the_note_editor_shows_a_stored_note_without_its_escapes(store):
     add_document(store, "doc", ["Kalimat pertama di sini.", "Kalimat kedua."])
-    sentence = next(iter(store.iter_sentences()))
-    store.put_judgment(Judgment(sentence.id, "alice", note=NOTE))
+    sentence = next(iter(store.corpus.iter_sentences()))
+    store.annotations.put_judgment(Judgment(sentence.id, "alice", note=NOTE))
     session = AnnotationSession(store, "alice")
     session.open()
     app = WorkspaceApp(session, cursor_blink=False)
@@ -146,7 +146,7 @@ async def test_the_note_editor_shows_a_stored_note_without_its_escapes(store):
         _check_screen(app)  # no OSC 0 title, no OSC 8 link, no ESC at all
         await pilot.press("enter")  # saved unedited: the stored note is kept exactly
         await pilot.pause()
-        assert store.get_judgment(sentence.id, "alice").note == NOTE.strip()
+        assert store.annotations.get_judgment(sentence.id, "alice").note == NOTE.strip()
         await pilot.press("c")
         await pilot.pause()
         app.screen.query_one(SafeInput).insert_text_at_cursor(" \x1b]0;again\x07")  # as a paste does
@@ -154,4 +154,4 @@ async def test_the_note_editor_shows_a_stored_note_without_its_escapes(store):
         await pilot.press("!", "enter")
         await pilot.pause()
         # Edited: saved as shown, placeholders and all.
-        assert store.get_judgment(sentence.id, "alice").note == display_text(NOTE + " \x1b]0;again\x07!").strip()
+        assert store.annotations.get_judgment(sentence.id, "alice").note == display_text(NOTE + " \x1b]0;again\x07!").strip()

@@ -22,9 +22,9 @@ ROUNDS = 3
 
 def _long_sentence_app(store, text: str, suggestions: int = 200):
     [sentence, _] = add_document(store, "long", [text, "Kalimat kedua pendek."])
-    sentence = store.sentence_at("long", 0)
+    sentence = store.corpus.sentence_at("long", 0)
     step = max(len(sentence.tokens) // suggestions, 1)
-    store.add_suggestions([Suggestion(sentence.id, *sentence.tokens[t], "loaded_language", "kata")
+    store.suggestions.add([Suggestion(sentence.id, *sentence.tokens[t], "loaded_language", "kata")
                            for t in range(0, len(sentence.tokens), step)][:suggestions])
     session = AnnotationSession(store, "alice")
     session.open()
