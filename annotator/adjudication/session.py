@@ -18,7 +18,7 @@ from ..lexicon.quotes import quoted_flag
 from ..model import GOLD, Judgment, Sentence, SpanAnnotation, Tagset
 from ..store import Store
 from ..workspace.changes import Change, Edit, SpanChange
-from ..workspace.cursor import TokenCursor
+from ..workspace.cursor import TokenCursor, token_range
 from ..workspace.editing import ActionRefused, Editor
 from .queue import QueueOrder, SentenceCase, build_queue, default_annotators, gold_origin, load_case, prefill
 from .rules import AUTO_RULES, AutoRule, Candidate
@@ -239,8 +239,7 @@ class CurationSession:
     # ------------------------------------------------------------- the cursor
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
-        hits = [i for i, (a, b) in enumerate(self.tokens) if a < end and b > start]
-        return (hits[0], hits[-1]) if hits else None
+        return token_range(self.tokens, start, end)
 
     def char_range(self, first: int, last: int) -> tuple[int, int]:
         return self.tokens[first][0], self.tokens[last][1]

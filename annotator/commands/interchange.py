@@ -27,7 +27,16 @@ from ..interchange.importing import import_annotations, iter_errors
 from ..interchange.merge import merge_project
 from ..model import GOLD, MergeResult
 from ..textnorm import visible
-from .common import db_option, err, on_terminal, out, progress_bar, project
+from .common import (
+    TerminalSafe,
+    db_option,
+    err,
+    is_terminal,
+    on_terminal,
+    out,
+    progress_bar,
+    project,
+)
 
 DEFAULT_FOLDER = Path("exports")
 
@@ -90,7 +99,8 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
             # UTF-8 whatever the locale, and no newline translation (CSV lines end in CRLF).
             handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
             try:
-                stats = export(store, kind, fmt, handle, selection, raw=raw)
+                stats = export(store, kind, fmt, TerminalSafe(handle, terminal=is_terminal(sys.stdout)), selection,
+                               raw=raw)
                 handle.flush()
             finally:
                 handle.detach()

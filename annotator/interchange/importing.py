@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +37,7 @@ from pathlib import Path
 from ..clock import now_iso
 from ..csv_reading import csv_reader
 from ..errors import InputError
+from ..jsonline import JSONLineError, parse_json_line
 from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
 from ..store import Store
 from .formats import DOCUMENT_COLUMNS, FALSE, GOLD_COLUMNS, SENTENCE_COLUMNS, SPAN_COLUMNS, TOKEN_COLUMNS, TRUE
@@ -110,6 +110,21 @@ def import_annotations(store: Store, path: Path, annotator_prefix: str = "", *, 
         _reset_counts(result)
         result.errors = [str(exc)]
     return result
+
+
+# SQLite's INTEGER range: a larger number cannot even be looked up.
+_LARGEST = 2**63 - 1
+
+
+def _in_range(value: int, column: str) -> int:
+    if not -_LARGEST - 1 <= value <= _LARGEST:
+        raise RowError(f"{column} {_shown(str(value))} is out of range")
+    return value
+
+
+def _shown(cell: str) -> str:
+    """A cell quoted in a message, cut short so one error stays one readable line."""
+    return repr(cell if len(cell) <= 60 else cell[:57] + "...")
 
 
 def _reset_counts(result: FileImport) -> None:
@@ -202,6 +217,8 @@ class _FileReader:
                     row_reader(cells, has_gold)
                 except RowError as exc:
                     self.error(line, str(exc))
+                except (ValueError, OverflowError, RecursionError) as exc:
+                    self.error(line, f"cannot read: {type(exc).__name__}: {exc}")
             line = reader.line_num + 1
 
     def _read_jsonl(self, handle: io.TextIOBase) -> None:
@@ -210,14 +227,18 @@ class _FileReader:
                 continue
             self.result.rows += 1
             try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                self.error(number, f"not JSON ({exc.msg} at column {exc.colno})")
+                obj = parse_json_line(text)
+            except JSONLineError as exc:
+                self.error(number, f"not JSON ({exc})")
                 continue
             try:
                 self._jsonl_object(obj)
             except RowError as exc:
                 self.error(number, str(exc))
+            except (ValueError, OverflowError, RecursionError) as exc:
+                # What the row provoked beyond the checks (a limit of Python's or SQLite's)
+                # still refuses this row, with its line, and not the other files.
+                self.error(number, f"cannot read: {type(exc).__name__}: {exc}")
 
     # ------------------------------------------------------------ validation
 
@@ -255,9 +276,10 @@ class _FileReader:
     def integer(row: dict[str, str], column: str) -> int:
         cell = row[column]
         try:
-            return int(cell)
+            value = int(cell)
         except ValueError:
-            raise RowError(f"{column} {cell!r} is not a whole number") from None
+            raise RowError(f"{column} {_shown(cell)} is not a whole number") from None
+        return _in_range(value, column)
 
     @staticmethod
     def choice(row: dict[str, str], column: str, allowed: tuple[str, ...], empty_ok: bool = True) -> str | None:
@@ -374,6 +396,7 @@ class _FileReader:
             raise RowError("document_id is not a string")
         if not isinstance(index, int) or isinstance(index, bool):
             raise RowError("sentence_index is not a whole number")
+        _in_range(index, "sentence_index")
         sentence = self.sentence(document_id, index)
         if obj["text"] != sentence.text:
             raise RowError("text is not the text of this sentence in the project")
@@ -395,7 +418,9 @@ class _FileReader:
                 and all(isinstance(v, int) and not isinstance(v, bool) for v in item[:2])
                 and isinstance(item[2], str)
             ):  # fmt: skip
-                raise RowError(f"label item {item!r} is not [start, end, label]")
+                raise RowError(f"label item {_shown(repr(item))} is not [start, end, label]")
+            _in_range(item[0], "start")
+            _in_range(item[1], "end")
             self.offsets_in(sentence, item[0], item[1])
             spans.append(SpanAnnotation(sentence.id, name, item[0], item[1], self.label(item[2])))  # type: ignore[arg-type]
         for span in spans:

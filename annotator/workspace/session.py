@@ -22,7 +22,7 @@ from ..lexicon.quotes import quoted_flag
 from ..model import GOLD, Document, Judgment, Label, Sentence, SpanAnnotation, Suggestion, SuggestionMode, Tagset
 from ..store import Store
 from .changes import Edit, SpanChange
-from .cursor import TokenCursor
+from .cursor import TokenCursor, token_range
 from .editing import ActionRefused, Editor
 from .order import DocumentOrder
 
@@ -166,8 +166,7 @@ class AnnotationSession:
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """The first and last token a character range touches."""
-        hits = [i for i, (a, b) in enumerate(self.tokens) if a < end and b > start]
-        return (hits[0], hits[-1]) if hits else None
+        return token_range(self.tokens, start, end)
 
     def char_range(self, first: int, last: int) -> tuple[int, int]:
         return self.tokens[first][0], self.tokens[last][1]

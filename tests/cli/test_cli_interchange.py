@@ -228,3 +228,33 @@ def test_gold_rows_without_provenance_columns_are_refused(project_db, tmp_path):
     bad.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
     result = run("import-annotations", "--db", str(project_db), str(bad), code=1)
     assert "export --gold" in result.stderr
+
+
+def test_huge_numbers_and_nested_json_in_annotations_fail_their_file_alone(project_db, fresh_db, tmp_path):
+    run("export", "--db", str(project_db), "--out", str(tmp_path / "spans.csv"))
+    run("export", "--db", str(project_db), "--format", "jsonl", "--out", str(tmp_path / "spans.jsonl"))
+    header, first, *_ = read(tmp_path / "spans.csv").split("\r\n")
+    cells = first.split(",")
+    files = {}
+    for name, column, value in (("index.csv", 1, "9" * 30), ("digits.csv", 2, "9" * 5000)):
+        changed = list(cells)
+        changed[column] = value
+        files[name] = f"{header}\r\n{','.join(changed)}\r\n"
+    line = read(tmp_path / "spans.jsonl").splitlines()[0]
+    files["nested.jsonl"] = line[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    files["index.jsonl"] = re.sub(r'"sentence_index": \d+', '"sentence_index": ' + "9" * 30, line) + "\n"
+    files["offset.jsonl"] = re.sub(r'"label": \[\[\d+', '"label": [[' + "9" * 4000, line) + "\n"
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8", newline="")
+    result = run("import-annotations", "--db", str(fresh_db), *(str(tmp_path / n) for n in files),
+                 str(tmp_path / "spans.csv"), code=1)
+    assert "internal error" not in result.stderr
+    errors = result.stderr.splitlines()
+    assert len(errors) == 5
+    for fragment in ("index.csv:2: sentence_index '999999999999999999999999999999' is out of range",
+                     "digits.csv:2: start '9999", "nested.jsonl:1: not JSON (nested more than 64 levels deep)",
+                     "index.jsonl:1: sentence_index '999999999999999999999999999999' is out of range",
+                     "offset.jsonl:1: start '9999"):
+        assert any(fragment in error for error in errors), fragment
+    assert all(len(error) < 300 for error in errors)  # one readable line each, never 5,000 digits
+    assert "6 spans added" in result.stdout  # the good file is still imported

@@ -21,7 +21,7 @@ from ..widgets.aligned_spans import AlignedModel, AlignedSpans, Track, TrackSpan
 from ..widgets.colors import on_label
 from ..widgets.label_bar import LabelBar
 from ..widgets.sentence_layout import display_text
-from ..widgets.sentence_view import Mark, SentenceModel, SentenceView
+from ..widgets.sentence_view import FrozenTokens, Mark, SentenceModel, SentenceView
 from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog, PickDialog
 from .editing import SentenceEditingActions
 from .help import AdjudicationHelpScreen
@@ -36,6 +36,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
 
     def __init__(self, session: CurationSession, *, notices: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self._frozen_tokens = FrozenTokens()
         self.session = session
         self.project = session.store.project_name()
         self.notices = notices
@@ -103,14 +104,14 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
             for g in session.gold
         )  # fmt: skip
         tracks.append(Track(GOLD, state.judgment if state else None, gold_spans, is_gold=True))
-        self.query_one(AlignedSpans).show(AlignedModel(sentence.text, tuple(tuple(t) for t in sentence.tokens),  # type: ignore[misc]
+        self.query_one(AlignedSpans).show(AlignedModel(sentence.text, self._frozen_tokens(sentence.tokens),  # type: ignore[misc]
                                                        tuple(tracks)))
         marks = tuple(
             Mark(g.start, g.end, *self._look(g.label), "span", g.quoted)
             for g in sorted(session.gold, key=lambda g: (-(g.end - g.start), g.start))
         )
         self.query_one(SentenceView).show(SentenceModel(
-            text=sentence.text, tokens=tuple(tuple(t) for t in sentence.tokens),  # type: ignore[misc]
+            text=sentence.text, tokens=self._frozen_tokens(sentence.tokens),  # type: ignore[misc]
             marks=marks, cursor=session.cursor.position if sentence.tokens else None,
             selection=session.cursor.selection,
         ))  # fmt: skip

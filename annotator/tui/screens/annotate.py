@@ -23,7 +23,7 @@ from ..commands import WorkspaceCommands
 from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
 from ..widgets.header import HeaderInfo, WorkspaceHeader
 from ..widgets.label_bar import LabelBar
-from ..widgets.sentence_view import ContextSentence, Mark, SentenceModel, SentenceView
+from ..widgets.sentence_view import ContextSentence, FrozenTokens, Mark, SentenceModel, SentenceView
 from .dialogs import (
     JudgmentDialog,
     JudgmentPick,
@@ -47,6 +47,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
 
     def __init__(self, session: AnnotationSession, *, notices: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self._frozen_tokens = FrozenTokens()
         self.session = session
         self.project = session.store.project_name()
         self.notices = notices
@@ -98,7 +99,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         view = self._sentence
         view.show(SentenceModel(
             text=sentence.text if sentence else "",
-            tokens=tuple(tuple(t) for t in session.tokens),  # type: ignore[misc]
+            tokens=self._frozen_tokens(session.tokens),
             marks=self._marks(),
             cursor=session.cursor.position if session.tokens else None,
             selection=session.cursor.selection,
