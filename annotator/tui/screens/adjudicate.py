@@ -133,7 +133,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
                 Content(where),
                 Content(""),
             ]
-        gold = session.gold_at_cursor()
+        gold = session.span_at_cursor()
         if gold is not None:
             color, key = self._look(gold.label)
             lines += [
