@@ -15,7 +15,7 @@ import re
 import sqlite3
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 15_000
+# How long a write with a `lock_wait_notice` waits for the lock before it gives notice.
+LOCK_PROBE_MS = 100
 _SAVEPOINTS = itertools.count()
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -262,7 +264,7 @@ class Store:
             else:
                 self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         try:
             yield self
         except BaseException:
@@ -1756,6 +1758,45 @@ class Store:
             " WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY d.seq, s.idx",
             [json.dumps([int(i) for i in sentence_ids])],
         ).fetchall()
+
+    def reader(self) -> Store:
+        """A new read-only Store for another thread (a worker's search, export or figures),
+        on its own connection, so it never waits on this one's writes. Close it when done.
+
+        For a file, it opens the same file read-only and sees every commit. An in-memory
+        database cannot be opened twice, so its reader reads a copy taken now (SQLite's
+        backup API): later writes to this store do not reach it.
+        """
+        if self.path is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            self.conn.backup(conn)
+            copy = Store(conn, readonly=True)
+            copy._configure()
+            return copy
+        return Store.open(self.path, readonly=True)
+
+    # Called (on the writing thread) when a write must wait for another connection's
+    # write lock, before it waits the busy timeout: the UI shows "saving…" and stops
+    # waiting for the write. None: writes just wait.
+    lock_wait_notice: Callable[[], None] | None = None
+
+    def _begin_immediate(self) -> None:
+        notice = self.lock_wait_notice
+        if notice is None:
+            self.conn.execute("BEGIN IMMEDIATE")
+            return
+        self.conn.execute(f"PRAGMA busy_timeout = {LOCK_PROBE_MS}")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:  # extended codes: BUSY_*
+                raise
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        notice()
+        self.conn.execute("BEGIN IMMEDIATE")
+
 
 def _parse_ints(text: str | bytes | None) -> object:
     """A comma-separated string of integers (a group_concat) as an int64 numpy array."""

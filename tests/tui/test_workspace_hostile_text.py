@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.tui.app import WorkspaceApp
+from annotator.tui.app import SessionApp
 from annotator.tui.widgets.details import DetailsPane
 from annotator.tui.widgets.header import WorkspaceHeader
 from annotator.tui.widgets.sentence_layout import display_text
@@ -31,7 +31,7 @@ def hostile_app(store):
     add_document(store, "[red]doc[/red]\x1b[1m", HOSTILE, title=TITLE)
     session = AnnotationSession(store, "alice")
     session.open()
-    return WorkspaceApp(session, cursor_blink=False)
+    return SessionApp(session, cursor_blink=False)
 
 
 def _check_screen(app) -> str:

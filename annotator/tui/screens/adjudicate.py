@@ -20,6 +20,7 @@ from ..bindings import ADJUDICATE_BINDINGS, label_bindings
 from ..widgets.aligned_spans import AlignedModel, AlignedSpans, Track, TrackSpan
 from ..widgets.colors import on_label
 from ..widgets.label_bar import LabelBar
+from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_layout import display_text
 from ..widgets.sentence_view import Mark, SentenceModel, SentenceView
 from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog, PickDialog
@@ -43,6 +44,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
             self._bindings.bind(binding.key, binding.action, binding.description, show=False)
 
     def compose(self) -> ComposeResult:
+        yield SavingIndicator()
         with Horizontal(id="adjudicate-header"):
             yield Static(id="adjudicate-title")
             yield ProgressBar(show_eta=False, show_percentage=True, id="adjudicate-progress")
@@ -172,6 +174,9 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         self._run(self.session.take)
 
     def action_take_all(self) -> None:
+        self._then(self._take_all)
+
+    def _take_all(self) -> None:
         names = list(self.session.case.annotators)  # type: ignore[union-attr]
         self.app.push_screen(
             PickDialog("Take every span of which annotator?", names),
@@ -179,6 +184,9 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         )
 
     def action_judgment(self) -> None:
+        self._then(self._judgment)
+
+    def _judgment(self) -> None:
         state = self.session.judgment
 
         def chosen(pick: JudgmentPick | None) -> None:
@@ -188,6 +196,9 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         self.app.push_screen(JudgmentDialog(self.session.tagset.judgment, state.judgment if state else None), chosen)
 
     def action_note(self) -> None:
+        self._then(self._note)
+
+    def _note(self) -> None:
         state = self.session.judgment
         self.app.push_screen(
             NoteDialog("Curator note on this sentence", state.note if state else None),

@@ -4,22 +4,59 @@ with the same keys (token cursor, selection, labels, undo), so both bind them he
 A mixin for a `Screen` whose `session` has these methods (`AnnotationSession` and
 `CurationSession` both do). Mouse messages are handled by the naming convention, which
 Textual looks up along the whole class hierarchy, mixins included.
+
+Every session call goes through the screen's one `ActionQueue`, in key order: when
+another process holds the write lock, keys queue behind the waiting write and the
+screen shows "saving…" instead of freezing. A screen composes a `SavingIndicator`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from ..action_queue import ActionQueue
+from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import SentenceView
-from .actions import run_action
+from .actions import report
 
 
 class SentenceEditingActions:
     session: Any
+    _actions: ActionQueue | None = None
 
-    def _run(self, method: Callable[..., Any], *args: Any) -> Any:
-        return run_action(self, method, *args)  # type: ignore[arg-type]
+    @property
+    def actions(self) -> ActionQueue:
+        """The queue every session call of this screen goes through (made on first use)."""
+        if self._actions is None:
+            self._actions = ActionQueue(self.app, self.session.store, on_change=self._show_pending)  # type: ignore[attr-defined]
+        return self._actions
+
+    @property
+    def pending_actions(self) -> int:
+        """Keys still waiting for the database (0 when everything shown is saved)."""
+        return self._actions.pending if self._actions is not None else 0
+
+    def _show_pending(self, count: int) -> None:
+        self.query_one(SavingIndicator).show_pending(count)  # type: ignore[attr-defined]
+
+    def _run(self, method: Callable[..., Any], *args: Any) -> None:
+        """Call a session method in key order, then report its outcome and redraw."""
+        self.actions.submit(partial(method, *args), partial(report, self))  # type: ignore[arg-type]
+
+    def _run_quietly(self, method: Callable[..., Any]) -> None:
+        """The same for a call that changes nothing on screen: report a failure, no redraw."""
+        self.actions.submit(method, partial(report, self, redraw=False))  # type: ignore[arg-type]
+
+    def _then(self, step: Callable[[], Any]) -> None:
+        """A screen step that reads the session (a dialog's current value): after the
+        keys before it have landed."""
+        self.actions.submit_on_loop(step)
+
+    def on_unmount(self) -> None:
+        if self._actions is not None:
+            self._actions.close()
 
     # the token cursor
     def action_move(self, delta: int) -> None:

@@ -1,0 +1,30 @@
+"""The "saving…" line: shown while keys wait for the database's write lock."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+class SavingIndicator(Static):
+    DEFAULT_CSS = """
+    SavingIndicator {
+        dock: top;
+        height: 1;
+        width: 100%;
+        padding: 0 1;
+        background: $warning;
+        color: $text;
+        display: none;
+    }
+    SavingIndicator.-saving {
+        display: block;
+    }
+    """
+
+    def show_pending(self, count: int) -> None:
+        """`count` actions wait for another process's write to finish; 0 hides the line."""
+        self.set_class(count > 0, "-saving")
+        if count:
+            keys = f"{count} key{'s' if count != 1 else ''}"
+            self.update(Content(f"saving… another process is writing the project; {keys} waiting"))
