@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 BUSY_TIMEOUT_MS = 15_000
 # How long a write with a `lock_wait_notice` waits for the lock before it gives notice.
-LOCK_PROBE_MS = 100
+LOCK_PROBE_MS = 50
 _SAVEPOINTS = itertools.count()
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -35,9 +35,11 @@ BACKSTOP_SECONDS = 1.0
 
 
 class Host(Protocol):
-    """The app the queue reports through (Textual's App has both)."""
+    """The screen the queue reports through."""
 
-    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
+    def post_to_loop(self, callback: Callable[[], None]) -> bool:
+        """Run `callback` on the loop soon; thread-safe; False if the screen is gone."""
+        ...
 
     def call_later(self, callback: Callable[..., Any], *args: Any) -> bool: ...
 
@@ -84,6 +86,7 @@ class ActionQueue:
         self._current: _Item | None = None
         # Owned by the loop: actions handed to the worker whose finish has not run yet.
         self.pending = 0
+        self._closed = False
         self._idle_callbacks: list[Callable[[], None]] = []
         self._thread = threading.Thread(target=self._work, name="session-actions", daemon=True)
         self._thread.start()
@@ -123,8 +126,12 @@ class ActionQueue:
             self._idle_callbacks.append(callback)
 
     def close(self) -> None:
-        """Stop the worker once it has finished what is queued; the store waits again."""
+        """Stop the worker: actions not started yet are dropped (the app quits without
+        them only when told to twice), and the one running is waited for, so the store
+        can be closed after this returns. The store's writes wait again."""
+        self._closed = True
         self._items.put(None)
+        self._thread.join()
         if self._store.lock_wait_notice == self._lock_wait:
             self._store.lock_wait_notice = None
 
@@ -174,6 +181,8 @@ class ActionQueue:
             item = self._items.get()
             if item is None:
                 return
+            if self._closed:
+                continue
             if not item.on_loop:
                 self._current = item
                 item.outcome = _run(item.call)
@@ -185,7 +194,15 @@ class ActionQueue:
                 if not detached:
                     continue
             # The loop redraws while this thread waits, so it alone uses the connection.
-            try:
-                self._host.call_from_thread(self._finished, item)
-            except RuntimeError:  # the app has stopped: nothing left to show it on
+            reported = threading.Event()
+
+            def finish(item: _Item = item, reported: threading.Event = reported) -> None:
+                try:
+                    self._finished(item)
+                finally:
+                    reported.set()
+
+            if not self._host.post_to_loop(finish):
+                continue
+            while not reported.wait(0.05) and not self._closed:
                 pass

@@ -13,8 +13,11 @@ screen shows "saving…" instead of freezing. A screen composes a `SavingIndicat
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
+
+from textual.message import Message
 
 from ..action_queue import ActionQueue
 from ..widgets.saving import SavingIndicator
@@ -30,8 +33,20 @@ class SentenceEditingActions:
     def actions(self) -> ActionQueue:
         """The queue every session call of this screen goes through (made on first use)."""
         if self._actions is None:
-            self._actions = ActionQueue(self.app, self.session.store, on_change=self._show_pending)  # type: ignore[attr-defined]
+            self._actions = ActionQueue(self, self.session.store, on_change=self._show_pending)  # type: ignore[arg-type]
         return self._actions
+
+    @dataclass
+    class OnLoop(Message, bubble=False):
+        """A queued action's report, posted by the queue's worker thread."""
+
+        callback: Callable[[], None]
+
+    def post_to_loop(self, callback: Callable[[], None]) -> bool:
+        return self.post_message(self.OnLoop(callback))  # type: ignore[attr-defined]
+
+    def on_sentence_editing_actions_on_loop(self, message: OnLoop) -> None:
+        message.callback()
 
     @property
     def pending_actions(self) -> int:
