@@ -1,4 +1,8 @@
-"""The "saving…" line: shown while keys wait for the database's write lock."""
+"""The "saving…" line: shown while keys wait for the database's write lock.
+
+It lies over the top line of the screen and only turns visible, so showing it costs
+no new layout of the screen (the key that shows it must still answer at once).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,18 @@ from textual.widgets import Static
 class SavingIndicator(Static):
     DEFAULT_CSS = """
     SavingIndicator {
-        dock: top;
+        overlay: screen;
+        position: absolute;
+        offset: 0 0;
         height: 1;
         width: 100%;
         padding: 0 1;
         background: $warning;
         color: $text;
-        display: none;
+        visibility: hidden;
     }
     SavingIndicator.-saving {
-        display: block;
+        visibility: visible;
     }
     """
 
