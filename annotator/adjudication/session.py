@@ -354,11 +354,7 @@ class CurationSession(SentenceEditing):
         current = self.judgment
         if current is None or current.status != "done":
             self._sentence_edit("gold.done", status="done", finished_at=self.editor.clock())
-        try:
-            self.next_sentence()
-        except ActionRefused:
-            return "Adjudicated. This is the last sentence in the queue."
-        return None
+        return self._go_on("Adjudicated. This is the last sentence in the queue.")
 
     def _show_edited(self, sentence_id: int) -> bool:
         if sentence_id == self.sentence_id or sentence_id not in self.queue:

@@ -70,7 +70,7 @@ def _reraise(error: BaseException) -> None:
 def _run(call: Callable[[], Any]) -> Outcome:
     try:
         return Outcome(call())
-    except Exception as error:  # reported (or re-raised) on the loop by `finish`
+    except Exception as error:  # noqa: BLE001 - reported (or re-raised) on the loop by `finish`
         return Outcome(error=error)
 
 
@@ -152,7 +152,7 @@ class ActionQueue:
                 item.call()
             else:
                 item.finish(item.outcome)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - re-raised on the loop just below
             # A real bug: let it end the app from the loop, as a key handler's would.
             self._host.call_later(_reraise, error)
         self.pending -= 1

@@ -57,6 +57,10 @@ class SentenceEditing:
         session can show; False leaves the current sentence to be reloaded."""
         raise NotImplementedError
 
+    def next_sentence(self) -> None:
+        """Show the next sentence, or refuse at the last."""
+        raise NotImplementedError
+
     def _cursor_moved(self) -> None:
         """What a cursor or selection move resets besides the cursor (nothing here)."""
 
@@ -169,6 +173,14 @@ class SentenceEditing:
         if value == (self.judgment.judgment if self.judgment else None):
             raise ActionRefused("judgment unchanged")
         return self._sentence_edit(f"{self.ACTION_PREFIX}.judgment", judgment=value, **self._judgment_fields(value))
+
+    def _go_on(self, notice: str) -> str | None:
+        """Go to the next sentence after finishing this one; at the last, say `notice`."""
+        try:
+            self.next_sentence()
+        except ActionRefused:
+            return notice
+        return None
 
     # ---------------------------------------------------------- undo / redo
 

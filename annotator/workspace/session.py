@@ -402,19 +402,11 @@ class AnnotationSession(SentenceEditing):
                 count = len(self.pending)
                 return f"{count} suggestion{'s' if count != 1 else ''} revealed: accept (a) or reject (x), then enter"
         self._finish("done")
-        try:
-            self.next_sentence()
-        except ActionRefused:
-            return "Marked done. This is the last sentence; press n for the next one not done."
-        return None
+        return self._go_on("Marked done. This is the last sentence; press n for the next one not done.")
 
     def skip(self) -> str | None:
         self._finish("skipped")
-        try:
-            self.next_sentence()
-        except ActionRefused:
-            return "Skipped. This is the last sentence."
-        return None
+        return self._go_on("Skipped. This is the last sentence.")
 
     # ------------------------------------------------------------ undo / redo
     # (Note, flag, judgment, undo and redo: SentenceEditing.)

@@ -23,7 +23,7 @@ from ..widgets.label_bar import LabelBar
 from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_layout import display_text
 from ..widgets.sentence_view import Mark, SentenceModel, SentenceView
-from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog, PickDialog
+from .dialogs import PickDialog
 from .editing import SentenceEditingActions
 from .help import AdjudicationHelpScreen
 
@@ -31,6 +31,7 @@ UNKNOWN_COLOR = "#808080"
 
 
 class AdjudicateScreen(SentenceEditingActions, Screen[None]):
+    NOTE_TITLE = "Curator note on this sentence"
     BINDINGS = ADJUDICATE_BINDINGS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     AUTO_FOCUS = None
@@ -181,28 +182,6 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         self.app.push_screen(
             PickDialog("Take every span of which annotator?", names),
             lambda name: None if name is None else self._run(self.session.take_all_of, name),
-        )
-
-    def action_judgment(self) -> None:
-        self._then(self._judgment)
-
-    def _judgment(self) -> None:
-        state = self.session.judgment
-
-        def chosen(pick: JudgmentPick | None) -> None:
-            if pick is not None:
-                self._run(self.session.set_judgment, pick.value)
-
-        self.app.push_screen(JudgmentDialog(self.session.tagset.judgment, state.judgment if state else None), chosen)
-
-    def action_note(self) -> None:
-        self._then(self._note)
-
-    def _note(self) -> None:
-        state = self.session.judgment
-        self.app.push_screen(
-            NoteDialog("Curator note on this sentence", state.note if state else None),
-            lambda note: None if note is None else self._run(self.session.set_note, note),
         )
 
     def action_done(self) -> None:

@@ -25,8 +25,6 @@ from ..widgets.label_bar import LabelBar
 from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import ContextSentence, Mark, SentenceModel, SentenceView
 from .dialogs import (
-    JudgmentDialog,
-    JudgmentPick,
     JumpDialog,
     NoteDialog,
     SearchDialog,
@@ -40,6 +38,7 @@ UNKNOWN_COLOR = "#808080"
 
 
 class AnnotateScreen(SentenceEditingActions, Screen[None]):
+    NOTE_TITLE = "Note on this sentence"
     BINDINGS = WORKSPACE_BINDINGS
     COMMANDS = {WorkspaceCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -209,30 +208,6 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
 
     def action_skip(self) -> None:
         self._run(self.session.skip)
-
-    def action_note(self) -> None:
-        self._then(self._note)
-
-    def _note(self) -> None:
-        judgment = self.session.judgment
-        self.app.push_screen(
-            NoteDialog("Note on this sentence", judgment.note if judgment else None),
-            lambda note: None if note is None else self._run(self.session.set_note, note),
-        )
-
-    def action_judgment(self) -> None:
-        self._then(self._judgment)
-
-    def _judgment(self) -> None:
-        judgment = self.session.judgment
-
-        def chosen(pick: JudgmentPick | None) -> None:
-            if pick is not None:
-                self._run(self.session.set_judgment, pick.value)
-
-        self.app.push_screen(
-            JudgmentDialog(self.session.tagset.judgment, judgment.judgment if judgment else None), chosen
-        )
 
     # navigation
     def action_next_document(self) -> None:

@@ -23,10 +23,12 @@ from ..action_queue import ActionQueue
 from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import SentenceView
 from .actions import report
+from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog
 
 
 class SentenceEditingActions:
     session: Any
+    NOTE_TITLE = "Note on this sentence"
     _actions: ActionQueue | None = None
 
     @property
@@ -114,6 +116,30 @@ class SentenceEditingActions:
 
     def action_next_open(self) -> None:
         self._run(self.session.next_open)
+
+    def action_note(self) -> None:
+        self._then(self._note)
+
+    def _note(self) -> None:
+        state = self.session.judgment
+        self.app.push_screen(  # type: ignore[attr-defined]
+            NoteDialog(self.NOTE_TITLE, state.note if state else None),
+            lambda note: None if note is None else self._run(self.session.set_note, note),
+        )
+
+    def action_judgment(self) -> None:
+        self._then(self._judgment)
+
+    def _judgment(self) -> None:
+        state = self.session.judgment
+
+        def chosen(pick: JudgmentPick | None) -> None:
+            if pick is not None:
+                self._run(self.session.set_judgment, pick.value)
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            JudgmentDialog(self.session.tagset.judgment, state.judgment if state else None), chosen
+        )
 
     # history
     def action_undo(self) -> None:
