@@ -67,10 +67,10 @@ async def test_keys_answer_within_200ms_while_another_writer_holds_the_lock(db_p
             assert _saving_line(app) == ""
     labels = [label.name for label in tagset.labels]
     with Store.open(db_path, readonly=True) as reader:
-        spans = sorted((s.start, s.end, s.label) for s in reader.spans_for_sentence(sentence_id, "alice"))
+        spans = sorted((s.start, s.end, s.label) for s in reader.annotations.spans_for_sentence(sentence_id, "alice"))
         assert spans == [(*tokens[0], labels[0]), (*tokens[1], labels[1])]
-        assert reader.get_judgment(sentence_id, "alice").flagged
-        actions = [e.action for e in reader.events("alice") if e.action != "sentence.shown"]
+        assert reader.annotations.get_judgment(sentence_id, "alice").flagged
+        actions = [e.action for e in reader.annotations.events("alice") if e.action != "sentence.shown"]
         assert actions == ["span.add", "span.add", "sentence.flag", "sentence.flag", "undo"]
 
 
@@ -98,8 +98,8 @@ async def test_a_write_that_cannot_land_says_not_saved_and_later_keys_still_land
             await pilot.press("f")
             await _until_saved(pilot, app)
     with Store.open(db_path, readonly=True) as reader:
-        assert reader.spans_for_sentence(sentence_id, "alice") == []
-        assert reader.get_judgment(sentence_id, "alice").flagged
+        assert reader.annotations.spans_for_sentence(sentence_id, "alice") == []
+        assert reader.annotations.get_judgment(sentence_id, "alice").flagged
 
 
 async def test_q_waits_for_the_keys_still_saving_then_quits(db_path, tagset):
@@ -123,4 +123,4 @@ async def test_q_waits_for_the_keys_still_saving_then_quits(db_path, tagset):
                 await pilot.pause(0.05)
             assert not app.is_running
     with Store.open(db_path, readonly=True) as reader:
-        assert len(reader.spans_for_sentence(sentence_id, "alice")) == 1
+        assert len(reader.annotations.spans_for_sentence(sentence_id, "alice")) == 1

@@ -225,7 +225,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
     def search_corpus(self, query: str) -> list[SearchHit]:
         """Runs in a worker thread, on a reader of its own."""
         with self.session.store.reader() as reader:
-            sentences = reader.search_sentences(query)
+            sentences = reader.corpus.search_sentences(query)
         return [SearchHit(s.id, s.document_id, s.index, s.text) for s in sentences if s.id is not None]
 
     def action_jump(self) -> None:
@@ -235,7 +235,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         )
 
     def _jump(self, answer: str) -> None:
-        if self.session.store.get_document(answer) is not None:
+        if self.session.store.corpus.get_document(answer) is not None:
             self.session.go_to_document(answer)
         elif answer.isdigit() and 1 <= int(answer) <= len(self.session.order):
             self.session.go_to_position(int(answer) - 1)
@@ -246,7 +246,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         """For the command palette, on the loop: on a reader, as a queued write may hold
         the session's connection."""
         with self.session.store.reader() as reader:
-            return reader.documents_with_prefix(prefix)
+            return reader.corpus.documents_with_prefix(prefix)
 
     def jump_to(self, document_id: str) -> None:
         self._run(self.session.go_to_document, document_id)
