@@ -45,7 +45,7 @@ def test_a_write_gives_notice_when_another_connection_holds_the_lock(db_path, ta
         store.lock_wait_notice = lambda: notices.append("waiting")
         _event(store, "free")
         assert notices == []
-        holder = sqlite3.connect(db_path, isolation_level=None)
+        holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
         holder.execute("BEGIN IMMEDIATE")
         threading.Timer(0.3, holder.execute, ["ROLLBACK"]).start()
         _event(store, "waited")
