@@ -16,7 +16,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from ...adjudication.session import CurationSession
 from ...model import GOLD
-from ..bindings import ADJUDICATE_BINDINGS, label_bindings
+from ..bindings import ADJUDICATE_BINDINGS
 from ..widgets.aligned_spans import AlignedModel, AlignedSpans, Track, TrackSpan
 from ..widgets.colors import on_label
 from ..widgets.label_bar import LabelBar
@@ -33,16 +33,7 @@ UNKNOWN_COLOR = "#808080"
 class AdjudicateScreen(SentenceEditingActions, Screen[None]):
     NOTE_TITLE = "Curator note on this sentence"
     BINDINGS = ADJUDICATE_BINDINGS
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    AUTO_FOCUS = None
-
-    def __init__(self, session: CurationSession, *, notices: tuple[str, ...] = ()) -> None:
-        super().__init__()
-        self.session = session
-        self.project = session.store.project_name()
-        self.notices = notices
-        for binding in label_bindings(session.tagset):
-            self._bindings.bind(binding.key, binding.action, binding.description, show=False)
+    session: CurationSession
 
     def compose(self) -> ComposeResult:
         yield SavingIndicator()
@@ -62,8 +53,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         self.query_one("#tracks-box").border_title = "annotators and gold"
         self.query_one("#gold-sentence").border_title = "gold: edit with ←/→, shift+←/→ and 1-9"
         self.refresh_view()
-        for notice in self.notices:
-            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)
+        self.show_notices()
 
     # ------------------------------------------------------------------ drawing
 

@@ -17,7 +17,7 @@ from ...errors import AnnotatorError
 from ...model import SpanAnnotation, Suggestion, SuggestionMode
 from ...workspace import ActionRefused, AnnotationSession
 from ...workspace.reports import export_available, export_own_work
-from ..bindings import WORKSPACE_BINDINGS, label_bindings
+from ..bindings import WORKSPACE_BINDINGS
 from ..commands import WorkspaceCommands
 from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
 from ..widgets.header import HeaderInfo, WorkspaceHeader
@@ -41,17 +41,11 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
     NOTE_TITLE = "Note on this sentence"
     BINDINGS = WORKSPACE_BINDINGS
     COMMANDS = {WorkspaceCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    AUTO_FOCUS = None
+    session: AnnotationSession
 
     def __init__(self, session: AnnotationSession, *, notices: tuple[str, ...] = ()) -> None:
-        super().__init__()
-        self.session = session
-        self.project = session.store.project_name()
-        self.notices = notices
+        super().__init__(session, notices=notices)
         self._looks = {label.name: (label.color, label.key) for label in session.tagset.labels}
-        for binding in label_bindings(session.tagset):
-            self._bindings.bind(binding.key, binding.action, binding.description, show=False)
 
     def compose(self) -> ComposeResult:
         yield SavingIndicator()
@@ -72,8 +66,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         self._sentence = self.query_one(SentenceView)
         self._details_pane = self.query_one(DetailsPane)
         self.refresh_view()
-        for notice in self.notices:
-            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)
+        self.show_notices()
 
     # ------------------------------------------------------------------ drawing
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.message import Message
 
 from ..action_queue import ActionQueue
+from ..bindings import label_bindings
 from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import SentenceView
 from .actions import report
@@ -29,7 +30,22 @@ from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog
 class SentenceEditingActions:
     session: Any
     NOTE_TITLE = "Note on this sentence"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = None
     _actions: ActionQueue | None = None
+
+    def __init__(self, session: Any, *, notices: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.session = session
+        self.project = session.store.project_name()
+        self.notices = notices
+        for binding in label_bindings(session.tagset):
+            self._bindings.bind(binding.key, binding.action, binding.description, show=False)  # type: ignore[attr-defined]
+
+    def show_notices(self) -> None:
+        """The launch's notices (read-only, resumed, ...), once the screen is up."""
+        for notice in self.notices:
+            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)  # type: ignore[attr-defined]
 
     @property
     def actions(self) -> ActionQueue:
