@@ -96,6 +96,8 @@ class ActionQueue:
 
     def submit(self, call: Callable[[], Any], finish: Callable[[Outcome], None]) -> None:
         """Run a session action in order; `finish` gets its outcome on the loop."""
+        if self._closed:  # the screen is going away (a redraw's late record of a view)
+            return
         item = _Item(call, finish, on_loop=False)
         if self.pending:
             item.detached = True
