@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.model import Judgment
-from annotator.tui.app import WorkspaceApp
+from annotator.tui.app import SessionApp
 from annotator.tui.screens.dialogs import SafeInput
 from annotator.tui.widgets.details import DetailsPane
 from annotator.tui.widgets.header import WorkspaceHeader
@@ -33,7 +33,7 @@ def hostile_app(store):
     add_document(store, "[red]doc[/red]\x1b[1m", HOSTILE, title=TITLE)
     session = AnnotationSession(store, "alice")
     session.open()
-    return WorkspaceApp(session, cursor_blink=False)
+    return SessionApp(session, cursor_blink=False)
 
 
 def _check_screen(app) -> str:
@@ -137,7 +137,7 @@ async def test_the_note_editor_shows_a_stored_note_without_its_escapes(store):
     store.annotations.put_judgment(Judgment(sentence.id, "alice", note=NOTE))
     session = AnnotationSession(store, "alice")
     session.open()
-    app = WorkspaceApp(session, cursor_blink=False)
+    app = SessionApp(session, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
         await pilot.pause()
