@@ -246,6 +246,46 @@ def m005_annotator_order(db: Database) -> None:
     )
 
 
+@_step
+def m006_team(db: Database) -> None:
+    # Team campaigns (issue 14). The roster is the annotators table: people who merely
+    # opened the workspace stay off it (on_roster 0) until the lead adds them. A fixed
+    # suggestion mode is the lead's experimental condition; last_suggestions is what
+    # an annotator without one used last time. Assignments carry the document's size
+    # so queue and status sums never read the documents' rows (their text).
+    # sentence_time sums the capped seconds each sentence was on screen, per annotator.
+    _run(
+        db,
+        """
+        ALTER TABLE annotators ADD COLUMN on_roster INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE annotators ADD COLUMN role TEXT NOT NULL DEFAULT 'annotator';
+        ALTER TABLE annotators ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE annotators ADD COLUMN suggestions TEXT;
+        ALTER TABLE annotators ADD COLUMN suggestion_share REAL;
+        ALTER TABLE annotators ADD COLUMN last_suggestions TEXT;
+        CREATE TABLE assignments (
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            sentences INTEGER NOT NULL,
+            position REAL NOT NULL,
+            calibration INTEGER NOT NULL DEFAULT 0,
+            gold_check INTEGER NOT NULL DEFAULT 0,
+            origin TEXT NOT NULL DEFAULT 'assign' CHECK (origin IN ('assign', 'adaptive')),
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        );
+        CREATE INDEX assignments_by_annotator ON assignments (annotator, calibration, position);
+        CREATE TABLE sentence_time (
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            seconds REAL NOT NULL DEFAULT 0,
+            visits INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (sentence_id, annotator)
+        )
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # Not executescript(): it commits any open transaction first, which would break
     # the all-or-nothing guarantee Migrations gives each step.

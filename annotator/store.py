@@ -45,6 +45,8 @@ from .model import (
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from .store_team import TeamRoom
+
 BUSY_TIMEOUT_MS = 15_000
 _SAVEPOINTS = itertools.count()
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -1756,6 +1758,17 @@ class Store:
             " WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY d.seq, s.idx",
             [json.dumps([int(i) for i in sentence_ids])],
         ).fetchall()
+
+    # ---- team (issue 14): its SQL lives in store_team.py until the store package lands
+
+    @property
+    def team(self) -> TeamRoom:
+        from .store_team import TeamRoom
+
+        room = self.__dict__.get("_team")
+        if room is None:
+            room = self.__dict__["_team"] = TeamRoom(self)
+        return room
 
 def _parse_ints(text: str | bytes | None) -> object:
     """A comma-separated string of integers (a group_concat) as an int64 numpy array."""
