@@ -55,3 +55,28 @@ def queue_progress(entries: Sequence[QueueEntry], done_by_document: dict[str, in
     done = sum(min(done_by_document.get(e.document_id, 0), e.sentences) for e in entries)
     finished = sum(done_by_document.get(e.document_id, 0) >= e.sentences for e in entries)
     return QueueProgress(len(entries), finished, sentences, done)
+
+
+class QueueOrder:
+    """An annotator's queue as a navigation order: the same interface as the
+    workspace's DocumentOrder (length, document at a position, position of a
+    document), over her documents only. A document outside it has no position, so
+    navigation, resume and `--document` stay inside the queue."""
+
+    is_queue = True
+
+    def __init__(self, document_ids: Sequence[str], name: str = "document"):
+        self.name = name
+        self._ids = list(document_ids)
+        self._positions = {d: i for i, d in enumerate(self._ids)}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def document_at(self, position: int) -> str:
+        if not 0 <= position < len(self._ids):
+            raise IndexError(position)
+        return self._ids[position]
+
+    def position_of(self, document_id: str) -> int | None:
+        return self._positions.get(document_id)

@@ -56,6 +56,10 @@ class Editor:
             changes = tuple(make())
             if not changes:
                 raise ActionRefused("nothing to change")
+            # Editing a done sentence again finishes it again: the lead's view dates
+            # the work by its last change. (A status change sets finished_at itself.)
+            if not any(isinstance(c, SentenceChange) and _status(c.before) != _status(c.after) for c in changes):
+                self.store.team.touch_finished(sentence_id, self.annotator, self.clock())
             edit = Edit(action, self.annotator, sentence_id, changes)
             self._log(action, sentence_id, edit.payload())
         self.history.push(edit)
@@ -264,3 +268,7 @@ class Editor:
     def _decision(self, sentence_id: int, suggestion_id: int) -> str | None:
         suggestions = self.store.suggestions_for_sentence(sentence_id, self.annotator)
         return next((g.decision for g in suggestions if g.id == suggestion_id), None)
+
+
+def _status(judgment: Judgment | None) -> str | None:
+    return None if judgment is None else judgment.status

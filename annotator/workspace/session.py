@@ -12,6 +12,7 @@ and suggestion decisions; another annotator's work is never loaded.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import chain
@@ -21,6 +22,7 @@ from ..errors import AnnotatorError
 from ..lexicon.quotes import quoted_flag
 from ..model import GOLD, Document, Judgment, Label, Sentence, SpanAnnotation, Suggestion, SuggestionMode, Tagset
 from ..store import Store
+from ..team.campaign import after_finish
 from .changes import Edit, SpanChange
 from .cursor import TokenCursor
 from .editing import ActionRefused, Editor
@@ -49,9 +51,16 @@ class AnnotationSession:
         suggestions: SuggestionMode = "on",
         clock: Callable[[], str] = now_iso,
         defer_shown: bool = False,
+        fixed_mode: str | None = None,
+        draw_mode: Callable[[int], SuggestionMode] | None = None,
+        seconds: Callable[[], float] = time.monotonic,
     ):
         """`defer_shown`: the UI calls `record_shown()` once the sentence is on screen,
-        so the write of first_shown_at does not delay drawing it."""
+        so the write of first_shown_at does not delay drawing it.
+
+        `fixed_mode`: the lead's condition for this annotator (the mode cannot be
+        switched here). `draw_mode`: with the random condition, the mode of each
+        sentence, drawn from its id. `seconds`: the clock of time on screen."""
         self.store = store
         self.annotator = check_annotator_name(annotator)
         if suggestions not in SUGGESTION_MODES:
@@ -78,6 +87,13 @@ class AnnotationSession:
         self._defer_shown = defer_shown
         self._unrecorded: tuple[int, str] | None = None
         self._neutral = lru_cache(maxsize=256)(self._lookup_neutral)
+        self.fixed_mode = fixed_mode
+        self._draw_mode = draw_mode
+        self._seconds = seconds
+        # Time on screen: the sentence shown and since when; finished visits wait in
+        # _visits and are written with record_shown(), after the screen is drawn.
+        self._visit: tuple[int, float] | None = None
+        self._visits: list[tuple[int, float]] = []
 
     @property
     def readonly(self) -> bool:
@@ -93,6 +109,9 @@ class AnnotationSession:
         if document_id is not None:
             position = self.order.position_of(document_id)
             if position is None:
+                if getattr(self.order, "is_queue", False):
+                    raise AnnotatorError(f"document {document_id!r} is not in your queue "
+                                         "(see 'annotator assignments --annotator NAME')")
                 raise AnnotatorError(f"no document {document_id!r} in this project")
             index = self.store.first_open_sentence(document_id, self.annotator)
             self._go(position, index or 0)
@@ -100,7 +119,7 @@ class AnnotationSession:
         found = self._find_open(0, -1, wrap=False)
         if found is None:
             self._go(0, 0)
-            return "Every sentence is done."
+            return self._all_done_notice()
         self._go(*found)
         return None
 
@@ -252,9 +271,14 @@ class AnnotationSession:
         self._arrive()
 
     def _arrive(self) -> None:
+        sentence = self.sentence
+        self._end_visit()
+        if sentence is not None and sentence.id is not None:
+            self._visit = (sentence.id, self._seconds())
+            if self._draw_mode is not None:
+                self.mode = self._draw_mode(sentence.id)
         self.cursor.reset(len(self.tokens))
         self._reload()
-        sentence = self.sentence
         if sentence is not None and sentence.id is not None and (
             self.judgment is None or self.judgment.first_shown_at is None
         ):
@@ -264,8 +288,29 @@ class AnnotationSession:
             if not self._defer_shown:
                 self.record_shown()
 
+    def _end_visit(self) -> None:
+        if self._visit is not None:
+            sentence_id, since = self._visit
+            self._visits.append((sentence_id, self._seconds() - since))
+            self._visit = None
+
+    def end_visit(self) -> None:
+        """The workspace is closing: count the current sentence's visit and write it."""
+        self._end_visit()
+        self.record_shown()
+
+    def _write_visits(self) -> None:
+        if not self._visits or self.store.readonly:
+            self._visits.clear()
+            return
+        visits, self._visits = self._visits, []
+        for sentence_id, seconds in visits:
+            self.store.team.add_visit(sentence_id, self.annotator, seconds)
+
     def record_shown(self) -> None:
-        """Store when the current sentence was first shown (once per sentence and annotator)."""
+        """Store when the current sentence was first shown (once per sentence and
+        annotator), and the time on screen of the visits just ended."""
+        self._write_visits()
         if self._unrecorded is None:
             return
         sentence_id, mode = self._unrecorded
@@ -297,6 +342,11 @@ class AnnotationSession:
                 return candidate, index
         return None
 
+    def _all_done_notice(self) -> str:
+        if getattr(self.order, "is_queue", False):
+            return "Your queue is done: every document assigned to you is marked done."
+        return "Every sentence is done."
+
     def next_sentence(self) -> None:
         if self.index + 1 < len(self.sentences):
             self._go(self.position, self.index + 1)
@@ -327,7 +377,7 @@ class AnnotationSession:
         """Go to the next sentence this annotator has not marked done, wrapping at the end."""
         found = self._find_open(self.position, self.index, wrap=True)
         if found is None:
-            raise ActionRefused("every sentence is done")
+            raise ActionRefused(self._all_done_notice())
         if found == (self.position, self.index):
             raise ActionRefused("no other sentence is open")
         self._go(*found)
@@ -352,9 +402,13 @@ class AnnotationSession:
         self._go(position, sentence.index)
 
     def set_mode(self, mode: SuggestionMode) -> None:
+        if self.fixed_mode is not None:
+            raise ActionRefused(f"the lead fixed your suggestions to {self.fixed_mode!r} in this project")
         if mode not in SUGGESTION_MODES:
             raise ActionRefused(f"unknown suggestion mode {mode!r}")
         self.mode = mode
+        if not self.readonly:
+            self.store.team.remember_mode(self.annotator, mode)
 
     # ------------------------------------------------------------------- edits
 
@@ -445,12 +499,16 @@ class AnnotationSession:
         current = self.judgment or Judgment(self.sentence_id, self.annotator)
         if current.status == status:
             return None
-        return self._sentence_edit(
+        edit = self._sentence_edit(
             f"sentence.{'done' if status == 'done' else 'skip'}",
             status=status,
             finished_at=self.editor.clock(),
             suggestion_mode=self.mode,
         )
+        # Adaptive overlap, right after the finishing write: a few index lookups
+        # unless this finished a document its annotators disagree on.
+        after_finish(self.store, edit.sentence_id, self.annotator)
+        return edit
 
     def mark_done(self) -> str | None:
         """Mark the sentence done and go to the next one.

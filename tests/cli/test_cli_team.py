@@ -155,3 +155,14 @@ def test_agreement_by_suggestion_mode_splits_on_and_off(db: Path) -> None:
     everything = run_json("agreement", "--by", "suggestion-mode", "--db", str(db))
     assert set(everything["by_suggestion_mode"]["on"]) == {"sentence", "token", "span", "unitizing"}
     assert "Suggestions on" in run("agreement", "--level", "token", "--by", "suggestion-mode", "--db", str(db)).stdout
+
+
+def test_annotate_refuses_a_name_off_the_roster_and_a_conflicting_mode(db: Path) -> None:
+    run("team", "add", "ana", "budi", "--db", str(db))
+    refused = run("annotate", "--annotator", "anna", "--db", str(db), code=1)
+    assert refused.stderr.strip() == "error: 'anna' is not on this project's roster; did you mean 'ana'?"
+    run("team", "set", "budi", "--suggestions", "after", "--db", str(db))
+    conflict = run("annotate", "--annotator", "budi", "--suggestions", "on", "--db", str(db), code=1)
+    assert "fixed budi's suggestions to 'after'" in conflict.stderr
+    run("team", "retire", "budi", "--db", str(db))
+    assert "retired" in run("annotate", "--annotator", "budi", "--db", str(db), code=1).stderr
