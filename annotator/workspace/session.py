@@ -300,9 +300,6 @@ class AnnotationSession:
         self.record_shown()
 
     def _write_visits(self) -> None:
-        if not self._visits or self.store.readonly:
-            self._visits.clear()
-            return
         visits, self._visits = self._visits, []
         for sentence_id, seconds in visits:
             self.store.team.add_visit(sentence_id, self.annotator, seconds)
@@ -310,12 +307,21 @@ class AnnotationSession:
     def record_shown(self) -> None:
         """Store when the current sentence was first shown (once per sentence and
         annotator), and the time on screen of the visits just ended."""
-        self._write_visits()
-        if self._unrecorded is None:
+        if self.readonly:
+            self._visits.clear()
+            self._unrecorded = None
             return
-        sentence_id, mode = self._unrecorded
-        self._unrecorded = None
-        if self.editor.mark_shown(sentence_id, mode) and self.sentence is not None and self.sentence.id == sentence_id:
+        if not self._visits and self._unrecorded is None:
+            return
+        # One commit (one fsync) for both writes.
+        with self.store.transaction():
+            self._write_visits()
+            if self._unrecorded is None:
+                return
+            sentence_id, mode = self._unrecorded
+            self._unrecorded = None
+            shown = self.editor.mark_shown(sentence_id, mode)
+        if shown and self.sentence is not None and self.sentence.id == sentence_id:
             self.judgment = self.store.get_judgment(sentence_id, self.annotator)
 
     def _reload(self) -> None:
