@@ -362,6 +362,13 @@ class TeamRoom:
             )
         ]
 
+    def flagged_sentences(self, annotators: Sequence[str]) -> set[int]:
+        """Sentences any of `annotators` flagged."""
+        marks = ",".join("?" * len(annotators))
+        return {r[0] for r in self.conn.execute(
+            f"SELECT DISTINCT sentence_id FROM sentence_status WHERE flagged = 1 AND annotator IN ({marks})",
+            list(annotators))}
+
     def sentence_notes(self, sentence_id: int) -> list[tuple[str, bool, str | None, list[tuple[int, int, str, str]]]]:
         """Every annotator's flag, sentence note and span notes for one sentence (gold excluded)."""
         states = {r[0]: (bool(r[1]), r[2]) for r in self.conn.execute(

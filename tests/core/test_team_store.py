@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.errors import AnnotatorError
-from annotator.model import GOLD, Judgment
+from annotator.model import GOLD, Judgment, SpanAnnotation
 from annotator.store import Store
 from annotator.team.admission import admit
 from annotator.team.campaign import after_finish, assign
@@ -173,3 +173,28 @@ def test_modes_split_sentences_by_what_every_annotator_saw(store: Store) -> None
     store.put_judgment(Judgment(third.id, "ana", "done", suggestion_mode="on"))
     store.put_judgment(Judgment(third.id, "budi", "done", suggestion_mode="off"))
     assert store.team.modes_by_sentence(["ana", "budi"]) == ([first.id], [second.id])
+
+
+def test_search_can_keep_to_one_queue(store: Store) -> None:
+    documents = add_documents(store, [2, 2, 2])
+    store.team.add(["ana", "budi"], "annotator")
+    assign(store, per_item=1)
+    mine = {r.document_id for r in store.team.rows("ana")}
+    everywhere = store.search_sentences("Pasukan")
+    assert {s.document_id for s in everywhere} == set(documents)
+    assert {s.document_id for s in store.search_sentences("Pasukan", queue_of="ana")} == mine
+
+
+def test_sentence_notes_gather_every_annotator_s_flag_and_notes(store: Store) -> None:
+    [document] = add_documents(store, [1])
+    [sentence] = store.sentences_of(document)
+    store.put_judgment(Judgment(sentence.id, "ana", "done", flagged=True, note="ragu"))
+    start, end = sentence.tokens[0]
+    store.add_span(SpanAnnotation(sentence.id, "budi", start, end, "loaded_language", note="kutipan?"))
+    store.put_judgment(Judgment(sentence.id, GOLD, "done", flagged=True))
+    assert store.team.sentence_notes(sentence.id) == [
+        ("ana", True, "ragu", []),
+        ("budi", False, None, [(start, end, "loaded_language", "kutipan?")]),
+    ]
+    assert store.team.flagged_sentences(["ana", "budi"]) == {sentence.id}
+    assert store.team.flagged_sentences(["budi"]) == set()
