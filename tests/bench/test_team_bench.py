@@ -101,7 +101,7 @@ def _timed_app_class():
     class TimedApp(WorkspaceApp):
         displayed_at = 0.0
 
-        def _display(self, screen, renderable) -> None:  # noqa: ANN001
+        def _display(self, screen, renderable) -> None:
             if renderable is not None:
                 self.displayed_at = time.perf_counter()
             super()._display(screen, renderable)
