@@ -252,7 +252,9 @@ def m006_team(db: Database) -> None:
     # opened the workspace stay off it (on_roster 0) until the lead adds them. A fixed
     # suggestion mode is the lead's experimental condition; last_suggestions is what
     # an annotator without one used last time. Assignments carry the document's size
-    # so queue and status sums never read the documents' rows (their text).
+    # so queue and status sums never read the documents' rows (their text), and each
+    # annotator's load is kept on her row, so adaptive overlap finds the least loaded
+    # annotator from 30 rows rather than summing every assignment inside a key press.
     # sentence_time sums the capped seconds each sentence was on screen, per annotator.
     # No foreign keys to documents or sentences: those names may be views (write
     # units), and SQLite refuses a foreign key whose parent is a view.
@@ -265,6 +267,7 @@ def m006_team(db: Database) -> None:
         ALTER TABLE annotators ADD COLUMN suggestions TEXT;
         ALTER TABLE annotators ADD COLUMN suggestion_share REAL;
         ALTER TABLE annotators ADD COLUMN last_suggestions TEXT;
+        ALTER TABLE annotators ADD COLUMN assigned_sentences INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE assignments (
             document_id TEXT NOT NULL,
             annotator TEXT NOT NULL REFERENCES annotators(name),

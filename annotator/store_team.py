@@ -163,6 +163,10 @@ class TeamRoom:
                     for r in plan.added
                 ],
             )
+            self.conn.execute(
+                "UPDATE annotators SET assigned_sentences ="
+                " (SELECT COALESCE(SUM(sentences), 0) FROM assignments WHERE annotator = annotators.name)"
+            )
 
     def adaptive(self) -> tuple[int, float] | None:
         """(max annotators, threshold) when adaptive overlap is on."""
@@ -177,7 +181,8 @@ class TeamRoom:
         self.store.set_meta(ADAPTIVE_KEY, value)
 
     def loads(self) -> dict[str, int]:
-        return dict(self.conn.execute("SELECT annotator, SUM(sentences) FROM assignments GROUP BY annotator"))
+        """Assigned sentences per annotator (kept on the annotators' rows)."""
+        return dict(self.conn.execute("SELECT name, assigned_sentences FROM annotators WHERE assigned_sentences > 0"))
 
     # ------------------------------------------------------------------- queue
 
@@ -260,9 +265,13 @@ class TeamRoom:
                 "SELECT COALESCE(MAX(position), -1) FROM assignments WHERE annotator = ? AND calibration = 0",
                 [annotator],
             ).fetchone()[0]
-            self.conn.execute(
+            added = self.conn.execute(
                 f"INSERT OR IGNORE INTO assignments ({_ROW_COLUMNS}, assigned_at) VALUES (?, ?, ?, ?, 0, 0, 'adaptive', ?)",
                 [document_id, annotator, sentences, float(end) + 1, now_iso()],
+            ).rowcount
+            self.conn.execute(
+                "UPDATE annotators SET assigned_sentences = assigned_sentences + ? WHERE name = ?",
+                [sentences * added, annotator],
             )
 
     # -------------------------------------------------------------------- time

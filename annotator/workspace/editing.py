@@ -42,6 +42,9 @@ class Editor:
         self.clock = clock
         self.origin = origin
         self.history = History()
+        # Called with each new edit inside its transaction (adaptive overlap rides on
+        # the finishing write's commit instead of making one of its own).
+        self.after_write: Callable[[Edit], None] | None = None
 
     # ------------------------------------------------------------- committing
 
@@ -62,6 +65,8 @@ class Editor:
                 self.store.team.touch_finished(sentence_id, self.annotator, self.clock())
             edit = Edit(action, self.annotator, sentence_id, changes)
             self._log(action, sentence_id, edit.payload())
+            if self.after_write is not None:
+                self.after_write(edit)
         self.history.push(edit)
         return edit
 

@@ -67,6 +67,7 @@ class AnnotationSession:
             raise AnnotatorError(f"unknown suggestion mode {suggestions!r}; use on, off or after")
         self.mode: SuggestionMode = suggestions
         self.editor = Editor(store, self.annotator, clock=clock)
+        self.editor.after_write = self._after_write
         self.order = order or DocumentOrder(store)
         if not len(self.order):
             raise AnnotatorError("the project has no documents yet: run 'annotator import' first")
@@ -505,16 +506,18 @@ class AnnotationSession:
         current = self.judgment or Judgment(self.sentence_id, self.annotator)
         if current.status == status:
             return None
-        edit = self._sentence_edit(
+        return self._sentence_edit(
             f"sentence.{'done' if status == 'done' else 'skip'}",
             status=status,
             finished_at=self.editor.clock(),
             suggestion_mode=self.mode,
         )
-        # Adaptive overlap, right after the finishing write: a few index lookups
-        # unless this finished a document its annotators disagree on.
-        after_finish(self.store, edit.sentence_id, self.annotator)
-        return edit
+
+    def _after_write(self, edit: Edit) -> None:
+        # Adaptive overlap, inside the finishing write's transaction: a few index
+        # lookups, unless this finished a document its annotators disagree on.
+        if edit.action == "sentence.done":
+            after_finish(self.store, edit.sentence_id, self.annotator)
 
     def mark_done(self) -> str | None:
         """Mark the sentence done and go to the next one.

@@ -198,3 +198,22 @@ def test_sentence_notes_gather_every_annotator_s_flag_and_notes(store: Store) ->
     ]
     assert store.team.flagged_sentences(["ana", "budi"]) == {sentence.id}
     assert store.team.flagged_sentences(["budi"]) == set()
+
+
+def test_loads_follow_assign_rebalance_and_adaptive_additions(store: Store) -> None:
+    documents = add_documents(store, [2, 3, 4, 5])
+    store.team.add(["ana", "budi", "citra"], "annotator")
+    assign(store, per_item=1, annotators=["ana", "budi"])
+
+    def summed() -> dict[str, int]:
+        found: dict[str, int] = {}
+        for r in store.team.rows():
+            found[r.annotator] = found.get(r.annotator, 0) + r.sentences
+        return found
+
+    assert store.team.loads() == summed()
+    store.team.add_adaptive(documents[3], "citra", 5)
+    store.team.add_adaptive(documents[3], "citra", 5)  # twice is once
+    assert store.team.loads() == summed() and store.team.loads()["citra"] == 5
+    assign(store, per_item=1, rebalance=True)
+    assert store.team.loads() == summed()
