@@ -217,3 +217,19 @@ def test_loads_follow_assign_rebalance_and_adaptive_additions(store: Store) -> N
     assert store.team.loads() == summed() and store.team.loads()["citra"] == 5
     assign(store, per_item=1, rebalance=True)
     assert store.team.loads() == summed()
+
+
+def test_rebalance_after_retire_leaves_her_only_what_she_started(store: Store) -> None:
+    add_documents(store, [2] * 10)
+    store.team.add(["ana", "budi", "citra"], "annotator")
+    assign(store, per_item=2)
+    started = store.team.rows("budi")[0].document_id
+    finish_document(store, started, "budi")
+    store.team.retire("budi")
+    assign(store, per_item=2, rebalance=True)
+    assert [r.document_id for r in store.team.rows("budi")] == [started]
+    teams: dict[str, set[str]] = {}
+    for r in store.team.rows():
+        teams.setdefault(r.document_id, set()).add(r.annotator)
+    assert all(len(names) == 2 for names in teams.values())
+    assert all(names == {"ana", "citra"} for d, names in teams.items() if d != started)
