@@ -181,7 +181,7 @@ def _assignments(store, annotator: str | None) -> list[dict]:
     for entry in found.values():
         entry["annotators"].sort()
     if annotator is not None:
-        order, seed = store.annotator_order(annotator)
+        order, seed = store.annotations.annotator_order(annotator)
         ids = queue_order(store.team.queue(annotator), annotator, order or "document", seed)
         return [found[d] for d in ids]
     sizes = {d: i for i, (d, _) in enumerate(store.team.document_sizes())} if found else {}

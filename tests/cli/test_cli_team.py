@@ -95,10 +95,10 @@ def test_team_status_and_flags_json(db: Path) -> None:
         first = store.team.document_sizes()[0][0]
         finish_document(store, first, "ana", label_first=True, flagged=True, note="periksa")
         finish_document(store, first, "budi")
-        for sentence in store.sentences_of(first):
-            store.put_judgment(Judgment(sentence.id, GOLD, "done"))
+        for sentence in store.corpus.sentences_of(first):
+            store.annotations.put_judgment(Judgment(sentence.id, GOLD, "done"))
             start, end = sentence.tokens[0]
-            store.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "loaded_language"))
+            store.annotations.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "loaded_language"))
     run("assign", "--per-item", "2", "--gold-checks", "1", "--db", str(db))
     status = run_json("team", "status", "--db", str(db))
     assert set(status) == {"annotators", "pairs"}
@@ -118,10 +118,10 @@ def test_gold_check_agreement_is_her_token_accuracy_on_gold_checks(db: Path) -> 
     run("team", "add", "ana", "budi", "citra", "--db", str(db))
     with Store.open(db) as store:
         first = store.team.document_sizes()[0][0]
-        for sentence in store.sentences_of(first):
-            store.put_judgment(Judgment(sentence.id, GOLD, "done"))
+        for sentence in store.corpus.sentences_of(first):
+            store.annotations.put_judgment(Judgment(sentence.id, GOLD, "done"))
             start, end = sentence.tokens[0]
-            store.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "loaded_language"))
+            store.annotations.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "loaded_language"))
     run("assign", "--per-item", "1", "--gold-checks", "1", "--db", str(db))
     with Store.open(db) as store:
         for name in ("ana", "budi", "citra"):
@@ -138,13 +138,13 @@ def test_agreement_by_suggestion_mode_splits_on_and_off(db: Path) -> None:
     with Store.open(db) as store:
         first, second = store.team.document_sizes()[:2]
         for name in ("ana", "budi"):
-            for sentence in store.sentences_of(first[0]):
-                store.put_judgment(Judgment(sentence.id, name, "done", suggestion_mode="on"))
-            for sentence in store.sentences_of(second[0]):
-                store.put_judgment(Judgment(sentence.id, name, "done", suggestion_mode="off"))
+            for sentence in store.corpus.sentences_of(first[0]):
+                store.annotations.put_judgment(Judgment(sentence.id, name, "done", suggestion_mode="on"))
+            for sentence in store.corpus.sentences_of(second[0]):
+                store.annotations.put_judgment(Judgment(sentence.id, name, "done", suggestion_mode="off"))
                 if name == "ana":
                     start, end = sentence.tokens[0]
-                    store.add_span(SpanAnnotation(sentence.id, name, start, end, "loaded_language"))
+                    store.annotations.add_span(SpanAnnotation(sentence.id, name, start, end, "loaded_language"))
     report = run_json("agreement", "--level", "token", "--by", "suggestion-mode", "--db", str(db))
     split = report["by_suggestion_mode"]
     assert set(split) == {"on", "off"}

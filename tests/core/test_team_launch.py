@@ -35,7 +35,7 @@ def test_a_name_off_the_roster_is_refused_with_a_suggestion_and_not_created(proj
     with pytest.raises(AnnotatorError, match="did you mean 'budi'"):
         open_workspace(project, "Budy")
     with Store.open(project) as store:
-        assert "Budy" not in store.annotators()
+        assert "Budy" not in store.annotations.annotators()
 
 
 def test_a_retired_annotator_cannot_open_the_workspace(project: Path) -> None:
@@ -88,7 +88,7 @@ def test_random_condition_draws_each_sentence_stably_and_stores_it(project: Path
     assert all(mode == drawn_mode("tim", "ana", sid, 0.5) for sid, mode in seen.items())
     with Store.open(project) as store:
         for sentence_id, mode in seen.items():
-            assert store.get_judgment(sentence_id, "ana").suggestion_mode == mode
+            assert store.annotations.get_judgment(sentence_id, "ana").suggestion_mode == mode
     with open_workspace(project, "ana") as workspace:  # a revisit draws the same
         first = next(iter(seen))
         workspace.session.go_to_sentence(first)
@@ -189,7 +189,7 @@ def test_a_done_sentence_edited_again_moves_its_finished_at(project: Path) -> No
         session.editor.clock = lambda: next(stamps)
         sentence_id = session.sentence_id
         session.mark_done()
-        finished = session.store.get_judgment(sentence_id, "ana").finished_at
+        finished = session.store.annotations.get_judgment(sentence_id, "ana").finished_at
         session.previous_sentence()
         session.apply_label("1")
-        assert session.store.get_judgment(sentence_id, "ana").finished_at > finished
+        assert session.store.annotations.get_judgment(sentence_id, "ana").finished_at > finished

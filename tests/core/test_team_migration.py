@@ -20,7 +20,7 @@ def test_an_older_project_gets_an_empty_roster_and_keeps_its_annotators(db_path)
     write_m001_project(db_path)
     with Store.open(db_path) as store:
         assert store.schema_version() == migrations.known_names()
-        assert store.annotators() == ["ana"]
+        assert store.annotations.annotators() == ["ana"]
         assert not store.team.has_roster()  # nobody is locked out by the upgrade
         assert not store.team.has_assignments()
         store.team.add(["ana"], "annotator")

@@ -29,7 +29,7 @@ def test_someone_who_annotated_before_the_roster_keeps_their_work_when_added(sto
     finish_document(store, document, "citra")
     store.team.add(["citra"], "annotator")
     assert store.team.member("citra").active
-    assert store.done_count("citra") == 2
+    assert store.annotations.done_count("citra") == 2
 
 
 def test_retired_annotators_get_no_new_documents(store: Store) -> None:
@@ -74,8 +74,8 @@ def test_rebalance_after_team_add_moves_only_unstarted_documents(store: Store) -
 
 def test_gold_checks_pick_adjudicated_documents(store: Store) -> None:
     documents = add_documents(store, [2] * 6)
-    for sentence in store.sentences_of(documents[0]):
-        store.put_judgment(Judgment(sentence.id, GOLD, "done"))
+    for sentence in store.corpus.sentences_of(documents[0]):
+        store.annotations.put_judgment(Judgment(sentence.id, GOLD, "done"))
     store.team.add(["ana", "budi", "citra"], "annotator")
     assign(store, per_item=1, gold_checks=1, seed=2)
     rows = [r for r in store.team.rows() if r.document_id == documents[0]]
@@ -93,7 +93,7 @@ def _adaptive_project(store: Store) -> list[str]:
 def test_a_third_annotator_joins_a_document_its_two_disagree_on(store: Store) -> None:
     documents = _adaptive_project(store)
     finish_document(store, documents[0], "ana", label_first=True)
-    last = store.sentences_of(documents[0])[-1].id
+    last = store.corpus.sentences_of(documents[0])[-1].id
     assert after_finish(store, last, "ana") is None  # budi has not finished yet
     finish_document(store, documents[0], "budi")
     assert after_finish(store, last, "budi") == "citra"
@@ -109,7 +109,7 @@ def test_no_third_annotator_where_the_two_agree(store: Store) -> None:
     documents = _adaptive_project(store)
     finish_document(store, documents[1], "ana", label_first=True)
     finish_document(store, documents[1], "budi", label_first=True)
-    last = store.sentences_of(documents[1])[-1].id
+    last = store.corpus.sentences_of(documents[1])[-1].id
     assert after_finish(store, last, "budi") is None
     assert len(store.team.assigned_to(documents[1])) == 2
 
@@ -125,7 +125,7 @@ def test_admission_refuses_names_off_the_roster_with_a_suggestion(store: Store) 
 
 
 def test_admission_without_roster_refuses_only_near_duplicates(store: Store) -> None:
-    store.ensure_annotator("Budi")
+    store.annotations.ensure_annotator("Budi")
     assert admit(store, "siapa", None).name == "siapa"
     with pytest.raises(RosterError, match="only in case or spacing"):
         admit(store, "budi", None)
@@ -148,7 +148,7 @@ def test_team_status_reports_progress_time_and_pairs(store: Store) -> None:
     assign(store, per_item=2)
     finish_document(store, documents[0], "ana", label_first=True, flagged=True, note="cek")
     finish_document(store, documents[0], "budi", label_first=True)
-    for sentence in store.sentences_of(documents[0]):
+    for sentence in store.corpus.sentences_of(documents[0]):
         store.team.add_visit(sentence.id, "ana", 30)
         store.team.add_visit(sentence.id, "ana", 10_000)  # an idle visit counts the limit only
     status = team_status(store)
@@ -166,12 +166,12 @@ def test_team_status_reports_progress_time_and_pairs(store: Store) -> None:
 
 def test_modes_split_sentences_by_what_every_annotator_saw(store: Store) -> None:
     [document] = add_documents(store, [3])
-    first, second, third = store.sentences_of(document)
+    first, second, third = store.corpus.sentences_of(document)
     for name in ("ana", "budi"):
-        store.put_judgment(Judgment(first.id, name, "done", suggestion_mode="on"))
-        store.put_judgment(Judgment(second.id, name, "done", suggestion_mode="off"))
-    store.put_judgment(Judgment(third.id, "ana", "done", suggestion_mode="on"))
-    store.put_judgment(Judgment(third.id, "budi", "done", suggestion_mode="off"))
+        store.annotations.put_judgment(Judgment(first.id, name, "done", suggestion_mode="on"))
+        store.annotations.put_judgment(Judgment(second.id, name, "done", suggestion_mode="off"))
+    store.annotations.put_judgment(Judgment(third.id, "ana", "done", suggestion_mode="on"))
+    store.annotations.put_judgment(Judgment(third.id, "budi", "done", suggestion_mode="off"))
     assert store.team.modes_by_sentence(["ana", "budi"]) == ([first.id], [second.id])
 
 
@@ -180,18 +180,18 @@ def test_search_can_keep_to_one_queue(store: Store) -> None:
     store.team.add(["ana", "budi"], "annotator")
     assign(store, per_item=1)
     mine = {r.document_id for r in store.team.rows("ana")}
-    everywhere = store.search_sentences("Pasukan")
+    everywhere = store.corpus.search_sentences("Pasukan")
     assert {s.document_id for s in everywhere} == set(documents)
-    assert {s.document_id for s in store.search_sentences("Pasukan", queue_of="ana")} == mine
+    assert {s.document_id for s in store.corpus.search_sentences("Pasukan", queue_of="ana")} == mine
 
 
 def test_sentence_notes_gather_every_annotator_s_flag_and_notes(store: Store) -> None:
     [document] = add_documents(store, [1])
-    [sentence] = store.sentences_of(document)
-    store.put_judgment(Judgment(sentence.id, "ana", "done", flagged=True, note="ragu"))
+    [sentence] = store.corpus.sentences_of(document)
+    store.annotations.put_judgment(Judgment(sentence.id, "ana", "done", flagged=True, note="ragu"))
     start, end = sentence.tokens[0]
-    store.add_span(SpanAnnotation(sentence.id, "budi", start, end, "loaded_language", note="kutipan?"))
-    store.put_judgment(Judgment(sentence.id, GOLD, "done", flagged=True))
+    store.annotations.add_span(SpanAnnotation(sentence.id, "budi", start, end, "loaded_language", note="kutipan?"))
+    store.annotations.put_judgment(Judgment(sentence.id, GOLD, "done", flagged=True))
     assert store.team.sentence_notes(sentence.id) == [
         ("ana", True, "ragu", []),
         ("budi", False, None, [(start, end, "loaded_language", "kutipan?")]),

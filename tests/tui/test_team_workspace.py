@@ -87,7 +87,7 @@ async def test_a_fixed_mode_cannot_be_switched_from_the_palette(project: Path) -
             await pilot.pause()
             sentence_id = app.session.sentences[0].id
     with Store.open(project) as store:
-        assert store.get_judgment(sentence_id, "ana").suggestion_mode == "off"
+        assert store.annotations.get_judgment(sentence_id, "ana").suggestion_mode == "off"
 
 
 async def test_the_random_condition_stores_each_sentence_s_draw(project: Path) -> None:
@@ -102,6 +102,6 @@ async def test_the_random_condition_stores_each_sentence_s_draw(project: Path) -
                 await pilot.press("enter")
             await pilot.pause()
     with Store.open(project) as store:
-        modes = {sid: store.get_judgment(sid, "budi").suggestion_mode for sid in seen}
+        modes = {sid: store.annotations.get_judgment(sid, "budi").suggestion_mode for sid in seen}
     assert modes == {sid: drawn_mode("tim", "budi", sid, 0.5) for sid in seen}
     assert set(modes.values()) == {"on", "off"}

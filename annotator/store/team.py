@@ -1,25 +1,21 @@
-"""The team room of the store: roster, assignments, time on screen, flags.
+"""The team room: roster, assignments, time on screen, flags (issue 14), as `store.team`.
 
-SQL for team campaigns (issue 14) lives here until the store package lands, reached as
-`store.team`. Decisions (who gets what, what counts as disagreement) are made in
-`annotator.team`; this module only reads and writes rows.
+Decisions (who gets what, what counts as disagreement) are made in `annotator.team`;
+this room only reads and writes the rows.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
-from .clock import now_iso
-from .model import GOLD
-from .team.assignment import Plan, Row
-from .team.queue import QueueEntry
-from .team.roster import Member, RosterError, check_new_name
-from .team.timing import visit_seconds
-
-if TYPE_CHECKING:
-    from .store import Store
+from ..clock import now_iso
+from ..model import GOLD
+from ..team.assignment import Plan, Row
+from ..team.queue import QueueEntry
+from ..team.roster import Member, RosterError, check_new_name
+from ..team.timing import visit_seconds
+from .room import Room
 
 ADAPTIVE_KEY = "team.adaptive"
 _MEMBER_COLUMNS = "name, role, active, suggestions, suggestion_share"
@@ -34,11 +30,7 @@ def _row(row: tuple) -> Row:
     return Row(row[0], row[1], int(row[2]), float(row[3]), bool(row[4]), bool(row[5]), row[6])
 
 
-class TeamRoom:
-    def __init__(self, store: Store):
-        self.store = store
-        self.conn = store.conn
-
+class Team(Room):
     # ------------------------------------------------------------------ roster
 
     def roster(self) -> list[Member]:
