@@ -233,3 +233,17 @@ def test_rebalance_after_retire_leaves_her_only_what_she_started(store: Store) -
         teams.setdefault(r.document_id, set()).add(r.annotator)
     assert all(len(names) == 2 for names in teams.values())
     assert all(names == {"ana", "citra"} for d, names in teams.items() if d != started)
+
+
+def test_adjudication_order_flagged_puts_flagged_sentences_first(store: Store) -> None:
+    from annotator.adjudication.queue import build_queue
+
+    [document] = add_documents(store, [4])
+    sentences = [s.id for s in store.corpus.sentences_of(document)]
+    for name in ("ana", "budi"):
+        for number, sentence_id in enumerate(sentences):
+            flagged = name == "budi" and number in (1, 3)
+            store.annotations.put_judgment(Judgment(sentence_id, name, "done", flagged=flagged))
+    assert build_queue(store, ["ana", "budi"], 2, "document") == sentences
+    assert build_queue(store, ["ana", "budi"], 2, "flagged") == [sentences[1], sentences[3], sentences[0], sentences[2]]
+    assert build_queue(store, ["ana"], 1, "flagged") == sentences  # only the chosen annotators' flags count
