@@ -29,6 +29,9 @@ from .editing import ActionRefused, Editor
 from .order import DocumentOrder
 
 SUGGESTION_MODES: tuple[str, ...] = ("on", "off", "after")
+# Time on screen is written with the next first showing of a sentence, or after this
+# many visits, or at the close: a crash loses at most this many visits' seconds.
+VISITS_PER_WRITE = 20
 
 
 def check_annotator_name(name: str) -> str:
@@ -296,9 +299,14 @@ class AnnotationSession:
             self._visit = None
 
     def end_visit(self) -> None:
-        """The workspace is closing: count the current sentence's visit and write it."""
+        """The workspace is closing: count the current sentence's visit and write every
+        visit still waiting."""
         self._end_visit()
-        self.record_shown()
+        if self.readonly or (not self._visits and self._unrecorded is None):
+            return
+        with self.store.transaction():
+            self._write_visits()
+            self.record_shown()
 
     def _write_visits(self) -> None:
         visits, self._visits = self._visits, []
@@ -312,9 +320,11 @@ class AnnotationSession:
             self._visits.clear()
             self._unrecorded = None
             return
-        if not self._visits and self._unrecorded is None:
+        if self._unrecorded is None and len(self._visits) < VISITS_PER_WRITE:
             return
-        # One commit (one fsync) for both writes.
+        # One commit (one fsync) for both writes. Revisits of sentences already shown
+        # wait for the next first showing (or the close, or VISITS_PER_WRITE of them),
+        # so paging back and forth adds no commit per key.
         with self.store.transaction():
             self._write_visits()
             if self._unrecorded is None:
