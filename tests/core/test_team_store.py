@@ -247,3 +247,19 @@ def test_adjudication_order_flagged_puts_flagged_sentences_first(store: Store) -
     assert build_queue(store, ["ana", "budi"], 2, "document") == sentences
     assert build_queue(store, ["ana", "budi"], 2, "flagged") == [sentences[1], sentences[3], sentences[0], sentences[2]]
     assert build_queue(store, ["ana"], 1, "flagged") == sentences  # only the chosen annotators' flags count
+
+
+def test_the_curator_sees_every_annotator_s_flag_and_notes(store: Store) -> None:
+    from annotator.adjudication.notes import SpanNote, annotator_notes
+
+    [document] = add_documents(store, [1])
+    [sentence] = store.corpus.sentences_of(document)
+    start, end = sentence.tokens[0]
+    store.annotations.put_judgment(Judgment(sentence.id, "ana", "done", flagged=True))
+    store.annotations.put_judgment(Judgment(sentence.id, "budi", "done", note="sarkasme?"))
+    store.annotations.add_span(SpanAnnotation(sentence.id, "budi", start, end, "loaded_language", note="kutipan"))
+    store.annotations.put_judgment(Judgment(sentence.id, "citra", "done"))
+    notes = annotator_notes(store, sentence.id)
+    assert [(n.annotator, n.flagged, n.note) for n in notes] == [("ana", True, None), ("budi", False, "sarkasme?")]
+    assert notes[1].span_notes == (SpanNote(start, end, "loaded_language", "kutipan"),)
+    assert [n.annotator for n in annotator_notes(store, sentence.id, ["budi", "citra"])] == ["budi"]
