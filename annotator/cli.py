@@ -24,12 +24,15 @@ from .errors import AnnotatorError
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "adjudicate": ("adjudicate:adjudicate", "Settle disagreements into a gold standard, with provenance."),
     "agreement": ("agreement:agreement", "Inter-annotator agreement: sentence, token, span and unitizing levels."),
+    "assign": ("team:assign", "Assign documents to the roster's annotators: K each, balanced loads and pairs."),
+    "assignments": ("team:assignments", "List the assigned documents and who has each."),
     "annotate": ("annotate:annotate", "Tag loaded language sentence by sentence in the keyboard-first workspace."),
     "demo": ("project:demo",
              "Create (or reuse) a demo project from the bundled samples and open the annotation UI."),
     "disagreements": ("agreement:disagreements",
                       "Sentences ranked by disagreement, with every annotator's spans or judgment side by side."),
     "documents": ("project:documents", "List documents, one line each."),
+    "flags": ("team:flags", "List the sentences annotators flagged, with their notes."),
     "export": ("interchange:export_command", "Export labelled data as CSV, JSONL (doccano) or CoNLL BIO."),
     "import": ("project:import_",
                "Import documents from .txt, .csv or .jsonl files or folders (creates the project if needed)."),
@@ -45,6 +48,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "suggest": ("lexicon:suggest",
                 "Re-run the lexicon and scare-quote detector over all sentences, keeping decisions."),
     "tagset": ("project:tagset", "Inspect the project's tag set."),
+    "team": ("team:team", "Manage the project's roster, its members' conditions, and watch their progress."),
 }
 
 

@@ -281,6 +281,51 @@ def _rebuild_with_autoincrement(db: Database, table: str) -> None:
         db.execute(statement)
 
 
+@_step
+def m007_team(db: Database) -> None:
+    # Team campaigns (issue 14). The roster is the annotators table: people who merely
+    # opened the workspace stay off it (on_roster 0) until the lead adds them. A fixed
+    # suggestion mode is the lead's experimental condition; last_suggestions is what
+    # an annotator without one used last time. Assignments carry the document's size
+    # so queue and status sums never read the documents' rows (their text), and each
+    # annotator's load is kept on her row, so adaptive overlap finds the least loaded
+    # annotator from 30 rows rather than summing every assignment inside a key press.
+    # sentence_time sums the capped seconds each sentence was on screen, per annotator.
+    # No foreign keys to documents or sentences: those names may be views (write
+    # units), and SQLite refuses a foreign key whose parent is a view.
+    _run(
+        db,
+        """
+        ALTER TABLE annotators ADD COLUMN on_roster INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE annotators ADD COLUMN role TEXT NOT NULL DEFAULT 'annotator';
+        ALTER TABLE annotators ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE annotators ADD COLUMN suggestions TEXT;
+        ALTER TABLE annotators ADD COLUMN suggestion_share REAL;
+        ALTER TABLE annotators ADD COLUMN last_suggestions TEXT;
+        ALTER TABLE annotators ADD COLUMN assigned_sentences INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE assignments (
+            document_id TEXT NOT NULL,
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            sentences INTEGER NOT NULL,
+            position REAL NOT NULL,
+            calibration INTEGER NOT NULL DEFAULT 0,
+            gold_check INTEGER NOT NULL DEFAULT 0,
+            origin TEXT NOT NULL DEFAULT 'assign' CHECK (origin IN ('assign', 'adaptive')),
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        );
+        CREATE INDEX assignments_by_annotator ON assignments (annotator, calibration, position);
+        CREATE TABLE sentence_time (
+            sentence_id INTEGER NOT NULL,
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            seconds REAL NOT NULL DEFAULT 0,
+            visits INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (sentence_id, annotator)
+        )
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # Not executescript(): it commits any open transaction first, which would break
     # the all-or-nothing guarantee Migrations gives each step.

@@ -12,7 +12,8 @@ from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
 from ..store import Store
 from .rules import AutoRule, Candidate, auto_judgment, auto_spans, disagreement_score, group_candidates
 
-QueueOrder = Literal["document", "disagreement"]
+QueueOrder = Literal["document", "disagreement", "flagged"]
+QUEUE_ORDERS: tuple[str, ...] = ("document", "disagreement", "flagged")
 
 
 @dataclass
@@ -42,6 +43,10 @@ def build_queue(
     done = store.annotations.sentences_done_by(annotators, min_annotators)
     if order == "document":
         return [sentence_id for sentence_id, _ in done]
+    if order == "flagged":
+        # Sentences any of the annotators flagged first, each group in document order.
+        flagged = store.team.flagged_sentences(list(annotators)) if annotators else set()
+        return sorted((sentence_id for sentence_id, _ in done), key=lambda sid: sid not in flagged)
     ids = [sentence_id for sentence_id, _ in done]
     by_sentence: dict[int, list[SpanAnnotation]] = defaultdict(list)
     for span in store.annotations.iter_spans(list(annotators), ids) if ids else ():

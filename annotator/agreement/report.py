@@ -269,6 +269,7 @@ def compute_report(
     by_document: bool = False,
     bootstrap: int = 0,
     seed: int | None = None,
+    units: Sequence[int] | None = None,
 ) -> dict:
     """Agreement figures for one level (its dict) or all four ({level: dict}).
 
@@ -276,6 +277,8 @@ def compute_report(
     that label's spans (token values become label-or-O). `metric` overrides the tag
     set's level of measurement for the sentence judgment. `bootstrap` > 0 adds
     `krippendorff_alpha_ci` (95%, resampling units, reproducible with `seed`).
+    `units`, if given, keeps only those sentences (e.g. the sentences every compared
+    annotator saw with suggestions on).
     Raises AgreementError when the question cannot be answered at all.
     """
     if level != "all" and level not in LEVELS:
@@ -292,6 +295,8 @@ def compute_report(
     report: dict[str, dict] = {}
     if "sentence" in wanted:
         judgments = load_judgments(store, names, tagset.judgment.values)
+        if units is not None:
+            judgments = judgments.subset(np.isin(judgments.sentence_ids, np.asarray(units, dtype=np.int64)))
         chosen = metric or tagset.judgment.level
 
         def sentences(mask: slice | None = None) -> dict:
@@ -304,6 +309,8 @@ def compute_report(
             report["sentence"]["by_document"] = _by_document(judgments.document_ids, sentences)
     if {"token", "span", "unitizing"} & set(wanted):
         corpus = load_corpus(store, names, tagset.label_names, only_label=label)
+        if units is not None:
+            corpus = corpus.subset(np.isin(corpus.sentence_ids, np.asarray(units, dtype=np.int64)))
         builders = {
             "token": lambda c, top: token_level(c, bootstrap=bootstrap if top else 0, seed=seed, per_label=top),
             "span": lambda c, top: span_level(c),

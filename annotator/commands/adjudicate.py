@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..adjudication.launch import open_adjudication
+from ..adjudication.queue import QUEUE_ORDERS
 from ..adjudication.rules import AUTO_RULES
 from .common import db_option, err
 
@@ -26,8 +27,9 @@ def _names(value: str | None) -> list[str] | None:
 @click.option("--annotators", metavar="A,B,...", help="Annotators to compare (default: all except gold).")
 @click.option("--min-annotators", type=click.IntRange(min=1), default=2, show_default=True,
               help="Only sentences marked done by at least this many of them.")
-@click.option("--order", type=click.Choice(["document", "disagreement"]), default="document", show_default=True,
-              help="Queue order: document order, or the most disputed sentences first.")
+@click.option("--order", type=click.Choice(QUEUE_ORDERS), default="document", show_default=True,
+              help="Queue order: document order, the most disputed sentences first, or the ones "
+                   "annotators flagged first.")
 @click.option("--auto", "auto", type=click.Choice(AUTO_RULES), default="majority", show_default=True,
               help="Pre-fill gold with spans and judgments a majority (or all) of the annotators gave.")
 def adjudicate(db_path: Path, curator: str, annotators: str | None, min_annotators: int, order: str,

@@ -34,7 +34,9 @@ def _names(value: str | None) -> list[str] | None:
 @click.option("--label", metavar="LABEL", help="Only this label: other labels' spans are left out.")
 @click.option("--metric", type=click.Choice(METRIC_CHOICES),
               help="Level of measurement for the sentence judgment (default: the tag set's).")
-@click.option("--by", "by", type=click.Choice(["document"]), help="Also break the figures down by document.")
+@click.option("--by", "by", type=click.Choice(["document", "suggestion-mode"]),
+              help="Also break the figures down by document, or by suggestion mode: on the sentences "
+                   "every compared annotator saw with suggestions (on) and without (off).")
 @click.option("--bootstrap", type=click.IntRange(min=1), metavar="N",
               help="Add a 95% interval for alpha from N resamples of the units.")
 @click.option("--seed", type=int, help="Random seed for --bootstrap, so the interval can be reproduced.")
@@ -73,7 +75,10 @@ def agreement(db_path: Path, level: str, annotators: str | None, label: str | No
             store, level=level, annotators=_names(annotators), label=label, metric=metric,
             by_document=by == "document", bootstrap=bootstrap or 0, seed=seed,
         )  # fmt: skip
-        levels = report if level == "all" else {level: report}
+        if by == "suggestion-mode":
+            report["by_suggestion_mode"] = _by_suggestion_mode(store, level, annotators, label, metric)
+        levels = {k: v for k, v in (report if level == "all" else {level: report}).items()
+                  if k != "by_suggestion_mode"}
         if as_json:
             print_json(report)
         elif as_csv:
@@ -82,6 +87,22 @@ def agreement(db_path: Path, level: str, annotators: str | None, label: str | No
             from .agreement_tables import print_report
 
             print_report(levels, store.tagset(), label)
+            for mode, figures in report.get("by_suggestion_mode", {}).items():
+                click.echo(f"\nSuggestions {mode}: sentences where every compared annotator had suggestions {mode}")
+                print_report(figures if level == "all" else {level: figures}, store.tagset(), label)
+
+
+def _by_suggestion_mode(store, level: str, annotators: str | None, label: str | None,
+                        metric: str | None) -> dict:
+    from ..agreement.matrices import resolve_annotators
+    from ..agreement.report import compute_report
+
+    names = resolve_annotators(store, _names(annotators))
+    on, off = store.team.modes_by_sentence(names)
+    return {
+        mode: compute_report(store, level=level, annotators=names, label=label, metric=metric, units=units)
+        for mode, units in (("on", on), ("off", off))
+    }
 
 
 @click.command()

@@ -21,10 +21,11 @@ from .common import db_option, err
                    "Default: the order you chose last time, else document.")
 @click.option("--seed", type=int, default=None,
               help="Seed of the random order (with --order random). Default: your last seed, else 0.")
-@click.option("--suggestions", type=click.Choice(SUGGESTION_MODES), default="on", show_default=True,
-              help="Lexicon suggestions: shown (on), hidden (off), or revealed after you press enter (after).")
+@click.option("--suggestions", type=click.Choice(SUGGESTION_MODES), default=None,
+              help="Lexicon suggestions: shown (on), hidden (off), or revealed after you press enter (after). "
+                   "Default: the mode the lead fixed for you (team set), else the one you used last, else on.")
 def annotate(db_path: Path, annotator: str, document: str | None, order: str | None, seed: int | None,
-             suggestions: str) -> None:
+             suggestions: str | None) -> None:
     """Tag loaded language sentence by sentence in the keyboard-first workspace.
 
     Every key press is saved at once. The workspace resumes at your first sentence

@@ -45,6 +45,7 @@ from .merge import Merge
 from .rows import compact_json
 from .suggestions import Suggestions
 from .write_lock import begin_immediate
+from .team import Team
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -403,6 +404,10 @@ class Store:
     @cached_property
     def merge(self) -> Merge:
         return Merge(self)
+
+    @cached_property
+    def team(self) -> Team:
+        return Team(self)
 
     # ------------------------------------------------------------ other threads
 

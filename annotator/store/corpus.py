@@ -216,14 +216,19 @@ class Corpus(Room):
         )
         return None if value is None else int(value)  # type: ignore[call-overload]
 
-    def search_sentences(self, text: str, limit: int = 50) -> list[Sentence]:
-        """Sentences containing `text` (case-insensitive for ASCII), in import order."""
+    def search_sentences(self, text: str, limit: int = 50, *, queue_of: str | None = None) -> list[Sentence]:
+        """Sentences containing `text` (case-insensitive for ASCII), in import order;
+        with `queue_of`, only in the documents assigned to that annotator."""
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where, params = "", [pattern]
+        if queue_of is not None:
+            where = " AND document_id IN (SELECT document_id FROM assignments WHERE annotator = ?)"
+            params.append(queue_of)
         return [
             to_sentence(row)
             for row in self.conn.execute(
-                f"SELECT {SENTENCE_COLUMNS} FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
-                [pattern, limit],
+                f"SELECT {SENTENCE_COLUMNS} FROM sentences WHERE text LIKE ? ESCAPE '\\'{where} ORDER BY id LIMIT ?",
+                [*params, limit],
             )
         ]
 

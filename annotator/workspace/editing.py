@@ -42,6 +42,9 @@ class Editor:
         self.clock = clock
         self.origin = origin
         self.history = History()
+        # Called with each new edit inside its transaction (adaptive overlap rides on
+        # the finishing write's commit instead of making one of its own).
+        self.after_write: Callable[[Edit], None] | None = None
 
     # ------------------------------------------------------------- committing
 
@@ -56,8 +59,14 @@ class Editor:
             changes = tuple(make())
             if not changes:
                 raise ActionRefused("nothing to change")
+            # Editing a done sentence again finishes it again: the lead's view dates
+            # the work by its last change. (A status change sets finished_at itself.)
+            if not any(isinstance(c, SentenceChange) and _status(c.before) != _status(c.after) for c in changes):
+                self.store.team.touch_finished(sentence_id, self.annotator, self.clock())
             edit = Edit(action, self.annotator, sentence_id, changes)
             self._log(action, sentence_id, edit.payload())
+            if self.after_write is not None:
+                self.after_write(edit)
         self.history.push(edit)
         return edit
 
@@ -268,3 +277,7 @@ class Editor:
     def _decision(self, sentence_id: int, suggestion_id: int) -> str | None:
         suggestions = self.store.suggestions.for_sentence(sentence_id, self.annotator)
         return next((g.decision for g in suggestions if g.id == suggestion_id), None)
+
+
+def _status(judgment: Judgment | None) -> str | None:
+    return None if judgment is None else judgment.status

@@ -6,12 +6,18 @@ same way, and tests can open one without a terminal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from ..errors import ProjectMissing
+from ..errors import AnnotatorError, ProjectMissing
 from ..model import SuggestionMode
 from ..store import Store
+from ..team.admission import Admission, admit
+from ..team.conditions import drawn_mode
+from ..team.queue import QueueOrder, queue_order, queue_progress
+from ..team.roster import clean_name
 from .lock import AnnotatorLock
 from .order import ORDERS, DocumentOrder, OrderName
 from .session import AnnotationSession, check_annotator_name
@@ -28,7 +34,7 @@ class Workspace:
 
     def close(self) -> None:
         if not self.store.readonly:
-            self.session.record_shown()
+            self.session.end_visit()
         self.store.close()
         if self.lock is not None:
             self.lock.release()
@@ -47,32 +53,47 @@ def open_workspace(
     document: str | None = None,
     order: OrderName | None = None,
     seed: int | None = None,
-    suggestions: SuggestionMode = "on",
+    suggestions: SuggestionMode | None = None,
     defer_shown: bool = True,
 ) -> Workspace:
     """Open the project for one annotator; read-only if that annotator is already at work elsewhere.
 
     `order` None is the order this annotator chose last time (document order at first);
     `seed` None with a random order is the seed chosen last time (else 0). The choice is
-    remembered for next time.
+    remembered for next time. `suggestions` None is the lead's fixed mode for this
+    annotator, else the mode used last time, else on. With a roster, only its active
+    members get in; with assignments, the workspace serves her queue only.
     """
-    annotator = check_annotator_name(annotator)
+    annotator = check_annotator_name(clean_name(annotator))
     db_path = Path(db_path)
+    admitted: list[Admission] = []
     store, lock, warnings = open_for_writer(
         db_path, annotator,
         busy=f"{annotator} already has {db_path} open in another process; "
         "opening read-only (nothing you do here is saved)",
+        admit=lambda store: admitted.append(admit(store, annotator, suggestions)),
     )  # fmt: skip
     try:
+        [admission] = admitted
         order, seed, order_warnings = _remembered_order(store, annotator, order, seed)
         warnings += order_warnings
+        if not admission.fixed and not store.readonly and store.team.last_mode(annotator) != admission.mode:
+            store.team.remember_mode(annotator, admission.mode)
+        random_condition = admission.mode == "random"
         session = AnnotationSession(
             store,
             annotator,
-            order=DocumentOrder.for_annotator(store, annotator, order, seed),
-            suggestions=suggestions,
+            order=_navigation_order(store, annotator, order, seed),
+            suggestions="on" if random_condition else admission.mode,  # type: ignore[arg-type]
             defer_shown=defer_shown,
+            fixed_mode=admission.mode if admission.fixed else None,
+            draw_mode=partial(drawn_mode, store.project_name(), annotator, share=admission.share)  # type: ignore[arg-type]
+            if random_condition else None,
         )
+        if getattr(session.order, "is_queue", False):
+            # The header counts her queue, not the corpus.
+            progress = queue_progress(store.team.queue(annotator), store.team.done_by_document(annotator))
+            session.total, session.done = progress.sentences, progress.sentences_done
         notice = session.open(document)
     except BaseException:
         store.close()
@@ -80,6 +101,17 @@ def open_workspace(
             lock.release()
         raise
     return Workspace(store, session, lock, warnings, notice)
+
+
+def _navigation_order(store: Store, annotator: str, order: OrderName, seed: int | None) -> DocumentOrder | QueueOrder:
+    """Her queue when the project has assignments for her, else the whole corpus."""
+    entries = store.team.queue(annotator)
+    if not entries:
+        if store.team.has_assignments():
+            raise AnnotatorError(f"{annotator} has no documents assigned in this project "
+                                 "(the lead runs 'annotator assign')")
+        return DocumentOrder.for_annotator(store, annotator, order, seed)
+    return QueueOrder(queue_order(entries, annotator, order, seed), name=order)
 
 
 def _remembered_order(
@@ -101,9 +133,12 @@ def _remembered_order(
     return order, (keep or 0) if order == "random" else None, warnings  # type: ignore[return-value]
 
 
-def open_for_writer(db_path: Path, writer: str, *, busy: str) -> tuple[Store, AnnotatorLock | None, list[str]]:
+def open_for_writer(
+    db_path: Path, writer: str, *, busy: str, admit: Callable[[Store], object] | None = None
+) -> tuple[Store, AnnotatorLock | None, list[str]]:
     """Open a project for one writer name (an annotator, or `gold` for adjudication).
 
+    `admit`, if given, is asked before the writer's row is made, and refuses by raising.
     The writer's lock is taken first; when another live process holds it, or the folder
     cannot hold it, the project opens read-only and the warnings say why. On success the
     caller owns the store and the lock.
@@ -133,6 +168,8 @@ def open_for_writer(db_path: Path, writer: str, *, busy: str) -> tuple[Store, An
             raise ProjectMissing(f"{db_path} holds no project: run 'annotator init --db {db_path}' first")
         if store.readonly and not readonly:
             warnings.append(f"{db_path} is not writable; opening read-only")
+        if admit is not None:
+            admit(store)
         if not store.readonly:
             store.annotations.ensure_annotator(writer)
     except BaseException:

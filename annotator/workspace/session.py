@@ -13,6 +13,7 @@ and suggestion decisions; another annotator's work is never loaded.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import chain
@@ -22,6 +23,7 @@ from ..errors import AnnotatorError
 from ..lexicon.quotes import quoted_flag
 from ..model import GOLD, Document, Judgment, Label, Sentence, SpanAnnotation, Suggestion, SuggestionMode, Tagset
 from ..store import Store
+from ..team.campaign import after_finish
 from .changes import Edit, SpanChange
 from .cursor import TokenCursor
 from .editing import ActionRefused, Editor
@@ -29,6 +31,9 @@ from .order import DocumentOrder
 from .sentence_editing import SentenceEditing
 
 SUGGESTION_MODES: tuple[str, ...] = ("on", "off", "after")
+# Time on screen is written with the next first showing of a sentence, or after this
+# many visits, or at the close: a crash loses at most this many visits' seconds.
+VISITS_PER_WRITE = 20
 
 
 def check_annotator_name(name: str) -> str:
@@ -51,15 +56,23 @@ class AnnotationSession(SentenceEditing):
         suggestions: SuggestionMode = "on",
         clock: Callable[[], str] = now_iso,
         defer_shown: bool = False,
+        fixed_mode: str | None = None,
+        draw_mode: Callable[[int], SuggestionMode] | None = None,
+        seconds: Callable[[], float] = time.monotonic,
     ):
         """`defer_shown`: the UI calls `record_shown()` once the sentence is on screen,
-        so the write of first_shown_at does not delay drawing it."""
+        so the write of first_shown_at does not delay drawing it.
+
+        `fixed_mode`: the lead's condition for this annotator (the mode cannot be
+        switched here). `draw_mode`: with the random condition, the mode of each
+        sentence, drawn from its id. `seconds`: the clock of time on screen."""
         self.store = store
         self.annotator = check_annotator_name(annotator)
         if suggestions not in SUGGESTION_MODES:
             raise AnnotatorError(f"unknown suggestion mode {suggestions!r}; use on, off or after")
         self.mode: SuggestionMode = suggestions
         self.editor = Editor(store, self.annotator, clock=clock)
+        self.editor.after_write = self._after_write
         self.order = order or DocumentOrder(store)
         if not len(self.order):
             raise AnnotatorError("the project has no documents yet: run 'annotator import' first")
@@ -80,6 +93,13 @@ class AnnotationSession(SentenceEditing):
         self._defer_shown = defer_shown
         self._unrecorded: tuple[int, str] | None = None
         self._neutral = lru_cache(maxsize=256)(self._lookup_neutral)
+        self.fixed_mode = fixed_mode
+        self._draw_mode = draw_mode
+        self._seconds = seconds
+        # Time on screen: the sentence shown and since when; finished visits wait in
+        # _visits and are written with record_shown(), after the screen is drawn.
+        self._visit: tuple[int, float] | None = None
+        self._visits: list[tuple[int, float]] = []
 
     # ------------------------------------------------------------------ opening
 
@@ -91,6 +111,9 @@ class AnnotationSession(SentenceEditing):
         if document_id is not None:
             position = self.order.position_of(document_id)
             if position is None:
+                if getattr(self.order, "is_queue", False):
+                    raise AnnotatorError(f"document {document_id!r} is not in your queue "
+                                         "(see 'annotator assignments --annotator NAME')")
                 raise AnnotatorError(f"no document {document_id!r} in this project")
             index = self.store.corpus.first_open_sentence(document_id, self.annotator)
             self._go(position, index or 0)
@@ -98,7 +121,7 @@ class AnnotationSession(SentenceEditing):
         found = self._find_open(0, -1, wrap=False)
         if found is None:
             self._go(0, 0)
-            return "Every sentence is done."
+            return self._all_done_notice()
         self._go(*found)
         return None
 
@@ -212,9 +235,14 @@ class AnnotationSession(SentenceEditing):
         self._arrive()
 
     def _arrive(self) -> None:
+        sentence = self.sentence
+        self._end_visit()
+        if sentence is not None and sentence.id is not None:
+            self._visit = (sentence.id, self._seconds())
+            if self._draw_mode is not None:
+                self.mode = self._draw_mode(sentence.id)
         self.cursor.reset(len(self.tokens))
         self._reload()
-        sentence = self.sentence
         if sentence is not None and sentence.id is not None and (
             self.judgment is None or self.judgment.first_shown_at is None
         ):
@@ -224,13 +252,47 @@ class AnnotationSession(SentenceEditing):
             if not self._defer_shown:
                 self.record_shown()
 
-    def record_shown(self) -> None:
-        """Store when the current sentence was first shown (once per sentence and annotator)."""
-        if self._unrecorded is None:
+    def _end_visit(self) -> None:
+        if self._visit is not None:
+            sentence_id, since = self._visit
+            self._visits.append((sentence_id, self._seconds() - since))
+            self._visit = None
+
+    def end_visit(self) -> None:
+        """The workspace is closing: count the current sentence's visit and write every
+        visit still waiting."""
+        self._end_visit()
+        if self.readonly or (not self._visits and self._unrecorded is None):
             return
-        sentence_id, mode = self._unrecorded
-        self._unrecorded = None
-        if self.editor.mark_shown(sentence_id, mode) and self.sentence is not None and self.sentence.id == sentence_id:
+        with self.store.transaction():
+            self._write_visits()
+            self.record_shown()
+
+    def _write_visits(self) -> None:
+        visits, self._visits = self._visits, []
+        for sentence_id, seconds in visits:
+            self.store.team.add_visit(sentence_id, self.annotator, seconds)
+
+    def record_shown(self) -> None:
+        """Store when the current sentence was first shown (once per sentence and
+        annotator), and the time on screen of the visits just ended."""
+        if self.readonly:
+            self._visits.clear()
+            self._unrecorded = None
+            return
+        if self._unrecorded is None and len(self._visits) < VISITS_PER_WRITE:
+            return
+        # One commit (one fsync) for both writes. Revisits of sentences already shown
+        # wait for the next first showing (or the close, or VISITS_PER_WRITE of them),
+        # so paging back and forth adds no commit per key.
+        with self.store.transaction():
+            self._write_visits()
+            if self._unrecorded is None:
+                return
+            sentence_id, mode = self._unrecorded
+            self._unrecorded = None
+            shown = self.editor.mark_shown(sentence_id, mode)
+        if shown and self.sentence is not None and self.sentence.id == sentence_id:
             self.judgment = self.store.annotations.get_judgment(sentence_id, self.annotator)
 
     def _reload(self) -> None:
@@ -256,6 +318,11 @@ class AnnotationSession(SentenceEditing):
             if index is not None:
                 return candidate, index
         return None
+
+    def _all_done_notice(self) -> str:
+        if getattr(self.order, "is_queue", False):
+            return "Your queue is done: every document assigned to you is marked done."
+        return "Every sentence is done."
 
     def next_sentence(self) -> None:
         if self.index + 1 < len(self.sentences):
@@ -287,7 +354,7 @@ class AnnotationSession(SentenceEditing):
         """Go to the next sentence this annotator has not marked done, wrapping at the end."""
         found = self._find_open(self.position, self.index, wrap=True)
         if found is None:
-            raise ActionRefused("every sentence is done")
+            raise ActionRefused(self._all_done_notice())
         if found == (self.position, self.index):
             raise ActionRefused("no other sentence is open")
         self._go(*found)
@@ -312,9 +379,13 @@ class AnnotationSession(SentenceEditing):
         self._go(position, sentence.index)
 
     def set_mode(self, mode: SuggestionMode) -> None:
+        if self.fixed_mode is not None:
+            raise ActionRefused(f"the lead fixed your suggestions to {self.fixed_mode!r} in this project")
         if mode not in SUGGESTION_MODES:
             raise ActionRefused(f"unknown suggestion mode {mode!r}")
         self.mode = mode
+        if not self.readonly:
+            self.store.team.remember_mode(self.annotator, mode)
 
     # ------------------------------------------------------------------- edits
 
@@ -387,6 +458,12 @@ class AnnotationSession(SentenceEditing):
             finished_at=self.editor.clock(),
             suggestion_mode=self.mode,
         )
+
+    def _after_write(self, edit: Edit) -> None:
+        # Adaptive overlap, inside the finishing write's transaction: a few index
+        # lookups, unless this finished a document its annotators disagree on.
+        if edit.action == "sentence.done":
+            after_finish(self.store, edit.sentence_id, self.annotator)
 
     def mark_done(self) -> str | None:
         """Mark the sentence done and go to the next one.

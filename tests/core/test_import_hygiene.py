@@ -35,7 +35,7 @@ SQL = re.compile(
 ABOVE_THE_STORE = (
     "annotator.workspace", "annotator.adjudication", "annotator.interchange", "annotator.lexicon",
     "annotator.agreement", "annotator.commands", "annotator.tui", "annotator.cli", "annotator.importer",
-    "annotator.ingest",
+    "annotator.ingest", "annotator.team.campaign", "annotator.team.status", "annotator.team.admission",
 )  # fmt: skip
 
 

@@ -28,6 +28,7 @@ class HeaderInfo:
     status: str | None = None
     flagged: bool = False
     readonly: bool = False
+    queue: bool = False  # the documents are her assigned queue, not the corpus
 
 
 def progress_bar(done: int, total: int, width: int) -> tuple[str, str]:
@@ -78,13 +79,13 @@ class WorkspaceHeader(Widget):
             (display_text(info.annotator), badge),
             *([(" read-only ", warning)] if info.readonly else []),
             (" · ", dim),
-            f"doc {info.document_position:,}/{info.document_count:,} ",
+            f"{'queue' if info.queue else 'doc'} {info.document_position:,}/{info.document_count:,} ",
             (display_text(info.title or info.document_id), "bold"),
             *([(" — " + display_text(info.source), dim)] if info.source else []),
         ).truncate(width, ellipsis=True)
 
         share = info.done / info.total if info.total else 0.0
-        counts = f" {info.done:,}/{info.total:,} done ({share:.1%})"
+        counts = f" {info.done:,}/{info.total:,} done ({share:.1%}){' in your queue' if info.queue else ''}"
         state = " · ".join(
             part
             for part in (

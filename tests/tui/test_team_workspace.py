@@ -1,0 +1,107 @@
+"""The workspace in a team project, through key presses: the queue (only her
+documents, its progress in the header, n and the end of it) and the lead's conditions
+(a fixed mode that cannot be switched, a random share drawn per sentence)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.store import Store
+from annotator.team.campaign import assign
+from annotator.team.conditions import drawn_mode
+from annotator.tui.app import SessionApp
+from annotator.tui.widgets.header import WorkspaceHeader
+from annotator.workspace.launch import open_workspace
+from tests.team_corpus import add_documents, finish_document
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def project(db_path: Path, tagset) -> Path:
+    with Store.open(db_path, create=True) as store:
+        store.initialize("tim", tagset)
+        add_documents(store, [2, 3, 2, 2, 3, 2])
+        store.team.add(["ana", "budi", "citra"], "annotator")
+    return db_path
+
+
+def _app(workspace) -> SessionApp:
+    notices = (workspace.notice,) if workspace.notice else ()
+    return SessionApp(workspace.session, notices=notices, cursor_blink=False)
+
+
+async def test_her_queue_only_with_its_progress_and_its_end(project: Path) -> None:
+    with Store.open(project) as store:
+        assign(store, per_item=1, seed=2)
+        mine = {r.document_id: r.sentences for r in store.team.rows("ana")}
+    assert 0 < len(mine) < 6
+    with open_workspace(project, "ana") as workspace:
+        app = _app(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            header = app.screen.query_one(WorkspaceHeader)
+            assert (header.info.document_count, header.info.total) == (len(mine), sum(mine.values()))
+            for _ in range(sum(mine.values())):
+                assert app.session.document.id in mine
+                await pilot.press("enter")
+            await pilot.pause()
+            assert header.info.done == sum(mine.values())
+            await pilot.press("n")
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert any(m.startswith("Your queue is done") for m in messages), messages
+    with Store.open(project) as store:
+        done = store.team.done_by_document("ana")
+        assert done == mine  # every sentence of her queue, and nothing else
+
+
+async def test_resume_opens_her_first_open_document_in_the_queue(project: Path) -> None:
+    with Store.open(project) as store:
+        assign(store, per_item=1, seed=2)
+        queue = sorted(store.team.queue("ana"), key=lambda e: e.position)
+        finish_document(store, queue[0].document_id, "ana")
+    with open_workspace(project, "ana") as workspace:
+        app = _app(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.session.document.id == queue[1].document_id
+            assert app.screen.query_one(WorkspaceHeader).info.done == queue[0].sentences
+
+
+async def test_a_fixed_mode_cannot_be_switched_from_the_palette(project: Path) -> None:
+    with Store.open(project) as store:
+        store.team.set_condition("ana", "off", None)
+    with open_workspace(project, "ana") as workspace:
+        app = _app(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"suggestions: on")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.session.mode == "off"
+            await pilot.press("enter")
+            await pilot.pause()
+            sentence_id = app.session.sentences[0].id
+    with Store.open(project) as store:
+        assert store.annotations.get_judgment(sentence_id, "ana").suggestion_mode == "off"
+
+
+async def test_the_random_condition_stores_each_sentence_s_draw(project: Path) -> None:
+    with Store.open(project) as store:
+        store.team.set_condition("budi", "random", 0.5)
+    with open_workspace(project, "budi") as workspace:
+        app = _app(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            seen = []
+            for _ in range(12):
+                seen.append(app.session.sentence_id)
+                await pilot.press("enter")
+            await pilot.pause()
+    with Store.open(project) as store:
+        modes = {sid: store.annotations.get_judgment(sid, "budi").suggestion_mode for sid in seen}
+    assert modes == {sid: drawn_mode("tim", "budi", sid, 0.5) for sid in seen}
+    assert set(modes.values()) == {"on", "off"}
