@@ -41,6 +41,7 @@ from .model import (
     Tagset,
     tokens_json,
 )
+from .store_export_units import ExportUnits
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -1119,15 +1120,19 @@ class Store:
     def iter_export_rows(
         self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
         provenance: bool = False, safe: bool = True, chunk: int = 10_000,
-        seq_range: tuple[int | None, int | None] = (None, None),
+        seq_range: tuple[int | None, int | None] = (None, None), statuses: Sequence[str] | None = None,
     ) -> Iterator[list[tuple]]:  # fmt: skip
         """The rows of a CSV export, (cells joined by EXPORT_SEPARATOR, *key), in lists of
         up to `chunk` rows from one cursor; with `seq_range` (from, to), only the rows of
-        documents with from <= seq < to (either end None: open)."""
+        documents with from <= seq < to (either end None: open); with `statuses`, only
+        the rows of units with one of those statuses (None: any)."""
         nul_safe = self._prepare_export(kind)
         where, where_params = "", []
+        if kind in ("spans", "sentences"):
+            alias = "sp" if kind == "spans" else "st"
+            where, where_params = self.export_units.status_where(f"{alias}.sentence_id", f"{alias}.annotator", statuses)
         if seq_range[0] is not None:
-            where, where_params = " AND d.seq >= ?", [seq_range[0]]
+            where, where_params = f"{where} AND d.seq >= ?", [*where_params, seq_range[0]]
         if seq_range[1] is not None:
             where, where_params = f"{where} AND d.seq < ?", [*where_params, seq_range[1]]
         sql, params = self.export_query(
@@ -1756,6 +1761,11 @@ class Store:
             " WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY d.seq, s.idx",
             [json.dumps([int(i) for i in sentence_ids])],
         ).fetchall()
+
+    @property
+    def export_units(self) -> ExportUnits:
+        """The export read model by sentence status (annotator.store_export_units)."""
+        return ExportUnits(self)
 
 def _parse_ints(text: str | bytes | None) -> object:
     """A comma-separated string of integers (a group_concat) as an int64 numpy array."""

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import csv
 import gc
-import json
+import io
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from itertools import compress, islice, repeat
 from multiprocessing import get_context
@@ -29,11 +30,20 @@ from operator import ne, or_
 from pathlib import Path
 from typing import TextIO
 
-from ..model import GOLD, Sentence
+from ..model import GOLD
 from ..store import Store
 from .bio import bio_tags
+from .conll import ConllWriter
 from .formats import EXTENSIONS, SUPPORTED, TOKEN_COLUMNS
+from .hf_dataset import HfWriter, dataset_card
+from .jsonl import JsonlWriter
+from .label_studio import LabelStudioWriter, label_config
 from .safety import FREE_TEXT_COLUMNS, escape, needs_escape
+from .splits import DEFAULT_SPLIT, SPLITS, assign, parse_split
+from .stats import ExportStats
+from .units import Selection, Unit, iter_units, unit_annotators
+
+__all__ = ["ExportStats", "Selection", "Unit", "iter_units"]
 
 # Rows formatted at a time; also how often the progress bar moves. Small enough for a
 # chunk's strings to stay in a core's cache (measured: fewer page faults than 10,000).
@@ -54,40 +64,6 @@ Progress = Callable[[int], None]
 
 def _no_progress(advance: int) -> None:
     pass
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Whose work to export. `annotators=None` means everyone not in `exclude`."""
-
-    annotators: tuple[str, ...] | None = None
-    exclude: tuple[str, ...] = (GOLD,)
-    # Add the gold provenance columns (agreed_by, resolution) to spans and sentences CSV.
-    provenance: bool = False
-
-    @classmethod
-    def of(cls, annotators: Sequence[str] = (), gold: bool = False) -> Selection:
-        """The CLI's rule: by default every annotator except gold; `--annotator` picks
-        some; `--gold` picks gold (plus any `--annotator`) and adds provenance columns."""
-        if gold:
-            names = tuple(dict.fromkeys([*annotators, GOLD]))
-            return cls(names, (), True)
-        if annotators:
-            return cls(tuple(dict.fromkeys(annotators)), (), False)
-        return cls(None, (GOLD,), False)
-
-
-@dataclass
-class ExportStats:
-    kind: str
-    fmt: str
-    # Rows written (CSV), objects (JSONL) or sentences (CoNLL).
-    rows: int = 0
-    # Spans BIO cannot hold (overlaps, or covering no token): CoNLL and tokens CSV.
-    spans_dropped: int = 0
-    spans_kept: int = 0
-    path: str | None = None
-    unit: str = "rows"
 
 
 class UnsupportedExport(ValueError):
@@ -226,7 +202,7 @@ def _export_sql_csv(
     header = store.export_columns(kind, provenance)
     handle.write(",".join(header) + CSV_LINE_END)
     names, exclude = (None, ()) if kind == "documents" else (selection.annotators, selection.exclude)
-    part = _RowsPart(kind, names, exclude, provenance, raw)
+    part = _RowsPart(kind, names, exclude, provenance, raw, None if kind == "documents" else selection.statuses)
     split = _split_point(store, part)
     if split is None:
         return ExportStats(kind, "csv", rows=part.write(store, handle, progress=progress))
@@ -264,6 +240,7 @@ class _RowsPart:
     exclude: tuple[str, ...]
     provenance: bool
     raw: bool
+    statuses: tuple[str, ...] | None = None
 
     def write(
         self, store: Store, handle: TextIO, seq_range: tuple[int | None, int | None] = (None, None),
@@ -282,7 +259,7 @@ class _RowsPart:
         try:
             for rows in store.iter_export_rows(
                 self.kind, self.annotators, self.exclude, provenance=self.provenance, safe=not self.raw,
-                chunk=CHUNK, seq_range=seq_range,
+                chunk=CHUNK, seq_range=seq_range, statuses=self.statuses,
             ):  # fmt: skip
                 write(formatter.lines(rows))
                 written += len(rows)
@@ -295,7 +272,9 @@ class _RowsPart:
 
 def _split_point(store: Store, part: _RowsPart) -> int | None:
     """The document seq where the worker process takes over, or None for one process."""
-    if store.path is None or part.kind == "documents" or (os.cpu_count() or 1) < 2:
+    # A status filter is rare on the CSV exports (they default to any status), and the
+    # counts that place the split do not take it: such an export runs in one process.
+    if store.path is None or part.kind == "documents" or part.statuses is not None or (os.cpu_count() or 1) < 2:
         return None
     if part.kind == "spans":
         rows = store.count_export_spans(part.annotators, part.exclude)
@@ -359,110 +338,68 @@ def export_tokens_csv(
     store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
     progress: Progress = _no_progress,
 ) -> ExportStats:  # fmt: skip
+    """Columns TOKEN_COLUMNS: each token's BIO tag by the one overlap rule, and the unit's status."""
     stats = ExportStats("tokens", "csv")
+    order = store.tagset().label_names
 
     def rows() -> Iterator[tuple]:
         for unit in iter_units(store, selection):
-            tagged = bio_tags(unit.sentence.tokens, unit.spans)
-            stats.spans_kept += tagged.kept
-            stats.spans_dropped += tagged.dropped
+            tagged = bio_tags(unit.sentence.tokens, unit.spans, order)
+            stats.add_tagged(tagged.kept, tagged.dropped, tagged.cut)
             s = unit.sentence
             for i, ((start, end), tag) in enumerate(zip(s.tokens, tagged.tags)):
                 yield (s.document_id, s.index, i, start, end, s.doc_start + start, s.doc_start + end,
-                       s.text[start:end], unit.annotator, tag)  # fmt: skip
+                       s.text[start:end], unit.annotator, tag, unit.status)  # fmt: skip
 
     stats.rows = write_csv(handle, TOKEN_COLUMNS, rows(), raw=raw, progress=progress)
     return stats
 
 
-# ------------------------------------------------------------ sentence units
-
-
-@dataclass
-class Unit:
-    """One sentence as one annotator left it: judgment (if any) and spans."""
-
-    sentence: Sentence
-    annotator: str
-    judgment: str | None
-    spans: list[tuple[int, int, str]]
-
-
-def iter_units(store: Store, selection: Selection = Selection()) -> Iterator[Unit]:
-    """Units in corpus order, then annotator: a sentence and an annotator who gave it a
-    kept state (status, judgment, flag or note) or a span.
-
-    Joins three cursors that share one order, so memory holds one sentence at a time.
-    """
-    names, exclude = selection.annotators, selection.exclude
-    states = store.iter_unit_states(names, exclude)
-    spans = store.iter_unit_spans(names, exclude)
-    state = next(states, None)
-    span = next(spans, None)
-    for sentence in store.iter_unit_sentences(names, exclude):
-        units: dict[str, Unit] = {}
-        while state is not None and state[0] == sentence.id:
-            units[state[1]] = Unit(sentence, state[1], state[2], [])
-            state = next(states, None)
-        while span is not None and span[0] == sentence.id:
-            unit = units.get(span[1])
-            if unit is None:
-                unit = units[span[1]] = Unit(sentence, span[1], None, [])
-            unit.spans.append((span[2], span[3], span[4]))
-            span = next(spans, None)
-        for name in sorted(units):
-            yield units[name]
+def _each_unit(store: Store, selection: Selection, progress: Progress) -> Iterator[Unit]:
+    """The units, moving the progress bar every thousand."""
+    n = 0
+    for n, unit in enumerate(iter_units(store, selection), 1):
+        yield unit
+        if n % 1000 == 0:
+            progress(1000)
+    progress(n % 1000)
 
 
 def export_jsonl(
     store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = _no_progress, offsets: str = "codepoints",
 ) -> ExportStats:  # fmt: skip
     """One object per sentence and annotator, in doccano's sequence-labelling shape."""
     stats = ExportStats("sentences", "jsonl", unit="JSON objects")
-    for unit in iter_units(store, selection):
-        s = unit.sentence
-        obj = {
-            "text": s.text,
-            "label": [[start, end, label] for start, end, label in unit.spans],
-            "document_id": s.document_id,
-            "sentence_index": s.index,
-            "annotator": unit.annotator,
-            "judgment": unit.judgment,
-        }
-        handle.write(json.dumps(obj, ensure_ascii=False))
-        handle.write("\n")
-        stats.rows += 1
-        if stats.rows % 1000 == 0:
-            progress(1000)
+    writer = JsonlWriter(handle, stats, offsets)
+    for unit in _each_unit(store, selection, progress):
+        writer.write(unit)
     return stats
-
-
-def conll_comment(document_id: str, index: int, annotator: str) -> str:
-    # The first line is exactly the documented `# document_id = ... sentence_index = ...`;
-    # the annotator goes on a comment line of its own, so strict readers of that line work.
-    return f"# document_id = {document_id} sentence_index = {index}\n# annotator = {annotator}"
 
 
 def export_conll(
     store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = _no_progress, sidecar: TextIO | None = None,
 ) -> ExportStats:  # fmt: skip
-    """Token-level BIO: per unit a comment line, one `token<TAB>tag` line per token, a blank line."""
-    stats = ExportStats("tokens", "conll", unit="sentences (one per annotator)")
-    write = handle.write
-    for unit in iter_units(store, selection):
-        s = unit.sentence
-        tagged = bio_tags(s.tokens, unit.spans)
-        stats.spans_kept += tagged.kept
-        stats.spans_dropped += tagged.dropped
-        lines = [conll_comment(s.document_id, s.index, unit.annotator)]
-        lines += [f"{s.text[start:end]}\t{tag}" for (start, end), tag in zip(s.tokens, tagged.tags)]
-        write("\n".join(lines))
-        write("\n\n")
-        stats.rows += 1
-        if stats.rows % 1000 == 0:
-            progress(1000)
+    """CoNLL-2003 of the selected units (one annotator per file: see export_files), and
+    the sidecar CSV of its sentences to `sidecar` when given."""
+    stats = ExportStats("tokens", "conll", unit="sentences")
+    writer = ConllWriter(handle, sidecar or io.StringIO(), stats, store.tagset().label_names, raw=raw)
+    for unit in _each_unit(store, selection, progress):
+        writer.write(unit)
+    return stats
+
+
+def export_label_studio(
+    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    progress: Progress = _no_progress, offsets: str = "codepoints",
+) -> ExportStats:  # fmt: skip
+    """One JSON array of Label Studio tasks (the labelling config: label_config)."""
+    stats = ExportStats("spans", "label-studio", unit="tasks")
+    writer = LabelStudioWriter(handle, stats, offsets)
+    for unit in _each_unit(store, selection, progress):
+        writer.write(unit)
+    writer.close()
     return stats
 
 
@@ -479,25 +416,30 @@ _WRITERS: dict[tuple[str, str], Writer] = {
     ("sentences", "jsonl"): export_jsonl,
     ("spans", "conll"): export_conll,
     ("tokens", "conll"): export_conll,
+    ("spans", "label-studio"): export_label_studio,
+    ("sentences", "label-studio"): export_label_studio,
 }
+# Formats that count offsets: --offsets applies to them.
+OFFSET_FORMATS = ("jsonl", "label-studio")
 
 
 def export(
     store: Store, kind: str, fmt: str, handle: TextIO, selection: Selection = Selection(), *,
-    raw: bool = False, progress: Progress = _no_progress,
+    raw: bool = False, progress: Progress = _no_progress, offsets: str = "codepoints",
 ) -> ExportStats:  # fmt: skip
     """Write one kind in one format to an open text handle (opened with newline="")."""
     check_combination(kind, fmt)
-    if kind == "all":
-        raise UnsupportedExport("--what all writes several files: use export_to_folder")
-    stats = _WRITERS[(kind, fmt)](store, handle, selection, raw=raw, progress=progress)
+    if kind == "all" or fmt == "hf":
+        raise UnsupportedExport(f"--{'what all' if kind == 'all' else 'format hf'} writes several files: give a folder")
+    extra = {"offsets": offsets} if fmt in OFFSET_FORMATS else {}
+    stats = _WRITERS[(kind, fmt)](store, handle, selection, raw=raw, progress=progress, **extra)
     stats.kind = kind
     return stats
 
 
 def progress_total(store: Store, kind: str, fmt: str, selection: Selection) -> int | None:
     """How far the progress bar goes (rows), when it can be counted cheaply."""
-    if fmt != "csv":
+    if fmt != "csv" or (selection.statuses is not None and kind != "documents"):
         return None
     if kind == "spans":
         return store.count_export_spans(selection.annotators, selection.exclude)
@@ -508,36 +450,217 @@ def progress_total(store: Store, kind: str, fmt: str, selection: Selection) -> i
     return None
 
 
+def safe_name(name: str, fallback: str = "project") -> str:
+    """A name made safe for a file name."""
+    return re.sub(r"[^\w.-]+", "_", name).strip("._") or fallback
+
+
 def file_name(project: str, kind: str, fmt: str, stamp: str) -> str:
-    """`<project>-<what>-<UTC timestamp>.<ext>`, the project name made safe for a file name."""
-    safe = re.sub(r"[^\w.-]+", "_", project).strip("._") or "project"
-    return f"{safe}-{kind}-{stamp}.{EXTENSIONS[fmt]}"
+    """`<project>-<what>-<UTC timestamp>.<ext>` (no extension for a folder), the project
+    name made safe for a file name."""
+    stem = f"{safe_name(project)}-{kind}-{stamp}"
+    return f"{stem}.{EXTENSIONS[fmt]}" if EXTENSIONS.get(fmt) else stem
 
 
 def free_path(folder: Path, name: str) -> Path:
     """`folder/name`, or `name` with -2, -3 ... before the extension if that exists."""
     path = folder / name
-    stem, ext = name.rsplit(".", 1)
+    stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
     n = 2
     while path.exists():
-        path = folder / f"{stem}-{n}.{ext}"
+        path = folder / f"{stem}-{n}{dot}{ext}"
         n += 1
     return path
 
 
-def export_to_path(
-    store: Store, kind: str, fmt: str, path: Path, selection: Selection = Selection(), *,
-    raw: bool = False, progress: Progress = _no_progress,
-) -> ExportStats:  # fmt: skip
-    """Write to `path` through a temporary file renamed into place when complete."""
-    check_combination(kind, fmt)
+@contextmanager
+def replace_when_done(path: Path) -> Iterator[TextIO]:
+    """A text handle on a temporary file beside `path`, renamed to `path` when the block
+    ends without error and removed when it fails: a failed export never leaves half a
+    file under the real name."""
     partial = path.with_name(f".{path.name}.partial")
     try:
         with partial.open("w", encoding="utf-8", newline="") as handle:
-            stats = export(store, kind, fmt, handle, selection, raw=raw, progress=progress)
+            yield handle
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+Opener = Callable[[Path], AbstractContextManager[TextIO]]
+
+
+def export_to_path(
+    store: Store, kind: str, fmt: str, path: Path, selection: Selection = Selection(), *,
+    raw: bool = False, progress: Progress = _no_progress, offsets: str = "codepoints",
+    open_file: Opener = replace_when_done,
+) -> ExportStats:  # fmt: skip
+    """Write one file to `path` (through `open_file`)."""
+    check_combination(kind, fmt)
+    with open_file(path) as handle:
+        stats = export(store, kind, fmt, handle, selection, raw=raw, progress=progress, offsets=offsets)
     stats.path = str(path)
+    stats.paths.append(str(path))
+    return stats
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a multi-file export is laid out: `--split` (None: no split) and its seed."""
+
+    split: str | None = None
+    seed: int = 0
+
+    def shares(self) -> tuple[int, int, int]:
+        return parse_split(self.split or DEFAULT_SPLIT)
+
+
+def split_names(path: Path) -> dict[str, Path]:
+    """`name.ext` -> `name.train.ext`, `name.validation.ext`, `name.test.ext`."""
+    return {split: path.with_name(f"{path.stem}.{split}{path.suffix}") for split in SPLITS}
+
+
+def sidecar_path(path: Path) -> Path:
+    """`<name>.sentences.csv` beside a CoNLL file `<name>.conll`."""
+    return path.with_name(f"{path.stem}.sentences.csv")
+
+
+def document_splits(store: Store, selection: Selection, layout: Layout) -> dict[str, str]:
+    """Each exported document's split."""
+    reads = store.export_units
+    documents = (s.document_id for s in reads.iter_sentences(selection.annotators, selection.exclude, selection.statuses))
+    return assign(dict.fromkeys(documents), layout.shares(), layout.seed)
+
+
+def export_split_files(
+    store: Store, kind: str, fmt: str, path: Path, selection: Selection, layout: Layout, *,
+    raw: bool = False, progress: Progress = _no_progress, offsets: str = "codepoints",
+    open_file: Opener = replace_when_done,
+) -> list[ExportStats]:  # fmt: skip
+    """JSONL or CoNLL as three files by document split (`name.train.ext` ...); CoNLL
+    gets a sidecar beside each."""
+    check_combination(kind, fmt)
+    if fmt not in ("jsonl", "conll"):
+        raise UnsupportedExport(f"--split applies to hf, conll and jsonl, not --format {fmt}")
+    splits = document_splits(store, selection, layout)
+    targets = split_names(path)
+    order = store.tagset().label_names
+    with ExitStack() as stack:
+        writers: dict[str, JsonlWriter | ConllWriter] = {}
+        all_stats = []
+        for split, target in targets.items():
+            stats = ExportStats(kind, fmt, unit="JSON objects" if fmt == "jsonl" else "sentences", path=str(target))
+            handle = stack.enter_context(open_file(target))
+            stats.paths.append(str(target))
+            if fmt == "jsonl":
+                writers[split] = JsonlWriter(handle, stats, offsets)
+            else:
+                sidecar = stack.enter_context(open_file(sidecar_path(target)))
+                stats.paths.append(str(sidecar_path(target)))
+                writers[split] = ConllWriter(handle, sidecar, stats, order, raw=raw)
+            all_stats.append(stats)
+        for unit in _each_unit(store, selection, progress):
+            writers[splits[unit.sentence.document_id]].write(unit)
+    return all_stats
+
+
+def export_conll_files(
+    store: Store, kind: str, target: Path, selection: Selection, layout: Layout | None = None, *,
+    folder: bool = False, raw: bool = False, progress: Progress = _no_progress,
+    open_file: Opener = replace_when_done,
+) -> list[ExportStats]:  # fmt: skip
+    """CoNLL, one file per annotator (or gold): `target` itself for one annotator, or
+    `<annotator>.conll` in the folder `target` (`folder`, or more than one annotator).
+    Beside each goes its sidecar; with `layout`, each is split in three."""
+    check_combination(kind, "conll")
+    annotators = unit_annotators(store, selection)
+    if len(annotators) > 1:
+        folder = True
+    results = []
+    if folder:
+        target.mkdir(parents=True, exist_ok=True)
+    for name in annotators or ([] if folder else [None]):
+        path = free_path(target, f"{safe_name(name, 'annotator')}.conll") if folder and name else target
+        one = selection.only(name) if name else selection
+        if layout is not None:
+            results += export_split_files(store, kind, "conll", path, one, layout, raw=raw, progress=progress,
+                                          open_file=open_file)  # fmt: skip
+            continue
+        with open_file(path) as handle, open_file(sidecar_path(path)) as sidecar:
+            stats = export_conll(store, handle, one, raw=raw, progress=progress, sidecar=sidecar)
+        stats.kind, stats.path, stats.paths = kind, str(path), [str(path), str(sidecar_path(path))]
+        results.append(stats)
+    return results
+
+
+def agreement_lines(store: Store, annotators: Sequence[str]) -> list[str]:
+    """The agreement figures for a dataset card, between the exported annotators."""
+    from ..agreement.matrices import AgreementError
+    from ..agreement.report import compute_report
+
+    names = [name for name in annotators if name != GOLD]
+    try:
+        report = compute_report(store, level="all", annotators=names)
+    except AgreementError as exc:
+        return [f"not computed: {exc}"]
+
+    def figure(value: object) -> str:
+        return "undefined" if value is None else f"{value:.3f}"
+
+    token, sentence, span = report["token"], report["sentence"], report["span"]
+    return [
+        f"Annotators compared: {', '.join(names)} (sentences each marked done).",
+        (f"Token level: Krippendorff's alpha {figure(token['krippendorff_alpha'])} over {token['units']} tokens "
+         "(labels by the overlap rule above)."),
+        (f"Sentence judgment: Krippendorff's alpha {figure(sentence['krippendorff_alpha'])} over "
+         f"{sentence['units']} sentences."),
+        f"Spans: mean exact F1 {figure(span['mean_exact_f1'])}, mean overlap F1 {figure(span['mean_overlap_f1'])}.",
+        "Alpha reads against Krippendorff's thresholds: at least .800 reliable, at least .667 tentative.",
+    ]
+
+
+def export_hf(
+    store: Store, folder: Path, selection: Selection, layout: Layout, *, progress: Progress = _no_progress,
+    open_file: Opener = replace_when_done,
+) -> ExportStats:  # fmt: skip
+    """The Hugging Face dataset folder: train/validation/test.jsonl and README.md."""
+    tagset = store.tagset()
+    names = list(tagset.label_names)
+    names += sorted(set(store.export_units.span_labels(selection.annotators, selection.exclude)) - set(names))
+    descriptions = {label.name: label.description for label in tagset.labels}
+    folder.mkdir(parents=True, exist_ok=True)
+    splits = document_splits(store, selection, layout)
+    stats = ExportStats("sentences", "hf", unit="lines", path=str(folder))
+    annotators: set[str] = set()
+    with ExitStack() as stack:
+        handles = {split: stack.enter_context(open_file(folder / f"{split}.jsonl")) for split in SPLITS}
+        writer = HfWriter(handles, stats, names)
+        for unit in _each_unit(store, selection, progress):
+            annotators.add(unit.annotator)
+            writer.write(unit, splits[unit.sentence.document_id])
+    statuses = ", ".join(selection.statuses) if selection.statuses else "every status"
+    card = dataset_card(
+        project=store.project_name(), labels=[(name, descriptions.get(name, "")) for name in names],
+        annotators=sorted(annotators), counts=writer.counts, agreement=agreement_lines(store, sorted(annotators)),
+        license_id=store.get_meta("license") or "unknown", statuses=f"the sentences with status {statuses}",
+        split=layout.split or DEFAULT_SPLIT, seed=layout.seed, stats=stats,
+    )  # fmt: skip
+    with open_file(folder / "README.md") as handle:
+        handle.write(card)
+    stats.paths = [str(folder / f"{split}.jsonl") for split in SPLITS] + [str(folder / "README.md")]
+    return stats
+
+
+def export_label_studio_files(
+    store: Store, kind: str, path: Path, selection: Selection, *, progress: Progress = _no_progress,
+    offsets: str = "codepoints", open_file: Opener = replace_when_done,
+) -> ExportStats:  # fmt: skip
+    """The tasks file and `<name>.label-config.xml` beside it."""
+    stats = export_to_path(store, kind, "label-studio", path, selection, progress=progress, offsets=offsets,
+                           open_file=open_file)  # fmt: skip
+    config = path.with_name(f"{path.stem}.label-config.xml")
+    with open_file(config) as handle:
+        handle.write(label_config(store.tagset()))
+    stats.paths.append(str(config))
     return stats

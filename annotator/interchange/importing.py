@@ -39,6 +39,7 @@ from ..errors import InputError
 from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
 from ..store import Store
 from .formats import DOCUMENT_COLUMNS, FALSE, GOLD_COLUMNS, SENTENCE_COLUMNS, SPAN_COLUMNS, TOKEN_COLUMNS, TRUE
+from .offsets import read as read_offset
 from .safety import unescape
 
 ORIGINS = ("manual", "suggestion")
@@ -78,10 +79,14 @@ class RowError(ValueError):
     pass
 
 
-def import_annotations(store: Store, path: Path, annotator_prefix: str = "", *, raw: bool = False) -> FileImport:
+def import_annotations(
+    store: Store, path: Path, annotator_prefix: str = "", *, raw: bool = False, offsets: str = "codepoints"
+) -> FileImport:
     """Import one file in one transaction; on any error nothing of it is kept.
 
     `raw`: the file was exported with `--raw`, so free-text cells are not unescaped.
+    `offsets`: how a JSONL file's `label` offsets count ("utf16": UTF-16 code units, as
+    exported with `--offsets utf16`); CSV offsets are always code points.
     """
     result = FileImport(str(path))
     try:
@@ -89,7 +94,7 @@ def import_annotations(store: Store, path: Path, annotator_prefix: str = "", *, 
     except OSError as exc:
         result.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
         return result
-    reader = _FileReader(store, path, annotator_prefix, result, raw)
+    reader = _FileReader(store, path, annotator_prefix, result, raw, offsets)
     try:
         with handle, store.transaction():
             reader.run(handle)
@@ -113,8 +118,11 @@ def _reset_counts(result: FileImport) -> None:
 
 
 class _FileReader:
-    def __init__(self, store: Store, path: Path, prefix: str, result: FileImport, raw: bool = False):
+    def __init__(
+        self, store: Store, path: Path, prefix: str, result: FileImport, raw: bool = False, offsets: str = "codepoints"
+    ):
         self.store = store
+        self.offsets = offsets
         self.unescape = (lambda cell: cell) if raw else unescape
         self.path = path
         self.prefix = prefix
@@ -167,7 +175,7 @@ class _FileReader:
             raise InputError(
                 f"{self.path}: a documents export holds no annotations; import documents with 'annotator import'"
             )
-        elif header == TOKEN_COLUMNS:
+        elif header in (TOKEN_COLUMNS, TOKEN_COLUMNS[:-1]):
             raise InputError(f"{self.path}: a tokens export cannot be imported; import the spans CSV instead")
         else:
             raise InputError(
@@ -388,16 +396,27 @@ class _FileReader:
                 and isinstance(item[2], str)
             ):  # fmt: skip
                 raise RowError(f"label item {item!r} is not [start, end, label]")
-            self.offsets_in(sentence, item[0], item[1])
-            spans.append(SpanAnnotation(sentence.id, name, item[0], item[1], self.label(item[2])))  # type: ignore[arg-type]
+            try:
+                start, end = (read_offset(sentence.text, item[i], self.offsets) for i in (0, 1))
+            except ValueError as exc:
+                raise RowError(f"label item {item!r}: {exc}") from None
+            self.offsets_in(sentence, start, end)
+            spans.append(SpanAnnotation(sentence.id, name, start, end, self.label(item[2])))  # type: ignore[arg-type]
+        # "open" (or no status key, as older exports wrote) says nothing to store.
+        status = obj.get("status", "open")
+        if status not in (*STATUSES, "open"):
+            raise RowError(f"status {status!r} is not one of done, skipped, open")
         for span in spans:
             self._add_span(span)
-        if judgment is not None:
+        changes = {"judgment": judgment} if judgment is not None else {}
+        if status != "open":
+            changes["status"] = status
+        if changes:
             existing = self.store.get_judgment(sentence.id, name)  # type: ignore[arg-type]
             state = (
-                Judgment(sentence.id, name, judgment=judgment)  # type: ignore[arg-type]
+                Judgment(sentence.id, name, **changes)  # type: ignore[arg-type]
                 if existing is None
-                else replace(existing, judgment=judgment)
+                else replace(existing, **changes)
             )
             self._put_state(existing, state)
 

@@ -1,0 +1,63 @@
+"""The CoNLL-2003 layout: `TOKEN -X- _ TAG` per token, a blank line after each sentence,
+`-DOCSTART- -X- -X- O` before each document, and no comment lines.
+
+No comments, because the readers of this layout (doccano, `spacy convert`, the Hugging
+Face conll2003 builder, seqeval) do not skip them: a comment line becomes a token, or
+a rejected file. What a comment would carry (document, sentence, annotator, status)
+goes to the sidecar `<name>.sentences.csv` instead, one row per sentence in file
+order. A token that reads like a comment (`#`) or a docstart is written as the token
+it is. One file holds one annotator (or gold).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from typing import TextIO
+
+from .bio import bio_tags
+from .safety import escape
+from .stats import ExportStats
+from .units import Unit
+
+DOCSTART = "-DOCSTART- -X- -X- O"
+# The sidecar's columns, a contract like formats.py's.
+SIDECAR_COLUMNS: tuple[str, ...] = ("document_id", "sentence_index", "annotator", "status", "text")
+
+
+def token_line(token: str, tag: str) -> str:
+    if not token or any(character.isspace() for character in token):
+        # The segmenter never makes such a token; a line with one would shift columns.
+        raise ValueError(f"a CoNLL token cannot be empty or hold whitespace: {token!r}")
+    return f"{token} -X- _ {tag}"
+
+
+class ConllWriter:
+    """Writes units of one annotator, a sentence at a time, and their sidecar rows."""
+
+    def __init__(
+        self, handle: TextIO, sidecar: TextIO, stats: ExportStats, order: Sequence[str] = (), *, raw: bool = False
+    ):
+        self.handle = handle
+        # The sidecar is CSV as every CSV export writes it: CRLF, and its text cell made
+        # spreadsheet-safe unless `raw`.
+        self.sidecar = csv.writer(sidecar, lineterminator="\r\n")
+        self.raw = raw
+        self.stats = stats
+        self.order = order
+        self.document: str | None = None
+        self.sidecar.writerow(SIDECAR_COLUMNS)
+
+    def write(self, unit: Unit) -> None:
+        s = unit.sentence
+        tagged = bio_tags(s.tokens, unit.spans, self.order)
+        self.stats.add_tagged(tagged.kept, tagged.dropped, tagged.cut)
+        lines = []
+        if s.document_id != self.document:
+            lines += [DOCSTART, ""]
+            self.document = s.document_id
+        lines += [token_line(s.text[start:end], tag) for (start, end), tag in zip(s.tokens, tagged.tags)]
+        self.handle.write("\n".join(lines))
+        self.handle.write("\n\n")
+        self.sidecar.writerow((s.document_id, s.index, unit.annotator, unit.status, s.text if self.raw else escape(s.text)))
+        self.stats.rows += 1
