@@ -29,7 +29,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "disagreements": ("agreement:disagreements",
                       "Sentences ranked by disagreement, with every annotator's spans or judgment side by side."),
     "documents": ("project:documents", "List documents, one line each."),
-    "export": ("interchange:export_command", "Export labelled data as CSV, JSONL (doccano) or CoNLL BIO."),
+    "export": ("interchange:export_command", "Export labelled data as CSV, JSONL (doccano), CoNLL-2003, a Hugging Face dataset or Label Studio tasks."),
     "import": ("project:import_",
                "Import documents from .txt, .csv or .jsonl files or folders (creates the project if needed)."),
     "import-annotations": ("interchange:import_annotations_command",

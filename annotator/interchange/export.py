@@ -1,8 +1,14 @@
-"""Export labelled data as CSV, JSONL (doccano) or CoNLL BIO, streamed at constant memory.
+"""Export labelled data, streamed at constant memory: the dispatcher.
+
+Each format's writer lives in its own module (`jsonl`, `conll`, `hf_dataset`,
+`label_studio`; `units` reads the sentence units they share, `splits` assigns
+documents to train/validation/test, `offsets` converts offsets at the edge). Writers
+take open text handles; this module opens the files (`replace_when_done`, or any
+`open_file` given) and routes units to writers. The CSV writers stay here.
 
 Rows come from store cursors and are written as they arrive; nothing holds all rows.
-Every writer takes a text handle opened with `newline=""` and returns an
-`ExportStats`. `export_to_path` writes to a temporary file beside the target and
+Every writer takes a text handle opened with `newline=""`; the functions here return
+`ExportStats`. `replace_when_done` writes to a temporary file beside the target and
 renames it when done, so a failed export never leaves half a file under the real name.
 
 The spans, sentences and documents CSV are the hot path (a million spans must export

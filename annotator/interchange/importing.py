@@ -38,7 +38,15 @@ from ..clock import now_iso
 from ..errors import InputError
 from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
 from ..store import Store
-from .formats import DOCUMENT_COLUMNS, FALSE, GOLD_COLUMNS, SENTENCE_COLUMNS, SPAN_COLUMNS, TOKEN_COLUMNS, TRUE
+from .formats import (
+    DOCUMENT_COLUMNS,
+    FALSE,
+    GOLD_COLUMNS,
+    SENTENCE_COLUMNS,
+    SPAN_COLUMNS,
+    TOKEN_COLUMNS,
+    TRUE,
+)
 from .offsets import read as read_offset
 from .safety import unescape
 
