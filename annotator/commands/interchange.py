@@ -158,7 +158,8 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
             one_selection = Selection.of(annotators, gold, statuses or default_statuses(one, fmt))
             total = progress_total(store, one, fmt, one_selection) if on_terminal() else None
             with progress_bar(f"Exporting {one}", total) as advance:
-                stats = export_to_path(store, one, fmt, target, one_selection, raw=raw, progress=advance)
+                stats = export_to_path(store, one, fmt, target, one_selection, raw=raw, progress=advance,
+                                       offsets=offsets)
             _report(summary, stats, str(target))
 
 
@@ -172,7 +173,7 @@ def _export_files(
         folder = out_path if out_path is not None else DEFAULT_FOLDER / default_name
         if folder.exists() and not folder.is_dir():
             raise InputError(f"cannot write the hf dataset to {folder}: it is a file, not a folder")
-        return [export_hf(store, folder, selection, layout or Layout(), progress=progress)]
+        return [export_hf(store, folder, selection, layout or Layout(), progress=progress, kind=kind)]
     if fmt == "conll":
         several = len(unit_annotators(store, selection)) > 1
         if out_path is None:

@@ -628,7 +628,7 @@ def agreement_lines(store: Store, annotators: Sequence[str]) -> list[str]:
 
 def export_hf(
     store: Store, folder: Path, selection: Selection, layout: Layout, *, progress: Progress = _no_progress,
-    open_file: Opener = replace_when_done,
+    open_file: Opener = replace_when_done, kind: str = "sentences",
 ) -> ExportStats:  # fmt: skip
     """The Hugging Face dataset folder: train/validation/test.jsonl and README.md."""
     tagset = store.tagset()
@@ -637,7 +637,7 @@ def export_hf(
     descriptions = {label.name: label.description for label in tagset.labels}
     folder.mkdir(parents=True, exist_ok=True)
     splits = document_splits(store, selection, layout)
-    stats = ExportStats("sentences", "hf", unit="lines", path=str(folder))
+    stats = ExportStats(kind, "hf", unit="lines", path=str(folder))
     annotators: set[str] = set()
     with ExitStack() as stack:
         handles = {split: stack.enter_context(open_file(folder / f"{split}.jsonl")) for split in SPLITS}
@@ -645,11 +645,12 @@ def export_hf(
         for unit in _each_unit(store, selection, progress):
             annotators.add(unit.annotator)
             writer.write(unit, splits[unit.sentence.document_id])
-    statuses = ", ".join(selection.statuses) if selection.statuses else "every status"
+    statuses = (f"the sentences with status {' or '.join(selection.statuses)}" if selection.statuses
+                else "sentences of every status")  # fmt: skip
     card = dataset_card(
         project=store.project_name(), labels=[(name, descriptions.get(name, "")) for name in names],
         annotators=sorted(annotators), counts=writer.counts, agreement=agreement_lines(store, sorted(annotators)),
-        license_id=store.get_meta("license") or "unknown", statuses=f"the sentences with status {statuses}",
+        license_id=store.get_meta("license") or "unknown", statuses=statuses,
         split=layout.split or DEFAULT_SPLIT, seed=layout.seed, stats=stats,
     )  # fmt: skip
     with open_file(folder / "README.md") as handle:

@@ -70,10 +70,14 @@ def _yaml(value: str) -> str:
     return json.dumps(value)
 
 
-def card_header(labels: Sequence[str], license_id: str) -> str:
-    """The YAML header: licence, the three data files, and the features."""
+def card_header(labels: Sequence[str], license_id: str, counts: Mapping[str, int]) -> str:
+    """The YAML header: licence, the data files, and the features. A split with no lines
+    is left out of `configs` (datasets refuses to load an empty split); train is always
+    listed."""
     names = "\n".join(f"          '{code}': {_yaml(name)}" for code, name in enumerate(tag_names(labels)))
-    files = "\n".join(f"  - split: {split}\n    path: {split}.jsonl" for split in SPLITS)
+    files = "\n".join(
+        f"  - split: {split}\n    path: {split}.jsonl" for split in SPLITS if split == "train" or counts.get(split)
+    )
     return f"""---
 license: {_yaml(license_id)}
 task_categories:
@@ -134,7 +138,10 @@ def dataset_card(
             f"token) have no tags, and {stats.spans_cut} lost tokens to a longer one. Every span is in `spans` as "
             "annotated.\n"
         )
-    return card_header([name for name, _ in labels], license_id) + f"""
+    empty = [name for name in SPLITS if not counts.get(name)]
+    if empty:
+        lost += f"\nEmpty here (too few documents): {', '.join(empty)}; its file is empty and not listed in `configs`.\n"
+    return card_header([name for name, _ in labels], license_id, counts) + f"""
 # {project}
 
 Framing and loaded-language annotations of Indonesian news sentences, exported by
