@@ -127,7 +127,8 @@ def test_token_alpha_matches_a_token_by_token_construction(sample_store, sentenc
                     column.append(MISSING)
                     continue
                 covering = [sp for sp in sample_store.spans_for_sentence(s.id, n) if sp.start < end and sp.end > start]
-                covering.sort(key=lambda sp: (sp.end - sp.start, labels.index(sp.label)))
+                # The overlap rule: the longest covering span, then the label listed first.
+                covering.sort(key=lambda sp: (sp.start - sp.end, labels.index(sp.label)))
                 column.append(values.index(covering[0].label) if covering else 0)
             columns.append(column)
     expected = krippendorff_alpha(np.array(columns).T, len(values))
