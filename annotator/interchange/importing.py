@@ -239,7 +239,7 @@ class _FileReader:
         if sentence is None:
             if self.store.get_document(document_id) is None:
                 raise RowError(f"no document {document_id!r} in this project")
-            raise RowError(f"document {document_id!r} has no sentence {index}")
+            raise RowError(f"document {document_id!r} has no sentence {index + 1} (sentence_index {index})")
         return sentence
 
     def annotator(self, name: str) -> str:

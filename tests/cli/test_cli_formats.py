@@ -309,3 +309,16 @@ def test_export_gold_reports_overlapping_spans_of_one_label(db, tmp_path):
     result = run("export", "--db", db, "--gold", "--out", tmp_path / "gold.csv")
     assert "Gold holds 1 pair(s) of overlapping spans of the same label:" in result.stdout
     assert "document berita_d, sentence 1: euphemism" in result.stdout
+
+
+# ------------------------------------------------------------------ numbering
+
+
+def test_people_read_sentence_numbers_from_1_and_files_keep_the_0_based_index(db):
+    shown = run("show", "berita_a", "--db", db).stdout.splitlines()
+    assert shown[1].startswith("   1  Harga 0012") and shown[2].startswith("   2  Rezim")
+    assert json.loads(run("show", "berita_a", "--db", db, "--json").stdout)["sentences"][0]["index"] == 0
+    ranked = json.loads(run("disagreements", "--db", db, "--level", "token", "--limit", "1", "--json").stdout)
+    [entry] = ranked["sentences"]
+    text = run("disagreements", "--db", db, "--level", "token", "--limit", "1").stdout
+    assert f"1. {entry['document_id']} sentence {entry['index'] + 1}:" in text

@@ -105,7 +105,7 @@ def test_a_suggestion_span_is_linked_to_its_suggestion(project, tmp_path):
 
 @pytest.mark.parametrize("changes, message", [
     ({"document_id": "nope"}, "no document 'nope'"),
-    ({"sentence_index": "999"}, "has no sentence 999"),
+    ({"sentence_index": "999"}, "has no sentence 1000 (sentence_index 999)"),
     ({"sentence_index": "x"}, "sentence_index 'x' is not a whole number"),
     ({"start": "-1"}, "do not lie within the sentence"),
     ({"end": "100000"}, "do not lie within the sentence"),
