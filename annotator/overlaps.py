@@ -65,3 +65,17 @@ def token_winners(
             if winners[t] is None:
                 winners[t] = i
     return winners
+
+
+def same_label_overlaps(spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, of spans of one label that share a character: gold should
+    hold one span there (BIO reads two as one chunk, span F1 counts them twice)."""
+    pairs = []
+    ordered = sorted(range(len(spans)), key=lambda i: (spans[i][2], spans[i][0], spans[i][1]))
+    for n, i in enumerate(ordered):
+        _, end, label = spans[i]
+        for j in ordered[n + 1 :]:
+            if spans[j][2] != label or spans[j][0] >= end:
+                break
+            pairs.append((min(i, j), max(i, j)))
+    return pairs

@@ -94,22 +94,6 @@ class ExportUnits:
             params,
         )
 
-    def gold_overlaps(self) -> list[tuple[str, int, str, int, int, int, int]]:
-        """Settled gold spans of one label that overlap another of the same label on the
-        same sentence: (document_id, sentence_index, label, start, end, other start, other end)."""
-        clause, params = self.store._annotator_clause("a.annotator", (GOLD,), ())
-        return [
-            tuple(row)
-            for row in self.store.conn.execute(
-                "SELECT d.id, s.idx, a.label, a.char_start, a.char_end, b.char_start, b.char_end"
-                " FROM spans a JOIN spans b ON b.sentence_id = a.sentence_id AND b.annotator = a.annotator"
-                " AND b.label = a.label AND b.id > a.id AND b.char_start < a.char_end AND a.char_start < b.char_end"
-                " JOIN sentences s ON s.id = a.sentence_id JOIN documents d ON d.id = s.document_id"
-                f" WHERE {clause} ORDER BY d.seq, s.idx, a.char_start",
-                params,
-            )
-        ]
-
     def span_labels(self, annotators: Sequence[str] | None, exclude: Sequence[str]) -> list[str]:
         """The distinct labels of the selected spans."""
         clause, params = self.store._annotator_clause("sp.annotator", annotators, exclude)

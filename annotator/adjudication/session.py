@@ -16,11 +16,20 @@ from ..clock import now_iso
 from ..errors import AnnotatorError
 from ..lexicon.quotes import quoted_flag
 from ..model import GOLD, Judgment, Sentence, SpanAnnotation, Tagset
+from ..overlaps import same_label_overlaps
 from ..store import Store
 from ..workspace.changes import Change, Edit, SpanChange
 from ..workspace.cursor import TokenCursor
 from ..workspace.editing import ActionRefused, Editor
-from .queue import QueueOrder, SentenceCase, build_queue, default_annotators, gold_origin, load_case, prefill
+from .queue import (
+    QueueOrder,
+    SentenceCase,
+    build_queue,
+    default_annotators,
+    gold_origin,
+    load_case,
+    prefill,
+)
 from .rules import AUTO_RULES, AutoRule, Candidate
 
 
@@ -422,16 +431,30 @@ class CurationSession:
         flagged = bool(self.judgment and self.judgment.flagged)
         return self._sentence_edit("gold.flag", flagged=not flagged)
 
+    def overlap_warning(self) -> str | None:
+        """A warning when this sentence's gold holds two overlapping spans of one label."""
+        spans = [(s.start, s.end, s.label) for s in self.gold]
+        pairs = same_label_overlaps(spans)
+        if not pairs:
+            return None
+        text = self.sentence.text
+        shown = "; ".join(
+            f"{spans[i][2]} “{text[spans[i][0]:spans[i][1]]}” and “{text[spans[j][0]:spans[j][1]]}”" for i, j in pairs[:3]
+        )
+        return f"Gold of sentence {self.sentence.index + 1} holds overlapping spans of one label ({shown}): merge or delete one."
+
     def mark_adjudicated(self) -> str | None:
-        """Mark the sentence adjudicated and go to the next one; returns a notice or None."""
+        """Mark the sentence adjudicated and go to the next one; returns a notice or None
+        (a warning first when its gold holds overlapping spans of one label)."""
+        warning = self.overlap_warning()
         current = self.judgment
         if current is None or current.status != "done":
             self._sentence_edit("gold.done", status="done", finished_at=self.editor.clock())
         try:
             self.next_sentence()
         except ActionRefused:
-            return "Adjudicated. This is the last sentence in the queue."
-        return None
+            return " ".join(filter(None, [warning, "Adjudicated. This is the last sentence in the queue."]))
+        return warning
 
     def undo(self) -> Edit:
         return self._replayed(self.editor.undo())

@@ -41,8 +41,9 @@ from ..interchange.importing import import_annotations, iter_errors
 from ..interchange.merge import merge_project
 from ..interchange.offsets import OFFSETS
 from ..interchange.splits import DEFAULT_SPLIT, SplitError
-from ..interchange.units import unit_annotators
+from ..interchange.units import iter_units, unit_annotators
 from ..model import GOLD, MergeResult
+from ..overlaps import same_label_overlaps
 from ..store import Store
 from ..textnorm import visible
 from .common import db_option, err, on_terminal, out, progress_bar, project
@@ -129,7 +130,7 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
                 "(drafts). Press enter on them in 'annotator adjudicate' to settle them."
             )
         if GOLD in (selection.annotators or ()) and kind != "documents":
-            _report_gold_overlaps(summary, store)
+            _report_gold_overlaps(summary, store, selection)
         if to_stdout:
             if fmt == "conll" and len(unit_annotators(store, selection)) > 1:
                 raise click.UsageError("--format conll holds one annotator per file: pick one with --annotator, "
@@ -170,17 +171,15 @@ def _export_files(
     """The formats that write more than one file: hf (a folder), conll (a file per
     annotator, each with its sidecar), label-studio (tasks and config), and --split."""
     if fmt == "hf":
-        folder = out_path if out_path is not None else DEFAULT_FOLDER / default_name
+        folder = out_path if out_path is not None else _new_folder(default_name)
         if folder.exists() and not folder.is_dir():
             raise InputError(f"cannot write the hf dataset to {folder}: it is a file, not a folder")
         return [export_hf(store, folder, selection, layout or Layout(), progress=progress, kind=kind)]
     if fmt == "conll":
         several = len(unit_annotators(store, selection)) > 1
         if out_path is None:
-            target = DEFAULT_FOLDER / (default_name.rsplit(".", 1)[0] if several else default_name)
-            if not several:
-                DEFAULT_FOLDER.mkdir(parents=True, exist_ok=True)
-                target = free_path(DEFAULT_FOLDER, default_name)
+            stem = default_name.rsplit(".", 1)[0]
+            target = _new_folder(stem) if several else _target(None, False, default_name)
             folder = several
         elif out_path.is_dir():
             target, folder = out_path, True
@@ -200,18 +199,27 @@ def _export_files(
                               offsets=offsets)  # fmt: skip
 
 
-def _report_gold_overlaps(console: Console, store: Store) -> None:
+def _new_folder(name: str) -> Path:
+    """exports/<name>, or <name>-2 ... when taken (created later by the writer)."""
+    DEFAULT_FOLDER.mkdir(parents=True, exist_ok=True)
+    return free_path(DEFAULT_FOLDER, name)
+
+
+def _report_gold_overlaps(console: Console, store: Store, selection: Selection) -> None:
     """Gold must not hold two overlapping spans of one label unnoticed: say where."""
-    overlaps = store.export_units.gold_overlaps()
-    if not overlaps:
+    found = []
+    for unit in iter_units(store, Selection((GOLD,), (), statuses=selection.statuses)):
+        for i, j in same_label_overlaps(unit.spans):
+            (start, end, label), (other_start, other_end, _) = unit.spans[i], unit.spans[j]
+            found.append(f"document {unit.sentence.document_id}, sentence {unit.sentence.index + 1}: "
+                         f"{label} {start}..{end} overlaps {other_start}..{other_end}")  # fmt: skip
+    if not found:
         return
-    console.print(f"Gold holds {len(overlaps)} pair(s) of overlapping spans of the same label:")
-    for document_id, index, label, start, end, other_start, other_end in overlaps[:10]:
-        console.print(Text(visible(
-            f"  document {document_id}, sentence {index + 1}: {label} {start}..{end} overlaps {other_start}..{other_end}"
-        )))  # fmt: skip
-    if len(overlaps) > 10:
-        console.print(f"  and {len(overlaps) - 10} more")
+    console.print(f"Gold holds {len(found)} pair(s) of overlapping spans of the same label:")
+    for line in found[:10]:
+        console.print(Text(visible(f"  {line}")))
+    if len(found) > 10:
+        console.print(f"  and {len(found) - 10} more")
     console.print("  Merge or delete one of each pair in 'annotator adjudicate'.")
 
 
@@ -231,8 +239,9 @@ def _target(out_path: Path | None, several: bool, default_name: str) -> Path:
 
 def _report(console: Console, stats: ExportStats, where: str) -> None:
     console.print(Text(f"Exported {stats.kind}: {stats.rows} {stats.unit} to {visible(where)}"))
-    for extra in stats.paths[1:]:
-        console.print(Text(f"  and {visible(extra)}"))
+    for extra in stats.paths:
+        if extra != where:
+            console.print(Text(f"  and {visible(extra)}"))
     if stats.spans_dropped or stats.spans_cut:
         total = stats.spans_kept + stats.spans_dropped + stats.spans_cut
         console.print(

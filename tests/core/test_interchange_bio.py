@@ -43,3 +43,11 @@ def test_a_span_inside_a_token_tags_the_whole_token():
 def test_a_span_over_whitespace_only_is_dropped():
     tagged = bio_tags(TOKENS, [(4, 5, "x")])
     assert tagged.tags == ["O"] * 4 and tagged.dropped == 1
+
+
+def test_same_label_overlaps_finds_pairs_of_one_label_only():
+    from annotator.overlaps import same_label_overlaps
+
+    spans = [(0, 9, "x"), (5, 14, "x"), (5, 9, "y"), (10, 14, "x"), (15, 19, "x")]
+    assert same_label_overlaps(spans) == [(0, 1), (1, 3)]
+    assert same_label_overlaps([(0, 4, "x"), (4, 8, "x")]) == []  # touching is not overlapping
