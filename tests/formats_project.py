@@ -20,11 +20,11 @@ TEXTS = {
 
 def words(store: Store, document_id: str, index: int, first: int, last: int | None = None) -> tuple[int, int]:
     """Sentence offsets covering tokens first..last (inclusive)."""
-    tokens = store.sentence_at(document_id, index).tokens
+    tokens = store.corpus.sentence_at(document_id, index).tokens
     return tokens[first][0], tokens[last if last is not None else first][1]
 
 
-def build(path: Path, tagset, folder: Path) -> None:  # noqa: ANN001
+def build(path: Path, tagset, folder: Path) -> None:
     """Create the project database at `path` (its source files go to `folder`)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in TEXTS.items():
@@ -36,7 +36,7 @@ def build(path: Path, tagset, folder: Path) -> None:  # noqa: ANN001
 
 
 def annotate(store: Store) -> None:
-    docs = [doc.id for doc in store.iter_documents()]
+    docs = [doc.id for doc in store.corpus.iter_documents()]
     first, second, third, fourth = docs
     spans = [
         # ana, done: "0012 naik" loaded_language with "naik" nested as euphemism (dropped by BIO).
@@ -62,9 +62,9 @@ def annotate(store: Store) -> None:
         ("budi", fourth, 0, (0, 2), "euphemism"),
     ]
     for annotator, document_id, index, (first_token, last_token), label in spans:
-        sentence = store.sentence_at(document_id, index)
+        sentence = store.corpus.sentence_at(document_id, index)
         start, end = words(store, document_id, index, first_token, last_token)
-        store.add_span(SpanAnnotation(sentence.id, annotator, start, end, label))
+        store.annotations.add_span(SpanAnnotation(sentence.id, annotator, start, end, label))
     states = [
         ("ana", first, 0, "done", "biased"), ("budi", first, 0, "done", "biased"),
         ("ana", first, 1, "done", "biased"), ("budi", first, 1, "done", "neutral"),
@@ -75,12 +75,12 @@ def annotate(store: Store) -> None:
         ("ana", fourth, 1, "done", "neutral"),
     ]  # fmt: skip
     for annotator, document_id, index, status, judgment in states:
-        sentence = store.sentence_at(document_id, index)
-        store.put_judgment(Judgment(sentence.id, annotator, status=status, judgment=judgment))
+        sentence = store.corpus.sentence_at(document_id, index)
+        store.annotations.put_judgment(Judgment(sentence.id, annotator, status=status, judgment=judgment))
     # Gold of one sentence, settled.
-    sentence = store.sentence_at(fourth, 0)
+    sentence = store.corpus.sentence_at(fourth, 0)
     start, end = words(store, fourth, 0, 0, 2)
-    store.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "euphemism", agreed_by=("ana", "budi"),
+    store.annotations.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "euphemism", agreed_by=("ana", "budi"),
                                   resolution="auto"))  # fmt: skip
-    store.put_judgment(Judgment(sentence.id, GOLD, status="done", judgment="biased", judgment_agreed_by=("ana",),
+    store.annotations.put_judgment(Judgment(sentence.id, GOLD, status="done", judgment="biased", judgment_agreed_by=("ana",),
                                 judgment_resolution="auto"))  # fmt: skip

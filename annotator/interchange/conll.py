@@ -15,8 +15,8 @@ import csv
 from collections.abc import Sequence
 from typing import TextIO
 
+from ..store.csv_format import escape
 from .bio import bio_tags
-from .safety import escape
 from .stats import ExportStats
 from .units import Unit
 

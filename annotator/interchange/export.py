@@ -13,7 +13,7 @@ renames it when done, so a failed export never leaves half a file under the real
 
 The spans, sentences and documents CSV are the hot path (a million spans must export
 within twice the sqlite3 shell's time): SQLite builds each row as one UTF-8 value
-(`Store.iter_export_rows`), `CsvLines` turns a chunk of them into CSV bytes with C-level
+(`Store.exports.iter_rows`), `CsvLines` turns a chunk of them into CSV bytes with C-level
 string operations, and large exports use a second process (`PARALLEL_MIN_ROWS`). The
 tokens CSV, JSONL and CoNLL go through Python per sentence.
 """
@@ -38,13 +38,13 @@ from typing import TextIO
 
 from ..model import GOLD
 from ..store import Store
+from ..store.csv_format import FREE_TEXT_COLUMNS, escape, needs_escape
 from .bio import bio_tags
 from .conll import ConllWriter
 from .formats import EXTENSIONS, SUPPORTED, TOKEN_COLUMNS
 from .hf_dataset import HfWriter, dataset_card
 from .jsonl import JsonlWriter
 from .label_studio import LabelStudioWriter, label_config
-from .safety import FREE_TEXT_COLUMNS, escape, needs_escape
 from .splits import DEFAULT_SPLIT, SPLITS, assign, parse_split
 from .stats import ExportStats
 from .units import Selection, Unit, iter_units, unit_annotators
@@ -141,7 +141,7 @@ def write_csv(
 
 
 class CsvLines:
-    """Turns rows of `Store.iter_export_rows` into CSV exactly as `csv.writer`
+    """Turns rows of `Store.exports.iter_rows` into CSV exactly as `csv.writer`
     (QUOTE_MINIMAL, CRLF) would write their cells, as UTF-8 bytes, a chunk at a time.
 
     Each row holds its cells as UTF-8, joined by the store's separator, then the row's
@@ -201,11 +201,11 @@ def _export_sql_csv(
     kind: str, store: Store, handle: TextIO, selection: Selection, raw: bool, progress: Progress
 ) -> ExportStats:
     """Spans, sentences and documents: rows from the store's cursor, already escaped
-    in SQL (see Store.export_query), formatted a chunk at a time; no Python per row
+    in SQL (see Store.exports.query), formatted a chunk at a time; no Python per row
     unless the row needs quoting. Large exports of a project file use two processes
     (see `PARALLEL_MIN_ROWS`)."""
     provenance = selection.provenance and kind != "documents"
-    header = store.export_columns(kind, provenance)
+    header = store.exports.columns(kind, provenance)
     handle.write(",".join(header) + CSV_LINE_END)
     names, exclude = (None, ()) if kind == "documents" else (selection.annotators, selection.exclude)
     part = _RowsPart(kind, names, exclude, provenance, raw, None if kind == "documents" else selection.statuses)
@@ -224,7 +224,7 @@ def _export_sql_csv(
             rows = part.write(store, handle, seq_range=(None, split), progress=progress)
             try:
                 later: int | None = second.result()
-            except Exception:  # noqa: BLE001 - a worker that could not run (no processes
+            except Exception:
                 later = None  # allowed, killed): this process writes the second half.
         if later is None:
             rows += part.write(store, handle, seq_range=(split, None), progress=progress)
@@ -253,8 +253,8 @@ class _RowsPart:
         progress: Progress = _no_progress,
     ) -> int:  # fmt: skip
         formatter = CsvLines(
-            len(store.export_columns(self.kind, self.provenance)), store.EXPORT_SEPARATOR,
-            lambda key: store.export_row(self.kind, key, provenance=self.provenance, safe=not self.raw),
+            len(store.exports.columns(self.kind, self.provenance)), store.exports.SEPARATOR,
+            lambda key: store.exports.row(self.kind, key, provenance=self.provenance, safe=not self.raw),
         )  # fmt: skip
         written = 0
         write = _byte_writer(handle)
@@ -263,7 +263,7 @@ class _RowsPart:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for rows in store.iter_export_rows(
+            for rows in store.exports.iter_rows(
                 self.kind, self.annotators, self.exclude, provenance=self.provenance, safe=not self.raw,
                 chunk=CHUNK, seq_range=seq_range, statuses=self.statuses,
             ):  # fmt: skip
@@ -283,12 +283,12 @@ def _split_point(store: Store, part: _RowsPart) -> int | None:
     if store.path is None or part.kind == "documents" or part.statuses is not None or (os.cpu_count() or 1) < 2:
         return None
     if part.kind == "spans":
-        rows = store.count_export_spans(part.annotators, part.exclude)
+        rows = store.exports.count_spans(part.annotators, part.exclude)
     else:
-        rows = store.count_export_states(part.annotators, part.exclude)
+        rows = store.exports.count_states(part.annotators, part.exclude)
     if rows < PARALLEL_MIN_ROWS:
         return None
-    return store.export_middle_seq(part.kind, part.annotators, part.exclude, rows)
+    return store.exports.middle_seq(part.kind, part.annotators, part.exclude, rows)
 
 
 def _byte_writer(handle: TextIO) -> Callable[[bytes], object]:
@@ -448,11 +448,11 @@ def progress_total(store: Store, kind: str, fmt: str, selection: Selection) -> i
     if fmt != "csv" or (selection.statuses is not None and kind != "documents"):
         return None
     if kind == "spans":
-        return store.count_export_spans(selection.annotators, selection.exclude)
+        return store.exports.count_spans(selection.annotators, selection.exclude)
     if kind == "sentences":
-        return store.count_export_states(selection.annotators, selection.exclude)
+        return store.exports.count_states(selection.annotators, selection.exclude)
     if kind == "documents":
-        return store.counts()["documents"]
+        return store.corpus.counts()["documents"]
     return None
 
 
@@ -534,8 +534,8 @@ def sidecar_path(path: Path) -> Path:
 
 def document_splits(store: Store, selection: Selection, layout: Layout) -> dict[str, str]:
     """Each exported document's split."""
-    reads = store.export_units
-    documents = (s.document_id for s in reads.iter_sentences(selection.annotators, selection.exclude, selection.statuses))
+    sentences = store.exports.unit_sentences(selection.annotators, selection.exclude, selection.statuses)
+    documents = (s.document_id for s in sentences)
     return assign(dict.fromkeys(documents), layout.shares(), layout.seed)
 
 
@@ -633,7 +633,7 @@ def export_hf(
     """The Hugging Face dataset folder: train/validation/test.jsonl and README.md."""
     tagset = store.tagset()
     names = list(tagset.label_names)
-    names += sorted(set(store.export_units.span_labels(selection.annotators, selection.exclude)) - set(names))
+    names += sorted(set(store.exports.span_labels(selection.annotators, selection.exclude)) - set(names))
     descriptions = {label.name: label.description for label in tagset.labels}
     folder.mkdir(parents=True, exist_ok=True)
     splits = document_splits(store, selection, layout)

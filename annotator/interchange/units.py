@@ -2,7 +2,7 @@
 
 The JSONL, CoNLL, tokens CSV, hf and Label Studio exports all walk these. A unit is a
 sentence and an annotator who gave it a kept state (status, judgment, flag or note) or
-a span; its `status` is `done`, `skipped` or `open` (see annotator.store_export_units).
+a span; its `status` is `done`, `skipped` or `open` (see annotator.store.exports).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..model import GOLD, Sentence
 from ..store import Store
-from ..store_export_units import STATUSES
+from ..store.exports import STATUSES
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,13 @@ def iter_units(store: Store, selection: Selection = Selection()) -> Iterator[Uni
     Joins three cursors that share one order, so memory holds one sentence at a time.
     """
     names, exclude, statuses = selection.annotators, selection.exclude, selection.statuses
-    reads = store.export_units
-    states = reads.iter_states(names, exclude, statuses)
-    spans = reads.iter_spans(names, exclude, statuses)
+    reads = store.exports
+    states = reads.unit_states(names, exclude, statuses)
+    spans = reads.unit_spans(names, exclude, statuses)
     state = next(states, None)
     span = next(spans, None)
-    gold_status = "done"  # settled gold without a state (see store_export_units)
-    for sentence in reads.iter_sentences(names, exclude, statuses):
+    gold_status = "done"  # settled gold without a state (see annotator.store.exports)
+    for sentence in reads.unit_sentences(names, exclude, statuses):
         units: dict[str, Unit] = {}
         while state is not None and state[0] == sentence.id:
             units[state[1]] = Unit(sentence, state[1], state[2], [], state[3])

@@ -159,7 +159,7 @@ def test_conll_spans_read_back_by_seqeval_equal_the_spans_csv_apart_from_what_it
     read_back = set()
     with Store.open(db, readonly=True) as store:
         for (tokens, tags), row in zip(sentences, sidecar):
-            sentence = store.sentence_at(row["document_id"], int(row["sentence_index"]))
+            sentence = store.corpus.sentence_at(row["document_id"], int(row["sentence_index"]))
             assert tokens == [sentence.text[s:e] for s, e in sentence.tokens]
             assert row["text"] == sentence.text
             # seqeval's strict IOB2 reading finds the same chunks as its lenient one: valid BIO.
@@ -304,8 +304,8 @@ def test_export_gold_reports_overlapping_spans_of_one_label(db, tmp_path):
     from annotator.model import GOLD, SpanAnnotation
 
     with Store.open(db) as store:
-        sentence = store.sentence_at("berita_d", 0)
-        store.add_span(SpanAnnotation(sentence.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated"))
+        sentence = store.corpus.sentence_at("berita_d", 0)
+        store.annotations.add_span(SpanAnnotation(sentence.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated"))
     result = run("export", "--db", db, "--gold", "--out", tmp_path / "gold.csv")
     assert "Gold holds 1 pair(s) of overlapping spans of the same label:" in result.stdout
     assert "document berita_d, sentence 1: euphemism" in result.stdout

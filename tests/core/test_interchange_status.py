@@ -11,7 +11,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.interchange.export import Layout, Selection, export, export_conll, export_hf
+from annotator.interchange.export import (
+    Layout,
+    Selection,
+    export,
+    export_conll,
+    export_hf,
+)
 from annotator.model import Document, Judgment, Sentence, SpanAnnotation
 from annotator.resources import default_tagset_path
 from annotator.segmentation import tokenize
@@ -46,8 +52,8 @@ def project(states: list) -> tuple[Store, dict[tuple[str, int, str], str]]:
             sentences.append(Sentence(None, f"doc{d}", index, start, start + len(sentence_text), sentence_text,
                                       tokenize(sentence_text)))  # fmt: skip
             start += len(sentence_text) + 1
-        store.insert_document(Document(id=f"doc{d}", text=text, content_hash=f"h{d}"), sentences)
-        for sentence in store.sentences_of(f"doc{d}"):
+        store.corpus.insert_document(Document(id=f"doc{d}", text=text, content_hash=f"h{d}"), sentences)
+        for sentence in store.corpus.sentences_of(f"doc{d}"):
             for name in ANNOTATORS:
                 state = next(states_iter)
                 if state is None:
@@ -55,16 +61,16 @@ def project(states: list) -> tuple[Store, dict[tuple[str, int, str], str]]:
                 status, spans = state
                 if status == "open" and not spans:
                     # An open state needs something kept: a judgment.
-                    store.put_judgment(Judgment(sentence.id, name, judgment="neutral"))
+                    store.annotations.put_judgment(Judgment(sentence.id, name, judgment="neutral"))
                 elif status != "open":
-                    store.put_judgment(Judgment(sentence.id, name, status=status))
+                    store.annotations.put_judgment(Judgment(sentence.id, name, status=status))
                 for first, width, label in spans:
                     first = min(first, len(sentence.tokens) - 1)
                     last = min(first + width, len(sentence.tokens) - 1)
                     span = SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label)
                     if not any(s.start == span.start and s.end == span.end and s.label == span.label
-                               for s in store.spans_for_sentence(sentence.id, name)):  # fmt: skip
-                        store.add_span(span)
+                               for s in store.annotations.spans_for_sentence(sentence.id, name)):  # fmt: skip
+                        store.annotations.add_span(span)
                 units[(f"doc{d}", sentence.index, name)] = status
     return store, units
 
@@ -110,12 +116,12 @@ def test_every_format_with_a_status_holds_exactly_the_sentences_of_that_status(s
         with_spans = {
             (document_id, index, name)
             for document_id, index, name in wanted
-            if store.spans_for_sentence(store.sentence_at(document_id, index).id, name)
+            if store.annotations.spans_for_sentence(store.corpus.sentence_at(document_id, index).id, name)
         }
         with_state = {
             (document_id, index, name)
             for document_id, index, name in wanted
-            if store.get_judgment(store.sentence_at(document_id, index).id, name) is not None
+            if store.annotations.get_judgment(store.corpus.sentence_at(document_id, index).id, name) is not None
         }
         for fmt, found in exported_units(store, selection).items():
             # The spans CSV has a row per span, the sentences CSV one per stored state.
