@@ -36,35 +36,52 @@ def winner_rank(span_length: T, label_code: T, label_codes: int) -> T:
     return -span_length * label_codes + label_code  # type: ignore[operator]
 
 
-def label_codes(labels: Sequence[str], order: Sequence[str]) -> tuple[dict[str, int], int]:
-    """Codes for `labels` by their place in the tag set's `order`; labels missing from it
-    come after, by name. Returns (codes, a bound above every code)."""
-    codes = {name: i for i, name in enumerate(order)}
-    for name in sorted(set(labels) - codes.keys()):
-        codes[name] = len(codes)
-    return codes, len(codes) + 1
+class LabelOrder:
+    """Label codes by place in the tag set's order; a label missing from it comes after
+    all of them, by name. Build it once per export: it is what ranks ties."""
+
+    def __init__(self, order: Sequence[str] = ()):
+        self.order = tuple(order)
+        self.codes = {name: code for code, name in enumerate(self.order)}
+
+    def key(self, label: str) -> tuple[int, str]:
+        code = self.codes.get(label)
+        return (code, "") if code is not None else (len(self.codes), label)
+
+
+def covering(tokens: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]],
+             order: LabelOrder) -> tuple[list[int | None], list[int]]:  # fmt: skip
+    """(each token's winning span index or None, how many tokens each span covers)."""
+    winners: list[int | None] = [None] * len(tokens)
+    if not spans:
+        return winners, []
+    starts = [t[0] for t in tokens]
+    ends = [t[1] for t in tokens]
+    ranges = [(bisect_right(ends, start), bisect_left(starts, end)) for start, end, _ in spans]
+    if len(spans) == 1:
+        ranked: Sequence[int] = (0,)
+    else:
+        bound = len(order.codes) + 1
+
+        def rank(i: int) -> tuple:
+            start, end, label = spans[i]
+            code, name = order.key(label)
+            return winner_rank(end - start, code, bound), name, start, end
+
+        ranked = sorted(range(len(spans)), key=rank)
+    for i in ranked:
+        first, last = ranges[i]
+        for t in range(first, last):
+            if winners[t] is None:
+                winners[t] = i
+    return winners, [max(0, last - first) for first, last in ranges]
 
 
 def token_winners(
-    tokens: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]], order: Sequence[str] = ()
+    tokens: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]], order: Sequence[str] | LabelOrder = ()
 ) -> list[int | None]:
     """For each token, the index in `spans` of the span that labels it, or None ("O")."""
-    codes, bound = label_codes([s[2] for s in spans], order)
-    winners: list[int | None] = [None] * len(tokens)
-    if not spans:
-        return winners
-    ends = [t[1] for t in tokens]
-    starts = [t[0] for t in tokens]
-    ranked = sorted(
-        range(len(spans)),
-        key=lambda i: (winner_rank(spans[i][1] - spans[i][0], codes[spans[i][2]], bound), spans[i][0], spans[i][1]),
-    )
-    for i in ranked:
-        start, end, _ = spans[i]
-        for t in range(bisect_right(ends, start), bisect_left(starts, end)):
-            if winners[t] is None:
-                winners[t] = i
-    return winners
+    return covering(tokens, spans, order if isinstance(order, LabelOrder) else LabelOrder(order))[0]
 
 
 def same_label_overlaps(spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..overlaps import token_winners
+from ..overlaps import LabelOrder, covering
 
 OUTSIDE = "O"
 
@@ -27,12 +27,14 @@ class Tagged:
 
 
 def bio_tags(
-    tokens: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]], order: Sequence[str] = ()
+    tokens: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]], order: Sequence[str] | LabelOrder = ()
 ) -> Tagged:
     """BIO tags for `tokens` (sentence offsets) from `spans` (start, end, label);
     `order` is the tag set's label order (it breaks ties between equally long spans)."""
-    winners = token_winners(tokens, spans, order)
     tags = [OUTSIDE] * len(tokens)
+    if not spans:
+        return Tagged(tags, 0, 0, 0)
+    winners, sizes = covering(tokens, spans, order if isinstance(order, LabelOrder) else LabelOrder(order))
     won = [0] * len(spans)
     previous = None
     for t, winner in enumerate(winners):
@@ -40,13 +42,6 @@ def bio_tags(
             tags[t] = f"{'I' if winner == previous else 'B'}-{spans[winner][2]}"
             won[winner] += 1
         previous = winner
-    kept = dropped = cut = 0
-    for (start, end, _), count in zip(spans, won):
-        if count == 0:
-            dropped += 1
-        elif count < sum(1 for s, e in tokens if e > start and s < end):
-            cut += 1
-        else:
-            kept += 1
-    return Tagged(tags, kept, dropped, cut)
-
+    dropped = won.count(0)
+    cut = sum(1 for count, size in zip(won, sizes) if 0 < count < size)
+    return Tagged(tags, len(spans) - dropped - cut, dropped, cut)

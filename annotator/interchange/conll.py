@@ -15,6 +15,7 @@ import csv
 from collections.abc import Sequence
 from typing import TextIO
 
+from ..overlaps import LabelOrder
 from ..store.csv_format import escape
 from .bio import bio_tags
 from .stats import ExportStats
@@ -25,11 +26,13 @@ DOCSTART = "-DOCSTART- -X- -X- O"
 SIDECAR_COLUMNS: tuple[str, ...] = ("document_id", "sentence_index", "annotator", "status", "text")
 
 
-def token_line(token: str, tag: str) -> str:
-    if not token or any(character.isspace() for character in token):
-        # The segmenter never makes such a token; a line with one would shift columns.
-        raise ValueError(f"a CoNLL token cannot be empty or hold whitespace: {token!r}")
-    return f"{token} -X- _ {tag}"
+def check_block(block: str, tokens: int, text: str, offsets: Sequence[tuple[int, int]]) -> None:
+    """Refuse a sentence with an empty token or one holding whitespace: its line would
+    shift the columns. (The segmenter never makes one.) One split() of the block, in C:
+    each line holds exactly four fields."""
+    if len(block.split()) != 4 * tokens:
+        bad = next(text[a:b] for a, b in offsets if a == b or len(text[a:b].split()) != 1)
+        raise ValueError(f"a CoNLL token cannot be empty or hold whitespace: {bad!r}")
 
 
 class ConllWriter:
@@ -44,7 +47,7 @@ class ConllWriter:
         self.sidecar = csv.writer(sidecar, lineterminator="\r\n")
         self.raw = raw
         self.stats = stats
-        self.order = order
+        self.order = LabelOrder(order)
         self.document: str | None = None
         self.sidecar.writerow(SIDECAR_COLUMNS)
 
@@ -52,12 +55,13 @@ class ConllWriter:
         s = unit.sentence
         tagged = bio_tags(s.tokens, unit.spans, self.order)
         self.stats.add_tagged(tagged.kept, tagged.dropped, tagged.cut)
-        lines = []
+        text = s.text
+        block = "\n".join([f"{text[start:end]} -X- _ {tag}" for (start, end), tag in zip(s.tokens, tagged.tags)])
+        check_block(block, len(s.tokens), text, s.tokens)
         if s.document_id != self.document:
-            lines += [DOCSTART, ""]
+            self.handle.write(f"{DOCSTART}\n\n")
             self.document = s.document_id
-        lines += [token_line(s.text[start:end], tag) for (start, end), tag in zip(s.tokens, tagged.tags)]
-        self.handle.write("\n".join(lines))
+        self.handle.write(block)
         self.handle.write("\n\n")
         self.sidecar.writerow((s.document_id, s.index, unit.annotator, unit.status, s.text if self.raw else escape(s.text)))
         self.stats.rows += 1

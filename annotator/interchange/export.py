@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..model import GOLD
+from ..overlaps import LabelOrder
 from ..store import Store
 from ..store.csv_format import FREE_TEXT_COLUMNS, escape, needs_escape
 from .bio import bio_tags
@@ -346,7 +347,7 @@ def export_tokens_csv(
 ) -> ExportStats:  # fmt: skip
     """Columns TOKEN_COLUMNS: each token's BIO tag by the one overlap rule, and the unit's status."""
     stats = ExportStats("tokens", "csv")
-    order = store.tagset().label_names
+    order = LabelOrder(store.tagset().label_names)
 
     def rows() -> Iterator[tuple]:
         for unit in iter_units(store, selection):
@@ -544,31 +545,39 @@ def export_split_files(
     raw: bool = False, progress: Progress = _no_progress, offsets: str = "codepoints",
     open_file: Opener = replace_when_done,
 ) -> list[ExportStats]:  # fmt: skip
-    """JSONL or CoNLL as three files by document split (`name.train.ext` ...); CoNLL
-    gets a sidecar beside each."""
+    """JSONL as three files by document split (`name.train.jsonl` ...); CoNLL splits go
+    through export_conll_files."""
     check_combination(kind, fmt)
-    if fmt not in ("jsonl", "conll"):
+    if fmt == "conll":
+        return export_conll_files(store, kind, path, selection, layout, raw=raw, progress=progress, open_file=open_file)
+    if fmt != "jsonl":
         raise UnsupportedExport(f"--split applies to hf, conll and jsonl, not --format {fmt}")
     splits = document_splits(store, selection, layout)
-    targets = split_names(path)
-    order = store.tagset().label_names
     with ExitStack() as stack:
-        writers: dict[str, JsonlWriter | ConllWriter] = {}
-        all_stats = []
-        for split, target in targets.items():
-            stats = ExportStats(kind, fmt, unit="JSON objects" if fmt == "jsonl" else "sentences", path=str(target))
-            handle = stack.enter_context(open_file(target))
-            stats.paths.append(str(target))
-            if fmt == "jsonl":
-                writers[split] = JsonlWriter(handle, stats, offsets)
-            else:
-                sidecar = stack.enter_context(open_file(sidecar_path(target)))
-                stats.paths.append(str(sidecar_path(target)))
-                writers[split] = ConllWriter(handle, sidecar, stats, order, raw=raw)
-            all_stats.append(stats)
+        writers: dict[str, JsonlWriter] = {}
+        for split, target in split_names(path).items():
+            stats = ExportStats(kind, fmt, unit="JSON objects", path=str(target), paths=[str(target)])
+            writers[split] = JsonlWriter(stack.enter_context(open_file(target)), stats, offsets)
         for unit in _each_unit(store, selection, progress):
             writers[splits[unit.sentence.document_id]].write(unit)
-    return all_stats
+    return [writer.stats for writer in writers.values()]
+
+
+def _annotator_paths(target: Path, annotators: Sequence[str], folder: bool) -> dict[str | None, Path]:
+    """Each annotator's CoNLL file: `target`, or `<annotator>.conll` in the folder
+    `target` (two names that read the same once made safe get -2, -3 ...)."""
+    if not folder:
+        return {annotators[0] if annotators else None: target}
+    paths: dict[str | None, Path] = {}
+    taken: set[str] = set()
+    for name in annotators:
+        stem, n = safe_name(name, "annotator"), 2
+        candidate = stem
+        while candidate.lower() in taken or (target / f"{candidate}.conll").exists():
+            candidate, n = f"{stem}-{n}", n + 1
+        taken.add(candidate.lower())
+        paths[name] = target / f"{candidate}.conll"
+    return paths
 
 
 def export_conll_files(
@@ -578,26 +587,28 @@ def export_conll_files(
 ) -> list[ExportStats]:  # fmt: skip
     """CoNLL, one file per annotator (or gold): `target` itself for one annotator, or
     `<annotator>.conll` in the folder `target` (`folder`, or more than one annotator).
-    Beside each goes its sidecar; with `layout`, each is split in three."""
+    Beside each goes its sidecar; with `layout`, each is split in three. One pass over
+    the units routes each to its annotator's (and split's) writer."""
     check_combination(kind, "conll")
     annotators = unit_annotators(store, selection)
-    if len(annotators) > 1:
-        folder = True
-    results = []
+    folder = folder or len(annotators) > 1
     if folder:
         target.mkdir(parents=True, exist_ok=True)
-    for name in annotators or ([] if folder else [None]):
-        path = free_path(target, f"{safe_name(name, 'annotator')}.conll") if folder and name else target
-        one = selection.only(name) if name else selection
-        if layout is not None:
-            results += export_split_files(store, kind, "conll", path, one, layout, raw=raw, progress=progress,
-                                          open_file=open_file)  # fmt: skip
-            continue
-        with open_file(path) as handle, open_file(sidecar_path(path)) as sidecar:
-            stats = export_conll(store, handle, one, raw=raw, progress=progress, sidecar=sidecar)
-        stats.kind, stats.path, stats.paths = kind, str(path), [str(path), str(sidecar_path(path))]
-        results.append(stats)
-    return results
+    splits = document_splits(store, selection, layout) if layout is not None else None
+    order = store.tagset().label_names
+    with ExitStack() as stack:
+        writers: dict[tuple[str | None, str | None], ConllWriter] = {}
+        for name, path in _annotator_paths(target, annotators, folder).items():
+            for split, file in split_names(path).items() if splits is not None else [(None, path)]:
+                stats = ExportStats(kind, "conll", unit="sentences", path=str(file),
+                                    paths=[str(file), str(sidecar_path(file))])  # fmt: skip
+                handle = stack.enter_context(open_file(file))
+                sidecar = stack.enter_context(open_file(sidecar_path(file)))
+                writers[(name, split)] = ConllWriter(handle, sidecar, stats, order, raw=raw)
+        for unit in _each_unit(store, selection, progress):
+            split = splits[unit.sentence.document_id] if splits is not None else None
+            writers[(unit.annotator, split)].write(unit)
+    return [writer.stats for writer in writers.values()]
 
 
 def agreement_lines(store: Store, annotators: Sequence[str]) -> list[str]:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
+from ..overlaps import LabelOrder
 from .bio import OUTSIDE, bio_tags
 from .splits import SPLITS
 from .stats import ExportStats
@@ -40,12 +41,13 @@ class HfWriter:
         self.handles = handles
         self.stats = stats
         self.labels = tuple(labels)
+        self.order = LabelOrder(self.labels)
         self.codes = {name: code for code, name in enumerate(tag_names(labels))}
         self.counts = dict.fromkeys(SPLITS, 0)
 
     def write(self, unit: Unit, split: str) -> None:
         s = unit.sentence
-        tagged = bio_tags(s.tokens, unit.spans, self.labels)
+        tagged = bio_tags(s.tokens, unit.spans, self.order)
         self.stats.add_tagged(tagged.kept, tagged.dropped, tagged.cut)
         line = {
             "id": f"{s.document_id}/{s.index}/{unit.annotator}",

@@ -93,4 +93,4 @@ def unit_annotators(store: Store, selection: Selection) -> list[str]:
     everyone with a unit in the selection; sorted."""
     if selection.annotators is not None:
         return sorted(selection.annotators)
-    return sorted({unit.annotator for unit in iter_units(store, selection)})
+    return store.exports.unit_annotators(None, selection.exclude, selection.statuses)

@@ -268,13 +268,16 @@ class Exports(Room):
         )
 
     def status_where(self, sentence_id: str, annotator: str, statuses: Sequence[str] | None) -> tuple[str, list]:
-        """` AND <the unit's status is one of statuses>`, or nothing for any status (None)."""
+        """` AND <the unit's status is one of statuses>`, or nothing for any status (None).
+        On a sentence_status row (alias st) its own status is read; elsewhere it is looked up."""
         if statuses is None or set(statuses) >= set(STATUSES):
             return "", []
         unknown = set(statuses) - set(STATUSES)
         if unknown:
             raise ValueError(f"unknown status {sorted(unknown)}")
-        return f" AND {self.status_of(sentence_id, annotator)} IN ({','.join('?' * len(statuses))})", list(statuses)
+        alias = annotator.partition(".")[0]
+        status = self._state_status(alias) if alias == "st" else self.status_of(sentence_id, annotator)
+        return f" AND {status} IN ({','.join('?' * len(statuses))})", list(statuses)
 
     def _unit_clause(
         self, column: str, annotators: Sequence[str] | None, exclude: Sequence[str], statuses: Sequence[str] | None
@@ -282,6 +285,11 @@ class Exports(Room):
         clause, params = self._annotator_clause(column, annotators, exclude)
         status, status_params = self.status_where(f"{column.partition('.')[0]}.sentence_id", column, statuses)
         return clause + status, [*params, *status_params]
+
+    @staticmethod
+    def _state_status(alias: str) -> str:
+        """A kept state's own status (no lookup: the row is the state)."""
+        return f"COALESCE({alias}.status, CASE WHEN {alias}.annotator = '{GOLD}' THEN 'done' ELSE 'open' END)"
 
     def unit_sentences(
         self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), statuses: Sequence[str] | None = None
@@ -304,8 +312,8 @@ class Exports(Room):
         """(sentence_id, annotator, judgment, status) of kept states, in unit order."""
         clause, params = self._unit_clause("st.annotator", annotators, exclude, statuses)
         yield from self.conn.execute(
-            f"SELECT st.sentence_id, st.annotator, st.judgment, COALESCE(st.status, CASE WHEN st.annotator = '{GOLD}'"
-            " THEN 'done' ELSE 'open' END) FROM documents d JOIN sentences s ON s.document_id = d.id"
+            f"SELECT st.sentence_id, st.annotator, st.judgment, {self._state_status('st')}"
+            " FROM documents d JOIN sentences s ON s.document_id = d.id"
             " JOIN sentence_status st ON st.sentence_id = s.id"
             f" WHERE {self._STATE_KEPT} AND {clause} ORDER BY d.seq, s.idx, st.annotator",
             params,
@@ -322,6 +330,18 @@ class Exports(Room):
             f" WHERE {clause} ORDER BY d.seq, s.idx, sp.annotator, sp.char_start, sp.char_end, sp.label",
             params,
         )
+
+    def unit_annotators(
+        self, annotators: Sequence[str] | None, exclude: Sequence[str], statuses: Sequence[str] | None
+    ) -> list[str]:
+        """The annotators who have a unit in the selection, sorted."""
+        span_clause, span_params = self._unit_clause("sp.annotator", annotators, exclude, statuses)
+        state_clause, state_params = self._unit_clause("st.annotator", annotators, exclude, statuses)
+        return [row[0] for row in self.conn.execute(
+            f"SELECT DISTINCT sp.annotator FROM spans sp WHERE {span_clause} UNION SELECT DISTINCT st.annotator"
+            f" FROM sentence_status st WHERE {self._STATE_KEPT} AND {state_clause} ORDER BY 1",
+            [*span_params, *state_params],
+        )]  # fmt: skip
 
     def span_labels(self, annotators: Sequence[str] | None, exclude: Sequence[str]) -> list[str]:
         """The distinct labels of the selected spans."""

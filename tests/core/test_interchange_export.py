@@ -276,6 +276,16 @@ def test_a_token_that_looks_like_a_comment_or_a_docstart_stays_a_token(store):
     ]
 
 
+def test_conll_refuses_a_token_that_holds_whitespace(store):
+    # The segmenter never makes one; a stored one would shift the columns of its line.
+    text = "dua kata"
+    store.corpus.insert_document(Document(id="ws", text=text, title="t", content_hash="w"),
+                                 [Sentence(None, "ws", 0, 0, len(text), text, [(0, 8)])])  # fmt: skip
+    store.annotations.put_judgment(Judgment(store.corpus.sentence_at("ws", 0).id, "ana", status="done"))
+    with pytest.raises(ValueError, match="whitespace: 'dua kata'"):
+        export_conll(store, io.StringIO())
+
+
 def test_conll_keeps_the_longest_of_overlapping_spans_and_counts_the_rest(project):
     handle = io.StringIO(newline="")
     stats = export(project, "spans", "conll", handle)
