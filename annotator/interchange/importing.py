@@ -173,9 +173,12 @@ class _FileReader:
         except csv.Error as exc:
             raise InputError(f"{self.path}:1: malformed CSV header ({exc}); nothing imported") from None
         has_gold = False
-        if header in (SPAN_COLUMNS, SPAN_COLUMNS + GOLD_COLUMNS):
+        # A spans CSV from before issue 15 has no status column; the status of a span's
+        # sentence comes back from the sentences CSV either way.
+        before_status = SPAN_COLUMNS[:-1]
+        if header in (SPAN_COLUMNS, SPAN_COLUMNS + GOLD_COLUMNS, before_status, before_status + GOLD_COLUMNS):
             self.result.kind, row_reader = "spans", self._span_row
-            has_gold = header != SPAN_COLUMNS
+            has_gold = header not in (SPAN_COLUMNS, before_status)
         elif header in (SENTENCE_COLUMNS, SENTENCE_COLUMNS + GOLD_COLUMNS):
             self.result.kind, row_reader = "sentences", self._sentence_row
             has_gold = header != SENTENCE_COLUMNS

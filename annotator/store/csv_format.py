@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..model import GOLD
+
 TRUE, FALSE = "true", "false"
 
 # In the order the SQL tests them (the quote first: most values start with neither).
@@ -51,6 +53,16 @@ def _flag(expr: str) -> str:
     return f"CASE WHEN {expr} THEN '{TRUE}' ELSE '{FALSE}' END"
 
 
+def unit_status_sql(sentence_id: str, annotator: str) -> str:
+    """SQL for the status of an annotator's sentence (a unit), given SQL for its sentence
+    id and its annotator: the stored `done` or `skipped`, else `open`. Gold is exported
+    only where it is settled, so gold without a stored state counts as `done`."""
+    return (
+        f"COALESCE((SELECT x.status FROM sentence_status x WHERE x.sentence_id = {sentence_id}"
+        f" AND x.annotator = {annotator}), CASE WHEN {annotator} = '{GOLD}' THEN 'done' ELSE 'open' END)"
+    )
+
+
 C = Column
 # The columns of the spans, sentences and documents CSV, over the aliases d
 # (documents), s (sentences), sp (spans) and st (sentence_status).
@@ -63,6 +75,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         C("origin", "sp.origin", "text"), C("quoted", _flag("sp.quoted"), "text"),
         C("lexicon_term", "sp.lexicon_term", "null"), C("note", "sp.note", "free"),
         C("created_at", "sp.created_at", "text"),
+        # issue 15: the status of the span's sentence for its annotator (done, skipped, open).
+        C("status", unit_status_sql("sp.sentence_id", "sp.annotator"), "text"),
     ),
     "sentences": (
         C("document_id", "d.id", "text"), C("sentence_index", "s.idx", "int"),

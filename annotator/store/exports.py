@@ -262,10 +262,7 @@ class Exports(Room):
     @staticmethod
     def status_of(sentence_id: str, annotator: str) -> str:
         """SQL for a unit's status, given SQL for its sentence id and its annotator."""
-        return (
-            f"COALESCE((SELECT x.status FROM sentence_status x WHERE x.sentence_id = {sentence_id}"
-            f" AND x.annotator = {annotator}), CASE WHEN {annotator} = '{GOLD}' THEN 'done' ELSE 'open' END)"
-        )
+        return csv_format.unit_status_sql(sentence_id, annotator)
 
     def status_where(self, sentence_id: str, annotator: str, statuses: Sequence[str] | None) -> tuple[str, list]:
         """` AND <the unit's status is one of statuses>`, or nothing for any status (None).

@@ -77,6 +77,16 @@ def test_spans_csv_values(project):
     assert all(r["created_at"].startswith("2026-01-01") for r in rows)
 
 
+def test_spans_csv_carries_each_spans_sentence_status_and_filters_by_it(project):
+    rows = csv_rows(export_text(project, "spans"))
+    status = {(r["sentence_index"], r["annotator"]): r["status"] for r in rows}
+    assert status == {("0", "ana"): "done", ("0", TRICKY_NAME): "open", ("3", "budi"): "skipped", ("1", "ana"): "open"}
+    gold = csv_rows(export_text(project, "spans", selection=Selection.of(gold=True)))
+    assert [r["status"] for r in gold] == ["done"]
+    done = csv_rows(export_text(project, "spans", selection=Selection.of(statuses=["done"])))
+    assert {(r["sentence_index"], r["annotator"]) for r in done} == {("0", "ana")}
+
+
 def test_rows_come_in_corpus_order_then_annotator_then_offsets(project):
     rows = csv_rows(export_text(project, "spans"))
     order = [project.corpus.document_position(r["document_id"]) for r in rows]
