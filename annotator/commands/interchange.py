@@ -27,7 +27,6 @@ from ..interchange.export import (
     export_split_files,
     export_to_path,
     file_name,
-    free_path,
     progress_total,
 )
 from ..interchange.formats import (
@@ -154,14 +153,14 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
             return
         kinds = ALL_KINDS if kind == "all" else (kind,)
         for one in kinds:
-            target = _target(out_path, kind == "all", file_name(name, one, fmt, stamp))
+            target, free_name = _target(out_path, kind == "all", file_name(name, one, fmt, stamp))
             # --what all: each file takes its own default status.
             one_selection = Selection.of(annotators, gold, statuses or default_statuses(one, fmt))
             total = progress_total(store, one, fmt, one_selection) if on_terminal() else None
             with progress_bar(f"Exporting {one}", total) as advance:
                 stats = export_to_path(store, one, fmt, target, one_selection, raw=raw, progress=advance,
-                                       offsets=offsets)
-            _report(summary, stats, str(target))
+                                       free_name=free_name, offsets=offsets)  # fmt: skip
+            _report(summary, stats, str(stats.path))
 
 
 def _export_files(
@@ -179,7 +178,7 @@ def _export_files(
         several = len(unit_annotators(store, selection)) > 1
         if out_path is None:
             stem = default_name.rsplit(".", 1)[0]
-            target = _new_folder(stem) if several else _target(None, False, default_name)
+            target = _new_folder(stem) if several else _target(None, False, default_name)[0]
             folder = several
         elif out_path.is_dir():
             target, folder = out_path, True
@@ -189,9 +188,9 @@ def _export_files(
                                  f"and {out_path} is a file")
             target, folder = out_path, True
         else:
-            target, folder = _target(out_path, False, default_name), False
+            target, folder = _target(out_path, False, default_name)[0], False
         return export_conll_files(store, kind, target, selection, layout, folder=folder, raw=raw, progress=progress)
-    target = _target(out_path, False, default_name)
+    target = _target(out_path, False, default_name)[0]
     if fmt == "label-studio":
         return [export_label_studio_files(store, kind, target, selection, progress=progress, offsets=offsets)]
     assert layout is not None  # jsonl with --split
@@ -200,9 +199,17 @@ def _export_files(
 
 
 def _new_folder(name: str) -> Path:
-    """exports/<name>, or <name>-2 ... when taken (created later by the writer)."""
+    """A new folder exports/<name>, or <name>-2 ... when taken: made here with mkdir,
+    which fails on a name that exists, so two exports never share one."""
     DEFAULT_FOLDER.mkdir(parents=True, exist_ok=True)
-    return free_path(DEFAULT_FOLDER, name)
+    n = 1
+    while True:
+        folder = DEFAULT_FOLDER / (name if n == 1 else f"{name}-{n}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            n += 1
 
 
 def _report_gold_overlaps(console: Console, store: Store, selection: Selection) -> None:
@@ -223,8 +230,9 @@ def _report_gold_overlaps(console: Console, store: Store, selection: Selection) 
     console.print("  Merge or delete one of each pair in 'annotator adjudicate'.")
 
 
-def _target(out_path: Path | None, several: bool, default_name: str) -> Path:
-    """Where one export goes: a file given, a folder given (or exports/), with the default name."""
+def _target(out_path: Path | None, several: bool, default_name: str) -> tuple[Path, bool]:
+    """Where one export goes: a file given, or a folder given (or exports/) with the
+    default name; True when the name is the tool's, to be claimed free (-2, -3 ...)."""
     if out_path is None:
         folder = DEFAULT_FOLDER
     elif several or out_path.is_dir():
@@ -232,9 +240,9 @@ def _target(out_path: Path | None, several: bool, default_name: str) -> Path:
     else:
         if not out_path.parent.exists():
             raise InputError(f"cannot write {out_path}: folder {out_path.parent} does not exist")
-        return out_path
+        return out_path, False
     folder.mkdir(parents=True, exist_ok=True)
-    return free_path(folder, default_name)
+    return folder / default_name, True
 
 
 def _report(console: Console, stats: ExportStats, where: str) -> None:

@@ -11,12 +11,11 @@ it is. One file holds one annotator (or gold).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from typing import TextIO
 
 from ..overlaps import LabelOrder
-from ..store.csv_format import escape
+from ..store.csv_format import csv_line, escape
 from .bio import bio_tags
 from .stats import ExportStats
 from .units import Unit
@@ -42,14 +41,14 @@ class ConllWriter:
         self, handle: TextIO, sidecar: TextIO, stats: ExportStats, order: Sequence[str] = (), *, raw: bool = False
     ):
         self.handle = handle
-        # The sidecar is CSV as every CSV export writes it: CRLF, and its text cell made
-        # spreadsheet-safe unless `raw`.
-        self.sidecar = csv.writer(sidecar, lineterminator="\r\n")
+        # The sidecar is CSV as every CSV export writes it (csv_format.csv_line: CRLF,
+        # the quoting rule), and its text cell made spreadsheet-safe unless `raw`.
+        self.sidecar = sidecar
         self.raw = raw
         self.stats = stats
         self.order = LabelOrder(order)
         self.document: str | None = None
-        self.sidecar.writerow(SIDECAR_COLUMNS)
+        sidecar.write(csv_line(SIDECAR_COLUMNS))
 
     def write(self, unit: Unit) -> None:
         s = unit.sentence
@@ -63,5 +62,6 @@ class ConllWriter:
             self.document = s.document_id
         self.handle.write(block)
         self.handle.write("\n\n")
-        self.sidecar.writerow((s.document_id, s.index, unit.annotator, unit.status, s.text if self.raw else escape(s.text)))
+        text_cell = s.text if self.raw else escape(s.text)
+        self.sidecar.write(csv_line((s.document_id, s.index, unit.annotator, unit.status, text_cell)))
         self.stats.rows += 1
