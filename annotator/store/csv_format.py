@@ -71,7 +71,8 @@ def unit_status_sql(sentence_id: str, annotator: str) -> str:
 
 C = Column
 # The columns of the spans, sentences and documents CSV, over the aliases d
-# (documents), s (sentences), sp (spans) and st (sentence_status).
+# (documents), s (sentences), sp (spans), st (sentence_status) and sps (the
+# sentence_status row of a span's sentence and annotator, joined to the spans).
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "spans": (
         C("document_id", "d.id", "text"), C("sentence_index", "s.idx", "int"),
@@ -81,8 +82,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         C("origin", "sp.origin", "text"), C("quoted", _flag("sp.quoted"), "flag"),
         C("lexicon_term", "sp.lexicon_term", "null"), C("note", "sp.note", "free"),
         C("created_at", "sp.created_at", "text"),
-        # issue 15: the status of the span's sentence for its annotator (done, skipped, open).
-        C("status", unit_status_sql("sp.sentence_id", "sp.annotator"), "text"),
+        # issue 15: the status of the span's sentence for its annotator (done, skipped,
+        # open), from the state row the export query joins as `sps`.
+        C("status", f"COALESCE(sps.status, CASE WHEN sp.annotator = '{GOLD}' THEN 'done' ELSE 'open' END)", "text"),
     ),
     "sentences": (
         C("document_id", "d.id", "text"), C("sentence_index", "s.idx", "int"),

@@ -173,6 +173,7 @@ class Exports(Room):
             clause, params = self._annotator_clause("sp.annotator", annotators, exclude)
             sql = (
                 f"SELECT {select} FROM documents d CROSS JOIN sentences s CROSS JOIN spans sp"
+                " LEFT JOIN sentence_status sps ON sps.sentence_id = sp.sentence_id AND sps.annotator = sp.annotator"
                 f" WHERE s.document_id = d.id AND sp.sentence_id = s.id AND {clause}{where}"
                 " ORDER BY d.seq, s.idx, sp.annotator, sp.char_start, sp.char_end, sp.label"
             )
