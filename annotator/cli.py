@@ -33,7 +33,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                       "Sentences ranked by disagreement, with every annotator's spans or judgment side by side."),
     "documents": ("project:documents", "List documents, one line each."),
     "flags": ("team:flags", "List the sentences annotators flagged, with their notes."),
-    "export": ("interchange:export_command", "Export labelled data as CSV, JSONL (doccano) or CoNLL BIO."),
+    "export": ("interchange:export_command", "Export labelled data as CSV, JSONL (doccano), CoNLL-2003, a Hugging Face dataset or Label Studio tasks."),
     "import": ("project:import_",
                "Import documents from .txt, .csv or .jsonl files or folders (creates the project if needed)."),
     "import-annotations": ("interchange:import_annotations_command",

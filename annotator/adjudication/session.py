@@ -18,6 +18,7 @@ from ..clock import now_iso
 from ..errors import AnnotatorError
 from ..lexicon.quotes import quoted_flag
 from ..model import GOLD, Judgment, Sentence, SpanAnnotation, Tagset
+from ..overlaps import same_label_overlaps
 from ..store import Store
 from ..workspace.changes import Change, Edit, SpanChange
 from ..workspace.cursor import TokenCursor
@@ -349,12 +350,27 @@ class CurationSession(SentenceEditing):
         agreed = tuple(sorted(n for n, v in self.case.judgments.items() if v == value)) if value else ()
         return {"judgment_agreed_by": agreed, "judgment_resolution": "curated" if value else None}
 
+    def overlap_warning(self) -> str | None:
+        """A warning when this sentence's gold holds two overlapping spans of one label."""
+        spans = [(s.start, s.end, s.label) for s in self.gold]
+        pairs = same_label_overlaps(spans)
+        if not pairs:
+            return None
+        text = self.sentence.text
+        shown = "; ".join(
+            f"{spans[i][2]} “{text[spans[i][0]:spans[i][1]]}” and “{text[spans[j][0]:spans[j][1]]}”" for i, j in pairs[:3]
+        )
+        return f"Gold of sentence {self.sentence.index + 1} holds overlapping spans of one label ({shown}): merge or delete one."
+
     def mark_adjudicated(self) -> str | None:
-        """Mark the sentence adjudicated and go to the next one; returns a notice or None."""
+        """Mark the sentence adjudicated and go to the next one; returns a notice or None
+        (a warning first when its gold holds overlapping spans of one label)."""
+        warning = self.overlap_warning()
         current = self.judgment
         if current is None or current.status != "done":
             self._sentence_edit("gold.done", status="done", finished_at=self.editor.clock())
-        return self._go_on("Adjudicated. This is the last sentence in the queue.")
+        notice = self._go_on("Adjudicated. This is the last sentence in the queue.")
+        return " ".join(filter(None, [warning, notice])) or None
 
     def _show_edited(self, sentence_id: int) -> bool:
         if sentence_id == self.sentence_id or sentence_id not in self.queue:

@@ -228,7 +228,7 @@ def test_show_text(project):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{SAMPLE}: BAGHDAD")
-    assert lines[1].strip().startswith("0  BAGHDAD (Arrahmah.id)")
+    assert lines[1].strip().startswith("1  BAGHDAD (Arrahmah.id)")  # people count from 1
     assert len(lines) == 19
 
 
