@@ -14,6 +14,20 @@ from .common import db_option, json_option, print_json, project
 LEVELS = ("sentence", "token", "span", "unitizing")
 DRILL_LEVELS = ("token", "span", "sentence")
 METRIC_CHOICES = ("nominal", "ordinal", "interval", "ratio")
+BOOTSTRAP_UNITS = ("sentence", "document")
+
+
+def bootstrap_options(command):
+    """--bootstrap N, --seed S and --bootstrap-unit, shared by agreement and report."""
+    command = click.option(
+        "--bootstrap-unit", type=click.Choice(BOOTSTRAP_UNITS), default="sentence", show_default=True,
+        help="What a resample draws: whole sentences, or whole documents (all their sentences).")(command)
+    command = click.option("--seed", type=int,
+                           help="Random seed for --bootstrap, so the interval can be reproduced.")(command)
+    return click.option(
+        "--bootstrap", type=click.IntRange(min=1), metavar="N",
+        help="Add 95% intervals from N resamples of whole sentences (tokens, spans and alpha_U stay "
+             "with their sentence; at the sentence level, of the units).")(command)
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -35,16 +49,14 @@ def _names(value: str | None) -> list[str] | None:
 @click.option("--metric", type=click.Choice(METRIC_CHOICES),
               help="Level of measurement for the sentence judgment (default: the tag set's).")
 @click.option("--by", "by", type=click.Choice(["document"]), help="Also break the figures down by document.")
-@click.option("--bootstrap", type=click.IntRange(min=1), metavar="N",
-              help="Add a 95% interval for alpha from N resamples of the units.")
-@click.option("--seed", type=int, help="Random seed for --bootstrap, so the interval can be reproduced.")
+@bootstrap_options
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the figures as CSV rows (level, scope, measure, value, n).")
 @click.option("--confusion", "confusion_pair", metavar="A,B",
               help="Print the token-level label confusion matrix between two annotators instead.")
 def agreement(db_path: Path, level: str, annotators: str | None, label: str | None, metric: str | None,
-              by: str | None, bootstrap: int | None, seed: int | None, as_json: bool, as_csv: bool,
-              confusion_pair: str | None) -> None:
+              by: str | None, bootstrap: int | None, seed: int | None, bootstrap_unit: str, as_json: bool,
+              as_csv: bool, confusion_pair: str | None) -> None:
     """Inter-annotator agreement: sentence, token, span and unitizing levels.
 
     Alpha reads against Krippendorff's thresholds: at least .800 reliable, at least
@@ -71,7 +83,7 @@ def agreement(db_path: Path, level: str, annotators: str | None, label: str | No
             return
         report = compute_report(
             store, level=level, annotators=_names(annotators), label=label, metric=metric,
-            by_document=by == "document", bootstrap=bootstrap or 0, seed=seed,
+            by_document=by == "document", bootstrap=bootstrap or 0, seed=seed, bootstrap_unit=bootstrap_unit,
         )  # fmt: skip
         levels = report if level == "all" else {level: report}
         if as_json:
@@ -139,6 +151,10 @@ def _csv_rows(name: str, data: dict, scope_prefix: str = "") -> list[tuple]:
                 rows.append((name, f"label:{label}", measure, entry[measure], None))
     else:
         rows.append((name, scope, "alpha_u", data["alpha_u"], units))
+        interval = data.get("alpha_u_ci")
+        if interval:
+            rows.append((name, scope, "alpha_u_ci_low", interval[0], units))
+            rows.append((name, scope, "alpha_u_ci_high", interval[1], units))
         for label, value in data.get("per_label", {}).items():
             rows.append((name, f"label:{label}", "alpha_u", value, None))
     for document, entry in data.get("by_document", {}).items():

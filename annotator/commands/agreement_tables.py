@@ -26,6 +26,13 @@ def _reading(alpha: float | None, name: str = "alpha") -> str:
     return reading(alpha, name)
 
 
+def _with_ci(value: float | None, interval: list[float] | None, asked: bool) -> str:
+    text = _fmt(value)
+    if interval:
+        return f"{text}  [{interval[0]:.3f}, {interval[1]:.3f}]"
+    return f"{text}  [no interval]" if asked else text
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
@@ -92,7 +99,8 @@ def _print_coding(data: dict, tagset: Tagset) -> None:
             else:
                 defined = [v for v in kappas.values() if v is not None]
                 cells = [_fmt(sum(defined) / len(defined) if defined else None)]
-            labels.add_row(_label_text(name, tagset), _fmt(entry["krippendorff_alpha"]), *cells)
+            alpha = _with_ci(entry["krippendorff_alpha"], entry.get("ci"), "ci" in entry)
+            labels.add_row(_label_text(name, tagset), alpha, *cells)
         out.print(labels)
 
 
@@ -120,9 +128,11 @@ def _print_unitizing(data: dict, tagset: Tagset) -> None:
     out.print(Text(f"Unitizing: Krippendorff's alpha_U over {data['units']} sentences "
                    f"({data['continuum_length']} characters) done by all annotators", style="bold"))
     table = Table("label", "alpha_U")
+    asked = "alpha_u_ci" in data
+    intervals = data.get("per_label_ci", {})
     for name, value in data["per_label"].items():
-        table.add_row(_label_text(name, tagset), _fmt(value))
-    table.add_row(Text("all labels", style="bold"), _fmt(data["alpha_u"]))
+        table.add_row(_label_text(name, tagset), _with_ci(value, intervals.get(name), asked))
+    table.add_row(Text("all labels", style="bold"), _with_ci(data["alpha_u"], data.get("alpha_u_ci"), asked))
     out.print(table)
     out.print(Text("Reading: " + _reading(data["alpha_u"], "alpha_U")))
 

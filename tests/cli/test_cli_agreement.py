@@ -150,3 +150,26 @@ def test_agreement_on_a_missing_project_creates_nothing(tmp_path):
     missing = tmp_path / "none.db"
     run("agreement", "--db", str(missing), code=1)
     assert not missing.exists()
+
+
+def test_bootstrap_resamples_sentences_and_adds_every_interval(project_db):
+    args = ("agreement", "--db", str(project_db), "--bootstrap", "300", "--seed", "3", "--json")
+    data = json.loads(run(*args).stdout)
+    for level in ("sentence", "token"):
+        low, high = data[level]["krippendorff_alpha_ci"]
+        assert low <= data[level]["krippendorff_alpha"] <= high
+    low, high = data["unitizing"]["alpha_u_ci"]
+    assert low <= data["unitizing"]["alpha_u"] <= high
+    used = {label: entry for label, entry in data["token"]["per_label"].items() if entry["krippendorff_alpha"] is not None}
+    assert used and all(entry["ci"][0] <= entry["krippendorff_alpha"] <= entry["ci"][1] for entry in used.values())
+    assert set(data["unitizing"]["per_label_ci"]) == set(data["unitizing"]["per_label"])
+    by_document = json.loads(run(*args, "--bootstrap-unit", "document").stdout)
+    assert by_document["token"]["krippendorff_alpha"] == data["token"]["krippendorff_alpha"]
+    assert by_document["token"]["krippendorff_alpha_ci"] != data["token"]["krippendorff_alpha_ci"]
+    table = run("agreement", "--db", str(project_db), "--bootstrap", "50", "--seed", "3").stdout
+    assert "[" in table and "alpha_U" in table
+
+
+def test_bootstrap_unit_is_checked(project_db):
+    result = run("agreement", "--db", str(project_db), "--bootstrap-unit", "token", code=2)
+    assert "token" in result.stderr
