@@ -54,18 +54,32 @@ def _names(value: str | None) -> list[str] | None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print the figures as CSV rows (level, scope, measure, value, n).")
 @click.option("--confusion", "confusion_pair", metavar="A,B",
               help="Print the token-level label confusion matrix between two annotators instead.")
-def agreement(db_path: Path, level: str, annotators: str | None, label: str | None, metric: str | None,
-              by: str | None, bootstrap: int | None, seed: int | None, bootstrap_unit: str, as_json: bool,
-              as_csv: bool, confusion_pair: str | None) -> None:
+@click.option("--table", "table", metavar="FILE.csv",
+              help="Agreement from a plain units x coders CSV instead of a project (first column the unit, "
+                   "then one column per coder, empty = missing; - reads stdin).")
+@click.pass_context
+def agreement(ctx: click.Context, db_path: Path, level: str, annotators: str | None, label: str | None,
+              metric: str | None, by: str | None, bootstrap: int | None, seed: int | None, bootstrap_unit: str,
+              as_json: bool, as_csv: bool, confusion_pair: str | None, table: str | None) -> None:
     """Inter-annotator agreement: sentence, token, span and unitizing levels.
 
     Alpha reads against Krippendorff's thresholds: at least .800 reliable, at least
     .667 good only for tentative conclusions.
     """
-    from ..agreement.report import compute_report, confusion
-
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
+    if table is not None:
+        project_only = [f"--{name.replace('_', '-')}" for name in ("level", "annotators", "label", "by", "confusion")
+                        if ctx.get_parameter_source(name if name != "confusion" else "confusion_pair")
+                        == click.core.ParameterSource.COMMANDLINE]
+        if bootstrap_unit != "sentence":
+            project_only.append("--bootstrap-unit")
+        if project_only:
+            raise click.UsageError(f"{', '.join(project_only)} needs a project, not --table")
+        _table_agreement(table, metric or "nominal", bootstrap or 0, seed, as_json, as_csv)
+        return
+    from ..agreement.report import compute_report, confusion
+
     with project(db_path) as store:
         if confusion_pair is not None:
             pair = _names(confusion_pair) or []
@@ -116,6 +130,26 @@ def disagreements(db_path: Path, level: str, annotators: str | None, limit: int,
             from .agreement_tables import print_disagreements
 
             print_disagreements(result, store.tagset())
+
+
+def _table_agreement(source: str, metric: str, bootstrap: int, seed: int | None, as_json: bool, as_csv: bool) -> None:
+    from ..agreement.report import sentence_level
+    from ..agreement.table import read_table
+
+    if source == "-":
+        data = read_table(sys.stdin, "stdin")
+    else:
+        with open(source, newline="", encoding="utf-8-sig") as handle:
+            data = read_table(handle, source)
+    result = sentence_level(data, metric, bootstrap=bootstrap, seed=seed, judgment_name="value")
+    if as_json:
+        print_json(result)
+    elif as_csv:
+        _print_csv({"sentence": result})
+    else:
+        from .agreement_tables import print_table_report
+
+        print_table_report(result)
 
 
 # ----------------------------------------------------------------------- CSV

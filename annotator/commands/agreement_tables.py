@@ -62,8 +62,19 @@ def print_report(levels: dict[str, dict], tagset: Tagset, label: str | None) -> 
         _notes(data["warnings"])
 
 
-def _print_coding(data: dict, tagset: Tagset) -> None:
-    if data["level"] == "sentence":
+def print_table_report(data: dict) -> None:
+    """The figures of `agreement --table`: one coding table, no project."""
+    out.print(Text(f"Agreement among {_names_line(data['annotators'])} ({len(data['annotators'])} coders)",
+                   style="bold"))
+    out.print()
+    _print_coding(data, None)
+    _notes(data["warnings"])
+
+
+def _print_coding(data: dict, tagset: Tagset | None) -> None:
+    if tagset is None:
+        title = f"Table: {data['units']} units rated by two or more coders ({data['metric']})"
+    elif data["level"] == "sentence":
         title = (f"Sentence level: judgment {tagset.judgment.name!r} ({data['metric']}), "
                  f"{data['units']} sentences judged by two or more")
     else:
