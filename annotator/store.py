@@ -1757,6 +1757,14 @@ class Store:
             [json.dumps([int(i) for i in sentence_ids])],
         ).fetchall()
 
+    @property
+    def report(self):  # -> ReportReads (annotator/store_report.py; moves into store/ with the redesign)
+        """The reads of `annotator report` (time on task, label counts, decisions)."""
+        from .store_report import ReportReads
+
+        return ReportReads(self)
+
+
 def _parse_ints(text: str | bytes | None) -> object:
     """A comma-separated string of integers (a group_concat) as an int64 numpy array."""
     import numpy as np
