@@ -89,7 +89,7 @@ def time_on_task(report: dict):
     rows = [(n, p["seconds_per_sentence"]) for n, p in progress["per_annotator"].items() if p["seconds_per_sentence"]]
     if not rows:
         return None
-    fig, ax = plt.subplots(figsize=(6.4, 0.5 + 0.45 * len(rows)))
+    fig, ax = plt.subplots(figsize=(6.4, 1.6 + 0.45 * len(rows)))
     stats = [{"med": q["median"], "q1": q["q1"], "q3": q["q3"], "whislo": q["whisker_low"],
               "whishi": q["whisker_high"], "label": _t(n), "fliers": []} for n, q in rows]  # fmt: skip
     ax.bxp(stats, orientation="horizontal", showfliers=False, patch_artist=True,
@@ -106,7 +106,7 @@ def labels_per_annotator(report: dict):
     names = list(counts)
     labels = [label["name"] for label in report["overview"]["tagset"]["labels"]]
     colors = _colors(report)
-    fig, ax = plt.subplots(figsize=(6.4, 0.8 + 0.4 * len(names)))
+    fig, ax = plt.subplots(figsize=(6.4, 2.2 + 0.4 * len(names)))
     left = np.zeros(len(names))
     for label in labels:
         values = np.array([counts[n].get(label, 0) for n in names], dtype=float)
@@ -114,8 +114,7 @@ def labels_per_annotator(report: dict):
         left += values
     ax.invert_yaxis()
     ax.set_xlabel("spans on done sentences")
-    ax.legend(frameon=False, fontsize=7, ncol=min(4, max(1, len(labels))), loc="upper center",
-              bbox_to_anchor=(0.5, -0.35 if len(names) < 4 else -0.15))  # fmt: skip
+    ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     total = int(left.sum())
     return fig, f"{total:,} spans", "Bars of different lengths or mixes show annotators who label differently."
 
@@ -144,7 +143,7 @@ def spans_per_sentence(report: dict):
 
 
 def _dots(entries: list[tuple[str, float | None, list[float] | None]], what: str):
-    fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.35 * len(entries)))
+    fig, ax = plt.subplots(figsize=(6.4, 1.6 + 0.35 * len(entries)))
     for y, (label, value, ci) in enumerate(entries):
         if value is None:
             continue
@@ -245,7 +244,7 @@ def worst_documents(report: dict):
     rows = report["agreement"]["worst_documents"]
     if not rows:
         return None
-    fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.28 * len(rows)))
+    fig, ax = plt.subplots(figsize=(6.4, 1.6 + 0.28 * len(rows)))
     ax.barh([_t(r["document_id"][:40]) for r in rows], [r["krippendorff_alpha"] for r in rows], color=PALETTE[3])
     ax.axvline(TENTATIVE, color="#c44e52", linestyle=":", linewidth=1)
     ax.axvline(RELIABLE, color="#55a868", linestyle="--", linewidth=1)
@@ -259,7 +258,7 @@ def lexicon_precision(report: dict):
     entries = [e for e in report["suggestions"]["entries"] if e["accepted"] + e["rejected"]]
     if not entries:
         return None
-    fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.28 * len(entries)))
+    fig, ax = plt.subplots(figsize=(6.4, 1.6 + 0.28 * len(entries)))
     names = [_t(f"{e['term']} ({e['label']})"[:40]) for e in entries]
     ax.barh(names, [e["accepted"] for e in entries], color=PALETTE[2], label="accepted")
     ax.barh(names, [e["rejected"] for e in entries], left=[e["accepted"] for e in entries], color=PALETTE[3],
@@ -276,7 +275,7 @@ def acceptance(report: dict):
     rows = {n: a for n, a in report["suggestions"]["acceptance"].items() if a["accepted"] + a["rejected"]}
     if not rows:
         return None
-    fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.4 * len(rows)))
+    fig, ax = plt.subplots(figsize=(6.4, 1.6 + 0.4 * len(rows)))
     ax.barh([_t(n) for n in rows], [a["rate"] for a in rows.values()], color=PALETTE[0])
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
@@ -366,7 +365,7 @@ SPECS: tuple[tuple[str, str, Callable, str], ...] = (
 def _options(report: dict, *, agreement: bool) -> str:
     options = report["options"]
     parts = []
-    if options["annotators"]:
+    if options["annotators_given"]:
         parts.append(f"--annotators {','.join(options['annotators'])}")
     if agreement and options["bootstrap"]:
         parts.append(f"--bootstrap {options['bootstrap']}")

@@ -63,7 +63,7 @@ def build_report(
                                bootstrap_unit=bootstrap_unit)  # fmt: skip
     by_document = compute_report(store, level="token", annotators=names, by_document=True)["by_document"]
     corpus = load_corpus(store, names, tagset.label_names)
-    options = {"annotators": names, "bootstrap": bootstrap or None, "seed": seed, "bootstrap_unit": bootstrap_unit}
+    options = {"annotators": names, "annotators_given": annotators is not None, "bootstrap": bootstrap or None, "seed": seed, "bootstrap_unit": bootstrap_unit}
     return {
         "project": store.project_name(),
         "generated_at": now_iso(),
