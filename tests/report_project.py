@@ -66,3 +66,4 @@ def build_report_project(folder: Path) -> Path:
             store.set_decision(suggestion.id, "ana", "accepted" if i % 3 else "rejected")
             store.set_decision(suggestion.id, "budi", "rejected" if i % 2 else "accepted")
     return db_path
+

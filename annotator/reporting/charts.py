@@ -19,9 +19,9 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display, ever: the report is written by a command
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
 
 RELIABLE, TENTATIVE = 0.800, 0.667
 PALETTE = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974",
@@ -181,8 +181,8 @@ def per_label_alpha_u(report: dict):
         return None
     weak = [label for label, value, _ in entries if value is not None and value < TENTATIVE]
     note = f"Below .667: {', '.join(weak)}." if weak else "Every used label reaches .667."
-    return (_dots(entries, "alpha_U per label"), f"{unit['units']:,} sentences done by all ({unit['continuum_length']:,} "
-            "characters)", note)
+    return (_dots(entries, "alpha_U per label"), (f"{unit['units']:,} sentences done by all ({unit['continuum_length']:,} "
+            "characters)"), note)
 
 
 def _heatmap(ax, values: np.ndarray, rows: list[str], columns: list[str], fmt: Callable[[float], str], cmap: str,
@@ -250,8 +250,8 @@ def worst_documents(report: dict):
     ax.axvline(RELIABLE, color="#55a868", linestyle="--", linewidth=1)
     ax.invert_yaxis()
     ax.set_xlabel("Krippendorff's alpha (tokens) per document")
-    return (fig, f"the {len(rows)} lowest of the documents", f"Lowest: {rows[0]['document_id']} "
-            f"({rows[0]['krippendorff_alpha']:.3f} over {rows[0]['tokens']:,} tokens).")
+    return (fig, f"the {len(rows)} lowest of the documents", (f"Lowest: {rows[0]['document_id']} "
+            f"({rows[0]['krippendorff_alpha']:.3f} over {rows[0]['tokens']:,} tokens)."))
 
 
 def lexicon_precision(report: dict):
@@ -298,8 +298,8 @@ def shown_vs_hidden(report: dict):
     ax.set_ylabel("spans per done sentence")
     ax.legend(frameon=False, fontsize=8)
     return (fig, f"{split['shown']['sentences']:,} shown, {split['hidden']['sentences']:,} hidden sentences",
-            f"Token alpha with suggestions shown {_fmt(split['shown']['token_alpha'])}, hidden "
-            f"{_fmt(split['hidden']['token_alpha'])}.")
+            (f"Token alpha with suggestions shown {_fmt(split['shown']['token_alpha'])}, hidden "
+            f"{_fmt(split['hidden']['token_alpha'])}."))
 
 
 def gold_f1(report: dict):

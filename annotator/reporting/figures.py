@@ -18,7 +18,13 @@ import numpy as np
 from ..agreement.coefficients import MISSING, contingency, kappa_from_contingency
 from ..agreement.drilldown import rank_disagreements
 from ..agreement.matrices import Corpus, load_corpus, resolve_annotators
-from ..agreement.report import compute_report, pair_key, reading, span_level, token_level
+from ..agreement.report import (
+    compute_report,
+    pair_key,
+    reading,
+    span_level,
+    token_level,
+)
 from ..clock import now_iso
 from ..model import GOLD
 from ..store import Store

@@ -10,6 +10,7 @@ from the project — document text, ids, names, labels, notes — goes through
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -77,7 +78,7 @@ def marked_text(text: str, spans: Sequence[dict], colors: dict[str, str]) -> str
     takes the shortest one's colour and names every label in its title."""
     bounds = sorted({0, len(text), *(s["start"] for s in spans), *(s["end"] for s in spans)})
     pieces = []
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in itertools.pairwise(bounds):
         if start >= end or start < 0 or end > len(text):
             continue
         piece = e(text[start:end])
@@ -104,11 +105,11 @@ def render(report: dict, charts: Iterable[Chart]) -> str:
         '<meta name="referrer" content="no-referrer">',
         f"<title>{e(report['project'])}: annotation report</title><style>{STYLE}</style></head><body>",
         f"<h1>{e(report['project'])}: annotation report</h1>",
-        f'<p class="muted">Generated {e(report["generated_at"])} for {e(", ".join(overview["annotators"]))}. '
-        "Every number here is in <code>annotator report --json</code> with the same options.</p>",
-        '<nav><a href="#overview">Overview</a><a href="#progress">Progress</a><a href="#labels">Labels</a>'
+        (f'<p class="muted">Generated {e(report["generated_at"])} for {e(", ".join(overview["annotators"]))}. '
+        "Every number here is in <code>annotator report --json</code> with the same options.</p>"),
+        ('<nav><a href="#overview">Overview</a><a href="#progress">Progress</a><a href="#labels">Labels</a>'
         '<a href="#agreement">Agreement</a><a href="#suggestions">Suggestions</a><a href="#quality">Quality</a>'
-        '<a href="#disagreements">Disagreements</a></nav>',
+        '<a href="#disagreements">Disagreements</a></nav>'),
         _overview(report),
         _progress(report, by_id),
         _labels(report, by_id),
@@ -135,8 +136,8 @@ def _overview(report: dict) -> str:
                  f"{gold['sentences_done']} ({share})")], numeric=range(5)),
         _table(["annotator", "done", "skipped"], rows, numeric=(1, 2)),
         "<h3>Tag set</h3>", _table(["label", "key", "description"], labels),
-        f"<p>Sentence judgment <b>{e(judgment['name'])}</b> ({e(judgment['level'])}): "
-        f"{e(', '.join(judgment['values']))}.</p>",
+        (f"<p>Sentence judgment <b>{e(judgment['name'])}</b> ({e(judgment['level'])}): "
+        f"{e(', '.join(judgment['values']))}.</p>"),
     ])  # fmt: skip
 
 
@@ -150,8 +151,8 @@ def _progress(report: dict, charts: dict[str, Chart]) -> str:
     return "".join([
         '<h2 id="progress">2. Progress and pace</h2>',
         _figure(charts, "progress", "No progress to plot yet."),
-        f"<p>Time on task: {e(p['timing_source'] or 'not recorded')}; each sentence counts at most "
-        f"{p['idle_cap_seconds']:.0f} s (the idle cap). ETA = sentences not yet finished / sentences per hour.</p>",
+        (f"<p>Time on task: {e(p['timing_source'] or 'not recorded')}; each sentence counts at most "
+        f"{p['idle_cap_seconds']:.0f} s (the idle cap). ETA = sentences not yet finished / sentences per hour.</p>"),
         _note(p["timing_note"]), _note(p["timeline_note"]),
         _figure(charts, "time_on_task", "No time on task to plot."),
         _table(["annotator", "done", "remaining", "timed", "median s", "active h", "sentences/h", "ETA h"],
@@ -232,8 +233,8 @@ def _suggestions(report: dict, charts: dict[str, Chart]) -> str:
                 "and 'after' until revealed)."),
         _table(["condition", "sentences", "token alpha", *split["shown"]["per_annotator"]], split_rows,
                numeric=range(1, 3 + len(split["shown"]["per_annotator"]))),
-        f'<p class="muted">{e(split["note"])}; {split["mixed_sentences"]} sentences were seen in mixed '
-        "conditions and are left out.</p>",
+        (f'<p class="muted">{e(split["note"])}; {split["mixed_sentences"]} sentences were seen in mixed '
+        "conditions and are left out.</p>"),
         _table(["annotator", "suggestion condition", "random share hidden"], conditions) if conditions else "",
     ])  # fmt: skip
 
@@ -260,8 +261,8 @@ def _disagreements(report: dict, colors: dict[str, str]) -> str:
     legend = " ".join(f'<mark style="background:{color(c)}40;border-bottom:2px solid {color(c)}">{e(n)}</mark>'
                       for n, c in colors.items())  # fmt: skip
     out = ['<h2 id="disagreements">7. Disagreements</h2>',
-           f"<p>The {len(d['sentences'])} sentences (of {d['total']}) with the most {e(d['measure'])}. "
-           f"Labels: {legend}</p>"]  # fmt: skip
+           (f"<p>The {len(d['sentences'])} sentences (of {d['total']}) with the most {e(d['measure'])}. "
+           f"Labels: {legend}</p>")]  # fmt: skip
     for item in d["sentences"]:
         out.append(f'<div class="sentence"><b>{e(item["document_id"])}</b> sentence {e(item["index"] + 1)}, '
                    f'{e(item["disagreement"])} of {e(item["units"])} tokens differ')

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from tests.report_project import HOSTILE, build_report_project
+from tests.report_project import HOSTILE
 
 SECTIONS = ["overview", "progress", "labels", "agreement", "suggestions", "quality", "disagreements"]
 
@@ -20,14 +20,14 @@ def run(*args: str, code: int = 0):
     return result
 
 
-@pytest.fixture(scope="module")
-def project_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_report_project(tmp_path_factory.mktemp("report"))
+@pytest.fixture
+def project_db(report_db) -> Path:
+    return report_db
 
 
 @pytest.fixture(scope="module")
-def report(project_db) -> dict:
-    return json.loads(run("report", "--db", str(project_db), "--bootstrap", "200", "--seed", "5", "--json").stdout)
+def report(report_db) -> dict:
+    return json.loads(run("report", "--db", str(report_db), "--bootstrap", "200", "--seed", "5", "--json").stdout)
 
 
 def test_json_has_every_section(report):
@@ -78,10 +78,8 @@ def test_quality_against_gold_and_drift_windows(report):
     assert sum(p["sentences"] for p in drift["points"]) == 25
 
 
-def test_page_is_written_with_figures_and_escaped_text(project_db, tmp_path):
-    page = tmp_path / "out" / "report.html"
-    figures = tmp_path / "figures"
-    run("report", "--db", str(project_db), "--out", str(page), "--figures", str(figures))
+def test_page_is_written_with_figures_and_escaped_text(report_page):
+    page, figures = report_page
     text = page.read_text(encoding="utf-8")
     assert text.count("<svg") >= 8 and "<script" not in text
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text

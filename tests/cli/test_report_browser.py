@@ -11,10 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from annotator.cli import cli
-from tests.report_project import HOSTILE, build_report_project
+from tests.report_project import HOSTILE
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -47,14 +45,8 @@ def requests_of(driver, page: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("browser")
-    db_path = build_report_project(folder)
-    out = folder / "report.html"
-    result = CliRunner().invoke(cli, ["report", "--db", str(db_path), "--out", str(out), "--bootstrap", "100",
-                                      "--seed", "1"], catch_exceptions=False)  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return out
+def page(report_page) -> Path:
+    return report_page[0]
 
 
 def test_page_has_the_charts(browser, page):
