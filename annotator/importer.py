@@ -304,7 +304,7 @@ class Importer:
 
     def _add(self, raw: RawDocument, result: FileResult) -> None:
         digest = content_hash(raw.text)
-        previous = self._pending_ids.get(raw.id) or self.store.document_hash(raw.id)
+        previous = self._pending_ids.get(raw.id) or self.store.corpus.document_hash(raw.id)
         if previous is not None:
             if previous != digest:
                 raise InputError(
@@ -313,7 +313,7 @@ class Importer:
                 )
             result.skipped.append(f"{raw.id} (already imported)")
             return
-        duplicate_of = self._pending_hashes.get(digest) or self.store.document_with_hash(digest)
+        duplicate_of = self._pending_hashes.get(digest) or self.store.corpus.document_with_hash(digest)
         if duplicate_of is not None:
             result.skipped.append(f"{raw.id} (same text as {duplicate_of})")
             return
@@ -411,7 +411,7 @@ class Importer:
                 metadata=raw.metadata, content_hash=entry.digest,
             )  # fmt: skip
             items.append((document, sentences))
-        self.store.insert_documents(items)
+        self.store.corpus.insert_documents(items)
         for entry, (document, sentences) in zip(batch.entries, items):
             entry.result.documents += 1
             entry.result.sentences += document.sentence_count

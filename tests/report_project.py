@@ -31,9 +31,9 @@ def build_report_project(folder: Path) -> Path:
         with store.transaction():
             store.initialize("report-demo", load_tagset(default_tagset_path()))
             Importer(store).run([*sample_paths(), hostile])
-        store.save_lexicon("demo", [LexiconEntry("kata", "loaded_language", "exact"),
+        store.lexicons.save("demo", [LexiconEntry("kata", "loaded_language", "exact"),
                                     LexiconEntry("serta", "euphemism", "exact")])  # fmt: skip
-        sentences = list(store.iter_sentences())
+        sentences = list(store.corpus.iter_sentences())
         chosen = sentences[:24] + [s for s in sentences if "<script>" in s.text]
         with store.transaction():
             for i, s in enumerate(chosen):
@@ -52,18 +52,18 @@ def build_report_project(folder: Path) -> Path:
                     shown = START + timedelta(days=i, minutes=10 * k)
                     seconds = 20 + 7 * ((i * 3 + k) % 9) + (600 if (i + k) % 11 == 0 else 0)  # one idle visit
                     mode = "on" if i % 3 else ("after" if i % 2 else "off")
-                    store.put_judgment(Judgment(
+                    store.annotations.put_judgment(Judgment(
                         s.id, name, status="done", judgment="biased" if (i + k) % 3 else "neutral",
                         suggestion_mode=mode, first_shown_at=_stamp(shown),
                         finished_at=_stamp(shown + timedelta(seconds=seconds)),
                     ))  # fmt: skip
                     for first, last, label in spans:
-                        store.add_span(SpanAnnotation(s.id, name, tokens[first][0], tokens[last][1], label))
+                        store.annotations.add_span(SpanAnnotation(s.id, name, tokens[first][0], tokens[last][1], label))
                 first_token = tokens[0]
-                store.add_suggestions([Suggestion(s.id, first_token[0], first_token[1], "loaded_language", "kata")])
+                store.suggestions.add([Suggestion(s.id, first_token[0], first_token[1], "loaded_language", "kata")])
         for i, s in enumerate(chosen[:12]):
-            suggestion = store.suggestions_for_sentence(s.id)[0]
-            store.set_decision(suggestion.id, "ana", "accepted" if i % 3 else "rejected")
-            store.set_decision(suggestion.id, "budi", "rejected" if i % 2 else "accepted")
+            suggestion = store.suggestions.for_sentence(s.id)[0]
+            store.suggestions.set_decision(suggestion.id, "ana", "accepted" if i % 3 else "rejected")
+            store.suggestions.set_decision(suggestion.id, "budi", "rejected" if i % 2 else "accepted")
     return db_path
 

@@ -37,7 +37,7 @@ class Suggester:
 
     @classmethod
     def from_store(cls, store: Store) -> Suggester:
-        return cls(store.lexicon_entries(), store.tagset().label_names)
+        return cls(store.lexicons.entries(), store.tagset().label_names)
 
     @property
     def active(self) -> bool:
@@ -89,10 +89,10 @@ def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None) 
     suggester = Suggester.from_store(store)
     sentences = added = removed = kept = 0
     with store.transaction():
-        iterator = store.iter_sentences()
+        iterator = store.corpus.iter_sentences()
         while batch := list(islice(iterator, BATCH_SENTENCES)):
             suggestions = [g for s in batch for g in suggester.suggest(s)]
-            a, r, k = store.sync_suggestions([s.id for s in batch if s.id is not None], suggestions)
+            a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], suggestions)
             sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
             if on_progress is not None:
                 on_progress(len(batch))
@@ -144,7 +144,7 @@ class SuggestionHook:
         return [(g.start, g.end, g.label, g.term, g.quoted, g.detector) for g in found]
 
     def write(self, store: Store, found: Sequence[tuple[Sentence, Found]]) -> None:
-        store.add_suggestions(
+        store.suggestions.add(
             Suggestion(sentence.id, start, end, label, term, quoted, detector)  # type: ignore[arg-type]
             for sentence, rows in found
             for start, end, label, term, quoted, detector in rows
@@ -157,7 +157,7 @@ class SuggestionHook:
 
 def sentences_hook(store: Store) -> SuggestionHook | None:
     """Adds suggestions for newly imported sentences, or None when nothing would match."""
-    entries, labels = store.lexicon_entries(), store.tagset().label_names
+    entries, labels = store.lexicons.entries(), store.tagset().label_names
     suggester = Suggester(entries, labels)
     if not suggester.active:
         return None
@@ -167,11 +167,11 @@ def sentences_hook(store: Store) -> SuggestionHook | None:
 def load_default_lexicon(store: Store) -> int:
     """Load the bundled lexicon (entries whose label the project's tag set lacks are left
     out). Returns the number of entries loaded; 0 if it was already there."""
-    if any(lexicon.name == DEFAULT_LEXICON for lexicon in store.lexicons()):
+    if any(lexicon.name == DEFAULT_LEXICON for lexicon in store.lexicons.all()):
         return 0
     labels = store.tagset().label_names
     path = default_lexicon_path()
     entries = [e for e in read_lexicon(path) if e.match == "ignore" or e.label in labels]
-    store.save_lexicon(DEFAULT_LEXICON, entries, str(path))
+    store.lexicons.save(DEFAULT_LEXICON, entries, str(path))
     return len(entries)
 

@@ -97,7 +97,7 @@ def build_report(
 
 
 def _overview(store: Store, names: list[str], statuses: list[tuple]) -> dict:
-    counts = store.counts()
+    counts = store.corpus.counts()
     done: Counter = Counter()
     skipped: Counter = Counter()
     for _, annotator, status, *_ in statuses:
@@ -137,7 +137,7 @@ def _quartiles(values: Sequence[float]) -> dict | None:
 
 
 def _progress(store: Store, names: list[str], statuses: list[tuple]) -> dict:
-    total = store.sentence_total()
+    total = store.corpus.sentence_total()
     stored = store.report.sentence_seconds(names)
     seconds: dict[str, list[float]] = defaultdict(list)
     finished: dict[str, list[float]] = defaultdict(list)

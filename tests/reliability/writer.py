@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
             print("opened " + ",".join(store.schema_version()), flush=True)
             store.close()
             return 0
-        sentence_ids = [s.id for s in store.iter_sentences()]
+        sentence_ids = [s.id for s in store.corpus.iter_sentences()]
         write, last = args.first, args.first + args.count
         step = 0
         while write < last:
@@ -68,8 +68,8 @@ def main(argv: list[str]) -> int:
             size = min(size, last - write)
             with store.transaction():
                 for number in range(write, write + size):
-                    span = store.add_span(span_for(number, sentence_ids, args.annotator))
-                    store.append_event(
+                    span = store.annotations.add_span(span_for(number, sentence_ids, args.annotator))
+                    store.annotations.append_event(
                         Event(args.annotator, "add_span", {"write": number, "span": span.id}, span.sentence_id)
                     )
             print(f"committed {write} {write + size - 1}", flush=True)

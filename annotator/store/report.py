@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .store import Store
+from .room import Room
 
 
-class ReportReads:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.conn = store.conn
-
+class Report(Room):
     def _has(self, table: str, column: str | None = None) -> bool:
         columns = [row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")]
         return bool(columns) and (column is None or column in columns)
