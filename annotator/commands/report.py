@@ -9,7 +9,8 @@ import click
 from .agreement import _names, bootstrap_options
 from .common import db_option, err, json_option, print_json, project
 
-REPORT_FOLDER = Path("exports")
+REPORT_FOLDER = Path("exports")  # relative to where the command runs
+
 
 
 @click.command()
@@ -38,27 +39,14 @@ def report(db_path: Path, out_path: Path | None, annotators: str | None, bootstr
     if as_json and figures is None and out_path is None:
         print_json(data)
         return
-    from ..reporting.charts import make_charts
-    from ..reporting.page import render
+    from ..reporting.output import default_report_path, write_report
 
-    charts = list(make_charts(data, figures))
+    if out_path is None and not as_json:
+        out_path = default_report_path(name, REPORT_FOLDER)
+    count = write_report(data, out_path, figures)
     if as_json:
         print_json(data)
-    if out_path is None and not as_json:
-        out_path = _default_path(name)
-    if out_path is not None:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        out_path.write_text(render(data, charts), encoding="utf-8")
-        if not as_json:
-            click.echo(str(out_path))
+    elif out_path is not None:
+        click.echo(str(out_path))
     if figures is not None:
-        err.print(f"{len(charts)} charts written to {figures} (SVG and PDF)")
-
-
-def _default_path(project_name: str) -> Path:
-    from ..clock import compact_utc_stamp
-    from ..interchange.export import file_name, free_path
-
-    # The export's file naming (a safe project name, a UTC stamp), with the page's extension.
-    stem = file_name(project_name, "report", "csv", compact_utc_stamp()).rsplit(".", 1)[0]
-    return free_path(REPORT_FOLDER, f"{stem}.html")
+        err.print(f"{count} charts written to {figures} (SVG and PDF)")

@@ -28,10 +28,8 @@ from ..agreement.report import (
 from ..clock import now_iso
 from ..model import GOLD
 from ..store import Store
+from .timing import IDLE_CAP_SECONDS, active_seconds, parse_stamp
 
-# A sentence's time on task counts at most this long: whoever leaves the workspace open
-# over lunch has not annotated for an hour. The same limit as the team timing's (issue 14).
-IDLE_CAP_SECONDS = 120.0
 TIMELINE_POINTS = 200
 WORST = 20
 ENTRIES = 25
@@ -40,16 +38,6 @@ HIDDEN_MODES = ("off", "after")  # suggestions hidden, or hidden until revealed
 
 def _num(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
-
-
-def _parse(stamp: str | None) -> float | None:
-    """Seconds since the epoch of a stored ISO timestamp, or None."""
-    if not stamp:
-        return None
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
 
 
 def _iso(seconds: float) -> str:
@@ -148,12 +136,12 @@ def _progress(store: Store, names: list[str], statuses: list[tuple]) -> dict:
             continue
         finished_any[annotator] += 1
         done[annotator] += status == "done"
-        end = _parse(ended)
+        end = parse_stamp(ended)
         if end is not None:
             finished[annotator].append(end)
-        start = _parse(shown)
-        if stored is None and start is not None and end is not None and end >= start:
-            seconds[annotator].append(min(end - start, IDLE_CAP_SECONDS))
+        spent = active_seconds(shown, ended) if stored is None else None
+        if spent is not None:
+            seconds[annotator].append(spent)
     if stored is not None:
         source = "time on screen per visit, each visit capped (the team's sentence_time)"
         for _, annotator, value in stored:
@@ -326,7 +314,7 @@ def _drift(names: list[str], statuses: list[tuple], corpus: Corpus) -> dict:
     index = {int(s): k for k, s in enumerate(corpus.sentence_ids.tolist())}
     ended: dict[str, dict[int, float]] = defaultdict(dict)
     for sentence_id, annotator, status, _, _, stamp in statuses:
-        when = _parse(stamp)
+        when = parse_stamp(stamp)
         if status == "done" and sentence_id in index and when is not None:
             ended[annotator][index[sentence_id]] = when
     out: dict = {}

@@ -272,7 +272,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         self.app.push_screen(HelpScreen(self.session.tagset))
 
     def action_statistics(self) -> None:
-        self.app.push_screen(StatisticsScreen(self.session.store))
+        self.app.push_screen(StatisticsScreen(self.session.store, self.session.annotator))
 
     def set_mode(self, mode: SuggestionMode) -> None:
         self._run(self.session.set_mode, mode)
