@@ -46,9 +46,13 @@ def _iso(seconds: float) -> str:
 
 def build_report(
     store: Store, *, annotators: Sequence[str] | None = None, bootstrap: int = 0, seed: int | None = None,
-    bootstrap_unit: str = "sentence",
+    bootstrap_unit: str = "sentence", blind: bool = False,
 ) -> dict:
-    """The whole report as one dict. `annotators` defaults to everyone but gold, as in `agreement`."""
+    """The whole report as one dict. `annotators` defaults to everyone but gold, as in `agreement`.
+
+    `blind` (a report written from the annotation workspace) leaves out the one section
+    that shows annotations themselves, the disagreements: the workspace never shows one
+    annotator another's spans. Every other figure is an aggregate."""
     names = list(resolve_annotators(store, annotators))
     tagset = store.tagset()
     reads = store.report
@@ -77,7 +81,7 @@ def build_report(
         },
         "suggestions": _suggestions(store, names, statuses, corpus),
         "quality": _quality(store, names, statuses, corpus),
-        "disagreements": rank_disagreements(store, level="token", annotators=names, limit=WORST),
+        "disagreements": None if blind else rank_disagreements(store, level="token", annotators=names, limit=WORST),
     }
 
 

@@ -258,6 +258,9 @@ def _quality(report: dict, charts: dict[str, Chart]) -> str:
 
 def _disagreements(report: dict, colors: dict[str, str]) -> str:
     d = report["disagreements"]
+    if d is None:
+        return ('<h2 id="disagreements">7. Disagreements</h2><p class="note">Left out: this report was written '
+                "from the annotation workspace, which never shows one annotator another's annotations.</p>")
     legend = " ".join(f'<mark style="background:{color(c)}40;border-bottom:2px solid {color(c)}">{e(n)}</mark>'
                       for n, c in colors.items())  # fmt: skip
     out = ['<h2 id="disagreements">7. Disagreements</h2>',

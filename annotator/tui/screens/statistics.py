@@ -9,10 +9,11 @@ the command line would offer (intervals, the HTML report) is offered here as key
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -54,7 +55,7 @@ def _plain(text: str) -> str:
 
 
 class StatisticsScreen(ModalScreen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close"),
         Binding("i", "intervals", f"95% intervals ({RESAMPLES:,} resamples)"),
         Binding("w", "write_report", "Write the HTML report"),
@@ -124,7 +125,7 @@ class StatisticsScreen(ModalScreen[None]):
             from ...reporting.figures import build_report
             from ...reporting.output import default_report_path, write_report
 
-            data = build_report(store)
+            data = build_report(store, blind=True)  # the workspace is blind: no one's spans
             path = default_report_path(store.project_name(), EXPORT_FOLDER)
             write_report(data, path)
             self.written = path.resolve()
