@@ -18,7 +18,6 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from ...errors import AnnotatorError
 from ...store import Store
@@ -69,6 +68,9 @@ class StatisticsScreen(ModalScreen[None]):
         self.written: Path | None = None
 
     def compose(self) -> ComposeResult:
+        # Imported here: plotext costs the workspace's start 50 ms, and most sessions never open this.
+        from textual_plotext import PlotextPlot
+
         with VerticalScroll(id="statistics-body"):
             yield Static(Content("This sitting: computing…"), id="statistics-session")
             yield PlotextPlot(id="statistics-progress-chart")
@@ -143,8 +145,8 @@ class StatisticsScreen(ModalScreen[None]):
 
     def _draw_progress(self) -> None:
         total, rows = progress_rows(self.store)
-        chart = self.query_one("#statistics-progress-chart", PlotextPlot)
-        plt = chart.plt
+        chart = self.query_one("#statistics-progress-chart")
+        plt = chart.plt  # type: ignore[attr-defined]  (a PlotextPlot)
         plt.clear_figure()
         if rows:
             plt.bar([_plain(r.annotator) for r in rows], [r.done for r in rows], orientation="horizontal", width=0.4)
@@ -154,8 +156,8 @@ class StatisticsScreen(ModalScreen[None]):
         chart.refresh()
 
     def _draw_alpha(self, report: dict | None) -> None:
-        chart = self.query_one("#statistics-alpha-chart", PlotextPlot)
-        plt = chart.plt
+        chart = self.query_one("#statistics-alpha-chart")
+        plt = chart.plt  # type: ignore[attr-defined]  (a PlotextPlot)
         plt.clear_figure()
         per_label = (report or {}).get("token", {}).get("per_label", {})
         used = [(label, entry) for label, entry in per_label.items() if entry["krippendorff_alpha"] is not None]
