@@ -35,7 +35,16 @@ from .coefficients import (
     percent_agreement,
     value_patterns,
 )
-from .matrices import AgreementError, Corpus, Judgments, load_corpus, load_judgments, numeric_values, resolve_annotators
+from .matrices import (
+    AgreementError,
+    Corpus,
+    Judgments,
+    load_corpus,
+    load_judgments,
+    numeric_values,
+    resolve_annotators,
+)
+from .span_bootstrap import span_counts, span_intervals
 from .spans import distinct, span_f1
 from .unitizing import alpha_u
 from .unitizing_bootstrap import UnitizingResampler, alpha_u_intervals
@@ -230,11 +239,13 @@ def _label_interval(corpus: Corpus, code: int, draws: ClusterDraws) -> list[floa
     return percentile_interval(replicate_alphas(per_sentence, draws))
 
 
-def span_level(corpus: Corpus) -> dict:
+def span_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None,
+               bootstrap_unit: str = "sentence") -> dict:
     warnings: list[str] = []
     names = corpus.annotators
     result = _level_head("span", names, "f1")
     result["units"] = corpus.n_sentences
+    counts = []
     pairs: dict[str, dict] = {}
     label_pairs: dict[str, dict[str, dict]] = {label: {} for label in corpus.labels}
     for i, j in combinations(range(len(names)), 2):
@@ -242,6 +253,8 @@ def span_level(corpus: Corpus) -> dict:
         both = corpus.done[i] & corpus.done[j]
         a, b = corpus.spans_of(i, both), corpus.spans_of(j, both)
         scores = span_f1(a, b, labels=range(1, len(corpus.labels) + 1))
+        if bootstrap:
+            counts.append(span_counts(a, b, corpus.n_sentences, len(corpus.labels)))
         pairs[key] = {
             "exact_f1": _num(scores.exact_f1), "overlap_f1": _num(scores.overlap_f1),
             "unlabelled_f1": _num(scores.unlabelled_f1), "sentences": int(both.sum()),
@@ -271,6 +284,12 @@ def span_level(corpus: Corpus) -> dict:
             unused.append(label)
     if unused and corpus.n_sentences:
         warnings.append(f"labels nobody used on these sentences (their F1 is null): {', '.join(unused)}")
+    if bootstrap:
+        intervals = span_intervals(counts, _sentence_draws(corpus, bootstrap, seed, bootstrap_unit))
+        result["mean_exact_f1_ci"] = intervals["exact"] if result["mean_exact_f1"] is not None else None
+        result["mean_overlap_f1_ci"] = intervals["overlap"] if result["mean_overlap_f1"] is not None else None
+        for code, label in enumerate(corpus.labels, start=1):
+            per_label[label]["ci"] = intervals["per_label"].get(code) if per_label[label]["exact_f1"] is not None else None
     result["per_label"] = per_label
     result["warnings"] = warnings
     return result
@@ -383,7 +402,8 @@ def compute_report(
         builders = {
             "token": lambda c, top: token_level(c, bootstrap=bootstrap if top else 0, seed=seed, per_label=top,
                                                 bootstrap_unit=bootstrap_unit),
-            "span": lambda c, top: span_level(c),
+            "span": lambda c, top: span_level(c, bootstrap=bootstrap if top else 0, seed=seed,
+                                              bootstrap_unit=bootstrap_unit),
             "unitizing": lambda c, top: unitizing_level(c, bootstrap=bootstrap if top else 0, seed=seed,
                                                         bootstrap_unit=bootstrap_unit),
         }

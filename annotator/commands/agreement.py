@@ -172,6 +172,7 @@ def _csv_rows(name: str, data: dict, scope_prefix: str = "") -> list[tuple]:
             rows.append((name, f"{scope_prefix}pair:{key}", "cohen_kappa", value, data["pair_units"][key]))
         for label, entry in data.get("per_label", {}).items():
             rows.append((name, f"label:{label}", "krippendorff_alpha", entry["krippendorff_alpha"], units))
+            rows += _interval_rows(name, f"label:{label}", "krippendorff_alpha", entry.get("ci"), units)
             for key, value in entry["cohen_kappa"].items():
                 rows.append((name, f"label:{label} pair:{key}", "cohen_kappa", value, None))
     elif name == "span":
@@ -180,20 +181,24 @@ def _csv_rows(name: str, data: dict, scope_prefix: str = "") -> list[tuple]:
                 rows.append((name, f"{scope_prefix}pair:{key}", measure, pair[measure], pair["sentences"]))
         for measure in ("mean_exact_f1", "mean_overlap_f1", "mean_unlabelled_f1"):
             rows.append((name, scope, measure, data[measure], units))
+            rows += _interval_rows(name, scope, measure, data.get(f"{measure}_ci"), units)
         for label, entry in data.get("per_label", {}).items():
             for measure in ("exact_f1", "overlap_f1"):
                 rows.append((name, f"label:{label}", measure, entry[measure], None))
     else:
         rows.append((name, scope, "alpha_u", data["alpha_u"], units))
-        interval = data.get("alpha_u_ci")
-        if interval:
-            rows.append((name, scope, "alpha_u_ci_low", interval[0], units))
-            rows.append((name, scope, "alpha_u_ci_high", interval[1], units))
+        rows += _interval_rows(name, scope, "alpha_u", data.get("alpha_u_ci"), units)
         for label, value in data.get("per_label", {}).items():
             rows.append((name, f"label:{label}", "alpha_u", value, None))
     for document, entry in data.get("by_document", {}).items():
         rows += _csv_rows(name, entry, f"document:{document} ")
     return rows
+
+
+def _interval_rows(level: str, scope: str, measure: str, interval: list[float] | None, n) -> list[tuple]:
+    if not interval:
+        return []
+    return [(level, scope, f"{measure}_ci_low", interval[0], n), (level, scope, f"{measure}_ci_high", interval[1], n)]
 
 
 def _print_csv(levels: dict[str, dict]) -> None:

@@ -123,13 +123,16 @@ def _print_span(data: dict, tagset: Tagset) -> None:
         spans = " / ".join(f"{visible(n)} {c}" for n, c in pair["spans"].items())
         table.add_row(Text(visible(key)), _fmt(pair["exact_f1"]), _fmt(pair["overlap_f1"]),
                       _fmt(pair["unlabelled_f1"]), str(pair["sentences"]), Text(spans))
-    if len(data["pairs"]) > 1:
-        table.add_row("mean", _fmt(data["mean_exact_f1"]), _fmt(data["mean_overlap_f1"]),
+    asked = "mean_exact_f1_ci" in data
+    if len(data["pairs"]) > 1 or asked:
+        table.add_row("mean", _with_ci(data["mean_exact_f1"], data.get("mean_exact_f1_ci"), asked),
+                      _with_ci(data["mean_overlap_f1"], data.get("mean_overlap_f1_ci"), asked),
                       _fmt(data["mean_unlabelled_f1"]), "", "")
     out.print(table)
     labels = Table("label", "exact F1", "overlap F1")
     for name, entry in data["per_label"].items():
-        labels.add_row(_label_text(name, tagset), _fmt(entry["exact_f1"]), _fmt(entry["overlap_f1"]))
+        labels.add_row(_label_text(name, tagset), _with_ci(entry["exact_f1"], entry.get("ci"), "ci" in entry),
+                       _fmt(entry["overlap_f1"]))
     out.print(labels)
     out.print(Text("Exact: same start, end and label. Overlap: at least one shared character and the same label. "
                    "Unlabelled: same start and end.", style="dim"))

@@ -185,8 +185,8 @@ def _agreement(report: dict, charts: dict[str, Chart]) -> str:
          t["units"]),
         ("token", "mean Cohen's kappa", _f(t["mean_cohen_kappa"]), t["units"]),
         ("token", "percent agreement", _f(t["percent_agreement"]), t["units"]),
-        ("span", "mean exact F1", _f(sp["mean_exact_f1"]), sp["units"]),
-        ("span", "mean overlap F1", _f(sp["mean_overlap_f1"]), sp["units"]),
+        ("span", "mean exact F1", _f(sp["mean_exact_f1"]) + _ci(sp.get("mean_exact_f1_ci")), sp["units"]),
+        ("span", "mean overlap F1", _f(sp["mean_overlap_f1"]) + _ci(sp.get("mean_overlap_f1_ci")), sp["units"]),
         ("unitizing", "alpha_U", _f(u["alpha_u"]) + _ci(u.get("alpha_u_ci")), u["units"]),
     ]
     boot = report["options"]["bootstrap"]

@@ -163,6 +163,9 @@ def test_bootstrap_resamples_sentences_and_adds_every_interval(project_db):
     used = {label: entry for label, entry in data["token"]["per_label"].items() if entry["krippendorff_alpha"] is not None}
     assert used and all(entry["ci"][0] <= entry["krippendorff_alpha"] <= entry["ci"][1] for entry in used.values())
     assert set(data["unitizing"]["per_label_ci"]) == set(data["unitizing"]["per_label"])
+    low, high = data["span"]["mean_exact_f1_ci"]
+    assert low <= data["span"]["mean_exact_f1"] <= high
+    assert all("ci" in entry for entry in data["span"]["per_label"].values())
     by_document = json.loads(run(*args, "--bootstrap-unit", "document").stdout)
     assert by_document["token"]["krippendorff_alpha"] == data["token"]["krippendorff_alpha"]
     assert by_document["token"]["krippendorff_alpha_ci"] != data["token"]["krippendorff_alpha_ci"]

@@ -136,3 +136,23 @@ def test_unitizing_replicate_is_alpha_u_of_the_resampled_continuum():
     assert overall[0] == pytest.approx(expected.alpha, rel=1e-12)
     for code, entry in expected.categories.items():
         assert per[code][0] == pytest.approx(entry.alpha, rel=1e-12)
+
+
+def test_span_counts_summed_over_sentences_give_the_span_f1s():
+    from annotator.agreement.span_bootstrap import _f1, span_counts
+    from annotator.agreement.spans import SpanArrays, span_f1
+
+    rng = np.random.default_rng(6)
+
+    def spans(n):
+        unit, start = rng.integers(0, 15, n), rng.integers(0, 40, n)
+        keys = {(u, s, s + int(rng.integers(1, 6)), int(rng.integers(1, 4))) for u, s in zip(unit, start)}
+        return SpanArrays.of(*zip(*sorted(keys)))
+
+    a, b = spans(40), spans(35)
+    expected = span_f1(a, b, labels=range(1, 4))
+    exact, overlap = _f1(span_counts(a, b, 15, 3).sum(axis=0))
+    assert exact[0] == pytest.approx(expected.exact_f1) and overlap[0] == pytest.approx(expected.overlap_f1)
+    for code in range(1, 4):
+        assert exact[code] == pytest.approx(expected.per_label[code][0])
+        assert overlap[code] == pytest.approx(expected.per_label[code][1])
