@@ -16,7 +16,6 @@ same `ClusterDraws` sees the same replicates (the intervals are jointly reproduc
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,36 +26,45 @@ CONFIDENCE = 0.95
 BOOTSTRAP_UNITS: tuple[str, ...] = ("sentence", "document")
 
 
-@dataclass(frozen=True)
 class ClusterDraws:
     """Replicate weights over items (sentences), drawn by cluster.
 
     `cluster_of[i]` is item i's cluster (0..n_clusters-1). Iterating yields float arrays
     of shape (chunk, items): how many times each item is in each replicate. The same
-    seed yields the same replicates every time it is iterated.
+    seed yields the same replicates every time it is iterated. The draws are made once
+    and kept as small integers (resamples x clusters bytes), since every statistic of a
+    level iterates them again.
     """
 
-    cluster_of: np.ndarray
-    n_clusters: int
-    resamples: int
-    seed: int | None
-
-    def __post_init__(self) -> None:
-        if self.resamples < 1:
+    def __init__(self, cluster_of: np.ndarray, n_clusters: int, resamples: int, seed: int | None) -> None:
+        if resamples < 1:
             raise ValueError("resamples must be at least 1")
+        self.cluster_of = np.asarray(cluster_of, dtype=np.int64)
+        self.n_clusters = n_clusters
+        self.resamples = resamples
+        self.seed = seed
+        self._chunks: list[np.ndarray] | None = None
 
     @property
     def n_items(self) -> int:
         return len(self.cluster_of)
 
-    def __iter__(self) -> Iterator[np.ndarray]:
+    def _draw(self) -> list[np.ndarray]:
         rng = np.random.default_rng(self.seed)
         k = self.n_clusters
+        chunks = []
         for first in range(0, self.resamples, CHUNK):
             size = min(CHUNK, self.resamples - first)
             picks = rng.integers(0, k, size=(size, k)) if k else np.zeros((size, 0), np.int64)
             rows = np.repeat(np.arange(size), k) * k
             counts = np.bincount(rows + picks.reshape(-1), minlength=size * k).reshape(size, k)
+            chunks.append(counts.astype(np.uint8 if counts.max(initial=0) < 256 else np.uint32))
+        return chunks
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        if self._chunks is None:
+            self._chunks = self._draw()
+        for counts in self._chunks:
             yield counts[:, self.cluster_of].astype(np.float64)
 
 

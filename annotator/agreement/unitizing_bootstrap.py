@@ -23,18 +23,14 @@ import numpy as np
 from .clusters import ClusterDraws, percentile_interval
 from .unitizing import _merge
 
-ROWS = 16  # replicates gathered at once over the units and gaps
-
 
 @dataclass(frozen=True)
 class _Category:
     observed: np.ndarray  # per sentence: summed pairwise disagreement
-    unit_sentence: np.ndarray  # units sorted by length
-    unit_bounds: np.ndarray  # reduceat starts, one per distinct unit length
-    lengths: np.ndarray  # distinct unit lengths
-    gap_sentence: np.ndarray  # gaps sorted by length
-    gap_bounds: np.ndarray
-    gaps: np.ndarray  # distinct gap lengths
+    unit_sentence: np.ndarray
+    unit_length: np.ndarray
+    gap_sentence: np.ndarray  # every rater's gaps, cut at sentence bounds
+    gap_length: np.ndarray
 
 
 def _pair_parts(sa, ea, sb, eb, sentence_of) -> np.ndarray:
@@ -55,13 +51,6 @@ def _pair_parts(sa, ea, sb, eb, sentence_of) -> np.ndarray:
         where.append(sentence_of(sa[ia]))
         amount.append(((sa[ia] - sb[ib]) ** 2 + (ea[ia] - eb[ib]) ** 2).astype(np.float64))
     return np.concatenate(where), np.concatenate(amount)
-
-
-def _sorted_groups(values: np.ndarray, sentence: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    order = np.argsort(values, kind="stable")
-    values, sentence = values[order], sentence[order]
-    distinct, bounds = np.unique(values, return_index=True)
-    return sentence, bounds, distinct
 
 
 class UnitizingResampler:
@@ -99,43 +88,60 @@ class UnitizingResampler:
             gap_start = np.concatenate(starts)
             gap_len = np.concatenate(ends) - gap_start
             keep = gap_len > 0
-            us, ub, ul = _sorted_groups(unit_len, sentence_of(unit_start))
-            gs, gb, gl = _sorted_groups(gap_len[keep], sentence_of(gap_start[keep]))
-            self.categories[code] = _Category(observed, us, ub, ul, gs, gb, gl)
+            self.categories[code] = _Category(observed, sentence_of(unit_start), unit_len,
+                                              sentence_of(gap_start[keep]), gap_len[keep])  # fmt: skip
 
-    def _histogram(self, weights: np.ndarray, sentence: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-        if len(sentence) == 0:
-            return np.zeros((len(weights), 0))
-        parts = [np.add.reduceat(weights[r : r + ROWS][:, sentence], bounds, axis=1)
-                 for r in range(0, len(weights), ROWS)]  # fmt: skip
-        return np.concatenate(parts)
+    def _matrices(self, cat: _Category) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(distinct unit lengths l, and per sentence: units of each length, gaps of at least
+        each length, and the sum of (g + 1) over those gaps), all (sentences x lengths).
+
+        Placements of a unit of length l sum (g - l + 1) over the gaps g >= l, that is
+        sum(g + 1) - l * count over those gaps: two numbers per length, so a replicate needs
+        no histogram of gap lengths at all."""
+        n = self.n_sentences
+        lengths, index = np.unique(cat.unit_length, return_inverse=True)
+        k = len(lengths)
+        units = np.bincount(cat.unit_sentence * k + index.reshape(-1), minlength=n * k).reshape(n, k)
+        above = np.searchsorted(lengths, cat.gap_length, side="right")  # thresholds each gap reaches
+        cell = cat.gap_sentence * (k + 1) + above
+        counts = np.bincount(cell, minlength=n * (k + 1)).reshape(n, k + 1).astype(np.float64)
+        sums = np.bincount(cell, cat.gap_length + 1.0, minlength=n * (k + 1)).reshape(n, k + 1)
+        # A gap reaching t thresholds counts for lengths 0..t-1: reverse cumulative sums.
+        at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1][:, 1:]
+        sum_at_least = np.cumsum(sums[:, ::-1], axis=1)[:, ::-1][:, 1:]
+        return lengths.astype(np.float64), units.astype(np.float64), at_least, sum_at_least
+
+    def _parts(self, cat: _Category, matrices, weights: np.ndarray, length: np.ndarray):
+        """(D_O, D_E) of one category in each replicate; zero where it has no unit."""
+        r = self.n_raters
+        lu, units, at_least, sum_at_least = matrices
+        hu = weights @ units
+        n_c = hu.sum(axis=1)
+        squared = hu @ (lu * (lu - 1))
+        within = (n_c - 1) * (hu @ (lu * (lu - 1) * (2 * lu - 1) / 3))
+        placements = (hu * lu**2 * (weights @ sum_at_least - lu * (weights @ at_least))).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d_e = 2 * (within + placements) / (length * (r * length * (r * length - 1) - squared))
+            d_o = 2 * (weights @ cat.observed) / (r * (r - 1) * length * length)
+        return np.where(n_c > 0, d_o, 0.0), np.where(n_c > 0, d_e, 0.0)
 
     def replicate(self, weights: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
         """(overall alpha_U, {category: alpha_U}) for each row of sentence weights (B, sentences)."""
-        r = self.n_raters
         length = weights @ self.sentence_lengths
-        total_o = np.zeros(len(weights))
-        total_e = np.zeros(len(weights))
-        per: dict[int, np.ndarray] = {}
-        with np.errstate(divide="ignore", invalid="ignore"):
-            for code, cat in self.categories.items():
-                hu = self._histogram(weights, cat.unit_sentence, cat.unit_bounds)
-                hg = self._histogram(weights, cat.gap_sentence, cat.gap_bounds)
-                lu = cat.lengths.astype(np.float64)
-                n_c = hu.sum(axis=1)
-                squared = hu @ (lu * (lu - 1))
-                within = (n_c - 1) * (hu @ (lu * (lu - 1) * (2 * lu - 1) / 3))
-                reach = np.maximum(cat.gaps[None, :].astype(np.float64) - lu[:, None] + 1, 0)
-                placements = ((hu @ (lu[:, None] ** 2 * reach)) * hg).sum(axis=1)
-                d_e = 2 * (within + placements) / (length * (r * length * (r * length - 1) - squared))
-                d_o = 2 * (weights @ cat.observed) / (r * (r - 1) * length * length)
-                d_e = np.where(n_c > 0, d_e, 0.0)
-                d_o = np.where(n_c > 0, d_o, 0.0)
-                per[code] = np.where(d_e > 0, 1 - d_o / d_e, np.nan)
-                total_o += d_o
-                total_e += d_e
-            overall = np.where(total_e > 0, 1 - total_o / total_e, np.nan)
-        return overall, per
+        parts = {code: self._parts(cat, self._matrices(cat), weights, length) for code, cat in self.categories.items()}
+        return _alphas(parts, len(weights))
+
+
+def _alphas(parts: dict[int, tuple[np.ndarray, np.ndarray]], size: int) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    total_o, total_e = np.zeros(size), np.zeros(size)
+    per: dict[int, np.ndarray] = {}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for code, (d_o, d_e) in parts.items():
+            per[code] = np.where(d_e > 0, 1 - d_o / d_e, np.nan)
+            total_o += d_o
+            total_e += d_e
+        overall = np.where(total_e > 0, 1 - total_o / total_e, np.nan)
+    return overall, per
 
 
 def alpha_u_intervals(
@@ -143,13 +149,21 @@ def alpha_u_intervals(
 ) -> tuple[list[float] | None, dict[int, list[float] | None]]:
     """Shifted percentile intervals for alpha_U overall and per category (see the module doc)."""
     base_overall, base_per = resampler.replicate(np.ones((1, resampler.n_sentences)))
-    overall_parts: list[np.ndarray] = []
-    per_parts: dict[int, list[np.ndarray]] = {code: [] for code in resampler.codes}
-    for weights in draws:
-        overall, per = resampler.replicate(weights)
-        overall_parts.append(overall)
-        for code, values in per.items():
-            per_parts[code].append(values)
+    lengths = np.concatenate([w @ resampler.sentence_lengths for w in draws])
+    # One category at a time, so only its (sentences x lengths) matrices are in memory.
+    parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for code, cat in resampler.categories.items():
+        matrices = resampler._matrices(cat)
+        pieces = []
+        first = 0
+        for weights in draws:
+            pieces.append(resampler._parts(cat, matrices, weights, lengths[first : first + len(weights)]))
+            first += len(weights)
+        parts[code] = (np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces]))
+        del matrices
+    overall, per = _alphas(parts, len(lengths))
+    overall_parts = [overall]
+    per_parts = {code: [values] for code, values in per.items()}
 
     def shifted(parts: list[np.ndarray], base: float, value: float | None) -> list[float] | None:
         if value is None or not parts or not np.isfinite(base):
