@@ -102,3 +102,30 @@ def test_default_page_goes_to_exports(project_db, tmp_path, monkeypatch):
 def test_unknown_annotator_is_a_one_line_error(project_db):
     result = run("report", "--db", str(project_db), "--annotators", "ana,nobody", code=1)
     assert "nobody" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_project_without_timing_suggestions_or_gold_still_reports(tmp_path):
+    from annotator.importer import Importer
+    from annotator.model import Judgment, SpanAnnotation
+    from annotator.resources import default_tagset_path, sample_paths
+    from annotator.store import Store
+    from annotator.tagset import load_tagset
+
+    db_path = tmp_path / "bare.db"
+    with Store.open(db_path, create=True) as store:
+        with store.transaction():
+            store.initialize("bare", load_tagset(default_tagset_path()))
+            Importer(store).run(sample_paths())
+        for s in list(store.corpus.iter_sentences())[:4]:
+            for name in ("ana", "budi"):
+                store.annotations.put_judgment(Judgment(s.id, name, status="done"))
+                store.annotations.add_span(SpanAnnotation(s.id, name, s.tokens[0][0], s.tokens[0][1],
+                                                          "loaded_language"))  # fmt: skip
+    data = json.loads(run("report", "--db", str(db_path), "--json").stdout)
+    assert data["progress"]["timing_source"] is None and data["progress"]["timing_note"]
+    assert data["suggestions"]["available"] is False and data["suggestions"]["note"]
+    assert data["quality"]["gold"]["available"] is False and data["quality"]["gold"]["note"]
+    page = tmp_path / "bare.html"
+    run("report", "--db", str(db_path), "--out", str(page))
+    text = page.read_text(encoding="utf-8")
+    assert "no time on task recorded" in text and "no gold yet" in text and "<svg" in text
