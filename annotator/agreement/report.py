@@ -343,6 +343,8 @@ def _by_document(documents: np.ndarray, compute: Callable[[slice], dict]) -> dic
     """The level's figures per document (units come in corpus order, so a document is one run)."""
     out: dict[str, dict] = {}
     names = documents.tolist()
+    if not names:  # no unit in common: no document to break down
+        return out
     bounds = [i for i in range(1, len(names)) if names[i] != names[i - 1]]
     for first, stop in zip([0, *bounds], [*bounds, len(names)]):
         entry = compute(slice(first, stop))

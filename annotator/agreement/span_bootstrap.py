@@ -33,7 +33,7 @@ def span_counts(a: SpanArrays, b: SpanArrays, n_sentences: int, n_labels: int) -
     )  # fmt: skip
     size = n_sentences * (n_labels + 1)
     for column, unit, label in columns:
-        out[:, :, column] = np.bincount(unit * (n_labels + 1) + label, minlength=size).reshape(n_sentences, -1)
+        out[:, :, column] = np.bincount(unit * (n_labels + 1) + label, minlength=size).reshape(n_sentences, n_labels + 1)
     out[:, 0, :] = out[:, 1:, :].sum(axis=1)
     return out
 
@@ -59,7 +59,7 @@ def span_intervals(counts: list[np.ndarray], draws: ClusterDraws) -> dict:
     for weights in draws:
         exact_pairs, overlap_pairs = [], []
         for table in counts:
-            sums = (weights @ table.reshape(n, -1)).reshape(len(weights), labels, 5)
+            sums = (weights @ table.reshape(n, labels * 5)).reshape(len(weights), labels, 5)
             exact, overlap = _f1(sums)
             exact_pairs.append(exact)
             overlap_pairs.append(overlap)

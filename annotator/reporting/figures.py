@@ -287,7 +287,7 @@ def _quality(store: Store, names: list[str], statuses: list[tuple], corpus: Corp
     gold: dict = {"available": gold_done > 0, "sentences": gold_done, "per_annotator": {}}
     if gold_done:
         labels = store.tagset().label_names
-        for name in names:
+        for name in (n for n in names if n != GOLD):  # gold named among the annotators: not against itself
             pair = load_corpus(store, [name, GOLD], labels)
             if pair.n_sentences == 0:
                 gold["per_annotator"][name] = None

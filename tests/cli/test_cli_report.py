@@ -129,3 +129,28 @@ def test_a_project_without_timing_suggestions_or_gold_still_reports(tmp_path):
     run("report", "--db", str(db_path), "--out", str(page))
     text = page.read_text(encoding="utf-8")
     assert "no time on task recorded" in text and "no gold yet" in text and "<svg" in text
+
+
+def test_annotators_with_no_sentence_in_common_get_a_report_with_intervals_asked(tmp_path):
+    from annotator.importer import Importer
+    from annotator.model import Judgment
+    from annotator.resources import default_tagset_path, sample_paths
+    from annotator.store import Store
+    from annotator.tagset import load_tagset
+
+    db_path = tmp_path / "apart.db"
+    with Store.open(db_path, create=True) as store:
+        with store.transaction():
+            store.initialize("apart", load_tagset(default_tagset_path()))
+            Importer(store).run(sample_paths())
+        first, second = list(store.corpus.iter_sentences())[:2]
+        store.annotations.put_judgment(Judgment(first.id, "ana", status="done"))
+        store.annotations.put_judgment(Judgment(second.id, "budi", status="done"))
+    by_document = json.loads(run("agreement", "--db", str(db_path), "--by", "document", "--bootstrap", "20",
+                                 "--json").stdout)  # fmt: skip
+    assert by_document["token"]["units"] == 0 and by_document["token"]["by_document"] == {}
+    assert by_document["span"]["mean_exact_f1_ci"] is None
+    data = json.loads(run("report", "--db", str(db_path), "--bootstrap", "20", "--json").stdout)
+    assert data["agreement"]["worst_documents"] == [] and data["disagreements"]["sentences"] == []
+    run("report", "--db", str(db_path), "--out", str(tmp_path / "apart.html"))
+    assert "No label used yet" in (tmp_path / "apart.html").read_text(encoding="utf-8")
