@@ -53,7 +53,7 @@ def build_report_project(folder: Path) -> Path:
                     seconds = 20 + 7 * ((i * 3 + k) % 9) + (600 if (i + k) % 11 == 0 else 0)  # one idle visit
                     mode = "on" if i % 3 else ("after" if i % 2 else "off")
                     store.annotations.put_judgment(Judgment(
-                        s.id, name, status="done", judgment="biased" if (i + k) % 3 else "neutral",
+                        s.id, name, status="done", judgment="biased" if (i + k * (i % 4)) % 3 else "neutral",
                         suggestion_mode=mode, first_shown_at=_stamp(shown),
                         finished_at=_stamp(shown + timedelta(seconds=seconds)),
                     ))  # fmt: skip

@@ -166,11 +166,18 @@ def per_label_alpha(report: dict):
     entries = [(label, e["krippendorff_alpha"], e.get("ci")) for label, e in token["per_label"].items()]
     if not any(e[1] is not None for e in entries):
         return None
-    weak = [label for label, value, _ in entries if value is not None and value < TENTATIVE]
-    note = f"Below .667: {', '.join(weak)}." if weak else "Every used label reaches .667."
+    note = _label_note(entries)
     if not any(e[2] for e in entries):
         note += " No intervals: run with --bootstrap N."
-    return _dots(entries, "Krippendorff's alpha per label (tokens)"), f"{token['units']:,} tokens", note
+    used = [e for e in entries if e[1] is not None]
+    return _dots(used, "Krippendorff's alpha per label (tokens)"), f"{token['units']:,} tokens", note
+
+
+def _label_note(entries: list[tuple[str, float | None, list[float] | None]]) -> str:
+    weak = [label for label, value, _ in entries if value is not None and value < TENTATIVE]
+    unused = [label for label, value, _ in entries if value is None]
+    note = f"Below .667: {', '.join(weak)}." if weak else "Every used label reaches .667."
+    return note + (f" Not shown (undefined, mostly unused): {', '.join(unused)}." if unused else "")
 
 
 def per_label_alpha_u(report: dict):
@@ -179,10 +186,9 @@ def per_label_alpha_u(report: dict):
     entries = [(label, value, intervals.get(label)) for label, value in unit["per_label"].items()]
     if not any(e[1] is not None for e in entries):
         return None
-    weak = [label for label, value, _ in entries if value is not None and value < TENTATIVE]
-    note = f"Below .667: {', '.join(weak)}." if weak else "Every used label reaches .667."
-    return (_dots(entries, "alpha_U per label"), (f"{unit['units']:,} sentences done by all ({unit['continuum_length']:,} "
-            "characters)"), note)
+    note = _label_note(entries)
+    return (_dots([e for e in entries if e[1] is not None], "alpha_U per label"), (f"{unit['units']:,} sentences done by all, {unit['continuum_length']:,} "
+            "characters"), note)
 
 
 def _heatmap(ax, values: np.ndarray, rows: list[str], columns: list[str], fmt: Callable[[float], str], cmap: str,
