@@ -43,6 +43,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                 "Manage the lexicons that pre-suggest spans (see lexicons/README.md for the format)."),
     "merge": ("interchange:merge_command",
               "Merge other project databases (copies annotated offline) into this one."),
+    "report": ("report:report", "The researcher's report: progress, labels, agreement with intervals, suggestions, "
+               "quality, disagreements."),
     "show": ("project:show", "Show a document's sentences, tokens and suggestions."),
     "status": ("project:status", "Show documents, sentences, annotators and per-annotator progress."),
     "suggest": ("lexicon:suggest",

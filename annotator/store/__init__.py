@@ -42,6 +42,7 @@ from .exports import Exports
 from .files import check_is_project, check_is_sqlite, readonly_uri, writable
 from .lexicons import Lexicons
 from .merge import Merge
+from .report import Report
 from .rows import compact_json
 from .suggestions import Suggestions
 from .write_lock import begin_immediate
@@ -404,6 +405,10 @@ class Store:
     @cached_property
     def merge(self) -> Merge:
         return Merge(self)
+
+    @cached_property
+    def report(self) -> Report:
+        return Report(self)
 
     @cached_property
     def team(self) -> Team:

@@ -250,7 +250,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
 
     def action_statistics(self) -> None:
         # Its progress table reads the session's store: once the keys before have landed.
-        self._then(lambda: self.app.push_screen(StatisticsScreen(self.session.store)))
+        self._then(lambda: self.app.push_screen(StatisticsScreen(self.session.store, self.session.annotator)))
 
     def set_mode(self, mode: SuggestionMode) -> None:
         self._run(self.session.set_mode, mode)
