@@ -246,6 +246,20 @@ def m005_annotator_order(db: Database) -> None:
     )
 
 
+@_step
+def m006_suggestion_reason(db: Database) -> None:
+    # A suggestion says why it was made ("1-3 words in quotes, no speech cue", a lexicon
+    # entry's match, an outside tool's own words) and, from a model, how sure it is: an
+    # annotator who sees the reason can reject a wrong one without second-guessing it.
+    _run(
+        db,
+        """
+        ALTER TABLE suggestions ADD COLUMN reason TEXT;
+        ALTER TABLE suggestions ADD COLUMN score REAL
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # Not executescript(): it commits any open transaction first, which would break
     # the all-or-nothing guarantee Migrations gives each step.

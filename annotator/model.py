@@ -171,11 +171,16 @@ class Suggestion:
     label: str
     term: str
     quoted: bool = False
-    # 'lexicon' for entries, or the name of a built-in detector such as 'scare_quotes'.
+    # The source: 'lexicon' for entries, the name of a built-in detector such as
+    # 'scare_quotes', 'model' for the learned recommender, 'external:<name>' for a tool.
     detector: str = "lexicon"
     id: int | None = None
     # The deciding annotator's decision, when the query asked for one.
     decision: Decision | None = None
+    # Why it was suggested, in words the details pane shows.
+    reason: str | None = None
+    # A model's or tool's confidence in [0, 1]; None for the lexicon and detectors.
+    score: float | None = None
 
 
 @dataclass
