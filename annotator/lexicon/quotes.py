@@ -24,9 +24,9 @@ leaves out (`not_scare_reason`):
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
-import re
 from typing import NamedTuple
 
 from .vocabulary import is_indonesian
