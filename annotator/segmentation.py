@@ -108,7 +108,11 @@ _TOKEN = re.compile(rf"{_WORD}|\.{{2,}}|-{{2,}}|[^\w\s]")
 @lru_cache(maxsize=1)
 def punkt() -> PunktSentenceTokenizer:
     """The Punkt sentence tokenizer with the Indonesian abbreviation list."""
-    from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
+    from nltk.tokenize.punkt import (
+        PunktLanguageVars,
+        PunktParameters,
+        PunktToken,
+    )
 
     class LanguageVars(PunktLanguageVars):
         __slots__ = ()
@@ -226,9 +230,9 @@ def _closing_cuts(line: str) -> list[int]:
         before = _WORD_BEFORE.search(line, max(0, at - 8), at)
         if before is not None:
             abbreviation = before[0].lower()
-            if abbreviation in CLOSING_ABBREVIATIONS or abbreviation in COUNTRY_INITIALS:
-                if _closes(abbreviation, match[1]):
-                    cuts.append(match.end())
+            closing = abbreviation in CLOSING_ABBREVIATIONS or abbreviation in COUNTRY_INITIALS
+            if closing and _closes(abbreviation, match[1]):
+                cuts.append(match.end())
     return cuts
 
 

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from annotator.ingest import read_txt
 from annotator.resources import sample_paths
-from annotator.segmentation import ABBREVIATIONS, punkt, punkt_class, segment, sentence_spans, tokenize
+from annotator.segmentation import (
+    ABBREVIATIONS,
+    punkt,
+    punkt_class,
+    segment,
+    sentence_spans,
+    tokenize,
+)
 from annotator.textnorm import normalize_text
 
 # (start, end, first 24 characters, last 16 characters) of every sentence. Checked by
@@ -216,7 +223,6 @@ def test_segmentation_needs_no_nltk_data(tmp_path):
 @lru_cache(maxsize=1)
 def stock_punkt():
     """Our Punkt class with the same parameters, without the faster regexes."""
-    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
     return punkt_class()(punkt()._params)
 
