@@ -41,7 +41,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
               "Merge other project databases (copies annotated offline) into this one."),
     "show": ("project:show", "Show a document's sentences, tokens and suggestions."),
     "status": ("project:status", "Show documents, sentences, annotators and per-annotator progress."),
-    "suggest": ("lexicon:suggest",
+    "recommend": ("recommend:recommend",
+                  "Train and evaluate the learned recommender on the team's done sentences."),
+    "settings": ("settings:settings", "Show and change the project's settings."),
+    "suggest": ("suggest:suggest",
                 "Re-run the lexicon and scare-quote detector over all sentences, keeping decisions."),
     "tagset": ("project:tagset", "Inspect the project's tag set."),
 }

@@ -287,3 +287,23 @@ class MergeResult:
     conflicts: list[str] = field(default_factory=list)
     # Documents matched by text under another id: (id in the source, id here).
     renamed: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecommenderModel:
+    """One trained version of the learned recommender, as stored in the project."""
+
+    version: int
+    trained_at: str
+    source: str  # "gold" or "annotators"
+    annotators: tuple[str, ...]
+    sentences: int
+    documents: int
+    spans: int
+    labels: tuple[str, ...]
+    # Labels whose cross-validated precision was below the setting: never suggested.
+    disabled_labels: tuple[str, ...] = ()
+    # How much the annotators disagreed on the training sentences (see recommend.data).
+    noise: dict = field(default_factory=dict)
+    evaluation: dict | None = None
+    done_at_training: int = 0

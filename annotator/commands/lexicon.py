@@ -1,4 +1,4 @@
-"""Lexicon commands: lexicon list|load|check|add|remove|export|stats, and suggest."""
+"""Lexicon commands: lexicon list|load|check|add|remove|export|stats."""
 
 from __future__ import annotations
 
@@ -24,12 +24,11 @@ from ..lexicon.entries import (
 )
 from ..lexicon.feedback import candidates, entry_stats
 from ..lexicon.phrase import literal_words, split_alternatives
-from ..lexicon.suggest import suggest_all
 from ..model import LexiconEntry
 from ..resources import default_tagset_path
 from ..tagset import load_tagset
 from ..textnorm import visible
-from .common import db_option, err, json_option, out, print_json, progress_bar, project
+from .common import db_option, err, json_option, out, print_json, project
 
 USER_LEXICON = "project"
 SUGGEST_HINT = "Run 'annotator suggest' to update the suggestions."
@@ -247,19 +246,3 @@ def stats(db_path: Path, as_json: bool, show_candidates: bool, limit: int | None
         table.add_row(Text(visible(r.term)), r.label, r.match, str(r.hits), str(r.accepted), str(r.rejected),
                       str(r.pending), precision)
     out.print(table)
-
-
-@click.command()
-@db_option
-@json_option
-def suggest(db_path: Path, as_json: bool) -> None:
-    """Re-run the lexicon and scare-quote detector over all sentences, keeping decisions."""
-    with project(db_path) as store:
-        with progress_bar("Suggesting", store.corpus.counts()["sentences"]) as advance:
-            report = suggest_all(store, on_progress=advance)
-    if as_json:
-        print_json({"sentences": report.sentences, "suggestions": report.total, "added": report.added,
-                    "removed": report.removed, "kept": report.kept})
-        return
-    out.print(f"Scanned {report.sentences} sentences: {report.total} suggestions "
-              f"({report.added} new, {report.removed} removed, {report.kept} kept with their decisions).")

@@ -42,6 +42,7 @@ from .exports import Exports
 from .files import check_is_sqlite, readonly_uri, writable
 from .lexicons import Lexicons
 from .merge import Merge
+from .recommender import Recommender
 from .rows import compact_json
 from .suggestions import Suggestions
 
@@ -378,3 +379,7 @@ class Store:
     @cached_property
     def merge(self) -> Merge:
         return Merge(self)
+
+    @cached_property
+    def recommender(self) -> Recommender:
+        return Recommender(self)
