@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..model import GOLD, LexiconEntry
+from ..sources import LEXICON, MODEL, is_external
 from ..store import Store
 from .matcher import CompiledLexicon
 from .suggest import SCARE_QUOTES
@@ -17,7 +18,9 @@ from .suggest import SCARE_QUOTES
 class EntryStats:
     term: str
     label: str
-    match: str  # an entry's match kind, or "detector" for a built-in detector
+    # An entry's match kind; "detector" for a built-in detector; "model" for the learned
+    # recommender and "external" for an outside program (one row per source and label).
+    match: str
     lexicon: str
     hits: int = 0
     accepted: int = 0
@@ -38,12 +41,19 @@ class EntryStats:
 
 
 def entry_stats(store: Store) -> list[EntryStats]:
-    """One row per entry (and per built-in detector that suggested anything), the entries
-    reviewers reject most first: by rejections, then lowest precision, then most hits."""
+    """One row per entry (and per built-in detector, and per label of the model and each
+    outside program, that suggested anything), the entries reviewers reject most first:
+    by rejections, then lowest precision, then most hits."""
     tallies: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     detectors: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    learned: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for t in store.suggestions.tallies():
-        bucket = detectors[t.detector] if t.detector != "lexicon" else tallies[(t.term, t.label)]
+        if t.detector == LEXICON:
+            bucket = tallies[(t.term, t.label)]
+        elif t.detector == MODEL or is_external(t.detector):
+            bucket = learned[(t.detector, t.label)]
+        else:
+            bucket = detectors[t.detector]
         for i, value in enumerate((t.hits, t.accepted, t.rejected, t.pending)):
             bucket[i] += value
     rows: list[EntryStats] = []
@@ -57,6 +67,8 @@ def entry_stats(store: Store) -> list[EntryStats]:
     for detector, counts in detectors.items():
         label = SCARE_QUOTES if detector == SCARE_QUOTES else detector
         rows.append(EntryStats(f"({detector} detector)", label, "detector", "", *counts))
+    for (source, label), counts in learned.items():
+        rows.append(EntryStats(f"({source})", label, "model" if source == MODEL else "external", "", *counts))
     rows.sort(key=lambda r: (-r.rejected, 2.0 if r.precision is None else r.precision, -r.hits, r.term))
     return rows
 
