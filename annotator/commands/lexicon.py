@@ -22,7 +22,7 @@ from ..lexicon.entries import (
     with_lexicon,
     write_lexicon,
 )
-from ..lexicon.feedback import candidates, entry_stats
+from ..lexicon.feedback import candidates, entry_stats, exclude_proposals
 from ..lexicon.phrase import literal_words, split_alternatives
 from ..model import LexiconEntry
 from ..resources import default_tagset_path
@@ -219,9 +219,19 @@ def stats(db_path: Path, as_json: bool, show_candidates: bool, limit: int | None
     with project(db_path) as store:
         if show_candidates:
             rows = candidates(store)[:limit]
+            excludes = exclude_proposals(store)[:limit]
             if as_json:
-                print_json({"candidates": [c.as_json() for c in rows]})
+                print_json({"candidates": [c.as_json() for c in rows], "excludes": [p.as_json() for p in excludes]})
                 return
+            if excludes:
+                table = Table("term", "label", "exclude form", "accepted", "rejected", "entry precision",
+                              "add with")
+                for p in excludes:
+                    table.add_row(Text(visible(p.entry.term)), p.entry.label, Text(visible(p.form)), str(p.accepted),
+                                  str(p.rejected), "-" if p.entry_precision is None else f"{p.entry_precision:.2f}",
+                                  Text(visible(p.command)))
+                out.print("Forms reviewers mostly reject, proposed as exclude forms of their entry:")
+                out.print(table)
             if not rows:
                 out.print("No candidates: every manual annotation is covered by a lexicon entry.")
                 return

@@ -137,3 +137,76 @@ def candidates(store: Store, entries: list[LexiconEntry] | None = None) -> list[
         candidate.annotator_names.add(span.annotator)
         candidate.labels[span.label] += 1
     return sorted(found.values(), key=lambda c: (-c.frequency, -c.annotators, c.form))
+
+
+# A surface form is proposed as an `exclude` of its entry when reviewers decided it at
+# least this often and accepted it less than half the time, while the entry as a whole
+# fares better: the form is the sense the entry should not catch ("menduduki" in
+# "menduduki peringkat", ranks, against "menduduki wilayah", occupies).
+EXCLUDE_MIN_DECISIONS = 2
+EXCLUDE_MAX_PRECISION = 0.5
+
+
+@dataclass(frozen=True)
+class ExcludeProposal:
+    entry: LexiconEntry
+    form: str
+    accepted: int
+    rejected: int
+    entry_precision: float | None
+
+    @property
+    def precision(self) -> float:
+        return self.accepted / (self.accepted + self.rejected)
+
+    @property
+    def command(self) -> str:
+        """Replaces the entry with the same entry plus this exclude form."""
+        e = self.entry
+        parts = [f"annotator lexicon remove {shlex.quote(e.term)} --label {shlex.quote(e.label)}"
+                 + (f" --lexicon {shlex.quote(e.lexicon)}" if e.lexicon else ""),
+                 f"annotator lexicon add {shlex.quote(e.term)} --label {shlex.quote(e.label)} --match {e.match}"]
+        if e.forms:
+            parts[1] += f" --forms {shlex.quote('|'.join(e.forms))}"
+        parts[1] += f" --exclude {shlex.quote('|'.join((*e.exclude, self.form)))}"
+        for option, value in (("--neutral", e.neutral), ("--note", e.note), ("--source", e.source),
+                              ("--lexicon", e.lexicon)):
+            if value:
+                parts[1] += f" {option} {shlex.quote(value)}"
+        return " && ".join(parts)
+
+    def as_json(self) -> dict:
+        return {"term": self.entry.term, "label": self.entry.label, "match": self.entry.match, "form": self.form,
+                "accepted": self.accepted, "rejected": self.rejected, "precision": round(self.precision, 4),
+                "entry_precision": None if self.entry_precision is None else round(self.entry_precision, 4),
+                "command": self.command}
+
+
+def exclude_proposals(store: Store) -> list[ExcludeProposal]:
+    """Surface forms of stem and exact entries that reviewers mostly reject while the
+    entry's other forms fare better, as `exclude` additions, most rejected first."""
+    entries = {(e.term, e.label): e for e in store.lexicons.entries() if e.match in ("stem", "exact")}
+    forms: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for term, label, text, accepted, rejected in store.suggestions.decided_forms():
+        if (term, label) in entries:
+            counts = forms[(term, label)][normalise_form(text)]
+            counts[0] += accepted
+            counts[1] += rejected
+    proposals = []
+    for key, by_form in forms.items():
+        entry = entries[key]
+        total_accepted = sum(a for a, _ in by_form.values())
+        total = sum(a + r for a, r in by_form.values())
+        for form, (accepted, rejected) in by_form.items():
+            decided = accepted + rejected
+            if decided < EXCLUDE_MIN_DECISIONS or accepted / decided >= EXCLUDE_MAX_PRECISION:
+                continue
+            if form in (f.lower() for f in entry.exclude) or form == entry.term.lower():
+                continue
+            others = total - decided
+            if others and (total_accepted - accepted) / others <= accepted / decided:
+                continue  # the other forms fare no better: the entry is wrong, not this sense
+            proposals.append(ExcludeProposal(entry, form, accepted, rejected,
+                                             total_accepted / total if total else None))
+    proposals.sort(key=lambda p: (-p.rejected, p.precision, p.entry.term, p.form))
+    return proposals

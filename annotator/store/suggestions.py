@@ -92,6 +92,18 @@ class Suggestions(Room):
         with self.transaction():
             return self.conn.execute("DELETE FROM suggestions WHERE detector = ?", [source]).rowcount
 
+    def decided_forms(self) -> list[tuple[str, str, str, int, int]]:
+        """(term, label, matched text, accepted, rejected) per lexicon suggestion anyone
+        decided: how each surface form of an entry fares with reviewers."""
+        rows = self.conn.execute(
+            "SELECT sg.term, sg.label, substr(s.text, sg.char_start + 1, sg.char_end - sg.char_start),"
+            " SUM(d.decision = 'accepted'), SUM(d.decision = 'rejected')"
+            " FROM suggestions sg JOIN suggestion_decisions d ON d.suggestion_id = sg.id"
+            " JOIN sentences s ON s.id = sg.sentence_id WHERE sg.detector = 'lexicon'"
+            " GROUP BY sg.id"
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
     def tallies(self) -> list[SuggestionTally]:
         """Hits and decisions (over all annotators) per suggested term and label."""
         rows = self.conn.execute(

@@ -4,6 +4,7 @@ model, and the settings that govern it."""
 from __future__ import annotations
 
 import json
+import shlex
 
 import pytest
 from click.testing import CliRunner
@@ -132,3 +133,36 @@ def test_settings_show_and_set(synthetic):
     assert result.exit_code == 1 and "true or false" in result.output
     result = invoke("settings", "set", "no-such-key", "1", "--db", synthetic)
     assert result.exit_code == 1 and "unknown setting" in result.output
+
+
+def test_a_low_precision_sense_of_an_entry_is_proposed_as_an_exclude_form(db_path):
+    from annotator.lexicon.suggest import suggest_all
+    from annotator.model import LexiconEntry
+    from tests.workspace_corpus import add_document
+
+    with Store.open(db_path, create=True) as store:
+        store.initialize("senses", load_tagset(default_tagset_path()))
+        store.lexicons.save("project", [LexiconEntry("duduk", LABEL, "stem", neutral="tempati")], None)
+        add_document(store, "d", ["Wilayah itu diduduki pasukan asing.", "Kota itu diduduki lagi.",
+                                  "Kedudukan tim itu naik.", "Ia kehilangan kedudukan di partai.",
+                                  "Kedudukan hukum itu jelas."])
+        suggest_all(store)
+        for sentence in store.corpus.sentences_of("d"):
+            for g in store.suggestions.for_sentence(sentence.id):
+                decision = "accepted" if "diduduki" in sentence.text else "rejected"
+                store.suggestions.set_decision(g.id, "ana", decision)
+    data = json.loads(ok("lexicon", "stats", "--candidates", "--db", db_path, "--json").stdout)
+    [proposal] = data["excludes"]
+    assert (proposal["term"], proposal["form"], proposal["accepted"], proposal["rejected"]) == (
+        "duduk", "kedudukan", 0, 3)
+    assert proposal["entry_precision"] == 0.4
+    assert "--exclude kedudukan" in proposal["command"] and "--neutral tempati" in proposal["command"]
+    # The proposed command works, and the sense is no longer suggested.
+    for step in proposal["command"].split(" && "):
+        args = shlex.split(step)[1:]
+        ok(*args, "--db", db_path)
+    ok("suggest", "--db", db_path)
+    with Store.open(db_path, readonly=True) as store:
+        suggested = [s.text[g.start:g.end] for s in store.corpus.sentences_of("d")
+                     for g in store.suggestions.for_sentence(s.id)]
+    assert suggested == ["diduduki", "diduduki"]
