@@ -204,8 +204,8 @@ def exclude_proposals(store: Store) -> list[ExcludeProposal]:
             if form in (f.lower() for f in entry.exclude) or form == entry.term.lower():
                 continue
             others = total - decided
-            if others and (total_accepted - accepted) / others <= accepted / decided:
-                continue  # the other forms fare no better: the entry is wrong, not this sense
+            if not others or (total_accepted - accepted) / others <= accepted / decided:
+                continue  # no other form fares better: the entry is wrong, not this sense
             proposals.append(ExcludeProposal(entry, form, accepted, rejected,
                                              total_accepted / total if total else None))
     proposals.sort(key=lambda p: (-p.rejected, p.precision, p.entry.term, p.form))
