@@ -68,7 +68,7 @@ def cross_validate(store: Store, folds: int = 5, annotators: Sequence[str] | Non
         raise AnnotatorError("cross-validation by document needs done sentences in 2 documents or more")
     suggester = Suggester.from_store(store)
     lexicon = suggester.lexicon
-    counts = {system: defaultdict(Counts) for system in SYSTEMS}
+    counts: dict[str, defaultdict[str, Counts]] = {system: defaultdict(Counts) for system in SYSTEMS}
     parts = folds_of(documents, folds)
     for part in parts:
         held = set(part)

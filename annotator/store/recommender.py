@@ -52,8 +52,8 @@ class Recommender(Room):
 
     def done_total(self) -> int:
         """Done sentence states of all annotators but gold: what automatic retraining counts."""
-        return int(self._scalar("SELECT COUNT(*) FROM sentence_status WHERE status = 'done' AND annotator != ?",
-                                [GOLD]) or 0)
+        row = self._one("SELECT COUNT(*) FROM sentence_status WHERE status = 'done' AND annotator != ?", [GOLD])
+        return int(row[0]) if row else 0
 
     def save(self, model: bytes, *, source: str, annotators: Sequence[str], sentences: int, documents: int,
              spans: int, labels: Sequence[str], noise: dict, done_at_training: int,
@@ -80,7 +80,10 @@ class Recommender(Room):
                 self.conn.execute(f"SELECT {_INFO_COLUMNS} FROM recommender_models ORDER BY version")]
 
     def model_bytes(self, version: int) -> bytes:
-        return bytes(self._scalar("SELECT model FROM recommender_models WHERE version = ?", [version]))  # type: ignore[arg-type]
+        row = self._one("SELECT model FROM recommender_models WHERE version = ?", [version])
+        if row is None:
+            raise KeyError(version)
+        return bytes(row[0])
 
     def set_evaluation(self, version: int, evaluation: dict, disabled_labels: Sequence[str]) -> None:
         """Record a cross-validation and the labels it switched off on a model version."""
