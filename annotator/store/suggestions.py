@@ -87,11 +87,6 @@ class Suggestions(Room):
             self.add(fresh)
         return len(fresh), len(stale), len(wanted) - len(fresh)
 
-    def clear_source(self, source: str) -> int:
-        """Delete every suggestion from one source, with its decisions; returns how many."""
-        with self.transaction():
-            return self.conn.execute("DELETE FROM suggestions WHERE detector = ?", [source]).rowcount
-
     def decided_forms(self) -> list[tuple[str, str, str, int, int]]:
         """(term, label, matched text, accepted, rejected) per lexicon suggestion anyone
         decided: how each surface form of an entry fares with reviewers."""
