@@ -45,6 +45,8 @@ from .model import (
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from .store_units import WriteUnits
+
 BUSY_TIMEOUT_MS = 15_000
 _SAVEPOINTS = itertools.count()
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -139,6 +141,8 @@ class Store:
             store._check_not_newer()
             store._configure()
             store._migrate()
+            if not readonly:
+                store.units.recover()  # a dead importer's unfinished file, say
         except BaseException:
             conn.close()
             raise
@@ -359,15 +363,17 @@ class Store:
         self.insert_documents([(document, sentences)])
         return [s.id for s in sentences]  # type: ignore[misc]
 
-    def insert_documents(self, items: Sequence[tuple[Document, Sequence[Sentence]]]) -> None:
+    def insert_documents(self, items: Sequence[tuple[Document, Sequence[Sentence]]], unit: int | None = None) -> None:
         """Insert documents with their sentences in one transaction and two executemany
-        calls; sets each document's `seq` and each sentence's `id`."""
+        calls; sets each document's `seq` and each sentence's `id`. With `unit` (from
+        `store.units`), they stay invisible until that unit is published."""
         if not items:
             return
         with self.transaction():
             imported_at = now_iso()
-            seq = self._scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM documents")
-            sentence_id = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences")
+            # The tables, not the views: an unfinished unit's rows hold numbers too.
+            seq = self._scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM document_rows")
+            sentence_id = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentence_rows")
             assert isinstance(seq, int) and isinstance(sentence_id, int)
             document_rows, sentence_rows = [], []
             for document, sentences in items:
@@ -379,22 +385,22 @@ class Store:
                     sentence_id += 1
                     tokens += len(s.tokens)
                     sentence_rows.append(
-                        (s.id, document.id, s.index, s.doc_start, s.doc_end, s.text, _tokens_json(s.tokens))
+                        (s.id, document.id, s.index, s.doc_start, s.doc_end, s.text, _tokens_json(s.tokens), unit)
                     )
                 document.sentence_count, document.token_count = len(sentences), tokens
                 document_rows.append((
                     document.seq, document.id, document.title, document.source, document.url, document.date,
                     _compact_json(document.metadata), document.text, document.content_hash, len(sentences),
-                    tokens, document.imported_at or imported_at,
+                    tokens, document.imported_at or imported_at, unit,
                 ))  # fmt: skip
             self.conn.executemany(
-                "INSERT INTO documents (seq, id, title, source, url, date, metadata, text, content_hash,"
-                " sentence_count, token_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO document_rows (seq, id, title, source, url, date, metadata, text, content_hash,"
+                " sentence_count, token_count, imported_at, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 document_rows,
             )
             self.conn.executemany(
-                "INSERT INTO sentences (id, document_id, idx, doc_start, doc_end, text, tokens)"
-                " VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO sentence_rows (id, document_id, idx, doc_start, doc_end, text, tokens, unit)"
+                " VALUES (?,?,?,?,?,?,?,?)",
                 sentence_rows,
             )
 
@@ -1314,7 +1320,7 @@ class Store:
         ]
         result.documents_matched = int(self._scalar("SELECT COUNT(*) FROM temp.merge_documents WHERE NOT is_new"))  # type: ignore[call-overload]
         cursor = run(
-            "INSERT INTO main.documents (id, title, source, url, date, metadata, text, content_hash,"
+            "INSERT INTO main.document_rows (id, title, source, url, date, metadata, text, content_hash,"
             " sentence_count, token_count, imported_at)"
             " SELECT s.id, s.title, s.source, s.url, s.date, s.metadata, s.text, s.content_hash,"
             f" s.sentence_count, s.token_count, s.imported_at FROM {src}.documents s"
@@ -1322,7 +1328,7 @@ class Store:
         )
         result.documents_added = cursor.rowcount
         cursor = run(
-            "INSERT INTO main.sentences (document_id, idx, doc_start, doc_end, text, tokens)"
+            "INSERT INTO main.sentence_rows (document_id, idx, doc_start, doc_end, text, tokens)"
             f" SELECT s.document_id, s.idx, s.doc_start, s.doc_end, s.text, s.tokens FROM {src}.sentences s"
             " JOIN temp.merge_documents m ON m.src_id = s.document_id WHERE m.is_new ORDER BY m.seq, s.idx"
         )
@@ -1560,7 +1566,8 @@ class Store:
         rows = self.conn.execute(
             "SELECT sg.detector, sg.term, sg.label, COUNT(*), COALESCE(SUM(d.accepted), 0),"
             " COALESCE(SUM(d.rejected), 0), SUM(d.suggestion_id IS NULL)"
-            " FROM suggestions sg LEFT JOIN ("
+            # Through the sentences view: an unfinished import's suggestions are not counted.
+            " FROM suggestions sg JOIN sentences s ON s.id = sg.sentence_id LEFT JOIN ("
             "   SELECT suggestion_id, SUM(decision = 'accepted') AS accepted, SUM(decision = 'rejected') AS rejected"
             "   FROM suggestion_decisions GROUP BY suggestion_id"
             " ) d ON d.suggestion_id = sg.id"
@@ -1756,6 +1763,15 @@ class Store:
             " WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY d.seq, s.idx",
             [json.dumps([int(i) for i in sentence_ids])],
         ).fetchall()
+
+    @property
+    def units(self) -> WriteUnits:
+        """Write units: batched big writes that land all-or-nothing (annotator.store_units)."""
+        from .store_units import WriteUnits
+
+        return WriteUnits(self)
+
+
 
 def _parse_ints(text: str | bytes | None) -> object:
     """A comma-separated string of integers (a group_concat) as an int64 numpy array."""
