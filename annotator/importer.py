@@ -49,7 +49,7 @@ from .ingest import FieldChoice, RawDocument, detect_format, expand_paths, read_
 from .model import Document, EncodedTokens, Sentence, tokens_json
 from .segmentation import punkt, segment
 from .store import Store
-from .store_units import wait_for_turn
+from .store_units import COMMIT_GAP_SECONDS, wait_for_turn
 from .textnorm import content_hash
 
 # A batch is segmented as one unit (in a worker or here) and written with one executemany.
@@ -63,10 +63,6 @@ MAX_QUEUED_BATCHES = 8
 # Without batch commits (the old path, kept as the benchmarks' baseline): files are
 # savepoints inside a transaction committed about this often.
 COMMIT_SECONDS = 1.0
-# With batch commits: the write lock is left free this long after each batch, so that
-# annotators waiting on SQLite's busy handler (which polls every 25-50 ms at first)
-# get their turn.
-COMMIT_GAP_SECONDS = 0.05
 
 Segments = list[tuple[int, int, list[tuple[int, int]]]]
 # As a worker sends them: (start, end, tokens in their stored JSON form, token count).

@@ -288,24 +288,32 @@ def m006_write_units(db: Database) -> None:
         # corpus_counts counts what readers see: a unit's documents are counted on
         # the unit's row while it is open and move to corpus_counts when it is
         # published (its row deleted while 'open'); a discarded unit's never do.
-        "CREATE TRIGGER corpus_counts_insert AFTER INSERT ON document_rows BEGIN"
-        " UPDATE corpus_counts SET documents = documents + 1, sentences = sentences + NEW.sentence_count"
-        " WHERE id = 1 AND NEW.unit IS NULL;"
-        " UPDATE write_units SET documents = documents + 1, sentences = sentences + NEW.sentence_count"
-        " WHERE id = NEW.unit; END",
-        "CREATE TRIGGER corpus_counts_delete AFTER DELETE ON document_rows BEGIN"
-        " UPDATE corpus_counts SET documents = documents - 1, sentences = sentences - OLD.sentence_count"
-        " WHERE id = 1 AND (OLD.unit IS NULL OR OLD.unit NOT IN (SELECT id FROM write_units));"
-        " UPDATE write_units SET documents = documents - 1, sentences = sentences - OLD.sentence_count"
-        " WHERE id = OLD.unit; END",
-        "CREATE TRIGGER corpus_counts_update AFTER UPDATE OF sentence_count ON document_rows BEGIN"
-        " UPDATE corpus_counts SET sentences = sentences - OLD.sentence_count + NEW.sentence_count"
-        " WHERE id = 1 AND (NEW.unit IS NULL OR NEW.unit NOT IN (SELECT id FROM write_units));"
-        " UPDATE write_units SET sentences = sentences - OLD.sentence_count + NEW.sentence_count"
-        " WHERE id = NEW.unit; END",
-        "CREATE TRIGGER write_units_publish AFTER DELETE ON write_units WHEN OLD.state = 'open' BEGIN"
-        " UPDATE corpus_counts SET documents = documents + OLD.documents, sentences = sentences + OLD.sentences"
-        " WHERE id = 1; END",
+        (
+            "CREATE TRIGGER corpus_counts_insert AFTER INSERT ON document_rows BEGIN"
+            " UPDATE corpus_counts SET documents = documents + 1, sentences = sentences + NEW.sentence_count"
+            " WHERE id = 1 AND NEW.unit IS NULL;"
+            " UPDATE write_units SET documents = documents + 1, sentences = sentences + NEW.sentence_count"
+            " WHERE id = NEW.unit; END"
+        ),
+        (
+            "CREATE TRIGGER corpus_counts_delete AFTER DELETE ON document_rows BEGIN"
+            " UPDATE corpus_counts SET documents = documents - 1, sentences = sentences - OLD.sentence_count"
+            " WHERE id = 1 AND (OLD.unit IS NULL OR OLD.unit NOT IN (SELECT id FROM write_units));"
+            " UPDATE write_units SET documents = documents - 1, sentences = sentences - OLD.sentence_count"
+            " WHERE id = OLD.unit; END"
+        ),
+        (
+            "CREATE TRIGGER corpus_counts_update AFTER UPDATE OF sentence_count ON document_rows BEGIN"
+            " UPDATE corpus_counts SET sentences = sentences - OLD.sentence_count + NEW.sentence_count"
+            " WHERE id = 1 AND (NEW.unit IS NULL OR NEW.unit NOT IN (SELECT id FROM write_units));"
+            " UPDATE write_units SET sentences = sentences - OLD.sentence_count + NEW.sentence_count"
+            " WHERE id = NEW.unit; END"
+        ),
+        (
+            "CREATE TRIGGER write_units_publish AFTER DELETE ON write_units WHEN OLD.state = 'open' BEGIN"
+            " UPDATE corpus_counts SET documents = documents + OLD.documents, sentences = sentences + OLD.sentences"
+            " WHERE id = 1; END"
+        ),
     ):
         db.execute(statement)
 

@@ -28,10 +28,15 @@ from typing import TYPE_CHECKING
 from .clock import now_iso
 
 if TYPE_CHECKING:
+    from .model import Sentence
     from .store import Store
 
 # Documents deleted per transaction when a unit is discarded.
 DISCARD_DOCUMENTS = 64
+# A batched writer leaves the write lock free this long after each commit, so that
+# annotators waiting in SQLite's busy handler (which polls every 25-50 ms at first)
+# get their turn.
+COMMIT_GAP_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -134,11 +139,13 @@ class WriteUnits:
             self.discard(unit.id)
         return dead
 
-    def sentence_page(self, after_id: int, limit: int) -> list[int]:
-        """Ids of up to `limit` visible sentences after `after_id`, in id order (batched
-        passes over the corpus that commit between pages)."""
-        return [row[0] for row in self.store.conn.execute(
-            "SELECT id FROM sentences WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])]
+    def sentence_page(self, after_id: int, limit: int) -> list[Sentence]:
+        """Up to `limit` visible sentences after id `after_id`, in id order: a pass over
+        the corpus that commits between pages holds no cursor open across them."""
+        from .store import _SENTENCE_COLUMNS, _sentence
+
+        return [_sentence(row) for row in self.store.conn.execute(
+            f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])]
 
 
 def wait_for_turn(last_commit: float, gap: float) -> None:

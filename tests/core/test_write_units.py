@@ -1,0 +1,186 @@
+"""Batched big writes: an import commits in short batches, yet every reader sees each file whole or not at all, a failed or killed file's batches are removed, and suggest commits sentence batch by batch."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator import importer as importer_module
+from annotator.importer import Importer, ImportOptions
+from annotator.lexicon.suggest import sentences_hook, suggest_all
+from annotator.model import Document, LexiconEntry, Sentence, Suggestion
+from annotator.store import Store
+
+
+def _records(count: int, prefix: str = "d") -> list[dict]:
+    return [{"id": f"{prefix}{n}", "text": f"Kalimat nomor {n} untuk {prefix} ini. Rezim itu bungkam lagi."}
+            for n in range(count)]
+
+
+def _jsonl(path: Path, records: list[dict], bad_last: bool = False) -> Path:
+    lines = [json.dumps(r) for r in records]
+    if bad_last:
+        lines.append('{"id": "broken", "text": ')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _stage(store: Store, unit: int, ids: list[str]) -> None:
+    """Commit documents (one sentence each, with a suggestion) as batches of `unit`, as
+    an import does before its file's last batch."""
+    for document_id in ids:
+        text = f"Rezim {document_id}."
+        sentence = Sentence(None, document_id, 0, 0, len(text), text, [(0, 5)])
+        with store.transaction():
+            store.insert_documents([(Document(document_id, text, content_hash=document_id), [sentence])], unit)
+            store.add_suggestions([Suggestion(sentence.id, 0, 5, "loaded_language", "rezim")])
+
+
+@pytest.fixture
+def project(tmp_path: Path, tagset) -> Path:
+    path = tmp_path / "p.db"
+    with Store.open(path, create=True) as store:
+        store.initialize("units", tagset)
+    return path
+
+
+def _reader_view(path: Path) -> dict:
+    """What another process sees, through every kind of reader the store has."""
+    with Store.open(path, readonly=True) as other:
+        return {
+            "counts": other.counts(),
+            "ids": other.document_ids(),
+            "total": other.sentence_total(),
+            "range": other.document_seq_range(),
+            "search": len(other.search_sentences("Kalimat")),
+            "sentences": sum(1 for _ in other.iter_sentences()),
+            "export": sum(len(rows) for rows in other.iter_export_rows("documents")),
+        }
+
+
+def test_a_file_in_many_committed_batches_stays_invisible_until_its_last_batch(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 5)
+    monkeypatch.setattr(importer_module, "COMMIT_GAP_SECONDS", 0.0)
+    seen: list[tuple[int, dict]] = []
+
+    def look(store: Store, sentences) -> None:
+        # Runs inside each batch's transaction: what earlier batches committed is on disk.
+        committed = sqlite3.connect(project).execute("SELECT COUNT(*) FROM document_rows").fetchone()[0]
+        seen.append((committed, _reader_view(project)))
+
+    with Store.open(project) as store:
+        report = Importer(store, ImportOptions(parallel=False), on_sentences=look).run(
+            [_jsonl(tmp_path / "a.jsonl", _records(23))])
+    assert report.documents == 23 and not report.failed
+    assert [committed for committed, _ in seen] == [0, 5, 10, 15, 20], "each batch committed on its own"
+    final = _reader_view(project)
+    for _, view in seen:
+        assert view["counts"]["documents"] == 0 and view["ids"] == [] and view["total"] == 0
+        assert view["search"] == view["sentences"] == view["export"] == 0
+        assert view["range"] == (0, 0, 0)
+    assert final["counts"]["documents"] == 23 and final["total"] == final["counts"]["sentences"] == 46
+    assert final["range"] == (23, 1, 23) and final["export"] == 23
+
+
+def test_a_refused_record_removes_the_batches_its_file_committed(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 4)
+    good = _jsonl(tmp_path / "good.jsonl", _records(6, "g"))
+    bad = _jsonl(tmp_path / "bad.jsonl", _records(17, "b"), bad_last=True)
+    with Store.open(project) as store:
+        report = Importer(store, ImportOptions(parallel=False)).run([good, bad])
+        assert [f.error is None for f in report.files] == [True, False]
+        assert store.counts()["documents"] == 6 and store.sentence_total() == 12
+        raw = store.conn.execute("SELECT COUNT(*) FROM document_rows").fetchone()[0]
+        assert raw == 6, "the refused file's committed batches are gone"
+        assert store.conn.execute("SELECT COUNT(*) FROM sentence_rows").fetchone()[0] == 12
+        assert store.units.open_units() == []
+
+
+def test_a_dead_importers_unit_is_removed_by_the_next_open(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 4)
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(child.stdout)
+    with Store.open(project) as store:
+        Importer(store, ImportOptions(parallel=False)).run([_jsonl(tmp_path / "kept.jsonl", _records(3, "k"))])
+        unit = store.units.begin("import", "killed.jsonl")
+        # What a SIGKILLed import leaves: its unit open and some batches committed.
+        _stage(store, unit, ["x1", "x2", "x3"])
+        with store.transaction():
+            store.conn.execute("UPDATE write_units SET pid = ?, process_start = NULL", [dead_pid])
+        assert store.conn.execute("SELECT COUNT(*) FROM document_rows WHERE unit = ?", [unit]).fetchone()[0] > 0
+        assert store.counts()["documents"] == 3 and store.sentence_total() == 6
+    with Store.open(project) as store:
+        assert store.units.open_units() == []
+        assert store.conn.execute("SELECT COUNT(*) FROM document_rows").fetchone()[0] == 3
+        assert store.counts()["documents"] == 3 and store.sentence_total() == 6
+        assert store.integrity_check() == "ok"
+        # And the file imports afresh.
+        report = Importer(store, ImportOptions(parallel=False)).run([_jsonl(tmp_path / "x.jsonl", _records(9, "x"))])
+        assert report.documents == 9 and store.counts()["documents"] == 12
+
+
+def test_a_live_writers_unit_is_left_alone(project):
+    with Store.open(project) as store:
+        unit = store.units.begin("import", "running.jsonl")
+    with Store.open(project) as store:
+        assert [u.id for u in store.units.open_units()] == [unit]
+
+
+def test_the_old_path_holds_a_file_in_one_transaction(project, tmp_path, monkeypatch):
+    # The benchmarks' baseline: without batch commits nothing is committed mid-file.
+    monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 5)
+    committed = []
+
+    def look(store: Store, sentences) -> None:
+        committed.append(sqlite3.connect(project).execute("SELECT COUNT(*) FROM document_rows").fetchone()[0])
+
+    with Store.open(project) as store:
+        Importer(store, ImportOptions(parallel=False, batch_commits=False), on_sentences=look).run(
+            [_jsonl(tmp_path / "a.jsonl", _records(12))])
+        assert store.counts()["documents"] == 12
+    assert committed == [0, 0, 0]
+
+
+def _lexicon(store: Store) -> None:
+    store.save_lexicon("t", [LexiconEntry(term="rezim", label="loaded_language", match="exact")])
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_suggest_leaves_the_write_lock_free_between_batches_only_when_batched(project, tmp_path, monkeypatch,
+                                                                            batched):
+    from annotator.lexicon import suggest as suggest_module
+
+    monkeypatch.setattr(suggest_module, "BATCH_SENTENCES", 10)
+    with Store.open(project) as store:
+        Importer(store, ImportOptions(parallel=False)).run([_jsonl(tmp_path / "a.jsonl", _records(20))])
+        _lexicon(store)
+        other = sqlite3.connect(project, timeout=0)
+        free = []
+
+        def try_write(count: int) -> None:
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                free.append(True)
+            except sqlite3.OperationalError:
+                free.append(False)
+
+        report = suggest_all(store, on_progress=try_write, batch_commits=batched)
+        assert report.sentences == 40 and report.added == 20
+        assert free == [batched] * 4
+        assert len(store.suggestions_for_sentence(store.sentences_of("d3")[1].id)) == 1
+
+
+def test_lexicon_stats_leave_out_an_unfinished_files_suggestions(project):
+    with Store.open(project) as store:
+        unit = store.units.begin("import", "x.jsonl")
+        _stage(store, unit, ["a", "b"])
+        assert store.suggestion_tallies() == []
+        store.units.publish(unit)
+        assert [t.hits for t in store.suggestion_tallies()] == [2]
+        assert store.counts()["documents"] == 2 and store.sentence_total() == 2
