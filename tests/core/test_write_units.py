@@ -12,7 +12,7 @@ import pytest
 
 from annotator import importer as importer_module
 from annotator.importer import Importer, ImportOptions
-from annotator.lexicon.suggest import sentences_hook, suggest_all
+from annotator.lexicon.suggest import suggest_all
 from annotator.model import Document, LexiconEntry, Sentence, Suggestion
 from annotator.store import Store
 
@@ -103,7 +103,7 @@ def test_a_refused_record_removes_the_batches_its_file_committed(project, tmp_pa
 
 def test_a_dead_importers_unit_is_removed_by_the_next_open(project, tmp_path, monkeypatch):
     monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 4)
-    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
     dead_pid = int(child.stdout)
     with Store.open(project) as store:
         Importer(store, ImportOptions(parallel=False)).run([_jsonl(tmp_path / "kept.jsonl", _records(3, "k"))])
