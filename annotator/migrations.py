@@ -253,7 +253,7 @@ _DOCUMENT_VIEW_COLUMNS = (
 )
 _SENTENCE_VIEW_COLUMNS = "id, document_id, idx, doc_start, doc_end, text, tokens"
 # The one visibility rule: a row written by a big writer's unfinished unit (an import's
-# file, a merge's source) is invisible until the unit is published, that is until its
+# file, a merge's source, a lexicon being loaded) is invisible until the unit is published, that is until its
 # `write_units` row is gone. Rows keep their unit number afterwards; AUTOINCREMENT
 # never hands that number out again.
 VISIBLE = "(unit IS NULL OR unit NOT IN (SELECT id FROM write_units))"
@@ -263,8 +263,8 @@ VISIBLE = "(unit IS NULL OR unit NOT IN (SELECT id FROM write_units))"
 def m006_write_units(db: Database) -> None:
     # A big import or merge commits in short batches, so that annotators' single-row
     # writes never wait long for the write lock, and still lands all-or-nothing: its
-    # rows carry the number of their unit and stay out of the `documents` and
-    # `sentences` views until the unit's last batch is in. Every reader reads the
+    # rows carry the number of their unit and stay out of the `documents`,
+    # `sentences` and `lexicons` views until the unit's last batch is in. Every reader reads the
     # views, so the rule above is the only place that knows about units.
     db.execute(
         "CREATE TABLE write_units (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
@@ -285,6 +285,11 @@ def m006_write_units(db: Database) -> None:
         "ALTER TABLE sentence_rows ADD COLUMN unit INTEGER",
         f"CREATE VIEW documents AS SELECT {_DOCUMENT_VIEW_COLUMNS} FROM document_rows WHERE {VISIBLE}",
         f"CREATE VIEW sentences AS SELECT {_SENTENCE_VIEW_COLUMNS} FROM sentence_rows WHERE {VISIBLE}",
+        # A lexicon loaded with --replace: the new one hidden while its entries go in,
+        # then the swap in one short transaction (the old one hidden, then removed).
+        "ALTER TABLE lexicons RENAME TO lexicon_rows",
+        "ALTER TABLE lexicon_rows ADD COLUMN unit INTEGER",
+        f"CREATE VIEW lexicons AS SELECT id, name, path, loaded_at FROM lexicon_rows WHERE {VISIBLE}",
         # corpus_counts counts what readers see: a unit's documents are counted on
         # the unit's row while it is open and move to corpus_counts when it is
         # published (its row deleted while 'open'); a discarded unit's never do.

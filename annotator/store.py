@@ -874,7 +874,9 @@ class Store:
     def lexicon_neutral(self, term: str, label: str) -> str | None:
         """The neutral alternative a lexicon gives for a term, if any."""
         value = self._scalar(
-            "SELECT neutral FROM lexicon_entries WHERE term = ? AND label = ? AND neutral != '' LIMIT 1",
+            # Through the lexicons view: not from a lexicon still being loaded.
+            "SELECT e.neutral FROM lexicon_entries e JOIN lexicons l ON l.id = e.lexicon_id"
+            " WHERE e.term = ? AND e.label = ? AND e.neutral != '' LIMIT 1",
             [term, label],
         )
         return None if value is None else str(value)
@@ -1435,7 +1437,7 @@ class Store:
             " AND k.payload = e.payload AND k.origin = e.origin) ORDER BY e.id"
         ).rowcount
         result.lexicons_added = run(
-            "INSERT INTO main.lexicons (name, path, loaded_at) SELECT l.name, l.path, l.loaded_at"
+            "INSERT INTO main.lexicon_rows (name, path, loaded_at) SELECT l.name, l.path, l.loaded_at"
             f" FROM {src}.lexicons l WHERE l.name NOT IN (SELECT name FROM main.lexicons) ORDER BY l.id"
         ).rowcount
         ids = dict(run("SELECT name, id FROM main.lexicons"))
@@ -1470,27 +1472,16 @@ class Store:
         self, name: str, entries: Sequence[LexiconEntry], path: str | None = None, *, replace: bool = False
     ) -> Lexicon:
         """Store a lexicon with its entries. A lexicon of the same name is refused, or
-        replaced as a whole with `replace`."""
-        with self.transaction():
-            existing = self._scalar("SELECT id FROM lexicons WHERE name = ?", [name])
-            if existing is not None:
-                if not replace:
-                    raise AnnotatorError(
-                        f"the project already has a lexicon {name!r}: pass --replace to replace it"
-                    )
-                self.conn.execute("DELETE FROM lexicons WHERE id = ?", [existing])
-            cursor = self.conn.execute(
-                "INSERT INTO lexicons (name, path, loaded_at) VALUES (?, ?, ?)", [name, path, now_iso()]
-            )
-            assert cursor.lastrowid is not None
-            self._insert_lexicon_entries(cursor.lastrowid, entries)
+        replaced as a whole with `replace`. Entries are committed in short batches and
+        the lexicon appears (and the one it replaces goes) at once: `store.units`."""
+        self.units.save_lexicon(name, entries, path, replace=replace)
         return next(lexicon for lexicon in self.lexicons() if lexicon.name == name)
 
     def add_lexicon_entry(self, lexicon: str, entry: LexiconEntry) -> LexiconEntry:
         """Add one entry to a lexicon, creating the lexicon if needed."""
         with self.transaction():
             self.conn.execute(
-                "INSERT OR IGNORE INTO lexicons (name, path, loaded_at) VALUES (?, NULL, ?)", [lexicon, now_iso()]
+                "INSERT OR IGNORE INTO lexicon_rows (name, path, loaded_at) VALUES (?, NULL, ?)", [lexicon, now_iso()]
             )
             lexicon_id = self._scalar("SELECT id FROM lexicons WHERE name = ?", [lexicon])
             assert isinstance(lexicon_id, int)

@@ -20,19 +20,22 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .clock import now_iso
+from .errors import AnnotatorError
 
 if TYPE_CHECKING:
-    from .model import Sentence
+    from .model import LexiconEntry, Sentence
     from .store import Store
 
 # Documents deleted per transaction when a unit is discarded.
 DISCARD_DOCUMENTS = 64
+# Lexicon entries written, or deleted, per transaction.
+LEXICON_BATCH = 2000
 # A batched writer leaves the write lock free this long after each commit, so that
 # annotators waiting in SQLite's busy handler (which polls every 25-50 ms at first)
 # get their turn.
@@ -100,18 +103,76 @@ class WriteUnits:
             conn.execute("UPDATE write_units SET state = 'discarding' WHERE id = ?", [unit])
         while True:
             with self.store.transaction():
-                seqs = [row[0] for row in conn.execute(
-                    "SELECT seq FROM document_rows WHERE unit = ? LIMIT ?", [unit, DISCARD_DOCUMENTS])]
-                if not seqs:
-                    conn.execute("DELETE FROM write_units WHERE id = ?", [unit])
-                    return
-                marks = ",".join("?" * len(seqs))
-                documents = f"SELECT id FROM document_rows WHERE seq IN ({marks})"
-                sentences = f"SELECT id FROM sentence_rows WHERE document_id IN ({documents})"
-                # Children first: the foreign keys hold at every statement.
-                conn.execute(f"DELETE FROM suggestions WHERE sentence_id IN ({sentences})", seqs)
-                conn.execute(f"DELETE FROM sentence_rows WHERE document_id IN ({documents})", seqs)
-                conn.execute(f"DELETE FROM document_rows WHERE seq IN ({marks})", seqs)
+                if self._discard_some(unit):
+                    continue
+                conn.execute("DELETE FROM write_units WHERE id = ?", [unit])
+                return
+
+    def _discard_some(self, unit: int) -> bool:
+        """Delete one batch of the unit's rows; False when none is left."""
+        conn = self.store.conn
+        seqs = [row[0] for row in conn.execute(
+            "SELECT seq FROM document_rows WHERE unit = ? LIMIT ?", [unit, DISCARD_DOCUMENTS])]
+        if seqs:
+            marks = ",".join("?" * len(seqs))
+            documents = f"SELECT id FROM document_rows WHERE seq IN ({marks})"
+            sentences = f"SELECT id FROM sentence_rows WHERE document_id IN ({documents})"
+            # Children first: the foreign keys hold at every statement.
+            conn.execute(f"DELETE FROM suggestions WHERE sentence_id IN ({sentences})", seqs)
+            conn.execute(f"DELETE FROM sentence_rows WHERE document_id IN ({documents})", seqs)
+            conn.execute(f"DELETE FROM document_rows WHERE seq IN ({marks})", seqs)
+            return True
+        entries = conn.execute(
+            "DELETE FROM lexicon_entries WHERE id IN (SELECT e.id FROM lexicon_entries e"
+            " JOIN lexicon_rows l ON l.id = e.lexicon_id WHERE l.unit = ? LIMIT ?)", [unit, LEXICON_BATCH])
+        if entries.rowcount:
+            return True
+        return conn.execute("DELETE FROM lexicon_rows WHERE unit = ?", [unit]).rowcount > 0
+
+    def save_lexicon(self, name: str, entries: Sequence[LexiconEntry], path: str | None, *,
+                     replace: bool) -> None:
+        """`Store.save_lexicon`: the entries go in under a hidden lexicon, in short
+        batches; one short transaction then shows it under its name and hides the one
+        it replaces, whose rows are removed afterwards in batches."""
+        conn = self.store.conn
+        if not replace:
+            self._refuse_existing(name)
+        unit = self.begin("lexicon", name)
+        try:
+            with self.store.transaction():
+                # A name no reader sees: the real one may still belong to the old lexicon.
+                lexicon_id = conn.execute(
+                    "INSERT INTO lexicon_rows (name, path, loaded_at, unit) VALUES (?, ?, ?, ?)",
+                    [f"{name}\x00loading {unit}", path, now_iso(), unit]).lastrowid
+            last_commit = 0.0
+            for first in range(0, len(entries), LEXICON_BATCH):
+                wait_for_turn(last_commit, COMMIT_GAP_SECONDS)
+                with self.store.transaction():
+                    self.store._insert_lexicon_entries(lexicon_id, entries[first:first + LEXICON_BATCH])
+                last_commit = time.monotonic()
+            with self.store.transaction():
+                old = conn.execute("SELECT id FROM lexicons WHERE name = ?", [name]).fetchone()
+                retired = None
+                if old is not None:
+                    if not replace:
+                        self._refuse_existing(name)
+                    retired = conn.execute(
+                        "INSERT INTO write_units (kind, label, host, pid, process_start, started_at, state)"
+                        " VALUES ('lexicon', ?, ?, ?, ?, ?, 'discarding')",
+                        [name, socket.gethostname(), os.getpid(), _process_start(os.getpid()), now_iso()]).lastrowid
+                    conn.execute("UPDATE lexicon_rows SET unit = ?, name = ? WHERE id = ?",
+                                 [retired, f"{name}\x00replaced {retired}", old[0]])
+                conn.execute("UPDATE lexicon_rows SET name = ? WHERE id = ?", [name, lexicon_id])
+                conn.execute("DELETE FROM write_units WHERE id = ?", [unit])
+        except BaseException:
+            self.discard(unit)
+            raise
+        if retired is not None:
+            self.discard(retired)
+
+    def _refuse_existing(self, name: str) -> None:
+        if self.store.conn.execute("SELECT 1 FROM lexicons WHERE name = ?", [name]).fetchone():
+            raise AnnotatorError(f"the project already has a lexicon {name!r}: pass --replace to replace it")
 
     @contextmanager
     def unit(self, kind: str, label: str) -> Iterator[int]:

@@ -184,3 +184,50 @@ def test_lexicon_stats_leave_out_an_unfinished_files_suggestions(project):
         store.units.publish(unit)
         assert [t.hits for t in store.suggestion_tallies()] == [2]
         assert store.counts()["documents"] == 2 and store.sentence_total() == 2
+
+
+def test_lexicon_replace_commits_entries_in_batches_and_swaps_at_once(project, monkeypatch):
+    from annotator import store_units
+
+    monkeypatch.setattr(store_units, "LEXICON_BATCH", 3)
+    monkeypatch.setattr(store_units, "COMMIT_GAP_SECONDS", 0.0)
+    old = [LexiconEntry(term=f"lama{n}", label="loaded_language", match="exact") for n in range(4)]
+    new = [LexiconEntry(term=f"baru{n}", label="loaded_language", match="exact") for n in range(8)]
+    seen = []
+    original = Store._insert_lexicon_entries
+
+    def spy(self, lexicon_id, entries):
+        # What another process sees while the batches go in: the old lexicon, whole.
+        with Store.open(project, readonly=True) as other:
+            seen.append(([e.term for e in other.lexicon_entries()], [lx.name for lx in other.lexicons()],
+                         other.lexicon_neutral("baru0", "loaded_language")))
+        return original(self, lexicon_id, entries)
+
+    with Store.open(project) as store:
+        store.save_lexicon("x", old)
+        monkeypatch.setattr(Store, "_insert_lexicon_entries", spy)
+        with pytest.raises(Exception, match="pass --replace"):
+            store.save_lexicon("x", new)
+        saved = store.save_lexicon("x", new, replace=True)
+        assert saved.entries == 8 and [e.term for e in store.lexicon_entries("x")] == [e.term for e in new]
+        assert store.units.open_units() == []
+        assert store.conn.execute("SELECT COUNT(*) FROM lexicon_rows").fetchone()[0] == 1
+        assert store.conn.execute("SELECT COUNT(*) FROM lexicon_entries").fetchone()[0] == 8
+    assert len(seen) == 3, "the entries went in three batches"
+    assert all(view == ([e.term for e in old], ["x"], None) for view in seen)
+
+
+def test_a_failed_lexicon_load_leaves_the_old_one_and_nothing_else(project, monkeypatch):
+    from annotator import store_units
+
+    monkeypatch.setattr(store_units, "LEXICON_BATCH", 2)
+    with Store.open(project) as store:
+        store.save_lexicon("x", [LexiconEntry(term="lama", label="loaded_language", match="exact")])
+        twice = [LexiconEntry(term=f"t{n}", label="loaded_language", match="exact") for n in range(3)]
+        twice.append(twice[0])  # the UNIQUE constraint refuses the last batch
+        with pytest.raises(sqlite3.IntegrityError):
+            store.save_lexicon("x", twice, replace=True)
+        assert [e.term for e in store.lexicon_entries()] == ["lama"]
+        assert store.conn.execute("SELECT COUNT(*) FROM lexicon_rows").fetchone()[0] == 1
+        assert store.conn.execute("SELECT COUNT(*) FROM lexicon_entries").fetchone()[0] == 1
+        assert store.units.open_units() == []
