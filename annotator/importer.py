@@ -3,7 +3,7 @@
 Guarantees:
 - A file is all-or-nothing as every reader sees it: its documents are committed in
   short batches (one transaction each, so annotators' writes never wait long for the
-  write lock), as one write unit (annotator.store_units) whose rows stay invisible
+  write lock), as one write unit (annotator.store.units) whose rows stay invisible
   until the file's last batch is in. A refused record discards the batches already
   written; a killed import's unit is discarded by the next open. Single-document
   `.txt` files need no unit: each batch of them commits as it is.
@@ -49,7 +49,7 @@ from .ingest import FieldChoice, RawDocument, detect_format, expand_paths, read_
 from .model import Document, EncodedTokens, Sentence, tokens_json
 from .segmentation import punkt, segment
 from .store import Store
-from .store_units import COMMIT_GAP_SECONDS, wait_for_turn
+from .store.units import COMMIT_GAP_SECONDS, wait_for_turn
 from .textnorm import content_hash
 
 # A batch is segmented as one unit (in a worker or here) and written with one executemany.
@@ -342,7 +342,7 @@ class Importer:
 
     def _add(self, raw: RawDocument, result: FileResult) -> None:
         digest = content_hash(raw.text)
-        previous = self._pending_ids.get(raw.id) or self.store.document_hash(raw.id)
+        previous = self._pending_ids.get(raw.id) or self.store.corpus.document_hash(raw.id)
         if previous is not None:
             if previous != digest:
                 raise InputError(
@@ -351,7 +351,7 @@ class Importer:
                 )
             result.skipped.append(f"{raw.id} (already imported)")
             return
-        duplicate_of = self._pending_hashes.get(digest) or self.store.document_with_hash(digest)
+        duplicate_of = self._pending_hashes.get(digest) or self.store.corpus.document_with_hash(digest)
         if duplicate_of is not None:
             result.skipped.append(f"{raw.id} (same text as {duplicate_of})")
             return
@@ -470,7 +470,7 @@ class Importer:
                 del self._pending_hashes[entry.digest]
 
     def _insert(self, batch: _Batch, items: list[tuple[Document, list[Sentence]]], found: Found | None) -> None:
-        self.store.insert_documents(items, batch.unit)
+        self.store.corpus.insert_documents(items, batch.unit)
         if self.analyzer is not None:
             if found:
                 written = [sentence for _, sentences in items for sentence in sentences]

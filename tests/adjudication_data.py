@@ -6,5 +6,5 @@ from annotator.model import Judgment, SpanAnnotation
 def annotate(store, sentence_id, who, spans, judgment=None, status="done"):
     """Give `who` these (start, end, label) spans and a sentence state on one sentence."""
     for start, end, label in spans:
-        store.add_span(SpanAnnotation(sentence_id, who, start, end, label))
-    store.put_judgment(Judgment(sentence_id, who, status=status, judgment=judgment))
+        store.annotations.add_span(SpanAnnotation(sentence_id, who, start, end, label))
+    store.annotations.put_judgment(Judgment(sentence_id, who, status=status, judgment=judgment))

@@ -38,7 +38,7 @@ def add_document(store: Store, document_id: str, sentences: list[str], title: st
         rows.append(Sentence(None, document_id, index, offset, offset + len(text), text, tokenize(text)))
         offset += len(text) + 1
     body = " ".join(sentences)
-    store.insert_document(
+    store.corpus.insert_document(
         Document(id=document_id, text=body, title=title or sentences[0][:60], source="Kantor Berita Contoh",
                  content_hash=content_hash(body)),
         rows,
@@ -52,23 +52,23 @@ def build_corpus(store: Store, *, suggestions: bool = True) -> Store:
     if suggestions:
         found = []
         for document_id, index, word, label in SUGGESTED:
-            sentence = store.sentence_at(document_id, index)
+            sentence = store.corpus.sentence_at(document_id, index)
             assert sentence is not None and sentence.id is not None
             start = sentence.text.index(word)
             found.append(Suggestion(sentence.id, start, start + len(word), label, word.lower()))
-        store.add_suggestions(found)
+        store.suggestions.add(found)
     return store
 
 
 def sentence_id(store: Store, document_id: str, index: int) -> int:
-    sentence = store.sentence_at(document_id, index)
+    sentence = store.corpus.sentence_at(document_id, index)
     assert sentence is not None and sentence.id is not None
     return sentence.id
 
 
 def token_index(store: Store, document_id: str, index: int, word: str) -> int:
     """The token number of `word` in a sentence (its first token)."""
-    sentence = store.sentence_at(document_id, index)
+    sentence = store.corpus.sentence_at(document_id, index)
     assert sentence is not None
     start = sentence.text.index(word)
     return next(i for i, (a, b) in enumerate(sentence.tokens) if a <= start < b)

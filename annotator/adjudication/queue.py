@@ -32,22 +32,22 @@ class SentenceCase:
 
 
 def default_annotators(store: Store) -> list[str]:
-    return [name for name in store.annotators() if name != GOLD]
+    return [name for name in store.annotations.annotators() if name != GOLD]
 
 
 def build_queue(
     store: Store, annotators: Sequence[str], min_annotators: int = 2, order: QueueOrder = "document"
 ) -> list[int]:
     """Sentence ids done by at least `min_annotators` of `annotators`, in the chosen order."""
-    done = store.sentences_done_by(annotators, min_annotators)
+    done = store.annotations.sentences_done_by(annotators, min_annotators)
     if order == "document":
         return [sentence_id for sentence_id, _ in done]
     ids = [sentence_id for sentence_id, _ in done]
     by_sentence: dict[int, list[SpanAnnotation]] = defaultdict(list)
-    for span in store.iter_spans(list(annotators), ids) if ids else ():
+    for span in store.annotations.iter_spans(list(annotators), ids) if ids else ():
         by_sentence[span.sentence_id].append(span)
     judgments: dict[int, dict[str, str | None]] = {sid: dict.fromkeys(names) for sid, names in done}
-    for judgment in store.iter_judgments(list(annotators)):
+    for judgment in store.annotations.iter_judgments(list(annotators)):
         slot = judgments.get(judgment.sentence_id)
         if slot is not None and judgment.annotator in slot:
             slot[judgment.annotator] = judgment.judgment
@@ -63,18 +63,18 @@ def build_queue(
 
 
 def load_case(store: Store, sentence_id: int, annotators: Sequence[str]) -> SentenceCase:
-    sentence = store.get_sentence(sentence_id)
+    sentence = store.corpus.get_sentence(sentence_id)
     if sentence is None:
         raise KeyError(sentence_id)
     finished = []
     judgments: dict[str, str | None] = {}
     for name in annotators:
-        state = store.get_judgment(sentence_id, name)
+        state = store.annotations.get_judgment(sentence_id, name)
         if state is not None and state.status == "done":
             finished.append(name)
             judgments[name] = state.judgment
     finished.sort()
-    spans = {name: store.spans_for_sentence(sentence_id, name) for name in finished}
+    spans = {name: store.annotations.spans_for_sentence(sentence_id, name) for name in finished}
     candidates = group_candidates(span for name in finished for span in spans[name])
     return SentenceCase(sentence, tuple(finished), spans, {n: judgments[n] for n in finished}, candidates)
 
@@ -92,7 +92,7 @@ def prefill(store: Store, case: SentenceCase, rule: AutoRule, curator: str) -> b
     """
     sentence_id = case.sentence.id
     assert sentence_id is not None
-    if store.get_judgment(sentence_id, GOLD) is not None:
+    if store.annotations.get_judgment(sentence_id, GOLD) is not None:
         return False
     taken = auto_spans(case.candidates, len(case.annotators), rule)
     settled = auto_judgment(case.judgments, rule)
@@ -103,7 +103,7 @@ def prefill(store: Store, case: SentenceCase, rule: AutoRule, curator: str) -> b
                 s for name in candidate.annotators for s in case.spans[name]
                 if (s.start, s.end, s.label) == candidate.key
             ]  # fmt: skip
-            gold = store.add_span(
+            gold = store.annotations.add_span(
                 SpanAnnotation(
                     sentence_id, GOLD, candidate.start, candidate.end, candidate.label,
                     origin=gold_origin(sources),
@@ -113,7 +113,7 @@ def prefill(store: Store, case: SentenceCase, rule: AutoRule, curator: str) -> b
                 )
             )  # fmt: skip
             written.append(gold.id)
-        store.put_judgment(
+        store.annotations.put_judgment(
             Judgment(
                 sentence_id, GOLD,
                 judgment=settled[0] if settled else None,
@@ -122,7 +122,7 @@ def prefill(store: Store, case: SentenceCase, rule: AutoRule, curator: str) -> b
                 first_shown_at=now_iso(),
             )
         )  # fmt: skip
-        store.append_event(
+        store.annotations.append_event(
             Event(
                 GOLD, "auto_prefill",
                 {"curator": curator, "rule": rule, "spans": written,

@@ -38,13 +38,13 @@ class GoldEditor(Editor):
         """Add gold spans (skipping ones gold already has) as one undoable edit."""
 
         def make() -> list[Change]:
-            existing = {(s.start, s.end, s.label) for s in self.store.spans_for_sentence(sentence_id, GOLD)}
+            existing = {(s.start, s.end, s.label) for s in self.store.annotations.spans_for_sentence(sentence_id, GOLD)}
             changes: list[Change] = []
             for span in spans:
                 if (span.start, span.end, span.label) in existing:
                     continue
                 existing.add((span.start, span.end, span.label))
-                changes.append(SpanChange(None, self.store.add_span(replace(span, created_at=self.clock()))))
+                changes.append(SpanChange(None, self.store.annotations.add_span(replace(span, created_at=self.clock()))))
             if not changes:
                 raise ActionRefused("gold already has that")
             return changes
@@ -54,15 +54,15 @@ class GoldEditor(Editor):
     def replace_gold(self, old: SpanAnnotation, new: SpanAnnotation, action: str) -> Edit:
         def make() -> list[Change]:
             assert old.id is not None
-            self.store.delete_span(old.id)
+            self.store.annotations.delete_span(old.id)
             changes: list[Change] = [SpanChange(old, None)]
             twin = next(
-                (s for s in self.store.spans_for_sentence(new.sentence_id, GOLD)
+                (s for s in self.store.annotations.spans_for_sentence(new.sentence_id, GOLD)
                  if (s.start, s.end, s.label) == (new.start, new.end, new.label)),
                 None,
             )  # fmt: skip
             if twin is None:
-                changes.append(SpanChange(None, self.store.add_span(replace(new, created_at=self.clock()))))
+                changes.append(SpanChange(None, self.store.annotations.add_span(replace(new, created_at=self.clock()))))
             return changes
 
         return self._commit(action, old.sentence_id, make)
@@ -71,7 +71,7 @@ class GoldEditor(Editor):
         def make() -> list[Change]:
             for span in spans:
                 assert span.id is not None
-                self.store.delete_span(span.id)
+                self.store.annotations.delete_span(span.id)
             return [SpanChange(span, None) for span in spans]
 
         return self._commit(action, spans[0].sentence_id, make)
@@ -111,7 +111,7 @@ class CurationSession:
         self.annotators = list(annotators) if annotators else default_annotators(store)
         if GOLD in self.annotators:
             raise AnnotatorError(f"{GOLD!r} is what adjudication writes; it cannot be one of the annotators")
-        known = set(store.annotators())
+        known = set(store.annotations.annotators())
         missing = [name for name in self.annotators if name not in known]
         if missing:
             raise AnnotatorError(f"no annotator named {', '.join(repr(m) for m in missing)} in this project")
@@ -172,7 +172,7 @@ class CurationSession:
         return (self.sentence_id, *candidate.key) in self.rejected
 
     def adjudicated(self) -> int:
-        return self.store.status_counts(GOLD).get("done", 0)
+        return self.store.annotations.status_counts(GOLD).get("done", 0)
 
     def agreed_by(self, start: int, end: int, label: str) -> tuple[str, ...]:
         """The annotators who gave exactly this span."""
@@ -193,7 +193,7 @@ class CurationSession:
     def open(self) -> str | None:
         """Go to the first sentence gold has not finished; returns a notice or None."""
         for position, sentence_id in enumerate(self.queue):
-            state = self.store.get_judgment(sentence_id, GOLD)
+            state = self.store.annotations.get_judgment(sentence_id, GOLD)
             if state is None or state.status != "done":
                 self._go(position)
                 return None
@@ -211,8 +211,8 @@ class CurationSession:
         self._reload()
 
     def _reload(self) -> None:
-        self.gold = self.store.spans_for_sentence(self.sentence_id, GOLD)
-        self.judgment = self.store.get_judgment(self.sentence_id, GOLD)
+        self.gold = self.store.annotations.spans_for_sentence(self.sentence_id, GOLD)
+        self.judgment = self.store.annotations.get_judgment(self.sentence_id, GOLD)
 
     def next_sentence(self) -> None:
         if self.position + 1 >= len(self.queue):
@@ -228,7 +228,7 @@ class CurationSession:
         count = len(self.queue)
         for step in range(1, count + 1):
             position = (self.position + step) % count
-            state = self.store.get_judgment(self.queue[position], GOLD)
+            state = self.store.annotations.get_judgment(self.queue[position], GOLD)
             if state is None or state.status != "done":
                 if position == self.position:
                     raise ActionRefused("no other sentence is left to adjudicate")

@@ -88,12 +88,12 @@ def rank_disagreements(
 
 
 def _sentence_entry(store: Store, sentence_id: int, names: Sequence[str], score: float, size: int, level: str) -> dict:
-    sentence = store.get_sentence(sentence_id)
+    sentence = store.corpus.get_sentence(sentence_id)
     assert sentence is not None
     annotations: dict[str, dict] = {}
     for name in names:
-        state = store.get_judgment(sentence_id, name)
-        spans = store.spans_for_sentence(sentence_id, name)
+        state = store.annotations.get_judgment(sentence_id, name)
+        spans = store.annotations.spans_for_sentence(sentence_id, name)
         annotations[name] = {
             "done": bool(state and state.status == "done"),
             "judgment": state.judgment if state else None,

@@ -43,9 +43,9 @@ def resolve_annotators(store: Store, names: Sequence[str] | None, *, minimum: in
     Refuses a name given twice, an unknown name, and fewer than `minimum` annotators.
     """
     if names is None:
-        chosen = tuple(name for name in store.agreement_annotators() if name != GOLD)
+        chosen = tuple(name for name in store.agreement.annotators() if name != GOLD)
     else:
-        known = store.annotators()
+        known = store.annotations.annotators()
         chosen = tuple(names)
         seen: set[str] = set()
         for name in chosen:
@@ -96,13 +96,13 @@ class Judgments:
 
 def load_judgments(store: Store, annotators: Sequence[str], domain: Sequence[str]) -> Judgments:
     """Sentences judged by at least two of `annotators`, in corpus order."""
-    rows, values = store.agreement_judgments(annotators, domain)
+    rows, values = store.agreement.judgments(annotators, domain)
     ids, unit = np.unique(rows[:, 0], return_inverse=True)
     matrix = np.full((len(annotators), len(ids)), MISSING, dtype=np.int64)
     matrix[rows[:, 1], unit.reshape(-1)] = rows[:, 2]
     pairable = (matrix != MISSING).sum(axis=0) >= 2
     ids, matrix = ids[pairable], matrix[:, pairable]
-    documents = store.agreement_documents(ids)
+    documents = store.agreement.documents(ids)
     order = np.searchsorted(ids, np.array([row[0] for row in documents], dtype=np.int64))
     return Judgments(
         tuple(annotators), tuple(values), tuple(values[len(domain):]), ids[order],
@@ -324,16 +324,16 @@ def load_corpus(
     (a changed tag set) are added after it. With `only_label`, every other label's spans
     are left out, so "O" means "not this label".
     """
-    statuses = store.agreement_done(annotators)
+    statuses = store.agreement.done(annotators)
     done_ids, where = np.unique(statuses[:, 0], return_inverse=True)
     done_by = np.zeros((len(annotators), len(done_ids)), dtype=bool)
     done_by[statuses[:, 1], where.reshape(-1)] = True
     pairable = done_by.sum(axis=0) >= 2
-    sentence_ids, document_ids, lengths, counts, tokens = store.agreement_sentences(done_ids[pairable])
+    sentence_ids, document_ids, lengths, counts, tokens = store.agreement.sentences(done_ids[pairable])
     done = done_by[:, np.searchsorted(done_ids, sentence_ids)]
     token_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 
-    spans, names = store.agreement_spans(annotators, labels)
+    spans, names = store.agreement.spans(annotators, labels)
     unknown = tuple(names[len(labels):])
     if only_label is not None:
         spans = spans[spans[:, 4] == names.index(only_label)] if only_label in names else spans[:0]

@@ -23,7 +23,7 @@ def prepare_demo(store: Store) -> None:
     """The demo project uses the default tag set and lexicon."""
     from ..lexicon.suggest import load_default_lexicon, suggest_all
 
-    if load_default_lexicon(store) and store.counts()["sentences"]:
+    if load_default_lexicon(store) and store.corpus.counts()["sentences"]:
         suggest_all(store)
 
 

@@ -72,7 +72,7 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
     selection = Selection.of(annotators, gold)
     summary = err if to_stdout else out
     with project(db_path) as store, store.read_snapshot():
-        known = set(store.annotators())
+        known = set(store.annotations.annotators())
         unknown = [name for name in annotators if name not in known]
         if unknown:
             raise InputError(
@@ -81,7 +81,7 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
             )
         stamp = compact_utc_stamp()
         name = store.project_name()
-        drafts = store.gold_drafts() if GOLD in (selection.annotators or ()) else 0
+        drafts = store.exports.gold_drafts() if GOLD in (selection.annotators or ()) else 0
         if drafts:
             summary.print(
                 f"Gold of {drafts} sentence(s) left out: opened in adjudication but not marked adjudicated "

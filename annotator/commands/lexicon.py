@@ -62,8 +62,8 @@ def lexicon() -> None:
 def list_(db_path: Path, as_json: bool, lexicon_name: str | None, label: str | None) -> None:
     """List the project's lexicons and their entries."""
     with project(db_path) as store:
-        lexicons = store.lexicons()
-        entries = [e for e in store.lexicon_entries(lexicon_name) if label is None or e.label == label]
+        lexicons = store.lexicons.all()
+        entries = [e for e in store.lexicons.entries(lexicon_name) if label is None or e.label == label]
     if as_json:
         print_json({
             "lexicons": [{"name": x.name, "path": x.path, "loaded_at": x.loaded_at, "entries": x.entries}
@@ -97,9 +97,9 @@ def load(db_path: Path, file: Path, name: str | None, replace: bool) -> None:
         except LexiconError as exc:
             _fail_with_problems(exc)
         name = name or file.stem
-        saved = store.save_lexicon(name, entries, str(file.resolve()), replace=replace)
+        saved = store.lexicons.save(name, entries, str(file.resolve()), replace=replace)
         overlaps = duplicates_across(
-            with_lexicon(entries, name), [e for e in store.lexicon_entries() if e.lexicon != name]
+            with_lexicon(entries, name), [e for e in store.lexicons.entries() if e.lexicon != name]
         )
     for message in overlaps[:MAX_LISTED]:
         err.print(Text("warning: " + visible(message)))
@@ -161,10 +161,10 @@ def add(db_path: Path, term: str, label: str, match: str | None, forms: str, exc
                          forms=tuple(split_alternatives(forms)), exclude=tuple(split_alternatives(exclude)),
                          neutral=normalise(neutral), note=normalise(note), source=normalise(source))
     with project(db_path) as store:
-        problems = validate_new_entry(entry, store.lexicon_entries(), store.tagset().label_names)
+        problems = validate_new_entry(entry, store.lexicons.entries(), store.tagset().label_names)
         if problems:
             raise InputError("; ".join(problems))
-        store.add_lexicon_entry(lexicon_name, entry)
+        store.lexicons.add_entry(lexicon_name, entry)
     out.print(Text(f"Added {visible(term)!r} ({label}, {match}) to lexicon {visible(lexicon_name)!r}. "
                    + SUGGEST_HINT))
 
@@ -177,11 +177,11 @@ def add(db_path: Path, term: str, label: str, match: str | None, forms: str, exc
 def remove(db_path: Path, term: str, label: str | None, lexicon_name: str | None) -> None:
     """Remove an entry (matched case-insensitively) from the project's lexicons."""
     with project(db_path) as store:
-        doomed = [e for e in store.lexicon_entries(lexicon_name)
+        doomed = [e for e in store.lexicons.entries(lexicon_name)
                   if term_key(e.term) == term_key(term) and (label is None or e.label == label)]
         if not doomed:
             raise InputError(f"no lexicon entry {term!r}" + (f" with label {label!r}" if label else ""))
-        store.delete_lexicon_entries([e.id for e in doomed if e.id is not None])
+        store.lexicons.delete_entries([e.id for e in doomed if e.id is not None])
     for e in doomed:
         out.print(Text(f"Removed {visible(e.term)!r} ({e.label}, {e.match}) "
                        f"from lexicon {visible(e.lexicon or '')!r}."))
@@ -196,9 +196,9 @@ def remove(db_path: Path, term: str, label: str | None, lexicon_name: str | None
 def export(db_path: Path, out_path: Path | None, lexicon_name: str | None) -> None:
     """Write the project's lexicon entries as a lexicon CSV."""
     with project(db_path) as store:
-        if lexicon_name is not None and all(x.name != lexicon_name for x in store.lexicons()):
+        if lexicon_name is not None and all(x.name != lexicon_name for x in store.lexicons.all()):
             raise InputError(f"no lexicon {lexicon_name!r} in {db_path}")
-        entries = store.lexicon_entries(lexicon_name)
+        entries = store.lexicons.entries(lexicon_name)
     if out_path is None:
         buffer = io.StringIO()
         write_lexicon(entries, buffer)
@@ -255,7 +255,7 @@ def stats(db_path: Path, as_json: bool, show_candidates: bool, limit: int | None
 def suggest(db_path: Path, as_json: bool) -> None:
     """Re-run the lexicon and scare-quote detector over all sentences, keeping decisions."""
     with project(db_path) as store:
-        with progress_bar("Suggesting", store.counts()["sentences"]) as advance:
+        with progress_bar("Suggesting", store.corpus.counts()["sentences"]) as advance:
             report = suggest_all(store, on_progress=advance)
     if as_json:
         print_json({"sentences": report.sentences, "suggestions": report.total, "added": report.added,

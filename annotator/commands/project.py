@@ -105,8 +105,8 @@ def _print_import_report(report: ImportReport) -> None:
 def status(db_path: Path, as_json: bool) -> None:
     """Show documents, sentences, annotators and per-annotator progress."""
     with project(db_path) as store:
-        counts = store.counts()
-        progress = store.progress()
+        counts = store.corpus.counts()
+        progress = store.annotations.progress()
         extra = hooks.status_extras(store)
         if as_json:
             print_json({
@@ -141,7 +141,7 @@ def status(db_path: Path, as_json: bool) -> None:
 def documents(db_path: Path, as_json: bool) -> None:
     """List documents, one line each."""
     with project(db_path) as store:
-        rows = list(store.iter_documents())
+        rows = list(store.corpus.iter_documents())
         if as_json:
             print_json([{"document_id": d.id, "title": d.title, "source": d.source, "url": d.url, "date": d.date,
                          "sentences": d.sentence_count, "tokens": d.token_count} for d in rows])
@@ -158,10 +158,10 @@ def documents(db_path: Path, as_json: bool) -> None:
 def show(db_path: Path, document_id: str, as_json: bool) -> None:
     """Show a document's sentences, tokens and suggestions."""
     with project(db_path) as store:
-        document = store.get_document(document_id)
+        document = store.corpus.get_document(document_id)
         if document is None:
             raise InputError(f"no document {document_id!r} in {db_path}")
-        sentences = store.sentences_of(document_id)
+        sentences = store.corpus.sentences_of(document_id)
         if as_json:
             print_json({
                 "document_id": document.id,
@@ -172,7 +172,7 @@ def show(db_path: Path, document_id: str, as_json: bool) -> None:
                         "tokens": [list(t) for t in s.tokens],
                         "suggestions": [
                             {"start": g.start, "end": g.end, "label": g.label, "term": g.term, "quoted": g.quoted}
-                            for g in store.suggestions_for_sentence(s.id)  # type: ignore[arg-type]
+                            for g in store.suggestions.for_sentence(s.id)  # type: ignore[arg-type]
                         ],
                     }
                     for s in sentences
@@ -248,7 +248,7 @@ def demo(db_path: Path, annotator: str, no_ui: bool) -> None:
         report = Importer(store, ImportOptions(), on_sentences=hooks.sentences_hook(store)).run(sample_paths())
         if report.failed:
             raise AnnotatorError(report.failed[0].error or "demo import failed")
-        counts = store.counts()
+        counts = store.corpus.counts()
     out.print(f"Demo project in {db_path}: {counts['documents']} documents, {counts['sentences']} sentences.")
     if no_ui or not hooks.has_ui():
         ctx = click.get_current_context()

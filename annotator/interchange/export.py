@@ -7,7 +7,7 @@ renames it when done, so a failed export never leaves half a file under the real
 
 The spans, sentences and documents CSV are the hot path (a million spans must export
 within twice the sqlite3 shell's time): SQLite builds each row as one UTF-8 value
-(`Store.iter_export_rows`), `CsvLines` turns a chunk of them into CSV bytes with C-level
+(`Store.exports.iter_rows`), `CsvLines` turns a chunk of them into CSV bytes with C-level
 string operations, and large exports use a second process (`PARALLEL_MIN_ROWS`). The
 tokens CSV, JSONL and CoNLL go through Python per sentence.
 """
@@ -33,7 +33,7 @@ from ..model import GOLD, Sentence
 from ..store import Store
 from .bio import bio_tags
 from .formats import EXTENSIONS, SUPPORTED, TOKEN_COLUMNS
-from .safety import FREE_TEXT_COLUMNS, escape, needs_escape
+from ..store.csv_format import FREE_TEXT_COLUMNS, escape, needs_escape
 
 # Rows formatted at a time; also how often the progress bar moves. Small enough for a
 # chunk's strings to stay in a core's cache (measured: fewer page faults than 10,000).
@@ -159,7 +159,7 @@ def write_csv(
 
 
 class CsvLines:
-    """Turns rows of `Store.iter_export_rows` into CSV exactly as `csv.writer`
+    """Turns rows of `Store.exports.iter_rows` into CSV exactly as `csv.writer`
     (QUOTE_MINIMAL, CRLF) would write their cells, as UTF-8 bytes, a chunk at a time.
 
     Each row holds its cells as UTF-8, joined by the store's separator, then the row's
@@ -219,11 +219,11 @@ def _export_sql_csv(
     kind: str, store: Store, handle: TextIO, selection: Selection, raw: bool, progress: Progress
 ) -> ExportStats:
     """Spans, sentences and documents: rows from the store's cursor, already escaped
-    in SQL (see Store.export_query), formatted a chunk at a time; no Python per row
+    in SQL (see Store.exports.query), formatted a chunk at a time; no Python per row
     unless the row needs quoting. Large exports of a project file use two processes
     (see `PARALLEL_MIN_ROWS`)."""
     provenance = selection.provenance and kind != "documents"
-    header = store.export_columns(kind, provenance)
+    header = store.exports.columns(kind, provenance)
     handle.write(",".join(header) + CSV_LINE_END)
     names, exclude = (None, ()) if kind == "documents" else (selection.annotators, selection.exclude)
     part = _RowsPart(kind, names, exclude, provenance, raw)
@@ -270,8 +270,8 @@ class _RowsPart:
         progress: Progress = _no_progress,
     ) -> int:  # fmt: skip
         formatter = CsvLines(
-            len(store.export_columns(self.kind, self.provenance)), store.EXPORT_SEPARATOR,
-            lambda key: store.export_row(self.kind, key, provenance=self.provenance, safe=not self.raw),
+            len(store.exports.columns(self.kind, self.provenance)), store.exports.SEPARATOR,
+            lambda key: store.exports.row(self.kind, key, provenance=self.provenance, safe=not self.raw),
         )  # fmt: skip
         written = 0
         write = _byte_writer(handle)
@@ -280,7 +280,7 @@ class _RowsPart:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for rows in store.iter_export_rows(
+            for rows in store.exports.iter_rows(
                 self.kind, self.annotators, self.exclude, provenance=self.provenance, safe=not self.raw,
                 chunk=CHUNK, seq_range=seq_range,
             ):  # fmt: skip
@@ -298,12 +298,12 @@ def _split_point(store: Store, part: _RowsPart) -> int | None:
     if store.path is None or part.kind == "documents" or (os.cpu_count() or 1) < 2:
         return None
     if part.kind == "spans":
-        rows = store.count_export_spans(part.annotators, part.exclude)
+        rows = store.exports.count_spans(part.annotators, part.exclude)
     else:
-        rows = store.count_export_states(part.annotators, part.exclude)
+        rows = store.exports.count_states(part.annotators, part.exclude)
     if rows < PARALLEL_MIN_ROWS:
         return None
-    return store.export_middle_seq(part.kind, part.annotators, part.exclude, rows)
+    return store.exports.middle_seq(part.kind, part.annotators, part.exclude, rows)
 
 
 def _byte_writer(handle: TextIO) -> Callable[[bytes], object]:
@@ -395,11 +395,11 @@ def iter_units(store: Store, selection: Selection = Selection()) -> Iterator[Uni
     Joins three cursors that share one order, so memory holds one sentence at a time.
     """
     names, exclude = selection.annotators, selection.exclude
-    states = store.iter_unit_states(names, exclude)
-    spans = store.iter_unit_spans(names, exclude)
+    states = store.exports.unit_states(names, exclude)
+    spans = store.exports.unit_spans(names, exclude)
     state = next(states, None)
     span = next(spans, None)
-    for sentence in store.iter_unit_sentences(names, exclude):
+    for sentence in store.exports.unit_sentences(names, exclude):
         units: dict[str, Unit] = {}
         while state is not None and state[0] == sentence.id:
             units[state[1]] = Unit(sentence, state[1], state[2], [])
@@ -500,11 +500,11 @@ def progress_total(store: Store, kind: str, fmt: str, selection: Selection) -> i
     if fmt != "csv":
         return None
     if kind == "spans":
-        return store.count_export_spans(selection.annotators, selection.exclude)
+        return store.exports.count_spans(selection.annotators, selection.exclude)
     if kind == "sentences":
-        return store.count_export_states(selection.annotators, selection.exclude)
+        return store.exports.count_states(selection.annotators, selection.exclude)
     if kind == "documents":
-        return store.counts()["documents"]
+        return store.corpus.counts()["documents"]
     return None
 
 

@@ -1,4 +1,4 @@
-"""The interchange file formats: column names, their order, and which kinds each format holds.
+"""The interchange file formats: their column names and keys, and which kinds each format holds.
 
 These names and their order are a contract: tools outside this project read them.
 Change them only with a new column at the end, never by renaming or reordering.
@@ -6,24 +6,21 @@ Change them only with a new column at the end, never by renaming or reordering.
 
 from __future__ import annotations
 
-SPAN_COLUMNS: tuple[str, ...] = (
-    "document_id", "sentence_index", "start", "end", "doc_start", "doc_end", "text", "label",
-    "annotator", "origin", "quoted", "lexicon_term", "note", "created_at",
-)  # fmt: skip
-SENTENCE_COLUMNS: tuple[str, ...] = (
-    "document_id", "sentence_index", "doc_start", "doc_end", "sentence_text", "annotator", "status",
-    "judgment", "flagged", "note", "suggestion_mode", "first_shown_at", "finished_at",
-)  # fmt: skip
-DOCUMENT_COLUMNS: tuple[str, ...] = ("document_id", "title", "source", "url", "date", "sentences", "metadata")
-# One row per token of each annotated sentence and annotator, with the BIO tag of that
-# annotator's spans (the same tags as the CoNLL export).
-TOKEN_COLUMNS: tuple[str, ...] = (
-    "document_id", "sentence_index", "token_index", "start", "end", "doc_start", "doc_end", "text",
-    "annotator", "tag",
-)  # fmt: skip
+from ..store.csv_format import FALSE, TOKEN_COLUMNS, TRUE, column_names
+
+__all__ = [
+    "ALL_KINDS", "DOCUMENT_COLUMNS", "EXTENSIONS", "FALSE", "FORMATS", "GOLD_COLUMNS", "JSONL_KEYS", "KINDS",
+    "SENTENCE_COLUMNS", "SPAN_COLUMNS", "SUPPORTED", "TOKEN_COLUMNS", "TRUE",
+]  # fmt: skip
+
+# The CSV columns are defined once, with the SQL that exports them, in
+# annotator.store.csv_format; these are their names.
+SPAN_COLUMNS: tuple[str, ...] = column_names("spans")
+SENTENCE_COLUMNS: tuple[str, ...] = column_names("sentences")
+DOCUMENT_COLUMNS: tuple[str, ...] = column_names("documents")
 # `export --gold` appends these to the spans and sentences CSV: who gave the gold item
 # (names joined by "|") and how it got into gold ("auto" or "curated").
-GOLD_COLUMNS: tuple[str, ...] = ("agreed_by", "resolution")
+GOLD_COLUMNS: tuple[str, ...] = column_names("spans", provenance=True)[len(SPAN_COLUMNS) :]
 
 # The keys of one JSONL object, in order (doccano's sequence-labelling import reads
 # "text" and "label" and keeps the rest as metadata).
@@ -45,5 +42,3 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
 
 # Kinds written by `--what all`, in this order.
 ALL_KINDS: tuple[str, ...] = ("documents", "sentences", "spans", "tokens")
-
-TRUE, FALSE = "true", "false"

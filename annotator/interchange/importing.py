@@ -18,7 +18,7 @@ added again, so importing the same file twice adds nothing.
 
 Empty cells mean "none" for judgment, note, status, first_shown_at, finished_at and
 lexicon_term; other values are kept exactly as given. Free-text cells (`text`,
-`sentence_text`, `note`) are unescaped (see `safety`): one leading apostrophe before a
+`sentence_text`, `note`) are unescaped (see `annotator.store.csv_format`): one leading apostrophe before a
 formula character is removed. A `text` or `sentence_text` cell is accepted as written
 or unescaped, whichever equals the sentence, so files exported with `--raw` import too.
 A note cannot be checked that way, so a file exported with `--raw` is imported with
@@ -39,7 +39,7 @@ from ..errors import InputError
 from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
 from ..store import Store
 from .formats import DOCUMENT_COLUMNS, FALSE, GOLD_COLUMNS, SENTENCE_COLUMNS, SPAN_COLUMNS, TOKEN_COLUMNS, TRUE
-from .safety import unescape
+from ..store.csv_format import unescape
 
 ORIGINS = ("manual", "suggestion")
 STATUSES = ("done", "skipped")
@@ -218,10 +218,10 @@ class _FileReader:
         if key not in self._sentences:
             if len(self._sentences) > 4096:
                 self._sentences.clear()
-            self._sentences[key] = self.store.sentence_at(document_id, index)
+            self._sentences[key] = self.store.corpus.sentence_at(document_id, index)
         sentence = self._sentences[key]
         if sentence is None:
-            if self.store.get_document(document_id) is None:
+            if self.store.corpus.get_document(document_id) is None:
                 raise RowError(f"no document {document_id!r} in this project")
             raise RowError(f"document {document_id!r} has no sentence {index}")
         return sentence
@@ -336,7 +336,7 @@ class _FileReader:
             first_shown_at=row["first_shown_at"] or None,
             finished_at=row["finished_at"] or None,
         )
-        existing = self.store.get_judgment(state.sentence_id, name)
+        existing = self.store.annotations.get_judgment(state.sentence_id, name)
         if has_gold:
             state.judgment_agreed_by = tuple(row["agreed_by"].split("|")) if row["agreed_by"] else ()
             state.judgment_resolution = self.choice(row, "resolution", RESOLUTIONS)
@@ -393,7 +393,7 @@ class _FileReader:
         for span in spans:
             self._add_span(span)
         if judgment is not None:
-            existing = self.store.get_judgment(sentence.id, name)  # type: ignore[arg-type]
+            existing = self.store.annotations.get_judgment(sentence.id, name)  # type: ignore[arg-type]
             state = (
                 Judgment(sentence.id, name, judgment=judgment)  # type: ignore[arg-type]
                 if existing is None
@@ -418,7 +418,7 @@ class _FileReader:
         for span in self._pending:
             by_annotator.setdefault(span.annotator, []).append(span)
         for name, spans in by_annotator.items():
-            added = self.store.add_spans_if_new(spans)
+            added = self.store.annotations.add_spans_if_new(spans)
             self.result.spans_added += added
             self.result.spans_present += len(spans) - added
             self._touched.setdefault(name, [0, 0])[0] += added
@@ -430,7 +430,7 @@ class _FileReader:
         if existing == state:
             self.result.states_unchanged += 1
             return
-        self.store.put_judgment(state)
+        self.store.annotations.put_judgment(state)
         if existing is None:
             self.result.states_added += 1
         else:
@@ -442,7 +442,7 @@ class _FileReader:
         at = now_iso()
         for name, (spans, states) in sorted(self._touched.items()):
             if spans or states:
-                self.store.append_event(
+                self.store.annotations.append_event(
                     Event(name, "import_annotations", {"file": self.path.name, "spans": spans, "states": states},
                           at=at, origin="import")
                 )  # fmt: skip

@@ -1,7 +1,7 @@
 """Merge other project databases into this one: the offline-team workflow.
 
 Each annotator works on a copy of the project; a lead merges the copies. The source is
-attached read-only and its content never changed. See `Store.merge_database` for the
+attached read-only and its content never changed. See `Store.merge.from_database` for the
 matching rules; this module checks that the source is a project this version can read,
 merges a source with an older schema from an upgraded copy of it, and chooses which of
 the source's lexicon entries to add.
@@ -37,7 +37,7 @@ def merge_project(store: Store, source: Path) -> MergeResult:
         with Store.open(source, readonly=True) as other:
             if not other.is_initialized():
                 raise InputError(f"{source} holds no project")
-            theirs = other.lexicon_entries()
+            theirs = other.lexicons.entries()
     except ReadOnlyStore:
         # Opened read-only, an older schema cannot be migrated in place (and the source
         # is never changed): merge from a migrated copy instead.
@@ -51,8 +51,8 @@ def merge_project(store: Store, source: Path) -> MergeResult:
 
 def _merge(store: Store, path: Path, theirs: Sequence[LexiconEntry]) -> MergeResult:
     """Merge from `path`, whose lexicon entries the caller read when it opened it."""
-    added, skipped = new_lexicon_entries(theirs, store.lexicon_entries())
-    result = store.merge_database(path, added)
+    added, skipped = new_lexicon_entries(theirs, store.lexicons.entries())
+    result = store.merge.from_database(path, added)
     if not result.conflicts:
         result.lexicon_entries_skipped = skipped
     return result
@@ -70,7 +70,7 @@ def _merge_upgraded_copy(store: Store, source: Path) -> MergeResult:
                 old = upgraded.upgraded_from
                 if not upgraded.is_initialized():
                     raise InputError(f"{source} holds no project")
-                theirs = upgraded.lexicon_entries()
+                theirs = upgraded.lexicons.entries()
         except InputError:
             raise
         except AnnotatorError as exc:

@@ -42,13 +42,13 @@ def entry_stats(store: Store) -> list[EntryStats]:
     reviewers reject most first: by rejections, then lowest precision, then most hits."""
     tallies: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     detectors: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for t in store.suggestion_tallies():
+    for t in store.suggestions.tallies():
         bucket = detectors[t.detector] if t.detector != "lexicon" else tallies[(t.term, t.label)]
         for i, value in enumerate((t.hits, t.accepted, t.rejected, t.pending)):
             bucket[i] += value
     rows: list[EntryStats] = []
     seen: set[tuple[str, str]] = set()
-    for entry in store.lexicon_entries():
+    for entry in store.lexicons.entries():
         if entry.match == "ignore" or (entry.term, entry.label) in seen:
             continue
         seen.add((entry.term, entry.label))
@@ -101,15 +101,15 @@ def normalise_form(text: str) -> str:
 def candidates(store: Store, entries: list[LexiconEntry] | None = None) -> list[Candidate]:
     """Manual spans (not gold, not scare quotes) that no lexicon entry covers, as proposed
     additions, ranked by frequency and then by the number of annotators who tagged them."""
-    lexicon = CompiledLexicon(store.lexicon_entries() if entries is None else entries)
+    lexicon = CompiledLexicon(store.lexicons.entries() if entries is None else entries)
     # sentence id -> (text, ranges the lexicon covers, ignore ranges included)
     sentences: dict[int, tuple[str, list[tuple[int, int]]]] = {}
     found: dict[str, Candidate] = {}
-    for span in store.iter_spans():
+    for span in store.annotations.iter_spans():
         if span.origin != "manual" or span.annotator == GOLD or span.label == SCARE_QUOTES:
             continue
         if span.sentence_id not in sentences:
-            sentence = store.get_sentence(span.sentence_id)
+            sentence = store.corpus.get_sentence(span.sentence_id)
             if sentence is None:
                 continue
             matches, ignored = lexicon.scan(sentence.text, sentence.tokens)

@@ -18,7 +18,7 @@ from itertools import islice
 from ..model import LexiconEntry, Sentence, Suggestion
 from ..resources import default_lexicon_path
 from ..store import Store
-from ..store_units import COMMIT_GAP_SECONDS, wait_for_turn
+from ..store.units import COMMIT_GAP_SECONDS, wait_for_turn
 from .entries import read_lexicon
 from .matcher import CompiledLexicon
 from .quotes import find_quotes, is_quoted, scare_quotes
@@ -39,7 +39,7 @@ class Suggester:
 
     @classmethod
     def from_store(cls, store: Store) -> Suggester:
-        return cls(store.lexicon_entries(), store.tagset().label_names)
+        return cls(store.lexicons.entries(), store.tagset().label_names)
 
     @property
     def active(self) -> bool:
@@ -106,7 +106,7 @@ def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None, 
         suggestions = [g for s in batch for g in suggester.suggest(s)]
         if batch_commits:
             wait_for_turn(last_commit, COMMIT_GAP_SECONDS)
-        a, r, k = store.sync_suggestions([s.id for s in batch if s.id is not None], suggestions)
+        a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], suggestions)
         sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
         if on_progress is not None:
             on_progress(len(batch))
@@ -120,7 +120,7 @@ def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None, 
             last_commit = time.monotonic()
     else:
         with store.transaction():
-            iterator = store.iter_sentences()
+            iterator = store.corpus.iter_sentences()
             while batch := list(islice(iterator, BATCH_SENTENCES)):
                 sync(batch)
     return SuggestReport(sentences, added, removed, kept)
@@ -171,7 +171,7 @@ class SuggestionHook:
         return [(g.start, g.end, g.label, g.term, g.quoted, g.detector) for g in found]
 
     def write(self, store: Store, found: Sequence[tuple[Sentence, Found]]) -> None:
-        store.add_suggestions(
+        store.suggestions.add(
             Suggestion(sentence.id, start, end, label, term, quoted, detector)  # type: ignore[arg-type]
             for sentence, rows in found
             for start, end, label, term, quoted, detector in rows
@@ -184,7 +184,7 @@ class SuggestionHook:
 
 def sentences_hook(store: Store) -> SuggestionHook | None:
     """Adds suggestions for newly imported sentences, or None when nothing would match."""
-    entries, labels = store.lexicon_entries(), store.tagset().label_names
+    entries, labels = store.lexicons.entries(), store.tagset().label_names
     suggester = Suggester(entries, labels)
     if not suggester.active:
         return None
@@ -194,11 +194,11 @@ def sentences_hook(store: Store) -> SuggestionHook | None:
 def load_default_lexicon(store: Store) -> int:
     """Load the bundled lexicon (entries whose label the project's tag set lacks are left
     out). Returns the number of entries loaded; 0 if it was already there."""
-    if any(lexicon.name == DEFAULT_LEXICON for lexicon in store.lexicons()):
+    if any(lexicon.name == DEFAULT_LEXICON for lexicon in store.lexicons.all()):
         return 0
     labels = store.tagset().label_names
     path = default_lexicon_path()
     entries = [e for e in read_lexicon(path) if e.match == "ignore" or e.label in labels]
-    store.save_lexicon(DEFAULT_LEXICON, entries, str(path))
+    store.lexicons.save(DEFAULT_LEXICON, entries, str(path))
     return len(entries)
 

@@ -30,9 +30,9 @@ class SpanChange:
     def apply(self, store: Store) -> None:
         if self.after is None:
             if self.before is not None and self.before.id is not None:
-                store.delete_span(self.before.id)
+                store.annotations.delete_span(self.before.id)
         else:
-            store.restore_span(self.after)
+            store.annotations.restore_span(self.after)
 
     def to_json(self) -> dict:
         return {"kind": "span", "before": _row(self.before), "after": _row(self.after)}
@@ -50,7 +50,7 @@ class DecisionChange:
         return replace(self, before=self.after, after=self.before)
 
     def apply(self, store: Store) -> None:
-        store.set_decision(self.suggestion_id, self.annotator, self.after)
+        store.suggestions.set_decision(self.suggestion_id, self.annotator, self.after)
 
     def to_json(self) -> dict:
         return {"kind": "decision", "suggestion_id": self.suggestion_id, "before": self.before, "after": self.after}
@@ -70,9 +70,9 @@ class SentenceChange:
 
     def apply(self, store: Store) -> None:
         if self.after is None:
-            store.delete_judgment(self.sentence_id, self.annotator)
+            store.annotations.delete_judgment(self.sentence_id, self.annotator)
         else:
-            store.put_judgment(self.after)
+            store.annotations.put_judgment(self.after)
 
     def to_json(self) -> dict:
         return {"kind": "sentence", "before": _row(self.before), "after": _row(self.after)}

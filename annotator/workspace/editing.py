@@ -62,7 +62,7 @@ class Editor:
         return edit
 
     def _log(self, action: str, sentence_id: int | None, payload: dict) -> None:
-        self.store.append_event(
+        self.store.annotations.append_event(
             Event(self.annotator, action, payload, sentence_id=sentence_id, at=self.clock(), origin=self.origin)
         )
 
@@ -106,7 +106,7 @@ class Editor:
         def make() -> list[Change]:
             if self._find_span(sentence_id, start, end, label) is not None:
                 raise ActionRefused(f"already labelled {label}")
-            created = self.store.add_span(
+            created = self.store.annotations.add_span(
                 SpanAnnotation(sentence_id, self.annotator, start, end, label, quoted=quoted,
                                created_at=self.clock())
             )
@@ -122,9 +122,9 @@ class Editor:
             twin = self._find_span(span.sentence_id, span.start, span.end, label)
             if twin is not None:
                 # The same range already carries that label: relabelling merges the two.
-                self.store.delete_span(span.id)  # type: ignore[arg-type]
+                self.store.annotations.delete_span(span.id)  # type: ignore[arg-type]
                 return [SpanChange(span, None)]
-            return [SpanChange(span, self.store.update_span(span.id, label=label))]  # type: ignore[arg-type]
+            return [SpanChange(span, self.store.annotations.update_span(span.id, label=label))]  # type: ignore[arg-type]
 
         return self._commit("span.relabel", span.sentence_id, make)
 
@@ -132,12 +132,12 @@ class Editor:
         """Remove a span. A span taken from a suggestion turns that decision into a reject."""
 
         def make() -> list[Change]:
-            self.store.delete_span(span.id)  # type: ignore[arg-type]
+            self.store.annotations.delete_span(span.id)  # type: ignore[arg-type]
             changes: list[Change] = [SpanChange(span, None)]
             if span.suggestion_id is not None:
                 decision = self._decision(span.sentence_id, span.suggestion_id)
                 if decision == "accepted" and not self._other_span_from(span):
-                    self.store.set_decision(span.suggestion_id, self.annotator, "rejected")
+                    self.store.suggestions.set_decision(span.suggestion_id, self.annotator, "rejected")
                     changes.append(
                         DecisionChange(span.sentence_id, span.suggestion_id, self.annotator, decision, "rejected")
                     )
@@ -149,7 +149,7 @@ class Editor:
         return self._commit(
             "span.quoted",
             span.sentence_id,
-            lambda: [SpanChange(span, self.store.update_span(span.id, quoted=not span.quoted))],  # type: ignore[arg-type]
+            lambda: [SpanChange(span, self.store.annotations.update_span(span.id, quoted=not span.quoted))],  # type: ignore[arg-type]
         )
 
     def set_span_note(self, span: SpanAnnotation, note: str | None) -> Edit:
@@ -159,7 +159,7 @@ class Editor:
         return self._commit(
             "span.note",
             span.sentence_id,
-            lambda: [SpanChange(span, self.store.update_span(span.id, note=note))],  # type: ignore[arg-type]
+            lambda: [SpanChange(span, self.store.annotations.update_span(span.id, note=note))],  # type: ignore[arg-type]
         )
 
     # ------------------------------------------------------------ suggestions
@@ -176,7 +176,7 @@ class Editor:
                 assert suggestion.id is not None
                 existing = self._find_span(suggestion.sentence_id, suggestion.start, suggestion.end, suggestion.label)
                 if existing is None:
-                    created = self.store.add_span(
+                    created = self.store.annotations.add_span(
                         SpanAnnotation(
                             suggestion.sentence_id, self.annotator, suggestion.start, suggestion.end,
                             suggestion.label, origin="suggestion", quoted=suggestion.quoted,
@@ -207,24 +207,24 @@ class Editor:
         before = self._decision(suggestion.sentence_id, suggestion.id)
         if before == decision:
             return []
-        self.store.set_decision(suggestion.id, self.annotator, decision)
+        self.store.suggestions.set_decision(suggestion.id, self.annotator, decision)
         return [DecisionChange(suggestion.sentence_id, suggestion.id, self.annotator, before, decision)]  # type: ignore[arg-type]
 
     # --------------------------------------------------------- sentence state
 
     def sentence_state(self, sentence_id: int) -> Judgment | None:
-        return self.store.get_judgment(sentence_id, self.annotator)
+        return self.store.annotations.get_judgment(sentence_id, self.annotator)
 
     def update_sentence(self, sentence_id: int, action: str, **fields: object) -> Edit:
         """Change status, judgment, flag, note or timestamps of this annotator's sentence state."""
 
         def make() -> list[Change]:
-            before = self.store.get_judgment(sentence_id, self.annotator)
+            before = self.store.annotations.get_judgment(sentence_id, self.annotator)
             base = before or Judgment(sentence_id, self.annotator)
             after = replace(base, **fields)  # type: ignore[arg-type]
             if after == before:
                 return []
-            self.store.put_judgment(after)
+            self.store.annotations.put_judgment(after)
             return [SentenceChange(sentence_id, self.annotator, before, after)]
 
         return self._commit(action, sentence_id, make)
@@ -234,12 +234,12 @@ class Editor:
         if self.store.readonly:
             return False
         with self.store.transaction():
-            before = self.store.get_judgment(sentence_id, self.annotator)
+            before = self.store.annotations.get_judgment(sentence_id, self.annotator)
             if before is not None and before.first_shown_at is not None:
                 return False
             at = self.clock()
             base = before or Judgment(sentence_id, self.annotator, suggestion_mode=suggestion_mode)  # type: ignore[arg-type]
-            self.store.put_judgment(replace(base, first_shown_at=at))
+            self.store.annotations.put_judgment(replace(base, first_shown_at=at))
             self._log("sentence.shown", sentence_id, {"suggestion_mode": suggestion_mode})
         return True
 
@@ -249,7 +249,7 @@ class Editor:
         return next(
             (
                 s
-                for s in self.store.spans_for_sentence(sentence_id, self.annotator)
+                for s in self.store.annotations.spans_for_sentence(sentence_id, self.annotator)
                 if (s.start, s.end, s.label) == (start, end, label)
             ),
             None,
@@ -258,9 +258,9 @@ class Editor:
     def _other_span_from(self, span: SpanAnnotation) -> bool:
         return any(
             s.suggestion_id == span.suggestion_id and s.id != span.id
-            for s in self.store.spans_for_sentence(span.sentence_id, self.annotator)
+            for s in self.store.annotations.spans_for_sentence(span.sentence_id, self.annotator)
         )
 
     def _decision(self, sentence_id: int, suggestion_id: int) -> str | None:
-        suggestions = self.store.suggestions_for_sentence(sentence_id, self.annotator)
+        suggestions = self.store.suggestions.for_sentence(sentence_id, self.annotator)
         return next((g.decision for g in suggestions if g.id == suggestion_id), None)

@@ -88,7 +88,7 @@ def _remembered_order(
     """The order and seed to use, with warnings; the choice is stored for next time.
     The seed is kept while the annotator works in document order, so going back to
     the random order later finds the same one."""
-    stored_order, stored_seed = store.annotator_order(annotator)
+    stored_order, stored_seed = store.annotations.annotator_order(annotator)
     warnings = []
     if order is None:
         order = stored_order if stored_order in ORDERS else "document"  # type: ignore[assignment]
@@ -97,7 +97,7 @@ def _remembered_order(
         seed = None
     keep = seed if seed is not None else stored_seed
     if (order, keep) != (stored_order, stored_seed) and not store.readonly:
-        store.set_annotator_order(annotator, order, keep)  # type: ignore[arg-type]
+        store.annotations.set_annotator_order(annotator, order, keep)  # type: ignore[arg-type]
     return order, (keep or 0) if order == "random" else None, warnings  # type: ignore[return-value]
 
 
@@ -134,7 +134,7 @@ def open_for_writer(db_path: Path, writer: str, *, busy: str) -> tuple[Store, An
         if store.readonly and not readonly:
             warnings.append(f"{db_path} is not writable; opening read-only")
         if not store.readonly:
-            store.ensure_annotator(writer)
+            store.annotations.ensure_annotator(writer)
     except BaseException:
         store.close()
         if lock is not None:

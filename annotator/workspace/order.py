@@ -83,7 +83,7 @@ class DocumentOrder:
     def __init__(self, store: Store, permutation_key: str | None = None, *, name: OrderName = "document"):
         self.store = store
         self.name = name
-        self.count, first, last = store.document_seq_range()
+        self.count, first, last = store.corpus.document_seq_range()
         # Documents are never deleted, so seqs normally run without gaps: then a
         # position is one primary-key lookup.
         self._first_seq = first if self.count and last - first + 1 == self.count else None
@@ -107,17 +107,17 @@ class DocumentOrder:
         if not 0 <= position < self.count:
             raise IndexError(position)
         index = self._permutation(position) if self._permutation is not None else position
-        document_id = self.store.document_id_at(index, first_seq=self._first_seq)
+        document_id = self.store.corpus.document_id_at(index, first_seq=self._first_seq)
         if document_id is None:  # pragma: no cover - the corpus shrank under us
             raise IndexError(position)
         return document_id
 
     def position_of(self, document_id: str) -> int | None:
         if self._first_seq is not None:
-            seq = self.store.document_seq(document_id)
+            seq = self.store.corpus.document_seq(document_id)
             index = None if seq is None else seq - self._first_seq
         else:
-            found = self.store.document_position(document_id)
+            found = self.store.corpus.document_position(document_id)
             index = None if found is None else found - 1
         if index is None or not 0 <= index < self.count:
             return None

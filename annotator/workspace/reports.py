@@ -30,10 +30,10 @@ class ProgressRow:
 
 def progress_rows(store: Store) -> tuple[int, list[ProgressRow]]:
     """(sentences in the project, one row per annotator). Gold is adjudication, not shown."""
-    total = store.sentence_total()
+    total = store.corpus.sentence_total()
     rows = [
         ProgressRow(p.annotator, p.done, p.skipped, p.judged, p.spans, p.done / total if total else 0.0)
-        for p in store.progress()
+        for p in store.annotations.progress()
         if p.annotator != "gold"
     ]
     return total, rows

@@ -64,8 +64,8 @@ class AnnotationSession:
         self.tagset: Tagset = store.tagset()
         # Cheap counts: a trigger-kept total and this annotator's done rows (an index
         # range). Kept up to date from the edits afterwards, never recounted per key.
-        self.total = store.sentence_total()
-        self.done = store.done_count(self.annotator)
+        self.total = store.corpus.sentence_total()
+        self.done = store.annotations.done_count(self.annotator)
         self.cursor = TokenCursor(0)
         self.position = -1
         self.document: Document | None = None
@@ -94,7 +94,7 @@ class AnnotationSession:
             position = self.order.position_of(document_id)
             if position is None:
                 raise AnnotatorError(f"no document {document_id!r} in this project")
-            index = self.store.first_open_sentence(document_id, self.annotator)
+            index = self.store.corpus.first_open_sentence(document_id, self.annotator)
             self._go(position, index or 0)
             return None
         found = self._find_open(0, -1, wrap=False)
@@ -160,7 +160,7 @@ class AnnotationSession:
         return self._neutral(term, label) if term else None
 
     def _lookup_neutral(self, term: str, label: str) -> str | None:
-        return self.store.lexicon_neutral(term, label)
+        return self.store.lexicons.neutral(term, label)
 
     # ------------------------------------------------------- tokens and items
 
@@ -245,8 +245,8 @@ class AnnotationSession:
         """Show sentence `index` of the document at `position`; index -1 is its last sentence."""
         if position != self.position:
             document_id = self.order.document_at(position)
-            self.document = self.store.document_header(document_id)
-            self.sentences = self.store.sentences_of(document_id)
+            self.document = self.store.corpus.document_header(document_id)
+            self.sentences = self.store.corpus.sentences_of(document_id)
             self.position = position
         self.index = max(0, min(len(self.sentences) - 1 if index < 0 else index, len(self.sentences) - 1))
         self._arrive()
@@ -271,16 +271,16 @@ class AnnotationSession:
         sentence_id, mode = self._unrecorded
         self._unrecorded = None
         if self.editor.mark_shown(sentence_id, mode) and self.sentence is not None and self.sentence.id == sentence_id:
-            self.judgment = self.store.get_judgment(sentence_id, self.annotator)
+            self.judgment = self.store.annotations.get_judgment(sentence_id, self.annotator)
 
     def _reload(self) -> None:
         sentence = self.sentence
         if sentence is None or sentence.id is None:
             self.spans, self._all_suggestions, self.judgment = [], [], None
             return
-        self.spans = self.store.spans_for_sentence(sentence.id, self.annotator)
-        self._all_suggestions = self.store.suggestions_for_sentence(sentence.id, self.annotator)
-        self.judgment = self.store.get_judgment(sentence.id, self.annotator)
+        self.spans = self.store.annotations.spans_for_sentence(sentence.id, self.annotator)
+        self._all_suggestions = self.store.suggestions.for_sentence(sentence.id, self.annotator)
+        self.judgment = self.store.annotations.get_judgment(sentence.id, self.annotator)
         self.cursor.count = len(self.tokens)
         self.cursor.position = min(self.cursor.position, max(len(self.tokens) - 1, 0))
 
@@ -291,7 +291,7 @@ class AnnotationSession:
         first = True
         for candidate in positions:
             document_id = self.order.document_at(candidate)
-            index = self.store.first_open_sentence(document_id, self.annotator, after_index if first else -1)
+            index = self.store.corpus.first_open_sentence(document_id, self.annotator, after_index if first else -1)
             first = False
             if index is not None:
                 return candidate, index
@@ -345,7 +345,7 @@ class AnnotationSession:
         self._go(position, 0)
 
     def go_to_sentence(self, sentence_id: int) -> None:
-        sentence = self.store.get_sentence(sentence_id)
+        sentence = self.store.corpus.get_sentence(sentence_id)
         position = None if sentence is None else self.order.position_of(sentence.document_id)
         if sentence is None or position is None:
             raise ActionRefused(f"no sentence {sentence_id}")

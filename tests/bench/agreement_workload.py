@@ -45,7 +45,7 @@ def build_agreement_project(
     build_project(partial, int(units / TOKENS_PER_SENTENCE * 1.2) + 10, suggestions=False, seed=seed)
     with Store.open(partial) as store:
         chosen, total = [], 0
-        for sentence in store.iter_sentences():
+        for sentence in store.corpus.iter_sentences():
             if total >= units:
                 break
             total += len(sentence.tokens)

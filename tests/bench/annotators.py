@@ -81,7 +81,7 @@ def annotate(store: Store, annotators: int | Sequence[str] = 3, p: float = 0.7, 
     written = Written()
     spans: list[SpanAnnotation] = []
     judgments: list[Judgment] = []
-    for sentence in sentences if sentences is not None else store.iter_sentences():
+    for sentence in sentences if sentences is not None else store.corpus.iter_sentences():
         if not sentence.tokens:
             continue
         judgment, items = truth(sentence, labels, values, rng, span_rate)
@@ -112,14 +112,14 @@ def annotate(store: Store, annotators: int | Sequence[str] = 3, p: float = 0.7, 
 
 def _flush(store: Store, spans: list[SpanAnnotation], judgments: list[Judgment], written: Written) -> None:
     with store.transaction():
-        if hasattr(store, "add_spans_if_new"):
-            written.spans += store.add_spans_if_new(spans)
+        if hasattr(store.annotations, "add_spans_if_new"):
+            written.spans += store.annotations.add_spans_if_new(spans)
         else:  # pragma: no cover - before the interchange issue's bulk insert
             for span in spans:
-                store.add_span(span)
+                store.annotations.add_span(span)
             written.spans += len(spans)
         for judgment in judgments:
-            store.put_judgment(judgment)
+            store.annotations.put_judgment(judgment)
         written.judgments += len(judgments)
     spans.clear()
     judgments.clear()

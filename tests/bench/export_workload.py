@@ -77,10 +77,10 @@ def build_export_workload(db_path: str | Path, spans: int = 1_000_000, seed: int
             # One sentence at a time by id (ids run from 1 in a fresh project): a cursor
             # left open over the sentences while spans are written keeps SQLite from
             # checkpointing the WAL, which then grows to the size of the database.
-            for sentence_id in range(1, store.sentence_total() + 1):
+            for sentence_id in range(1, store.corpus.sentence_total() + 1):
                 if made >= spans:
                     break
-                sentence = store.get_sentence(sentence_id)
+                sentence = store.corpus.get_sentence(sentence_id)
                 if sentence is None:
                     continue
                 tokens = sentence.tokens
@@ -104,9 +104,9 @@ def build_export_workload(db_path: str | Path, spans: int = 1_000_000, seed: int
                         ))  # fmt: skip
                         made += 1
                 if len(batch) >= 50_000:
-                    store.add_spans_if_new(batch)
+                    store.annotations.add_spans_if_new(batch)
                     batch.clear()
-            store.add_spans_if_new(batch[: max(0, spans - (made - len(batch)))] if made > spans else batch)
+            store.annotations.add_spans_if_new(batch[: max(0, spans - (made - len(batch)))] if made > spans else batch)
         finally:
             store.close()
     return db_path
@@ -116,7 +116,7 @@ def export_spans_query(db_path: str | Path) -> str:
     """The query `annotator export --what spans` runs (everyone but gold), as plain
     values with the parameters inlined: what the sqlite3 shell is given."""
     with Store.open(db_path, readonly=True) as store:
-        sql, params = store.export_query("spans", None, (GOLD,), plain=True)
+        sql, params = store.exports.query("spans", None, (GOLD,), plain=True)
     for value in params:
         sql = sql.replace("?", "'" + str(value).replace("'", "''") + "'", 1)
     return sql

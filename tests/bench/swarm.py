@@ -35,7 +35,7 @@ def _annotate(db: str, name: str, seed: int, stop: str) -> int:
 
     rng = random.Random(seed)
     store = Store.open(db)
-    sentences = [s for s in store.iter_sentences() if s.tokens]
+    sentences = [s for s in store.corpus.iter_sentences() if s.tokens]
     print("ready", flush=True)
     sys.stdin.readline()
     # Reviewers do not all press a key at the same moment.
@@ -50,8 +50,8 @@ def _annotate(db: str, name: str, seed: int, stop: str) -> int:
             began = time.perf_counter()
             try:
                 with store.transaction():
-                    saved = store.add_span(span)
-                    store.append_event(Event(name, "add_span", {"write": write, "span": saved.id}, sentence.id))
+                    saved = store.annotations.add_span(span)
+                    store.annotations.append_event(Event(name, "add_span", {"write": write, "span": saved.id}, sentence.id))
                 print(f"ok {time.perf_counter() - began:.4f} {write}", flush=True)
             except Exception as exc:  # noqa: BLE001 - the workspace shows this as "not saved"
                 print(f"fail {time.perf_counter() - began:.4f} {write} {type(exc).__name__}: {exc}", flush=True)

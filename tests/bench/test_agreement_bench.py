@@ -27,10 +27,10 @@ def token_matrix(path: Path) -> list[tuple[str, str, str]]:
     triples: list[tuple[str, str, str]] = []
     with Store.open(path, readonly=True) as store:
         spans: dict[tuple[int, str], list] = {}
-        for span in store.iter_spans(people):
+        for span in store.annotations.iter_spans(people):
             spans.setdefault((span.sentence_id, span.annotator), []).append(span)
-        done = {j.sentence_id for j in store.iter_judgments(people) if j.status == "done"}
-        for sentence in store.iter_sentences():
+        done = {j.sentence_id for j in store.annotations.iter_judgments(people) if j.status == "done"}
+        for sentence in store.corpus.iter_sentences():
             if sentence.id not in done:
                 continue
             for person in people:

@@ -60,7 +60,7 @@ def test_eight_writers_of_5000_store_writes_each(bench, tmp_path):
 def test_eight_concurrent_import_annotations_of_500_rows(bench, tmp_path):
     db = _project(tmp_path / "p.db")
     with Store.open(db, readonly=True) as store:
-        places = [(s, t) for s in store.iter_sentences() for t in s.tokens][:500]
+        places = [(s, t) for s in store.corpus.iter_sentences() for t in s.tokens][:500]
     files = []
     for n in range(8):
         path = tmp_path / f"spans{n}.csv"

@@ -1,7 +1,7 @@
 """Workloads for the annotation workspace benchmarks: big projects, built fast.
 
 `build_project(path, sentences)` writes a project of exactly `sentences` sentences,
-recombined from the bundled samples' sentences, through `Store.insert_document` in
+recombined from the bundled samples' sentences, through `Store.corpus.insert_document` in
 one transaction (no segmentation at build time: each sample sentence is tokenized
 once). A million sentences take about a minute on this machine.
 
@@ -90,9 +90,9 @@ def build_project(
                 body_hash = content_hash(f"{number}\n{body}")
                 document = Document(id=f"doc-{number:07d}", text=body, title=picks[0][0][:120],
                                     source="bench", content_hash=body_hash)
-                ids = store.insert_document(document, rows)
+                ids = store.corpus.insert_document(document, rows)
                 if suggestions:
-                    store.add_suggestions(
+                    store.suggestions.add(
                         Suggestion(sentence_id, *rows[i].tokens[0], label=label,
                                    term=rows[i].text[slice(*rows[i].tokens[0])].lower())
                         for i, sentence_id in enumerate(ids)
@@ -131,11 +131,11 @@ def build_long_sentence_project(path: str | Path, tokens: int = 300) -> Path:
     with Store.open(path, create=True) as store:
         store.initialize(path.stem, load_tagset(default_tagset_path()))
         label = store.tagset().labels[0].name
-        [sentence_id] = store.insert_document(
+        [sentence_id] = store.corpus.insert_document(
             Document(id="long", text=text, title="A long sentence", content_hash=content_hash(text)),
             [Sentence(None, "long", 0, 0, len(text), text, spans)],
         )
-        store.add_suggestions(Suggestion(sentence_id, a, b, label, text[a:b].lower())
+        store.suggestions.add(Suggestion(sentence_id, a, b, label, text[a:b].lower())
                               for a, b in spans[::10])
     return path
 

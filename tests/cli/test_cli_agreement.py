@@ -25,9 +25,9 @@ def run(*args: str, code: int = 0):
 
 
 def _mark(store: Store, name: str, sentence, spans, judgment) -> None:
-    store.put_judgment(Judgment(sentence.id, name, status="done", judgment=judgment))
+    store.annotations.put_judgment(Judgment(sentence.id, name, status="done", judgment=judgment))
     for first, last, label in spans:
-        store.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
+        store.annotations.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def project_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store.open(db_path, create=True) as store, store.transaction():
         store.initialize("agreement", load_tagset(default_tagset_path()))
         Importer(store).run(sample_paths())
-        for i, s in enumerate(list(store.iter_sentences())[:15]):
+        for i, s in enumerate(list(store.corpus.iter_sentences())[:15]):
             base = [(0, 1, "loaded_language")] if i % 2 else [(2, 2, "name_calling")]
             _mark(store, "ana", s, base, "biased" if i % 3 else "neutral")
             _mark(store, "budi", s, base if i % 4 else [(0, 0, "loaded_language")], "biased" if i % 2 else "neutral")

@@ -73,7 +73,7 @@ def test_open_workspace_resumes_and_applies_options(project):
         assert ws.session.mode == "after" and ws.session.order.name == "random"
         assert not ws.session.readonly and ws.lock is not None and ws.lock.held
         assert ws.warnings == []
-        assert "alice" in ws.store.annotators()
+        assert "alice" in ws.store.annotations.annotators()
 
 
 def test_the_random_order_is_remembered_per_annotator(project):
@@ -84,7 +84,7 @@ def test_the_random_order_is_remembered_per_annotator(project):
         chosen = documents(ws)
     with open_workspace(project, "alice") as ws:  # no --order: the last choice
         assert ws.session.order.name == "random" and documents(ws) == chosen
-        assert ws.store.annotator_order("alice") == ("random", 3)
+        assert ws.store.annotations.annotator_order("alice") == ("random", 3)
     with open_workspace(project, "alice", order="random") as ws:  # no --seed: the last seed
         assert documents(ws) == chosen
     with open_workspace(project, "bob") as ws:  # another annotator starts in import order
@@ -93,7 +93,7 @@ def test_the_random_order_is_remembered_per_annotator(project):
         assert ws.session.order.name == "document"
     with open_workspace(project, "alice") as ws:
         assert ws.session.order.name == "document"
-        assert ws.store.annotator_order("alice") == ("document", 3)  # the seed is kept
+        assert ws.store.annotations.annotator_order("alice") == ("document", 3)  # the seed is kept
     with open_workspace(project, "alice", order="random") as ws:
         assert documents(ws) == chosen
 
@@ -102,7 +102,7 @@ def test_a_seed_without_the_random_order_is_a_warning(project):
     with open_workspace(project, "carol", seed=5) as ws:
         assert ws.session.order.name == "document"
         assert ws.warnings == ["--seed 5 applies to --order random only; the order is document"]
-        assert ws.store.annotator_order("carol") == ("document", None)
+        assert ws.store.annotations.annotator_order("carol") == ("document", None)
 
 
 def test_same_annotator_twice_opens_read_only_with_a_warning(project):

@@ -83,9 +83,9 @@ def test_export_gold_has_provenance_columns(project_db):
 
 def test_export_gold_says_how_many_drafts_it_left_out(project_db, tmp_path):
     with Store.open(project_db) as store:
-        sentence = store.sentence_at(DOC, 1)
-        store.add_span(SpanAnnotation(sentence.id, "gold", 0, 7, "loaded_language", agreed_by=("ana",), resolution="auto"))
-        store.put_judgment(Judgment(sentence.id, "gold", first_shown_at="2026-01-03T00:00:00.000Z"))
+        sentence = store.corpus.sentence_at(DOC, 1)
+        store.annotations.add_span(SpanAnnotation(sentence.id, "gold", 0, 7, "loaded_language", agreed_by=("ana",), resolution="auto"))
+        store.annotations.put_judgment(Judgment(sentence.id, "gold", first_shown_at="2026-01-03T00:00:00.000Z"))
     result = run("export", "--db", str(project_db), "--gold", "--out", str(tmp_path / "gold.csv"))
     assert "Gold of 1 sentence(s) left out: opened in adjudication but not marked adjudicated" in result.stdout
     assert len(rows(read(tmp_path / "gold.csv"))) == 2  # the header and the one settled gold span
@@ -163,7 +163,7 @@ def test_import_annotations_with_a_prefix(project_db, fresh_db, tmp_path):
     run("export", "--db", str(project_db), "--out", str(tmp_path / "spans.csv"))
     run("import-annotations", "--db", str(fresh_db), "--annotator-prefix", "siteA-", str(tmp_path / "spans.csv"))
     with Store.open(fresh_db) as store:
-        assert {"siteA-ana", "siteA-budi"} <= set(store.annotators())
+        assert {"siteA-ana", "siteA-budi"} <= set(store.annotations.annotators())
 
 
 def test_merge_reports_and_is_idempotent(project_db, fresh_db):
@@ -177,12 +177,12 @@ def test_merge_refuses_a_conflicting_source_and_goes_on(project_db, fresh_db, tm
     from annotator.model import Document, Sentence
 
     with Store.open(fresh_db) as store:
-        document = store.get_document(DOC)
+        document = store.corpus.get_document(DOC)
     other = tmp_path / "other.db"
     with Store.open(other, create=True) as store:
         store.initialize("other", tagset)
         text = document.text + " Tambahan."
-        store.insert_document(Document(id=DOC, text=text, content_hash="different"),
+        store.corpus.insert_document(Document(id=DOC, text=text, content_hash="different"),
                               [Sentence(None, DOC, 0, 0, len(text), text, [(0, 3)])])  # fmt: skip
     result = run("merge", "--db", str(fresh_db), str(other), str(project_db), code=1)
     assert "refused, nothing merged" in result.stderr and "same id here with different text" in result.stderr
@@ -197,12 +197,12 @@ def test_merge_reports_lexicon_entries_an_older_schema_and_what_it_skipped(fresh
     old = tmp_path / "old.db"
     write_m001_project(old)
     with Store.open(fresh_db) as store:
-        store.add_lexicon_entry("team", LexiconEntry("antek asing", "loaded_language", "phrase"))
+        store.lexicons.add_entry("team", LexiconEntry("antek asing", "loaded_language", "phrase"))
         tagset = store.tagset()
     with Store.open(tmp_path / "laptop.db", create=True) as laptop:
         laptop.initialize("laptop", tagset)
-        laptop.add_lexicon_entry("team", LexiconEntry("antek asing", "name_calling", "phrase"))
-        laptop.add_lexicon_entry("team", LexiconEntry("dalih", "epistemic_framing", "exact"))
+        laptop.lexicons.add_entry("team", LexiconEntry("antek asing", "name_calling", "phrase"))
+        laptop.lexicons.add_entry("team", LexiconEntry("dalih", "epistemic_framing", "exact"))
     result = run("merge", "--db", str(fresh_db), str(tmp_path / "laptop.db"), str(old))
     assert "0 lexicons and 1 lexicon entries added" in result.stdout
     assert "lexicon entry skipped: lexicon 'team': duplicate entry 'antek asing' (phrase)" in result.stdout

@@ -125,14 +125,14 @@ def test_load_of_an_invalid_file_loads_nothing(project, tmp_path):
                                           "name_calling, epistemic_framing, scare_quotes, euphemism, "
                                           "unattributed_claim)", "1 problem(s); nothing was loaded."]
     with Store.open(project) as store:
-        assert [x.name for x in store.lexicons()] == ["id-loaded-language"]
+        assert [x.name for x in store.lexicons.all()] == ["id-loaded-language"]
 
 
 def test_add_remove_and_suggest_keep_decisions(project):
     with Store.open(project) as store:
-        sentence = next(s for s in store.sentences_of(S004) if "kendali rezim Suriah" in s.text)
-        [rezim] = store.suggestions_for_sentence(sentence.id)
-        store.set_decision(rezim.id, "ani", "rejected")
+        sentence = next(s for s in store.corpus.sentences_of(S004) if "kendali rezim Suriah" in s.text)
+        [rezim] = store.suggestions.for_sentence(sentence.id)
+        store.suggestions.set_decision(rezim.id, "ani", "rejected")
     result = ok("lexicon", "add", "kendali", "--label", "loaded_language", "--neutral", "kontrol",
                 "--note", "test", "--db", project)
     assert "Added 'kendali' (loaded_language, exact) to lexicon 'project'" in result.stdout
@@ -140,12 +140,12 @@ def test_add_remove_and_suggest_keep_decisions(project):
     ok("suggest", "--db", project)
     with Store.open(project) as store:
         got = [(sentence.text[g.start : g.end], g.term, g.decision)
-               for g in store.suggestions_for_sentence(sentence.id, "ani")]
+               for g in store.suggestions.for_sentence(sentence.id, "ani")]
     assert got == [("luar kendali", "luar kendali", None), ("rezim", "rezim", "rejected")]
     assert "Removed 'rezim' (name_calling, exact)" in ok("lexicon", "remove", "REZIM", "--db", project).stdout
     ok("suggest", "--db", project)
     with Store.open(project) as store:
-        assert [g.term for g in store.suggestions_for_sentence(sentence.id)] == ["luar kendali"]
+        assert [g.term for g in store.suggestions.for_sentence(sentence.id)] == ["luar kendali"]
 
 
 def test_add_and_remove_errors(project):
@@ -174,11 +174,11 @@ def test_export_round_trips_through_load(project, tmp_path):
     assert out.read_text(encoding="utf-8") == text and "Wrote" in result.stderr
     with Store.open(project) as store:
         original = [(e.term, e.label, e.match, e.forms, e.exclude, e.neutral, e.note, e.source)
-                    for e in store.lexicon_entries()]
+                    for e in store.lexicons.entries()]
     ok("lexicon", "load", out, "--db", project, "--name", "id-loaded-language", "--replace")
     with Store.open(project) as store:
         again = [(e.term, e.label, e.match, e.forms, e.exclude, e.neutral, e.note, e.source)
-                 for e in store.lexicon_entries()]
+                 for e in store.lexicons.entries()]
     assert again == original
     result = invoke("lexicon", "export", "--db", project, "--lexicon", "nope")
     assert result.exit_code == 1 and "no lexicon 'nope'" in result.stderr
@@ -186,15 +186,15 @@ def test_export_round_trips_through_load(project, tmp_path):
 
 def test_stats_table_json_and_candidates(project):
     with Store.open(project) as store:
-        for sentence in store.iter_sentences():
-            for g in store.suggestions_for_sentence(sentence.id):
-                store.set_decision(g.id, "ani", "rejected" if g.term == "rezim" else "accepted")
+        for sentence in store.corpus.iter_sentences():
+            for g in store.suggestions.for_sentence(sentence.id):
+                store.suggestions.set_decision(g.id, "ani", "rejected" if g.term == "rezim" else "accepted")
         from annotator.model import SpanAnnotation
 
-        sentence = next(s for s in store.sentences_of(S004) if "kendali rezim Suriah" in s.text)
+        sentence = next(s for s in store.corpus.sentences_of(S004) if "kendali rezim Suriah" in s.text)
         start = sentence.text.index("kendali")
         for annotator in ("ani", "budi"):
-            store.add_span(SpanAnnotation(sentence.id, annotator, start, start + 7, "loaded_language"))
+            store.annotations.add_span(SpanAnnotation(sentence.id, annotator, start, start + 7, "loaded_language"))
     data = json.loads(ok("lexicon", "stats", "--db", project, "--json").stdout)
     first = data["entries"][0]
     assert (first["term"], first["hits"], first["accepted"], first["rejected"], first["pending"],

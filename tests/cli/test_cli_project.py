@@ -117,7 +117,7 @@ def test_import_csv_with_field_flags(db_path, tmp_path):
     assert shown["title"] == "Judul K1"
     assert [s["text"] for s in shown["sentences"]] == ["Isi pertama.", "Kalimat dua."]
     with Store.open(db_path) as store:
-        assert store.get_document("k1").metadata == {"penulis": "Ani"}
+        assert store.corpus.get_document("k1").metadata == {"penulis": "Ani"}
 
 
 def test_import_jsonl_and_format_flag(db_path, tmp_path):
@@ -181,10 +181,10 @@ def test_status_text_and_json(project):
     assert result.exit_code == 0
     assert "3 documents, 53 sentences, 1391 tokens" in result.stdout
     with Store.open(project) as store:
-        sentence = store.sentences_of(SAMPLE)[0]
+        sentence = store.corpus.sentences_of(SAMPLE)[0]
         from annotator.model import Judgment
 
-        store.put_judgment(Judgment(sentence.id, "ana", status="done", judgment="biased"))
+        store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done", judgment="biased"))
     status = json.loads(invoke("status", "--db", project, "--json").stdout)
     assert status["annotators"] == [{"name": "ana", "done": 1, "skipped": 0, "judged": 1, "spans": 0}]
     assert "ana" in invoke("status", "--db", project).stdout
@@ -318,8 +318,8 @@ def test_control_characters_never_reach_the_terminal(db_path, tmp_path):
     bad_name.write_bytes(b"")
     outputs = [invoke("import", "--db", db_path, path, bad_name)]
     with Store.open(db_path) as store:
-        assert nasty in store.get_document("kotor").text  # kept in the stored text
-        store.ensure_annotator(f"ana{nasty}")
+        assert nasty in store.corpus.get_document("kotor").text  # kept in the stored text
+        store.annotations.ensure_annotator(f"ana{nasty}")
     custom = tmp_path / "ts.toml"
     custom.write_text(
         'name = "t\\u001b[5m"\n[[labels]]\nname = "a"\nkey = "1"\ncolor = "#112233"\n'

@@ -28,17 +28,17 @@ def fresh_project(tagset) -> Store:  # noqa: ANN001
 
 def token(store: Store, document_id: str, index: int, first: int, last: int | None = None) -> tuple[int, int]:
     """Sentence offsets covering tokens first..last (inclusive)."""
-    tokens = store.sentence_at(document_id, index).tokens
+    tokens = store.corpus.sentence_at(document_id, index).tokens
     return tokens[first][0], tokens[last if last is not None else first][1]
 
 
 def annotate(store: Store) -> None:
     """Two annotators and gold, with overlapping spans, a suggestion, tricky notes and states."""
-    s0 = store.sentence_at(DOC, 0)
-    s3 = store.sentence_at(DOC, 3)
-    s1 = store.sentence_at(OTHER_DOC, 1)
-    store.add_suggestions([Suggestion(s0.id, *token(store, DOC, 0, 0), "loaded_language", "Baghdad")])
-    [suggestion] = store.suggestions_for_sentence(s0.id)
+    s0 = store.corpus.sentence_at(DOC, 0)
+    s3 = store.corpus.sentence_at(DOC, 3)
+    s1 = store.corpus.sentence_at(OTHER_DOC, 1)
+    store.suggestions.add([Suggestion(s0.id, *token(store, DOC, 0, 0), "loaded_language", "Baghdad")])
+    [suggestion] = store.suggestions.for_sentence(s0.id)
     a, b = token(store, DOC, 0, 0), token(store, DOC, 0, 2, 4)
     spans = [
         SpanAnnotation(s0.id, "ana", *a, "loaded_language", origin="suggestion", lexicon_term="Baghdad",
@@ -56,8 +56,8 @@ def annotate(store: Store) -> None:
                        created_at="2026-01-02T00:00:00.000Z"),
     ]  # fmt: skip
     for span in spans:
-        store.add_span(span)
-    store.set_decision(suggestion.id, "ana", "accepted")
+        store.annotations.add_span(span)
+    store.suggestions.set_decision(suggestion.id, "ana", "accepted")
     states = [
         Judgment(s0.id, "ana", status="done", judgment="biased", note="+ looks loaded", suggestion_mode="on",
                  first_shown_at="2026-01-01T00:00:00.000Z", finished_at="2026-01-01T00:01:00.000Z"),
@@ -69,10 +69,10 @@ def annotate(store: Store) -> None:
                  judgment_resolution="curated"),
     ]  # fmt: skip
     for state in states:
-        store.put_judgment(state)
-    store.append_event(Event("ana", "add_span", {"label": "name_calling"}, sentence_id=s0.id,
+        store.annotations.put_judgment(state)
+    store.annotations.append_event(Event("ana", "add_span", {"label": "name_calling"}, sentence_id=s0.id,
                              at="2026-01-01T00:00:01.000Z"))  # fmt: skip
-    store.append_event(Event("budi", "skip", {}, sentence_id=s3.id, at="2026-01-01T00:02:00.000Z"))
+    store.annotations.append_event(Event("budi", "skip", {}, sentence_id=s3.id, at="2026-01-01T00:02:00.000Z"))
 
 
 def export_text(store: Store, kind: str, fmt: str = "csv", selection: Selection = Selection(), raw: bool = False) -> str:

@@ -16,16 +16,16 @@ def project(db_path):
     with Store.open(db_path, create=True) as store:
         store.initialize("p", load_tagset(default_tagset_path()))
         Importer(store).run(sample_paths())
-        sentence = store.sentences_of("001_0da7177c8754087f")[0]
+        sentence = store.corpus.sentences_of("001_0da7177c8754087f")[0]
         for who in ("a", "b"):
-            store.put_judgment(Judgment(sentence.id, who, status="done", judgment="biased"))
+            store.annotations.put_judgment(Judgment(sentence.id, who, status="done", judgment="biased"))
     return db_path
 
 
 def test_a_second_curator_opens_read_only(project):
     with open_adjudication(project, "rita") as first:
         assert not first.session.readonly and first.warnings == []
-        assert first.store.get_judgment(first.session.sentence_id, GOLD).judgment == "biased"  # pre-filled
+        assert first.store.annotations.get_judgment(first.session.sentence_id, GOLD).judgment == "biased"  # pre-filled
         with open_adjudication(project, "sam") as second:
             assert second.session.readonly
             assert "being curated in another process" in second.warnings[0]

@@ -7,7 +7,7 @@ from tests.adjudication_data import annotate
 
 
 def first_sentences(store, n=3):
-    return [s.id for s in store.sentences_of("001_0da7177c8754087f")[:n]]
+    return [s.id for s in store.corpus.sentences_of("001_0da7177c8754087f")[:n]]
 
 
 def test_queue_holds_only_sentences_done_by_enough_annotators(sample_store):
@@ -38,16 +38,16 @@ def test_majority_prefill_writes_gold_with_provenance(sample_store):
     annotate(sample_store, s1, "c", [(9, 14, "loaded_language")], "neutral")
     case = load_case(sample_store, s1, ["a", "b", "c"])
     assert prefill(sample_store, case, "majority", "cur")
-    gold = sample_store.spans_for_sentence(s1, GOLD)
+    gold = sample_store.annotations.spans_for_sentence(s1, GOLD)
     assert [(g.start, g.end, g.label, g.agreed_by, g.resolution) for g in gold] == [
         (0, 7, "loaded_language", ("a", "b"), "auto")
     ]
-    judgment = sample_store.get_judgment(s1, GOLD)
+    judgment = sample_store.annotations.get_judgment(s1, GOLD)
     assert (judgment.judgment, judgment.judgment_agreed_by, judgment.judgment_resolution) == (
         "biased", ("a", "b"), "auto"
     )
     assert judgment.status is None
-    [event] = [e for e in sample_store.events(GOLD) if e.action == "auto_prefill"]
+    [event] = [e for e in sample_store.annotations.events(GOLD) if e.action == "auto_prefill"]
     assert event.payload["curator"] == "cur" and event.payload["rule"] == "majority"
 
 
@@ -57,10 +57,10 @@ def test_prefill_happens_once_so_curator_deletions_stick(sample_store):
     annotate(sample_store, s1, "b", [(0, 7, "loaded_language")])
     case = load_case(sample_store, s1, ["a", "b"])
     assert prefill(sample_store, case, "unanimous", "cur")
-    [gold] = sample_store.spans_for_sentence(s1, GOLD)
-    sample_store.delete_span(gold.id)
+    [gold] = sample_store.annotations.spans_for_sentence(s1, GOLD)
+    sample_store.annotations.delete_span(gold.id)
     assert not prefill(sample_store, case, "unanimous", "cur")
-    assert sample_store.spans_for_sentence(s1, GOLD) == []
+    assert sample_store.annotations.spans_for_sentence(s1, GOLD) == []
 
 
 def test_unanimous_and_none_rules(sample_store):
@@ -70,18 +70,18 @@ def test_unanimous_and_none_rules(sample_store):
         annotate(sample_store, sid, "b", [(0, 7, "loaded_language"), (9, 14, "name_calling")], "biased")
     prefill(sample_store, load_case(sample_store, s1, ["a", "b"]), "unanimous", "cur")
     prefill(sample_store, load_case(sample_store, s2, ["a", "b"]), "none", "cur")
-    assert [(g.start, g.label) for g in sample_store.spans_for_sentence(s1, GOLD)] == [(0, "loaded_language")]
-    assert sample_store.get_judgment(s1, GOLD).judgment == "biased"
-    assert sample_store.spans_for_sentence(s2, GOLD) == []
-    assert sample_store.get_judgment(s2, GOLD).judgment is None
+    assert [(g.start, g.label) for g in sample_store.annotations.spans_for_sentence(s1, GOLD)] == [(0, "loaded_language")]
+    assert sample_store.annotations.get_judgment(s1, GOLD).judgment == "biased"
+    assert sample_store.annotations.spans_for_sentence(s2, GOLD) == []
+    assert sample_store.annotations.get_judgment(s2, GOLD).judgment is None
 
 
 def test_gold_from_taken_suggestions_keeps_origin_suggestion(sample_store):
     [s1] = first_sentences(sample_store, 1)
     for who in ("a", "b"):
-        sample_store.add_span(SpanAnnotation(s1, who, 0, 7, "loaded_language", origin="suggestion",
+        sample_store.annotations.add_span(SpanAnnotation(s1, who, 0, 7, "loaded_language", origin="suggestion",
                                              lexicon_term="baghdad"))
-        sample_store.put_judgment(Judgment(s1, who, status="done"))
+        sample_store.annotations.put_judgment(Judgment(s1, who, status="done"))
     prefill(sample_store, load_case(sample_store, s1, ["a", "b"]), "majority", "cur")
-    [gold] = sample_store.spans_for_sentence(s1, GOLD)
+    [gold] = sample_store.annotations.spans_for_sentence(s1, GOLD)
     assert (gold.origin, gold.lexicon_term) == ("suggestion", "baghdad")

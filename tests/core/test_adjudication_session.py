@@ -15,7 +15,7 @@ DOC = "001_0da7177c8754087f"
 @pytest.fixture
 def disputed(sample_store):
     """Two sentences done by a, b and c, who disagree."""
-    s1, s2 = [s.id for s in sample_store.sentences_of(DOC)[:2]]
+    s1, s2 = [s.id for s in sample_store.corpus.sentences_of(DOC)[:2]]
     # Sentence 0 starts "Baghdad, Purna Warta – Kementerian ..." : tokens 0-7 "Baghdad", 9-14 "Purna".
     annotate(sample_store, s1, "a", [(0, 7, "loaded_language"), (9, 14, "name_calling")], "biased")
     annotate(sample_store, s1, "b", [(0, 7, "loaded_language")], "biased")
@@ -26,7 +26,7 @@ def disputed(sample_store):
 
 
 def gold_rows(store, sentence_id):
-    return [(g.start, g.end, g.label, g.agreed_by, g.resolution) for g in store.spans_for_sentence(sentence_id, GOLD)]
+    return [(g.start, g.end, g.label, g.agreed_by, g.resolution) for g in store.annotations.spans_for_sentence(sentence_id, GOLD)]
 
 
 def test_opening_prefills_by_majority(disputed):
@@ -35,7 +35,7 @@ def test_opening_prefills_by_majority(disputed):
     session.open()
     assert session.sentence_id == s1
     assert gold_rows(store, s1) == [(0, 7, "loaded_language", ("a", "b"), "auto")]
-    assert store.get_judgment(s1, GOLD).judgment == "biased"
+    assert store.annotations.get_judgment(s1, GOLD).judgment == "biased"
 
 
 def test_take_candidate_records_who_gave_it(disputed):
@@ -75,7 +75,7 @@ def test_reject_of_a_candidate_gold_never_had_is_logged(disputed):
     session = CurationSession(store, "cur", auto="none")
     session.open()
     assert session.reject() is None
-    assert [e.action for e in store.events(GOLD)][-1] == "candidate.reject"
+    assert [e.action for e in store.annotations.events(GOLD)][-1] == "candidate.reject"
 
 
 def test_label_keys_edit_gold_with_the_token_cursor(disputed):
@@ -109,11 +109,11 @@ def test_gold_judgment_note_and_flag(disputed):
     session = CurationSession(store, "cur", auto="none")
     session.open()
     session.set_judgment("neutral")
-    state = store.get_judgment(s1, GOLD)
+    state = store.annotations.get_judgment(s1, GOLD)
     assert (state.judgment, state.judgment_agreed_by, state.judgment_resolution) == ("neutral", ("c",), "curated")
     session.set_note("c is right: the dateline is not loaded")
     session.toggle_flag()
-    state = store.get_judgment(s1, GOLD)
+    state = store.annotations.get_judgment(s1, GOLD)
     assert state.note.startswith("c is right") and state.flagged
 
 
@@ -122,7 +122,7 @@ def test_mark_adjudicated_then_next(disputed):
     session = CurationSession(store, "cur")
     session.open()
     session.mark_adjudicated()
-    assert store.get_judgment(s1, GOLD).status == "done"
+    assert store.annotations.get_judgment(s1, GOLD).status == "done"
     assert session.sentence_id == s2
     assert session.adjudicated() == 1
 
@@ -136,9 +136,9 @@ def test_undo_and_redo_cover_spans_and_judgments(disputed):
     session.mark_adjudicated()
     assert session.sentence_id == s2
     session.undo()  # the status
-    assert session.sentence_id == s1 and store.get_judgment(s1, GOLD).status is None
+    assert session.sentence_id == s1 and store.annotations.get_judgment(s1, GOLD).status is None
     session.undo()  # the judgment
-    assert store.get_judgment(s1, GOLD).judgment is None
+    assert store.annotations.get_judgment(s1, GOLD).judgment is None
     session.undo()  # the span
     assert gold_rows(store, s1) == []
     with pytest.raises(ActionRefused):
@@ -146,7 +146,7 @@ def test_undo_and_redo_cover_spans_and_judgments(disputed):
     session.redo()
     assert gold_rows(store, s1) == [(0, 7, "loaded_language", ("a", "b"), "curated")]
     session.redo()
-    assert store.get_judgment(s1, GOLD).judgment == "biased"
+    assert store.annotations.get_judgment(s1, GOLD).judgment == "biased"
 
 
 def test_events_name_the_curator(disputed):
@@ -154,7 +154,7 @@ def test_events_name_the_curator(disputed):
     session = CurationSession(store, "cur", auto="none")
     session.open()
     session.take()
-    event = store.events(GOLD)[-1]
+    event = store.annotations.events(GOLD)[-1]
     assert event.action == "gold.take" and event.payload["curator"] == "cur" and event.origin == "adjudicate"
 
 
@@ -177,14 +177,14 @@ def test_refuses_gold_as_annotator_and_unknown_names(disputed):
 
 
 def test_nothing_to_adjudicate_is_a_clear_error(sample_store):
-    [s1] = [s.id for s in sample_store.sentences_of(DOC)[:1]]
+    [s1] = [s.id for s in sample_store.corpus.sentences_of(DOC)[:1]]
     annotate(sample_store, s1, "a", [])
     with pytest.raises(AnnotatorError, match="no sentence is marked done"):
         CurationSession(sample_store, "cur")
 
 
 def test_a_gold_span_inside_quotation_marks_is_quoted(sample_store):
-    [sentence] = [s for s in sample_store.sentences_of("004_42838089c5e12062") if "“Israel”" in s.text]
+    [sentence] = [s for s in sample_store.corpus.sentences_of("004_42838089c5e12062") if "“Israel”" in s.text]
     start = sentence.text.index("Israel")
     for who in ("a", "b"):
         annotate(sample_store, sentence.id, who, [])
@@ -193,5 +193,5 @@ def test_a_gold_span_inside_quotation_marks_is_quoted(sample_store):
     session.clear_selection()
     session.place(session.token_range(start, start + 6)[0])
     session.apply_label("4")
-    [gold] = sample_store.spans_for_sentence(sentence.id, GOLD)
+    [gold] = sample_store.annotations.spans_for_sentence(sentence.id, GOLD)
     assert (gold.start, gold.end, gold.quoted) == (start, start + 6, True)

@@ -22,14 +22,14 @@ def annotate(
     store: Store, name: str, sentence: Sentence, spans=(), judgment: str | None = None, status: str | None = "done"
 ) -> None:
     """Mark a sentence for one annotator; spans are (first token, last token inclusive, label)."""
-    store.put_judgment(Judgment(sentence.id, name, status=status, judgment=judgment))
+    store.annotations.put_judgment(Judgment(sentence.id, name, status=status, judgment=judgment))
     for first, last, label in spans:
-        store.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
+        store.annotations.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
 
 
 @pytest.fixture
 def sentences(sample_store: Store) -> list[Sentence]:
-    return list(sample_store.iter_sentences())
+    return list(sample_store.corpus.iter_sentences())
 
 
 # ------------------------------------------------------------------ data
@@ -41,14 +41,14 @@ def test_store_reads_done_statuses_sentences_tokens_and_spans(sample_store, sent
     annotate(sample_store, "ana", sentences[1])
     annotate(sample_store, "budi", sentences[1], [(0, 0, "euphemism")], status="skipped")
     names = ["ana", "budi"]
-    assert sorted(map(tuple, sample_store.agreement_done(names).tolist())) == [
+    assert sorted(map(tuple, sample_store.agreement.done(names).tolist())) == [
         (sentences[0].id, 0), (sentences[0].id, 1), (sentences[1].id, 0)
     ]
-    ids, documents, lengths, counts, tokens = sample_store.agreement_sentences([sentences[2].id, sentences[0].id])
+    ids, documents, lengths, counts, tokens = sample_store.agreement.sentences([sentences[2].id, sentences[0].id])
     rows = list(zip(ids.tolist(), documents.tolist(), lengths.tolist(), counts.tolist()))
     assert rows == [(s.id, s.document_id, len(s.text), len(s.tokens)) for s in (sentences[0], sentences[2])]
     assert tokens.tolist() == [list(t) for t in sentences[0].tokens + sentences[2].tokens]
-    spans, labels = sample_store.agreement_spans(names, ["euphemism", "loaded_language"])
+    spans, labels = sample_store.agreement.spans(names, ["euphemism", "loaded_language"])
     assert labels == ["euphemism", "loaded_language", "mystery"]
     start, end = sentences[0].tokens[0][0], sentences[0].tokens[1][1]
     assert sorted(map(tuple, spans.tolist()))[0] == (sentences[0].id, 0, start, end, 1)
@@ -104,7 +104,7 @@ def test_token_alpha_matches_a_token_by_token_construction(sample_store, sentenc
     values = ["O", *labels]
     columns = []
     for s in sentences[:40]:
-        states = {n: sample_store.get_judgment(s.id, n) for n in names}
+        states = {n: sample_store.annotations.get_judgment(s.id, n) for n in names}
         done = [n for n in names if states[n] and states[n].status == "done"]
         if len(done) < 2:
             continue
@@ -114,7 +114,7 @@ def test_token_alpha_matches_a_token_by_token_construction(sample_store, sentenc
                 if n not in done:
                     column.append(MISSING)
                     continue
-                covering = [sp for sp in sample_store.spans_for_sentence(s.id, n) if sp.start < end and sp.end > start]
+                covering = [sp for sp in sample_store.annotations.spans_for_sentence(s.id, n) if sp.start < end and sp.end > start]
                 covering.sort(key=lambda sp: (sp.end - sp.start, labels.index(sp.label)))
                 column.append(values.index(covering[0].label) if covering else 0)
             columns.append(column)

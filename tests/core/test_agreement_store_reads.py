@@ -5,7 +5,8 @@ from __future__ import annotations
 from annotator.agreement.matrices import load_corpus
 from annotator.agreement.report import compute_report
 from annotator.model import Document, Judgment, Sentence, SpanAnnotation
-from annotator.store import Store, _token_offsets
+from annotator.store import Store
+from annotator.store.agreement import _token_offsets
 from annotator.textnorm import content_hash
 
 
@@ -19,14 +20,14 @@ def _document(store: Store, doc_id: str, texts: list[str]) -> list[Sentence]:
         sentences.append(Sentence(None, doc_id, index, offset, offset + len(text), text, tokens))
         offset += len(text) + 1
     body = " ".join(texts)
-    store.insert_document(Document(id=doc_id, text=body, content_hash=content_hash(doc_id + body)), sentences)
+    store.corpus.insert_document(Document(id=doc_id, text=body, content_hash=content_hash(doc_id + body)), sentences)
     return sentences
 
 
 def _done(store: Store, sentence: Sentence, name: str, *spans: tuple[int, int, str]) -> None:
-    store.put_judgment(Judgment(sentence.id, name, status="done"))
+    store.annotations.put_judgment(Judgment(sentence.id, name, status="done"))
     for first, last, label in spans:
-        store.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
+        store.annotations.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
 
 
 def test_sentences_come_in_corpus_order_even_when_ids_do_not(store):
@@ -38,7 +39,7 @@ def test_sentences_come_in_corpus_order_even_when_ids_do_not(store):
     for sentence in everything:
         _done(store, sentence, "ana", (0, 0, "loaded_language"))
         _done(store, sentence, "budi", (1, 1, "loaded_language"))
-    ids, documents, lengths, counts, tokens = store.agreement_sentences([s.id for s in everything])
+    ids, documents, lengths, counts, tokens = store.agreement.sentences([s.id for s in everything])
     expected = second + first
     assert ids.tolist() == [s.id for s in expected]
     assert documents.tolist() == ["b", "b", "a", "a"]
@@ -59,7 +60,7 @@ def test_sentences_without_tokens_count_zero_tokens(store):
         _done(store, sentence, "ana")
         _done(store, sentence, "budi")
     _done(store, sentences[2], "budi", (1, 2, "euphemism"))
-    ids, _, _, counts, tokens = store.agreement_sentences([s.id for s in sentences])
+    ids, _, _, counts, tokens = store.agreement.sentences([s.id for s in sentences])
     assert counts.tolist() == [2, 0, 3, 0]
     assert tokens.tolist() == [[0, 4], [5, 8], [0, 4], [5, 10], [11, 15]]
     report = compute_report(store, level="token")

@@ -24,10 +24,10 @@ def jsonl(path: Path, records: list[dict]) -> Path:
 def test_samples_import_with_consistent_offsets(store):
     report = Importer(store).run(sample_paths())
     assert (report.documents, report.sentences, report.skipped, report.failed) == (3, 53, 0, [])
-    assert store.counts() == {"documents": 3, "sentences": 53, "tokens": report.tokens}
-    for document_id in store.document_ids():
-        document = store.get_document(document_id)
-        sentences = store.sentences_of(document_id)
+    assert store.corpus.counts() == {"documents": 3, "sentences": 53, "tokens": report.tokens}
+    for document_id in store.corpus.document_ids():
+        document = store.corpus.get_document(document_id)
+        sentences = store.corpus.sentences_of(document_id)
         assert document.sentence_count == len(sentences)
         assert document.token_count == sum(len(s.tokens) for s in sentences)
         assert [s.index for s in sentences] == list(range(len(sentences)))
@@ -39,8 +39,8 @@ def test_samples_import_with_consistent_offsets(store):
 def test_documents_keep_import_order(store, tmp_path):
     path = jsonl(tmp_path / "x.jsonl", [{"id": f"d{i}", "text": f"Teks nomor {i}."} for i in (3, 1, 2)])
     Importer(store).run([path])
-    assert store.document_ids() == ["d3", "d1", "d2"]
-    assert [store.document_position(i) for i in ("d3", "d1", "d2")] == [1, 2, 3]
+    assert store.corpus.document_ids() == ["d3", "d1", "d2"]
+    assert [store.corpus.document_position(i) for i in ("d3", "d1", "d2")] == [1, 2, 3]
 
 
 def test_reimport_is_skipped_and_reported(store):
@@ -48,19 +48,19 @@ def test_reimport_is_skipped_and_reported(store):
     again = Importer(store).run(sample_paths())
     assert (again.documents, again.skipped, again.failed) == (0, 3, [])
     assert all("already imported" in s for f in again.files for s in f.skipped)
-    assert store.counts()["documents"] == 3
+    assert store.corpus.counts()["documents"] == 3
 
 
 def test_same_id_with_different_text_is_refused_and_annotations_survive(store, tmp_path):
     Importer(store).run([jsonl(tmp_path / "a.jsonl", [{"id": "doc", "text": "Teks asli. Kalimat dua."}])])
-    sentence = store.sentences_of("doc")[0]
-    store.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "loaded_language"))
+    sentence = store.corpus.sentences_of("doc")[0]
+    store.annotations.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "loaded_language"))
     report = Importer(store).run([jsonl(tmp_path / "b.jsonl", [{"id": "doc", "text": "Teks baru."}])])
     [failure] = report.failed
     assert "document id 'doc' already exists with different text" in failure.error
     assert "b.jsonl:1" in failure.error
-    assert store.get_document("doc").text == "Teks asli. Kalimat dua."
-    assert len(store.spans_for_sentence(sentence.id, "ana")) == 1
+    assert store.corpus.get_document("doc").text == "Teks asli. Kalimat dua."
+    assert len(store.annotations.spans_for_sentence(sentence.id, "ana")) == 1
 
 
 def test_same_text_under_another_id_is_skipped(store, tmp_path):
@@ -85,7 +85,7 @@ def test_failing_file_leaves_no_partial_document(store, tmp_path):
     [failure] = report.failed
     assert "rusak.jsonl:151: malformed JSON" in failure.error
     assert (failure.documents, failure.sentences, report.documents) == (0, 0, 0)
-    assert store.counts() == {"documents": 0, "sentences": 0, "tokens": 0}
+    assert store.corpus.counts() == {"documents": 0, "sentences": 0, "tokens": 0}
 
 
 def test_good_paths_are_imported_when_others_fail(store, tmp_path):
@@ -97,7 +97,7 @@ def test_good_paths_are_imported_when_others_fail(store, tmp_path):
     report = Importer(store).run([empty, good, tmp_path / "missing.txt", binary, sample_paths()[0]])
     assert report.documents == 2
     assert sorted(Path(f.path).name for f in report.failed) == ["bin.txt", "empty.txt", "missing.txt"]
-    assert store.document_ids() == ["g", sample_paths()[0].stem]
+    assert store.corpus.document_ids() == ["g", sample_paths()[0].stem]
 
 
 def test_txt_files_around_a_failing_file_are_kept(store, tmp_path, monkeypatch):
@@ -109,7 +109,7 @@ def test_txt_files_around_a_failing_file_are_kept(store, tmp_path, monkeypatch):
     (folder / "c.txt").write_text("Berita C.", encoding="utf-8")
     report = Importer(store).run([folder])
     assert [Path(f.path).name for f in report.failed] == ["b.jsonl"]
-    assert store.document_ids() == ["a", "c"]
+    assert store.corpus.document_ids() == ["a", "c"]
     assert report.files[0].sentences == 2
 
 
@@ -118,7 +118,7 @@ def test_hook_sees_each_batch_inside_the_transaction(store, tmp_path):
 
     def hook(hook_store, sentences):
         assert hook_store.conn.in_transaction
-        assert all(s.id is not None and hook_store.get_sentence(s.id).text == s.text for s in sentences)
+        assert all(s.id is not None and hook_store.corpus.get_sentence(s.id).text == s.text for s in sentences)
         seen.extend(sentences)
 
     report = Importer(store, on_sentences=hook).run(sample_paths())
@@ -132,7 +132,7 @@ def test_hook_failure_rolls_back_the_import(store):
 
     with pytest.raises(RuntimeError):
         Importer(store, on_sentences=hook).run(sample_paths())
-    assert store.counts()["documents"] == 0
+    assert store.corpus.counts()["documents"] == 0
 
 
 def test_progress_adds_up_to_the_input_size(store, tmp_path):
@@ -156,7 +156,7 @@ def test_worker_processes_give_the_same_result_as_one_process(tmp_path, monkeypa
             report = Importer(store, ImportOptions(parallel=parallel, workers=1)).run([path])
             assert report.failed == []
             results.append(
-                [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.tokens) for s in store.iter_sentences()]
+                [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.tokens) for s in store.corpus.iter_sentences()]
             )
     assert results[0] == results[1]
     assert len(results[0]) > 100
@@ -212,7 +212,7 @@ def _import_rows(tagset, paths, analyzer, executor=None, monkeypatch=None):
         store.initialize("t", tagset)
         report = Importer(store, ImportOptions(parallel=executor is not None), on_sentences=analyzer).run(paths)
         assert report.failed == []
-        return [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.tokens) for s in store.iter_sentences()]
+        return [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.tokens) for s in store.corpus.iter_sentences()]
 
 
 @pytest.mark.parametrize("workers", [IdleWorkers, DeadWorkers], ids=["idle", "dead"])

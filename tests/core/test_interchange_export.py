@@ -57,12 +57,12 @@ def test_spans_csv_has_the_contract_columns_in_order(project):
 def test_spans_csv_rows_carry_sentence_and_document_offsets(project):
     rows = csv_rows(export_text(project, "spans"))
     euphemism = next(r for r in rows if r["label"] == "euphemism")
-    sentence = project.sentence_at(OTHER_DOC, 1)
+    sentence = project.corpus.sentence_at(OTHER_DOC, 1)
     start, end = int(euphemism["start"]), int(euphemism["end"])
     assert euphemism["text"] == sentence.text[start:end]
     assert int(euphemism["doc_start"]) == sentence.doc_start + start
     assert int(euphemism["doc_end"]) == sentence.doc_start + end
-    document = project.get_document(OTHER_DOC)
+    document = project.corpus.get_document(OTHER_DOC)
     assert document.text[int(euphemism["doc_start"]) : int(euphemism["doc_end"])] == euphemism["text"]
 
 
@@ -78,7 +78,7 @@ def test_spans_csv_values(project):
 
 def test_rows_come_in_corpus_order_then_annotator_then_offsets(project):
     rows = csv_rows(export_text(project, "spans"))
-    order = [project.document_position(r["document_id"]) for r in rows]
+    order = [project.corpus.document_position(r["document_id"]) for r in rows]
     assert order == sorted(order)
     first_sentence = [r for r in rows if r["document_id"] == DOC and r["sentence_index"] == "0"]
     keys = [(r["annotator"], int(r["start"]), int(r["end"]), r["label"]) for r in first_sentence]
@@ -107,31 +107,31 @@ def test_gold_export_adds_agreed_by_and_resolution(project):
 
 
 def test_gold_of_sentences_not_marked_adjudicated_is_a_draft_and_left_out(project):
-    s1, s2 = project.sentence_at(DOC, 1), project.sentence_at(DOC, 2)
+    s1, s2 = project.corpus.sentence_at(DOC, 1), project.corpus.sentence_at(DOC, 2)
     # s1: pre-filled when the curator passed it, never marked adjudicated (a draft).
-    project.add_span(SpanAnnotation(s1.id, GOLD, 0, 7, "loaded_language", agreed_by=("ana", "budi"), resolution="auto"))
-    project.put_judgment(Judgment(s1.id, GOLD, judgment="biased", judgment_agreed_by=("ana", "budi"),
+    project.annotations.add_span(SpanAnnotation(s1.id, GOLD, 0, 7, "loaded_language", agreed_by=("ana", "budi"), resolution="auto"))
+    project.annotations.put_judgment(Judgment(s1.id, GOLD, judgment="biased", judgment_agreed_by=("ana", "budi"),
                                   judgment_resolution="auto", first_shown_at="2026-01-03T00:00:00.000Z"))  # fmt: skip
     # s2: gold spans imported without any state: settled as far as anyone can tell.
-    project.add_span(SpanAnnotation(s2.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated"))
+    project.annotations.add_span(SpanAnnotation(s2.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated"))
     # s3: opened, nothing in its gold: nothing to leave out.
-    project.put_judgment(Judgment(project.sentence_at(DOC, 3).id, GOLD, first_shown_at="2026-01-03T00:00:00.000Z"))
-    assert project.gold_drafts() == 1
+    project.annotations.put_judgment(Judgment(project.corpus.sentence_at(DOC, 3).id, GOLD, first_shown_at="2026-01-03T00:00:00.000Z"))
+    assert project.exports.gold_drafts() == 1
     gold = Selection.of(gold=True)
     spans = [(r["sentence_index"], r["label"]) for r in csv_rows(export_text(project, "spans", selection=gold))]
     assert spans == [("0", "name_calling"), ("2", "euphemism")]
     # The counts behind the progress bar and the two-process split agree with the rows.
-    assert project.count_export_spans(gold.annotators, gold.exclude) == 2
-    assert project.count_export_states(gold.annotators, gold.exclude) == 1
-    assert project.export_middle_seq("spans", gold.annotators, gold.exclude, 2) is not None
+    assert project.exports.count_spans(gold.annotators, gold.exclude) == 2
+    assert project.exports.count_states(gold.annotators, gold.exclude) == 1
+    assert project.exports.middle_seq("spans", gold.annotators, gold.exclude, 2) is not None
     assert [r["sentence_index"] for r in csv_rows(export_text(project, "sentences", selection=gold))] == ["0"]
     units = [(u.sentence.index, u.annotator) for u in iter_units(project, gold)]
     assert units == [(0, GOLD), (2, GOLD)]
     conll = export_text(project, "spans", "conll", selection=gold)
     assert "sentence_index = 1\n" not in conll and "sentence_index = 2\n" in conll
     # Marked adjudicated, it is exported.
-    project.put_judgment(replace(project.get_judgment(s1.id, GOLD), status="done"))
-    assert project.gold_drafts() == 0
+    project.annotations.put_judgment(replace(project.annotations.get_judgment(s1.id, GOLD), status="done"))
+    assert project.exports.gold_drafts() == 0
     assert len(csv_rows(export_text(project, "spans", selection=gold))) == 3
     # Annotators' own work is never filtered so.
     assert len(csv_rows(export_text(project, "spans"))) == 6
@@ -155,7 +155,7 @@ def test_sentences_csv_has_one_row_per_kept_state(project):
     assert (skipped["status"], skipped["judgment"], skipped["flagged"], skipped["finished_at"]) == (
         "skipped", "", "true", ""
     )
-    sentence = project.sentence_at(DOC, 0)
+    sentence = project.corpus.sentence_at(DOC, 0)
     assert rows[0]["sentence_text"] == sentence.text
     assert (rows[0]["doc_start"], rows[0]["doc_end"]) == (str(sentence.doc_start), str(sentence.doc_end))
     assert rows[0]["note"] == "'+ looks loaded" and rows[0]["suggestion_mode"] == "on"
@@ -165,8 +165,8 @@ def test_documents_csv(project):
     text = export_text(project, "documents")
     assert tuple(header(text)) == DOCUMENT_COLUMNS
     rows = csv_rows(text)
-    assert [r["document_id"] for r in rows] == project.document_ids()
-    assert rows[1]["sentences"] == str(project.get_document(DOC).sentence_count)
+    assert [r["document_id"] for r in rows] == project.corpus.document_ids()
+    assert rows[1]["sentences"] == str(project.corpus.get_document(DOC).sentence_count)
     assert json.loads(rows[0]["metadata"]) == {}
 
 
@@ -185,13 +185,13 @@ def test_raw_writes_free_text_as_stored(project):
 
 def test_titles_and_span_text_are_escaped_too(store):
     text = "=HYPERLINK(x) dan -nya"
-    store.insert_document(
+    store.corpus.insert_document(
         Document(id="f", text=text, title="=cmd|' /C calc'!A0", content_hash="h"),
         [Sentence(None, "f", 0, 0, len(text), text, [(0, 13), (14, 17), (18, 22)])],
     )
-    sentence = store.sentence_at("f", 0)
-    store.add_span(SpanAnnotation(sentence.id, "ana", 0, 13, "loaded_language"))
-    store.add_span(SpanAnnotation(sentence.id, "ana", 18, 22, "euphemism"))
+    sentence = store.corpus.sentence_at("f", 0)
+    store.annotations.add_span(SpanAnnotation(sentence.id, "ana", 0, 13, "loaded_language"))
+    store.annotations.add_span(SpanAnnotation(sentence.id, "ana", 18, 22, "euphemism"))
     assert csv_rows(export_text(store, "documents"))[0]["title"] == "'=cmd|' /C calc'!A0"
     assert [r["text"] for r in csv_rows(export_text(store, "spans"))] == ["'=HYPERLINK(x)", "'-nya"]
     assert [r["text"] for r in csv_rows(export_text(store, "tokens"))] == ["'=HYPERLINK(x)", "dan", "'-nya"]
@@ -200,10 +200,10 @@ def test_titles_and_span_text_are_escaped_too(store):
 
 def test_span_text_is_cut_right_in_a_sentence_holding_nul(store):
     text = "a\x00b, “kata” lagi"
-    store.insert_document(Document(id="nul", text=text, content_hash="n"),
+    store.corpus.insert_document(Document(id="nul", text=text, content_hash="n"),
                           [Sentence(None, "nul", 0, 0, len(text), text, [(0, 3), (3, 4), (5, 6), (6, 10), (10, 11)])])
-    sentence = store.sentence_at("nul", 0)
-    store.add_span(SpanAnnotation(sentence.id, "ana", 5, 11, "scare_quotes", note="x\x00y"))
+    sentence = store.corpus.sentence_at("nul", 0)
+    store.annotations.add_span(SpanAnnotation(sentence.id, "ana", 5, 11, "scare_quotes", note="x\x00y"))
     [row] = csv_rows(export_text(store, "spans"))
     assert row["text"] == "“kata”" and row["note"] == "x\x00y"
 
@@ -213,7 +213,7 @@ def test_jsonl_has_the_doccano_shape(project):
     objects = [json.loads(line) for line in lines]
     assert all(list(o) == ["text", "label", "document_id", "sentence_index", "annotator", "judgment"] for o in objects)
     ana = next(o for o in objects if o["annotator"] == "ana" and o["document_id"] == DOC)
-    sentence = project.sentence_at(DOC, 0)
+    sentence = project.corpus.sentence_at(DOC, 0)
     assert ana["text"] == sentence.text and ana["sentence_index"] == 0 and ana["judgment"] == "biased"
     assert [label for _, _, label in ana["label"]] == ["loaded_language", "name_calling", "scare_quotes"]
     assert all(sentence.text[s:e] for s, e, _ in ana["label"])
@@ -242,7 +242,7 @@ def test_conll_has_a_comment_then_token_tab_tag_lines(project):
     comment, annotator_line, *tokens = blocks[1]
     assert comment == f"# document_id = {DOC} sentence_index = 0"
     assert annotator_line == "# annotator = ana"
-    sentence = project.sentence_at(DOC, 0)
+    sentence = project.corpus.sentence_at(DOC, 0)
     assert [line.split("\t")[0] for line in tokens] == [sentence.text[s:e] for s, e in sentence.tokens]
     assert all(line.count("\t") == 1 for line in tokens)
     tags = [line.split("\t")[1] for line in tokens]
@@ -299,10 +299,10 @@ def test_csv_is_byte_for_byte_what_csv_writer_writes(project, kind):
 
 
 def test_values_holding_the_row_separator_are_exported_intact(project):
-    sentence = project.sentence_at(DOC, 5)
+    sentence = project.corpus.sentence_at(DOC, 5)
     note = "unit\x1fseparator, and \"quotes\""
-    project.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "euphemism", note=note))
-    project.add_span(SpanAnnotation(sentence.id, "budi", 0, 4, "euphemism", note="plain\x1fone"))
+    project.annotations.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "euphemism", note=note))
+    project.annotations.add_span(SpanAnnotation(sentence.id, "budi", 0, 4, "euphemism", note="plain\x1fone"))
     notes = {r["annotator"]: r["note"] for r in csv_rows(export_text(project, "spans")) if r["sentence_index"] == "5"}
     assert notes == {"ana": note, "budi": "plain\x1fone"}
 
@@ -315,13 +315,13 @@ def test_a_large_export_split_over_two_processes_is_the_same_file(tagset, tmp_pa
 
     file_project(tmp_path / "p.db", tagset)
     with Store.open(tmp_path / "p.db") as store:
-        first_document = store.document_ids()[0]
+        first_document = store.corpus.document_ids()[0]
         for index in range(4):
-            sentence = store.sentence_at(first_document, index)
-            store.add_span(SpanAnnotation(sentence.id, "ana", *sentence.tokens[0], "euphemism", created_at="t"))
-            store.put_judgment(Judgment(sentence.id, "ana", status="done"))
+            sentence = store.corpus.sentence_at(first_document, index)
+            store.annotations.add_span(SpanAnnotation(sentence.id, "ana", *sentence.tokens[0], "euphemism", created_at="t"))
+            store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done"))
         # The worker takes over at the second document: both processes have rows.
-        assert store.export_middle_seq("spans", None, (GOLD,), 10) == store.document_seq(DOC)
+        assert store.exports.middle_seq("spans", None, (GOLD,), 10) == store.corpus.document_seq(DOC)
         for kind in ("spans", "sentences"):
             one = export_text(store, kind)
             monkeypatch.setattr(export_module, "PARALLEL_MIN_ROWS", 1)

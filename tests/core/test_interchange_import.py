@@ -28,7 +28,7 @@ def write_csv(path, columns, rows):
 
 
 def span_row(store, **changes):
-    sentence = store.sentence_at(DOC, 0)
+    sentence = store.corpus.sentence_at(DOC, 0)
     start, end = sentence.tokens[2][0], sentence.tokens[3][1]
     row = {
         "document_id": DOC, "sentence_index": "0", "start": str(start), "end": str(end),
@@ -41,7 +41,7 @@ def span_row(store, **changes):
 
 
 def state_row(store, **changes):
-    sentence = store.sentence_at(DOC, 0)
+    sentence = store.corpus.sentence_at(DOC, 0)
     row = {
         "document_id": DOC, "sentence_index": "0", "doc_start": str(sentence.doc_start),
         "doc_end": str(sentence.doc_end), "sentence_text": sentence.text, "annotator": "ana", "status": "done",
@@ -56,7 +56,7 @@ def test_a_spans_csv_is_recognised_and_imported(project, tmp_path):
     path = write_csv(tmp_path / "s.csv", SPAN_COLUMNS, [span_row(project, note="'=1+1")])
     result = import_annotations(project, path)
     assert (result.kind, result.errors, result.spans_added) == ("spans", [], 1)
-    [span] = project.spans_for_sentence(project.sentence_at(DOC, 0).id, "ana")
+    [span] = project.annotations.spans_for_sentence(project.corpus.sentence_at(DOC, 0).id, "ana")
     assert span.label == "name_calling" and span.note == "=1+1"  # the apostrophe is removed again
     assert span.created_at == "2026-02-01T00:00:00.000Z" and span.origin == "manual" and not span.quoted
 
@@ -64,16 +64,16 @@ def test_a_spans_csv_is_recognised_and_imported(project, tmp_path):
 def test_reimporting_adds_nothing(project, tmp_path):
     path = write_csv(tmp_path / "s.csv", SPAN_COLUMNS, [span_row(project)])
     import_annotations(project, path)
-    events = len(project.events())
+    events = len(project.annotations.events())
     again = import_annotations(project, path)
     assert (again.spans_added, again.spans_present, again.errors) == (0, 1, [])
-    assert len(project.events()) == events
+    assert len(project.annotations.events()) == events
 
 
 def test_import_records_one_event_per_annotator(project, tmp_path):
     path = write_csv(tmp_path / "s.csv", SPAN_COLUMNS, [span_row(project), span_row(project, annotator="budi")])
     import_annotations(project, path)
-    assert sorted((e.annotator, e.action, e.origin) for e in project.events()) == [
+    assert sorted((e.annotator, e.action, e.origin) for e in project.annotations.events()) == [
         ("ana", "import_annotations", "import"), ("budi", "import_annotations", "import"),
     ]  # fmt: skip
 
@@ -81,26 +81,26 @@ def test_import_records_one_event_per_annotator(project, tmp_path):
 def test_annotator_prefix(project, tmp_path):
     path = write_csv(tmp_path / "s.csv", SPAN_COLUMNS, [span_row(project)])
     import_annotations(project, path, annotator_prefix="siteA-")
-    assert "siteA-ana" in project.annotators()
+    assert "siteA-ana" in project.annotations.annotators()
 
 
 def test_names_labels_and_notes_survive_intact(project, tmp_path):
     note = "\"quoted\"; DELETE FROM spans; -- é 😀 שלום"
     path = write_csv(tmp_path / "s.csv", SPAN_COLUMNS, [span_row(project, annotator=TRICKY_NAME, note=note)])
     assert import_annotations(project, path).errors == []
-    [span] = project.spans_for_sentence(project.sentence_at(DOC, 0).id, TRICKY_NAME)
+    [span] = project.annotations.spans_for_sentence(project.corpus.sentence_at(DOC, 0).id, TRICKY_NAME)
     assert span.note == note
 
 
 def test_a_suggestion_span_is_linked_to_its_suggestion(project, tmp_path):
     from annotator.model import Suggestion
 
-    sentence = project.sentence_at(DOC, 0)
+    sentence = project.corpus.sentence_at(DOC, 0)
     row = span_row(project, origin="suggestion", lexicon_term="Purna Warta")
-    project.add_suggestions([Suggestion(sentence.id, int(row["start"]), int(row["end"]), "name_calling", "Purna Warta")])
+    project.suggestions.add([Suggestion(sentence.id, int(row["start"]), int(row["end"]), "name_calling", "Purna Warta")])
     import_annotations(project, write_csv(tmp_path / "s.csv", SPAN_COLUMNS, [row]))
-    [span] = project.spans_for_sentence(sentence.id, "ana")
-    assert span.suggestion_id == project.suggestions_for_sentence(sentence.id)[0].id
+    [span] = project.annotations.spans_for_sentence(sentence.id, "ana")
+    assert span.suggestion_id == project.suggestions.for_sentence(sentence.id)[0].id
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -124,7 +124,7 @@ def test_each_bad_span_row_is_refused_naming_file_and_line(project, tmp_path, ch
     assert len(result.errors) == 1
     assert result.errors[0].startswith(f"{path}:3: ") and message in result.errors[0]
     # All-or-nothing: the good first row is not kept either.
-    assert project.spans_for_sentence(project.sentence_at(DOC, 0).id, "ana") == []
+    assert project.annotations.spans_for_sentence(project.corpus.sentence_at(DOC, 0).id, "ana") == []
     assert result.spans_added == 0
 
 
@@ -141,7 +141,7 @@ def test_each_bad_sentence_row_is_refused(project, tmp_path, changes, message):
     path = write_csv(tmp_path / "bad.csv", SENTENCE_COLUMNS, [state_row(project, **changes)])
     result = import_annotations(project, path)
     assert len(result.errors) == 1 and result.errors[0].startswith(f"{path}:2: ") and message in result.errors[0]
-    assert project.get_judgment(project.sentence_at(DOC, 0).id, "ana") is None
+    assert project.annotations.get_judgment(project.corpus.sentence_at(DOC, 0).id, "ana") is None
 
 
 def test_error_lines_count_lines_of_the_file_not_records(project, tmp_path):
@@ -183,7 +183,7 @@ def test_sentence_rows_keep_given_values_and_read_empty_cells_as_none(project, t
     row = state_row(project, judgment="", status="", note="'-note", first_shown_at="yesterday", flagged="true")
     result = import_annotations(project, write_csv(tmp_path / "st.csv", SENTENCE_COLUMNS, [row]))
     assert result.states_added == 1
-    state = project.get_judgment(project.sentence_at(DOC, 0).id, "ana")
+    state = project.annotations.get_judgment(project.corpus.sentence_at(DOC, 0).id, "ana")
     assert (state.status, state.judgment, state.note, state.first_shown_at, state.finished_at, state.flagged) == (
         None, None, "-note", "yesterday", None, True,
     )  # fmt: skip
@@ -195,14 +195,14 @@ def test_a_sentence_row_replaces_the_stored_state(project, tmp_path):
     path = write_csv(tmp_path / "st2.csv", SENTENCE_COLUMNS, [state_row(project, judgment="neutral")])
     result = import_annotations(project, path)
     assert (result.states_added, result.states_updated) == (0, 1)
-    assert project.get_judgment(project.sentence_at(DOC, 0).id, "ana").judgment == "neutral"
+    assert project.annotations.get_judgment(project.corpus.sentence_at(DOC, 0).id, "ana").judgment == "neutral"
     assert import_annotations(project, path).states_unchanged == 1
 
 
 def test_gold_columns_are_imported(project, tmp_path):
     rows = [span_row(project, annotator=GOLD, agreed_by="ana|budi", resolution="auto")]
     import_annotations(project, write_csv(tmp_path / "g.csv", SPAN_COLUMNS + GOLD_COLUMNS, rows))
-    [span] = project.spans_for_sentence(project.sentence_at(DOC, 0).id, GOLD)
+    [span] = project.annotations.spans_for_sentence(project.corpus.sentence_at(DOC, 0).id, GOLD)
     assert (span.agreed_by, span.resolution) == (("ana", "budi"), "auto")
     bad = [span_row(project, annotator=GOLD, agreed_by="", resolution="voted")]
     assert "resolution 'voted'" in import_annotations(project, write_csv(tmp_path / "b.csv", SPAN_COLUMNS + GOLD_COLUMNS, bad)).errors[0]
@@ -212,7 +212,7 @@ def test_text_written_raw_imports_too(project, tmp_path):
     from annotator.model import Document, Sentence
 
     text = "=SUM(1) lagi"
-    project.insert_document(Document(id="f", text=text, content_hash="f"), [Sentence(None, "f", 0, 0, len(text), text, [(0, 7), (8, 12)])])
+    project.corpus.insert_document(Document(id="f", text=text, content_hash="f"), [Sentence(None, "f", 0, 0, len(text), text, [(0, 7), (8, 12)])])
     row = span_row(project, document_id="f", start="0", end="7", doc_start="0", doc_end="7", text="=SUM(1)")
     assert import_annotations(project, write_csv(tmp_path / "raw.csv", SPAN_COLUMNS, [row])).errors == []
     row["text"], row["annotator"] = "'=SUM(1)", "budi"
@@ -225,7 +225,7 @@ def jsonl(path, objects):
 
 
 def jsonl_object(store, **changes):
-    sentence = store.sentence_at(DOC, 0)
+    sentence = store.corpus.sentence_at(DOC, 0)
     obj = {"text": sentence.text, "label": [[0, 7, "loaded_language"]], "document_id": DOC, "sentence_index": 0,
            "annotator": "ana", "judgment": "biased"}  # fmt: skip
     obj.update(changes)
@@ -235,8 +235,8 @@ def jsonl_object(store, **changes):
 def test_jsonl_is_recognised_and_imported(project, tmp_path):
     result = import_annotations(project, jsonl(tmp_path / "a.jsonl", [jsonl_object(project, id=17)]))
     assert (result.kind, result.spans_added, result.states_added, result.errors) == ("jsonl", 1, 1, [])
-    sentence_id = project.sentence_at(DOC, 0).id
-    assert project.get_judgment(sentence_id, "ana").judgment == "biased"
+    sentence_id = project.corpus.sentence_at(DOC, 0).id
+    assert project.annotations.get_judgment(sentence_id, "ana").judgment == "biased"
     assert import_annotations(project, tmp_path / "a.jsonl").spans_added == 0
 
 
@@ -255,7 +255,7 @@ def test_each_bad_jsonl_object_is_refused(project, tmp_path, changes, message):
     path = jsonl(tmp_path / "bad.jsonl", [jsonl_object(project), jsonl_object(project, **changes)])
     result = import_annotations(project, path)
     assert len(result.errors) == 1 and result.errors[0].startswith(f"{path}:2: ") and message in result.errors[0]
-    assert project.spans_for_sentence(project.sentence_at(DOC, 0).id, "ana") == []
+    assert project.annotations.spans_for_sentence(project.corpus.sentence_at(DOC, 0).id, "ana") == []
 
 
 def test_jsonl_that_is_not_json_or_lacks_keys(project, tmp_path):
@@ -275,4 +275,4 @@ def test_an_export_of_an_annotated_project_imports_into_a_fresh_one(tagset, tmp_
     target = fresh_project(tagset)
     for name in ("spans.csv", "sentences.csv", "spans.jsonl"):
         assert import_annotations(target, tmp_path / name).errors == [], name
-    assert len(list(target.iter_spans())) == len(list(source.iter_spans(annotators=["ana", "budi", TRICKY_NAME])))
+    assert len(list(target.annotations.iter_spans())) == len(list(source.annotations.iter_spans(annotators=["ana", "budi", TRICKY_NAME])))

@@ -54,20 +54,20 @@ def test_merge_reports_what_it_added_and_is_idempotent(tagset, tmp_path, laptop)
 def test_sentence_ids_differ_between_databases_and_are_mapped(tagset, tmp_path, laptop):
     with lead_project(tmp_path / "lead.db", tagset, order=[2, 1, 0]) as lead:
         with Store.open(laptop) as source:
-            theirs = source.sentence_at(DOC, 0).id
-        ours = lead.sentence_at(DOC, 0)
+            theirs = source.corpus.sentence_at(DOC, 0).id
+        ours = lead.corpus.sentence_at(DOC, 0)
         assert ours.id != theirs
         merge_project(lead, laptop)
-        spans = lead.spans_for_sentence(ours.id, "ana")
+        spans = lead.annotations.spans_for_sentence(ours.id, "ana")
         assert [(ours.text[s.start : s.end], s.label) for s in spans] == [
             ("Baghdad", "loaded_language"), ("Purna Warta –", "name_calling"), ("Warta", "scare_quotes"),
         ]  # fmt: skip
-        [suggestion] = lead.suggestions_for_sentence(ours.id, "ana")
+        [suggestion] = lead.suggestions.for_sentence(ours.id, "ana")
         assert suggestion.decision == "accepted" and spans[0].suggestion_id == suggestion.id
-        assert lead.get_judgment(ours.id, "ana").judgment == "biased"
-        events = {(e.annotator, e.action): e.sentence_id for e in lead.events()}
+        assert lead.annotations.get_judgment(ours.id, "ana").judgment == "biased"
+        events = {(e.annotator, e.action): e.sentence_id for e in lead.annotations.events()}
         assert events[("ana", "add_span")] == ours.id
-        assert events[("budi", "skip")] == lead.sentence_at(DOC, 3).id
+        assert events[("budi", "skip")] == lead.corpus.sentence_at(DOC, 3).id
 
 
 def test_merge_brings_new_documents_with_their_sentences(tagset, tmp_path, laptop):
@@ -75,23 +75,23 @@ def test_merge_brings_new_documents_with_their_sentences(tagset, tmp_path, lapto
         lead.initialize("lead", tagset)
         result = merge_project(lead, laptop)
         assert (result.documents_added, result.sentences_added) == (3, 53)
-        assert lead.document_ids() == ["000_da3b1012a6ad7316", DOC, OTHER_DOC]
-        assert lead.counts()["sentences"] == 53
-        assert lead.get_document(DOC).text == Store.open(laptop).get_document(DOC).text
+        assert lead.corpus.document_ids() == ["000_da3b1012a6ad7316", DOC, OTHER_DOC]
+        assert lead.corpus.counts()["sentences"] == 53
+        assert lead.corpus.get_document(DOC).text == Store.open(laptop).corpus.get_document(DOC).text
 
 
 def test_the_same_id_with_different_text_refuses_the_whole_source(tagset, tmp_path, laptop):
     with Store.open(laptop) as source:
         text = "Teks lain sama sekali."
-        source.insert_document(Document(id="extra", text=text, content_hash="abc"),
+        source.corpus.insert_document(Document(id="extra", text=text, content_hash="abc"),
                                [Sentence(None, "extra", 0, 0, len(text), text, [(0, 4)])])  # fmt: skip
     with lead_project(tmp_path / "lead.db", tagset) as lead:
         text = "Teks yang berbeda."
-        lead.insert_document(Document(id="extra", text=text, content_hash="xyz"),
+        lead.corpus.insert_document(Document(id="extra", text=text, content_hash="xyz"),
                              [Sentence(None, "extra", 0, 0, len(text), text, [(0, 4)])])  # fmt: skip
         result = merge_project(lead, laptop)
         assert result.conflicts == ["document 'extra': same id here with different text"]
-        assert result.spans_added == 0 and list(lead.iter_spans()) == [] and lead.events() == []
+        assert result.spans_added == 0 and list(lead.annotations.iter_spans()) == [] and lead.annotations.events() == []
 
 
 def test_the_same_text_under_another_id_is_merged_onto_it(tagset, tmp_path, laptop):
@@ -105,25 +105,25 @@ def test_the_same_text_under_another_id_is_merged_onto_it(tagset, tmp_path, lapt
         assert not Importer(lead).run(sorted(renamed.iterdir())).failed
         result = merge_project(lead, laptop)
         assert result.conflicts == [] and result.renamed == [(DOC, "renamed")] and result.documents_added == 0
-        assert len(lead.spans_for_sentence(lead.sentence_at("renamed", 0).id, "ana")) == 3
+        assert len(lead.annotations.spans_for_sentence(lead.corpus.sentence_at("renamed", 0).id, "ana")) == 3
 
 
 def test_a_document_segmented_differently_is_refused(tagset, tmp_path, laptop):
     with Store.open(tmp_path / "lead.db", create=True) as lead:
         lead.initialize("lead", tagset)
         with Store.open(laptop) as source:
-            document = source.get_document(DOC)
+            document = source.corpus.get_document(DOC)
         whole = Sentence(None, DOC, 0, 0, len(document.text), document.text, [(0, 7)])
         document.seq = None
-        lead.insert_document(document, [whole])
+        lead.corpus.insert_document(document, [whole])
         result = merge_project(lead, laptop)
         assert any("segmented differently" in line for line in result.conflicts)
-        assert lead.counts()["documents"] == 1
+        assert lead.corpus.counts()["documents"] == 1
 
 
 def test_labels_missing_from_the_tag_set_are_refused(tagset, tmp_path, laptop):
     with Store.open(laptop) as source:
-        source.add_span(SpanAnnotation(source.sentence_at(DOC, 1).id, "ana", 0, 5, "propaganda"))
+        source.annotations.add_span(SpanAnnotation(source.corpus.sentence_at(DOC, 1).id, "ana", 0, 5, "propaganda"))
     with lead_project(tmp_path / "lead.db", tagset) as lead:
         result = merge_project(lead, laptop)
         assert result.conflicts == ["label 'propaganda' is not in this project's tag set"]
@@ -131,15 +131,15 @@ def test_labels_missing_from_the_tag_set_are_refused(tagset, tmp_path, laptop):
 
 def test_a_later_state_replaces_an_earlier_one(tagset, tmp_path, laptop):
     with lead_project(tmp_path / "lead.db", tagset) as lead:
-        sentence_id = lead.sentence_at(DOC, 0).id
-        lead.put_judgment(Judgment(sentence_id, "ana", status="done", judgment="neutral",
+        sentence_id = lead.corpus.sentence_at(DOC, 0).id
+        lead.annotations.put_judgment(Judgment(sentence_id, "ana", status="done", judgment="neutral",
                                    finished_at="2025-12-31T00:00:00.000Z"))  # fmt: skip
-        lead.put_judgment(Judgment(lead.sentence_at(OTHER_DOC, 1).id, "budi", status="done", judgment="biased",
+        lead.annotations.put_judgment(Judgment(lead.corpus.sentence_at(OTHER_DOC, 1).id, "budi", status="done", judgment="biased",
                                    finished_at="2027-01-01T00:00:00.000Z"))  # fmt: skip
         result = merge_project(lead, laptop)
         assert result.statuses_updated == 1
-        assert lead.get_judgment(sentence_id, "ana").judgment == "biased"  # theirs finished later
-        assert lead.get_judgment(lead.sentence_at(OTHER_DOC, 1).id, "budi").judgment == "biased"  # ours later
+        assert lead.annotations.get_judgment(sentence_id, "ana").judgment == "biased"  # theirs finished later
+        assert lead.annotations.get_judgment(lead.corpus.sentence_at(OTHER_DOC, 1).id, "budi").judgment == "biased"  # ours later
 
 
 def test_the_source_database_is_not_changed(tagset, tmp_path, laptop):
@@ -151,19 +151,19 @@ def test_the_source_database_is_not_changed(tagset, tmp_path, laptop):
 
 def test_merging_both_ways_does_not_duplicate_events(tagset, tmp_path, laptop):
     with lead_project(tmp_path / "lead.db", tagset) as lead:
-        lead.append_event(Event("lead", "note", {"x": 1}, sentence_id=lead.sentence_at(DOC, 2).id))
+        lead.annotations.append_event(Event("lead", "note", {"x": 1}, sentence_id=lead.corpus.sentence_at(DOC, 2).id))
         merge_project(lead, laptop)
     with Store.open(laptop) as source:
         merge_project(source, tmp_path / "lead.db")
-        assert len(source.events()) == 3
+        assert len(source.annotations.events()) == 3
     with Store.open(tmp_path / "lead.db") as lead:
-        assert merge_project(lead, laptop).events_added == 0 and len(lead.events()) == 3
+        assert merge_project(lead, laptop).events_added == 0 and len(lead.annotations.events()) == 3
 
 
 def test_names_survive_a_merge(tagset, tmp_path, laptop):
     with lead_project(tmp_path / "lead.db", tagset) as lead:
         merge_project(lead, laptop)
-        assert TRICKY_NAME in lead.annotators()
+        assert TRICKY_NAME in lead.annotations.annotators()
 
 
 def test_what_cannot_be_merged_at_all(tagset, tmp_path, laptop):
@@ -183,14 +183,14 @@ def test_what_cannot_be_merged_at_all(tagset, tmp_path, laptop):
 
 def test_lexicons_come_by_name_and_entries_only_once(tagset, tmp_path, laptop):
     with Store.open(laptop) as source:
-        source.add_lexicon_entry("laptop", LexiconEntry("antek asing", "name_calling", "phrase", note="seen in 000"))
-        source.add_lexicon_entry("shared", LexiconEntry("dalih", "loaded_language", "exact", note="theirs"))
-        source.add_lexicon_entry("shared", LexiconEntry("pengecut", "loaded_language", "stem"))
+        source.lexicons.add_entry("laptop", LexiconEntry("antek asing", "name_calling", "phrase", note="seen in 000"))
+        source.lexicons.add_entry("shared", LexiconEntry("dalih", "loaded_language", "exact", note="theirs"))
+        source.lexicons.add_entry("shared", LexiconEntry("pengecut", "loaded_language", "stem"))
     with lead_project(tmp_path / "lead.db", tagset) as lead:
-        lead.add_lexicon_entry("shared", LexiconEntry("dalih", "loaded_language", "exact", note="ours"))
+        lead.lexicons.add_entry("shared", LexiconEntry("dalih", "loaded_language", "exact", note="ours"))
         result = merge_project(lead, laptop)
         assert (result.lexicons_added, result.lexicon_entries_added) == (1, 2)
-        entries = {(e.lexicon, e.term): e for e in lead.lexicon_entries()}
+        entries = {(e.lexicon, e.term): e for e in lead.lexicons.entries()}
         assert entries["laptop", "antek asing"].note == "seen in 000"
         assert entries["shared", "dalih"].note == "ours"  # an entry already here is kept as it is
         assert ("shared", "pengecut") in entries
@@ -200,27 +200,27 @@ def test_lexicons_come_by_name_and_entries_only_once(tagset, tmp_path, laptop):
 
 def test_a_lexicon_entry_that_clashes_within_its_lexicon_is_skipped_and_named(tagset, tmp_path, laptop):
     with Store.open(laptop) as source:
-        source.add_lexicon_entry("team", LexiconEntry("antek asing", "name_calling", "phrase"))
-        source.add_lexicon_entry("team", LexiconEntry("dalih", "epistemic_framing", "exact"))
+        source.lexicons.add_entry("team", LexiconEntry("antek asing", "name_calling", "phrase"))
+        source.lexicons.add_entry("team", LexiconEntry("dalih", "epistemic_framing", "exact"))
     with lead_project(tmp_path / "lead.db", tagset) as lead:
-        lead.add_lexicon_entry("team", LexiconEntry("antek asing", "loaded_language", "phrase"))
-        lead.add_lexicon_entry("team", LexiconEntry("Dalih", "epistemic_framing", "exact"))  # the same, up to case
+        lead.lexicons.add_entry("team", LexiconEntry("antek asing", "loaded_language", "phrase"))
+        lead.lexicons.add_entry("team", LexiconEntry("Dalih", "epistemic_framing", "exact"))  # the same, up to case
         result = merge_project(lead, laptop)
         assert result.conflicts == [] and result.lexicon_entries_added == 0
         [reason] = result.lexicon_entries_skipped
         assert reason.startswith("lexicon 'team': duplicate entry 'antek asing' (phrase)")
-        assert [(e.term, e.label) for e in lead.lexicon_entries("team")] == [
+        assert [(e.term, e.label) for e in lead.lexicons.entries("team")] == [
             ("antek asing", "loaded_language"), ("Dalih", "epistemic_framing"),
         ]  # fmt: skip
 
 
 def test_a_lexicon_entry_with_a_label_this_tag_set_lacks_refuses_the_source(tagset, tmp_path, laptop):
     with Store.open(laptop) as source:
-        source.add_lexicon_entry("laptop", LexiconEntry("antek", "propaganda", "exact"))
-        source.add_lexicon_entry("laptop", LexiconEntry("Perlawanan Islam", "", "ignore"))
+        source.lexicons.add_entry("laptop", LexiconEntry("antek", "propaganda", "exact"))
+        source.lexicons.add_entry("laptop", LexiconEntry("Perlawanan Islam", "", "ignore"))
     with lead_project(tmp_path / "lead.db", tagset) as lead:
         assert merge_project(lead, laptop).conflicts == ["label 'propaganda' is not in this project's tag set"]
-        assert lead.lexicons() == []
+        assert lead.lexicons.all() == []
 
 
 @pytest.mark.parametrize("wal", [False, True])
@@ -234,11 +234,11 @@ def test_a_source_with_an_older_schema_is_merged_from_an_upgraded_copy(tagset, t
         result = merge_project(lead, old)
         assert result.conflicts == [] and result.upgraded_from == "m001_initial" and result.source == str(old)
         assert (result.documents_added, result.spans_added, result.statuses_added) == (1, 1, 1)
-        sentence = lead.sentence_at("d1", 0)
+        sentence = lead.corpus.sentence_at("d1", 0)
         assert sentence.text == TEXT
-        [span] = lead.spans_for_sentence(sentence.id, "ana")
+        [span] = lead.annotations.spans_for_sentence(sentence.id, "ana")
         assert (span.start, span.end, span.label) == (5, 13, "loaded_language")
-        assert lead.get_judgment(sentence.id, "ana").judgment == "biased"
+        assert lead.annotations.get_judgment(sentence.id, "ana").judgment == "biased"
         assert merge_project(lead, old).spans_added == 0
     assert digest(old) == before
     if writer is not None:

@@ -42,7 +42,7 @@ def test_export_import_export_is_byte_identical(tagset, tmp_path):
 def test_the_raw_and_gold_exports_round_trip_too(tagset, tmp_path):
     source = fresh_project(tagset)
     annotate(source)
-    assert "'=already quoted" in {s.note for s in source.iter_spans()}
+    assert "'=already quoted" in {s.note for s in source.annotations.iter_spans()}
     for selection, raw in ((Selection(), True), (Selection.of(gold=True), False)):
         first = write(tmp_path, source, selection, raw)
         target = fresh_project(tagset)
@@ -58,16 +58,16 @@ def test_a_raw_file_imported_without_raw_loses_the_apostrophe_of_a_note_that_loo
     write(tmp_path, source, raw=True)
     target = fresh_project(tagset)
     assert import_annotations(target, tmp_path / "spans.csv").errors == []
-    assert "=already quoted" in {s.note for s in target.iter_spans()}
+    assert "=already quoted" in {s.note for s in target.annotations.iter_spans()}
     raw_target = fresh_project(tagset)
     assert import_annotations(raw_target, tmp_path / "spans.csv", raw=True).errors == []
-    assert "'=already quoted" in {s.note for s in raw_target.iter_spans()}
+    assert "'=already quoted" in {s.note for s in raw_target.annotations.iter_spans()}
 
 
 def test_jsonl_round_trips_spans_and_judgments_and_drops_bare_statuses(tagset, tmp_path):
     source = fresh_project(tagset)
     annotate(source)
-    source.put_judgment(Judgment(source.sentence_at(DOC, 2).id, "citra", status="skipped"))
+    source.annotations.put_judgment(Judgment(source.corpus.sentence_at(DOC, 2).id, "citra", status="skipped"))
     first = export_text(source, "spans", "jsonl")
     (tmp_path / "a.jsonl").write_text(first, encoding="utf-8")
     target = fresh_project(tagset)
@@ -138,7 +138,7 @@ def build(tagset, texts) -> Store:
         tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
         sentences.append(Sentence(None, "doc", index, offset, offset + len(sentence), sentence, tokens))
         offset += len(sentence) + 1
-    store.insert_document(Document(id="doc", text=text, title=texts[0][:120], content_hash=content_hash(text)),
+    store.corpus.insert_document(Document(id="doc", text=text, title=texts[0][:120], content_hash=content_hash(text)),
                           sentences)  # fmt: skip
     return store
 
@@ -150,12 +150,12 @@ def test_any_text_round_trips(corpus):
     texts, spans, states = corpus
     source = build(tagset, texts)
     for index, start, end, label, name, note in spans:
-        sentence = source.sentence_at("doc", index)
-        source.add_span(SpanAnnotation(sentence.id, name, start, end, label, note=note, created_at="t"))
+        sentence = source.corpus.sentence_at("doc", index)
+        source.annotations.add_span(SpanAnnotation(sentence.id, name, start, end, label, note=note, created_at="t"))
     for index, name, status, judgment, note in states:
-        source.put_judgment(Judgment(source.sentence_at("doc", index).id, name, status=status, judgment=judgment,
+        source.annotations.put_judgment(Judgment(source.corpus.sentence_at("doc", index).id, name, status=status, judgment=judgment,
                                      note=note or None))  # fmt: skip
-    stored = {(s.annotator, s.start, s.end, s.label): s.note for s in source.iter_spans()}
+    stored = {(s.annotator, s.start, s.end, s.label): s.note for s in source.annotations.iter_spans()}
     for raw in (False, True):
         with tempfile.TemporaryDirectory() as folder:
             first = write(Path(folder), source, raw=raw)
@@ -165,6 +165,6 @@ def test_any_text_round_trips(corpus):
                 assert result.errors == []
             assert {kind: export_text(target, kind, raw=raw) for kind in KINDS} == first
         # Notes come back as stored, except that an empty note is no note.
-        assert {(s.annotator, s.start, s.end, s.label): s.note for s in target.iter_spans()} == {
+        assert {(s.annotator, s.start, s.end, s.label): s.note for s in target.annotations.iter_spans()} == {
             key: note or None for key, note in stored.items()
         }

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.interchange.export import CsvLines
-from annotator.interchange.safety import escape, needs_escape, unescape
-from annotator.store import Store
+from annotator.store.csv_format import escape, needs_escape, sheet_safe_sql, unescape
+
 
 FORMULA_PREFIXES = ["=", "+", "-", "@", "\t", "\r", "'", "''", "'=", "''+"]
 cells = st.one_of(
@@ -56,7 +56,7 @@ def test_escape_is_reversible_and_never_starts_with_a_trigger(value):
 @given(cells)
 def test_the_sql_rule_matches_the_python_rule(value):
     with closing(sqlite3.connect(":memory:")) as conn:
-        sql = f"SELECT {Store._sheet_safe('v')} FROM (SELECT ? AS v)"
+        sql = f"SELECT {sheet_safe_sql('v')} FROM (SELECT ? AS v)"
         assert conn.execute(sql, [value]).fetchone()[0] == escape(value)
 
 

@@ -36,14 +36,14 @@ def lexicon_store(store: Store) -> Store:
 
 
 def sentence_with(store: Store, document_id: str, fragment: str):
-    [sentence] = [s for s in store.sentences_of(document_id) if fragment in s.text]
+    [sentence] = [s for s in store.corpus.sentences_of(document_id) if fragment in s.text]
     return sentence
 
 
 def suggested(store: Store, document_id: str, fragment: str) -> list[tuple]:
     sentence = sentence_with(store, document_id, fragment)
     return [(g.start, g.end, sentence.text[g.start : g.end], g.label, g.term, g.quoted)
-            for g in store.suggestions_for_sentence(sentence.id)]
+            for g in store.suggestions.for_sentence(sentence.id)]
 
 
 # The suggestions of chosen sample sentences, exactly: offsets into the sentence, the
@@ -101,8 +101,8 @@ def test_exact_suggestions_for_sample_sentences(lexicon_store, document_id, frag
 
 
 def test_the_sample_suggestions_as_a_whole(lexicon_store):
-    everything = [(g.label, g.term) for s in lexicon_store.iter_sentences()
-                  for g in lexicon_store.suggestions_for_sentence(s.id)]
+    everything = [(g.label, g.term) for s in lexicon_store.corpus.iter_sentences()
+                  for g in lexicon_store.suggestions.for_sentence(s.id)]
     assert len(everything) == 24
     terms = {term for _, term in everything}
     # Issue 3's list: what must be found, and what must not.
@@ -110,8 +110,8 @@ def test_the_sample_suggestions_as_a_whole(lexicon_store):
                  "diklaim ... sebagai", "Takfiri", "rezim", "terkepung", "jihadis", "perlawanan",
                  "~melanggar hukum internasional"):
         assert term in terms or any(term in t for t in terms), term
-    texts = [s.text[g.start : g.end] for s in lexicon_store.iter_sentences()
-             for g in lexicon_store.suggestions_for_sentence(s.id)]
+    texts = [s.text[g.start : g.end] for s in lexicon_store.corpus.iter_sentences()
+             for g in lexicon_store.suggestions.for_sentence(s.id)]
     assert "Perlawanan" not in texts  # only inside the names Perlawanan Islam (di) Irak
     speakers = ("“jadwal”", "“transisi”", "“contoh nyata genosida.”", "“untuk menilai”")
     assert not any(t in speakers for t in texts)
@@ -119,30 +119,30 @@ def test_the_sample_suggestions_as_a_whole(lexicon_store):
 
 def test_ignore_entry_keeps_the_group_name_unsuggested(lexicon_store):
     sentence = sentence_with(lexicon_store, S001, "Perlawanan Islam Irak, sebuah kelompok payung")
-    starts = [g.start for g in lexicon_store.suggestions_for_sentence(sentence.id)]
+    starts = [g.start for g in lexicon_store.suggestions.for_sentence(sentence.id)]
     assert 0 not in starts and sentence.text.startswith("Perlawanan Islam Irak")
     sentence = sentence_with(lexicon_store, S004, "diklaim oleh Perlawanan Islam di Irak")
-    assert [g.label for g in lexicon_store.suggestions_for_sentence(sentence.id)] == ["scare_quotes"]
+    assert [g.label for g in lexicon_store.suggestions.for_sentence(sentence.id)] == ["scare_quotes"]
 
 
 # ------------------------------------------------------------------ re-running keeps decisions
 
 
 def decide_all(store: Store, annotator: str, decision: str) -> None:
-    for sentence in store.iter_sentences():
-        for g in store.suggestions_for_sentence(sentence.id):
-            store.set_decision(g.id, annotator, decision)
+    for sentence in store.corpus.iter_sentences():
+        for g in store.suggestions.for_sentence(sentence.id):
+            store.suggestions.set_decision(g.id, annotator, decision)
 
 
 def test_suggest_again_changes_nothing_and_keeps_ids_and_decisions(lexicon_store):
-    before = [(g.id, g.start, g.end, g.label, g.term) for s in lexicon_store.iter_sentences()
-              for g in lexicon_store.suggestions_for_sentence(s.id)]
+    before = [(g.id, g.start, g.end, g.label, g.term) for s in lexicon_store.corpus.iter_sentences()
+              for g in lexicon_store.suggestions.for_sentence(s.id)]
     decide_all(lexicon_store, "ani", "accepted")
     report = suggest_all(lexicon_store)
-    assert (report.sentences, report.added, report.removed, report.kept) == (lexicon_store.counts()["sentences"],
+    assert (report.sentences, report.added, report.removed, report.kept) == (lexicon_store.corpus.counts()["sentences"],
                                                                              0, 0, 24)
-    after = [(g.id, g.start, g.end, g.label, g.term, g.decision) for s in lexicon_store.iter_sentences()
-             for g in lexicon_store.suggestions_for_sentence(s.id, "ani")]
+    after = [(g.id, g.start, g.end, g.label, g.term, g.decision) for s in lexicon_store.corpus.iter_sentences()
+             for g in lexicon_store.suggestions.for_sentence(s.id, "ani")]
     assert [a[:5] for a in after] == before
     assert {a[5] for a in after} == {"accepted"}
 
@@ -151,36 +151,36 @@ def test_after_a_lexicon_change_surviving_suggestions_keep_their_decisions(lexic
     store = lexicon_store
     rezim = sentence_with(store, S004, "di luar kendali rezim Suriah")
     dalih = sentence_with(store, S001, "dengan dalih memerangi")
-    [rezim_g] = store.suggestions_for_sentence(rezim.id)
-    dalih_g = store.suggestions_for_sentence(dalih.id)[0]
-    store.set_decision(rezim_g.id, "ani", "rejected")
-    store.set_decision(rezim_g.id, "budi", "accepted")
-    store.set_decision(dalih_g.id, "ani", "accepted")
-    span = store.add_span(SpanAnnotation(dalih.id, "ani", dalih_g.start, dalih_g.end, dalih_g.label,
+    [rezim_g] = store.suggestions.for_sentence(rezim.id)
+    dalih_g = store.suggestions.for_sentence(dalih.id)[0]
+    store.suggestions.set_decision(rezim_g.id, "ani", "rejected")
+    store.suggestions.set_decision(rezim_g.id, "budi", "accepted")
+    store.suggestions.set_decision(dalih_g.id, "ani", "accepted")
+    span = store.annotations.add_span(SpanAnnotation(dalih.id, "ani", dalih_g.start, dalih_g.end, dalih_g.label,
                                          origin="suggestion", lexicon_term="dalih", suggestion_id=dalih_g.id))
     # Remove "dalih", add "memerangi": the dalih suggestion and its decision go, rezim's stay.
-    [entry] = [e for e in store.lexicon_entries() if e.term == "dalih"]
-    store.delete_lexicon_entries([entry.id])
-    store.add_lexicon_entry("project", LexiconEntry("memerangi", "loaded_language", "exact"))
+    [entry] = [e for e in store.lexicons.entries() if e.term == "dalih"]
+    store.lexicons.delete_entries([entry.id])
+    store.lexicons.add_entry("project", LexiconEntry("memerangi", "loaded_language", "exact"))
     report = suggest_all(store)
     assert (report.added, report.removed) == (2, 1)  # "memerangi" once in 001 and once in 004
-    [kept] = store.suggestions_for_sentence(rezim.id, "ani")
+    [kept] = store.suggestions.for_sentence(rezim.id, "ani")
     assert (kept.id, kept.decision) == (rezim_g.id, "rejected")
-    assert store.suggestions_for_sentence(rezim.id, "budi")[0].decision == "accepted"
-    now = store.suggestions_for_sentence(dalih.id, "ani")
+    assert store.suggestions.for_sentence(rezim.id, "budi")[0].decision == "accepted"
+    now = store.suggestions.for_sentence(dalih.id, "ani")
     assert [(dalih.text[g.start : g.end], g.decision) for g in now] == [("memerangi", None), ("teroris", None)]
     # The accepted span stays, unlinked from the suggestion that no longer exists.
-    stays = store.get_span(span.id)
+    stays = store.annotations.get_span(span.id)
     assert stays is not None and stays.suggestion_id is None and stays.lexicon_term == "dalih"
 
 
 def test_quoted_flag_is_refreshed_when_it_changes(lexicon_store):
     sentence = sentence_with(lexicon_store, S001, "contoh nyata genosida")
-    [g] = lexicon_store.suggestions_for_sentence(sentence.id)
-    lexicon_store.sync_suggestions([sentence.id], [replace(g, quoted=False, id=None)])
-    assert lexicon_store.suggestions_for_sentence(sentence.id)[0].quoted is False
+    [g] = lexicon_store.suggestions.for_sentence(sentence.id)
+    lexicon_store.suggestions.sync([sentence.id], [replace(g, quoted=False, id=None)])
+    assert lexicon_store.suggestions.for_sentence(sentence.id)[0].quoted is False
     suggest_all(lexicon_store)
-    again = lexicon_store.suggestions_for_sentence(sentence.id)[0]
+    again = lexicon_store.suggestions.for_sentence(sentence.id)[0]
     assert (again.id, again.quoted) == (g.id, True)
 
 
@@ -190,15 +190,15 @@ def test_quoted_flag_is_refreshed_when_it_changes(lexicon_store):
 def test_default_lexicon_loads_once(store):
     assert load_default_lexicon(store) >= 60
     assert load_default_lexicon(store) == 0
-    assert [x.name for x in store.lexicons()] == [DEFAULT_LEXICON]
+    assert [x.name for x in store.lexicons.all()] == [DEFAULT_LEXICON]
 
 
 def test_a_custom_tag_set_gets_the_entries_whose_labels_it_has(tagset):
     store = Store.memory()
     store.initialize("t", Tagset("mini", (Label("name_calling", "1", "#fff"),), tagset.judgment))
     loaded = load_default_lexicon(store)
-    labels = {e.label for e in store.lexicon_entries()}
-    assert labels == {"name_calling", ""} and loaded == len(store.lexicon_entries())
+    labels = {e.label for e in store.lexicons.entries()}
+    assert labels == {"name_calling", ""} and loaded == len(store.lexicons.entries())
     suggester = Suggester.from_store(store)
     assert suggester.scare_label is None
 
@@ -234,7 +234,7 @@ def _import_with_lexicon(tagset, paths, *, parallel: bool, steal: bool = True, m
         "SELECT id, sentence_id, char_start, char_end, label, term, quoted, detector FROM suggestions ORDER BY id"
     ).fetchall()
     sentences = [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.text, s.tokens)
-                 for s in store.iter_sentences()]
+                 for s in store.corpus.iter_sentences()]
     store.close()
     return suggestions, sentences, here
 
@@ -300,7 +300,7 @@ def test_the_hook_pickles_as_its_entries_and_matches_the_same_after(lexicon_stor
     copy = pickle.loads(pickle.dumps(hook))
     assert copy._suggester is None and copy.entries == hook.entries and copy.labels == hook.labels
     copy.prepare()
-    sentences = list(lexicon_store.iter_sentences())
+    sentences = list(lexicon_store.corpus.iter_sentences())
     assert [copy.analyse(s.text, s.tokens) for s in sentences] == [hook.analyse(s.text, s.tokens) for s in sentences]
     assert sum(len(copy.analyse(s.text, s.tokens) or ()) for s in sentences) == 24
 
@@ -327,16 +327,16 @@ def test_a_plain_hook_sees_the_same_tokens_from_worker_processes(tagset, tmp_pat
 
 def test_entry_stats_put_the_most_rejected_first(lexicon_store):
     store = lexicon_store
-    for sentence in store.iter_sentences():
-        for g in store.suggestions_for_sentence(sentence.id):
+    for sentence in store.corpus.iter_sentences():
+        for g in store.suggestions.for_sentence(sentence.id):
             if g.term == "perlawanan":
-                store.set_decision(g.id, "ani", "rejected")
-                store.set_decision(g.id, "budi", "rejected")
+                store.suggestions.set_decision(g.id, "ani", "rejected")
+                store.suggestions.set_decision(g.id, "budi", "rejected")
             elif g.term == "teroris":
-                store.set_decision(g.id, "ani", "accepted")
-                store.set_decision(g.id, "budi", "rejected")
+                store.suggestions.set_decision(g.id, "ani", "accepted")
+                store.suggestions.set_decision(g.id, "budi", "rejected")
             elif g.term == "rezim":
-                store.set_decision(g.id, "ani", "accepted")
+                store.suggestions.set_decision(g.id, "ani", "accepted")
     rows = {r.term: r for r in entry_stats(store)}
     assert [r.term for r in entry_stats(store)][:2] == ["perlawanan", "teroris"]
     assert (rows["perlawanan"].hits, rows["perlawanan"].rejected, rows["perlawanan"].precision) == (3, 6, 0.0)
@@ -357,7 +357,7 @@ def test_candidates_rank_uncovered_manual_annotations(lexicon_store):
 
     def tag(sentence, word, annotator, label="loaded_language", origin="manual"):
         start = sentence.text.index(word)
-        store.add_span(SpanAnnotation(sentence.id, annotator, start, start + len(word), label, origin=origin))
+        store.annotations.add_span(SpanAnnotation(sentence.id, annotator, start, start + len(word), label, origin=origin))
 
     tag(s1, "kendali", "ani")
     tag(s2, "mencegah", "ani")

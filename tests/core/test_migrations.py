@@ -51,15 +51,15 @@ def test_older_schema_is_migrated_with_its_data_intact(db_path):
         assert store.schema_version() == migrations.known_names()
         assert store.upgraded_from == "m001_initial"
         assert store.project_name() == "lama"
-        [sentence] = store.sentences_of("d1")
+        [sentence] = store.corpus.sentences_of("d1")
         assert sentence.tokens == [(0, 4), (5, 13), (14, 17), (17, 18)]
-        [span] = store.spans_for_sentence(sentence.id, "ana")
+        [span] = store.annotations.spans_for_sentence(sentence.id, "ana")
         assert (span.start, span.end, span.label, span.agreed_by, span.resolution) == (5, 13, "loaded_language", (), None)
-        judgment = store.get_judgment(sentence.id, "ana")
+        judgment = store.annotations.get_judgment(sentence.id, "ana")
         assert (judgment.status, judgment.judgment, judgment.judgment_agreed_by) == ("done", "biased", ())
         # The new columns are usable.
-        store.put_judgment(Judgment(sentence.id, "gold", "done", "biased", judgment_agreed_by=("ana",)))
-        assert store.get_judgment(sentence.id, "gold").judgment_agreed_by == ("ana",)
+        store.annotations.put_judgment(Judgment(sentence.id, "gold", "done", "biased", judgment_agreed_by=("ana",)))
+        assert store.annotations.get_judgment(sentence.id, "gold").judgment_agreed_by == ("ana",)
 
 
 def _future_database(path, *, wal: bool) -> bytes:

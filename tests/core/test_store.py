@@ -30,31 +30,31 @@ def test_not_sqlite_file_is_refused(tmp_path):
 
 
 def test_span_insert_is_idempotent_and_round_trips(sample_store):
-    sentence = sample_store.sentences_of("001_0da7177c8754087f")[0]
+    sentence = sample_store.corpus.sentences_of("001_0da7177c8754087f")[0]
     span = SpanAnnotation(sentence.id, "ana", 0, 7, "loaded_language", note="it's \"odd\"; DROP TABLE x;--")
-    first = sample_store.add_span(span)
-    again = sample_store.add_span(span)
+    first = sample_store.annotations.add_span(span)
+    again = sample_store.annotations.add_span(span)
     assert first.id == again.id
-    assert sample_store.spans_for_sentence(sentence.id, "ana") == [first]
+    assert sample_store.annotations.spans_for_sentence(sentence.id, "ana") == [first]
     assert first.note == span.note
 
 
 def test_judgment_upsert_and_progress(sample_store):
-    sentence = sample_store.sentences_of("001_0da7177c8754087f")[0]
-    sample_store.put_judgment(Judgment(sentence.id, "ana", status="done", judgment="biased"))
-    sample_store.put_judgment(Judgment(sentence.id, "ana", status="done", judgment="neutral", flagged=True))
-    got = sample_store.get_judgment(sentence.id, "ana")
+    sentence = sample_store.corpus.sentences_of("001_0da7177c8754087f")[0]
+    sample_store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done", judgment="biased"))
+    sample_store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done", judgment="neutral", flagged=True))
+    got = sample_store.annotations.get_judgment(sentence.id, "ana")
     assert got.judgment == "neutral" and got.flagged
-    [progress] = sample_store.progress()
+    [progress] = sample_store.annotations.progress()
     assert (progress.annotator, progress.done, progress.judged) == ("ana", 1, 1)
 
 
 def test_events_are_appended_in_order(store):
-    store.append_event(Event("ana", "add_span", {"span": 1}))
-    store.append_event(Event("ana", "undo", {"of": 1}))
-    assert [e.action for e in store.events("ana")] == ["add_span", "undo"]
+    store.annotations.append_event(Event("ana", "add_span", {"span": 1}))
+    store.annotations.append_event(Event("ana", "undo", {"of": 1}))
+    assert [e.action for e in store.annotations.events("ana")] == ["add_span", "undo"]
 
 
 def test_foreign_keys_are_enforced(store):
     with pytest.raises(sqlite3.IntegrityError):
-        store.add_span(SpanAnnotation(999_999, "ana", 0, 1, "loaded_language"))
+        store.annotations.add_span(SpanAnnotation(999_999, "ana", 0, 1, "loaded_language"))

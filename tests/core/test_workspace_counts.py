@@ -13,14 +13,14 @@ def _counted(store):
 
 
 def test_counts_follow_imports(store):
-    assert store.sentence_total() == 0 and store.document_seq_range() == (0, 0, 0)
+    assert store.corpus.sentence_total() == 0 and store.corpus.document_seq_range() == (0, 0, 0)
     Importer(store).run(sample_paths())
     documents, sentences = _counted(store)
-    assert store.sentence_total() == sentences > 0
-    assert store.document_seq_range()[0] == documents == 3
+    assert store.corpus.sentence_total() == sentences > 0
+    assert store.corpus.document_seq_range()[0] == documents == 3
     add_document(store, "extra", ["Satu.", "Dua."])
-    assert store.sentence_total() == sentences + 2
-    assert store.document_seq_range() == (4, 1, 4)
+    assert store.corpus.sentence_total() == sentences + 2
+    assert store.corpus.document_seq_range() == (4, 1, 4)
 
 
 def test_counts_of_an_existing_project_are_taken_when_the_migration_runs(tmp_path, tagset):
@@ -44,7 +44,7 @@ def test_counts_of_an_existing_project_are_taken_when_the_migration_runs(tmp_pat
     db.conn.commit()
     db.conn.close()
     with Store.open(path) as store:
-        assert store.sentence_total() == 2 and store.document_seq_range() == (1, 1, 1)
+        assert store.corpus.sentence_total() == 2 and store.corpus.document_seq_range() == (1, 1, 1)
         store.initialize("old", tagset)
         add_document(store, "b", ["Tiga."])
-        assert store.sentence_total() == 3
+        assert store.corpus.sentence_total() == 3

@@ -33,11 +33,11 @@ def session_for(store, annotator="alice", **options) -> AnnotationSession:
 
 
 def spans(store, annotator="alice", document="berita-1", index=0):
-    return [(s.start, s.end, s.label) for s in store.spans_for_sentence(sentence_id(store, document, index), annotator)]
+    return [(s.start, s.end, s.label) for s in store.annotations.spans_for_sentence(sentence_id(store, document, index), annotator)]
 
 
 def word_range(store, word, document="berita-1", index=0):
-    text = store.sentence_at(document, index).text
+    text = store.corpus.sentence_at(document, index).text
     start = text.index(word)
     return start, start + len(word)
 
@@ -65,11 +65,11 @@ def test_refuses_a_project_without_documents(store):
 
 def test_showing_a_sentence_records_first_shown_at_once(corpus):
     session = session_for(corpus)
-    first = corpus.get_judgment(session.sentence_id, "alice")
+    first = corpus.annotations.get_judgment(session.sentence_id, "alice")
     assert first.first_shown_at is not None and first.status is None and first.suggestion_mode == "on"
     session.next_sentence()
     session.previous_sentence()
-    assert corpus.get_judgment(session.sentence_id, "alice").first_shown_at == first.first_shown_at
+    assert corpus.annotations.get_judgment(session.sentence_id, "alice").first_shown_at == first.first_shown_at
 
 
 def test_resumes_at_first_sentence_not_done(corpus):
@@ -107,7 +107,7 @@ def test_random_order_is_a_per_annotator_permutation_of_the_documents(corpus):
     for annotator in ("alice", "bob", "carol"):
         order = DocumentOrder.for_annotator(corpus, annotator, "random", seed=7)
         orders[annotator] = [order.document_at(p) for p in range(len(order))]
-        assert sorted(orders[annotator]) == sorted(corpus.document_ids())
+        assert sorted(orders[annotator]) == sorted(corpus.corpus.document_ids())
         assert all(order.position_of(d) == p for p, d in enumerate(orders[annotator]))
     assert len({tuple(o) for o in orders.values()}) > 1
     again = DocumentOrder.for_annotator(corpus, "alice", "random", seed=7)
@@ -125,7 +125,7 @@ def test_label_key_labels_the_token_under_the_cursor(corpus):
     session.place(token_index(corpus, "berita-1", 0, "pengecut"))
     session.apply_label("1")
     assert spans(corpus) == [(*word_range(corpus, "pengecut"), "loaded_language")]
-    span = corpus.spans_for_sentence(session.sentence_id, "alice")[0]
+    span = corpus.annotations.spans_for_sentence(session.sentence_id, "alice")[0]
     assert span.origin == "manual" and span.created_at is not None
 
 
@@ -134,7 +134,7 @@ def test_label_key_labels_the_selection_and_clears_it(corpus):
     session.extend(1)
     session.extend(1)
     session.apply_label("2")
-    text = corpus.sentence_at("berita-1", 0).text
+    text = corpus.corpus.sentence_at("berita-1", 0).text
     assert spans(corpus) == [(0, text.index("itu") + 3, "name_calling")]
     assert session.cursor.selection is None
 
@@ -166,9 +166,9 @@ def test_toggle_quoted(corpus):
     session = session_for(corpus)
     session.apply_label("4")
     session.toggle_quoted()
-    assert corpus.spans_for_sentence(session.sentence_id, "alice")[0].quoted is True
+    assert corpus.annotations.spans_for_sentence(session.sentence_id, "alice")[0].quoted is True
     session.toggle_quoted()
-    assert corpus.spans_for_sentence(session.sentence_id, "alice")[0].quoted is False
+    assert corpus.annotations.spans_for_sentence(session.sentence_id, "alice")[0].quoted is False
 
 
 # -------------------------------------------------------------- suggestions
@@ -177,10 +177,10 @@ def test_toggle_quoted(corpus):
 def test_accept_takes_the_suggestion_as_a_span_with_its_provenance(corpus):
     session = session_for(corpus)
     session.accept()  # cursor is not on it: the first pending one
-    span = corpus.spans_for_sentence(session.sentence_id, "alice")[0]
+    span = corpus.annotations.spans_for_sentence(session.sentence_id, "alice")[0]
     assert (span.start, span.end, span.label) == (*word_range(corpus, "pengecut"), "loaded_language")
     assert span.origin == "suggestion" and span.lexicon_term == "pengecut" and span.suggestion_id is not None
-    assert [g.decision for g in corpus.suggestions_for_sentence(session.sentence_id, "alice")] == ["accepted"]
+    assert [g.decision for g in corpus.suggestions.for_sentence(session.sentence_id, "alice")] == ["accepted"]
     assert session.pending == []
 
 
@@ -190,7 +190,7 @@ def test_reject_needs_the_suggestion_under_the_cursor(corpus):
         session.reject()
     session.place(token_index(corpus, "berita-1", 0, "pengecut"))
     session.reject()
-    assert [g.decision for g in corpus.suggestions_for_sentence(session.sentence_id, "alice")] == ["rejected"]
+    assert [g.decision for g in corpus.suggestions.for_sentence(session.sentence_id, "alice")] == ["rejected"]
     assert spans(corpus) == []
 
 
@@ -199,13 +199,13 @@ def test_accept_all_and_reject_all(corpus):
     # A second suggestion in the first sentence.
     from annotator.model import Suggestion
 
-    corpus.add_suggestions([Suggestion(first, *word_range(corpus, "menyerang"), "loaded_language", "menyerang")])
+    corpus.suggestions.add([Suggestion(first, *word_range(corpus, "menyerang"), "loaded_language", "menyerang")])
     session = session_for(corpus)
     session.accept_all()
-    assert len(corpus.spans_for_sentence(first, "alice")) == 2
+    assert len(corpus.annotations.spans_for_sentence(first, "alice")) == 2
     session.next_sentence()
     session.reject_all()
-    assert [g.decision for g in corpus.suggestions_for_sentence(second, "alice")] == ["rejected"]
+    assert [g.decision for g in corpus.suggestions.for_sentence(second, "alice")] == ["rejected"]
     with pytest.raises(ActionRefused):
         session.reject_all()
 
@@ -215,7 +215,7 @@ def test_deleting_an_accepted_suggestion_turns_it_into_a_reject(corpus):
     session.accept()
     session.place(token_index(corpus, "berita-1", 0, "pengecut"))
     session.delete()
-    assert [g.decision for g in corpus.suggestions_for_sentence(session.sentence_id, "alice")] == ["rejected"]
+    assert [g.decision for g in corpus.suggestions.for_sentence(session.sentence_id, "alice")] == ["rejected"]
 
 
 def test_decisions_are_per_annotator(corpus):
@@ -242,10 +242,10 @@ def test_after_mode_reveals_uncovered_suggestions_on_enter_then_marks_done(corpu
     notice = session.mark_done()
     assert "revealed" in notice
     assert session.index == 0 and [g.term for g in session.pending] == ["pengecut"]
-    assert corpus.get_judgment(session.sentence_id, "alice").status is None
+    assert corpus.annotations.get_judgment(session.sentence_id, "alice").status is None
     session.accept()
     session.mark_done()
-    done = corpus.get_judgment(sentence_id(corpus, "berita-1", 0), "alice")
+    done = corpus.annotations.get_judgment(sentence_id(corpus, "berita-1", 0), "alice")
     assert done.status == "done" and done.suggestion_mode == "after"
     assert session.index == 1
 
@@ -257,8 +257,8 @@ def test_after_mode_does_not_reveal_suggestions_already_covered(corpus):
     session.extend(1)
     session.apply_label("3")  # covers "dalih keamanan"
     assert session.mark_done() is None  # nothing uncovered to reveal: done at once
-    assert corpus.get_judgment(sentence_id(corpus, "berita-1", 1), "alice").status == "done"
-    assert [g.decision for g in corpus.suggestions_for_sentence(sentence_id(corpus, "berita-1", 1), "alice")] == [None]
+    assert corpus.annotations.get_judgment(sentence_id(corpus, "berita-1", 1), "alice").status == "done"
+    assert [g.decision for g in corpus.suggestions.for_sentence(sentence_id(corpus, "berita-1", 1), "alice")] == [None]
 
 
 # ------------------------------------------------------------ sentence state
@@ -268,10 +268,10 @@ def test_mark_done_stores_status_mode_and_finished_at_and_moves_on(corpus):
     session = session_for(corpus)
     first = session.sentence_id
     session.mark_done()
-    state = corpus.get_judgment(first, "alice")
+    state = corpus.annotations.get_judgment(first, "alice")
     assert state.status == "done" and state.finished_at is not None and state.suggestion_mode == "on"
     assert state.first_shown_at < state.finished_at
-    assert session.index == 1 and session.done == 1 and corpus.done_count("alice") == 1
+    assert session.index == 1 and session.done == 1 and corpus.annotations.done_count("alice") == 1
 
 
 def test_mark_done_on_the_last_sentence_stays_with_a_notice(corpus):
@@ -279,7 +279,7 @@ def test_mark_done_on_the_last_sentence_stays_with_a_notice(corpus):
     session.open("berita-2")
     session.next_sentence()
     assert "last sentence" in session.mark_done()
-    assert corpus.get_judgment(session.sentence_id, "alice").status == "done"
+    assert corpus.annotations.get_judgment(session.sentence_id, "alice").status == "done"
 
 
 def test_skip_flag_note_and_judgment(corpus):
@@ -288,17 +288,17 @@ def test_skip_flag_note_and_judgment(corpus):
     session.toggle_flag()
     session.set_note("cek sumber")
     session.set_judgment("biased")
-    state = corpus.get_judgment(first, "alice")
+    state = corpus.annotations.get_judgment(first, "alice")
     assert (state.flagged, state.note, state.judgment) == (True, "cek sumber", "biased")
     session.toggle_flag()
     session.set_judgment(None)
     session.set_note("")
-    state = corpus.get_judgment(first, "alice")
+    state = corpus.annotations.get_judgment(first, "alice")
     assert (state.flagged, state.note, state.judgment) == (False, None, None)
     with pytest.raises(ActionRefused):
         session.set_judgment("not-a-value")
     session.skip()
-    assert corpus.get_judgment(first, "alice").status == "skipped" and session.index == 1
+    assert corpus.annotations.get_judgment(first, "alice").status == "skipped" and session.index == 1
 
 
 # --------------------------------------------------------------- navigation
@@ -355,9 +355,9 @@ def test_tab_moves_between_spans_and_suggestions(corpus):
 
 
 def test_search_and_go_to_sentence(corpus):
-    hits = corpus.search_sentences("KORBAN")
+    hits = corpus.corpus.search_sentences("KORBAN")
     assert [h.text for h in hits] == ["Media asing melaporkan korban sipil."]
-    assert corpus.search_sentences("100%") == [] and corpus.search_sentences("a_b") == []
+    assert corpus.corpus.search_sentences("100%") == [] and corpus.corpus.search_sentences("a_b") == []
     session = session_for(corpus)
     session.go_to_sentence(hits[0].id)
     assert (session.document.id, session.index) == ("berita-2", 1)
@@ -384,9 +384,9 @@ def test_another_annotators_work_is_never_loaded(corpus):
 
 def test_every_change_appends_one_event_in_its_transaction(corpus):
     session = session_for(corpus)
-    before = len(corpus.events("alice"))
+    before = len(corpus.annotations.events("alice"))
     session.apply_label("1")
-    events = corpus.events("alice")[before:]
+    events = corpus.annotations.events("alice")[before:]
     assert [e.action for e in events] == ["span.add"]
     change = events[0].payload["changes"][0]
     assert change["kind"] == "span" and change["before"] is None and change["after"]["label"] == "loaded_language"
@@ -395,13 +395,13 @@ def test_every_change_appends_one_event_in_its_transaction(corpus):
 def _state(store, annotator="alice"):
     """Everything of one annotator that an edit can change, apart from timestamps of first sight."""
     rows = []
-    for sentence in store.iter_sentences():
-        judgment = store.get_judgment(sentence.id, annotator) or Judgment(sentence.id, annotator)
+    for sentence in store.corpus.iter_sentences():
+        judgment = store.annotations.get_judgment(sentence.id, annotator) or Judgment(sentence.id, annotator)
         rows.append((
             sentence.id,
             tuple((s.id, s.start, s.end, s.label, s.origin, s.quoted, s.note, s.suggestion_id)
-                  for s in store.spans_for_sentence(sentence.id, annotator)),
-            tuple((g.id, g.decision) for g in store.suggestions_for_sentence(sentence.id, annotator)),
+                  for s in store.annotations.spans_for_sentence(sentence.id, annotator)),
+            tuple((g.id, g.decision) for g in store.suggestions.for_sentence(sentence.id, annotator)),
             (judgment.status, judgment.judgment, judgment.flagged, judgment.note, judgment.finished_at),
         ))  # fmt: skip
     return rows
@@ -443,12 +443,12 @@ def test_undo_restores_and_redo_replays_every_kind_of_change(corpus, action):
     # Undo returns to the sentence of the change, wherever the action moved on to.
     session.undo()
     assert _state(corpus) == before
-    assert session.done == done_before == corpus.done_count("alice")
+    assert session.done == done_before == corpus.annotations.done_count("alice")
     assert (session.document.id, session.index) == ("berita-1", 0)
     session.redo()
     assert _state(corpus) == after
-    assert session.done == corpus.done_count("alice")
-    logged = [e for e in corpus.events("alice") if e.action != "sentence.shown"]
+    assert session.done == corpus.annotations.done_count("alice")
+    logged = [e for e in corpus.annotations.events("alice") if e.action != "sentence.shown"]
     assert [e.action for e in logged[-2:]] == ["undo", "redo"]
     assert logged[-1].payload["of"] == logged[-2].payload["of"] == logged[-3].action
 
@@ -470,7 +470,7 @@ def test_relabelling_onto_a_label_the_range_already_has_merges_and_undo_restores
     session = session_for(corpus)
     session.apply_label("1")
     # Two labels on one range can come from an import or a merge.
-    corpus.add_span(SpanAnnotation(session.sentence_id, "alice", 0, 7, "name_calling"))
+    corpus.annotations.add_span(SpanAnnotation(session.sentence_id, "alice", 0, 7, "name_calling"))
     session.go_to_sentence(session.sentence_id)
     with_two = _state(corpus)
     session.apply_label("2")  # relabels loaded_language, the first span under the cursor
@@ -494,7 +494,7 @@ def test_read_only_session_navigates_but_changes_nothing(corpus, tmp_path):
         for attempt in (lambda: session.apply_label("1"), session.mark_done, session.toggle_flag, session.accept):
             with pytest.raises(ActionRefused, match="read-only"):
                 attempt()
-        assert reader.events() == []
+        assert reader.annotations.events() == []
 
 
 def test_a_manual_span_inside_quotation_marks_is_quoted(sample_store):
@@ -509,5 +509,5 @@ def test_a_manual_span_inside_quotation_marks_is_quoted(sample_store):
     session.apply_label("1")
     session.place(0)
     session.apply_label("1")
-    spans = {(s.start, s.quoted) for s in sample_store.spans_for_sentence(sentence.id, "ana")}
+    spans = {(s.start, s.quoted) for s in sample_store.annotations.spans_for_sentence(sentence.id, "ana")}
     assert (start, True) in spans and (0, False) in spans

@@ -37,8 +37,8 @@ def _stage(store: Store, unit: int, ids: list[str]) -> None:
         text = f"Rezim {document_id}."
         sentence = Sentence(None, document_id, 0, 0, len(text), text, [(0, 5)])
         with store.transaction():
-            store.insert_documents([(Document(document_id, text, content_hash=document_id), [sentence])], unit)
-            store.add_suggestions([Suggestion(sentence.id, 0, 5, "loaded_language", "rezim")])
+            store.corpus.insert_documents([(Document(document_id, text, content_hash=document_id), [sentence])], unit)
+            store.suggestions.add([Suggestion(sentence.id, 0, 5, "loaded_language", "rezim")])
 
 
 @pytest.fixture
@@ -53,13 +53,13 @@ def _reader_view(path: Path) -> dict:
     """What another process sees, through every kind of reader the store has."""
     with Store.open(path, readonly=True) as other:
         return {
-            "counts": other.counts(),
-            "ids": other.document_ids(),
-            "total": other.sentence_total(),
-            "range": other.document_seq_range(),
-            "search": len(other.search_sentences("Kalimat")),
-            "sentences": sum(1 for _ in other.iter_sentences()),
-            "export": sum(len(rows) for rows in other.iter_export_rows("documents")),
+            "counts": other.corpus.counts(),
+            "ids": other.corpus.document_ids(),
+            "total": other.corpus.sentence_total(),
+            "range": other.corpus.document_seq_range(),
+            "search": len(other.corpus.search_sentences("Kalimat")),
+            "sentences": sum(1 for _ in other.corpus.iter_sentences()),
+            "export": sum(len(rows) for rows in other.exports.iter_rows("documents")),
         }
 
 
@@ -94,7 +94,7 @@ def test_a_refused_record_removes_the_batches_its_file_committed(project, tmp_pa
     with Store.open(project) as store:
         report = Importer(store, ImportOptions(parallel=False)).run([good, bad])
         assert [f.error is None for f in report.files] == [True, False]
-        assert store.counts()["documents"] == 6 and store.sentence_total() == 12
+        assert store.corpus.counts()["documents"] == 6 and store.corpus.sentence_total() == 12
         raw = store.conn.execute("SELECT COUNT(*) FROM document_rows").fetchone()[0]
         assert raw == 6, "the refused file's committed batches are gone"
         assert store.conn.execute("SELECT COUNT(*) FROM sentence_rows").fetchone()[0] == 12
@@ -113,15 +113,15 @@ def test_a_dead_importers_unit_is_removed_by_the_next_open(project, tmp_path, mo
         with store.transaction():
             store.conn.execute("UPDATE write_units SET pid = ?, process_start = NULL", [dead_pid])
         assert store.conn.execute("SELECT COUNT(*) FROM document_rows WHERE unit = ?", [unit]).fetchone()[0] > 0
-        assert store.counts()["documents"] == 3 and store.sentence_total() == 6
+        assert store.corpus.counts()["documents"] == 3 and store.corpus.sentence_total() == 6
     with Store.open(project) as store:
         assert store.units.open_units() == []
         assert store.conn.execute("SELECT COUNT(*) FROM document_rows").fetchone()[0] == 3
-        assert store.counts()["documents"] == 3 and store.sentence_total() == 6
+        assert store.corpus.counts()["documents"] == 3 and store.corpus.sentence_total() == 6
         assert store.integrity_check() == "ok"
         # And the file imports afresh.
         report = Importer(store, ImportOptions(parallel=False)).run([_jsonl(tmp_path / "x.jsonl", _records(9, "x"))])
-        assert report.documents == 9 and store.counts()["documents"] == 12
+        assert report.documents == 9 and store.corpus.counts()["documents"] == 12
 
 
 def test_a_live_writers_unit_is_left_alone(project):
@@ -142,12 +142,12 @@ def test_the_old_path_holds_a_file_in_one_transaction(project, tmp_path, monkeyp
     with Store.open(project) as store:
         Importer(store, ImportOptions(parallel=False, batch_commits=False), on_sentences=look).run(
             [_jsonl(tmp_path / "a.jsonl", _records(12))])
-        assert store.counts()["documents"] == 12
+        assert store.corpus.counts()["documents"] == 12
     assert committed == [0, 0, 0]
 
 
 def _lexicon(store: Store) -> None:
-    store.save_lexicon("t", [LexiconEntry(term="rezim", label="loaded_language", match="exact")])
+    store.lexicons.save("t", [LexiconEntry(term="rezim", label="loaded_language", match="exact")])
 
 
 @pytest.mark.parametrize("batched", [True, False])
@@ -173,43 +173,44 @@ def test_suggest_leaves_the_write_lock_free_between_batches_only_when_batched(pr
         report = suggest_all(store, on_progress=try_write, batch_commits=batched)
         assert report.sentences == 40 and report.added == 20
         assert free == [batched] * 4
-        assert len(store.suggestions_for_sentence(store.sentences_of("d3")[1].id)) == 1
+        assert len(store.suggestions.for_sentence(store.corpus.sentences_of("d3")[1].id)) == 1
 
 
 def test_lexicon_stats_leave_out_an_unfinished_files_suggestions(project):
     with Store.open(project) as store:
         unit = store.units.begin("import", "x.jsonl")
         _stage(store, unit, ["a", "b"])
-        assert store.suggestion_tallies() == []
+        assert store.suggestions.tallies() == []
         store.units.publish(unit)
-        assert [t.hits for t in store.suggestion_tallies()] == [2]
-        assert store.counts()["documents"] == 2 and store.sentence_total() == 2
+        assert [t.hits for t in store.suggestions.tallies()] == [2]
+        assert store.corpus.counts()["documents"] == 2 and store.corpus.sentence_total() == 2
 
 
 def test_lexicon_replace_commits_entries_in_batches_and_swaps_at_once(project, monkeypatch):
-    from annotator import store_units
+    from annotator.store import lexicons as lexicons_module
+    from annotator.store.lexicons import Lexicons
 
-    monkeypatch.setattr(store_units, "LEXICON_BATCH", 3)
-    monkeypatch.setattr(store_units, "COMMIT_GAP_SECONDS", 0.0)
+    monkeypatch.setattr(lexicons_module, "LEXICON_BATCH", 3)
+    monkeypatch.setattr(lexicons_module, "COMMIT_GAP_SECONDS", 0.0)
     old = [LexiconEntry(term=f"lama{n}", label="loaded_language", match="exact") for n in range(4)]
     new = [LexiconEntry(term=f"baru{n}", label="loaded_language", match="exact") for n in range(8)]
     seen = []
-    original = Store._insert_lexicon_entries
+    original = Lexicons._insert_entries
 
     def spy(self, lexicon_id, entries):
         # What another process sees while the batches go in: the old lexicon, whole.
         with Store.open(project, readonly=True) as other:
-            seen.append(([e.term for e in other.lexicon_entries()], [lx.name for lx in other.lexicons()],
-                         other.lexicon_neutral("baru0", "loaded_language")))
+            seen.append(([e.term for e in other.lexicons.entries()], [lx.name for lx in other.lexicons.all()],
+                         other.lexicons.neutral("baru0", "loaded_language")))
         return original(self, lexicon_id, entries)
 
     with Store.open(project) as store:
-        store.save_lexicon("x", old)
-        monkeypatch.setattr(Store, "_insert_lexicon_entries", spy)
+        store.lexicons.save("x", old)
+        monkeypatch.setattr(Lexicons, "_insert_entries", spy)
         with pytest.raises(Exception, match="pass --replace"):
-            store.save_lexicon("x", new)
-        saved = store.save_lexicon("x", new, replace=True)
-        assert saved.entries == 8 and [e.term for e in store.lexicon_entries("x")] == [e.term for e in new]
+            store.lexicons.save("x", new)
+        saved = store.lexicons.save("x", new, replace=True)
+        assert saved.entries == 8 and [e.term for e in store.lexicons.entries("x")] == [e.term for e in new]
         assert store.units.open_units() == []
         assert store.conn.execute("SELECT COUNT(*) FROM lexicon_rows").fetchone()[0] == 1
         assert store.conn.execute("SELECT COUNT(*) FROM lexicon_entries").fetchone()[0] == 8
@@ -218,16 +219,16 @@ def test_lexicon_replace_commits_entries_in_batches_and_swaps_at_once(project, m
 
 
 def test_a_failed_lexicon_load_leaves_the_old_one_and_nothing_else(project, monkeypatch):
-    from annotator import store_units
+    from annotator.store import lexicons as lexicons_module
 
-    monkeypatch.setattr(store_units, "LEXICON_BATCH", 2)
+    monkeypatch.setattr(lexicons_module, "LEXICON_BATCH", 2)
     with Store.open(project) as store:
-        store.save_lexicon("x", [LexiconEntry(term="lama", label="loaded_language", match="exact")])
+        store.lexicons.save("x", [LexiconEntry(term="lama", label="loaded_language", match="exact")])
         twice = [LexiconEntry(term=f"t{n}", label="loaded_language", match="exact") for n in range(3)]
         twice.append(twice[0])  # the UNIQUE constraint refuses the last batch
         with pytest.raises(sqlite3.IntegrityError):
-            store.save_lexicon("x", twice, replace=True)
-        assert [e.term for e in store.lexicon_entries()] == ["lama"]
+            store.lexicons.save("x", twice, replace=True)
+        assert [e.term for e in store.lexicons.entries()] == ["lama"]
         assert store.conn.execute("SELECT COUNT(*) FROM lexicon_rows").fetchone()[0] == 1
         assert store.conn.execute("SELECT COUNT(*) FROM lexicon_entries").fetchone()[0] == 1
         assert store.units.open_units() == []

@@ -75,9 +75,9 @@ def _recovered(db: Path) -> None:
             conn.execute("SELECT COUNT(*) FROM documents").fetchone()
         assert conn.execute("SELECT COUNT(*) FROM sentence_rows").fetchone() == \
             conn.execute("SELECT COUNT(*) FROM sentences").fetchone()
-        counts = store.counts()
-        assert store.sentence_total() == counts["sentences"]
-        assert store.document_seq_range()[0] == counts["documents"]
+        counts = store.corpus.counts()
+        assert store.corpus.sentence_total() == counts["sentences"]
+        assert store.corpus.document_seq_range()[0] == counts["documents"]
 
 
 def test_import_killed_at_random_moments_lands_each_file_whole_or_not_at_all(project_db, tmp_path):
@@ -95,12 +95,12 @@ def test_import_killed_at_random_moments_lands_each_file_whole_or_not_at_all(pro
     proc = _cli("import", "--db", str(project_db), str(corpus))
     assert proc.wait(timeout=120) == 0, proc.stderr.read()
     with Store.open(project_db) as store:
-        assert store.counts()["documents"] == before + added
+        assert store.corpus.counts()["documents"] == before + added
         assert store.integrity_check() == "ok"
 
 
 def _suggestion_sets(store: Store) -> dict[int, frozenset]:
-    sets: dict[int, set] = {s.id: set() for s in store.iter_sentences()}
+    sets: dict[int, set] = {s.id: set() for s in store.corpus.iter_sentences()}
     for sentence_id, start, end, label, term in store.conn.execute(
             "SELECT sentence_id, char_start, char_end, label, term FROM suggestions"):
         sets[sentence_id].add((start, end, label, term))
@@ -110,7 +110,7 @@ def _suggestion_sets(store: Store) -> dict[int, frozenset]:
 def _expected(store: Store) -> dict[int, frozenset]:
     suggester = Suggester.from_store(store)
     return {s.id: frozenset((g.start, g.end, g.label, g.term) for g in suggester.suggest(s))
-            for s in store.iter_sentences()}
+            for s in store.corpus.iter_sentences()}
 
 
 def test_suggest_killed_at_random_moments_leaves_each_sentence_with_its_old_or_new_suggestions(tmp_path):
@@ -123,11 +123,11 @@ def test_suggest_killed_at_random_moments_leaves_each_sentence_with_its_old_or_n
         with Store.open(db) as store:
             # Each round the lexicon changes (a common word becomes a term, then stops
             # being one), so every run has work from its first batch on.
-            extra = [e.id for e in store.lexicon_entries() if e.term == "yang"]
+            extra = [e.id for e in store.lexicons.entries() if e.term == "yang"]
             if extra:
-                store.delete_lexicon_entries(extra)
+                store.lexicons.delete_entries(extra)
             else:
-                store.add_lexicon_entry("extra", LexiconEntry(term="yang", label="loaded_language", match="exact"))
+                store.lexicons.add_entry("extra", LexiconEntry(term="yang", label="loaded_language", match="exact"))
             old, new = _suggestion_sets(store), _expected(store)
         assert sum(old[k] != new[k] for k in old) > len(old) // 4 or number == 0
         killed += _kill_while_writing(_cli("suggest", "--db", str(db)), db, rng, 1.0)
@@ -147,8 +147,8 @@ def test_merge_killed_at_random_moments_lands_each_source_whole_or_not_at_all(pr
     source = build_project(tmp_path / "laptop.db", 60_000, suggestions=False)
     with Store.open(source) as store:
         spans = [SpanAnnotation(s.id, "budi", s.tokens[0][0], s.tokens[0][1], "loaded_language")
-                 for s in store.iter_sentences() if s.tokens]
-        store.add_spans_if_new(spans)
+                 for s in store.corpus.iter_sentences() if s.tokens]
+        store.annotations.add_spans_if_new(spans)
     conn = _read(project_db)
     ours = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     theirs = ours + _read(source).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -166,5 +166,5 @@ def test_merge_killed_at_random_moments_lands_each_source_whole_or_not_at_all(pr
     proc = _cli("merge", "--db", str(project_db), str(source))
     assert proc.wait(timeout=120) == 0, proc.stderr.read()
     with Store.open(project_db) as store:
-        assert store.counts()["documents"] == theirs
+        assert store.corpus.counts()["documents"] == theirs
         assert store.integrity_check() == "ok"

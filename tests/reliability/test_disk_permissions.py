@@ -171,10 +171,10 @@ def test_store_opened_read_only_refuses_every_write_and_leaves_the_file_alone(pr
     before = _digest(db)
     with Store.open(db, readonly=True) as store:
         assert store.readonly
-        sentence = next(store.iter_sentences())
+        sentence = next(store.corpus.iter_sentences())
         with pytest.raises(ReadOnlyStore, match="read-only"):
-            store.add_span(SpanAnnotation(sentence.id, "ana", 0, 3, "loaded_language"))
-        assert store.counts()["documents"] == 3
+            store.annotations.add_span(SpanAnnotation(sentence.id, "ana", 0, 3, "loaded_language"))
+        assert store.corpus.counts()["documents"] == 3
     assert _digest(db) == before
 
 

@@ -48,7 +48,7 @@ def template_db(tmp_path_factory) -> Path:
     assert result.exit_code == 0, result.output
     with Store.open(path) as store:
         text = "Serangan pengecut itu terjadi."
-        store.insert_document(
+        store.corpus.insert_document(
             Document(id="seed", text=text, content_hash="seed"),
             [Sentence(None, "seed", 0, 0, len(text), text, [(0, 8), (9, 17)])],
         )
@@ -77,7 +77,7 @@ def _assert_one_line_refusal(result) -> None:
 
 def _new_documents(db: Path) -> dict[str, str]:
     with Store.open(db, readonly=True) as store:
-        return {d.id: d.text for d in store.iter_documents(with_text=True) if d.id != "seed"}
+        return {d.id: d.text for d in store.corpus.iter_documents(with_text=True) if d.id != "seed"}
 
 
 def _import(template: Path, name: str, payload: bytes):
@@ -389,6 +389,6 @@ def test_annotations_csv_of_any_input_imports_or_refuses_cleanly(template_db, pa
         else:
             rows = list(csv.reader(io.StringIO(payload.decode("utf-8"))))[1:]
             with Store.open(db, readonly=True) as store:
-                stored = {(s.annotator, s.start, s.end, s.label) for s in store.iter_spans()}
+                stored = {(s.annotator, s.start, s.end, s.label) for s in store.annotations.iter_spans()}
             for row in rows:
                 assert (row[8], int(row[2]), int(row[3]), row[7]) in stored

@@ -35,7 +35,7 @@ def _project(path: Path, tagset) -> Path:
         store.initialize("hostile", tagset)
         sentences = [Sentence(None, "hostile", i, start, end, text[start:end], tokens)
                      for i, (start, end, tokens) in enumerate(segment(text))]
-        store.insert_document(Document(id="hostile", text=text, title="[b]x[/b] \x1b]0;t\x07",
+        store.corpus.insert_document(Document(id="hostile", text=text, title="[b]x[/b] \x1b]0;t\x07",
                                        content_hash=content_hash(text)), sentences)
     return path
 
@@ -55,7 +55,7 @@ def _screen_text(app) -> str:
 async def test_hostile_document_renders_and_takes_every_key(tmp_path, tagset):
     db = _project(tmp_path / "hostile.db", tagset)
     with Store.open(db, readonly=True) as store:
-        counts = [len(s.tokens) for s in store.sentences_of("hostile")]
+        counts = [len(s.tokens) for s in store.corpus.sentences_of("hostile")]
     assert max(counts) >= 5_000, "the long sentence stayed one sentence"
     slowest = 0.0
     with open_workspace(db, "ana") as workspace:
@@ -68,7 +68,7 @@ async def test_hostile_document_renders_and_takes_every_key(tmp_path, tagset):
                 slowest = max(slowest, time.perf_counter() - start)
                 _screen_text(app)
                 assert app.is_running, "a key or the text stopped the app"
-        spans = workspace.store.iter_spans(["ana"])
-        done = [j for j in workspace.store.iter_judgments(["ana"]) if j.status == "done"]
+        spans = workspace.store.annotations.iter_spans(["ana"])
+        done = [j for j in workspace.store.annotations.iter_judgments(["ana"]) if j.status == "done"]
         assert len(list(spans)) >= len(LINES) and len(done) == len(LINES)
     assert slowest < 30, f"one sentence's keys took {slowest:.1f} s"

@@ -61,7 +61,7 @@ def main(argv: list[str]) -> int:
             print("opened " + ",".join(store.schema_version()), flush=True)
             store.close()
             return 0
-        sentence_ids = [s.id for s in store.iter_sentences()]
+        sentence_ids = [s.id for s in store.corpus.iter_sentences()]
         write, last = args.first, args.first + args.count
         step = 0
         while write < last:
@@ -71,8 +71,8 @@ def main(argv: list[str]) -> int:
             began = time.perf_counter()
             with store.transaction():
                 for number in range(write, write + size):
-                    span = store.add_span(span_for(number, sentence_ids, args.annotator))
-                    store.append_event(
+                    span = store.annotations.add_span(span_for(number, sentence_ids, args.annotator))
+                    store.annotations.append_event(
                         Event(args.annotator, "add_span", {"write": number, "span": span.id}, span.sentence_id)
                     )
             took = f" {time.perf_counter() - began:.4f}" if args.latency else ""

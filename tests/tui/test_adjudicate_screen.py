@@ -19,7 +19,7 @@ SIZE = (100, 30)
 @pytest.fixture
 def disputed(sample_store):
     """Three annotators who disagree on the first two sentences of a sample."""
-    s1, s2 = [s.id for s in sample_store.sentences_of(DOC)[:2]]
+    s1, s2 = [s.id for s in sample_store.corpus.sentences_of(DOC)[:2]]
     # "Baghdad, Purna Warta – Kementerian luar negeri Irak ..."
     annotate(sample_store, s1, "ana", [(0, 7, "loaded_language"), (9, 14, "name_calling")], "biased")
     annotate(sample_store, s1, "budi", [(0, 7, "loaded_language")], "biased")
@@ -37,7 +37,7 @@ def make_app(store, auto="none", **options) -> AdjudicationApp:
 
 
 def gold(store, sentence_id):
-    return [(g.start, g.end, g.label, g.agreed_by, g.resolution) for g in store.spans_for_sentence(sentence_id, GOLD)]
+    return [(g.start, g.end, g.label, g.agreed_by, g.resolution) for g in store.annotations.spans_for_sentence(sentence_id, GOLD)]
 
 
 async def test_a_takes_the_candidate_under_the_cursor(disputed):
@@ -91,7 +91,7 @@ async def test_label_keys_and_cursor_edit_gold(disputed):
         assert [row[2] for row in gold(store, s1)] == ["name_calling"]
         await pilot.press("t")
         await pilot.pause()
-        assert store.spans_for_sentence(s1, GOLD)[0].quoted
+        assert store.annotations.spans_for_sentence(s1, GOLD)[0].quoted
         await pilot.press("d")
         await pilot.pause()
     assert gold(store, s1) == []
@@ -121,7 +121,7 @@ async def test_v_sets_the_gold_judgment_with_who_agreed(disputed):
         await pilot.pause()
         await pilot.press("2")  # biased
         await pilot.pause()
-    state = store.get_judgment(s1, GOLD)
+    state = store.annotations.get_judgment(s1, GOLD)
     assert (state.judgment, state.judgment_agreed_by, state.judgment_resolution) == (
         "biased", ("ana", "budi"), "curated"
     )
@@ -136,7 +136,7 @@ async def test_c_writes_the_curator_note_and_f_flags(disputed):
         await pilot.pause()
         await pilot.press("f")
         await pilot.pause()
-    state = store.get_judgment(s1, GOLD)
+    state = store.annotations.get_judgment(s1, GOLD)
     assert state.note == "dateline" and state.flagged
 
 
@@ -155,7 +155,7 @@ async def test_enter_marks_adjudicated_and_goes_to_the_next(disputed):
         assert app.session.sentence_id == s2
         await pilot.press("n")  # the only other open sentence is s2 itself
         await pilot.pause()
-    assert store.get_judgment(s1, GOLD).status == "done"
+    assert store.annotations.get_judgment(s1, GOLD).status == "done"
 
 
 async def test_u_undoes_and_ctrl_r_redoes(disputed):

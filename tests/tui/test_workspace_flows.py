@@ -18,12 +18,12 @@ SIZE = (80, 24)
 def snapshot(store: Store, annotator: str = "alice"):
     """All of one annotator's work that edits change (first_shown_at aside)."""
     rows = []
-    for sentence in store.iter_sentences():
-        j = store.get_judgment(sentence.id, annotator) or Judgment(sentence.id, annotator)
+    for sentence in store.corpus.iter_sentences():
+        j = store.annotations.get_judgment(sentence.id, annotator) or Judgment(sentence.id, annotator)
         rows.append((
             sorted((s.start, s.end, s.label, s.origin, s.quoted, s.note) for s in
-                   store.spans_for_sentence(sentence.id, annotator)),
-            [g.decision for g in store.suggestions_for_sentence(sentence.id, annotator)],
+                   store.annotations.spans_for_sentence(sentence.id, annotator)),
+            [g.decision for g in store.suggestions.for_sentence(sentence.id, annotator)],
             (j.status, j.judgment, j.flagged, j.note, j.finished_at),
         ))  # fmt: skip
     return rows
@@ -59,7 +59,7 @@ async def test_undo_and_redo_walk_back_and_forth_over_every_kind_of_change(make_
             await pilot.press("ctrl+r")
         await pilot.pause()
         assert snapshot(store) == final
-        assert app.session.done == store.done_count("alice") == 1
+        assert app.session.done == store.annotations.done_count("alice") == 1
 
 
 async def test_the_app_resumes_at_the_first_sentence_not_done(corpus):
@@ -94,9 +94,9 @@ async def test_after_mode_hides_suggestions_until_enter(make_app):
         await pilot.pause()
         assert app.session.index == 1
     store = app.session.store
-    state = store.get_judgment(sentence_id(store, "berita-1", 0), "alice")
+    state = store.annotations.get_judgment(sentence_id(store, "berita-1", 0), "alice")
     assert (state.status, state.suggestion_mode) == ("done", "after")
-    assert [g.decision for g in store.suggestions_for_sentence(state.sentence_id, "alice")] == ["accepted"]
+    assert [g.decision for g in store.suggestions.for_sentence(state.sentence_id, "alice")] == ["accepted"]
 
 
 async def test_a_read_only_session_warns_and_saves_nothing(db_path, tagset):
@@ -111,10 +111,10 @@ async def test_a_read_only_session_warns_and_saves_nothing(db_path, tagset):
             await pilot.pause()
             assert "read-only" in app.screen.query_one("WorkspaceHeader").render().plain
             assert app.session.index == 1  # navigation still works
-        assert second.store.events() == [] or all(e.annotator != "alice" or e.action == "sentence.shown"
-                                                  for e in second.store.events())
+        assert second.store.annotations.events() == [] or all(e.annotator != "alice" or e.action == "sentence.shown"
+                                                  for e in second.store.annotations.events())
     with Store.open(db_path) as store:
-        assert store.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice") == []
+        assert store.annotations.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice") == []
 
 
 async def test_first_shown_at_is_written_once_the_sentence_is_on_screen(db_path, tagset):
@@ -128,8 +128,8 @@ async def test_first_shown_at_is_written_once_the_sentence_is_on_screen(db_path,
             await pilot.pause()
             store = workspace.store
             for index in (0, 1):
-                assert store.get_judgment(sentence_id(store, "berita-1", index), "alice").first_shown_at
-            assert store.get_judgment(sentence_id(store, "berita-1", 2), "alice") is None
+                assert store.annotations.get_judgment(sentence_id(store, "berita-1", index), "alice").first_shown_at
+            assert store.annotations.get_judgment(sentence_id(store, "berita-1", 2), "alice") is None
 
 
 async def _palette(pilot, text: str) -> None:
@@ -149,7 +149,7 @@ async def test_palette_switches_the_suggestion_mode(make_app):
         assert app.screen.query_one(SentenceView).model.marks == ()
         await pilot.press("enter")
     store = app.session.store
-    assert store.get_judgment(sentence_id(store, "berita-1", 0), "alice").suggestion_mode == "off"
+    assert store.annotations.get_judgment(sentence_id(store, "berita-1", 0), "alice").suggestion_mode == "off"
 
 
 async def test_palette_jumps_to_a_document(make_app):
@@ -202,5 +202,5 @@ def test_run_workspace_runs_a_real_app_until_q(db_path, tagset):
     with open_workspace(db_path, "alice") as workspace:
         run_workspace(workspace, headless=True, auto_pilot=reviewer)
     with Store.open(db_path) as store:
-        assert store.done_count("alice") == 1
-        assert store.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice")
+        assert store.annotations.done_count("alice") == 1
+        assert store.annotations.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice")

@@ -95,8 +95,8 @@ async def test_labelling_markup_tokens_works_and_does_not_run_actions(hostile_ap
         assert app.is_running
         _check_screen(app)
     store = app.session.store
-    sentence = store.sentence_at("[red]doc[/red]\x1b[1m", 1)
-    [span] = store.spans_for_sentence(sentence.id, "alice")
+    sentence = store.corpus.sentence_at("[red]doc[/red]\x1b[1m", 1)
+    [span] = store.annotations.spans_for_sentence(sentence.id, "alice")
     assert sentence.text[span.start:span.end].startswith("[")
 
 
@@ -110,7 +110,7 @@ async def test_notes_with_markup_are_stored_and_shown_literally(hostile_app):
         assert note in details
         assert app.is_running
         _check_screen(app)
-    assert app.session.store.get_judgment(app.session.sentence_id, "alice").note == note
+    assert app.session.store.annotations.get_judgment(app.session.sentence_id, "alice").note == note
 
 
 async def test_search_results_show_markup_literally(hostile_app):

@@ -26,17 +26,17 @@ async def drive(app, *keys, size=SIZE):
 
 def labelled(store, document="berita-1", index=0, annotator="alice"):
     """The spans of one sentence as (covered text, label)."""
-    sentence = store.sentence_at(document, index)
+    sentence = store.corpus.sentence_at(document, index)
     return [(sentence.text[s.start:s.end], s.label)
-            for s in store.spans_for_sentence(sentence.id, annotator)]
+            for s in store.annotations.spans_for_sentence(sentence.id, annotator)]
 
 
 def state(store, document="berita-1", index=0, annotator="alice"):
-    return store.get_judgment(sentence_id(store, document, index), annotator)
+    return store.annotations.get_judgment(sentence_id(store, document, index), annotator)
 
 
 def decisions(store, document="berita-1", index=0, annotator="alice"):
-    return [g.decision for g in store.suggestions_for_sentence(sentence_id(store, document, index), annotator)]
+    return [g.decision for g in store.suggestions.for_sentence(sentence_id(store, document, index), annotator)]
 
 
 # ------------------------------------------------------- cursor and labels
@@ -117,10 +117,10 @@ async def test_delete_keys_remove_the_span_under_the_cursor(make_app, key):
 
 async def test_t_toggles_quoted(make_app):
     store = await drive(make_app(), "4", "t")
-    span = store.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice")[0]
+    span = store.annotations.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice")[0]
     assert span.quoted is True
     store = await drive(make_app(), "t")
-    assert store.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice")[0].quoted is False
+    assert store.annotations.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice")[0].quoted is False
 
 
 # --------------------------------------------------------- sentence state
@@ -197,7 +197,7 @@ async def test_navigation_keys_move_without_marking(make_app, keys, where):
     app = make_app()
     store = await drive(app, *keys, "enter")
     # enter marks the sentence the keys led to, and nothing else
-    assert [(s.document_id, s.index) for s in store.iter_sentences()
+    assert [(s.document_id, s.index) for s in store.corpus.iter_sentences()
             if (st := state(store, s.document_id, s.index)) is not None and st.status == "done"] == [where]
 
 
@@ -222,7 +222,7 @@ async def test_u_undoes_and_ctrl_r_redoes(make_app):
     app = make_app()
     store = await drive(app, "f", "u", "ctrl+r")
     assert state(store).flagged is True
-    assert [e.action for e in store.events("alice")][-3:] == ["sentence.flag", "undo", "redo"]
+    assert [e.action for e in store.annotations.events("alice")][-3:] == ["sentence.flag", "undo", "redo"]
 
 
 # --------------------------------------------------------------- the rest

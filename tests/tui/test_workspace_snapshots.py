@@ -20,9 +20,9 @@ async def _annotate(pilot) -> None:
 @pytest.fixture
 def snapshot_app(make_app, corpus):
     first = sentence_id(corpus, "berita-1", 0)
-    text = corpus.sentence_at("berita-1", 0).text
+    text = corpus.corpus.sentence_at("berita-1", 0).text
     start = text.index("itu")
-    corpus.add_suggestions([Suggestion(first, start, start + 3, "name_calling", "itu")])
+    corpus.suggestions.add([Suggestion(first, start, start + 3, "name_calling", "itu")])
     return make_app(document="berita-1")
 
 

@@ -241,10 +241,10 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         """Runs in a worker thread: on its own read-only connection when the project is a file."""
         store = self.session.store
         if store.path is None:
-            sentences = store.search_sentences(query)
+            sentences = store.corpus.search_sentences(query)
         else:
             with Store.open(store.path, readonly=True) as reader:
-                sentences = reader.search_sentences(query)
+                sentences = reader.corpus.search_sentences(query)
         return [SearchHit(s.id, s.document_id, s.index, s.text) for s in sentences if s.id is not None]
 
     def action_jump(self) -> None:
@@ -254,7 +254,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         )
 
     def _jump(self, answer: str) -> None:
-        if self.session.store.get_document(answer) is not None:
+        if self.session.store.corpus.get_document(answer) is not None:
             self.session.go_to_document(answer)
         elif answer.isdigit() and 1 <= int(answer) <= len(self.session.order):
             self.session.go_to_position(int(answer) - 1)
@@ -262,7 +262,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
             raise ActionRefused(f"no document {answer!r}")
 
     def find_documents(self, prefix: str) -> list:
-        return self.session.store.documents_with_prefix(prefix)
+        return self.session.store.corpus.documents_with_prefix(prefix)
 
     def jump_to(self, document_id: str) -> None:
         self._run(self.session.go_to_document, document_id)

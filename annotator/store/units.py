@@ -13,6 +13,8 @@ A unit whose process died (SIGKILL, power loss) stays invisible; `recover()` dis
 the units of dead processes on this host, and `Store.open` runs it for writers. The
 process is recognised by its pid and start time, so a reused pid is not mistaken for
 the writer.
+
+`Lexicons.save` uses the same units for `lexicon load --replace`.
 """
 
 from __future__ import annotations
@@ -20,22 +22,22 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .clock import now_iso
-from .errors import AnnotatorError
+from ..clock import now_iso
+from .room import Room
+from .rows import SENTENCE_COLUMNS, to_sentence
 
 if TYPE_CHECKING:
-    from .model import LexiconEntry, Sentence
-    from .store import Store
+    from ..model import Sentence
 
 # Documents deleted per transaction when a unit is discarded.
 DISCARD_DOCUMENTS = 64
-# Lexicon entries written, or deleted, per transaction.
-LEXICON_BATCH = 2000
+# Lexicon entries deleted per transaction when a unit is discarded.
+DISCARD_ENTRIES = 2000
 # A batched writer leaves the write lock free this long after each commit, so that
 # annotators waiting in SQLite's busy handler (which polls every 25-50 ms at first)
 # get their turn.
@@ -74,19 +76,19 @@ def _alive(pid: int, start: str | None) -> bool:
     return start is None or _process_start(pid) in (None, start)
 
 
-class WriteUnits:
+class WriteUnits(Room):
     """The write units of one store (`store.units`)."""
 
-    def __init__(self, store: Store):
-        self.store = store
-
-    def begin(self, kind: str, label: str) -> int:
-        """Open a unit (committed at once) and return its number."""
+    def begin(self, kind: str, label: str, *, discarding: bool = False) -> int:
+        """Open a unit (committed at once, or with the caller's transaction) and return
+        its number. A `discarding` unit hides rows that are to be removed."""
         pid = os.getpid()
         with self.store.transaction():
             cursor = self.store.conn.execute(
-                "INSERT INTO write_units (kind, label, host, pid, process_start, started_at) VALUES (?,?,?,?,?,?)",
-                [kind, label, socket.gethostname(), pid, _process_start(pid), now_iso()],
+                "INSERT INTO write_units (kind, label, host, pid, process_start, started_at, state)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [kind, label, socket.gethostname(), pid, _process_start(pid), now_iso(),
+                 "discarding" if discarding else "open"],
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -124,55 +126,10 @@ class WriteUnits:
             return True
         entries = conn.execute(
             "DELETE FROM lexicon_entries WHERE id IN (SELECT e.id FROM lexicon_entries e"
-            " JOIN lexicon_rows l ON l.id = e.lexicon_id WHERE l.unit = ? LIMIT ?)", [unit, LEXICON_BATCH])
+            " JOIN lexicon_rows l ON l.id = e.lexicon_id WHERE l.unit = ? LIMIT ?)", [unit, DISCARD_ENTRIES])
         if entries.rowcount:
             return True
         return conn.execute("DELETE FROM lexicon_rows WHERE unit = ?", [unit]).rowcount > 0
-
-    def save_lexicon(self, name: str, entries: Sequence[LexiconEntry], path: str | None, *,
-                     replace: bool) -> None:
-        """`Store.save_lexicon`: the entries go in under a hidden lexicon, in short
-        batches; one short transaction then shows it under its name and hides the one
-        it replaces, whose rows are removed afterwards in batches."""
-        conn = self.store.conn
-        if not replace:
-            self._refuse_existing(name)
-        unit = self.begin("lexicon", name)
-        try:
-            with self.store.transaction():
-                # A name no reader sees: the real one may still belong to the old lexicon.
-                lexicon_id = conn.execute(
-                    "INSERT INTO lexicon_rows (name, path, loaded_at, unit) VALUES (?, ?, ?, ?)",
-                    [f"{name}\x00loading {unit}", path, now_iso(), unit]).lastrowid
-            last_commit = 0.0
-            for first in range(0, len(entries), LEXICON_BATCH):
-                wait_for_turn(last_commit, COMMIT_GAP_SECONDS)
-                with self.store.transaction():
-                    self.store._insert_lexicon_entries(lexicon_id, entries[first:first + LEXICON_BATCH])
-                last_commit = time.monotonic()
-            with self.store.transaction():
-                old = conn.execute("SELECT id FROM lexicons WHERE name = ?", [name]).fetchone()
-                retired = None
-                if old is not None:
-                    if not replace:
-                        self._refuse_existing(name)
-                    retired = conn.execute(
-                        "INSERT INTO write_units (kind, label, host, pid, process_start, started_at, state)"
-                        " VALUES ('lexicon', ?, ?, ?, ?, ?, 'discarding')",
-                        [name, socket.gethostname(), os.getpid(), _process_start(os.getpid()), now_iso()]).lastrowid
-                    conn.execute("UPDATE lexicon_rows SET unit = ?, name = ? WHERE id = ?",
-                                 [retired, f"{name}\x00replaced {retired}", old[0]])
-                conn.execute("UPDATE lexicon_rows SET name = ? WHERE id = ?", [name, lexicon_id])
-                conn.execute("DELETE FROM write_units WHERE id = ?", [unit])
-        except BaseException:
-            self.discard(unit)
-            raise
-        if retired is not None:
-            self.discard(retired)
-
-    def _refuse_existing(self, name: str) -> None:
-        if self.store.conn.execute("SELECT 1 FROM lexicons WHERE name = ?", [name]).fetchone():
-            raise AnnotatorError(f"the project already has a lexicon {name!r}: pass --replace to replace it")
 
     @contextmanager
     def unit(self, kind: str, label: str) -> Iterator[int]:
@@ -203,10 +160,8 @@ class WriteUnits:
     def sentence_page(self, after_id: int, limit: int) -> list[Sentence]:
         """Up to `limit` visible sentences after id `after_id`, in id order: a pass over
         the corpus that commits between pages holds no cursor open across them."""
-        from .store import _SENTENCE_COLUMNS, _sentence
-
-        return [_sentence(row) for row in self.store.conn.execute(
-            f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])]
+        return [to_sentence(row) for row in self.conn.execute(
+            f"SELECT {SENTENCE_COLUMNS} FROM sentences WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])]
 
 
 def wait_for_turn(last_commit: float, gap: float) -> None:

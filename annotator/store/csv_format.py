@@ -1,0 +1,143 @@
+"""The CSV files the tool writes and reads, defined once: each file's columns (name,
+the SQL that exports it, its kind) and the spreadsheet-safety rule.
+
+The export SQL (annotator.store.exports) is generated from these tables, and
+annotator.interchange.formats takes its column names from them, so a header, the cells
+under it and the importer that reads it back cannot drift apart. The names and their
+order are a contract: tools outside this project read them. Change them only with a
+new column at the end, never by renaming or reordering.
+
+Spreadsheet safety (OWASP "CSV injection"): a spreadsheet runs a cell that starts with
+`=`, `+`, `-` or `@` as a formula, and tab or carriage return can smuggle one in. Text
+scraped from the web must never run, so the free-text cells (kind "free": `text`,
+`sentence_text`, `note`, `title`) that start with one of these get a leading
+apostrophe, which spreadsheets show as text. The rule is reversible, so import gives
+back exactly what was exported: a value is prefixed when, after any leading
+apostrophes, it starts with a trigger character. So `=1+1` is written `'=1+1`, and a
+value that already looked escaped, `'=1+1`, is written `''=1+1`. `unescape` removes
+one apostrophe from exactly those values. `escape` is the rule in Python,
+`sheet_safe_sql` the same rule in SQL.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+TRUE, FALSE = "true", "false"
+
+# In the order the SQL tests them (the quote first: most values start with neither).
+TRIGGER_CHARACTERS = "=+-@\t\r"
+TRIGGERS = frozenset(TRIGGER_CHARACTERS)
+QUOTE = "'"
+# Characters a value may start with and still need a look: the triggers and the quote.
+_FIRST = frozenset(TRIGGERS | {QUOTE})
+
+
+class Column(NamedTuple):
+    """One CSV column: its header name, the SQL expression of its cell, and its kind:
+    "int" (never NULL), "text" (never NULL), "null" (text that may be NULL, written as
+    '') or "free" (free text: may be NULL, and gets the spreadsheet-safety apostrophe)."""
+
+    name: str
+    sql: str
+    kind: str
+
+
+# A span's text, cut from its sentence (see Exports for the NUL-safe variant).
+SPAN_TEXT = "substr(s.text, sp.char_start + 1, sp.char_end - sp.char_start)"
+
+
+def _flag(expr: str) -> str:
+    return f"CASE WHEN {expr} THEN '{TRUE}' ELSE '{FALSE}' END"
+
+
+C = Column
+# The columns of the spans, sentences and documents CSV, over the aliases d
+# (documents), s (sentences), sp (spans) and st (sentence_status).
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "spans": (
+        C("document_id", "d.id", "text"), C("sentence_index", "s.idx", "int"),
+        C("start", "sp.char_start", "int"), C("end", "sp.char_end", "int"),
+        C("doc_start", "s.doc_start + sp.char_start", "int"), C("doc_end", "s.doc_start + sp.char_end", "int"),
+        C("text", SPAN_TEXT, "free"), C("label", "sp.label", "text"), C("annotator", "sp.annotator", "text"),
+        C("origin", "sp.origin", "text"), C("quoted", _flag("sp.quoted"), "text"),
+        C("lexicon_term", "sp.lexicon_term", "null"), C("note", "sp.note", "free"),
+        C("created_at", "sp.created_at", "text"),
+    ),
+    "sentences": (
+        C("document_id", "d.id", "text"), C("sentence_index", "s.idx", "int"),
+        C("doc_start", "s.doc_start", "int"), C("doc_end", "s.doc_end", "int"),
+        C("sentence_text", "s.text", "free"), C("annotator", "st.annotator", "text"),
+        C("status", "st.status", "null"), C("judgment", "st.judgment", "null"),
+        C("flagged", _flag("st.flagged"), "text"), C("note", "st.note", "free"),
+        C("suggestion_mode", "st.suggestion_mode", "null"), C("first_shown_at", "st.first_shown_at", "null"),
+        C("finished_at", "st.finished_at", "null"),
+    ),
+    "documents": (
+        C("document_id", "d.id", "text"), C("title", "d.title", "free"), C("source", "d.source", "null"),
+        C("url", "d.url", "null"), C("date", "d.date", "null"), C("sentences", "d.sentence_count", "int"),
+        C("metadata", "d.metadata", "text"),
+    ),
+}  # fmt: skip
+# `export --gold` appends these to the spans and sentences CSV: who gave the gold item
+# (names joined by "|") and how it got into gold ("auto" or "curated").
+GOLD_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "spans": (C("agreed_by", "sp.agreed_by", "null"), C("resolution", "sp.resolution", "null")),
+    "sentences": (C("agreed_by", "st.judgment_agreed_by", "null"), C("resolution", "st.judgment_resolution", "null")),
+}  # fmt: skip
+# One row per token of each annotated sentence and annotator, with the BIO tag of that
+# annotator's spans (the same tags as the CoNLL export). Written from Python, not SQL.
+TOKEN_COLUMNS: tuple[str, ...] = (
+    "document_id", "sentence_index", "token_index", "start", "end", "doc_start", "doc_end", "text",
+    "annotator", "tag",
+)  # fmt: skip
+del C
+
+# The free-text cells, in every CSV the tool writes (the tokens CSV's `text` too).
+FREE_TEXT_COLUMNS = frozenset(c.name for columns in COLUMNS.values() for c in columns if c.kind == "free")
+
+
+def columns(kind: str, provenance: bool = False) -> tuple[Column, ...]:
+    """The columns of a CSV export, with the gold columns when `provenance`."""
+    return COLUMNS[kind] + (GOLD_COLUMNS.get(kind, ()) if provenance else ())
+
+
+def column_names(kind: str, provenance: bool = False) -> tuple[str, ...]:
+    """The header of a CSV export."""
+    return tuple(c.name for c in columns(kind, provenance))
+
+
+def needs_escape(value: str) -> bool:
+    return bool(value) and value[0] in _FIRST and value.lstrip(QUOTE)[:1] in TRIGGERS
+
+
+def escape(value: str | None) -> str | None:
+    """The value as written to a CSV cell."""
+    if value and value[0] in _FIRST and value.lstrip(QUOTE)[:1] in TRIGGERS:
+        return QUOTE + value
+    return value
+
+
+def unescape(value: str) -> str:
+    """The value as it was before `escape`."""
+    if value[:1] == QUOTE and value.lstrip(QUOTE)[:1] in TRIGGERS:
+        return value[1:]
+    return value
+
+
+def _sql_char(ch: str) -> str:
+    return f"'{ch}'" if ch.isprintable() and ch != QUOTE else f"char({ord(ch)})"
+
+
+def sheet_safe_sql(expr: str) -> str:
+    """SQL for `escape`: an apostrophe before a value that starts, after any
+    apostrophes, with a trigger character."""
+    # unicode() first: a cheap look at the first character spares most values ltrim().
+    first = ", ".join(str(ord(ch)) for ch in QUOTE + TRIGGER_CHARACTERS)
+    triggers = ", ".join(_sql_char(ch) for ch in TRIGGER_CHARACTERS)
+    quote = QUOTE * 2
+    return (
+        f"CASE WHEN unicode({expr}) IN ({first})"
+        f" AND substr(ltrim({expr}, '{quote}'), 1, 1) IN ({triggers})"
+        f" THEN '{quote}' || {expr} ELSE {expr} END"
+    )

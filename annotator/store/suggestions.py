@@ -1,0 +1,96 @@
+"""Suggestions: the lexicon's proposed spans on each sentence, and every annotator's
+accept or reject of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..clock import now_iso
+from ..model import Suggestion, SuggestionTally
+from .room import Room
+from .rows import to_suggestion
+
+
+class Suggestions(Room):
+    def for_sentence(self, sentence_id: int, annotator: str | None = None) -> list[Suggestion]:
+        """Suggestions of a sentence, with the given annotator's decision if any."""
+        rows = self.conn.execute(
+            "SELECT sg.id, sg.sentence_id, sg.char_start, sg.char_end, sg.label, sg.term, sg.quoted,"
+            " sg.detector, sd.decision FROM suggestions sg"
+            " LEFT JOIN suggestion_decisions sd ON sd.suggestion_id = sg.id AND sd.annotator = ?"
+            " WHERE sg.sentence_id = ? ORDER BY sg.char_start, sg.char_end, sg.label, sg.term",
+            [annotator, sentence_id],
+        )
+        return [to_suggestion(row) for row in rows]
+
+    def add(self, suggestions: Iterable[Suggestion]) -> None:
+        """Insert suggestions; one that already exists (same identity) is left as it is."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO suggestions (sentence_id, char_start, char_end, label, term, quoted,"
+                " detector) VALUES (?,?,?,?,?,?,?)",
+                [(g.sentence_id, g.start, g.end, g.label, g.term, int(g.quoted), g.detector) for g in suggestions],
+            )
+
+    def set_decision(self, suggestion_id: int, annotator: str, decision: str | None) -> None:
+        """Record an annotator's accept/reject of a suggestion; None clears it (undo)."""
+        with self.transaction():
+            if decision is None:
+                self.conn.execute(
+                    "DELETE FROM suggestion_decisions WHERE suggestion_id = ? AND annotator = ?",
+                    [suggestion_id, annotator],
+                )
+                return
+            self.conn.execute(
+                "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [annotator, now_iso()]
+            )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO suggestion_decisions (suggestion_id, annotator, decision, decided_at)"
+                " VALUES (?, ?, ?, ?)",
+                [suggestion_id, annotator, decision, now_iso()],
+            )
+
+    def sync(self, sentence_ids: Sequence[int], suggestions: Iterable[Suggestion]) -> tuple[int, int, int]:
+        """Make the suggestions of these sentences exactly `suggestions`.
+
+        A suggestion that still exists (same sentence, offsets, label and term) keeps its
+        id and every decision on it; one that no longer exists is deleted with its
+        decisions (spans accepted from it stay, unlinked). Returns (added, removed, kept).
+        """
+        wanted = {(g.sentence_id, g.start, g.end, g.label, g.term): g for g in suggestions}
+        with self.transaction():
+            existing: dict[tuple, tuple] = {}
+            for offset in range(0, len(sentence_ids), 500):
+                chunk = list(sentence_ids[offset : offset + 500])
+                for row in self.conn.execute(
+                    "SELECT id, sentence_id, char_start, char_end, label, term, quoted, detector FROM suggestions"
+                    f" WHERE sentence_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ):
+                    existing[row[1:6]] = row
+            stale = [[row[0]] for key, row in existing.items() if key not in wanted]
+            changed = [
+                [int(g.quoted), g.detector, existing[key][0]]
+                for key, g in wanted.items()
+                if key in existing and (bool(existing[key][6]) != g.quoted or existing[key][7] != g.detector)
+            ]
+            fresh = [g for key, g in wanted.items() if key not in existing]
+            self.conn.executemany("DELETE FROM suggestions WHERE id = ?", stale)
+            self.conn.executemany("UPDATE suggestions SET quoted = ?, detector = ? WHERE id = ?", changed)
+            self.add(fresh)
+        return len(fresh), len(stale), len(wanted) - len(fresh)
+
+    def tallies(self) -> list[SuggestionTally]:
+        """Hits and decisions (over all annotators) per suggested term and label."""
+        rows = self.conn.execute(
+            "SELECT sg.detector, sg.term, sg.label, COUNT(*), COALESCE(SUM(d.accepted), 0),"
+            " COALESCE(SUM(d.rejected), 0), SUM(d.suggestion_id IS NULL)"
+            # Through the sentences view: an unfinished import's suggestions are not counted.
+            " FROM suggestions sg JOIN sentences s ON s.id = sg.sentence_id LEFT JOIN ("
+            "   SELECT suggestion_id, SUM(decision = 'accepted') AS accepted, SUM(decision = 'rejected') AS rejected"
+            "   FROM suggestion_decisions GROUP BY suggestion_id"
+            " ) d ON d.suggestion_id = sg.id"
+            " GROUP BY sg.detector, sg.term, sg.label ORDER BY sg.detector, sg.term, sg.label"
+        )
+        return [SuggestionTally(*row) for row in rows]
+
