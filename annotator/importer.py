@@ -210,10 +210,32 @@ class _Entry:
     result: FileResult
 
 
+class _FileUnit:
+    """A file's write unit, begun by its first batch: a file that writes nothing (all
+    skipped, or refused early) leaves no trace at all."""
+
+    def __init__(self, store: Store, label: str):
+        self.store, self.label = store, label
+        self.id: int | None = None
+
+    def get(self) -> int:
+        if self.id is None:
+            self.id = self.store.units.begin("import", self.label)
+        return self.id
+
+    def publish(self) -> None:
+        if self.id is not None:
+            self.store.units.publish(self.id)
+
+    def discard(self) -> None:
+        if self.id is not None:
+            self.store.units.discard(self.id)
+
+
 @dataclass
 class _Batch:
     entries: list[_Entry]
-    unit: int | None = None
+    unit: _FileUnit | None = None
     future: Future | None = None
     segments: list[Segments] | list[Encoded] | None = None
     found: Found | None = None
@@ -246,7 +268,7 @@ class Importer:
         self._pending_ids: dict[str, str] = {}
         self._pending_hashes: dict[str, str] = {}
         # The write unit of the file being imported (batch commits), if any.
-        self._unit: int | None = None
+        self._unit: _FileUnit | None = None
         self._last_commit = 0.0
 
     # ------------------------------------------------------------------ running
@@ -258,6 +280,9 @@ class Importer:
         self._start_workers(sum(sizes.values()))
         try:
             if self.options.batch_commits:
+                # Refuses a read-only project at once, even when every file would be skipped.
+                with self.store.transaction():
+                    pass
                 for path in files:
                     report.files.append(self._import_file(path, sizes[path]))
                 self._drain()
@@ -299,19 +324,20 @@ class Importer:
                     self._add(raw, result)
             elif self.options.batch_commits:
                 self._drain()
-                with self.store.units.unit("import", str(path)) as unit:
-                    self._unit = unit
-                    try:
-                        for raw in records:
-                            self._add(raw, result)
-                            self._progress(raw.position - reported)
-                            reported = raw.position
-                        self._drain()
-                    except BaseException:
-                        self._discard()
-                        raise
-                    finally:
-                        self._unit = None
+                unit = self._unit = _FileUnit(self.store, str(path))
+                try:
+                    for raw in records:
+                        self._add(raw, result)
+                        self._progress(raw.position - reported)
+                        reported = raw.position
+                    self._drain()
+                except BaseException:
+                    self._discard()
+                    unit.discard()
+                    raise
+                finally:
+                    self._unit = None
+                unit.publish()
                 # Published: from here the store itself finds these documents.
                 self._pending_ids.clear()
                 self._pending_hashes.clear()
@@ -449,12 +475,13 @@ class Importer:
                 metadata=raw.metadata, content_hash=entry.digest,
             )  # fmt: skip
             items.append((document, sentences))
+        unit = batch.unit.get() if batch.unit is not None else None
         if self.options.batch_commits:
             wait_for_turn(self._last_commit, COMMIT_GAP_SECONDS)
         try:
             # One transaction: the documents and their suggestions.
             with self.store.transaction():
-                self._insert(batch, items, found)
+                self._insert(unit, items, found)
         except sqlite3.IntegrityError as exc:
             # The ids were checked against every visible document: another import
             # running now has one of them in its unfinished file.
@@ -469,8 +496,8 @@ class Importer:
                 del self._pending_ids[document.id]
                 del self._pending_hashes[entry.digest]
 
-    def _insert(self, batch: _Batch, items: list[tuple[Document, list[Sentence]]], found: Found | None) -> None:
-        self.store.corpus.insert_documents(items, batch.unit)
+    def _insert(self, unit: int | None, items: list[tuple[Document, list[Sentence]]], found: Found | None) -> None:
+        self.store.corpus.insert_documents(items, unit)
         if self.analyzer is not None:
             if found:
                 written = [sentence for _, sentences in items for sentence in sentences]

@@ -108,6 +108,11 @@ class WriteUnits(Room):
                 if self._discard_some(unit):
                     continue
                 conn.execute("DELETE FROM write_units WHERE id = ?", [unit])
+                # Nothing refers to a discarded unit's number any more, so the last one
+                # given out is taken back: a refused import leaves the file as it was.
+                # (Only published numbers must never come back.)
+                conn.execute("UPDATE sqlite_sequence SET seq = seq - 1 WHERE name = 'write_units' AND seq = ?", [unit])
+                conn.execute("DELETE FROM sqlite_sequence WHERE name = 'write_units' AND seq = 0")
                 return
 
     def _discard_some(self, unit: int) -> bool:
