@@ -13,7 +13,7 @@ import pytest
 from annotator import importer as importer_module
 from annotator.importer import Importer, ImportOptions
 from annotator.lexicon.suggest import suggest_all
-from annotator.model import Document, LexiconEntry, Sentence, Suggestion
+from annotator.model import Document, LexiconEntry, Sentence, SpanAnnotation, Suggestion
 from annotator.store import Store
 
 
@@ -232,3 +232,66 @@ def test_a_failed_lexicon_load_leaves_the_old_one_and_nothing_else(project, monk
         assert store.conn.execute("SELECT COUNT(*) FROM lexicon_rows").fetchone()[0] == 1
         assert store.conn.execute("SELECT COUNT(*) FROM lexicon_entries").fetchone()[0] == 1
         assert store.units.open_units() == []
+
+
+def _source_with_documents(tmp_path: Path, tagset, count: int) -> Path:
+    source = tmp_path / "laptop.db"
+    with Store.open(source, create=True) as other:
+        other.initialize("laptop", tagset)
+        Importer(other, ImportOptions(parallel=False)).run([_jsonl(tmp_path / "m.jsonl", _records(count, "m"))])
+        sentence = other.corpus.sentences_of("m0")[0]
+        other.annotations.add_span(SpanAnnotation(sentence.id, "budi", 0, 7, "loaded_language"))
+    return source
+
+
+def test_a_merge_copies_new_documents_in_committed_batches_and_shows_the_source_at_once(project, tmp_path, tagset,
+                                                                                      monkeypatch):
+    from annotator.interchange.merge import merge_project
+    from annotator.store import merge as merge_module
+
+    monkeypatch.setattr(merge_module, "BATCH_DOCUMENTS", 4)
+    monkeypatch.setattr(merge_module, "COMMIT_GAP_SECONDS", 0.0)
+    source = _source_with_documents(tmp_path, tagset, 10)
+    seen = []
+    original = merge_module.copy_document_batch
+
+    def look(*args):
+        committed = sqlite3.connect(project).execute("SELECT COUNT(*) FROM document_rows").fetchone()[0]
+        view = _reader_view(project)
+        with Store.open(project, readonly=True) as other:
+            spans = other.annotations.progress()
+        seen.append((committed, view["counts"]["documents"], view["total"], spans))
+        original(*args)
+
+    monkeypatch.setattr(merge_module, "copy_document_batch", look)
+    with Store.open(project) as store:
+        result = merge_project(store, source)
+        assert (result.documents_added, result.sentences_added, result.spans_added) == (10, 20, 1)
+        assert store.corpus.counts()["documents"] == 10 and store.units.open_units() == []
+    assert [row[0] for row in seen] == [0, 4, 8], "each batch committed on its own"
+    assert all(row[1:] == (0, 0, []) for row in seen), "nothing of the source showed before its end"
+
+
+def test_a_merge_that_fails_midway_removes_its_batches(project, tmp_path, tagset, monkeypatch):
+    from annotator.interchange.merge import merge_project
+    from annotator.store import merge as merge_module
+
+    monkeypatch.setattr(merge_module, "BATCH_DOCUMENTS", 3)
+    source = _source_with_documents(tmp_path, tagset, 10)
+    original, calls = merge_module.copy_document_batch, []
+
+    def fail_third(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        original(*args)
+
+    monkeypatch.setattr(merge_module, "copy_document_batch", fail_third)
+    with Store.open(project) as store:
+        with pytest.raises(OSError):
+            merge_project(store, source)
+        assert store.conn.execute("SELECT COUNT(*) FROM document_rows").fetchone()[0] == 0
+        assert store.conn.execute("SELECT COUNT(*) FROM sentence_rows").fetchone()[0] == 0
+        assert store.units.open_units() == [] and store.corpus.counts()["documents"] == 0
+        monkeypatch.setattr(merge_module, "copy_document_batch", original)
+        assert merge_project(store, source).documents_added == 10
