@@ -55,7 +55,7 @@ def test_a_writer_saves_each_edit_within_a_quarter_second_while_a_big_file_impor
     while importer.poll() is None:
         seen.add(_documents(project_db))
         time.sleep(0.02)
-    out, err = importer.communicate()
+    _, err = importer.communicate()
     writer.terminate()
     lines, _ = writer.communicate(timeout=30)
     assert importer.returncode == 0, err
