@@ -477,7 +477,7 @@ class Importer:
             items.append((document, sentences))
         unit = batch.unit.get() if batch.unit is not None else None
         if self.options.batch_commits:
-            wait_for_turn(self._last_commit, COMMIT_GAP_SECONDS)
+            wait_for_turn(self.store, self._last_commit, COMMIT_GAP_SECONDS)
         try:
             # One transaction: the documents and their suggestions.
             with self.store.transaction():

@@ -105,7 +105,7 @@ def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None, 
         nonlocal sentences, added, removed, kept
         suggestions = [g for s in batch for g in suggester.suggest(s)]
         if batch_commits:
-            wait_for_turn(last_commit, COMMIT_GAP_SECONDS)
+            wait_for_turn(store, last_commit, COMMIT_GAP_SECONDS)
         a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], suggestions)
         sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
         if on_progress is not None:

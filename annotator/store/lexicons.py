@@ -49,7 +49,7 @@ class Lexicons(Room):
             assert lexicon_id is not None
             last_commit = 0.0
             for first in range(0, len(entries), LEXICON_BATCH):
-                wait_for_turn(last_commit, COMMIT_GAP_SECONDS)
+                wait_for_turn(self.store, last_commit, COMMIT_GAP_SECONDS)
                 with self.transaction():
                     self._insert_entries(lexicon_id, entries[first : first + LEXICON_BATCH])
                 last_commit = time.monotonic()

@@ -212,7 +212,7 @@ def copy_new_documents(merge: Merge, result: MergeResult, unit: int) -> None:
             [after if after is not None else -1, BATCH_DOCUMENTS])]  # fmt: skip
         if not seqs:
             return
-        wait_for_turn(last_commit, COMMIT_GAP_SECONDS)
+        wait_for_turn(merge.store, last_commit, COMMIT_GAP_SECONDS)
         with merge.transaction():
             copy_document_batch(merge, result, unit, after, seqs[-1])
         last_commit, after = time.monotonic(), seqs[-1]

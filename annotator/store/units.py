@@ -33,6 +33,7 @@ from .rows import SENTENCE_COLUMNS, to_sentence
 
 if TYPE_CHECKING:
     from ..model import Sentence
+    from . import Store
 
 # Documents deleted per transaction when a unit is discarded.
 DISCARD_DOCUMENTS = 64
@@ -169,10 +170,14 @@ class WriteUnits(Room):
             f"SELECT {SENTENCE_COLUMNS} FROM sentences WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])]
 
 
-def wait_for_turn(last_commit: float, gap: float) -> None:
+def wait_for_turn(store: Store, last_commit: float, gap: float) -> None:
     """Leave the write lock free for `gap` seconds after the last commit: SQLite's busy
     handler polls at growing intervals (up to 100 ms), so a writer that takes the lock
-    back at once can starve a waiting annotator for a long time."""
+    back at once can starve a waiting annotator for a long time. The pause first moves
+    the WAL into the database (a passive checkpoint, which takes no write lock), so that
+    an annotator's commit does not meet an automatic checkpoint of the big writer's pages."""
+    if store.path is not None and not store.readonly:
+        store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     pause = last_commit + gap - time.monotonic()
     if pause > 0:
         time.sleep(pause)
