@@ -368,6 +368,83 @@ def m009_recommender_models(db: Database) -> None:
     )
 
 
+# The columns of documents and sentences as readers see them (m006 turns both names
+# into views over the *_rows tables).
+_DOCUMENT_VIEW_COLUMNS = (
+    "seq, id, title, source, url, date, metadata, text, content_hash, sentence_count, token_count, imported_at"
+)
+_SENTENCE_VIEW_COLUMNS = "id, document_id, idx, doc_start, doc_end, text, tokens"
+# The one visibility rule: a row written by a big writer's unfinished unit (an import's
+# file, a merge's source, a lexicon being loaded) is invisible until the unit is published, that is until its
+# `write_units` row is gone. Rows keep their unit number afterwards; AUTOINCREMENT
+# never hands that number out again.
+VISIBLE = "(unit IS NULL OR unit NOT IN (SELECT id FROM write_units))"
+
+
+@_step
+def m010_write_units(db: Database) -> None:
+    # A big import or merge commits in short batches, so that annotators' single-row
+    # writes never wait long for the write lock, and still lands all-or-nothing: its
+    # rows carry the number of their unit and stay out of the `documents`,
+    # `sentences` and `lexicons` views until the unit's last batch is in. Every reader reads the
+    # views, so the rule above is the only place that knows about units.
+    db.execute(
+        "CREATE TABLE write_units (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+        " label TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, process_start TEXT,"
+        " started_at TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'discarding')),"
+        " documents INTEGER NOT NULL DEFAULT 0, sentences INTEGER NOT NULL DEFAULT 0)"
+    )
+    for statement in (
+        "DROP TRIGGER corpus_counts_insert",
+        "DROP TRIGGER corpus_counts_delete",
+        "DROP TRIGGER corpus_counts_update",
+        # RENAME rewrites the foreign keys of sentences, spans, suggestions and
+        # sentence_status to the new names; indexes follow their table.
+        "ALTER TABLE documents RENAME TO document_rows",
+        "ALTER TABLE document_rows ADD COLUMN unit INTEGER",
+        "CREATE INDEX document_rows_by_unit ON document_rows (unit) WHERE unit IS NOT NULL",
+        "ALTER TABLE sentences RENAME TO sentence_rows",
+        "ALTER TABLE sentence_rows ADD COLUMN unit INTEGER",
+        f"CREATE VIEW documents AS SELECT {_DOCUMENT_VIEW_COLUMNS} FROM document_rows WHERE {VISIBLE}",
+        f"CREATE VIEW sentences AS SELECT {_SENTENCE_VIEW_COLUMNS} FROM sentence_rows WHERE {VISIBLE}",
+        # A lexicon loaded with --replace: the new one hidden while its entries go in,
+        # then the swap in one short transaction (the old one hidden, then removed).
+        "ALTER TABLE lexicons RENAME TO lexicon_rows",
+        "ALTER TABLE lexicon_rows ADD COLUMN unit INTEGER",
+        f"CREATE VIEW lexicons AS SELECT id, name, path, loaded_at FROM lexicon_rows WHERE {VISIBLE}",
+        # corpus_counts counts what readers see: a unit's documents are counted on
+        # the unit's row while it is open and move to corpus_counts when it is
+        # published (its row deleted while 'open'); a discarded unit's never do.
+        (
+            "CREATE TRIGGER corpus_counts_insert AFTER INSERT ON document_rows BEGIN"
+            " UPDATE corpus_counts SET documents = documents + 1, sentences = sentences + NEW.sentence_count"
+            " WHERE id = 1 AND NEW.unit IS NULL;"
+            " UPDATE write_units SET documents = documents + 1, sentences = sentences + NEW.sentence_count"
+            " WHERE id = NEW.unit; END"
+        ),
+        (
+            "CREATE TRIGGER corpus_counts_delete AFTER DELETE ON document_rows BEGIN"
+            " UPDATE corpus_counts SET documents = documents - 1, sentences = sentences - OLD.sentence_count"
+            " WHERE id = 1 AND (OLD.unit IS NULL OR OLD.unit NOT IN (SELECT id FROM write_units));"
+            " UPDATE write_units SET documents = documents - 1, sentences = sentences - OLD.sentence_count"
+            " WHERE id = OLD.unit; END"
+        ),
+        (
+            "CREATE TRIGGER corpus_counts_update AFTER UPDATE OF sentence_count ON document_rows BEGIN"
+            " UPDATE corpus_counts SET sentences = sentences - OLD.sentence_count + NEW.sentence_count"
+            " WHERE id = 1 AND (NEW.unit IS NULL OR NEW.unit NOT IN (SELECT id FROM write_units));"
+            " UPDATE write_units SET sentences = sentences - OLD.sentence_count + NEW.sentence_count"
+            " WHERE id = NEW.unit; END"
+        ),
+        (
+            "CREATE TRIGGER write_units_publish AFTER DELETE ON write_units WHEN OLD.state = 'open' BEGIN"
+            " UPDATE corpus_counts SET documents = documents + OLD.documents, sentences = sentences + OLD.sentences"
+            " WHERE id = 1; END"
+        ),
+    ):
+        db.execute(statement)
+
+
 def _run(db: Database, script: str) -> None:
     # Not executescript(): it commits any open transaction first, which would break
     # the all-or-nothing guarantee Migrations gives each step.

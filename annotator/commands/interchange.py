@@ -314,8 +314,8 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
 
     Brings documents, sentences, spans, sentence states and judgments, suggestions and
     their decisions, events and lexicons. Documents match by id and text; the same id
-    with different text refuses that source. One transaction per source; merging again
-    adds nothing. A source is never changed; one with an older schema is merged from an
+    with different text refuses that source. Each source lands whole or not at all;
+    merging again adds nothing. A source is never changed; one with an older schema is merged from an
     upgraded copy.
     """
     failed = 0

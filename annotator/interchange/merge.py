@@ -21,7 +21,8 @@ from ..store import Store
 
 
 def merge_project(store: Store, source: Path) -> MergeResult:
-    """Merge one source database into `store` in one transaction.
+    """Merge one source database into `store` as one unit: all of it lands, or none
+    (see annotator.store.merge).
 
     Raises InputError when the source cannot be merged at all (missing, not a
     project, a newer schema, the project itself, or this project read-only); returns

@@ -4,12 +4,13 @@ At import, new sentences get suggestions inside the import transaction
 (`sentences_hook`). The matching is pure, so on large imports it runs in the importer's
 worker processes next to segmentation, and the importing process only writes the
 suggestions (`SuggestionHook`, an `annotator.importer.SentenceAnalyzer`). `suggest_all`
-re-runs the matching over the whole corpus after the lexicon changes; suggestions that
-still exist keep their accept/reject decisions.
+re-runs the matching over the whole corpus after the lexicon changes, committing in
+short batches; suggestions that still exist keep their accept/reject decisions.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -17,6 +18,7 @@ from itertools import islice
 from ..model import LexiconEntry, Sentence, Suggestion
 from ..resources import default_lexicon_path
 from ..store import Store
+from ..store.units import COMMIT_GAP_SECONDS, wait_for_turn
 from .entries import read_lexicon
 from .matcher import CompiledLexicon
 from .quotes import find_quotes, is_quoted, scare_quotes
@@ -94,19 +96,44 @@ class SuggestReport:
         return self.added + self.kept
 
 
-def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None) -> SuggestReport:
-    """Re-run the matching over every sentence, in one transaction."""
+def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None, *,
+                batch_commits: bool = True) -> SuggestReport:
+    """Re-run the matching over every sentence.
+
+    The all-or-nothing unit is one sentence: each sentence's suggestions change as a
+    whole. Batches of BATCH_SENTENCES sentences are matched outside any transaction
+    and each batch is committed on its own, with the write lock left free between
+    them, so annotators keep saving while it runs. An interrupted run leaves every
+    sentence with either its old suggestions or its new ones, never a mix, and
+    running it again finishes the job. `batch_commits=False` makes the whole run one
+    transaction (the old path, kept as the benchmarks' baseline).
+    """
     suggester = Suggester.from_store(store)
     sentences = added = removed = kept = 0
-    with store.transaction():
-        iterator = store.corpus.iter_sentences()
-        while batch := list(islice(iterator, BATCH_SENTENCES)):
-            suggestions = [g for s in batch for g in suggester.suggest(s)]
-            a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], suggestions,
-                                             sources=LEXICON_SOURCES)
-            sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
-            if on_progress is not None:
-                on_progress(len(batch))
+
+    def sync(batch: list[Sentence]) -> None:
+        nonlocal sentences, added, removed, kept
+        suggestions = [g for s in batch for g in suggester.suggest(s)]
+        if batch_commits:
+            wait_for_turn(store, last_commit, COMMIT_GAP_SECONDS)
+        a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], suggestions,
+                                         sources=LEXICON_SOURCES)
+        sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
+        if on_progress is not None:
+            on_progress(len(batch))
+
+    last_commit = 0.0
+    if batch_commits:
+        after = 0
+        while batch := store.units.sentence_page(after, BATCH_SENTENCES):
+            after = batch[-1].id  # type: ignore[assignment]
+            sync(batch)
+            last_commit = time.monotonic()
+    else:
+        with store.transaction():
+            iterator = store.corpus.iter_sentences()
+            while batch := list(islice(iterator, BATCH_SENTENCES)):
+                sync(batch)
     return SuggestReport(sentences, added, removed, kept)
 
 

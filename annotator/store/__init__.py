@@ -11,6 +11,7 @@ room on it, sharing its one connection:
 - `store.exports`: the export read model (exports.py)
 - `store.agreement`: the agreement read model, as numpy arrays (agreement.py)
 - `store.merge`: merging another project database (merge.py)
+- `store.units`: write units, so big writes commit in short batches yet land whole (units.py)
 
 Row mapping and column lists are in rows.py. Writes run in short `BEGIN IMMEDIATE`
 transactions: an immediate write lock makes concurrent writers wait on the busy
@@ -48,6 +49,7 @@ from .rows import compact_json
 from .suggestions import Suggestions
 from .write_lock import begin_immediate
 from .team import Team
+from .units import WriteUnits
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -135,6 +137,8 @@ class Store:
             check_is_project(conn, path, bool(store._applied_migrations()), create)
             store._configure()
             store._migrate()
+            if not readonly:
+                store.units.recover()  # a dead importer's unfinished file, say
         except BaseException:
             conn.close()
             raise
@@ -406,6 +410,10 @@ class Store:
     @cached_property
     def merge(self) -> Merge:
         return Merge(self)
+
+    @cached_property
+    def units(self) -> WriteUnits:
+        return WriteUnits(self)
 
     @cached_property
     def recommender(self) -> Recommender:

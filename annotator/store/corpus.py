@@ -32,15 +32,17 @@ class Corpus(Room):
         self.insert_documents([(document, sentences)])
         return [s.id for s in sentences]  # type: ignore[misc]
 
-    def insert_documents(self, items: Sequence[tuple[Document, Sequence[Sentence]]]) -> None:
+    def insert_documents(self, items: Sequence[tuple[Document, Sequence[Sentence]]], unit: int | None = None) -> None:
         """Insert documents with their sentences in one transaction and two executemany
-        calls; sets each document's `seq` and each sentence's `id`."""
+        calls; sets each document's `seq` and each sentence's `id`. With `unit` (from
+        `store.units`), they stay invisible until that unit is published."""
         if not items:
             return
         with self.transaction():
             imported_at = now_iso()
-            seq = self._scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM documents")
-            sentence_id = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences")
+            # The tables, not the views: an unfinished unit's rows hold numbers too.
+            seq = self._scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM document_rows")
+            sentence_id = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentence_rows")
             assert isinstance(seq, int) and isinstance(sentence_id, int)
             document_rows, sentence_rows = [], []
             for document, sentences in items:
@@ -52,22 +54,22 @@ class Corpus(Room):
                     sentence_id += 1
                     tokens += len(s.tokens)
                     sentence_rows.append(
-                        (s.id, document.id, s.index, s.doc_start, s.doc_end, s.text, encode_tokens(s.tokens))
+                        (s.id, document.id, s.index, s.doc_start, s.doc_end, s.text, encode_tokens(s.tokens), unit)
                     )
                 document.sentence_count, document.token_count = len(sentences), tokens
                 document_rows.append((
                     document.seq, document.id, document.title, document.source, document.url, document.date,
                     compact_json(document.metadata), document.text, document.content_hash, len(sentences),
-                    tokens, document.imported_at or imported_at,
+                    tokens, document.imported_at or imported_at, unit,
                 ))  # fmt: skip
             self.conn.executemany(
-                "INSERT INTO documents (seq, id, title, source, url, date, metadata, text, content_hash,"
-                " sentence_count, token_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO document_rows (seq, id, title, source, url, date, metadata, text, content_hash,"
+                " sentence_count, token_count, imported_at, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 document_rows,
             )
             self.conn.executemany(
-                "INSERT INTO sentences (id, document_id, idx, doc_start, doc_end, text, tokens)"
-                " VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO sentence_rows (id, document_id, idx, doc_start, doc_end, text, tokens, unit)"
+                " VALUES (?,?,?,?,?,?,?,?)",
                 sentence_rows,
             )
 
@@ -78,21 +80,25 @@ class Corpus(Room):
         if not sentences:
             return
         with self.transaction():
-            sentence_id = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences")
+            # The tables, not the views: the document may belong to a unit not yet published.
+            unit = self._scalar("SELECT unit FROM document_rows WHERE id = ?", [document_id])
+            sentence_id = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentence_rows")
             assert isinstance(sentence_id, int)
             rows, tokens = [], 0
             for s in sentences:
                 s.id = sentence_id
                 sentence_id += 1
                 tokens += len(s.tokens)
-                rows.append((s.id, document_id, s.index, s.doc_start, s.doc_end, s.text, encode_tokens(s.tokens)))
+                rows.append(
+                    (s.id, document_id, s.index, s.doc_start, s.doc_end, s.text, encode_tokens(s.tokens), unit)
+                )
             self.conn.executemany(
-                "INSERT INTO sentences (id, document_id, idx, doc_start, doc_end, text, tokens)"
-                " VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO sentence_rows (id, document_id, idx, doc_start, doc_end, text, tokens, unit)"
+                " VALUES (?,?,?,?,?,?,?,?)",
                 rows,
             )
             self.conn.execute(
-                "UPDATE documents SET sentence_count = sentence_count + ?, token_count = token_count + ?"
+                "UPDATE document_rows SET sentence_count = sentence_count + ?, token_count = token_count + ?"
                 " WHERE id = ?",
                 [len(sentences), tokens, document_id],
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from ..clock import now_iso
@@ -9,6 +10,10 @@ from ..errors import AnnotatorError
 from ..model import Lexicon, LexiconEntry
 from .room import Room
 from .rows import LEXICON_ENTRY_COLUMNS, to_lexicon_entry
+from .units import COMMIT_GAP_SECONDS, wait_for_turn
+
+# Entries written per transaction when a lexicon is saved.
+LEXICON_BATCH = 2000
 
 
 class Lexicons(Room):
@@ -23,27 +28,59 @@ class Lexicons(Room):
         self, name: str, entries: Sequence[LexiconEntry], path: str | None = None, *, replace: bool = False
     ) -> Lexicon:
         """Store a lexicon with its entries. A lexicon of the same name is refused, or
-        replaced as a whole with `replace`."""
-        with self.transaction():
-            existing = self._scalar("SELECT id FROM lexicons WHERE name = ?", [name])
-            if existing is not None:
-                if not replace:
-                    raise AnnotatorError(
-                        f"the project already has a lexicon {name!r}: pass --replace to replace it"
+        replaced as a whole with `replace`.
+
+        The entries go in under a hidden lexicon (a write unit, `store.units`) in short
+        transactions of LEXICON_BATCH; one short transaction then shows it under its
+        name and hides the one it replaces, whose rows are removed afterwards in
+        batches. Readers see the old lexicon or the new one, whole."""
+        units = self.store.units
+        if not replace:
+            self._refuse_existing(name)
+        unit = units.begin("lexicon", name)
+        retired = None
+        try:
+            with self.transaction():
+                # A name no reader sees: the real one may still be the old lexicon's.
+                lexicon_id = self.conn.execute(
+                    "INSERT INTO lexicon_rows (name, path, loaded_at, unit) VALUES (?, ?, ?, ?)",
+                    [f"{name}\x00loading {unit}", path, now_iso(), unit],
+                ).lastrowid
+            assert lexicon_id is not None
+            last_commit = 0.0
+            for first in range(0, len(entries), LEXICON_BATCH):
+                wait_for_turn(self.store, last_commit, COMMIT_GAP_SECONDS)
+                with self.transaction():
+                    self._insert_entries(lexicon_id, entries[first : first + LEXICON_BATCH])
+                last_commit = time.monotonic()
+            with self.transaction():
+                old = self._scalar("SELECT id FROM lexicons WHERE name = ?", [name])
+                if old is not None:
+                    if not replace:
+                        self._refuse_existing(name)
+                    retired = units.begin("lexicon", name, discarding=True)
+                    self.conn.execute(
+                        "UPDATE lexicon_rows SET unit = ?, name = ? WHERE id = ?",
+                        [retired, f"{name}\x00replaced {retired}", old],
                     )
-                self.conn.execute("DELETE FROM lexicons WHERE id = ?", [existing])
-            cursor = self.conn.execute(
-                "INSERT INTO lexicons (name, path, loaded_at) VALUES (?, ?, ?)", [name, path, now_iso()]
-            )
-            assert cursor.lastrowid is not None
-            self._insert_entries(cursor.lastrowid, entries)
+                self.conn.execute("UPDATE lexicon_rows SET name = ? WHERE id = ?", [name, lexicon_id])
+                units.publish(unit)
+        except BaseException:
+            units.discard(unit)
+            raise
+        if retired is not None:
+            units.discard(retired)
         return next(lexicon for lexicon in self.all() if lexicon.name == name)
+
+    def _refuse_existing(self, name: str) -> None:
+        if self._scalar("SELECT 1 FROM lexicons WHERE name = ?", [name]):
+            raise AnnotatorError(f"the project already has a lexicon {name!r}: pass --replace to replace it")
 
     def add_entry(self, lexicon: str, entry: LexiconEntry) -> LexiconEntry:
         """Add one entry to a lexicon, creating the lexicon if needed."""
         with self.transaction():
             self.conn.execute(
-                "INSERT OR IGNORE INTO lexicons (name, path, loaded_at) VALUES (?, NULL, ?)", [lexicon, now_iso()]
+                "INSERT OR IGNORE INTO lexicon_rows (name, path, loaded_at) VALUES (?, NULL, ?)", [lexicon, now_iso()]
             )
             lexicon_id = self._scalar("SELECT id FROM lexicons WHERE name = ?", [lexicon])
             assert isinstance(lexicon_id, int)
@@ -80,7 +117,9 @@ class Lexicons(Room):
     def neutral(self, term: str, label: str) -> str | None:
         """The neutral alternative a lexicon gives for a term, if any."""
         value = self._scalar(
-            "SELECT neutral FROM lexicon_entries WHERE term = ? AND label = ? AND neutral != '' LIMIT 1",
+            # Through the lexicons view: not from a lexicon still being loaded.
+            "SELECT e.neutral FROM lexicon_entries e JOIN lexicons l ON l.id = e.lexicon_id"
+            " WHERE e.term = ? AND e.label = ? AND e.neutral != '' LIMIT 1",
             [term, label],
         )
         return None if value is None else str(value)

@@ -111,7 +111,8 @@ class Suggestions(Room):
         rows = self.conn.execute(
             "SELECT sg.detector, sg.term, sg.label, COUNT(*), COALESCE(SUM(d.accepted), 0),"
             " COALESCE(SUM(d.rejected), 0), SUM(d.suggestion_id IS NULL)"
-            " FROM suggestions sg LEFT JOIN ("
+            # Through the sentences view: an unfinished import's suggestions are not counted.
+            " FROM suggestions sg JOIN sentences s ON s.id = sg.sentence_id LEFT JOIN ("
             "   SELECT suggestion_id, SUM(decision = 'accepted') AS accepted, SUM(decision = 'rejected') AS rejected"
             "   FROM suggestion_decisions GROUP BY suggestion_id"
             " ) d ON d.suggestion_id = sg.id"

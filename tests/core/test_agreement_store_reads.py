@@ -34,7 +34,7 @@ def test_sentences_come_in_corpus_order_even_when_ids_do_not(store):
     first = _document(store, "a", ["satu dua tiga", "empat lima"])
     second = _document(store, "b", ["enam tujuh", "delapan sembilan sepuluh"])
     # Document "a" now comes after "b" in the corpus, though its sentence ids are smaller.
-    store.conn.execute("UPDATE documents SET seq = 99 WHERE id = 'a'")
+    store.conn.execute("UPDATE document_rows SET seq = 99 WHERE id = 'a'")  # the table under the view (m006)
     everything = first + second
     for sentence in everything:
         _done(store, sentence, "ana", (0, 0, "loaded_language"))

@@ -20,10 +20,13 @@ def _next_id_after_deleting_the_last(store: Store, sentence_id: int) -> tuple[in
 def test_blank_database_never_reuses_a_deleted_span_or_suggestion_id(db_path):
     with Store.open(db_path, create=True) as store:
         store.db.execute(
-            "INSERT INTO documents (id, text, content_hash, sentence_count, token_count, imported_at)"
+            "INSERT INTO document_rows (id, text, content_hash, sentence_count, token_count, imported_at)"
             " VALUES ('d', 'Kata kata.', 'h', 1, 2, 'now')"
         )
-        store.db.execute("INSERT INTO sentences VALUES (1, 'd', 0, 0, 10, 'Kata kata.', '[[0,4],[5,9]]')")
+        store.db.execute(
+            "INSERT INTO sentence_rows (id, document_id, idx, doc_start, doc_end, text, tokens)"
+            " VALUES (1, 'd', 0, 0, 10, 'Kata kata.', '[[0,4],[5,9]]')"
+        )
         store.conn.commit()
         deleted, taken = _next_id_after_deleting_the_last(store, 1)
         assert taken > deleted

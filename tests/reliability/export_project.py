@@ -27,13 +27,13 @@ def build_project(path: Path, documents: int, sentences: int = 10, spans_per_ann
             run = store.conn.execute
             run(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
-                " INSERT INTO documents (seq, id, title, text, content_hash, sentence_count, token_count, imported_at)"
+                " INSERT INTO document_rows (seq, id, title, text, content_hash, sentence_count, token_count, imported_at)"
                 " SELECT i, 'doc' || i, 'Judul ' || i, ?, 'hash' || i, ?, ?, '2026-01-01T00:00:00.000Z' FROM n",
                 [documents, " ".join([SENTENCE] * sentences), sentences, sentences * 14],
             )
             run(
                 "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)"
-                " INSERT INTO sentences (document_id, idx, doc_start, doc_end, text, tokens)"
+                " INSERT INTO sentence_rows (document_id, idx, doc_start, doc_end, text, tokens)"
                 " SELECT d.id, n.i, n.i * ?, n.i * ? + ?, ?, '[[0,4],[5,13]]' FROM documents d, n ORDER BY d.seq, n.i",
                 [sentences, length, length, len(SENTENCE), SENTENCE],
             )

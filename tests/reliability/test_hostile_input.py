@@ -465,7 +465,8 @@ def test_several_files_at_once_each_fail_alone(template_db, data):
             (Path(folder) / name).write_bytes(content)
             paths.append(str(Path(folder) / name))
         result = _invoke("import", "--db", str(db), *paths)
-        errors = result.stderr.strip().splitlines()
+        # Two drawn files can hold the same record: the second is then reported as skipped.
+        errors = [line for line in result.stderr.strip().splitlines() if not line.startswith("skipped: ")]
         assert all(line.startswith("error: ") and "internal error" not in line for line in errors), result.stderr
         failed = {Path(line.split(":", 2)[1].strip()).name for line in errors}
         assert len(failed) == len(errors), "one line per failed file"

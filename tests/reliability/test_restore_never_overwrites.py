@@ -87,10 +87,13 @@ def test_undo_in_one_process_never_deletes_the_span_another_process_labelled(pro
 def test_a_restore_over_another_annotators_row_is_refused_and_logs_nothing():
     store = Store.memory()
     store.db.execute(
-        "INSERT INTO documents (id, text, content_hash, sentence_count, token_count, imported_at)"
+        "INSERT INTO document_rows (id, text, content_hash, sentence_count, token_count, imported_at)"
         " VALUES ('d', 'Kata kata.', 'h', 1, 2, 'now')"
     )
-    store.db.execute("INSERT INTO sentences VALUES (1, 'd', 0, 0, 10, 'Kata kata.', '[[0,4],[5,9]]')")
+    store.db.execute(
+        "INSERT INTO sentence_rows (id, document_id, idx, doc_start, doc_end, text, tokens)"
+        " VALUES (1, 'd', 0, 0, 10, 'Kata kata.', '[[0,4],[5,9]]')"
+    )
     store.conn.commit()
     budi = store.annotations.add_span(SpanAnnotation(1, "budi", 5, 9, "name_calling"))
     # A row of A's that claims B's id (as a reused id would): the restore refuses it.
@@ -113,10 +116,13 @@ def test_a_restore_over_another_annotators_row_is_refused_and_logs_nothing():
 def test_redo_of_an_accepted_suggestion_that_suggest_removed_is_refused_cleanly():
     store = Store.memory()
     store.db.execute(
-        "INSERT INTO documents (id, text, content_hash, sentence_count, token_count, imported_at)"
+        "INSERT INTO document_rows (id, text, content_hash, sentence_count, token_count, imported_at)"
         " VALUES ('d', 'Kata kata.', 'h', 1, 2, 'now')"
     )
-    store.db.execute("INSERT INTO sentences VALUES (1, 'd', 0, 0, 10, 'Kata kata.', '[[0,4],[5,9]]')")
+    store.db.execute(
+        "INSERT INTO sentence_rows (id, document_id, idx, doc_start, doc_end, text, tokens)"
+        " VALUES (1, 'd', 0, 0, 10, 'Kata kata.', '[[0,4],[5,9]]')"
+    )
     store.conn.commit()
     store.suggestions.sync([1], [Suggestion(1, 0, 4, "loaded_language", "kata")])
     editor = Editor(store, "ana")

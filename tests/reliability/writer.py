@@ -1,7 +1,7 @@
 """A child process for the concurrency and crash tests: writes annotations through the Store.
 
 Run as a script: `python writer.py DB ANNOTATOR COUNT [--first N] [--batch-every K]
-[--batch-size B] [--pause-ms MS] [--wait] [--open-only]`.
+[--batch-size B] [--pause-ms MS] [--wait] [--open-only] [--latency]`.
 
 Each write is one transaction holding a span and its event, as the UI makes them.
 Every `--batch-every`-th write is instead one transaction of `--batch-size` spans and
@@ -9,7 +9,8 @@ events, so a kill can land inside a multi-row transaction. `--pause-ms` sleeps b
 writes, as a reviewer pauses between key presses: SQLite's busy handler is not fair, and
 writers in a tight loop can take turns whole runs at a time. After each commit the child
 prints `committed FIRST LAST` (the write numbers it covered) and flushes, so the parent
-knows exactly which writes the child saw committed. With `--wait` it prints `ready`
+knows exactly which writes the child saw committed; with `--latency` the line ends with
+the seconds the transaction took, waiting for the write lock included. With `--wait` it prints `ready`
 and waits for a line on stdin first, so that many writers start at the same moment.
 Errors go to stderr as one line and exit with code 1.
 """
@@ -45,6 +46,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--pause-ms", type=float, default=0.0)
     parser.add_argument("--wait", action="store_true")
     parser.add_argument("--open-only", action="store_true")
+    parser.add_argument("--latency", action="store_true")
     args = parser.parse_args(argv)
 
     from annotator.model import Event
@@ -66,13 +68,15 @@ def main(argv: list[str]) -> int:
             step += 1
             size = args.batch_size if args.batch_every and step % args.batch_every == 0 else 1
             size = min(size, last - write)
+            began = time.perf_counter()
             with store.transaction():
                 for number in range(write, write + size):
                     span = store.annotations.add_span(span_for(number, sentence_ids, args.annotator))
                     store.annotations.append_event(
                         Event(args.annotator, "add_span", {"write": number, "span": span.id}, span.sentence_id)
                     )
-            print(f"committed {write} {write + size - 1}", flush=True)
+            took = f" {time.perf_counter() - began:.4f}" if args.latency else ""
+            print(f"committed {write} {write + size - 1}{took}", flush=True)
             write += size
             if args.pause_ms:
                 time.sleep(args.pause_ms / 1000)
