@@ -13,6 +13,10 @@ class SchemaTooNew(AnnotatorError):
     pass
 
 
+class NotAProject(AnnotatorError):
+    """A SQLite file that holds another application's tables; it is never written to."""
+
+
 class InputError(AnnotatorError):
     """A file or value the user supplied cannot be used."""
 
@@ -23,3 +27,7 @@ class TagsetError(InputError):
 
 class ReadOnlyStore(AnnotatorError):
     pass
+
+
+class RestoreRefused(AnnotatorError):
+    """Undo or redo would put a row back over one that is now other work."""

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .csv_reading import csv_reader
 from .errors import InputError
 from .textnorm import (
     SNIFF_BYTES,
@@ -41,8 +42,6 @@ DATE_FIELDS = ("date", "tanggal", "published", "published_at", "datetime")
 
 # Bytes read and decoded at a time by the CSV and JSONL readers.
 CHUNK_BYTES = 1 << 20
-# The largest CSV field accepted (the csv module's default is 128 KiB, less than a long article).
-CSV_FIELD_LIMIT = 2**31 - 1
 CSV_DELIMITERS = (",", ";", "\t", "|")
 # A JSON escape of a UTF-16 surrogate: json.loads turns an unpaired one into a lone surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -139,9 +138,7 @@ def iter_csv(path: Path, fields: FieldChoice = FieldChoice(), encoding: str | No
     if first is None or not first.strip():
         raise InputError(f"{path}: no header line; not imported")
     delimiter = _delimiter(path, first)
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader(_chain(first, lines), delimiter=delimiter, strict=True)
+    reader = csv_reader(_chain(first, lines), delimiter=delimiter)
     try:
         header = next(reader)
     except csv.Error as exc:

@@ -7,6 +7,7 @@ by a newer version, and `Store` refuses to touch it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -247,7 +248,41 @@ def m005_annotator_order(db: Database) -> None:
 
 
 @_step
-def m006_team(db: Database) -> None:
+def m006_harden_ids_never_reused(db: Database) -> None:
+    # Undo and redo put a span back under its old id, and a decision back on its
+    # suggestion's id. Without AUTOINCREMENT SQLite gives a freed largest id to the next
+    # insert, so another annotator's new span (or a re-run suggestion) could take it and
+    # be overwritten by the restore. AUTOINCREMENT never hands out an id twice; SQLite
+    # can only add it by rebuilding the table (Store._migrate runs with foreign keys off,
+    # as that procedure requires, and checks them after).
+    for table in ("suggestions", "spans"):
+        _rebuild_with_autoincrement(db, table)
+
+
+def _rebuild_with_autoincrement(db: Database, table: str) -> None:
+    """SQLite's table-rebuild procedure: the same table, columns, indexes and triggers,
+    with `id INTEGER PRIMARY KEY AUTOINCREMENT`; the ids are kept."""
+    (create,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
+    extras = [
+        row[0]
+        for row in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+            [table],
+        )
+    ]
+    rebuilt = f"{table}_rebuilt"
+    create, found = re.subn(r"\bid INTEGER PRIMARY KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", create, count=1)
+    assert found == 1, f"{table}: no integer id to make AUTOINCREMENT"
+    db.execute(re.sub(rf"^CREATE TABLE {table}\b", f"CREATE TABLE {rebuilt}", create))
+    db.execute(f"INSERT INTO {rebuilt} SELECT * FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
+    for statement in extras:
+        db.execute(statement)
+
+
+@_step
+def m007_team(db: Database) -> None:
     # Team campaigns (issue 14). The roster is the annotators table: people who merely
     # opened the workspace stay off it (on_roster 0) until the lead adds them. A fixed
     # suggestion mode is the lead's experimental condition; last_suggestions is what

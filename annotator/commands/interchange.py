@@ -20,7 +20,6 @@ from ..interchange.export import (
     export,
     export_to_path,
     file_name,
-    free_path,
     progress_total,
 )
 from ..interchange.formats import ALL_KINDS, FORMATS, KINDS
@@ -99,15 +98,18 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
             return
         kinds = ALL_KINDS if kind == "all" else (kind,)
         for one in kinds:
-            target = _target(out_path, kind == "all", file_name(name, one, fmt, stamp))
+            target, free_name = _target(out_path, kind == "all", file_name(name, one, fmt, stamp))
             total = progress_total(store, one, fmt, selection) if on_terminal() else None
             with progress_bar(f"Exporting {one}", total) as advance:
-                stats = export_to_path(store, one, fmt, target, selection, raw=raw, progress=advance)
-            _report(summary, stats, str(target))
+                stats = export_to_path(
+                    store, one, fmt, target, selection, raw=raw, progress=advance, free_name=free_name
+                )
+            _report(summary, stats, str(stats.path))
 
 
-def _target(out_path: Path | None, several: bool, default_name: str) -> Path:
-    """Where one export goes: a file given, a folder given (or exports/), with the default name."""
+def _target(out_path: Path | None, several: bool, default_name: str) -> tuple[Path, bool]:
+    """Where one export goes: a file given, or a folder given (or exports/) with the
+    default name; True when the name is the tool's, to be claimed free (-2, -3 ...)."""
     if out_path is None:
         folder = DEFAULT_FOLDER
     elif several or out_path.is_dir():
@@ -115,9 +117,9 @@ def _target(out_path: Path | None, several: bool, default_name: str) -> Path:
     else:
         if not out_path.parent.exists():
             raise InputError(f"cannot write {out_path}: folder {out_path.parent} does not exist")
-        return out_path
+        return out_path, False
     folder.mkdir(parents=True, exist_ok=True)
-    return free_path(folder, default_name)
+    return folder / default_name, True
 
 
 def _report(console: Console, stats: ExportStats, where: str) -> None:

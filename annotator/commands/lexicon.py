@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import InputError
+from ..interchange.output_file import OutputFile
 from ..lexicon.entries import (
     MATCH_KINDS,
     LexiconError,
@@ -204,7 +205,9 @@ def export(db_path: Path, out_path: Path | None, lexicon_name: str | None) -> No
         write_lexicon(entries, buffer)
         sys.stdout.write(visible(buffer.getvalue()))
         return
-    with out_path.open("w", encoding="utf-8", newline="") as handle:
+    # Through a private temporary file, renamed over --out when complete (never written
+    # through a symlink planted there, never left half-written).
+    with OutputFile(out_path) as handle:
         write_lexicon(entries, handle)
     err.print(f"Wrote {len(entries)} entries to {out_path}.")
 

@@ -52,7 +52,7 @@ def _has_content(db_path: Path) -> bool:
 def init(db_path: Path, tagset_path: Path | None, name: str | None) -> None:
     """Create a project database with a tag set."""
     if _has_content(db_path):
-        with Store.open(db_path) as existing:
+        with Store.open(db_path, create=True) as existing:
             if existing.is_initialized():
                 raise AnnotatorError(f"{db_path} already holds project {existing.project_name()!r}")
     tagset_obj = load_tagset(tagset_path or default_tagset_path())
@@ -237,7 +237,7 @@ def _tagset_json(ts: Tagset) -> dict:
 def demo(db_path: Path, annotator: str, no_ui: bool) -> None:
     """Create (or reuse) a demo project from the bundled samples and open the annotation UI."""
     if _has_content(db_path):
-        with Store.open(db_path) as existing:
+        with Store.open(db_path, create=True) as existing:
             if existing.is_initialized() and existing.project_name() != DEMO_PROJECT:
                 raise AnnotatorError(
                     f"{db_path} holds project {existing.project_name()!r}, not the demo; "

@@ -2,8 +2,9 @@
 
 Rows come from store cursors and are written as they arrive; nothing holds all rows.
 Every writer takes a text handle opened with `newline=""` and returns an
-`ExportStats`. `export_to_path` writes to a temporary file beside the target and
-renames it when done, so a failed export never leaves half a file under the real name.
+`ExportStats`. `export_to_path` writes to a private temporary file beside the target and
+names it when done (output_file), so a failed export never leaves half a file under the
+real name, and concurrent exports never share a file.
 
 The spans, sentences and documents CSV are the hot path (a million spans must export
 within twice the sqlite3 shell's time): SQLite builds each row as one UTF-8 value
@@ -31,9 +32,11 @@ from typing import TextIO
 
 from ..model import GOLD, Sentence
 from ..store import Store
+from ..store.csv_format import SHEET_SAFE_COLUMNS, csv_line, escape, needs_escape
 from .bio import bio_tags
 from .formats import EXTENSIONS, SUPPORTED, TOKEN_COLUMNS
-from ..store.csv_format import FREE_TEXT_COLUMNS, escape, needs_escape
+from .output_file import OutputFile, create_temporary, open_existing
+from .worker_lifetime import die_with_parent
 
 # Rows formatted at a time; also how often the progress bar moves. Small enough for a
 # chunk's strings to stay in a core's cache (measured: fewer page faults than 10,000).
@@ -122,7 +125,7 @@ def _csv_writer(target: object) -> csv.writer:  # type: ignore[valid-type]
 
 
 def _escaped(rows: Iterable[Sequence], positions: tuple[int, ...]) -> Iterator[Sequence]:
-    """Rows with the free-text cells at `positions` made spreadsheet-safe."""
+    """Rows with the text cells at `positions` made spreadsheet-safe."""
     for row in rows:
         if any(row[i] and needs_escape(row[i]) for i in positions):
             row = list(row)
@@ -139,18 +142,24 @@ def write_csv(
     raw: bool = False,
     progress: Progress = _no_progress,
 ) -> int:
-    """Write a header and rows; free-text cells (by header name) are escaped unless `raw`."""
+    """Write a header and rows; text cells (by header name, SHEET_SAFE_COLUMNS) are
+    escaped unless `raw`. A row with a cell holding `;` is written by csv_line, which
+    quotes it (csv.writer cannot be told to)."""
     lines = _Lines()
     writer = _csv_writer(lines)
     writer.writerow(header)
     if not raw:
-        positions = tuple(i for i, name in enumerate(header) if name in FREE_TEXT_COLUMNS)
+        positions = tuple(i for i, name in enumerate(header) if name in SHEET_SAFE_COLUMNS)
         if positions:
             rows = _escaped(rows, positions)
     iterator = iter(rows)
     written = 0
     while chunk := list(islice(iterator, CHUNK)):
-        writer.writerows(chunk)
+        for row in chunk:
+            if any(isinstance(cell, str) and ";" in cell for cell in row):
+                lines.write(csv_line(row))
+            else:
+                writer.writerow(row)
         lines.flush_to(handle)
         written += len(chunk)
         progress(len(chunk))
@@ -159,15 +168,15 @@ def write_csv(
 
 
 class CsvLines:
-    """Turns rows of `Store.exports.iter_rows` into CSV exactly as `csv.writer`
+    """Turns rows of `Store.exports.iter_rows` into CSV exactly as `csv_format.csv_line`
     (QUOTE_MINIMAL, CRLF) would write their cells, as UTF-8 bytes, a chunk at a time.
 
     Each row holds its cells as UTF-8, joined by the store's separator, then the row's
-    key. A value with exactly `width - 1` separators and no comma, quote, CR or LF
-    needs no quoting: its separators become commas. Those checks and the replacement
+    key. A value with exactly `width - 1` separators and no comma, quote, semicolon, CR
+    or LF needs no quoting: its separators become commas. Those checks and the replacement
     run in C over the whole chunk (bytes.count, join, replace), so a clean row costs
     no Python bytecode, and the bytes go to the file without decoding and encoding.
-    Any other row is split into cells and goes through csv.writer; a row whose values
+    Any other row is split into cells and goes through csv_format.csv_line; a row whose values
     hold the separator themselves is fetched again cell by cell.
     """
 
@@ -175,16 +184,13 @@ class CsvLines:
         self.width = width
         self.separator = separator.encode("utf-8")
         self.refetch = refetch
-        self._lines = _Lines()
-        self._writer = _csv_writer(self._lines)
 
     def quoted(self, row: Sequence) -> bytes:
-        """One row through csv.writer."""
+        """One row through csv_line."""
         cells = row[0].decode("utf-8").split(self.separator.decode("utf-8"))
         if len(cells) != self.width:
             cells = self.refetch(row[1:])
-        self._writer.writerow(cells)
-        return self._lines.lines.pop().encode("utf-8")
+        return csv_line(cells).encode("utf-8")
 
     def lines(self, rows: Sequence[tuple]) -> bytes:
         values = [row[0] for row in rows]
@@ -198,6 +204,8 @@ class CsvLines:
             flags = list(map(or_, flags, map(ne, map(bytes.count, values, repeat(sep)), repeat(k))))
         if b'"' in joined:
             flags = list(map(or_, flags, map(bytes.count, values, repeat(b'"'))))
+        if b";" in joined:
+            flags = list(map(or_, flags, map(bytes.count, values, repeat(b";"))))
         if joined.count(b"\n") != n - 1 or joined.count(b"\r") != n - 1:
             flags = list(map(or_, flags, map(bytes.count, values, repeat(b"\n"))))
             flags = list(map(or_, flags, map(bytes.count, values, repeat(b"\r"))))
@@ -234,10 +242,17 @@ def _export_sql_csv(
     # temporary file while this one writes the documents before `split`; then the
     # file is appended. Each half is read in its own transaction: a document is always
     # exported as it was at one moment.
-    descriptor, temp_name = tempfile.mkstemp(prefix="annotator-export-", suffix=".csv")
+    # Beside the export's own temporary file, so a killed export's part is cleaned up
+    # with it (output_file); for a stream, in the system's temporary folder.
+    near = getattr(handle, "name", None)
+    folder = Path(near).parent if isinstance(near, str) and os.path.isfile(near) else Path(tempfile.gettempdir())
+    temp_path, descriptor = create_temporary(folder / "export-part")
     os.close(descriptor)
+    temp_name = str(temp_path)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=1, mp_context=get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             second = pool.submit(_write_part_to_file, str(store.path), part, split, temp_name)
             rows = part.write(store, handle, seq_range=(None, split), progress=progress)
             try:
@@ -326,9 +341,8 @@ def _append_file(handle: TextIO, file_name: str) -> None:
 
 def _write_part_to_file(db_path: str, part: _RowsPart, seq_from: int, file_name: str) -> int:
     """In the worker process: the rows of documents from `seq_from` on, into a file."""
-    with Store.open(db_path, readonly=True) as store, store.read_snapshot():
-        with open(file_name, "w", encoding="utf-8", newline="") as handle:
-            return part.write(store, handle, seq_range=(seq_from, None))
+    with Store.open(db_path, readonly=True) as store, store.read_snapshot(), open_existing(Path(file_name)) as handle:
+        return part.write(store, handle, seq_range=(seq_from, None))
 
 
 def export_spans_csv(
@@ -514,30 +528,16 @@ def file_name(project: str, kind: str, fmt: str, stamp: str) -> str:
     return f"{safe}-{kind}-{stamp}.{EXTENSIONS[fmt]}"
 
 
-def free_path(folder: Path, name: str) -> Path:
-    """`folder/name`, or `name` with -2, -3 ... before the extension if that exists."""
-    path = folder / name
-    stem, ext = name.rsplit(".", 1)
-    n = 2
-    while path.exists():
-        path = folder / f"{stem}-{n}.{ext}"
-        n += 1
-    return path
-
-
 def export_to_path(
     store: Store, kind: str, fmt: str, path: Path, selection: Selection = Selection(), *,
-    raw: bool = False, progress: Progress = _no_progress,
+    raw: bool = False, progress: Progress = _no_progress, free_name: bool = False,
 ) -> ExportStats:  # fmt: skip
-    """Write to `path` through a temporary file renamed into place when complete."""
+    """Write to `path` through a private temporary file that takes the name when complete
+    (see output_file). With `free_name`, `path` is a name the tool picked: if it is taken,
+    the file gets the first free `-2`, `-3` ... name instead; `stats.path` says which."""
     check_combination(kind, fmt)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            stats = export(store, kind, fmt, handle, selection, raw=raw, progress=progress)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    stats.path = str(path)
+    output = OutputFile(path, free_name=free_name)
+    with output as handle:
+        stats = export(store, kind, fmt, handle, selection, raw=raw, progress=progress)
+    stats.path = str(output.path)
     return stats

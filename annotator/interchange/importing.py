@@ -17,9 +17,10 @@ added again, so importing the same file twice adds nothing.
 - A JSONL object adds its spans and, when it has one, sets its judgment.
 
 Empty cells mean "none" for judgment, note, status, first_shown_at, finished_at and
-lexicon_term; other values are kept exactly as given. Free-text cells (`text`,
-`sentence_text`, `note`) are unescaped (see `annotator.store.csv_format`): one leading apostrophe before a
-formula character is removed. A `text` or `sentence_text` cell is accepted as written
+lexicon_term; other values are kept exactly as given. Every text cell the export made
+spreadsheet-safe (ids, names, terms, timestamps and free text; see
+`annotator.store.csv_format`) is unescaped: one leading apostrophe before a formula
+character is removed. A `text` or `sentence_text` cell is accepted as written
 or unescaped, whichever equals the sentence, so files exported with `--raw` import too.
 A note cannot be checked that way, so a file exported with `--raw` is imported with
 `raw=True`, which keeps every cell as written.
@@ -35,12 +36,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..clock import now_iso
+from ..csv_reading import csv_reader
 from ..errors import InputError
 from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
 from ..store import Store
 from .formats import DOCUMENT_COLUMNS, FALSE, GOLD_COLUMNS, SENTENCE_COLUMNS, SPAN_COLUMNS, TOKEN_COLUMNS, TRUE
-from ..store.csv_format import unescape
+from ..store.csv_format import FREE_TEXT_COLUMNS, SHEET_SAFE_COLUMNS, unescape
 
+# The spreadsheet-safe cells unescaped as they are read; the free-text ones are unescaped
+# where they are checked against the sentence (text) or stored (note).
+_UNESCAPED_UP_FRONT = SHEET_SAFE_COLUMNS - FREE_TEXT_COLUMNS
 ORIGINS = ("manual", "suggestion")
 STATUSES = ("done", "skipped")
 SUGGESTION_MODES = ("on", "off", "after")
@@ -151,7 +156,7 @@ class _FileReader:
             self.result.errors_not_listed += 1
 
     def _read_csv(self, handle: io.TextIOBase) -> None:
-        reader = csv.reader(handle, strict=True)
+        reader = csv_reader(handle)
         try:
             header = tuple(next(reader))
         except csv.Error as exc:
@@ -190,8 +195,11 @@ class _FileReader:
             if len(row) != len(header):
                 self.error(line, f"expected {len(header)} cells, found {len(row)}")
             else:
+                cells = dict(zip(header, row))
+                for name in _UNESCAPED_UP_FRONT.intersection(cells):
+                    cells[name] = self.unescape(cells[name])
                 try:
-                    row_reader(dict(zip(header, row)), has_gold)
+                    row_reader(cells, has_gold)
                 except RowError as exc:
                     self.error(line, str(exc))
             line = reader.line_num + 1

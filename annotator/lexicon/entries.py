@@ -16,8 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
+from ..csv_reading import csv_reader
 from ..errors import InputError
 from ..model import LexiconEntry
+from ..store.csv_format import csv_line, escape, unescape
 from .phrase import PhraseError, has_syntax, literal_words, parse_phrase, split_alternatives
 from .stemming import StemCache, shared_stems
 
@@ -92,7 +94,7 @@ def parse_lexicon(text: str, name: str, labels: Collection[str] | None = None) -
 
 
 def _rows(text: str, name: str, problems: list[Problem]) -> Iterable[tuple[int, dict[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv_reader(io.StringIO(text, newline=""))
     previous_end = 0  # the last physical line of the previous record
     try:
         header = next(reader, None)
@@ -122,7 +124,8 @@ def _rows(text: str, name: str, problems: list[Problem]) -> Iterable[tuple[int, 
             if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns):]):
                 problems.append(Problem(name, line, f"{len(cells)} cells but the header has {len(columns)} columns"))
                 continue
-            yield line, {column: cell for column, cell in zip(columns, cells) if column}
+            # An apostrophe the export put before a formula character comes off again.
+            yield line, {column: unescape(cell) for column, cell in zip(columns, cells) if column}
     except csv.Error as exc:
         problems.append(Problem(name, previous_end + 1, f"malformed CSV: {exc}"))
 
@@ -277,12 +280,12 @@ def excluded(token: str, exclude: Collection[str]) -> bool:
 
 
 def write_lexicon(entries: Iterable[LexiconEntry], handle: TextIO) -> None:
-    """Write entries in the lexicon CSV format (the inverse of read_lexicon)."""
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    """Write entries in the lexicon CSV format (the inverse of read_lexicon): every cell
+    spreadsheet-safe and `;` quoted, by the rule of every CSV the tool writes."""
+    handle.write(csv_line(COLUMNS, line_end="\n"))
     for e in entries:
-        writer.writerow([e.term, e.label, e.match, "|".join(e.forms), "|".join(e.exclude),
-                         e.neutral, e.note, e.source])
+        cells = (e.term, e.label, e.match, "|".join(e.forms), "|".join(e.exclude), e.neutral, e.note, e.source)
+        handle.write(csv_line([escape(cell) for cell in cells], line_end="\n"))
 
 
 def with_lexicon(entries: Iterable[LexiconEntry], lexicon: str) -> list[LexiconEntry]:

@@ -39,7 +39,7 @@ from .agreement import Agreement
 from .annotations import Annotations
 from .corpus import Corpus
 from .exports import Exports
-from .files import check_is_sqlite, readonly_uri, writable
+from .files import check_is_project, check_is_sqlite, readonly_uri, writable
 from .lexicons import Lexicons
 from .merge import Merge
 from .rows import compact_json
@@ -105,7 +105,7 @@ class Store:
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
-                return cls._connect(path, readonly)
+                return cls._connect(path, readonly, create)
             except sqlite3.OperationalError as exc:
                 # Several processes setting up one new file at once (the WAL switch, the
                 # first migration) can meet SQLite's immediate SQLITE_BUSY, which skips the
@@ -117,7 +117,7 @@ class Store:
                 raise AnnotatorError(f"{path}: not a usable project database ({exc})") from None
 
     @classmethod
-    def _connect(cls, path: Path, readonly: bool) -> Store:
+    def _connect(cls, path: Path, readonly: bool, create: bool = False) -> Store:
         if readonly:
             conn = sqlite3.connect(
                 readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
@@ -126,8 +126,10 @@ class Store:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         store = cls(conn, path, readonly)
         try:
-            # Refuse a newer schema before anything (even the WAL switch) writes to the file.
+            # Refuse a newer schema, or a file that is no project, before anything (even
+            # the WAL switch) writes to the file.
             store._check_not_newer()
+            check_is_project(conn, path, bool(store._applied_migrations()), create)
             store._configure()
             store._migrate()
         except BaseException:
@@ -216,13 +218,21 @@ class Store:
                 )
             raise ProjectMissing(f"{self.path} is an empty database, and read-only")
         # Hold the write lock across check-and-apply, so two processes opening a new
-        # database at once do not both try to create it.
-        with self.transaction():
-            steps = schema.migration_set()
-            if steps.pending(self.db):
-                before = self._applied_migrations()
-                steps.apply(self.db)
-                self.upgraded_from = before[-1] if before else None
+        # database at once do not both try to create it. Foreign keys are off while
+        # steps run, as SQLite's table-rebuild procedure requires (a DROP would cascade
+        # otherwise), and checked before the commit.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.transaction():
+                steps = schema.migration_set()
+                if steps.pending(self.db):
+                    before = self._applied_migrations()
+                    steps.apply(self.db)
+                    self.upgraded_from = before[-1] if before else None
+                    if self._one("PRAGMA foreign_key_check"):
+                        raise AnnotatorError(f"{self.path}: the schema upgrade broke a reference; nothing was changed")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     def schema_version(self) -> list[str]:
         return self._applied_migrations()

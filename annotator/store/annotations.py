@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..clock import now_iso
+from ..errors import RestoreRefused
 from ..model import GOLD, AnnotatorProgress, Event, Judgment, SpanAnnotation
 from .room import Room
 from .rows import (
@@ -133,20 +135,36 @@ class Annotations(Room):
             self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
 
     def restore_span(self, span: SpanAnnotation) -> SpanAnnotation:
-        """Re-insert a deleted span with its original id and fields (used by undo)."""
+        """Put a span back with its original id and fields (used by undo and redo).
+
+        Ids are never reused (AUTOINCREMENT, m006), so the row under that id is this
+        span or nothing. Still, a row of another annotator or sentence under the id, or
+        the same span stored again under another id, is never overwritten: the restore
+        is refused (RestoreRefused). A suggestion that is gone is unlinked.
+        """
         with self.transaction():
-            self.conn.execute(
-                "INSERT OR REPLACE INTO spans (id, sentence_id, annotator, char_start, char_end, label, origin,"
-                " quoted, lexicon_term, suggestion_id, note, created_at, agreed_by, resolution)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    span.id, span.sentence_id, span.annotator, span.start, span.end, span.label,
-                    span.origin, int(span.quoted), span.lexicon_term, span.suggestion_id, span.note,
-                    span.created_at or now_iso(), "|".join(span.agreed_by) or None, span.resolution,
-                ],
-            )  # fmt: skip
-        restored = self.get_span(span.id) if span.id is not None else None
-        assert restored is not None
+            try:
+                self.conn.execute(
+                    "INSERT INTO spans (id, sentence_id, annotator, char_start, char_end, label, origin,"
+                    " quoted, lexicon_term, suggestion_id, note, created_at, agreed_by, resolution)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,(SELECT id FROM suggestions WHERE id = ?),?,?,?,?)"
+                    " ON CONFLICT (id) DO UPDATE SET char_start = excluded.char_start, char_end = excluded.char_end,"
+                    " label = excluded.label, origin = excluded.origin, quoted = excluded.quoted,"
+                    " lexicon_term = excluded.lexicon_term, suggestion_id = excluded.suggestion_id,"
+                    " note = excluded.note, created_at = excluded.created_at, agreed_by = excluded.agreed_by,"
+                    " resolution = excluded.resolution"
+                    " WHERE spans.annotator = excluded.annotator AND spans.sentence_id = excluded.sentence_id",
+                    [
+                        span.id, span.sentence_id, span.annotator, span.start, span.end, span.label,
+                        span.origin, int(span.quoted), span.lexicon_term, span.suggestion_id, span.note,
+                        span.created_at or now_iso(), "|".join(span.agreed_by) or None, span.resolution,
+                    ],
+                )  # fmt: skip
+            except sqlite3.IntegrityError:
+                raise RestoreRefused(f"{span.annotator} already has this {span.label} span again") from None
+            restored = self.get_span(span.id) if span.id is not None else None
+            if restored is None or (restored.annotator, restored.sentence_id) != (span.annotator, span.sentence_id):
+                raise RestoreRefused(f"span {span.id} now belongs to other work; nothing was overwritten")
         return restored
 
     def spans_for_sentence(self, sentence_id: int, annotator: str) -> list[SpanAnnotation]:

@@ -9,9 +9,12 @@ new column at the end, never by renaming or reordering.
 
 Spreadsheet safety (OWASP "CSV injection"): a spreadsheet runs a cell that starts with
 `=`, `+`, `-` or `@` as a formula, and tab or carriage return can smuggle one in. Text
-scraped from the web must never run, so the free-text cells (kind "free": `text`,
-`sentence_text`, `note`, `title`) that start with one of these get a leading
-apostrophe, which spreadsheets show as text. The rule is reversible, so import gives
+scraped from the web must never run, and an id, a name, a term or a date can come
+from a file as easily as a note can, so every text cell (kinds "text", "null" and
+"free"; not integers, not the tool's own true/false flags) that starts with one of
+these gets a leading apostrophe, which spreadsheets show as text. A cell holding `;` is
+quoted, as one holding a comma is: spreadsheets in locales with a decimal comma split
+fields at `;`, and an unquoted `x;=1+1` would become a formula cell there. The rule is reversible, so import gives
 back exactly what was exported: a value is prefixed when, after any leading
 apostrophes, it starts with a trigger character. So `=1+1` is written `'=1+1`, and a
 value that already looked escaped, `'=1+1`, is written `''=1+1`. `unescape` removes
@@ -21,6 +24,7 @@ one apostrophe from exactly those values. `escape` is the rule in Python,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 TRUE, FALSE = "true", "false"
@@ -35,8 +39,10 @@ _FIRST = frozenset(TRIGGERS | {QUOTE})
 
 class Column(NamedTuple):
     """One CSV column: its header name, the SQL expression of its cell, and its kind:
-    "int" (never NULL), "text" (never NULL), "null" (text that may be NULL, written as
-    '') or "free" (free text: may be NULL, and gets the spreadsheet-safety apostrophe)."""
+    "int" (never NULL), "flag" (the tool's true/false), "text" (never NULL), "null"
+    (text that may be NULL, written as '') or "free" (free text, checked against the
+    sentence on import; may be NULL). Every text kind gets the spreadsheet-safety
+    apostrophe (SAFE_KINDS)."""
 
     name: str
     sql: str
@@ -60,7 +66,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         C("start", "sp.char_start", "int"), C("end", "sp.char_end", "int"),
         C("doc_start", "s.doc_start + sp.char_start", "int"), C("doc_end", "s.doc_start + sp.char_end", "int"),
         C("text", SPAN_TEXT, "free"), C("label", "sp.label", "text"), C("annotator", "sp.annotator", "text"),
-        C("origin", "sp.origin", "text"), C("quoted", _flag("sp.quoted"), "text"),
+        C("origin", "sp.origin", "text"), C("quoted", _flag("sp.quoted"), "flag"),
         C("lexicon_term", "sp.lexicon_term", "null"), C("note", "sp.note", "free"),
         C("created_at", "sp.created_at", "text"),
     ),
@@ -69,7 +75,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         C("doc_start", "s.doc_start", "int"), C("doc_end", "s.doc_end", "int"),
         C("sentence_text", "s.text", "free"), C("annotator", "st.annotator", "text"),
         C("status", "st.status", "null"), C("judgment", "st.judgment", "null"),
-        C("flagged", _flag("st.flagged"), "text"), C("note", "st.note", "free"),
+        C("flagged", _flag("st.flagged"), "flag"), C("note", "st.note", "free"),
         C("suggestion_mode", "st.suggestion_mode", "null"), C("first_shown_at", "st.first_shown_at", "null"),
         C("finished_at", "st.finished_at", "null"),
     ),
@@ -95,6 +101,15 @@ del C
 
 # The free-text cells, in every CSV the tool writes (the tokens CSV's `text` too).
 FREE_TEXT_COLUMNS = frozenset(c.name for columns in COLUMNS.values() for c in columns if c.kind == "free")
+# The kinds whose cells get the spreadsheet-safety apostrophe, and the columns of those
+# kinds by name, in every CSV the tool writes (the tokens CSV's document_id, text and
+# annotator are among them; its tag always starts with B, I or O).
+SAFE_KINDS = frozenset({"text", "null", "free"})
+SHEET_SAFE_COLUMNS = frozenset(
+    c.name for table in (COLUMNS, GOLD_COLUMNS) for columns in table.values() for c in columns if c.kind in SAFE_KINDS
+)
+# A cell holding one of these is quoted: what csv.writer (QUOTE_MINIMAL) quotes, and `;`.
+QUOTED_CHARACTERS = frozenset(',";\r\n')
 
 
 def columns(kind: str, provenance: bool = False) -> tuple[Column, ...]:
@@ -123,6 +138,22 @@ def unescape(value: str) -> str:
     if value[:1] == QUOTE and value.lstrip(QUOTE)[:1] in TRIGGERS:
         return value[1:]
     return value
+
+
+def needs_quotes(value: str) -> bool:
+    return not QUOTED_CHARACTERS.isdisjoint(value)
+
+
+def csv_line(cells: Sequence[object], line_end: str = "\r\n") -> str:
+    """One CSV line of `cells`, quoted by the rule above: as csv.writer writes them
+    (QUOTE_MINIMAL, doubled quotes), and a cell holding `;` quoted too."""
+    out = []
+    for cell in cells:
+        text = "" if cell is None else str(cell)
+        out.append('"' + text.replace('"', '""') + '"' if needs_quotes(text) else text)
+    if len(out) == 1 and out[0] == "":
+        out[0] = '""'  # as csv.writer: a line with one empty cell is not a blank line
+    return ",".join(out) + line_end
 
 
 def _sql_char(ch: str) -> str:

@@ -121,7 +121,7 @@ class Exports(Room):
         for _, expr, column_kind in csv_format.columns(kind, provenance):
             if expr == csv_format.SPAN_TEXT and nul_safe:
                 expr = self._SPAN_TEXT_NUL_SAFE
-            if column_kind == "free" and safe:
+            if column_kind in csv_format.SAFE_KINDS and safe:
                 # Once in a subquery would be clearer, but SQLite flattens it back.
                 expr = csv_format.sheet_safe_sql(expr)
             cells.append(f"IFNULL({expr}, '')" if column_kind in ("null", "free") else expr)

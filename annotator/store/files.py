@@ -1,11 +1,13 @@
-"""Checks on a project file before SQLite opens it, and the URI that opens it read-only."""
+"""Checks on a project file before SQLite opens it, and before anything writes to it,
+and the URI that opens it read-only."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
-from ..errors import AnnotatorError
+from ..errors import AnnotatorError, NotAProject, ProjectMissing
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -38,3 +40,26 @@ def writable(path: Path) -> bool:
     # WAL mode needs to create -wal and -shm files beside the database.
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
+
+
+def check_is_project(conn: sqlite3.Connection, path: Path, has_schema: bool, create: bool) -> None:
+    """Refuse, before anything writes to it, a file with tables but no framing-annotator
+    schema (another application's database: it stays byte-identical), and unless
+    `create`, a database with no tables at all (no project to read)."""
+    if has_schema:
+        return
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+            " ORDER BY name"
+        )
+    ]  # SQLite's own tables (sqlite_sequence, sqlite_stat1) left out
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise NotAProject(
+            f"{path} is not an annotator project: it is another SQLite database (tables: {shown});"
+            " left untouched, pass another --db"
+        )
+    if not create:
+        raise ProjectMissing(f"no project at {path} (an empty database): run 'annotator init' or 'annotator import' first")

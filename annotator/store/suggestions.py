@@ -3,9 +3,11 @@ accept or reject of them."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 from ..clock import now_iso
+from ..errors import RestoreRefused
 from ..model import Suggestion, SuggestionTally
 from .room import Room
 from .rows import to_suggestion
@@ -44,11 +46,16 @@ class Suggestions(Room):
             self.conn.execute(
                 "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [annotator, now_iso()]
             )
-            self.conn.execute(
-                "INSERT OR REPLACE INTO suggestion_decisions (suggestion_id, annotator, decision, decided_at)"
-                " VALUES (?, ?, ?, ?)",
-                [suggestion_id, annotator, decision, now_iso()],
-            )
+            try:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO suggestion_decisions (suggestion_id, annotator, decision, decided_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    [suggestion_id, annotator, decision, now_iso()],
+                )
+            except sqlite3.IntegrityError:
+                # Its id is never reused (m006), so a missing suggestion was removed by
+                # a re-run of `suggest`: the decision has nothing left to apply to.
+                raise RestoreRefused(f"suggestion {suggestion_id} is gone (the lexicon was run again)") from None
 
     def sync(self, sentence_ids: Sequence[int], suggestions: Iterable[Suggestion]) -> tuple[int, int, int]:
         """Make the suggestions of these sentences exactly `suggestions`.

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from ..clock import now_iso
-from ..errors import AnnotatorError
+from ..errors import AnnotatorError, RestoreRefused
 from ..model import Event, Judgment, SpanAnnotation, Suggestion
 from ..store import Store
 from .changes import Change, DecisionChange, Edit, SentenceChange, SpanChange
@@ -90,9 +90,13 @@ class Editor:
         self._check_writable()
         edit = source[-1]
         applied = edit.inverted() if invert else edit
-        with self.store.transaction():
-            applied.apply(self.store)
-            self._log(verb, edit.sentence_id, {"of": edit.action, **applied.payload()})
+        try:
+            with self.store.transaction():
+                applied.apply(self.store)
+                self._log(verb, edit.sentence_id, {"of": edit.action, **applied.payload()})
+        except RestoreRefused as refused:
+            # Nothing was written: the edit stays where it was, and no event claims it.
+            raise ActionRefused(f"cannot {verb}: {refused}") from None
         source.pop()
         target.append(edit)
         return applied

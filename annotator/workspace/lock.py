@@ -7,15 +7,23 @@ Different annotators lock different files and work on one database at once.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 try:  # POSIX only; elsewhere sessions are not locked.
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
+
+
+# Never through a symlink; not inherited by child processes (an export worker must not
+# hold a session's lock after the session ends). O_NONBLOCK: a planted FIFO must not hang
+# the open (it is refused as not a plain file).
+_OPEN = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def lock_path(db_path: Path, annotator: str) -> Path:
@@ -34,16 +42,37 @@ class AnnotatorLock:
         self._fd: int | None = None
 
     def acquire(self) -> bool:
+        """Raises OSError when the lock file cannot be opened, or is not a plain file of
+        its own (a symlink, a hard link, a device): in a shared folder another user could
+        plant one, and writing to it would write to their target."""
         if fcntl is None:  # pragma: no cover
             return True
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, _OPEN | os.O_CREAT | os.O_EXCL, 0o644)
+            created = True
+        except FileExistsError:
+            try:
+                fd = os.open(self.path, _OPEN)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise OSError(errno.ELOOP, f"{self.path} is a symbolic link, not a lock file") from None
+                raise
+            created = False
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+                raise OSError(errno.EPERM, f"{self.path} is not a plain lock file")
+        except BaseException:
+            os.close(fd)
+            raise
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
             return False
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        if created:
+            # Who holds it, for a person looking; an existing file is never rewritten.
+            os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
         return True
 

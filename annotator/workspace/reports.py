@@ -95,13 +95,13 @@ def export_own_work(store: Store, annotator: str, folder: Path = EXPORT_FOLDER) 
     Only the annotator's own work: exporting from the workspace must not become a way
     round blind annotation.
     """
-    from ..interchange.export import Selection, export_to_path, file_name, free_path
+    from ..interchange.export import Selection, export_to_path, file_name
 
     folder.mkdir(parents=True, exist_ok=True)
     stamp = compact_utc_stamp()
     written = []
     for kind in ("spans", "sentences"):
-        path = free_path(folder, file_name(f"{store.project_name()}-{annotator}", kind, "csv", stamp))
-        export_to_path(store, kind, "csv", path, Selection.of([annotator]))
-        written.append(path)
+        path = folder / file_name(f"{store.project_name()}-{annotator}", kind, "csv", stamp)
+        stats = export_to_path(store, kind, "csv", path, Selection.of([annotator]), free_name=True)
+        written.append(Path(str(stats.path)))
     return written

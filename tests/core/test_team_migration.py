@@ -1,4 +1,4 @@
-"""m006_team on a blank database and on an older project."""
+"""m007_team on a blank database and on an older project."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from tests.core.older_schema import write_m001_project
 
 def test_blank_database_has_the_team_tables(db_path) -> None:
     with Store.open(db_path, create=True) as store:
-        assert "m006_team" in store.schema_version()
+        assert "m007_team" in store.schema_version()
         assert {"assignments", "sentence_time"} <= set(store.db.table_names())
         assert {"on_roster", "role", "active", "suggestions", "suggestion_share", "last_suggestions"} <= set(
             store.db["annotators"].columns_dict
