@@ -11,6 +11,7 @@ room on it, sharing its one connection:
 - `store.exports`: the export read model (exports.py)
 - `store.agreement`: the agreement read model, as numpy arrays (agreement.py)
 - `store.merge`: merging another project database (merge.py)
+- `store.links`: browser links, stored as hashes (links.py)
 
 Row mapping and column lists are in rows.py. Writes run in short `BEGIN IMMEDIATE`
 transactions: an immediate write lock makes concurrent writers wait on the busy
@@ -41,6 +42,7 @@ from .corpus import Corpus
 from .exports import Exports
 from .files import check_is_project, check_is_sqlite, readonly_uri, writable
 from .lexicons import Lexicons
+from .links import Links
 from .merge import Merge
 from .rows import compact_json
 from .suggestions import Suggestions
@@ -407,3 +409,7 @@ class Store:
     @cached_property
     def team(self) -> Team:
         return Team(self)
+
+    @cached_property
+    def links(self) -> Links:
+        return Links(self)
