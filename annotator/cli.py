@@ -42,6 +42,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                 "Manage the lexicons that pre-suggest spans (see lexicons/README.md for the format)."),
     "merge": ("interchange:merge_command",
               "Merge other project databases (copies annotated offline) into this one."),
+    "serve": ("serve:serve",
+              "Serve the annotation workspace (and, for curators, adjudication) in the browser."),
     "show": ("project:show", "Show a document's sentences, tokens and suggestions."),
     "status": ("project:status", "Show documents, sentences, annotators and per-annotator progress."),
     "suggest": ("lexicon:suggest",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App, AutopilotCallbackType
+from textual.app import App, AutopilotCallbackType, SystemCommand
 from textual.screen import Screen
 
 from ..adjudication.session import CurationSession
@@ -12,16 +13,57 @@ from ..workspace import AnnotationSession, Workspace
 from .screens.adjudicate import AdjudicateScreen
 from .screens.annotate import AnnotateScreen
 
+# In a browser (annotator serve) the palette keeps only these of Textual's own
+# commands: Screenshot would deliver a file, and nothing else may reach the server's
+# files, a shell or the browser's downloads.
+SERVED_SYSTEM_COMMANDS = frozenset({"Theme", "Quit", "Keys", "Maximize", "Minimize"})
 
-class WorkspaceApp(App[None]):
+
+class ServedMode:
+    """What `annotator serve` runs: no downloads, no URLs opened, no suspend, no export."""
+
+    served: bool = False
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):  # type: ignore[misc]
+            if not self.served or command.title in SERVED_SYSTEM_COMMANDS:
+                yield command
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        if not self.served:
+            super().open_url(url, new_tab=new_tab)  # type: ignore[misc]
+
+    def deliver_binary(self, *args: object, **kwargs: object) -> str | None:
+        if self.served:
+            return None
+        return super().deliver_binary(*args, **kwargs)  # type: ignore[misc]
+
+    def deliver_text(self, *args: object, **kwargs: object) -> str | None:
+        if self.served:
+            return None
+        return super().deliver_text(*args, **kwargs)  # type: ignore[misc]
+
+    def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
+        if self.served:
+            return None
+        return super().deliver_screenshot(*args, **kwargs)  # type: ignore[misc]
+
+    def action_suspend_process(self) -> None:
+        if not self.served:
+            super().action_suspend_process()  # type: ignore[misc]
+
+
+class WorkspaceApp(ServedMode, App[None]):
     """Shows one `AnnotationSession`. `cursor_blink=False` keeps text carets still (snapshots)."""
 
     # Absolute, so subclasses defined elsewhere (benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "framing-annotator"
 
-    def __init__(self, session: AnnotationSession, *, notices: tuple[str, ...] = (), cursor_blink: bool = True):
+    def __init__(self, session: AnnotationSession, *, notices: tuple[str, ...] = (), cursor_blink: bool = True,
+                 served: bool = False):
         super().__init__()
+        self.served = served
         self.session = session
         self.notices = notices
         self.cursor_blink = cursor_blink
@@ -42,14 +84,16 @@ def run_workspace(
     WorkspaceApp(workspace.session, notices=notices).run(headless=headless, auto_pilot=auto_pilot)
 
 
-class AdjudicationApp(App[None]):
+class AdjudicationApp(ServedMode, App[None]):
     """Shows one `CurationSession` on the adjudication screen."""
 
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "framing-annotator: adjudication"
 
-    def __init__(self, session: CurationSession, *, notices: tuple[str, ...] = (), cursor_blink: bool = True):
+    def __init__(self, session: CurationSession, *, notices: tuple[str, ...] = (), cursor_blink: bool = True,
+                 served: bool = False):
         super().__init__()
+        self.served = served
         self.session = session
         self.notices = notices
         self.cursor_blink = cursor_blink
