@@ -174,11 +174,9 @@ class Server:
         try:
             response = await handler(request)
         except web.HTTPException as exc:
-            if exc.status >= 400 and exc.content_type != "text/html":
-                # A plain page that says only the status: nothing about the project.
-                exc.text = message_page(exc.reason, "")
-                exc.content_type = "text/html"
-            response = exc
+            # A plain page that says only the status: nothing about the project.
+            text = exc.text if exc.content_type == "text/html" else message_page(exc.reason, "")
+            response = web.Response(status=exc.status, text=text, content_type="text/html")
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         return response
