@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from annotator.importer import Importer
-from annotator.resources import sample_paths
 from annotator.serve.server import ServeConfig, Server
 from annotator.serve.tokens import link_url, new_token, token_hash
 from annotator.store import Store
+from tests.workspace_corpus import build_corpus
 
 
 @dataclass
@@ -35,7 +34,7 @@ def make_project(db_path: Path, tagset) -> dict[str, str]:
     """ana, bob (annotators), cleo (curator), rita (retired): a link each."""
     with Store.open(db_path, create=True) as store:
         store.initialize("secret-project-name", tagset)
-        assert not Importer(store).run(sample_paths()).failed
+        build_corpus(store)
         store.team.add(["ana", "bob", "rita"], "annotator")
         store.team.add(["cleo"], "curator")
         tokens = {}

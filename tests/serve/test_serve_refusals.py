@@ -139,7 +139,7 @@ def test_repeated_bad_tokens_from_one_address_are_refused_even_with_a_good_one(s
 
 
 def test_cookies_are_httponly_samesite_strict_and_scoped_to_one_websocket(served) -> None:
-    status, _, headers = get(served.link("ana"))
+    _status, _, headers = get(served.link("ana"))
     cookie = headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/ws/" in cookie
     assert "Secure" not in cookie  # plain http public URL
@@ -178,8 +178,8 @@ def test_a_second_tab_of_one_annotator_is_read_only_and_says_so(served) -> None:
 def test_stopping_the_server_ends_its_processes_and_leaves_no_lock_files(tmp_path, tagset) -> None:
     import os
 
-    from tests.serve.conftest import Served, free_port, make_project, start
     from annotator.serve.server import ServeConfig
+    from tests.serve.conftest import Served, free_port, make_project, start
 
     db_path = tmp_path / "project.db"
     tokens = make_project(db_path, tagset)
@@ -197,7 +197,7 @@ def test_stopping_the_server_ends_its_processes_and_leaves_no_lock_files(tmp_pat
             return ws, client
 
         loop = asyncio.new_event_loop()
-        ws, client = loop.run_until_complete(hold())
+        _ws, client = loop.run_until_complete(hold())
         deadline = time.monotonic() + 10
         while not list(tmp_path.glob("*.lock")) and time.monotonic() < deadline:
             time.sleep(0.1)
