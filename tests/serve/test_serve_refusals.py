@@ -213,3 +213,40 @@ def test_stopping_the_server_ends_its_processes_and_leaves_no_lock_files(tmp_pat
     assert not alive
     loop.run_until_complete(client.close())
     loop.close()
+
+
+def _session_closes(served, name: str, act, limit: float) -> float:
+    """Open a session, run `act()`, and return how long until the server closed it."""
+
+    async def go():
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+            async with client.get(served.link(name)) as page:
+                html = await page.text()
+            ws_url = html.split('data-session-websocket-url="')[1].split('"')[0]
+            async with client.ws_connect(ws_url, origin=served.url) as ws:
+                await ws.receive(timeout=10)
+                act()
+                started = time.monotonic()
+                while time.monotonic() - started < limit:
+                    try:
+                        msg = await ws.receive(timeout=limit)
+                    except asyncio.TimeoutError:
+                        break
+                    if msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+                        return time.monotonic() - started
+                return float("inf")
+
+    return asyncio.run(go())
+
+
+def test_revoking_a_link_ends_its_open_session(served) -> None:
+    def revoke() -> None:
+        with Store.open(served.db_path) as store:
+            store.links.revoke("ana")
+
+    assert _session_closes(served, "ana", revoke, 15) < 10
+
+
+def test_an_idle_session_ends_after_the_timeout(served) -> None:
+    served.server.config.idle_timeout = 1
+    assert _session_closes(served, "ana", lambda: None, 15) < 10
