@@ -137,8 +137,11 @@ def plan(
     tie = {d: rng.random() for d in fresh}
     biggest = max([*size.values(), 0])
     picked: dict[str, list[str]] = {}
-    for turn, document in enumerate(sorted(fresh, key=lambda d: (-size[d], tie[d]))):
-        names = _choose(size[document], biggest, per_item, active, load, overlap, turn)
+    ranks = list(range(len(active)))
+    for document in sorted(fresh, key=lambda d: (-size[d], tie[d])):
+        # A fresh seeded tie order per document: a fixed (or rotating) one makes the
+        # same pairs meet again and again when many documents have one size.
+        names = _choose(size[document], biggest, per_item, active, load, overlap, rng.sample(ranks, len(ranks)))
         picked[document] = names
         for a in names:
             load[a] += size[document]
@@ -177,7 +180,7 @@ def _count_pairs(overlap: list[list[int]], members: Sequence[int], sentences: in
 
 def _choose(
     sentences: int, biggest: int, k: int, active: Sequence[str], load: Mapping[str, int],
-    overlap: list[list[int]], turn: int,
+    overlap: list[list[int]], rank: list[int],
 ) -> list[str]:
     n = len(active)
     chosen: list[int] = []
@@ -186,13 +189,13 @@ def _choose(
     for _ in range(k):
         # The least loaded annotator left always qualifies; any other must stay within
         # `biggest` of her once loaded (she may be the one left out).
-        lowest = min(left, key=lambda i: (loads[i], (i - turn) % n))
+        lowest = min(left, key=lambda i: (loads[i], rank[i]))
         ceiling = loads[lowest] + biggest - sentences
         best, best_cost = -1, None
         for i in left:
             if i != lowest and loads[i] > ceiling:
                 continue
-            cost = (sum(overlap[i][c] for c in chosen), loads[i], (i - turn) % n)
+            cost = (sum(overlap[i][c] for c in chosen), loads[i], rank[i])
             if best_cost is None or cost < best_cost:
                 best, best_cost = i, cost
         chosen.append(best)

@@ -61,7 +61,7 @@ def test_each_load_is_within_one_document_of_the_mean(n: int, k: int, sizes: lis
     assert all(abs(value - mean) <= max(sizes) for value in load.values()), (load, mean)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(n=st.integers(3, 6), k=st.integers(2, 3), per_pair=st.integers(10, 14),
        sizes=st.lists(st.integers(1, 40), min_size=1, max_size=30), seed=st.integers(0, 5))
 def test_pairs_overlap_evenly_with_ten_documents_per_pair(
