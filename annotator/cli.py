@@ -7,6 +7,7 @@ Errors are one line on stderr: exit 1 for bad input, 2 for usage. No traceback u
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
 import sys
 
@@ -32,7 +33,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                       "Sentences ranked by disagreement, with every annotator's spans or judgment side by side."),
     "documents": ("project:documents", "List documents, one line each."),
     "flags": ("team:flags", "List the sentences annotators flagged, with their notes."),
-    "export": ("interchange:export_command", "Export labelled data as CSV, JSONL (doccano) or CoNLL BIO."),
+    "export": ("interchange:export_command", "Export labelled data as CSV, JSONL (doccano), CoNLL-2003, a Hugging Face dataset or Label Studio tasks."),
     "import": ("project:import_",
                "Import documents from .txt, .csv or .jsonl files or folders (creates the project if needed)."),
     "import-annotations": ("interchange:import_annotations_command",
@@ -135,6 +136,9 @@ class AnnotatorGroup(click.Group):
             raise OneLineUsageError(exc.format_message(), exc.ctx) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`annotator ... | head`): end quietly, as Unix tools do.
+            _end_on_broken_pipe(ctx)
         except AnnotatorError as exc:
             _fail(ctx, exc, str(exc))
         except sqlite3.DatabaseError as exc:
@@ -174,8 +178,37 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+# What a shell reports for a process that SIGPIPE ended (128 + 13).
+BROKEN_PIPE_EXIT = 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the last flush at exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
+def _end_on_broken_pipe(ctx: click.Context) -> None:
+    _silence_stdout()
+    ctx.exit(BROKEN_PIPE_EXIT)
+
+
 def main() -> None:
-    cli(obj={})
+    code: object = 0
+    try:
+        cli(obj={})
+    except SystemExit as exc:
+        code = exc.code
+    try:
+        # Output still buffered can meet the broken pipe only here.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        code = BROKEN_PIPE_EXIT
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

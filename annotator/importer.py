@@ -56,6 +56,11 @@ PARALLEL_THRESHOLD_BYTES = 1_000_000
 MAX_QUEUED_BATCHES = 8
 # Files are savepoints inside a transaction committed about this often.
 COMMIT_SECONDS = 1.0
+# A document longer than this is segmented and written a piece at a time (pieces end
+# at a line end, where segmentation starts afresh anyway), so that its sentences and
+# tokens are never all in memory: a 100 MB document imports in a few hundred MB.
+LARGE_DOCUMENT_CHARS = 4_000_000
+PIECE_CHARS = 1_000_000
 
 Segments = list[tuple[int, int, list[tuple[int, int]]]]
 # As a worker sends them: (start, end, tokens in their stored JSON form, token count).
@@ -317,12 +322,48 @@ class Importer:
         if duplicate_of is not None:
             result.skipped.append(f"{raw.id} (same text as {duplicate_of})")
             return
+        if len(raw.text) > LARGE_DOCUMENT_CHARS:
+            self._write_large(raw, digest, result)
+            return
         self._pending_ids[raw.id] = digest
         self._pending_hashes[digest] = raw.id
         self._open.append(_Entry(raw, digest, result))
         self._open_chars += len(raw.text)
         if len(self._open) >= BATCH_DOCUMENTS or self._open_chars >= BATCH_CHARS:
             self._dispatch()
+
+    def _write_large(self, raw: RawDocument, digest: str, result: FileResult) -> None:
+        """Write one large document in pieces, in this process, within one savepoint:
+        the document row first, then its sentences a piece at a time."""
+        self._drain()  # what was read before it is written first, in input order
+        text = raw.text
+        document = Document(
+            id=raw.id, text=text, title=raw.title, source=raw.source, url=raw.url, date=raw.date,
+            metadata=raw.metadata, content_hash=digest,
+        )  # fmt: skip
+        index = tokens = 0
+        with self.store.transaction():
+            self.store.corpus.insert_documents([(document, [])])
+            for start, end in _pieces(text, PIECE_CHARS):
+                piece = text[start:end]
+                segments = segment_texts([piece])
+                found = analyse_segments(self.analyzer, [piece], segments)
+                sentences = [
+                    Sentence(None, raw.id, index + number, start + a, start + b, piece[a:b], piece_tokens)
+                    for number, (a, b, piece_tokens) in enumerate(segments[0])
+                ]
+                del piece, segments
+                self.store.corpus.append_sentences(raw.id, sentences)
+                index += len(sentences)
+                tokens += sum(len(s.tokens) for s in sentences)
+                if self.analyzer is not None:
+                    if found:
+                        self.analyzer.write(self.store, [(sentences[number], value) for number, value in found])
+                elif self.on_sentences is not None and sentences:
+                    self.on_sentences(self.store, sentences)
+        result.documents += 1
+        result.sentences += index
+        result.tokens += tokens
 
     def _dispatch(self) -> None:
         if not self._open:
@@ -448,6 +489,17 @@ class Importer:
         # so `prepare` has nothing left to do), pickled otherwise and compiled there.
         self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker,
                                              initargs=(self.analyzer,))
+
+
+def _pieces(text: str, size: int):
+    """(start, end) pieces of about `size` characters, each ending after a newline (or
+    at the end): sentences never cross a newline, so each piece segments on its own."""
+    start, length = 0, len(text)
+    while start < length:
+        cut = text.find("\n", min(start + size, length))
+        end = length if cut == -1 else cut + 1
+        yield start, end
+        start = end
 
 
 def _size(path: Path) -> int:

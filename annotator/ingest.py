@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .csv_reading import csv_reader
 from .errors import InputError
+from .jsonline import JSONLineError, parse_json_line
 from .textnorm import (
     SNIFF_BYTES,
     UTF8_BOM,
@@ -110,13 +111,23 @@ def read_documents(
 ) -> Iterator[RawDocument]:
     fmt = detect_format(path, fmt)
     if fmt == "txt":
-        yield read_txt(path, encoding)
+        records: Iterator[RawDocument] = iter([read_txt(path, encoding)])
     elif fmt == "csv":
-        yield from iter_csv(path, fields, encoding)
+        records = iter_csv(path, fields, encoding)
     elif fmt == "jsonl":
-        yield from iter_jsonl(path, fields, encoding)
+        records = iter_jsonl(path, fields, encoding)
     else:
         raise InputError(f"unknown format {fmt!r}")
+    # The readers name the line of every problem they know; anything else the input
+    # provokes in them (an overflow, a limit of Python's) still fails this file alone.
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except (ValueError, OverflowError, RecursionError, MemoryError, csv.Error) as exc:
+            raise InputError(f"{path}: cannot read: {type(exc).__name__}: {exc}") from None
+        yield record
 
 
 def read_txt(path: Path, encoding: str | None = None) -> RawDocument:
@@ -179,12 +190,12 @@ def iter_jsonl(
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
+            record = parse_json_line(line)
+        except JSONLineError as exc:
             hint = ""
             if not seen_any and line.lstrip().startswith("["):
                 hint = " (this looks like a JSON array; JSON Lines has one object per line)"
-            raise InputError(f"{path}:{line_number}: malformed JSON: {exc.msg}{hint}") from None
+            raise InputError(f"{path}:{line_number}: malformed JSON: {exc}{hint}") from None
         if not isinstance(record, dict):
             raise InputError(f"{path}:{line_number}: expected a JSON object per line, got {type(record).__name__}")
         if _SURROGATE_ESCAPE.search(line):
@@ -313,9 +324,10 @@ def _read_bytes(path: Path) -> bytes:
 class _LineReader:
     """Decoded lines (with their line ends) of a file, streamed in chunks.
 
-    Works for any codec, including UTF-16, whose newline is not the byte 0x0A. Only
-    "\n" ends a line (not the other characters str.splitlines() knows), and a
-    decoding error names its byte offset. `position` is the bytes read so far.
+    Works for any codec, including UTF-16, whose newline is not the byte 0x0A. LF,
+    CRLF and a lone CR end a line, all given as "\n" (not the other characters
+    str.splitlines() knows), and a decoding error names its byte offset. `position`
+    is the bytes read so far.
     """
 
     def __init__(self, path: Path, encoding: str | None):
@@ -354,6 +366,7 @@ class _LineReader:
             line = 1
             chunk = head
             checked = False
+            held_cr = False
             while True:
                 final = not chunk
                 pending = decoder.getstate()[0]
@@ -373,6 +386,14 @@ class _LineReader:
                         check_decoded_head(text, str(path))
                         checked = True
                     check_unicode(text, str(path))
+                # CRLF and lone CR end lines too (old Mac and some spreadsheet exports
+                # write CR only); a CR at a chunk's end waits to see if LF follows.
+                if held_cr:
+                    text, held_cr = "\r" + text, False
+                if text.endswith("\r") and not final:
+                    text, held_cr = text[:-1], True
+                if "\r" in text:
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
                 if "\n" in text:
                     parts = (carry + text).split("\n")
                     carry = parts.pop()

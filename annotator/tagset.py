@@ -14,8 +14,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised only on 3.10
     import tomli as tomllib
 
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+# Used with fullmatch: `$` alone would let a trailing newline through.
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 
 
 def load_tagset(path: Path) -> Tagset:
@@ -35,6 +36,11 @@ def parse_tagset(text: str, origin: str = "<tagset>") -> Tagset:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TagsetError(f"{origin}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise TagsetError(f"{origin}: invalid TOML: arrays or tables nested too deeply") from None
+    except ValueError:  # the int-conversion limit
+        raise TagsetError(f"{origin}: invalid TOML: a number of more than "
+                          f"{sys.get_int_max_str_digits()} digits") from None
     lines = text.splitlines()
 
     def fail(problem: str, near: str | None = None, field: str | None = None) -> TagsetError:
@@ -60,7 +66,7 @@ def parse_tagset(text: str, origin: str = "<tagset>") -> Tagset:
         if not isinstance(item, dict):
             return _raise(fail(f"label {position} is not a table"))
         label_name = item.get("name")
-        if not isinstance(label_name, str) or not _NAME.match(label_name):
+        if not isinstance(label_name, str) or not _NAME.fullmatch(label_name):
             return _raise(
                 fail(f"label {position}: 'name' must be a word of letters, digits, _ or -", "[[labels]]")
             )
@@ -75,7 +81,7 @@ def parse_tagset(text: str, origin: str = "<tagset>") -> Tagset:
         if key in seen_keys:
             return _raise(fail(f"label {label_name!r}: key {key} is already used", near, "key"))
         color = item.get("color")
-        if not isinstance(color, str) or not _COLOR.match(color):
+        if not isinstance(color, str) or not _COLOR.fullmatch(color):
             return _raise(fail(f"label {label_name!r}: 'color' must look like #e5534b", near, "color"))
         description = item.get("description", "")
         if not isinstance(description, str):

@@ -148,8 +148,15 @@ def ascii_compatible(codec: str) -> bool:
         return False
 
 
+# Characters hashed at a time: a 100 MB document is never encoded whole just to hash it.
+_HASH_CHARS = 1 << 20
+
+
 def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+    for start in range(0, len(text), _HASH_CHARS):
+        digest.update(text[start : start + _HASH_CHARS].encode("utf-8"))
+    return digest.hexdigest()
 
 
 def visible(text: str) -> str:

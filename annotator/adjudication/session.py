@@ -1,8 +1,10 @@
 """A curation session: settle several annotators' work into gold, one sentence at a time.
 
-Like the annotation workspace, this is the whole behaviour without a screen. Gold is
-written under the reserved name `gold` through the workspace's `Editor`, so every
-change is stored at once, logged, and undoable. Every gold item carries provenance:
+Like the annotation workspace, this is the whole behaviour without a screen, and it
+edits the gold sentence with the same core (`SentenceEditing`: cursor, selection, the
+span under the cursor, note, flag, judgment, undo). Gold is written under the reserved
+name `gold` through the workspace's `Editor`, so every change is stored at once,
+logged, and undoable. Every gold item carries provenance:
 `agreed_by` (the annotators who gave exactly that item) and `resolution` (`auto` when
 the pre-fill rule put it there, `curated` when the curator did).
 """
@@ -16,10 +18,12 @@ from ..clock import now_iso
 from ..errors import AnnotatorError
 from ..lexicon.quotes import quoted_flag
 from ..model import GOLD, Judgment, Sentence, SpanAnnotation, Tagset
+from ..overlaps import same_label_overlaps
 from ..store import Store
 from ..workspace.changes import Change, Edit, SpanChange
 from ..workspace.cursor import TokenCursor
 from ..workspace.editing import ActionRefused, Editor
+from ..workspace.sentence_editing import SentenceEditing
 from .queue import QueueOrder, SentenceCase, build_queue, default_annotators, gold_origin, load_case, prefill
 from .rules import AUTO_RULES, AutoRule, Candidate
 
@@ -87,7 +91,10 @@ class GoldEditor(Editor):
             )  # fmt: skip
 
 
-class CurationSession:
+class CurationSession(SentenceEditing):
+    ACTION_PREFIX = "gold"
+    SPAN_NAME = "gold span"
+
     def __init__(
         self,
         store: Store,
@@ -136,10 +143,6 @@ class CurationSession:
     # ------------------------------------------------------------------ state
 
     @property
-    def readonly(self) -> bool:
-        return self.store.readonly
-
-    @property
     def sentence(self) -> Sentence:
         assert self.case is not None
         return self.case.sentence
@@ -153,6 +156,10 @@ class CurationSession:
     @property
     def tokens(self) -> list[tuple[int, int]]:
         return self.sentence.tokens
+
+    @property
+    def editable_spans(self) -> list[SpanAnnotation]:
+        return self.gold
 
     @property
     def candidates(self) -> list[Candidate]:
@@ -237,13 +244,7 @@ class CurationSession:
         raise ActionRefused("every sentence in the queue is adjudicated")
 
     # ------------------------------------------------------------- the cursor
-
-    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
-        hits = [i for i, (a, b) in enumerate(self.tokens) if a < end and b > start]
-        return (hits[0], hits[-1]) if hits else None
-
-    def char_range(self, first: int, last: int) -> tuple[int, int]:
-        return self.tokens[first][0], self.tokens[last][1]
+    # (Moves, selection and the gold span under the cursor: SentenceEditing.)
 
     def _select_candidate(self) -> None:
         candidate = self.candidate
@@ -258,44 +259,11 @@ class CurationSession:
         self.candidate_index = (current + step) % len(self.candidates)
         self._select_candidate()
 
-    def move(self, delta: int) -> None:
-        self.cursor.move(delta)
+    def _cursor_moved(self) -> None:
+        # A move of its own leaves the candidate the cursor was put on.
         self.candidate_index = None
-
-    def extend(self, delta: int) -> None:
-        self.cursor.extend(delta)
-        self.candidate_index = None
-
-    def clear_selection(self) -> None:
-        self.cursor.clear()
-        self.candidate_index = None
-
-    def place(self, token: int) -> None:
-        self.cursor.go_to(token)
-        self.candidate_index = None
-
-    def select(self, first: int, last: int) -> None:
-        self.cursor.select(first, last)
-        self.candidate_index = None
-
-    def gold_at_cursor(self) -> SpanAnnotation | None:
-        selection = self.cursor.selection
-        if selection is not None:
-            start, end = self.char_range(*selection)
-            exact = [g for g in self.gold if (g.start, g.end) == (start, end)]
-            if exact:
-                return exact[0]
-        if not self.tokens:
-            return None
-        a, b = self.tokens[self.cursor.position]
-        under = [g for g in self.gold if g.start < b and g.end > a]
-        return min(under, key=lambda g: (g.end - g.start, g.start), default=None)
 
     # ------------------------------------------------------------------ edits
-
-    def _after(self, edit: Edit) -> Edit:
-        self._reload()
-        return edit
 
     def _gold_span(self, start: int, end: int, label: str, *, quoted: bool | None = None,
                    lexicon_term: str | None = None, origin: str = "manual") -> SpanAnnotation:
@@ -356,24 +324,12 @@ class CurationSession:
         return None
 
     def _candidate_at_cursor(self) -> Candidate | None:
-        if not self.tokens:
-            return None
-        a, b = self.tokens[self.cursor.position]
-        under = [c for c in self.candidates if c.start < b and c.end > a]
+        under = [c for c in self.candidates if self._covers_cursor(c.start, c.end)]
         return min(under, key=lambda c: (c.end - c.start, c.start), default=None)
 
     def apply_label(self, key: str) -> Edit:
         """Label the selection (or token) in gold; on a gold span, relabel it."""
-        label = self.tagset.label_for_key(key)
-        if label is None:
-            raise ActionRefused(f"no label on key {key}")
-        target = self.cursor.target
-        if target is None:
-            raise ActionRefused("this sentence has no tokens")
-        start, end = self.char_range(*target)
-        existing = self.gold_at_cursor()
-        if existing is not None and self.cursor.selection is not None and (existing.start, existing.end) != (start, end):
-            existing = None
+        label, (start, end), existing = self._label_target(key)
         self.cursor.clear()
         self.candidate_index = None
         if existing is not None:
@@ -386,63 +342,39 @@ class CurationSession:
                                                 "gold.add"))
 
     def delete(self) -> Edit:
-        span = self.gold_at_cursor()
-        if span is None:
-            raise ActionRefused("no gold span under the cursor")
-        return self._after(self.editor.remove_gold([span], "gold.delete"))
+        return self._after(self.editor.remove_gold([self._span_under_cursor()], "gold.delete"))
 
-    def toggle_quoted(self) -> Edit:
-        span = self.gold_at_cursor()
-        if span is None:
-            raise ActionRefused("no gold span under the cursor")
-        return self._after(self.editor.toggle_quoted(span))
-
-    def _sentence_edit(self, action: str, **fields: object) -> Edit:
-        return self._after(self.editor.update_sentence(self.sentence_id, action, **fields))
-
-    def set_judgment(self, value: str | None) -> Edit:
-        if value is not None and value not in self.tagset.judgment.values:
-            raise ActionRefused(f"{value!r} is not a value of {self.tagset.judgment.name}")
-        if value == (self.judgment.judgment if self.judgment else None):
-            raise ActionRefused("judgment unchanged")
+    def _judgment_fields(self, value: str | None) -> dict[str, object]:
+        """Gold's judgment records who chose it, and that the curator settled it."""
         assert self.case is not None
         agreed = tuple(sorted(n for n, v in self.case.judgments.items() if v == value)) if value else ()
-        return self._sentence_edit(
-            "gold.judgment", judgment=value, judgment_agreed_by=agreed,
-            judgment_resolution="curated" if value else None,
-        )  # fmt: skip
+        return {"judgment_agreed_by": agreed, "judgment_resolution": "curated" if value else None}
 
-    def set_note(self, note: str | None) -> Edit:
-        note = note or None
-        if note == (self.judgment.note if self.judgment else None):
-            raise ActionRefused("note unchanged")
-        return self._sentence_edit("gold.note", note=note)
-
-    def toggle_flag(self) -> Edit:
-        flagged = bool(self.judgment and self.judgment.flagged)
-        return self._sentence_edit("gold.flag", flagged=not flagged)
+    def overlap_warning(self) -> str | None:
+        """A warning when this sentence's gold holds two overlapping spans of one label."""
+        spans = [(s.start, s.end, s.label) for s in self.gold]
+        pairs = same_label_overlaps(spans)
+        if not pairs:
+            return None
+        text = self.sentence.text
+        shown = "; ".join(
+            f"{spans[i][2]} “{text[spans[i][0]:spans[i][1]]}” and “{text[spans[j][0]:spans[j][1]]}”" for i, j in pairs[:3]
+        )
+        return f"Gold of sentence {self.sentence.index + 1} holds overlapping spans of one label ({shown}): merge or delete one."
 
     def mark_adjudicated(self) -> str | None:
-        """Mark the sentence adjudicated and go to the next one; returns a notice or None."""
+        """Mark the sentence adjudicated and go to the next one; returns a notice or None
+        (a warning first when its gold holds overlapping spans of one label)."""
+        warning = self.overlap_warning()
         current = self.judgment
         if current is None or current.status != "done":
             self._sentence_edit("gold.done", status="done", finished_at=self.editor.clock())
-        try:
-            self.next_sentence()
-        except ActionRefused:
-            return "Adjudicated. This is the last sentence in the queue."
-        return None
+        notice = self._go_on("Adjudicated. This is the last sentence in the queue.")
+        return " ".join(filter(None, [warning, notice])) or None
 
-    def undo(self) -> Edit:
-        return self._replayed(self.editor.undo())
-
-    def redo(self) -> Edit:
-        return self._replayed(self.editor.redo())
-
-    def _replayed(self, edit: Edit) -> Edit:
-        if edit.sentence_id != self.sentence_id and edit.sentence_id in self.queue:
-            self._go(self.queue.index(edit.sentence_id))
-        else:
-            self._reload()
-        return edit
+    def _show_edited(self, sentence_id: int) -> bool:
+        if sentence_id == self.sentence_id or sentence_id not in self.queue:
+            return False
+        self._go(self.queue.index(sentence_id))
+        return True
 

@@ -6,9 +6,10 @@
 - Token level: one unit per token of the sentences marked done by at least two selected
   annotators. An annotator who marked the sentence done gives each token the label of
   the span covering it (sharing at least one character with it), or "O"; one who did
-  not is missing. When several of one annotator's spans cover a token, the shortest
-  wins, then the label listed first in the tag set; the per-label figures look at each
-  label on its own, so a nested span is never lost there.
+  not is missing. When several of one annotator's spans cover a token, the one overlap
+  rule of annotator.overlaps decides (the longest wins, then the label listed first in
+  the tag set), the same rule as the tokens CSV, CoNLL and hf exports; the per-label
+  figures look at each label on its own, so a nested span is never lost there.
 - Spans count only on sentences their annotator marked done.
 
 The database is read with three queries and arrays are built with numpy: nothing here
@@ -26,6 +27,7 @@ import numpy as np
 
 from ..errors import AnnotatorError
 from ..model import GOLD
+from ..overlaps import winner_rank
 from ..store import Store
 from .coefficients import MISSING, Patterns
 from .spans import SpanArrays, distinct
@@ -186,7 +188,8 @@ class Corpus:
         return self._blank.copy()
 
     def token_matrix(self) -> np.ndarray:
-        """Token values: label code of the covering span (shortest first), 0 for "O", MISSING if not done."""
+        """Token values: label code of the covering span that wins by the overlap rule, 0 for "O",
+        MISSING if not done."""
         matrix = self.empty_matrix()
         cov = self.coverage
         if len(cov.token) == 0:
@@ -195,8 +198,8 @@ class Corpus:
         if len(distinct(cell)) == len(cell):  # no token covered twice by one annotator
             matrix[cov.annotator, cov.token] = cov.label
             return matrix
-        # Order each cell's candidates by span length, then label code; the first wins.
-        rank = (cov.span_length * (len(self.labels) + 1) + cov.label).astype(np.int64)
+        # Order each cell's candidates by the overlap rule; the first wins.
+        rank = winner_rank(cov.span_length.astype(np.int64), cov.label.astype(np.int64), len(self.labels) + 1)
         order = np.lexsort((rank, cell))
         cell, first = cell[order], np.ones(len(order), dtype=bool)
         first[1:] = cell[1:] != cell[:-1]

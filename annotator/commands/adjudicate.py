@@ -45,7 +45,7 @@ def adjudicate(db_path: Path, curator: str, annotators: str | None, min_annotato
     with adjudication:
         for warning in adjudication.warnings:
             err.print(f"warning: {warning}")
-        from ..tui.app import AdjudicationApp  # Textual loads only when the UI opens.
+        from ..tui.app import SessionApp  # Textual loads only when the UI opens.
 
         notices = tuple(adjudication.warnings) + ((adjudication.notice,) if adjudication.notice else ())
-        AdjudicationApp(adjudication.session, notices=notices).run()
+        SessionApp(adjudication.session, notices=notices).run()

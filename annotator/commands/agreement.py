@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import db_option, json_option, print_json, project
+from .common import TerminalSafe, db_option, json_option, print_json, project
 
 # The agreement core (numpy) loads only when these commands run, not for every command.
 LEVELS = ("sentence", "token", "span", "unitizing")
@@ -168,7 +168,7 @@ def _csv_rows(name: str, data: dict, scope_prefix: str = "") -> list[tuple]:
 
 
 def _print_csv(levels: dict[str, dict]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv.writer(TerminalSafe(sys.stdout), lineterminator="\n")
     writer.writerow(("level", "scope", "measure", "value", "n"))
     for name, data in levels.items():
         for level, scope, measure, value, n in _csv_rows(name, data):
@@ -177,7 +177,7 @@ def _print_csv(levels: dict[str, dict]) -> None:
 
 
 def _confusion_csv(result: dict) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv.writer(TerminalSafe(sys.stdout), lineterminator="\n")
     first, second = result["annotators"]
     writer.writerow((f"{first} \\ {second}", *result["labels"]))
     for label, row in zip(result["labels"], result["matrix"]):

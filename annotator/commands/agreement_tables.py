@@ -178,7 +178,7 @@ def print_disagreements(result: dict, tagset: Tagset) -> None:
             detail = f"{entry['disagreement']} of {entry['units']} tokens differ"
         else:
             detail = f"{entry['disagreement']} of {entry['units']} spans not marked by everyone"
-        out.print(Text(f"{rank}. {visible(entry['document_id'])} sentence {entry['index']}: {detail}", style="bold"))
+        out.print(Text(f"{rank}. {visible(entry['document_id'])} sentence {entry['index'] + 1}: {detail}", style="bold"))
         for name in names:
             work = entry["annotations"][name]
             line = Text(f"  {visible(name).ljust(width)}  ", style="bold")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -32,7 +34,13 @@ class _LazyConsole:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(**self._options)
+            class QuietOnBrokenPipe(Console):
+                def on_broken_pipe(self) -> None:
+                    # rich's own exits with 1; the CLI ends a broken pipe quietly instead.
+                    self.quiet = True
+                    raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+            self._console = QuietOnBrokenPipe(**self._options)
         return self._console
 
     def __getattr__(self, name: str) -> Any:
@@ -85,6 +93,31 @@ def print_json(value: object) -> None:
 
 def on_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+class TerminalSafe:
+    """A text handle for data printed on stdout (CSV and the like). Files and pipes get
+    the data exactly; a terminal gets control characters as visible placeholders, so a
+    name or note holding an escape sequence cannot retitle, link or clear the screen."""
+
+    def __init__(self, handle: TextIO, *, terminal: bool | None = None):
+        self.handle = handle
+        self.terminal = is_terminal(handle) if terminal is None else terminal
+
+    def write(self, text: str) -> int:
+        from ..textnorm import visible
+
+        return self.handle.write(visible(text) if self.terminal else text)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+def is_terminal(handle: TextIO) -> bool:
+    try:
+        return handle.isatty()
+    except (AttributeError, ValueError):  # a detached or closed handle
+        return False
 
 
 @contextmanager

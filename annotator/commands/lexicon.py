@@ -30,7 +30,17 @@ from ..model import LexiconEntry
 from ..resources import default_tagset_path
 from ..tagset import load_tagset
 from ..textnorm import visible
-from .common import db_option, err, json_option, out, print_json, progress_bar, project
+from .common import (
+    TerminalSafe,
+    db_option,
+    err,
+    is_terminal,
+    json_option,
+    out,
+    print_json,
+    progress_bar,
+    project,
+)
 
 USER_LEXICON = "project"
 SUGGEST_HINT = "Run 'annotator suggest' to update the suggestions."
@@ -201,9 +211,14 @@ def export(db_path: Path, out_path: Path | None, lexicon_name: str | None) -> No
             raise InputError(f"no lexicon {lexicon_name!r} in {db_path}")
         entries = store.lexicons.entries(lexicon_name)
     if out_path is None:
-        buffer = io.StringIO()
-        write_lexicon(entries, buffer)
-        sys.stdout.write(visible(buffer.getvalue()))
+        # Exactly the file's bytes into a pipe or file (`> lexicon.csv` must load back
+        # unchanged); visible placeholders only on a terminal.
+        handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            write_lexicon(entries, TerminalSafe(handle, terminal=is_terminal(sys.stdout)))
+            handle.flush()
+        finally:
+            handle.detach()
         return
     # Through a private temporary file, renamed over --out when complete (never written
     # through a symlink planted there, never left half-written).

@@ -181,7 +181,8 @@ def show(db_path: Path, document_id: str, as_json: bool) -> None:
             return
         out.print(Text(f"{_one_line(document.id)}: {_one_line(document.title)}", style="bold"))
         for s in sentences:
-            line = Text(f"{s.index:>4}  ", style="dim")
+            # People count sentences from 1 ("sentence 1"); --json keeps the 0-based index.
+            line = Text(f"{s.index + 1:>4}  ", style="dim")
             line.append(visible(s.text))
             out.print(line)
 

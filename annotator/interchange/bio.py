@@ -1,16 +1,18 @@
-"""Token-level BIO tags from character spans.
+"""Token-level BIO tags from character spans, by the one overlap rule (annotator.overlaps).
 
-BIO cannot express overlapping spans. Spans are taken longest first (then by start and
-label), and a span that would share a token with one already taken is dropped; the
-caller reports how many were dropped. A span that covers no token (only whitespace)
-cannot be expressed either and counts as dropped.
+Each token takes the label of the span that wins it; a token begins a chunk (B-) where
+its winning span differs from the previous token's. BIO cannot hold every span: a span
+that wins no token (nested inside a longer one, or covering only whitespace) is
+`dropped`, and one that loses some of its tokens to a longer span is `cut` (it reads
+back shorter). The caller reports both.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from ..overlaps import LabelOrder, covering
 
 OUTSIDE = "O"
 
@@ -18,26 +20,28 @@ OUTSIDE = "O"
 @dataclass(frozen=True)
 class Tagged:
     tags: list[str]
+    # Spans held whole, held with fewer tokens, and not held at all.
     kept: int
     dropped: int
+    cut: int = 0
 
 
-def bio_tags(tokens: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]]) -> Tagged:
-    """BIO tags for `tokens` (sentence offsets) from `spans` (start, end, label)."""
+def bio_tags(
+    tokens: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]], order: Sequence[str] | LabelOrder = ()
+) -> Tagged:
+    """BIO tags for `tokens` (sentence offsets) from `spans` (start, end, label);
+    `order` is the tag set's label order (it breaks ties between equally long spans)."""
     tags = [OUTSIDE] * len(tokens)
-    starts = [t[0] for t in tokens]
-    ends = [t[1] for t in tokens]
-    taken = [False] * len(tokens)
-    kept = dropped = 0
-    for start, end, label in sorted(spans, key=lambda s: (s[0] - s[1], s[0], s[2])):
-        first, last = bisect_right(ends, start), bisect_left(starts, end)
-        if first >= last or any(taken[first:last]):
-            dropped += 1
-            continue
-        kept += 1
-        tags[first] = f"B-{label}"
-        taken[first] = True
-        for i in range(first + 1, last):
-            tags[i] = f"I-{label}"
-            taken[i] = True
-    return Tagged(tags, kept, dropped)
+    if not spans:
+        return Tagged(tags, 0, 0, 0)
+    winners, sizes = covering(tokens, spans, order if isinstance(order, LabelOrder) else LabelOrder(order))
+    won = [0] * len(spans)
+    previous = None
+    for t, winner in enumerate(winners):
+        if winner is not None:
+            tags[t] = f"{'I' if winner == previous else 'B'}-{spans[winner][2]}"
+            won[winner] += 1
+        previous = winner
+    dropped = won.count(0)
+    cut = sum(1 for count, size in zip(won, sizes) if 0 < count < size)
+    return Tagged(tags, len(spans) - dropped - cut, dropped, cut)

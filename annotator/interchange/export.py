@@ -1,10 +1,16 @@
-"""Export labelled data as CSV, JSONL (doccano) or CoNLL BIO, streamed at constant memory.
+"""Export labelled data, streamed at constant memory: the dispatcher.
+
+Each format's writer lives in its own module (`jsonl`, `conll`, `hf_dataset`,
+`label_studio`; `units` reads the sentence units they share, `splits` assigns
+documents to train/validation/test, `offsets` converts offsets at the edge). Writers
+take open text handles; this module opens the files (`OutputFile`, or any
+`open_file` given) and routes units to writers. The CSV writers stay here.
 
 Rows come from store cursors and are written as they arrive; nothing holds all rows.
-Every writer takes a text handle opened with `newline=""` and returns an
-`ExportStats`. `export_to_path` writes to a private temporary file beside the target and
-names it when done (output_file), so a failed export never leaves half a file under the
-real name, and concurrent exports never share a file.
+Every writer takes a text handle opened with `newline=""`; the functions here return
+`ExportStats`. Every file goes through an `OutputFile` (output_file): a private
+temporary file beside the target, named when done, so a failed export never leaves half
+a file under the real name, and concurrent exports never share a file.
 
 The spans, sentences and documents CSV are the hot path (a million spans must export
 within twice the sqlite3 shell's time): SQLite builds each row as one UTF-8 value
@@ -17,12 +23,13 @@ from __future__ import annotations
 
 import csv
 import gc
-import json
+import io
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from itertools import compress, islice, repeat
 from multiprocessing import get_context
@@ -30,13 +37,23 @@ from operator import ne, or_
 from pathlib import Path
 from typing import TextIO
 
-from ..model import GOLD, Sentence
+from ..model import GOLD
+from ..overlaps import LabelOrder
 from ..store import Store
 from ..store.csv_format import SHEET_SAFE_COLUMNS, csv_line, escape, needs_escape
 from .bio import bio_tags
+from .conll import ConllWriter
 from .formats import EXTENSIONS, SUPPORTED, TOKEN_COLUMNS
+from .hf_dataset import HfWriter, dataset_card
+from .jsonl import JsonlWriter
+from .label_studio import LabelStudioWriter, label_config
 from .output_file import OutputFile, create_temporary, open_existing
+from .splits import DEFAULT_SPLIT, SPLITS, assign, parse_split
+from .stats import ExportStats
+from .units import Selection, Unit, iter_units, unit_annotators
 from .worker_lifetime import die_with_parent
+
+__all__ = ["ExportStats", "Selection", "Unit", "iter_units"]
 
 # Rows formatted at a time; also how often the progress bar moves. Small enough for a
 # chunk's strings to stay in a core's cache (measured: fewer page faults than 10,000).
@@ -57,40 +74,6 @@ Progress = Callable[[int], None]
 
 def _no_progress(advance: int) -> None:
     pass
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Whose work to export. `annotators=None` means everyone not in `exclude`."""
-
-    annotators: tuple[str, ...] | None = None
-    exclude: tuple[str, ...] = (GOLD,)
-    # Add the gold provenance columns (agreed_by, resolution) to spans and sentences CSV.
-    provenance: bool = False
-
-    @classmethod
-    def of(cls, annotators: Sequence[str] = (), gold: bool = False) -> Selection:
-        """The CLI's rule: by default every annotator except gold; `--annotator` picks
-        some; `--gold` picks gold (plus any `--annotator`) and adds provenance columns."""
-        if gold:
-            names = tuple(dict.fromkeys([*annotators, GOLD]))
-            return cls(names, (), True)
-        if annotators:
-            return cls(tuple(dict.fromkeys(annotators)), (), False)
-        return cls(None, (GOLD,), False)
-
-
-@dataclass
-class ExportStats:
-    kind: str
-    fmt: str
-    # Rows written (CSV), objects (JSONL) or sentences (CoNLL).
-    rows: int = 0
-    # Spans BIO cannot hold (overlaps, or covering no token): CoNLL and tokens CSV.
-    spans_dropped: int = 0
-    spans_kept: int = 0
-    path: str | None = None
-    unit: str = "rows"
 
 
 class UnsupportedExport(ValueError):
@@ -234,7 +217,7 @@ def _export_sql_csv(
     header = store.exports.columns(kind, provenance)
     handle.write(",".join(header) + CSV_LINE_END)
     names, exclude = (None, ()) if kind == "documents" else (selection.annotators, selection.exclude)
-    part = _RowsPart(kind, names, exclude, provenance, raw)
+    part = _RowsPart(kind, names, exclude, provenance, raw, None if kind == "documents" else selection.statuses)
     split = _split_point(store, part)
     if split is None:
         return ExportStats(kind, "csv", rows=part.write(store, handle, progress=progress))
@@ -257,7 +240,7 @@ def _export_sql_csv(
             rows = part.write(store, handle, seq_range=(None, split), progress=progress)
             try:
                 later: int | None = second.result()
-            except Exception:  # noqa: BLE001 - a worker that could not run (no processes
+            except Exception:
                 later = None  # allowed, killed): this process writes the second half.
         if later is None:
             rows += part.write(store, handle, seq_range=(split, None), progress=progress)
@@ -279,6 +262,7 @@ class _RowsPart:
     exclude: tuple[str, ...]
     provenance: bool
     raw: bool
+    statuses: tuple[str, ...] | None = None
 
     def write(
         self, store: Store, handle: TextIO, seq_range: tuple[int | None, int | None] = (None, None),
@@ -297,7 +281,7 @@ class _RowsPart:
         try:
             for rows in store.exports.iter_rows(
                 self.kind, self.annotators, self.exclude, provenance=self.provenance, safe=not self.raw,
-                chunk=CHUNK, seq_range=seq_range,
+                chunk=CHUNK, seq_range=seq_range, statuses=self.statuses,
             ):  # fmt: skip
                 write(formatter.lines(rows))
                 written += len(rows)
@@ -310,7 +294,9 @@ class _RowsPart:
 
 def _split_point(store: Store, part: _RowsPart) -> int | None:
     """The document seq where the worker process takes over, or None for one process."""
-    if store.path is None or part.kind == "documents" or (os.cpu_count() or 1) < 2:
+    # A status filter is rare on the CSV exports (they default to any status), and the
+    # counts that place the split do not take it: such an export runs in one process.
+    if store.path is None or part.kind == "documents" or part.statuses is not None or (os.cpu_count() or 1) < 2:
         return None
     if part.kind == "spans":
         rows = store.exports.count_spans(part.annotators, part.exclude)
@@ -373,110 +359,68 @@ def export_tokens_csv(
     store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
     progress: Progress = _no_progress,
 ) -> ExportStats:  # fmt: skip
+    """Columns TOKEN_COLUMNS: each token's BIO tag by the one overlap rule, and the unit's status."""
     stats = ExportStats("tokens", "csv")
+    order = LabelOrder(store.tagset().label_names)
 
     def rows() -> Iterator[tuple]:
         for unit in iter_units(store, selection):
-            tagged = bio_tags(unit.sentence.tokens, unit.spans)
-            stats.spans_kept += tagged.kept
-            stats.spans_dropped += tagged.dropped
+            tagged = bio_tags(unit.sentence.tokens, unit.spans, order)
+            stats.add_tagged(tagged.kept, tagged.dropped, tagged.cut)
             s = unit.sentence
             for i, ((start, end), tag) in enumerate(zip(s.tokens, tagged.tags)):
                 yield (s.document_id, s.index, i, start, end, s.doc_start + start, s.doc_start + end,
-                       s.text[start:end], unit.annotator, tag)  # fmt: skip
+                       s.text[start:end], unit.annotator, tag, unit.status)  # fmt: skip
 
     stats.rows = write_csv(handle, TOKEN_COLUMNS, rows(), raw=raw, progress=progress)
     return stats
 
 
-# ------------------------------------------------------------ sentence units
-
-
-@dataclass
-class Unit:
-    """One sentence as one annotator left it: judgment (if any) and spans."""
-
-    sentence: Sentence
-    annotator: str
-    judgment: str | None
-    spans: list[tuple[int, int, str]]
-
-
-def iter_units(store: Store, selection: Selection = Selection()) -> Iterator[Unit]:
-    """Units in corpus order, then annotator: a sentence and an annotator who gave it a
-    kept state (status, judgment, flag or note) or a span.
-
-    Joins three cursors that share one order, so memory holds one sentence at a time.
-    """
-    names, exclude = selection.annotators, selection.exclude
-    states = store.exports.unit_states(names, exclude)
-    spans = store.exports.unit_spans(names, exclude)
-    state = next(states, None)
-    span = next(spans, None)
-    for sentence in store.exports.unit_sentences(names, exclude):
-        units: dict[str, Unit] = {}
-        while state is not None and state[0] == sentence.id:
-            units[state[1]] = Unit(sentence, state[1], state[2], [])
-            state = next(states, None)
-        while span is not None and span[0] == sentence.id:
-            unit = units.get(span[1])
-            if unit is None:
-                unit = units[span[1]] = Unit(sentence, span[1], None, [])
-            unit.spans.append((span[2], span[3], span[4]))
-            span = next(spans, None)
-        for name in sorted(units):
-            yield units[name]
+def _each_unit(store: Store, selection: Selection, progress: Progress) -> Iterator[Unit]:
+    """The units, moving the progress bar every thousand."""
+    n = 0
+    for n, unit in enumerate(iter_units(store, selection), 1):
+        yield unit
+        if n % 1000 == 0:
+            progress(1000)
+    progress(n % 1000)
 
 
 def export_jsonl(
     store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = _no_progress, offsets: str = "codepoints",
 ) -> ExportStats:  # fmt: skip
     """One object per sentence and annotator, in doccano's sequence-labelling shape."""
     stats = ExportStats("sentences", "jsonl", unit="JSON objects")
-    for unit in iter_units(store, selection):
-        s = unit.sentence
-        obj = {
-            "text": s.text,
-            "label": [[start, end, label] for start, end, label in unit.spans],
-            "document_id": s.document_id,
-            "sentence_index": s.index,
-            "annotator": unit.annotator,
-            "judgment": unit.judgment,
-        }
-        handle.write(json.dumps(obj, ensure_ascii=False))
-        handle.write("\n")
-        stats.rows += 1
-        if stats.rows % 1000 == 0:
-            progress(1000)
+    writer = JsonlWriter(handle, stats, offsets)
+    for unit in _each_unit(store, selection, progress):
+        writer.write(unit)
     return stats
-
-
-def conll_comment(document_id: str, index: int, annotator: str) -> str:
-    # The first line is exactly the documented `# document_id = ... sentence_index = ...`;
-    # the annotator goes on a comment line of its own, so strict readers of that line work.
-    return f"# document_id = {document_id} sentence_index = {index}\n# annotator = {annotator}"
 
 
 def export_conll(
     store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = _no_progress, sidecar: TextIO | None = None,
 ) -> ExportStats:  # fmt: skip
-    """Token-level BIO: per unit a comment line, one `token<TAB>tag` line per token, a blank line."""
-    stats = ExportStats("tokens", "conll", unit="sentences (one per annotator)")
-    write = handle.write
-    for unit in iter_units(store, selection):
-        s = unit.sentence
-        tagged = bio_tags(s.tokens, unit.spans)
-        stats.spans_kept += tagged.kept
-        stats.spans_dropped += tagged.dropped
-        lines = [conll_comment(s.document_id, s.index, unit.annotator)]
-        lines += [f"{s.text[start:end]}\t{tag}" for (start, end), tag in zip(s.tokens, tagged.tags)]
-        write("\n".join(lines))
-        write("\n\n")
-        stats.rows += 1
-        if stats.rows % 1000 == 0:
-            progress(1000)
+    """CoNLL-2003 of the selected units (one annotator per file: see export_files), and
+    the sidecar CSV of its sentences to `sidecar` when given."""
+    stats = ExportStats("tokens", "conll", unit="sentences")
+    writer = ConllWriter(handle, sidecar or io.StringIO(), stats, store.tagset().label_names, raw=raw)
+    for unit in _each_unit(store, selection, progress):
+        writer.write(unit)
+    return stats
+
+
+def export_label_studio(
+    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    progress: Progress = _no_progress, offsets: str = "codepoints",
+) -> ExportStats:  # fmt: skip
+    """One JSON array of Label Studio tasks (the labelling config: label_config)."""
+    stats = ExportStats("spans", "label-studio", unit="tasks")
+    writer = LabelStudioWriter(handle, stats, offsets)
+    for unit in _each_unit(store, selection, progress):
+        writer.write(unit)
+    writer.close()
     return stats
 
 
@@ -493,25 +437,30 @@ _WRITERS: dict[tuple[str, str], Writer] = {
     ("sentences", "jsonl"): export_jsonl,
     ("spans", "conll"): export_conll,
     ("tokens", "conll"): export_conll,
+    ("spans", "label-studio"): export_label_studio,
+    ("sentences", "label-studio"): export_label_studio,
 }
+# Formats that count offsets: --offsets applies to them.
+OFFSET_FORMATS = ("jsonl", "label-studio")
 
 
 def export(
     store: Store, kind: str, fmt: str, handle: TextIO, selection: Selection = Selection(), *,
-    raw: bool = False, progress: Progress = _no_progress,
+    raw: bool = False, progress: Progress = _no_progress, offsets: str = "codepoints",
 ) -> ExportStats:  # fmt: skip
     """Write one kind in one format to an open text handle (opened with newline="")."""
     check_combination(kind, fmt)
-    if kind == "all":
-        raise UnsupportedExport("--what all writes several files: use export_to_folder")
-    stats = _WRITERS[(kind, fmt)](store, handle, selection, raw=raw, progress=progress)
+    if kind == "all" or fmt == "hf":
+        raise UnsupportedExport(f"--{'what all' if kind == 'all' else 'format hf'} writes several files: give a folder")
+    extra = {"offsets": offsets} if fmt in OFFSET_FORMATS else {}
+    stats = _WRITERS[(kind, fmt)](store, handle, selection, raw=raw, progress=progress, **extra)
     stats.kind = kind
     return stats
 
 
 def progress_total(store: Store, kind: str, fmt: str, selection: Selection) -> int | None:
     """How far the progress bar goes (rows), when it can be counted cheaply."""
-    if fmt != "csv":
+    if fmt != "csv" or (selection.statuses is not None and kind != "documents"):
         return None
     if kind == "spans":
         return store.exports.count_spans(selection.annotators, selection.exclude)
@@ -522,15 +471,24 @@ def progress_total(store: Store, kind: str, fmt: str, selection: Selection) -> i
     return None
 
 
+def safe_name(name: str, fallback: str = "project") -> str:
+    """A name made safe for a file name."""
+    return re.sub(r"[^\w.-]+", "_", name).strip("._") or fallback
+
+
 def file_name(project: str, kind: str, fmt: str, stamp: str) -> str:
-    """`<project>-<what>-<UTC timestamp>.<ext>`, the project name made safe for a file name."""
-    safe = re.sub(r"[^\w.-]+", "_", project).strip("._") or "project"
-    return f"{safe}-{kind}-{stamp}.{EXTENSIONS[fmt]}"
+    """`<project>-<what>-<UTC timestamp>.<ext>` (no extension for a folder), the project
+    name made safe for a file name."""
+    stem = f"{safe_name(project)}-{kind}-{stamp}"
+    return f"{stem}.{EXTENSIONS[fmt]}" if EXTENSIONS.get(fmt) else stem
+
+
+Opener = Callable[[Path], AbstractContextManager[TextIO]]
 
 
 def export_to_path(
     store: Store, kind: str, fmt: str, path: Path, selection: Selection = Selection(), *,
-    raw: bool = False, progress: Progress = _no_progress, free_name: bool = False,
+    raw: bool = False, progress: Progress = _no_progress, free_name: bool = False, offsets: str = "codepoints",
 ) -> ExportStats:  # fmt: skip
     """Write to `path` through a private temporary file that takes the name when complete
     (see output_file). With `free_name`, `path` is a name the tool picked: if it is taken,
@@ -538,6 +496,180 @@ def export_to_path(
     check_combination(kind, fmt)
     output = OutputFile(path, free_name=free_name)
     with output as handle:
-        stats = export(store, kind, fmt, handle, selection, raw=raw, progress=progress)
+        stats = export(store, kind, fmt, handle, selection, raw=raw, progress=progress, offsets=offsets)
     stats.path = str(output.path)
+    stats.paths.append(str(output.path))
+    return stats
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a multi-file export is laid out: `--split` (None: no split) and its seed."""
+
+    split: str | None = None
+    seed: int = 0
+
+    def shares(self) -> tuple[int, int, int]:
+        return parse_split(self.split or DEFAULT_SPLIT)
+
+
+def split_names(path: Path) -> dict[str, Path]:
+    """`name.ext` -> `name.train.ext`, `name.validation.ext`, `name.test.ext`."""
+    return {split: path.with_name(f"{path.stem}.{split}{path.suffix}") for split in SPLITS}
+
+
+def sidecar_path(path: Path) -> Path:
+    """`<name>.sentences.csv` beside a CoNLL file `<name>.conll`."""
+    return path.with_name(f"{path.stem}.sentences.csv")
+
+
+def document_splits(store: Store, selection: Selection, layout: Layout) -> dict[str, str]:
+    """Each exported document's split."""
+    sentences = store.exports.unit_sentences(selection.annotators, selection.exclude, selection.statuses)
+    documents = (s.document_id for s in sentences)
+    return assign(dict.fromkeys(documents), layout.shares(), layout.seed)
+
+
+def export_split_files(
+    store: Store, kind: str, fmt: str, path: Path, selection: Selection, layout: Layout, *,
+    raw: bool = False, progress: Progress = _no_progress, offsets: str = "codepoints",
+    open_file: Opener = OutputFile,
+) -> list[ExportStats]:  # fmt: skip
+    """JSONL as three files by document split (`name.train.jsonl` ...); CoNLL splits go
+    through export_conll_files."""
+    check_combination(kind, fmt)
+    if fmt == "conll":
+        return export_conll_files(store, kind, path, selection, layout, raw=raw, progress=progress, open_file=open_file)
+    if fmt != "jsonl":
+        raise UnsupportedExport(f"--split applies to hf, conll and jsonl, not --format {fmt}")
+    splits = document_splits(store, selection, layout)
+    with ExitStack() as stack:
+        writers: dict[str, JsonlWriter] = {}
+        for split, target in split_names(path).items():
+            stats = ExportStats(kind, fmt, unit="JSON objects", path=str(target), paths=[str(target)])
+            writers[split] = JsonlWriter(stack.enter_context(open_file(target)), stats, offsets)
+        for unit in _each_unit(store, selection, progress):
+            writers[splits[unit.sentence.document_id]].write(unit)
+    return [writer.stats for writer in writers.values()]
+
+
+def _annotator_paths(target: Path, annotators: Sequence[str], folder: bool) -> dict[str | None, Path]:
+    """Each annotator's CoNLL file: `target`, or `<annotator>.conll` in the folder
+    `target` (two names that read the same once made safe get -2, -3 ...)."""
+    if not folder:
+        return {annotators[0] if annotators else None: target}
+    paths: dict[str | None, Path] = {}
+    taken: set[str] = set()
+    for name in annotators:
+        stem, n = safe_name(name, "annotator"), 2
+        candidate = stem
+        while candidate.lower() in taken:
+            candidate, n = f"{stem}-{n}", n + 1
+        taken.add(candidate.lower())
+        paths[name] = target / f"{candidate}.conll"
+    return paths
+
+
+def export_conll_files(
+    store: Store, kind: str, target: Path, selection: Selection, layout: Layout | None = None, *,
+    folder: bool = False, raw: bool = False, progress: Progress = _no_progress,
+    open_file: Opener = OutputFile,
+) -> list[ExportStats]:  # fmt: skip
+    """CoNLL, one file per annotator (or gold): `target` itself for one annotator, or
+    `<annotator>.conll` in the folder `target` (`folder`, or more than one annotator).
+    Beside each goes its sidecar; with `layout`, each is split in three. One pass over
+    the units routes each to its annotator's (and split's) writer."""
+    check_combination(kind, "conll")
+    annotators = unit_annotators(store, selection)
+    folder = folder or len(annotators) > 1
+    if folder:
+        target.mkdir(parents=True, exist_ok=True)
+    splits = document_splits(store, selection, layout) if layout is not None else None
+    order = store.tagset().label_names
+    with ExitStack() as stack:
+        writers: dict[tuple[str | None, str | None], ConllWriter] = {}
+        for name, path in _annotator_paths(target, annotators, folder).items():
+            for split, file in split_names(path).items() if splits is not None else [(None, path)]:
+                stats = ExportStats(kind, "conll", unit="sentences", path=str(file),
+                                    paths=[str(file), str(sidecar_path(file))])  # fmt: skip
+                handle = stack.enter_context(open_file(file))
+                sidecar = stack.enter_context(open_file(sidecar_path(file)))
+                writers[(name, split)] = ConllWriter(handle, sidecar, stats, order, raw=raw)
+        for unit in _each_unit(store, selection, progress):
+            split = splits[unit.sentence.document_id] if splits is not None else None
+            writers[(unit.annotator, split)].write(unit)
+    return [writer.stats for writer in writers.values()]
+
+
+def agreement_lines(store: Store, annotators: Sequence[str]) -> list[str]:
+    """The agreement figures for a dataset card, between the exported annotators."""
+    from ..agreement.matrices import AgreementError
+    from ..agreement.report import compute_report
+
+    names = [name for name in annotators if name != GOLD]
+    try:
+        report = compute_report(store, level="all", annotators=names)
+    except AgreementError as exc:
+        return [f"not computed: {exc}"]
+
+    def figure(value: object) -> str:
+        return "undefined" if value is None else f"{value:.3f}"
+
+    token, sentence, span = report["token"], report["sentence"], report["span"]
+    return [
+        f"Annotators compared: {', '.join(names)} (sentences each marked done).",
+        (f"Token level: Krippendorff's alpha {figure(token['krippendorff_alpha'])} over {token['units']} tokens "
+         "(labels by the overlap rule above)."),
+        (f"Sentence judgment: Krippendorff's alpha {figure(sentence['krippendorff_alpha'])} over "
+         f"{sentence['units']} sentences."),
+        f"Spans: mean exact F1 {figure(span['mean_exact_f1'])}, mean overlap F1 {figure(span['mean_overlap_f1'])}.",
+        "Alpha reads against Krippendorff's thresholds: at least .800 reliable, at least .667 tentative.",
+    ]
+
+
+def export_hf(
+    store: Store, folder: Path, selection: Selection, layout: Layout, *, progress: Progress = _no_progress,
+    open_file: Opener = OutputFile, kind: str = "sentences",
+) -> ExportStats:  # fmt: skip
+    """The Hugging Face dataset folder: train/validation/test.jsonl and README.md."""
+    tagset = store.tagset()
+    names = list(tagset.label_names)
+    names += sorted(set(store.exports.span_labels(selection.annotators, selection.exclude)) - set(names))
+    descriptions = {label.name: label.description for label in tagset.labels}
+    folder.mkdir(parents=True, exist_ok=True)
+    splits = document_splits(store, selection, layout)
+    stats = ExportStats(kind, "hf", unit="lines", path=str(folder))
+    annotators: set[str] = set()
+    with ExitStack() as stack:
+        handles = {split: stack.enter_context(open_file(folder / f"{split}.jsonl")) for split in SPLITS}
+        writer = HfWriter(handles, stats, names)
+        for unit in _each_unit(store, selection, progress):
+            annotators.add(unit.annotator)
+            writer.write(unit, splits[unit.sentence.document_id])
+    statuses = (f"the sentences with status {' or '.join(selection.statuses)}" if selection.statuses
+                else "sentences of every status")  # fmt: skip
+    card = dataset_card(
+        project=store.project_name(), labels=[(name, descriptions.get(name, "")) for name in names],
+        annotators=sorted(annotators), counts=writer.counts, agreement=agreement_lines(store, sorted(annotators)),
+        license_id=store.get_meta("license") or "unknown", statuses=statuses,
+        split=layout.split or DEFAULT_SPLIT, seed=layout.seed, stats=stats,
+    )  # fmt: skip
+    with open_file(folder / "README.md") as handle:
+        handle.write(card)
+    stats.paths = [str(folder / f"{split}.jsonl") for split in SPLITS] + [str(folder / "README.md")]
+    return stats
+
+
+def export_label_studio_files(
+    store: Store, kind: str, path: Path, selection: Selection, *, progress: Progress = _no_progress,
+    offsets: str = "codepoints", open_file: Opener = OutputFile,
+) -> ExportStats:  # fmt: skip
+    """The tasks file and `<name>.label-config.xml` beside it."""
+    with open_file(path) as handle:
+        stats = export(store, kind, "label-studio", handle, selection, progress=progress, offsets=offsets)
+    stats.path, stats.paths = str(path), [str(path)]
+    config = path.with_name(f"{path.stem}.label-config.xml")
+    with open_file(config) as handle:
+        handle.write(label_config(store.tagset()))
+    stats.paths.append(str(config))
     return stats

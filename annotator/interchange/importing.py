@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,10 +37,20 @@ from pathlib import Path
 from ..clock import now_iso
 from ..csv_reading import csv_reader
 from ..errors import InputError
+from ..jsonline import JSONLineError, parse_json_line
 from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
 from ..store import Store
-from .formats import DOCUMENT_COLUMNS, FALSE, GOLD_COLUMNS, SENTENCE_COLUMNS, SPAN_COLUMNS, TOKEN_COLUMNS, TRUE
 from ..store.csv_format import FREE_TEXT_COLUMNS, SHEET_SAFE_COLUMNS, unescape
+from .formats import (
+    DOCUMENT_COLUMNS,
+    FALSE,
+    GOLD_COLUMNS,
+    SENTENCE_COLUMNS,
+    SPAN_COLUMNS,
+    TOKEN_COLUMNS,
+    TRUE,
+)
+from .offsets import read as read_offset
 
 # The spreadsheet-safe cells unescaped as they are read; the free-text ones are unescaped
 # where they are checked against the sentence (text) or stored (note).
@@ -83,10 +92,14 @@ class RowError(ValueError):
     pass
 
 
-def import_annotations(store: Store, path: Path, annotator_prefix: str = "", *, raw: bool = False) -> FileImport:
+def import_annotations(
+    store: Store, path: Path, annotator_prefix: str = "", *, raw: bool = False, offsets: str = "codepoints"
+) -> FileImport:
     """Import one file in one transaction; on any error nothing of it is kept.
 
     `raw`: the file was exported with `--raw`, so free-text cells are not unescaped.
+    `offsets`: how a JSONL file's `label` offsets count ("utf16": UTF-16 code units, as
+    exported with `--offsets utf16`); CSV offsets are always code points.
     """
     result = FileImport(str(path))
     try:
@@ -94,7 +107,7 @@ def import_annotations(store: Store, path: Path, annotator_prefix: str = "", *, 
     except OSError as exc:
         result.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
         return result
-    reader = _FileReader(store, path, annotator_prefix, result, raw)
+    reader = _FileReader(store, path, annotator_prefix, result, raw, offsets)
     try:
         with handle, store.transaction():
             reader.run(handle)
@@ -112,14 +125,32 @@ def import_annotations(store: Store, path: Path, annotator_prefix: str = "", *, 
     return result
 
 
+# SQLite's INTEGER range: a larger number cannot even be looked up.
+_LARGEST = 2**63 - 1
+
+
+def _in_range(value: int, column: str) -> int:
+    if not -_LARGEST - 1 <= value <= _LARGEST:
+        raise RowError(f"{column} {_shown(str(value))} is out of range")
+    return value
+
+
+def _shown(cell: str) -> str:
+    """A cell quoted in a message, cut short so one error stays one readable line."""
+    return repr(cell if len(cell) <= 60 else cell[:57] + "...")
+
+
 def _reset_counts(result: FileImport) -> None:
     result.spans_added = result.spans_present = 0
     result.states_added = result.states_updated = result.states_unchanged = 0
 
 
 class _FileReader:
-    def __init__(self, store: Store, path: Path, prefix: str, result: FileImport, raw: bool = False):
+    def __init__(
+        self, store: Store, path: Path, prefix: str, result: FileImport, raw: bool = False, offsets: str = "codepoints"
+    ):
         self.store = store
+        self.offsets = offsets
         self.unescape = (lambda cell: cell) if raw else unescape
         self.path = path
         self.prefix = prefix
@@ -162,9 +193,12 @@ class _FileReader:
         except csv.Error as exc:
             raise InputError(f"{self.path}:1: malformed CSV header ({exc}); nothing imported") from None
         has_gold = False
-        if header in (SPAN_COLUMNS, SPAN_COLUMNS + GOLD_COLUMNS):
+        # A spans CSV from before issue 15 has no status column; the status of a span's
+        # sentence comes back from the sentences CSV either way.
+        before_status = SPAN_COLUMNS[:-1]
+        if header in (SPAN_COLUMNS, SPAN_COLUMNS + GOLD_COLUMNS, before_status, before_status + GOLD_COLUMNS):
             self.result.kind, row_reader = "spans", self._span_row
-            has_gold = header != SPAN_COLUMNS
+            has_gold = header not in (SPAN_COLUMNS, before_status)
         elif header in (SENTENCE_COLUMNS, SENTENCE_COLUMNS + GOLD_COLUMNS):
             self.result.kind, row_reader = "sentences", self._sentence_row
             has_gold = header != SENTENCE_COLUMNS
@@ -172,7 +206,7 @@ class _FileReader:
             raise InputError(
                 f"{self.path}: a documents export holds no annotations; import documents with 'annotator import'"
             )
-        elif header == TOKEN_COLUMNS:
+        elif header in (TOKEN_COLUMNS, TOKEN_COLUMNS[:-1]):
             raise InputError(f"{self.path}: a tokens export cannot be imported; import the spans CSV instead")
         else:
             raise InputError(
@@ -202,6 +236,8 @@ class _FileReader:
                     row_reader(cells, has_gold)
                 except RowError as exc:
                     self.error(line, str(exc))
+                except (ValueError, OverflowError, RecursionError) as exc:
+                    self.error(line, f"cannot read: {type(exc).__name__}: {exc}")
             line = reader.line_num + 1
 
     def _read_jsonl(self, handle: io.TextIOBase) -> None:
@@ -210,14 +246,18 @@ class _FileReader:
                 continue
             self.result.rows += 1
             try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                self.error(number, f"not JSON ({exc.msg} at column {exc.colno})")
+                obj = parse_json_line(text)
+            except JSONLineError as exc:
+                self.error(number, f"not JSON ({exc})")
                 continue
             try:
                 self._jsonl_object(obj)
             except RowError as exc:
                 self.error(number, str(exc))
+            except (ValueError, OverflowError, RecursionError) as exc:
+                # What the row provoked beyond the checks (a limit of Python's or SQLite's)
+                # still refuses this row, with its line, and not the other files.
+                self.error(number, f"cannot read: {type(exc).__name__}: {exc}")
 
     # ------------------------------------------------------------ validation
 
@@ -231,7 +271,7 @@ class _FileReader:
         if sentence is None:
             if self.store.corpus.get_document(document_id) is None:
                 raise RowError(f"no document {document_id!r} in this project")
-            raise RowError(f"document {document_id!r} has no sentence {index}")
+            raise RowError(f"document {document_id!r} has no sentence {index + 1} (sentence_index {index})")
         return sentence
 
     def annotator(self, name: str) -> str:
@@ -255,9 +295,10 @@ class _FileReader:
     def integer(row: dict[str, str], column: str) -> int:
         cell = row[column]
         try:
-            return int(cell)
+            value = int(cell)
         except ValueError:
-            raise RowError(f"{column} {cell!r} is not a whole number") from None
+            raise RowError(f"{column} {_shown(cell)} is not a whole number") from None
+        return _in_range(value, column)
 
     @staticmethod
     def choice(row: dict[str, str], column: str, allowed: tuple[str, ...], empty_ok: bool = True) -> str | None:
@@ -374,6 +415,7 @@ class _FileReader:
             raise RowError("document_id is not a string")
         if not isinstance(index, int) or isinstance(index, bool):
             raise RowError("sentence_index is not a whole number")
+        _in_range(index, "sentence_index")
         sentence = self.sentence(document_id, index)
         if obj["text"] != sentence.text:
             raise RowError("text is not the text of this sentence in the project")
@@ -395,17 +437,30 @@ class _FileReader:
                 and all(isinstance(v, int) and not isinstance(v, bool) for v in item[:2])
                 and isinstance(item[2], str)
             ):  # fmt: skip
-                raise RowError(f"label item {item!r} is not [start, end, label]")
-            self.offsets_in(sentence, item[0], item[1])
-            spans.append(SpanAnnotation(sentence.id, name, item[0], item[1], self.label(item[2])))  # type: ignore[arg-type]
+                raise RowError(f"label item {_shown(repr(item))} is not [start, end, label]")
+            _in_range(item[0], "start")
+            _in_range(item[1], "end")
+            try:
+                start, end = (read_offset(sentence.text, item[i], self.offsets) for i in (0, 1))
+            except ValueError as exc:
+                raise RowError(f"label item {_shown(repr(item))}: {exc}") from None
+            self.offsets_in(sentence, start, end)
+            spans.append(SpanAnnotation(sentence.id, name, start, end, self.label(item[2])))  # type: ignore[arg-type]
+        # "open" (or no status key, as older exports wrote) says nothing to store.
+        status = obj.get("status", "open")
+        if status not in (*STATUSES, "open"):
+            raise RowError(f"status {_shown(repr(status))} is not one of done, skipped, open")
         for span in spans:
             self._add_span(span)
-        if judgment is not None:
+        changes = {"judgment": judgment} if judgment is not None else {}
+        if status != "open":
+            changes["status"] = status
+        if changes:
             existing = self.store.annotations.get_judgment(sentence.id, name)  # type: ignore[arg-type]
             state = (
-                Judgment(sentence.id, name, judgment=judgment)  # type: ignore[arg-type]
+                Judgment(sentence.id, name, **changes)  # type: ignore[arg-type]
                 if existing is None
-                else replace(existing, judgment=judgment)
+                else replace(existing, **changes)
             )
             self._put_state(existing, state)
 

@@ -20,7 +20,16 @@ from ..csv_reading import csv_reader
 from ..errors import InputError
 from ..model import LexiconEntry
 from ..store.csv_format import csv_line, escape, unescape
-from .phrase import PhraseError, has_syntax, literal_words, parse_phrase, split_alternatives
+from .phrase import (
+    MAX_WORDS,
+    PhraseError,
+    Word,
+    has_syntax,
+    literal_words,
+    parse_phrase,
+    size_problem,
+    split_alternatives,
+)
 from .stemming import StemCache, shared_stems
 
 COLUMNS = ("term", "label", "match", "forms", "exclude", "neutral", "note", "source")
@@ -215,15 +224,22 @@ class Validator:
         if entry.match in ("phrase", "ignore"):
             for phrase in (entry.term, *entry.forms):
                 try:
-                    parse_phrase(phrase)
+                    patterns = parse_phrase(phrase)
                 except PhraseError as exc:
-                    messages.append(f"cannot parse phrase {phrase!r}: {exc}")
+                    messages.append(f"cannot parse phrase {_shown(phrase)}: {exc}")
+                    continue
+                problem = next(filter(None, map(size_problem, patterns)), None)
+                if problem:
+                    messages.append(f"phrase {_shown(phrase)} is too long to match safely: {problem}")
         else:
             for form in (entry.term, *entry.forms):
                 if has_syntax(form):
                     messages.append(f"{form!r}: phrase syntax (~ ( | ) ...) needs match=phrase")
                 elif not literal_words(form):
                     messages.append(f"{form!r} holds no word")
+                elif len(literal_words(form)) > MAX_WORDS:
+                    problem = size_problem(tuple(map(Word, literal_words(form))))
+                    messages.append(f"form {_shown(form)} is too long to match safely: {problem}")
             if entry.match == "stem" and len(literal_words(entry.term)) != 1:
                 messages.append(f"a stem entry is one word, not {entry.term!r}: use match=phrase with ~word")
         for form in entry.exclude:
@@ -233,6 +249,11 @@ class Validator:
             elif form.lower() in {f.lower() for f in (entry.term, *entry.forms)}:
                 messages.append(f"{form!r} is both a form and an exclusion of {entry.term!r}")
         return messages
+
+
+def _shown(text: str) -> str:
+    """A phrase quoted in a message, cut short so one line stays readable."""
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _unknown_label(label: str, labels: Collection[str]) -> str:

@@ -9,7 +9,8 @@ Matching works on the sentence's tokens, never with regular expressions:
   is looked up in a second cache that holds the answers for the chunk's tokens, so a
   sentence costs a handful of C calls plus Python work only where something matches;
 - a phrase that can start at a token is followed through a trie of token steps
-  (a word, a `~stem`, or a `...` gap).
+  (a word, a `~stem`, or a `...` gap), visiting each (trie node, token position)
+  once, so gaps cannot multiply the work.
 
 Then `ignore` matches remove every candidate they overlap, and of overlapping
 candidates the longest wins; on equal length a phrase beats an exact form, an exact
@@ -252,25 +253,53 @@ class CompiledLexicon:
 
     def _walk(self, node: _Node, lowered: str, tokens: Sequence[tuple[int, int]], position: int, start: int,
               found: list[tuple[int, int, int, int]]) -> None:
-        """Follow the phrase trie from `node`, the next token being `tokens[position]`."""
-        for index, precedence in node.ends:
-            found.append((start, position, index, precedence))
+        """Follow the phrase trie from `node`, the next token being `tokens[position]`.
+
+        A dynamic programme over (trie node, token position), with an explicit stack:
+        each state is expanded once, however many gap choices reach it, so one start
+        costs at most (trie nodes reached) x (positions a gap can shift them by), and
+        nothing recurses on the phrase's or the sentence's length. Most walks die at
+        once, so the set of states seen is only made when a walk branches.
+        """
         count = len(tokens)
-        if position < count and (node.words or node.stems):
-            s, e = tokens[position]
-            token = lowered[s:e]
-            child = node.words.get(token)
-            if child is not None:
-                self._walk(child, lowered, tokens, position + 1, start, found)
-            if node.stems:
-                for exclude, child in node.stems.get(self.stems.stem(token), ()):
-                    if not excluded(token, exclude):
-                        self._walk(child, lowered, tokens, position + 1, start, found)
-        if node.gap is not None:
-            for skip in range(0, min(MAX_GAP, count - position - 1) + 1):
-                s, e = tokens[position + skip]
-                for child in self._step(node.gap, lowered[s:e]):
-                    self._walk(child, lowered, tokens, position + skip + 1, start, found)
+        stack = [(node, position)]
+        seen: set[tuple[_Node, int]] | None = None
+        while stack:
+            node, position = stack.pop()
+            for index, precedence in node.ends:
+                found.append((start, position, index, precedence))
+            following = []
+            if position < count and (node.words or node.stems):
+                s, e = tokens[position]
+                token = lowered[s:e]
+                child = node.words.get(token)
+                if child is not None:
+                    following.append((child, position + 1))
+                if node.stems:
+                    for exclude, child in node.stems.get(self.stems.stem(token), ()):
+                        if not excluded(token, exclude):
+                            following.append((child, position + 1))
+            gap = node.gap
+            if gap is not None:
+                words, stems = gap.words, gap.stems
+                for after in range(position, min(position + MAX_GAP, count - 1) + 1):
+                    s, e = tokens[after]
+                    token = lowered[s:e]
+                    child = words.get(token)
+                    if child is not None:
+                        following.append((child, after + 1))
+                    if stems:
+                        for exclude, child in stems.get(self.stems.stem(token), ()):
+                            if not excluded(token, exclude):
+                                following.append((child, after + 1))
+            if not following:
+                continue
+            if seen is None:
+                seen = set()
+            for state in following:
+                if state not in seen:
+                    seen.add(state)
+                    stack.append(state)
 
     def _resolve(self, found: list[tuple[int, int, int, int]], tokens: Sequence[tuple[int, int]]
                  ) -> tuple[list[Hit], list[tuple[int, int]]]:

@@ -26,6 +26,10 @@ GAP = "..."
 MAX_GAP = 4
 # A phrase may expand to at most this many patterns.
 MAX_PATTERNS = 256
+# What `lexicon check` and `load` accept, so that matching one entry stays a small
+# multiple of the sentence's length (lexicons/README.md documents these).
+MAX_GAPS = 3
+MAX_WORDS = 20
 
 _ATOM = re.compile(r"\(|\)|\||[^\s()|]+")
 SYNTAX_CHARS = frozenset("~()|")
@@ -139,6 +143,17 @@ def _check_pattern(pattern: Pattern) -> None:
     for first, second in zip(pattern, pattern[1:]):
         if isinstance(first, Gap) and isinstance(second, Gap):
             raise PhraseError("two '...' gaps in a row")
+
+
+def size_problem(pattern: Pattern) -> str | None:
+    """Why a pattern is too big to match safely, or None."""
+    gaps = sum(isinstance(step, Gap) for step in pattern)
+    if gaps > MAX_GAPS:
+        return f"{gaps} '...' gaps (at most {MAX_GAPS})"
+    words = len(pattern) - gaps
+    if words > MAX_WORDS:
+        return f"{words} words (at most {MAX_WORDS})"
+    return None
 
 
 def split_alternatives(cell: str) -> list[str]:

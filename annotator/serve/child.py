@@ -29,14 +29,9 @@ def main(argv: list[str]) -> int:
         return 1
     with opened:
         notices = tuple(opened.warnings) + ((opened.notice,) if opened.notice else ())
-        if role == "curator":
-            from ..tui.app import AdjudicationApp
+        from ..tui.app import SessionApp
 
-            AdjudicationApp(opened.session, notices=notices, served=True).run()  # type: ignore[arg-type]
-        else:
-            from ..tui.app import WorkspaceApp
-
-            WorkspaceApp(opened.session, notices=notices, served=True).run()  # type: ignore[arg-type]
+        SessionApp(opened.session, notices=notices, served=True).run()  # type: ignore[arg-type]
     return 0
 
 

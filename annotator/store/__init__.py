@@ -26,7 +26,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +46,7 @@ from .links import Links
 from .merge import Merge
 from .rows import compact_json
 from .suggestions import Suggestions
+from .write_lock import begin_immediate
 from .team import Team
 
 if TYPE_CHECKING:
@@ -265,7 +266,7 @@ class Store:
             else:
                 self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        begin_immediate(self.conn, self.lock_wait_notice, BUSY_TIMEOUT_MS)
         try:
             yield self
         except BaseException:
@@ -413,3 +414,25 @@ class Store:
     @cached_property
     def links(self) -> Links:
         return Links(self)
+
+    # ------------------------------------------------------------ other threads
+
+    def reader(self) -> Store:
+        """A new read-only Store for another thread (a search, an export, figures), on
+        its own connection, so it never waits on this one's writes. Close it when done.
+
+        For a file it opens the same file read-only and sees every commit. An in-memory
+        database cannot be opened twice, so its reader reads a copy taken now (SQLite's
+        backup API): later writes to this store do not reach it.
+        """
+        if self.path is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            self.conn.backup(conn)
+            copy = Store(conn, readonly=True)
+            copy._configure()
+            return copy
+        return Store.open(self.path, readonly=True)
+
+    # Called on the writing thread when a write finds the write lock taken, before it
+    # waits the busy timeout (write_lock.py). None: writes just wait.
+    lock_wait_notice: Callable[[], None] | None = None

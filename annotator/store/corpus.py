@@ -71,6 +71,32 @@ class Corpus(Room):
                 sentence_rows,
             )
 
+    def append_sentences(self, document_id: str, sentences: Sequence[Sentence]) -> None:
+        """Add sentences to a document already inserted (a large document is written in
+        pieces, so that its tokens are never all in memory); sets each sentence's `id`
+        and adds them to the document's sentence and token counts."""
+        if not sentences:
+            return
+        with self.transaction():
+            sentence_id = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences")
+            assert isinstance(sentence_id, int)
+            rows, tokens = [], 0
+            for s in sentences:
+                s.id = sentence_id
+                sentence_id += 1
+                tokens += len(s.tokens)
+                rows.append((s.id, document_id, s.index, s.doc_start, s.doc_end, s.text, encode_tokens(s.tokens)))
+            self.conn.executemany(
+                "INSERT INTO sentences (id, document_id, idx, doc_start, doc_end, text, tokens)"
+                " VALUES (?,?,?,?,?,?,?)",
+                rows,
+            )
+            self.conn.execute(
+                "UPDATE documents SET sentence_count = sentence_count + ?, token_count = token_count + ?"
+                " WHERE id = ?",
+                [len(sentences), tokens, document_id],
+            )
+
     def get_document(self, document_id: str) -> Document | None:
         row = self._one(f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?", [document_id])
         return to_document(row) if row else None

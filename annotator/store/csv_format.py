@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from ..model import GOLD
+
 TRUE, FALSE = "true", "false"
 
 # In the order the SQL tests them (the quote first: most values start with neither).
@@ -57,9 +59,20 @@ def _flag(expr: str) -> str:
     return f"CASE WHEN {expr} THEN '{TRUE}' ELSE '{FALSE}' END"
 
 
+def unit_status_sql(sentence_id: str, annotator: str) -> str:
+    """SQL for the status of an annotator's sentence (a unit), given SQL for its sentence
+    id and its annotator: the stored `done` or `skipped`, else `open`. Gold is exported
+    only where it is settled, so gold without a stored state counts as `done`."""
+    return (
+        f"COALESCE((SELECT x.status FROM sentence_status x WHERE x.sentence_id = {sentence_id}"
+        f" AND x.annotator = {annotator}), CASE WHEN {annotator} = '{GOLD}' THEN 'done' ELSE 'open' END)"
+    )
+
+
 C = Column
 # The columns of the spans, sentences and documents CSV, over the aliases d
-# (documents), s (sentences), sp (spans) and st (sentence_status).
+# (documents), s (sentences), sp (spans), st (sentence_status) and sps (the
+# sentence_status row of a span's sentence and annotator, joined to the spans).
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "spans": (
         C("document_id", "d.id", "text"), C("sentence_index", "s.idx", "int"),
@@ -69,6 +82,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         C("origin", "sp.origin", "text"), C("quoted", _flag("sp.quoted"), "flag"),
         C("lexicon_term", "sp.lexicon_term", "null"), C("note", "sp.note", "free"),
         C("created_at", "sp.created_at", "text"),
+        # issue 15: the status of the span's sentence for its annotator (done, skipped,
+        # open), from the state row the export query joins as `sps`.
+        C("status", f"COALESCE(sps.status, CASE WHEN sp.annotator = '{GOLD}' THEN 'done' ELSE 'open' END)", "text"),
     ),
     "sentences": (
         C("document_id", "d.id", "text"), C("sentence_index", "s.idx", "int"),
@@ -92,10 +108,11 @@ GOLD_COLUMNS: dict[str, tuple[Column, ...]] = {
     "sentences": (C("agreed_by", "st.judgment_agreed_by", "null"), C("resolution", "st.judgment_resolution", "null")),
 }  # fmt: skip
 # One row per token of each annotated sentence and annotator, with the BIO tag of that
-# annotator's spans (the same tags as the CoNLL export). Written from Python, not SQL.
+# annotator's spans (the same tags as the CoNLL export), and the sentence's status
+# (done, skipped or open). Written from Python, not SQL.
 TOKEN_COLUMNS: tuple[str, ...] = (
     "document_id", "sentence_index", "token_index", "start", "end", "doc_start", "doc_end", "text",
-    "annotator", "tag",
+    "annotator", "tag", "status",
 )  # fmt: skip
 del C
 

@@ -10,6 +10,9 @@ from . import csv_format
 from .room import Room
 from .rows import SENTENCE_COLUMNS, to_sentence
 
+# A unit's status in the sentence-level exports.
+STATUSES: tuple[str, ...] = ("done", "skipped", "open")
+
 
 class Exports(Room):
     # Streaming reads for export: each yields tuples in the export's column order
@@ -170,6 +173,7 @@ class Exports(Room):
             clause, params = self._annotator_clause("sp.annotator", annotators, exclude)
             sql = (
                 f"SELECT {select} FROM documents d CROSS JOIN sentences s CROSS JOIN spans sp"
+                " LEFT JOIN sentence_status sps ON sps.sentence_id = sp.sentence_id AND sps.annotator = sp.annotator"
                 f" WHERE s.document_id = d.id AND sp.sentence_id = s.id AND {clause}{where}"
                 " ORDER BY d.seq, s.idx, sp.annotator, sp.char_start, sp.char_end, sp.label"
             )
@@ -195,15 +199,19 @@ class Exports(Room):
     def iter_rows(
         self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
         provenance: bool = False, safe: bool = True, chunk: int = 10_000,
-        seq_range: tuple[int | None, int | None] = (None, None),
+        seq_range: tuple[int | None, int | None] = (None, None), statuses: Sequence[str] | None = None,
     ) -> Iterator[list[tuple]]:  # fmt: skip
         """The rows of a CSV export, (cells joined by SEPARATOR, *key), in lists of
         up to `chunk` rows from one cursor; with `seq_range` (from, to), only the rows of
-        documents with from <= seq < to (either end None: open)."""
+        documents with from <= seq < to (either end None: open); with `statuses`, only
+        the rows of units with one of those statuses (None: any)."""
         nul_safe = self._prepare(kind)
         where, where_params = "", []
+        if kind in ("spans", "sentences"):
+            alias = "sp" if kind == "spans" else "st"
+            where, where_params = self.status_where(f"{alias}.sentence_id", f"{alias}.annotator", statuses)
         if seq_range[0] is not None:
-            where, where_params = " AND d.seq >= ?", [seq_range[0]]
+            where, where_params = f"{where} AND d.seq >= ?", [*where_params, seq_range[0]]
         if seq_range[1] is not None:
             where, where_params = f"{where} AND d.seq < ?", [*where_params, seq_range[1]]
         sql, params = self.query(
@@ -244,15 +252,48 @@ class Exports(Room):
             raise KeyError(key)
         return [str(value) for value in row]
 
-    # Sentence-level exports (JSONL, CoNLL, tokens) walk three streams in the same
-    # order and join them in Python: the sentences that have any unit, the states, and
-    # the spans. A unit is one sentence and one annotator with a kept state or a span.
+    # Sentence-level exports (JSONL, CoNLL, tokens CSV, hf, Label Studio) walk three
+    # streams in the same order and join them in Python: the sentences that have any
+    # unit, the states, and the spans. A unit is one sentence and one annotator with a
+    # kept state or a span. Its status is the stored one, `done` or `skipped`, or `open`
+    # when there is none; gold is exported only where it is settled (see
+    # _annotator_clause), so gold without a stored state counts as `done`. `statuses`
+    # keeps the units with one of those statuses (None: any).
+
+    @staticmethod
+    def status_of(sentence_id: str, annotator: str) -> str:
+        """SQL for a unit's status, given SQL for its sentence id and its annotator."""
+        return csv_format.unit_status_sql(sentence_id, annotator)
+
+    def status_where(self, sentence_id: str, annotator: str, statuses: Sequence[str] | None) -> tuple[str, list]:
+        """` AND <the unit's status is one of statuses>`, or nothing for any status (None).
+        On a sentence_status row (alias st) its own status is read; elsewhere it is looked up."""
+        if statuses is None or set(statuses) >= set(STATUSES):
+            return "", []
+        unknown = set(statuses) - set(STATUSES)
+        if unknown:
+            raise ValueError(f"unknown status {sorted(unknown)}")
+        alias = annotator.partition(".")[0]
+        status = self._state_status(alias) if alias == "st" else self.status_of(sentence_id, annotator)
+        return f" AND {status} IN ({','.join('?' * len(statuses))})", list(statuses)
+
+    def _unit_clause(
+        self, column: str, annotators: Sequence[str] | None, exclude: Sequence[str], statuses: Sequence[str] | None
+    ) -> tuple[str, list]:
+        clause, params = self._annotator_clause(column, annotators, exclude)
+        status, status_params = self.status_where(f"{column.partition('.')[0]}.sentence_id", column, statuses)
+        return clause + status, [*params, *status_params]
+
+    @staticmethod
+    def _state_status(alias: str) -> str:
+        """A kept state's own status (no lookup: the row is the state)."""
+        return f"COALESCE({alias}.status, CASE WHEN {alias}.annotator = '{GOLD}' THEN 'done' ELSE 'open' END)"
 
     def unit_sentences(
-        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()
+        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), statuses: Sequence[str] | None = None
     ) -> Iterator[Sentence]:
-        span_clause, span_params = self._annotator_clause("sp.annotator", annotators, exclude)
-        state_clause, state_params = self._annotator_clause("st.annotator", annotators, exclude)
+        span_clause, span_params = self._unit_clause("sp.annotator", annotators, exclude, statuses)
+        state_clause, state_params = self._unit_clause("st.annotator", annotators, exclude, statuses)
         columns = ", ".join(f"s.{c.strip()}" for c in SENTENCE_COLUMNS.split(","))
         for row in self.conn.execute(
             f"SELECT {columns} FROM documents d JOIN sentences s ON s.document_id = d.id"
@@ -264,22 +305,23 @@ class Exports(Room):
             yield to_sentence(row)
 
     def unit_states(
-        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()
-    ) -> Iterator[tuple[int, str, str | None]]:
-        """(sentence_id, annotator, judgment) of kept states, in unit order."""
-        clause, params = self._annotator_clause("st.annotator", annotators, exclude)
+        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), statuses: Sequence[str] | None = None
+    ) -> Iterator[tuple[int, str, str | None, str]]:
+        """(sentence_id, annotator, judgment, status) of kept states, in unit order."""
+        clause, params = self._unit_clause("st.annotator", annotators, exclude, statuses)
         yield from self.conn.execute(
-            "SELECT st.sentence_id, st.annotator, st.judgment FROM documents d"
-            " JOIN sentences s ON s.document_id = d.id JOIN sentence_status st ON st.sentence_id = s.id"
+            f"SELECT st.sentence_id, st.annotator, st.judgment, {self._state_status('st')}"
+            " FROM documents d JOIN sentences s ON s.document_id = d.id"
+            " JOIN sentence_status st ON st.sentence_id = s.id"
             f" WHERE {self._STATE_KEPT} AND {clause} ORDER BY d.seq, s.idx, st.annotator",
             params,
         )
 
     def unit_spans(
-        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()
+        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), statuses: Sequence[str] | None = None
     ) -> Iterator[tuple[int, str, int, int, str]]:
         """(sentence_id, annotator, start, end, label) of spans, in unit order."""
-        clause, params = self._annotator_clause("sp.annotator", annotators, exclude)
+        clause, params = self._unit_clause("sp.annotator", annotators, exclude, statuses)
         yield from self.conn.execute(
             "SELECT sp.sentence_id, sp.annotator, sp.char_start, sp.char_end, sp.label FROM documents d"
             " JOIN sentences s ON s.document_id = d.id JOIN spans sp ON sp.sentence_id = s.id"
@@ -287,3 +329,19 @@ class Exports(Room):
             params,
         )
 
+    def unit_annotators(
+        self, annotators: Sequence[str] | None, exclude: Sequence[str], statuses: Sequence[str] | None
+    ) -> list[str]:
+        """The annotators who have a unit in the selection, sorted."""
+        span_clause, span_params = self._unit_clause("sp.annotator", annotators, exclude, statuses)
+        state_clause, state_params = self._unit_clause("st.annotator", annotators, exclude, statuses)
+        return [row[0] for row in self.conn.execute(
+            f"SELECT DISTINCT sp.annotator FROM spans sp WHERE {span_clause} UNION SELECT DISTINCT st.annotator"
+            f" FROM sentence_status st WHERE {self._STATE_KEPT} AND {state_clause} ORDER BY 1",
+            [*span_params, *state_params],
+        )]  # fmt: skip
+
+    def span_labels(self, annotators: Sequence[str] | None, exclude: Sequence[str]) -> list[str]:
+        """The distinct labels of the selected spans."""
+        clause, params = self._annotator_clause("sp.annotator", annotators, exclude)
+        return [row[0] for row in self.conn.execute(f"SELECT DISTINCT sp.label FROM spans sp WHERE {clause}", params)]

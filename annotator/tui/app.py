@@ -1,4 +1,4 @@
-"""The workspace application: a thin App around the annotation screen."""
+"""The application: one thin App around the screen of a session (annotation or curation)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from ..adjudication.session import CurationSession
 from ..workspace import AnnotationSession, Workspace
 from .screens.adjudicate import AdjudicateScreen
 from .screens.annotate import AnnotateScreen
+from .screens.editing import SentenceEditingActions
+
 
 # In a browser (annotator serve) the palette keeps only these of Textual's own
 # commands: Screenshot would deliver a file, and nothing else may reach the server's
@@ -53,24 +55,55 @@ class ServedMode:
             super().action_suspend_process()  # type: ignore[misc]
 
 
-class WorkspaceApp(ServedMode, App[None]):
-    """Shows one `AnnotationSession`. `cursor_blink=False` keeps text carets still (snapshots)."""
+class SessionApp(ServedMode, App[None]):
+    """Shows one session: an `AnnotationSession` on the annotation screen, a
+    `CurationSession` on the adjudication screen. `cursor_blink=False` keeps text carets
+    still (snapshots)."""
 
     # Absolute, so subclasses defined elsewhere (benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "framing-annotator"
 
-    def __init__(self, session: AnnotationSession, *, notices: tuple[str, ...] = (), cursor_blink: bool = True,
-                 served: bool = False):
+    def __init__(
+        self,
+        session: AnnotationSession | CurationSession,
+        *,
+        notices: tuple[str, ...] = (),
+        cursor_blink: bool = True,
+        served: bool = False,
+    ):
         super().__init__()
         self.served = served
         self.session = session
         self.notices = notices
         self.cursor_blink = cursor_blink
-        self.sub_title = session.annotator
+        if isinstance(session, CurationSession):
+            self.title = f"{self.TITLE}: adjudication"
+            self.sub_title = session.curator
+        else:
+            self.sub_title = session.annotator
+        self._quit_asked = False
 
     def get_default_screen(self) -> Screen:
+        if isinstance(self.session, CurationSession):
+            return AdjudicateScreen(self.session, notices=self.notices)
         return AnnotateScreen(self.session, notices=self.notices)
+
+    async def action_quit(self) -> None:
+        """Quit once every key waiting for the database has landed: a second q quits now."""
+        screen = next((s for s in self.screen_stack if isinstance(s, SentenceEditingActions)), None)
+        pending = screen.pending_actions if screen is not None else 0
+        if not pending or self._quit_asked:
+            self.exit()
+            return
+        self._quit_asked = True
+        self.notify(
+            f"{pending} key{'s' if pending != 1 else ''} still saving: quitting once saved "
+            "(q again quits now, and loses them)",
+            severity="warning",
+            markup=False,
+        )
+        screen.actions.when_idle(self.exit)  # type: ignore[union-attr]
 
 
 def run_workspace(
@@ -81,23 +114,4 @@ def run_workspace(
     `headless` and `auto_pilot` are Textual's own: they let a test drive a real run.
     """
     notices = tuple(workspace.warnings) + ((workspace.notice,) if workspace.notice else ())
-    WorkspaceApp(workspace.session, notices=notices).run(headless=headless, auto_pilot=auto_pilot)
-
-
-class AdjudicationApp(ServedMode, App[None]):
-    """Shows one `CurationSession` on the adjudication screen."""
-
-    CSS_PATH = Path(__file__).parent / "app.tcss"
-    TITLE = "framing-annotator: adjudication"
-
-    def __init__(self, session: CurationSession, *, notices: tuple[str, ...] = (), cursor_blink: bool = True,
-                 served: bool = False):
-        super().__init__()
-        self.served = served
-        self.session = session
-        self.notices = notices
-        self.cursor_blink = cursor_blink
-        self.sub_title = session.curator
-
-    def get_default_screen(self) -> Screen:
-        return AdjudicateScreen(self.session, notices=self.notices)
+    SessionApp(workspace.session, notices=notices).run(headless=headless, auto_pilot=auto_pilot)

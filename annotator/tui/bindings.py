@@ -7,6 +7,8 @@ the README's key table are written from this list, and a test checks they agree.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.binding import Binding
 
 from ..model import Tagset
@@ -79,17 +81,27 @@ def key_display(binding: Binding) -> str:
     return " ".join(_NAMES.get(k, k) for k in keys if k not in _ALIASES)
 
 
-# The adjudication screen: the same cursor, label, history and app keys as the
-# workspace, plus the curator's own.
+# The adjudication screen edits the gold sentence with the workspace's own keys for the
+# cursor, spans, the sentence, history and the app, derived here from WORKSPACE_KEYS
+# (with their own ids and, where gold makes a difference, their own wording), plus the
+# curator's keys.
+def _adjudicate_id(workspace_id: str) -> str:
+    """`span.delete` -> `adjudicate.delete`; cursor and navigation ids keep their group."""
+    group, _, rest = workspace_id.partition(".")
+    return "adjudicate." + (rest if group in {"span", "sentence", "history", "app"} else workspace_id)
+
+
+_BY_ID = {binding.id: (group, binding) for group, binding in WORKSPACE_KEYS}
+
+
+def _shared(workspace_id: str, **changes: object) -> tuple[str, Binding]:
+    group, binding = _BY_ID[workspace_id]
+    return group, replace(binding, id=_adjudicate_id(workspace_id), **changes)  # type: ignore[arg-type]
+
+
 ADJUDICATE_KEYS: list[tuple[str, Binding]] = [
-    ("Cursor", Binding("right,l", "move(1)", "Next token", show=False, id="adjudicate.cursor.next")),
-    ("Cursor", Binding("left,h", "move(-1)", "Previous token", show=False, id="adjudicate.cursor.previous")),
-    ("Cursor", Binding("shift+right", "extend(1)", "Extend selection right", show=False,
-                       id="adjudicate.selection.right")),
-    ("Cursor", Binding("shift+left", "extend(-1)", "Extend selection left", show=False,
-                       id="adjudicate.selection.left")),
-    ("Cursor", Binding("escape", "clear_selection", "Clear the selection", show=False,
-                       id="adjudicate.selection.clear")),
+    *(_shared(id) for id in ("cursor.next", "cursor.previous", "selection.right", "selection.left",
+                             "selection.clear")),
     ("Cursor", Binding("tab", "next_candidate", "Next candidate span", show=False, id="adjudicate.candidate.next")),
     ("Cursor", Binding("shift+tab", "previous_candidate", "Previous candidate span", show=False,
                        id="adjudicate.candidate.previous")),
@@ -97,27 +109,18 @@ ADJUDICATE_KEYS: list[tuple[str, Binding]] = [
                      id="adjudicate.take")),
     ("Gold", Binding("T,shift+t", "take_all", "Take all of one annotator's spans (pick by number)", show=False,
                      id="adjudicate.take_all")),
-    ("Gold", Binding("x", "reject", "Reject", tooltip="Reject the candidate: gold loses it if it had it",
-                     id="adjudicate.reject")),
-    ("Gold", Binding("d,delete", "delete_span", "Remove the gold span under the cursor", show=False,
-                     id="adjudicate.delete")),
-    ("Gold", Binding("t", "toggle_quoted", "Toggle quoted on the gold span", show=False,
-                     id="adjudicate.quoted")),
-    ("Sentence", Binding("v", "judgment", "Judgment", tooltip="Set the gold judgment", id="adjudicate.judgment")),
-    ("Sentence", Binding("c", "note", "Write the curator note", show=False, id="adjudicate.note")),
-    ("Sentence", Binding("f", "flag", "Toggle the flag", show=False, id="adjudicate.flag")),
-    ("Sentence", Binding("enter", "done", "Adjudicated", tooltip="Mark the sentence adjudicated and go to the next",
-                         id="adjudicate.done")),
-    ("Navigate", Binding("down,j", "next_sentence", "Next sentence in the queue", show=False,
-                         id="adjudicate.nav.next")),
-    ("Navigate", Binding("up,k", "previous_sentence", "Previous sentence in the queue", show=False,
-                         id="adjudicate.nav.previous")),
-    ("Navigate", Binding("n", "next_open", "Next sentence not adjudicated", show=False,
-                         id="adjudicate.nav.next_open")),
-    ("History", Binding("u", "undo", "Undo", id="adjudicate.undo")),
-    ("History", Binding("ctrl+r", "redo", "Redo", show=False, id="adjudicate.redo")),
-    ("App", Binding("question_mark", "help", "Help", key_display="?", id="adjudicate.help")),
-    ("App", Binding("q", "app.quit", "Quit", id="adjudicate.quit")),
+    ("Gold", replace(_shared("suggestion.reject")[1], id="adjudicate.reject",
+                     tooltip="Reject the candidate: gold loses it if it had it")),
+    ("Gold", _shared("span.delete", description="Remove the gold span under the cursor", show=False, tooltip="")[1]),
+    ("Gold", _shared("span.quoted", description="Toggle quoted on the gold span")[1]),
+    _shared("sentence.judgment", show=True, tooltip="Set the gold judgment"),
+    _shared("sentence.note", description="Write the curator note"),
+    _shared("sentence.flag"),
+    _shared("sentence.done", description="Adjudicated", tooltip="Mark the sentence adjudicated and go to the next"),
+    _shared("nav.next", description="Next sentence in the queue"),
+    _shared("nav.previous", description="Previous sentence in the queue"),
+    _shared("nav.next_open", description="Next sentence not adjudicated"),
+    *(_shared(id) for id in ("history.undo", "history.redo", "app.help", "app.quit")),
 ]
 
 ADJUDICATE_BINDINGS: list[Binding] = [binding for _, binding in ADJUDICATE_KEYS]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -60,3 +62,22 @@ class TokenCursor:
         if not self.count:
             return None
         return self.selection or (self.position, self.position)
+
+
+def token_range(tokens: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The first and last token a character range [start, end) touches, or None.
+
+    Tokens are in order and do not overlap, so both ends are found by bisection: a
+    20,000-token sentence costs a few dozen comparisons, not a pass over its tokens
+    per span (which made `tab` take seconds)."""
+    first = bisect_right(tokens, start, key=_end)
+    last = bisect_left(tokens, end, key=_start) - 1
+    return (first, last) if first <= last else None
+
+
+def _start(token: tuple[int, int]) -> int:
+    return token[0]
+
+
+def _end(token: tuple[int, int]) -> int:
+    return token[1]

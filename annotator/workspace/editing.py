@@ -128,6 +128,9 @@ class Editor:
         return self._commit(action, sentence_id, make)
 
     def relabel(self, span: SpanAnnotation, label: str) -> Edit:
+        """Give a span another label. A span taken from a suggestion then says something
+        else than the suggestion: it becomes a manual span, and the accept a reject (so
+        `lexicon stats` does not count the entry's label as accepted)."""
         if span.label == label:
             raise ActionRefused(f"already labelled {label}")
 
@@ -136,8 +139,14 @@ class Editor:
             if twin is not None:
                 # The same range already carries that label: relabelling merges the two.
                 self.store.annotations.delete_span(span.id)  # type: ignore[arg-type]
-                return [SpanChange(span, None)]
-            return [SpanChange(span, self.store.annotations.update_span(span.id, label=label))]  # type: ignore[arg-type]
+                return [SpanChange(span, None), *self._unaccept(span)]
+            if span.suggestion_id is None:
+                return [SpanChange(span, self.store.annotations.update_span(span.id, label=label))]  # type: ignore[arg-type]
+            changes = self._unaccept(span)
+            manual = self.store.annotations.update_span(
+                span.id, label=label, origin="manual", suggestion_id=None, lexicon_term=None  # type: ignore[arg-type]
+            )
+            return [SpanChange(span, manual), *changes]
 
         return self._commit("span.relabel", span.sentence_id, make)
 
@@ -146,17 +155,20 @@ class Editor:
 
         def make() -> list[Change]:
             self.store.annotations.delete_span(span.id)  # type: ignore[arg-type]
-            changes: list[Change] = [SpanChange(span, None)]
-            if span.suggestion_id is not None:
-                decision = self._decision(span.sentence_id, span.suggestion_id)
-                if decision == "accepted" and not self._other_span_from(span):
-                    self.store.suggestions.set_decision(span.suggestion_id, self.annotator, "rejected")
-                    changes.append(
-                        DecisionChange(span.sentence_id, span.suggestion_id, self.annotator, decision, "rejected")
-                    )
-            return changes
+            return [SpanChange(span, None), *self._unaccept(span)]
 
         return self._commit("span.delete", span.sentence_id, make)
+
+    def _unaccept(self, span: SpanAnnotation) -> list[Change]:
+        """A span from an accepted suggestion no longer stands for it: the accept becomes a
+        reject, unless another of the annotator's spans still comes from that suggestion."""
+        if span.suggestion_id is None:
+            return []
+        decision = self._decision(span.sentence_id, span.suggestion_id)
+        if decision != "accepted" or self._other_span_from(span):
+            return []
+        self.store.suggestions.set_decision(span.suggestion_id, self.annotator, "rejected")
+        return [DecisionChange(span.sentence_id, span.suggestion_id, self.annotator, decision, "rejected")]
 
     def toggle_quoted(self, span: SpanAnnotation) -> Edit:
         return self._commit(

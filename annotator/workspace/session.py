@@ -3,8 +3,9 @@
 The session is the whole behaviour of the annotation workspace without a screen:
 where the cursor is, what is selected, which sentence comes next, what each key
 does to the store. The Textual UI only draws it and maps keys to its methods, so the
-same rules hold in tests, in the UI and for anything built on top (adjudication
-reuses `Editor`, `TokenCursor` and the change records).
+same rules hold in tests, in the UI and for anything built on top. The cursor, the
+span under it, note, flag, judgment and undo are `SentenceEditing`'s, which the
+curation session shares.
 
 Blind by construction: every query is for this annotator's spans, sentence states
 and suggestion decisions; another annotator's work is never loaded.
@@ -27,6 +28,7 @@ from .changes import Edit, SpanChange
 from .cursor import TokenCursor
 from .editing import ActionRefused, Editor
 from .order import DocumentOrder
+from .sentence_editing import SentenceEditing
 
 SUGGESTION_MODES: tuple[str, ...] = ("on", "off", "after")
 # Time on screen is written with the next first showing of a sentence, or after this
@@ -44,7 +46,7 @@ def check_annotator_name(name: str) -> str:
     return stripped
 
 
-class AnnotationSession:
+class AnnotationSession(SentenceEditing):
     def __init__(
         self,
         store: Store,
@@ -99,10 +101,6 @@ class AnnotationSession:
         self._visit: tuple[int, float] | None = None
         self._visits: list[tuple[int, float]] = []
 
-    @property
-    def readonly(self) -> bool:
-        return self.store.readonly
-
     # ------------------------------------------------------------------ opening
 
     def open(self, document_id: str | None = None) -> str | None:
@@ -154,6 +152,10 @@ class AnnotationSession:
         return sentence.tokens if sentence else []
 
     @property
+    def editable_spans(self) -> list[SpanAnnotation]:
+        return self.spans
+
+    @property
     def revealed(self) -> bool:
         """In `after` mode: whether this sentence's suggestions are shown yet."""
         sentence = self.sentence
@@ -185,36 +187,11 @@ class AnnotationSession:
     def _lookup_neutral(self, term: str, label: str) -> str | None:
         return self.store.lexicons.neutral(term, label)
 
-    # ------------------------------------------------------- tokens and items
-
-    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
-        """The first and last token a character range touches."""
-        hits = [i for i, (a, b) in enumerate(self.tokens) if a < end and b > start]
-        return (hits[0], hits[-1]) if hits else None
-
-    def char_range(self, first: int, last: int) -> tuple[int, int]:
-        return self.tokens[first][0], self.tokens[last][1]
-
-    def _covers_cursor(self, start: int, end: int) -> bool:
-        if not self.tokens:
-            return False
-        a, b = self.tokens[self.cursor.position]
-        return start < b and end > a
+    # ------------------------------------------------------------------- items
+    # (The token cursor and the span under it: SentenceEditing.)
 
     def _covered(self, start: int, end: int) -> bool:
         return any(s.start < end and s.end > start for s in self.spans)
-
-    def span_at_cursor(self) -> SpanAnnotation | None:
-        """The span under the cursor: one matching the selection exactly, or else the
-        shortest span over the cursor token."""
-        selection = self.cursor.selection
-        if selection is not None:
-            start, end = self.char_range(*selection)
-            exact = [s for s in self.spans if (s.start, s.end) == (start, end)]
-            if exact:
-                return exact[0]
-        under = [s for s in self.spans if self._covers_cursor(s.start, s.end)]
-        return min(under, key=lambda s: (s.end - s.start, s.start), default=None)
 
     def suggestion_at_cursor(self, *, pending_only: bool = False) -> Suggestion | None:
         pool = self.pending if pending_only else self.suggestions
@@ -230,23 +207,6 @@ class AnnotationSession:
                 found.append((tokens[0], item.start, item))
         found.sort(key=lambda entry: (entry[0], entry[1]))
         return found
-
-    # ------------------------------------------------------------- the cursor
-
-    def move(self, delta: int) -> None:
-        self.cursor.move(delta)
-
-    def extend(self, delta: int) -> None:
-        self.cursor.extend(delta)
-
-    def clear_selection(self) -> None:
-        self.cursor.clear()
-
-    def place(self, token: int) -> None:
-        self.cursor.go_to(token)
-
-    def select(self, first: int, last: int) -> None:
-        self.cursor.select(first, last)
 
     def next_item(self) -> None:
         starts = sorted({first for first, _, _ in self.items()})
@@ -431,26 +391,14 @@ class AnnotationSession:
 
     def _after(self, edit: Edit) -> Edit:
         self.done += edit.done_delta
-        self._reload()
-        return edit
+        return super()._after(edit)
 
     def apply_label(self, key: str) -> Edit:
         """Label the selection, or the token under the cursor; on an existing span, relabel it."""
-        label = self.tagset.label_for_key(key)
-        if label is None:
-            raise ActionRefused(f"no label on key {key}")
-        target = self.cursor.target
-        if target is None:
-            raise ActionRefused("this sentence has no tokens")
-        span = self.span_at_cursor()
-        if self.cursor.selection is not None:
-            start, end = self.char_range(*target)
-            if span is not None and (span.start, span.end) != (start, end):
-                span = None
+        label, (start, end), span = self._label_target(key)
         if span is not None:
             edit = self.editor.relabel(span, label.name)
         else:
-            start, end = self.char_range(*target)
             # Inside quotation marks it is the speaker's voice, not the author's.
             quoted = quoted_flag(self.sentence.text, self.tokens, start, end)  # type: ignore[union-attr]
             edit = self.editor.add_span(self.sentence_id, start, end, label.name, quoted=quoted)
@@ -491,26 +439,14 @@ class AnnotationSession:
         return f"no pending suggestion {purpose}"
 
     def delete(self) -> Edit:
-        span = self.span_at_cursor()
-        if span is None:
-            raise ActionRefused("no span under the cursor")
-        return self._after(self.editor.delete_span(span))
-
-    def toggle_quoted(self) -> Edit:
-        span = self.span_at_cursor()
-        if span is None:
-            raise ActionRefused("no span under the cursor")
-        return self._after(self.editor.toggle_quoted(span))
+        return self._after(self.editor.delete_span(self._span_under_cursor()))
 
     def set_span_note(self, note: str | None) -> Edit:
-        span = self.span_at_cursor()
-        if span is None:
-            raise ActionRefused("no span under the cursor")
-        return self._after(self.editor.set_span_note(span, note))
+        return self._after(self.editor.set_span_note(self._span_under_cursor(), note))
 
     def _sentence_edit(self, action: str, **fields: object) -> Edit:
         self.record_shown()
-        return self._after(self.editor.update_sentence(self.sentence_id, action, **fields))
+        return super()._sentence_edit(action, **fields)
 
     def _finish(self, status: str) -> Edit | None:
         current = self.judgment or Judgment(self.sentence_id, self.annotator)
@@ -543,52 +479,25 @@ class AnnotationSession:
                 count = len(self.pending)
                 return f"{count} suggestion{'s' if count != 1 else ''} revealed: accept (a) or reject (x), then enter"
         self._finish("done")
-        try:
-            self.next_sentence()
-        except ActionRefused:
-            return "Marked done. This is the last sentence; press n for the next one not done."
-        return None
+        return self._go_on("Marked done. This is the last sentence; press n for the next one not done.")
 
     def skip(self) -> str | None:
         self._finish("skipped")
-        try:
-            self.next_sentence()
-        except ActionRefused:
-            return "Skipped. This is the last sentence."
-        return None
-
-    def toggle_flag(self) -> Edit:
-        flagged = bool(self.judgment and self.judgment.flagged)
-        return self._sentence_edit("sentence.flag", flagged=not flagged)
-
-    def set_note(self, note: str | None) -> Edit:
-        note = note or None
-        if note == (self.judgment.note if self.judgment else None):
-            raise ActionRefused("note unchanged")
-        return self._sentence_edit("sentence.note", note=note)
-
-    def set_judgment(self, value: str | None) -> Edit:
-        if value is not None and value not in self.tagset.judgment.values:
-            raise ActionRefused(f"{value!r} is not a value of {self.tagset.judgment.name}")
-        if value == (self.judgment.judgment if self.judgment else None):
-            raise ActionRefused("judgment unchanged")
-        return self._sentence_edit("sentence.judgment", judgment=value)
+        return self._go_on("Skipped. This is the last sentence.")
 
     # ------------------------------------------------------------ undo / redo
+    # (Note, flag, judgment, undo and redo: SentenceEditing.)
 
-    def undo(self) -> Edit:
-        return self._show_replayed(self.editor.undo())
+    def _show_edited(self, sentence_id: int) -> bool:
+        if sentence_id == (self.sentence.id if self.sentence else None):
+            return False
+        self.go_to_sentence(sentence_id)
+        return True
 
-    def redo(self) -> Edit:
-        return self._show_replayed(self.editor.redo())
-
-    def _show_replayed(self, edit: Edit) -> Edit:
+    def _replayed(self, edit: Edit) -> Edit:
         """Update the counts, and show the sentence the edit touched with the cursor on it."""
         self.done += edit.done_delta
-        if edit.sentence_id != (self.sentence.id if self.sentence else None):
-            self.go_to_sentence(edit.sentence_id)
-        else:
-            self._reload()
+        super()._replayed(edit)
         for change in edit.changes:
             if isinstance(change, SpanChange):
                 row = change.after or change.before

@@ -14,6 +14,7 @@ import csv
 import random
 import statistics
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFacto
 
 from annotator.lexicon.entries import COLUMNS, Validator, read_lexicon
 from annotator.lexicon.matcher import CompiledLexicon
-from annotator.lexicon.phrase import Gap, parse_phrase
+from annotator.lexicon.phrase import MAX_GAPS, MAX_WORDS, Gap, has_syntax, parse_phrase
 from annotator.lexicon.stemming import StemCache, sastrawi_stem_word
 from annotator.lexicon.suggest import Suggester
 from annotator.model import LexiconEntry
@@ -164,3 +165,57 @@ def test_match_10mb_against_flashtext(bench):
                  "flashtext_matches": counts["flashtext"]},
     )
     assert passed, f"matching {ours_s:.2f} s = {ratio:.2f}x flashtext"
+
+
+WORST_ENTRIES = 50
+
+
+def worst_phrases(sentences, count: int = WORST_ENTRIES) -> list[LexiconEntry]:
+    """The costliest phrases `lexicon check` accepts for this corpus: MAX_GAPS gaps, placed
+    first (where they branch most), and every word one of the corpus's most frequent
+    tokens, so that walks start everywhere and go as deep as the text allows. Half are
+    as long as allowed (MAX_WORDS words), half as short (MAX_GAPS + 1 words: they match
+    often, so the matches must be resolved too)."""
+    frequency = Counter(text[s:e].lower() for text, tokens in sentences for s, e in tokens)
+    common = [token for token, _ in frequency.most_common() if not has_syntax(token)][: count + MAX_WORDS]
+    entries = []
+    for i in range(count):
+        length = MAX_WORDS if i % 2 else MAX_GAPS + 1
+        words = [common[(i + k) % len(common)] for k in range(length)]
+        parts = [words[0]] + [f"... {w}" for w in words[1 : MAX_GAPS + 1]] + words[MAX_GAPS + 1 :]
+        entries.append(LexiconEntry(" ".join(parts), "loaded_language", "phrase"))
+    return entries
+
+
+def test_worst_phrases_cost_at_most_3x_the_plain_lexicon(bench):
+    size = scaled(10)
+    entries = synthetic_lexicon(ENTRIES)
+    labels = load_tagset(default_tagset_path()).label_names
+    sentences = sentences_of(size)
+    worst = worst_phrases(sentences)
+    validator = Validator(labels)
+    assert not [m for entry in worst for m in validator.check(entry)], "lexicon check would refuse them"
+    sastrawi_stem_word()
+    plain, hostile = Suggester(entries, labels), Suggester(entries + worst, labels)
+
+    def run(suggester: Suggester) -> None:
+        suggester.lexicon.clear_cache()
+        suggester.lexicon.stems = StemCache()
+        for text, tokens in sentences:
+            suggester.suggest_text(0, text, tokens)
+
+    plain_times, worst_times = [], []
+    for _ in range(repeat()):  # interleaved, so machine load hits both alike
+        plain_times += median_seconds(lambda: run(plain), runs=1)[1]
+        worst_times += median_seconds(lambda: run(hostile), runs=1)[1]
+    plain_s, worst_s = statistics.median(plain_times), statistics.median(worst_times)
+    ratio = worst_s / plain_s
+    passed = ratio <= 3.0
+    bench.record(
+        f"lexicon matching over {size:g} MB with {WORST_ENTRIES} worst-case phrases",
+        ours=fmt_seconds(worst_s), baseline=f"{fmt_seconds(plain_s)} plain lexicon", ratio=ratio,
+        target="<= 3.0x plain", passed=passed, ours_value=worst_s, baseline_value=plain_s, unit="s",
+        details={"ours_runs": worst_times, "baseline_runs": plain_times, "worst_example": worst[0].term,
+                 "entries": len(entries), "sentences": len(sentences)},
+    )
+    assert passed, f"worst phrases {worst_s:.2f} s = {ratio:.2f}x the plain lexicon"

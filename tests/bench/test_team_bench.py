@@ -62,13 +62,13 @@ def test_assign_per_item_2_over_a_million_sentences(bench):
 
 
 async def _startup(db: Path, annotator: str) -> float:
-    from annotator.tui.app import WorkspaceApp
+    from annotator.tui.app import SessionApp
     from annotator.workspace.launch import open_workspace
 
     gc.collect()
     start = time.perf_counter()
     with open_workspace(db, annotator) as workspace:
-        app = WorkspaceApp(workspace.session, cursor_blink=False)
+        app = SessionApp(workspace.session, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             seconds = time.perf_counter() - start
@@ -96,9 +96,9 @@ def test_annotate_startup_on_a_queue_against_100_sentences(bench):
 
 
 def _timed_app_class():
-    from annotator.tui.app import WorkspaceApp
+    from annotator.tui.app import SessionApp
 
-    class TimedApp(WorkspaceApp):
+    class TimedApp(SessionApp):
         displayed_at = 0.0
 
         def _display(self, screen, renderable) -> None:

@@ -40,13 +40,13 @@ async def _startup(db: Path) -> float:
     of their leftovers lands in whichever run crosses the collector's threshold (with
     runs interleaved, always the same project, by 0.05-0.1 s), and the ratio measures
     the collector's phase instead of the project's size."""
-    from annotator.tui.app import WorkspaceApp
+    from annotator.tui.app import SessionApp
     from annotator.workspace.launch import open_workspace
 
     gc.collect()
     start = time.perf_counter()
     with open_workspace(db, "bench") as workspace:
-        app = WorkspaceApp(workspace.session, cursor_blink=False)
+        app = SessionApp(workspace.session, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             seconds = time.perf_counter() - start
@@ -55,9 +55,9 @@ async def _startup(db: Path) -> float:
 
 
 def _timed_app_class():
-    from annotator.tui.app import WorkspaceApp
+    from annotator.tui.app import SessionApp
 
-    class TimedApp(WorkspaceApp):
+    class TimedApp(SessionApp):
         """Notes when the compositor last produced a screen update (headless: not written)."""
 
         displayed_at = 0.0

@@ -144,9 +144,9 @@ def build_long_sentence_project(path: str | Path, tokens: int = 300) -> Path:
 
 
 def _timed_app_class():
-    from annotator.tui.app import WorkspaceApp
+    from annotator.tui.app import SessionApp
 
-    class TimedApp(WorkspaceApp):
+    class TimedApp(SessionApp):
         """Records when each screen update is painted (headless: when it would be written)."""
 
         def __init__(self, *args, **kwargs):

@@ -5,17 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from annotator.cli import cli
+from annotator.cli import BROKEN_PIPE_EXIT, cli
 from annotator.importer import Importer
 from annotator.model import GOLD, Judgment, SpanAnnotation
 from annotator.resources import default_tagset_path, sample_paths
 from annotator.store import Store
 from annotator.tagset import load_tagset
+from annotator.textnorm import visible
 
 
 def run(*args: str, code: int = 0):
@@ -150,3 +155,58 @@ def test_agreement_on_a_missing_project_creates_nothing(tmp_path):
     missing = tmp_path / "none.db"
     run("agreement", "--db", str(missing), code=1)
     assert not missing.exists()
+
+
+@pytest.mark.parametrize("command", [["disagreements", "--limit", "50"], ["agreement"], ["agreement", "--csv"],
+                                     ["documents"]])
+def test_a_broken_pipe_ends_quietly_as_unix_tools_do(project_db, command):
+    # `annotator ... | head`: the reader is gone before the first line is written.
+    proc = subprocess.Popen([sys.executable, "-m", "annotator.cli", *command, "--db", str(project_db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == BROKEN_PIPE_EXIT
+    assert stderr == b""
+
+
+HOSTILE_NAME = "bu\x1b]0;PWNED\x07di\x1b]8;;https://evil.example\x07"
+
+
+@pytest.fixture(scope="module")
+def hostile_names_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db_path = tmp_path_factory.mktemp("hostile-names") / "project.db"
+    with Store.open(db_path, create=True) as store, store.transaction():
+        store.initialize("agreement", load_tagset(default_tagset_path()))
+        Importer(store).run(sample_paths()[:1])
+        for i, s in enumerate(list(store.corpus.iter_sentences())[:6]):
+            _mark(store, "ana", s, [(0, 1, "loaded_language")], "biased" if i % 2 else "neutral")
+            _mark(store, HOSTILE_NAME, s, [(0, 0, "loaded_language")], "biased")
+    return db_path
+
+
+def _on_a_terminal(*args: str) -> bytes:
+    """What the command writes to stdout when stdout is a terminal (a pty)."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "annotator.cli", *args], stdout=slave, stderr=subprocess.PIPE)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 1 << 16)
+        except OSError:  # EIO: the command closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    return b"".join(chunks)
+
+
+def test_agreement_csv_on_a_terminal_shows_names_without_their_escapes(hostile_names_db):
+    shown = _on_a_terminal("agreement", "--csv", "--db", str(hostile_names_db))
+    assert b"sentence,pair:" in shown and b"\x1b" not in shown and b"\x07" not in shown
+    assert visible(HOSTILE_NAME).encode("utf-8") in shown
+    # Into a pipe or file the CSV is data, and holds the name exactly.
+    piped = run("agreement", "--csv", "--db", str(hostile_names_db)).stdout
+    assert f"pair:ana|{HOSTILE_NAME}," in piped

@@ -61,11 +61,14 @@ def test_export_to_stdout(project_db):
 
 def test_export_to_a_file_and_to_a_folder(project_db, tmp_path):
     run("export", "--db", str(project_db), "--format", "jsonl", "--out", str(tmp_path / "out.jsonl"))
-    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 5
+    # Done sentences only, by default: ana's and budi's one each.
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 2
+    run("export", "--db", str(project_db), "--format", "jsonl", "--status", "any", "--out", str(tmp_path / "all.jsonl"))
+    assert (tmp_path / "all.jsonl").read_text(encoding="utf-8").count("\n") == 5
     (tmp_path / "folder").mkdir()
     run("export", "--db", str(project_db), "--format", "conll", "--out", str(tmp_path / "folder"))
-    [path] = (tmp_path / "folder").iterdir()
-    assert path.name.startswith("test-spans-") and path.suffix == ".conll"
+    names = sorted(path.name for path in (tmp_path / "folder").iterdir())
+    assert names == ["ana.conll", "ana.sentences.csv", "budi.conll", "budi.sentences.csv"]
 
 
 def test_export_all_writes_four_csv_files(project_db, tmp_path):
@@ -98,10 +101,21 @@ def test_export_raw_and_escaped(project_db):
     assert "'=HYPERLINK" in escaped and "'=HYPERLINK" not in raw and "=HYPERLINK" in raw
 
 
-def test_conll_reports_dropped_overlaps(project_db):
-    result = run("export", "--db", str(project_db), "--format", "conll", "--out", "-")
-    assert result.stdout.startswith("# document_id = ")
-    assert "Dropped 1 of 6 spans" in result.stderr
+def test_conll_reports_what_bio_cannot_hold(project_db):
+    result = run("export", "--db", str(project_db), "--format", "conll", "--annotator", "ana", "--out", "-")
+    assert result.stdout.startswith("-DOCSTART- -X- -X- O\n")
+    assert "of 3 spans, 1 have no tags (nested in a longer span" in result.stderr
+
+
+def test_conll_of_several_annotators_needs_a_folder(project_db, tmp_path):
+    result = run("export", "--db", str(project_db), "--format", "conll", "--out", "-", code=2)
+    assert "one annotator per file" in result.stderr
+    (tmp_path / "file.conll").write_text("x")
+    result = run("export", "--db", str(project_db), "--format", "conll", "--out", str(tmp_path / "file.conll"),
+                 code=1)  # fmt: skip
+    assert "--out must be a folder" in result.stderr
+    run("export", "--db", str(project_db), "--format", "conll", "--out", str(tmp_path / "new"))
+    assert sorted(p.name for p in (tmp_path / "new").iterdir())[0] == "ana.conll"
 
 
 @pytest.mark.parametrize("args", [
@@ -111,6 +125,12 @@ def test_conll_reports_dropped_overlaps(project_db):
     ["--what", "documents", "--annotator", "ana"],
     ["--what", "documents", "--gold"],
     ["--format", "jsonl", "--raw"],
+    ["--format", "csv", "--offsets", "utf16"],
+    ["--format", "csv", "--split", "80/10/10"],
+    ["--format", "hf", "--split", "80/10"],
+    ["--format", "hf", "--split", "50/10/10"],
+    ["--format", "hf", "--out", "-"],
+    ["--status", "finished"],
     ["--what", "everything"],
 ])  # fmt: skip
 def test_export_combinations_without_meaning_are_usage_errors(project_db, args):
@@ -228,3 +248,33 @@ def test_gold_rows_without_provenance_columns_are_refused(project_db, tmp_path):
     bad.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
     result = run("import-annotations", "--db", str(project_db), str(bad), code=1)
     assert "export --gold" in result.stderr
+
+
+def test_huge_numbers_and_nested_json_in_annotations_fail_their_file_alone(project_db, fresh_db, tmp_path):
+    run("export", "--db", str(project_db), "--out", str(tmp_path / "spans.csv"))
+    run("export", "--db", str(project_db), "--format", "jsonl", "--out", str(tmp_path / "spans.jsonl"))
+    header, first, *_ = read(tmp_path / "spans.csv").split("\r\n")
+    cells = first.split(",")
+    files = {}
+    for name, column, value in (("index.csv", 1, "9" * 30), ("digits.csv", 2, "9" * 5000)):
+        changed = list(cells)
+        changed[column] = value
+        files[name] = f"{header}\r\n{','.join(changed)}\r\n"
+    line = read(tmp_path / "spans.jsonl").splitlines()[0]
+    files["nested.jsonl"] = line[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    files["index.jsonl"] = re.sub(r'"sentence_index": \d+', '"sentence_index": ' + "9" * 30, line) + "\n"
+    files["offset.jsonl"] = re.sub(r'"label": \[\[\d+', '"label": [[' + "9" * 4000, line) + "\n"
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8", newline="")
+    result = run("import-annotations", "--db", str(fresh_db), *(str(tmp_path / n) for n in files),
+                 str(tmp_path / "spans.csv"), code=1)
+    assert "internal error" not in result.stderr
+    errors = result.stderr.splitlines()
+    assert len(errors) == 5
+    for fragment in ("index.csv:2: sentence_index '999999999999999999999999999999' is out of range",
+                     "digits.csv:2: start '9999", "nested.jsonl:1: not JSON (nested more than 64 levels deep)",
+                     "index.jsonl:1: sentence_index '999999999999999999999999999999' is out of range",
+                     "offset.jsonl:1: start '9999"):
+        assert any(fragment in error for error in errors), fragment
+    assert all(len(error) < 300 for error in errors)  # one readable line each, never 5,000 digits
+    assert "6 spans added" in result.stdout  # the good file is still imported

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.lexicon.entries import COLUMNS
+from annotator.lexicon.phrase import MAX_GAPS, MAX_WORDS
 from annotator.store import Store
 
 S001, S004 = "001_0da7177c8754087f", "004_42838089c5e12062"
@@ -225,3 +228,45 @@ def test_demo_project_has_the_lexicon_and_suggestions(tmp_path):
     ok("demo", "--db", db, "--no-ui")
     data = json.loads(ok("show", S004, "--db", db, "--json").stdout)
     assert sum(len(s["suggestions"]) for s in data["sentences"]) == 4
+
+
+def test_check_and_load_refuse_phrases_too_big_to_match_safely(project, tmp_path):
+    gaps = " ... ".join(["kata"] * (MAX_GAPS + 2))
+    long_phrase = " ".join(f"w{i}" for i in range(1500))
+    long_form = " ".join(f"v{i}" for i in range(MAX_WORDS + 1))
+    bad = tmp_path / "big.csv"
+    bad.write_text(f"{HEADER}\n\"{gaps}\",loaded_language,phrase\n\"{long_phrase}\",loaded_language,phrase\n"
+                   f"klaim,loaded_language,exact,\"{long_form}\"\n", encoding="utf-8")
+    for args in (("check", bad), ("load", bad, "--db", project)):
+        result = invoke("lexicon", *args)
+        assert result.exit_code == 1
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith(f"error: {bad}:2: phrase 'kata ... kata") and lines[0].endswith(
+            f"is too long to match safely: {MAX_GAPS + 1} '...' gaps (at most {MAX_GAPS})")
+        assert lines[1].startswith(f"error: {bad}:3: phrase 'w0 w1") and lines[1].endswith(
+            f"too long to match safely: 1500 words (at most {MAX_WORDS})")
+        assert lines[2].startswith(f"error: {bad}:4: form 'v0 v1") and lines[2].endswith(
+            f"too long to match safely: {MAX_WORDS + 1} words (at most {MAX_WORDS})")
+        assert "w1499" not in lines[1]  # one readable line, not the whole phrase
+    with Store.open(project) as store:
+        assert [x.name for x in store.lexicons.all()] == ["id-loaded-language"]
+
+
+CONTROL_ROW = ("klaimx", "loaded_language", "exact", "", "", "netral \x9b", "catatan \x1b]0;T\x07 dan \x01 \x7f",
+               "sumber \x1b[31m")
+
+
+def test_export_then_load_round_trips_control_characters(project, tmp_path):
+    source = tmp_path / "control.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([COLUMNS, CONTROL_ROW])
+    ok("lexicon", "load", source, "--db", project, "--name", "control")
+    piped = invoke("lexicon", "export", "--db", project, "--lexicon", "control").stdout_bytes
+    ok("lexicon", "export", "--db", project, "--lexicon", "control", "--out", tmp_path / "out.csv")
+    assert piped == (tmp_path / "out.csv").read_bytes()  # stdout into a pipe is the file's data
+    assert list(csv.reader(io.StringIO(piped.decode("utf-8"), newline="")))[1] == list(CONTROL_ROW)
+    (tmp_path / "again.csv").write_bytes(piped)
+    ok("lexicon", "load", tmp_path / "again.csv", "--db", project, "--name", "control", "--replace")
+    with Store.open(project) as store:
+        [entry] = store.lexicons.entries("control")
+    assert (entry.neutral, entry.note, entry.source) == CONTROL_ROW[5:]

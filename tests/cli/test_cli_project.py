@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.errors import AnnotatorError
-from annotator.resources import sample_paths
+from annotator.resources import default_tagset_path, sample_paths
 from annotator.store import Store
 
 SAMPLE = "004_42838089c5e12062"
@@ -228,7 +228,7 @@ def test_show_text(project):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{SAMPLE}: BAGHDAD")
-    assert lines[1].strip().startswith("0  BAGHDAD (Arrahmah.id)")
+    assert lines[1].strip().startswith("1  BAGHDAD (Arrahmah.id)")  # people count from 1
     assert len(lines) == 19
 
 
@@ -343,3 +343,38 @@ def test_control_characters_never_reach_the_terminal(db_path, tmp_path):
     assert nasty in shown["sentences"][0]["text"]  # JSON escapes it, and keeps it
     documents = outputs[4].stdout
     assert len(documents.splitlines()) == 1 and "baris dua" in documents
+
+
+def test_nested_json_and_huge_numbers_fail_their_file_alone(db_path, tmp_path, samples_dir):
+    bad = tmp_path / "hostile"
+    bad.mkdir()
+    (bad / "nested.jsonl").write_text('{"id": "n", "text": "Satu."}\n{"id": "m", "text": "Dua.", "meta": '
+                                      + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8")
+    (bad / "shallow.jsonl").write_text('{"id": "s", "text": "Tiga.", "meta": ' + "[" * 200 + "]" * 200 + "}\n",
+                                       encoding="utf-8")
+    (bad / "digits.jsonl").write_text('{"id": "d", "text": "Empat.", "n": ' + "9" * 5000 + "}\n", encoding="utf-8")
+    (bad / "huge.jsonl").write_text('{"id": ' + "9" * 40 + ', "text": "Lima.", "n": ' + "9" * 4000 + "}\n",
+                                    encoding="utf-8")
+    result = invoke("import", "--db", db_path, bad, samples_dir)
+    assert result.exit_code == 1 and "internal error" not in result.stderr
+    assert sorted(result.stderr.splitlines()) == [
+        f"error: {bad / 'digits.jsonl'}:1: malformed JSON: a number of more than 4300 digits",
+        f"error: {bad / 'nested.jsonl'}:2: malformed JSON: nested more than 64 levels deep",
+        f"error: {bad / 'shallow.jsonl'}:1: malformed JSON: nested more than 64 levels deep",
+    ]
+    # The huge integer is a valid id (JSON keeps it exactly), and the samples go on.
+    assert "Imported 4 documents" in result.stdout and "failed 3 file(s)" in result.stdout
+    listed = invoke("documents", "--db", db_path).stdout
+    ids = [row.split("\t")[0] for row in listed.splitlines()]
+    assert "9" * 40 in ids and "n" not in ids  # a failed file is all-or-nothing
+
+
+@pytest.mark.parametrize(("toml", "problem"), [
+    ("extra = " + "[" * 50_000 + "]" * 50_000, "invalid TOML: arrays or tables nested too deeply"),
+    ("extra = " + "9" * 5000, "invalid TOML: a number of more than 4300 digits"),
+], ids=["nested", "digits"])
+def test_a_hostile_tagset_is_one_error_naming_the_file(db_path, tmp_path, toml, problem):
+    path = tmp_path / "hostile.toml"
+    path.write_text(default_tagset_path().read_text(encoding="utf-8") + "\n" + toml + "\n", encoding="utf-8")
+    assert_one_line_error(invoke("init", "--db", db_path, "--tagset", path), f"error: {path}: {problem}")
+    assert not db_path.exists()

@@ -195,3 +195,19 @@ def test_a_gold_span_inside_quotation_marks_is_quoted(sample_store):
     session.apply_label("4")
     [gold] = sample_store.annotations.spans_for_sentence(sentence.id, GOLD)
     assert (gold.start, gold.end, gold.quoted) == (start, start + 6, True)
+
+
+def test_marking_gold_with_overlapping_spans_of_one_label_warns_the_curator(disputed):
+    from annotator.model import SpanAnnotation
+
+    store, s1, _ = disputed
+    session = CurationSession(store, "cur", auto="majority")
+    session.open()
+    assert session.overlap_warning() is None
+    # Gold (0, 7) loaded_language from the pre-fill; an overlapping one of the same label.
+    store.annotations.add_span(SpanAnnotation(s1, GOLD, 0, 14, "loaded_language", agreed_by=(), resolution="curated"))
+    session._reload()
+    notice = session.mark_adjudicated()
+    assert notice is not None and notice.startswith("Gold of sentence 1 holds overlapping spans of one label")
+    assert "loaded_language “Baghdad” and “Baghdad, Purna”" in notice
+    assert store.annotations.get_judgment(s1, GOLD).status == "done"  # warned, not refused

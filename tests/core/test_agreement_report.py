@@ -11,6 +11,7 @@ from annotator.agreement.coefficients import MISSING, krippendorff_alpha
 from annotator.agreement.drilldown import rank_disagreements
 from annotator.agreement.matrices import AgreementError, load_corpus
 from annotator.agreement.report import compute_report, confusion, reading
+from annotator.interchange.bio import bio_tags
 from annotator.model import GOLD, Judgment, Sentence, SpanAnnotation
 from annotator.store import Store
 
@@ -77,13 +78,24 @@ def test_token_values_are_the_covering_label_or_o(sample_store, sentences):
     assert matrix[1, :6].tolist() == [0, loaded, 0, 0, euphemism, 0]
 
 
-def test_shortest_covering_span_wins_and_per_label_keeps_nested_spans(sample_store, sentences):
+def test_longest_covering_span_wins_as_in_the_exports_and_per_label_keeps_nested_spans(sample_store, sentences):
     s = sentences[0]
-    annotate(sample_store, "ana", s, [(0, 5, "unattributed_claim"), (2, 2, "loaded_language")])
+    annotate(sample_store, "ana", s, [(0, 5, "unattributed_claim"), (2, 2, "loaded_language"), (5, 6, "euphemism")])
     annotate(sample_store, "budi", s)
     corpus = load_corpus(sample_store, ["ana", "budi"], sample_store.tagset().label_names)
     claim, loaded = 1 + corpus.labels.index("unattributed_claim"), 1 + corpus.labels.index("loaded_language")
-    assert corpus.token_matrix()[0, :7].tolist() == [claim, claim, loaded, claim, claim, claim, 0]
+    euphemism = 1 + corpus.labels.index("euphemism")
+    # The one overlap rule (annotator.overlaps): the longer span labels a shared token;
+    # the euphemism keeps the token the claim does not cover. BIO tags the same way.
+    row = corpus.token_matrix()[0, :8].tolist()
+    assert row == [claim, claim, claim, claim, claim, claim, euphemism, 0]
+    tokens = s.tokens
+    spans = [(tokens[a][0], tokens[b][1], label) for a, b, label in
+             [(0, 5, "unattributed_claim"), (2, 2, "loaded_language"), (5, 6, "euphemism")]]  # fmt: skip
+    tags = bio_tags(tokens, spans, sample_store.tagset().label_names).tags
+    codes = {name: 1 + corpus.labels.index(name) for name in corpus.labels}
+    assert [codes[t[2:]] if t != "O" else 0 for t in tags[:8]] == row
+    assert corpus.label_matrix(loaded)[0, :7].tolist() == [0, 0, 1, 0, 0, 0, 0]
     assert corpus.label_matrix(claim)[0, :7].tolist() == [1, 1, 1, 1, 1, 1, 0]
 
 
@@ -115,7 +127,8 @@ def test_token_alpha_matches_a_token_by_token_construction(sample_store, sentenc
                     column.append(MISSING)
                     continue
                 covering = [sp for sp in sample_store.annotations.spans_for_sentence(s.id, n) if sp.start < end and sp.end > start]
-                covering.sort(key=lambda sp: (sp.end - sp.start, labels.index(sp.label)))
+                # The overlap rule: the longest covering span, then the label listed first.
+                covering.sort(key=lambda sp: (sp.start - sp.end, labels.index(sp.label)))
                 column.append(values.index(covering[0].label) if covering else 0)
             columns.append(column)
     expected = krippendorff_alpha(np.array(columns).T, len(values))

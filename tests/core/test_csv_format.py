@@ -21,11 +21,12 @@ DEFINITION = ROOT / "store" / "csv_format.py"
 # The contract as published: tools outside this project read these headers.
 CONTRACT = {
     "spans": "document_id,sentence_index,start,end,doc_start,doc_end,text,label,annotator,origin,quoted,"
-    "lexicon_term,note,created_at",
+    "lexicon_term,note,created_at,status",  # issue 15 appended the status
     "sentences": "document_id,sentence_index,doc_start,doc_end,sentence_text,annotator,status,judgment,flagged,"
     "note,suggestion_mode,first_shown_at,finished_at",
     "documents": "document_id,title,source,url,date,sentences,metadata",
-    "tokens": "document_id,sentence_index,token_index,start,end,doc_start,doc_end,text,annotator,tag",
+    # issue 15 appended the status.
+    "tokens": "document_id,sentence_index,token_index,start,end,doc_start,doc_end,text,annotator,tag,status",
 }
 GOLD_CONTRACT = "agreed_by,resolution"
 

@@ -240,3 +240,34 @@ def test_an_analyzer_in_worker_processes_gives_what_it_gives_here(tagset, tmp_pa
             Importer(store, ImportOptions(parallel=parallel, workers=1), on_sentences=analyzer).run([path])
         results.append(analyzer.written)
     assert results[0] == results[1] and len(results[0]) > 100
+
+
+def _sentences(store) -> list[tuple]:
+    return [(s.document_id, s.index, s.doc_start, s.doc_end, s.text, list(map(tuple, s.tokens)))
+            for s in store.corpus.iter_sentences()]
+
+
+def test_a_large_document_is_written_in_pieces_with_the_same_sentences(tmp_path, tagset, monkeypatch):
+    from annotator.lexicon.suggest import sentences_hook
+    from annotator.store import Store
+
+    body = "\n".join(path.read_text(encoding="utf-8") for path in sample_paths()) * 3
+    (tmp_path / "besar.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "kecil.txt").write_text("Sebelum yang besar.", encoding="utf-8")
+    results = []
+    for pieces in (False, True):
+        if pieces:  # every document over 2,000 characters goes in pieces of about 500
+            monkeypatch.setattr(importer_module, "LARGE_DOCUMENT_CHARS", 2_000)
+            monkeypatch.setattr(importer_module, "PIECE_CHARS", 500)
+        with Store.open(tmp_path / f"p{pieces}.db", create=True) as store:
+            store.initialize("t", tagset)
+            report = Importer(store, ImportOptions(parallel=False), on_sentences=sentences_hook(store)).run(
+                [tmp_path / "besar.txt", tmp_path / "kecil.txt"])
+            document = store.corpus.get_document("besar")
+            results.append((report.documents, report.sentences, report.tokens, _sentences(store),
+                            document.text, document.sentence_count, document.token_count,
+                            sorted((g.sentence_id, g.start, g.end, g.label) for s in store.corpus.iter_sentences()
+                                   for g in store.suggestions.for_sentence(s.id))))
+    assert results[0] == results[1]
+    assert results[1][3][0][1] == 0 and len(results[1][3]) > 100
+    assert results[1][7], "the lexicon suggested something in the pieces too"

@@ -100,6 +100,23 @@ def test_csv_with_bom_and_crlf(tmp_path):
     assert (doc.id, doc.text) == ("e1", "Satu.\nDua.")
 
 
+def test_csv_with_cr_only_line_ends_is_read_as_lf(tmp_path):
+    # Old Mac and some spreadsheet exports end lines with a lone CR; the README says it becomes LF.
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b'id,text\re1,"Satu.\rDua."\re2,Tiga.\r')
+    assert [(doc.id, doc.text, doc.origin) for doc in read(path)] == [
+        ("e1", "Satu.\nDua.", f"{path}:2"), ("e2", "Tiga.", f"{path}:4")]
+
+
+def test_a_crlf_split_between_two_chunks_is_one_line_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "SNIFF_BYTES", 8)
+    monkeypatch.setattr(ingest, "CHUNK_BYTES", 1)
+    path = tmp_path / "split.csv"
+    path.write_bytes(b'id,text\r\ne1,Satu.\r\ne2,Dua.\r\n')
+    assert [(doc.id, doc.text, doc.origin) for doc in read(path)] == [
+        ("e1", "Satu.", f"{path}:2"), ("e2", "Dua.", f"{path}:3")]
+
+
 @pytest.mark.parametrize(
     ("content", "line", "problem"),
     [

@@ -105,7 +105,7 @@ def test_a_suggestion_span_is_linked_to_its_suggestion(project, tmp_path):
 
 @pytest.mark.parametrize("changes, message", [
     ({"document_id": "nope"}, "no document 'nope'"),
-    ({"sentence_index": "999"}, "has no sentence 999"),
+    ({"sentence_index": "999"}, "has no sentence 1000 (sentence_index 999)"),
     ({"sentence_index": "x"}, "sentence_index 'x' is not a whole number"),
     ({"start": "-1"}, "do not lie within the sentence"),
     ({"end": "100000"}, "do not lie within the sentence"),
@@ -156,9 +156,19 @@ def test_every_bad_row_is_reported(project, tmp_path):
     assert [e.split(": ")[0].rsplit(":", 1)[1] for e in result.errors] == ["2", "4"]
 
 
+def test_a_spans_csv_from_before_the_status_column_still_imports(project, tagset, tmp_path):
+    from tests.core.interchange_data import csv_rows, export_text, fresh_project
+
+    rows = csv_rows(export_text(project, "spans"))
+    old = write_csv(tmp_path / "old.csv", SPAN_COLUMNS[:-1], rows)
+    target = fresh_project(tagset)
+    result = import_annotations(target, old)
+    assert result.errors == [] and result.spans_added == len(rows)
+
+
 def test_a_row_with_the_wrong_number_of_cells_is_refused(project, tmp_path):
     path = write_csv(tmp_path / "short.csv", SPAN_COLUMNS, [["a", "b"]])
-    assert "expected 14 cells, found 2" in import_annotations(project, path).errors[0]
+    assert f"expected {len(SPAN_COLUMNS)} cells, found 2" in import_annotations(project, path).errors[0]
 
 
 def test_an_unknown_header_is_refused_with_the_expected_ones(project, tmp_path):

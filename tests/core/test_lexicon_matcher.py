@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -213,3 +215,25 @@ def test_matches_are_token_aligned_disjoint_and_the_same_on_both_paths(words, sp
     # The chunk-cache path and the per-token path agree.
     slow = lexicon._scan_tokens([text[s:e].lower() for s, e in tokens], tokens)
     assert (matches, ignored) == slow
+
+
+# ------------------------------------------------------------ matching stays linear
+
+
+def test_gap_phrases_cost_a_bounded_walk_however_many_gaps():
+    # Today's code walked every gap choice: 5x per gap, 82 s for these 8 gaps on 61 tokens.
+    phrase = " ... ".join(["kata"] * 9)
+    text = " ".join(["kata"] * 61)
+    lexicon = CompiledLexicon([E(phrase, "phrase")])
+    started = time.perf_counter()
+    matches = lexicon.match(text, tokenize(text))
+    assert time.perf_counter() - started < 1.0
+    # The longest match: 9 words and 8 gaps of 4 tokens.
+    assert (matches[0].start, matches[0].end) == (0, len(" ".join(["kata"] * 41)))
+
+
+def test_a_1500_word_phrase_matches_without_recursing():
+    words = [f"w{i}" for i in range(1500)]
+    text = " ".join(words)
+    lexicon = CompiledLexicon([E(" ".join(words), "phrase"), E(" ... ".join(words[:40]), "phrase")])
+    assert [(m.start, m.end) for m in lexicon.match(text, tokenize(text))] == [(0, len(text))]

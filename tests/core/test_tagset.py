@@ -58,6 +58,8 @@ def test_a_valid_tagset_parses():
     [
         (('key = "2"', 'key = "1"'), r"uji.toml:\d+: label 'euphemism': key 1 is already used"),
         (('color = "#57AB5A"', 'color = "green"'), r"uji.toml:\d+: label 'euphemism': 'color' must look like"),
+        (('color = "#57AB5A"', 'color = "#57AB5A\\n"'), r"uji.toml:\d+: label 'euphemism': 'color' must look like"),
+        (('name = "euphemism"', 'name = "euphemism\\n"'), r"uji.toml:\d+: label 2: 'name' must be a word"),
         (('key = "2"', 'key = "0"'), r"uji.toml:\d+: label 'euphemism': 'key' must be one of 1-9"),
         (('level = "ordinal"', 'level = "fuzzy"'), r"uji.toml:\d+: \[judgment\] 'level' must be one of"),
         (('values = ["rendah", "sedang", "tinggi"]', "values = []"), r"uji.toml:\d+: \[judgment\] 'values'"),

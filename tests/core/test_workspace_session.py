@@ -218,6 +218,26 @@ def test_deleting_an_accepted_suggestion_turns_it_into_a_reject(corpus):
     assert [g.decision for g in corpus.suggestions.for_sentence(session.sentence_id, "alice")] == ["rejected"]
 
 
+def test_relabelling_an_accepted_suggestion_is_a_reject_plus_a_manual_span_in_lexicon_stats(corpus):
+    def pengecut():
+        # What `lexicon stats` counts per entry.
+        return next(t for t in corpus.suggestions.tallies() if t.term == "pengecut")
+
+    session = session_for(corpus)
+    session.accept()
+    assert (pengecut().accepted, pengecut().rejected) == (1, 0)
+    session.place(token_index(corpus, "berita-1", 0, "pengecut"))
+    session.apply_label("3")  # another label than the entry's
+    [span] = corpus.annotations.spans_for_sentence(session.sentence_id, "alice")
+    assert (span.label, span.origin, span.suggestion_id, span.lexicon_term) == ("epistemic_framing", "manual", None, None)
+    assert [g.decision for g in corpus.suggestions.for_sentence(session.sentence_id, "alice")] == ["rejected"]
+    assert (pengecut().accepted, pengecut().rejected) == (0, 1)
+    session.undo()
+    [span] = corpus.annotations.spans_for_sentence(session.sentence_id, "alice")
+    assert span.origin == "suggestion" and span.suggestion_id is not None
+    assert (pengecut().accepted, pengecut().rejected) == (1, 0)
+
+
 def test_decisions_are_per_annotator(corpus):
     alice = session_for(corpus, "alice")
     alice.place(token_index(corpus, "berita-1", 0, "pengecut"))

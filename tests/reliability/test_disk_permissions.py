@@ -132,12 +132,12 @@ def test_database_in_a_folder_that_cannot_be_written_is_read_and_refuses_writes(
 
 _WORKSPACE_PROBE = """
 import asyncio
-from annotator.tui.app import WorkspaceApp
+from annotator.tui.app import SessionApp
 from annotator.workspace.launch import open_workspace
 
 async def main():
     with open_workspace("project.db", "ana") as workspace:
-        app = WorkspaceApp(workspace.session, notices=tuple(workspace.warnings), cursor_blink=False)
+        app = SessionApp(workspace.session, notices=tuple(workspace.warnings), cursor_blink=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("right", "1", "enter")
             await pilot.pause()

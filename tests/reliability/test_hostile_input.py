@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from annotator.cli import cli
+from annotator.interchange.formats import SENTENCE_COLUMNS
 from annotator.model import Document, Sentence
 from annotator.store import Store
 from annotator.textnorm import normalize_text
@@ -392,3 +393,188 @@ def test_annotations_csv_of_any_input_imports_or_refuses_cleanly(template_db, pa
                 stored = {(s.annotator, s.start, s.end, s.label) for s in store.annotations.iter_spans()}
             for row in rows:
                 assert (row[8], int(row[2]), int(row[3]), row[7]) in stored
+
+
+# ------------------------------------------- hostile structure: nesting, numbers, size
+
+FEW = settings(FUZZ, max_examples=15)
+# JSON values that defeat naive readers: nesting around Python's and our limit, integers
+# around the 4,300-digit conversion limit and SQLite's 64-bit range, and an overflow.
+_HOSTILE_JSON = st.one_of(
+    st.sampled_from([10, 63, 64, 65, 1_000, 100_000]).map(lambda n: "[" * n + "]" * n),
+    st.sampled_from([10, 64, 65, 5_000]).map(lambda n: '{"a": ' * n + "1" + "}" * n),
+    st.sampled_from([19, 20, 400, 4_300, 4_301, 6_000]).map(lambda n: "9" * n),
+    st.sampled_from(["-" + "9" * 30, "1e999", "-1e999", str(2**63), str(-(2**63) - 1)]),
+)
+# A field longer than the csv module's default limit (128 KiB).
+_BIG_FIELD = st.sampled_from([131_073, 200_000]).map(lambda n: ("kata " * (n // 5 + 1))[:n].strip())
+
+
+@st.composite
+def hostile_jsonl_files(draw) -> bytes:
+    lines = []
+    for number in range(draw(st.integers(1, 3))):
+        field = draw(st.sampled_from(["id", "x", "text", "title"]))
+        value = draw(_HOSTILE_JSON)
+        record = {"text": "Ada teks.", "id": f"d{number}"}
+        pairs = [f'"{k}": {json.dumps(v)}' for k, v in record.items() if k != field] + [f'"{field}": {value}']
+        lines.append("{" + ", ".join(pairs) + "}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@FEW
+@given(payload=hostile_jsonl_files())
+def test_deep_nesting_and_big_numbers_in_jsonl_import_or_refuse_cleanly(template_db, payload):
+    _import(template_db, "docs.jsonl", payload)  # one `error: FILE:LINE:` line or an import, never a traceback
+
+
+@FEW
+@given(text=_BIG_FIELD, terminator=st.sampled_from(["\n", "\r\n", "\r"]))
+def test_a_csv_field_over_128_kb_is_imported_whole(template_db, text, terminator):
+    payload = f"id,text{terminator}big,{text}{terminator}".encode()
+    result, documents = _import(template_db, "big.csv", payload)
+    assert documents == {"big": text}, result.stderr
+
+
+def _corpus_file(draw) -> tuple[str, bytes, bool]:
+    """(name, content, importable) for one file of a multi-file import."""
+    kind = draw(st.sampled_from(["txt", "csv", "jsonl", "hostile", "bytes"]))
+    number = draw(st.integers(0, 10**6))
+    if kind == "txt":
+        return f"t{number}.txt", f"Teks nomor {number} di sini.".encode(), True
+    if kind == "csv":
+        return f"c{number}.csv", f"id,text\nc{number},Baris nomor {number}.\n".encode(), True
+    if kind == "jsonl":
+        return f"j{number}.jsonl", json.dumps({"id": f"j{number}", "text": f"Rekaman {number}."}).encode(), True
+    if kind == "hostile":
+        return f"h{number}.jsonl", draw(hostile_jsonl_files()), False
+    return f"b{number}.txt", b"\x7fELF\x00" + draw(SOME_BYTES), False
+
+
+@FEW
+@given(data=st.data())
+def test_several_files_at_once_each_fail_alone(template_db, data):
+    files = {}
+    for _ in range(data.draw(st.integers(2, 5))):
+        name, content, _importable = _corpus_file(data.draw)
+        files[name] = content
+    with tempfile.TemporaryDirectory() as folder:
+        db = _fresh_copy(template_db, Path(folder))
+        paths = []
+        for name, content in files.items():
+            (Path(folder) / name).write_bytes(content)
+            paths.append(str(Path(folder) / name))
+        result = _invoke("import", "--db", str(db), *paths)
+        errors = result.stderr.strip().splitlines()
+        assert all(line.startswith("error: ") and "internal error" not in line for line in errors), result.stderr
+        failed = {Path(line.split(":", 2)[1].strip()).name for line in errors}
+        assert len(failed) == len(errors), "one line per failed file"
+        stored = _new_documents(db)
+        for name, content in files.items():
+            if name in failed:
+                continue
+            # Every file not refused is in, whatever the others did.
+            expected = {"t": name[:-4], "c": name[:-4], "j": name[:-6]}.get(name[0])
+            if expected is not None:
+                assert expected in stored, (name, result.stderr)
+
+
+# ------------------------------------------------- sentences CSV and JSONL annotations
+
+
+@st.composite
+def sentence_rows(draw) -> list[str]:
+    hostile = draw(st.sampled_from(["", "9" * 30, "9" * 5_000, "-1", "x"]))
+    return [
+        draw(st.one_of(st.just("seed"), TEXT)),
+        draw(st.sampled_from(["0", "1", hostile or "0"])),
+        draw(st.sampled_from(["0", hostile or "0"])), str(len(SEED_TEXT)),
+        draw(st.one_of(st.just(SEED_TEXT), TEXT)),
+        draw(st.one_of(st.sampled_from(["ana", "😀 ñ"]), TEXT)),
+        draw(st.sampled_from(["done", "skipped", "", "maybe"])),
+        draw(st.sampled_from(["", "biased", "neutral", "nope"])),
+        draw(st.sampled_from(["true", "false", "x"])),
+        draw(st.one_of(st.just(""), TEXT, _BIG_FIELD)),
+        draw(st.sampled_from(["on", "off", "after", "?"])),
+        draw(st.sampled_from(["", "2026-01-01T00:00:00.000Z"])),
+        draw(st.sampled_from(["", "2026-01-01T00:00:00.000Z"])),
+    ]
+
+
+@st.composite
+def annotation_jsonl_files(draw) -> bytes:
+    lines = []
+    for _ in range(draw(st.integers(1, 4))):
+        start = draw(st.integers(0, len(SEED_TEXT) - 1))
+        end = draw(st.integers(start + 1, len(SEED_TEXT)))
+        record = {"text": SEED_TEXT, "label": [[start, end, draw(st.sampled_from(["loaded_language", "nope"]))]],
+                  "document_id": "seed", "sentence_index": 0,
+                  "annotator": draw(st.sampled_from(["ana", "😀 ñ"])),
+                  "judgment": draw(st.sampled_from([None, "biased", "nope"]))}
+        line = json.dumps(record)
+        if draw(st.booleans()):  # a hostile value in place of one of them
+            key = draw(st.sampled_from(["sentence_index", "label", "judgment", "annotator"]))
+            line = line[:-1] + f', "{key}": {draw(_HOSTILE_JSON)}' + "}"
+        lines.append(line)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@FEW
+@given(data=st.data())
+def test_sentences_csv_and_jsonl_annotations_of_any_input_import_or_refuse_cleanly(template_db, data):
+    if data.draw(st.booleans()):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(SENTENCE_COLUMNS)
+        writer.writerows(data.draw(st.lists(sentence_rows(), min_size=1, max_size=4)))
+        name, payload = "states.csv", buffer.getvalue().encode("utf-8")
+    else:
+        name, payload = "spans.jsonl", data.draw(annotation_jsonl_files())
+    with tempfile.TemporaryDirectory() as folder:
+        db = _fresh_copy(template_db, Path(folder))
+        source = Path(folder) / name
+        source.write_bytes(payload)
+        before = database_digest(db)
+        result = _invoke("import-annotations", "--db", str(db), str(source))
+        event(f"{name}: {'refused' if result.exit_code else 'imported'}")
+        if result.exit_code == 1:
+            _assert_error_lines(result)
+            assert database_digest(db) == before, "refused annotations changed the database"
+
+
+# ---------------------------------------------------------- lexicon phrases with gaps
+
+_PHRASE_WORD = st.sampled_from(["serangan", "pengecut", "itu", "terjadi", "~serang", "(di|ke)", "yang"])
+
+
+@st.composite
+def gap_phrase_lexicons(draw) -> bytes:
+    rows = []
+    for _ in range(draw(st.integers(1, 3))):
+        words = draw(st.lists(_PHRASE_WORD, min_size=1, max_size=draw(st.sampled_from([3, 8, 30]))))
+        gaps = draw(st.integers(0, 6))
+        phrase = words[0]
+        for position, word in enumerate(words[1:]):
+            phrase += (" ... " if position < gaps else " ") + word
+        rows.append([phrase, "loaded_language", draw(st.sampled_from(["phrase", "ignore"]))])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["term", "label", "match"], *rows])
+    return buffer.getvalue().encode("utf-8")
+
+
+@FEW
+@given(payload=gap_phrase_lexicons())
+def test_gap_phrases_load_and_match_or_are_refused_with_their_line(template_db, payload):
+    with tempfile.TemporaryDirectory() as folder:
+        db = _fresh_copy(template_db, Path(folder))
+        source = Path(folder) / "gaps.csv"
+        source.write_bytes(payload)
+        checked = _invoke("lexicon", "check", "--db", str(db), str(source))
+        result = _invoke("lexicon", "load", "--db", str(db), str(source))
+        assert checked.exit_code == result.exit_code, (checked.output, result.output)
+        if result.exit_code == 1:
+            _assert_error_lines(result)
+            assert all(f"{source}:" in line for line in result.stderr.splitlines()[:-1])
+        else:
+            suggested = _invoke("suggest", "--db", str(db))  # matching an accepted phrase is cheap
+            assert suggested.exit_code == 0, suggested.output

@@ -11,7 +11,7 @@ from annotator.model import Document, Sentence
 from annotator.segmentation import segment
 from annotator.store import Store
 from annotator.textnorm import content_hash
-from annotator.tui.app import WorkspaceApp
+from annotator.tui.app import SessionApp
 from annotator.workspace.launch import open_workspace
 
 # Pilot's idle waits over ~60 key presses: a few seconds. Still in the default run; `-m 'not slow'` skips it.
@@ -59,7 +59,7 @@ async def test_hostile_document_renders_and_takes_every_key(tmp_path, tagset):
     assert max(counts) >= 5_000, "the long sentence stayed one sentence"
     slowest = 0.0
     with open_workspace(db, "ana") as workspace:
-        app = WorkspaceApp(workspace.session, cursor_blink=False)
+        app = SessionApp(workspace.session, cursor_blink=False)
         async with app.run_test(size=(100, 30)) as pilot:
             for _ in LINES:
                 start = time.perf_counter()

@@ -15,12 +15,12 @@ import sys
 
 
 async def main(db: str, annotator: str, key: str, sentences: int) -> None:
-    from annotator.tui.app import WorkspaceApp
+    from annotator.tui.app import SessionApp
     from annotator.workspace.launch import open_workspace
 
     with open_workspace(db, annotator) as workspace:
         session = workspace.session
-        app = WorkspaceApp(session, cursor_blink=False)
+        app = SessionApp(session, cursor_blink=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             print("ready", flush=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.tui.app import WorkspaceApp
+from annotator.tui.app import SessionApp
 from annotator.workspace import AnnotationSession
 from tests.workspace_corpus import build_corpus
 
@@ -18,11 +18,11 @@ def corpus(store):
 
 @pytest.fixture
 def make_app(corpus):
-    """`make_app(annotator=..., suggestions=..., document=...)` -> a WorkspaceApp on the corpus."""
+    """`make_app(annotator=..., suggestions=..., document=...)` -> a SessionApp on the corpus."""
 
-    def make(annotator: str = "alice", *, suggestions: str = "on", document: str | None = None) -> WorkspaceApp:
+    def make(annotator: str = "alice", *, suggestions: str = "on", document: str | None = None) -> SessionApp:
         session = AnnotationSession(corpus, annotator, suggestions=suggestions)  # type: ignore[arg-type]
         notice = session.open(document)
-        return WorkspaceApp(session, notices=(notice,) if notice else (), cursor_blink=False)
+        return SessionApp(session, notices=(notice,) if notice else (), cursor_blink=False)
 
     return make

@@ -6,7 +6,7 @@ import pytest
 
 from annotator.adjudication.session import CurationSession
 from annotator.model import GOLD
-from annotator.tui.app import AdjudicationApp
+from annotator.tui.app import SessionApp
 from annotator.tui.widgets.sentence_view import SentenceView
 from tests.adjudication_data import annotate
 from tests.tui.mouse import token_offsets
@@ -30,10 +30,10 @@ def disputed(sample_store):
     return sample_store, s1, s2
 
 
-def make_app(store, auto="none", **options) -> AdjudicationApp:
+def make_app(store, auto="none", **options) -> SessionApp:
     session = CurationSession(store, "cur", auto=auto, **options)
     notice = session.open()
-    return AdjudicationApp(session, notices=(notice,) if notice else (), cursor_blink=False)
+    return SessionApp(session, notices=(notice,) if notice else (), cursor_blink=False)
 
 
 def gold(store, sentence_id):

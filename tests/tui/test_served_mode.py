@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.tui.app import WorkspaceApp
+from annotator.tui.app import SessionApp
 from annotator.workspace import AnnotationSession
 from tests.workspace_corpus import build_corpus
 
@@ -12,7 +12,7 @@ async def test_served_mode_removes_screenshot_and_export(store) -> None:
     for served in (False, True):
         session = AnnotationSession(store, "ana")
         session.open()
-        app = WorkspaceApp(session, cursor_blink=False, served=served)
+        app = SessionApp(session, cursor_blink=False, served=served)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             titles = {c.title for c in app.get_system_commands(app.screen)}

@@ -11,7 +11,7 @@ import pytest
 from annotator.store import Store
 from annotator.team.campaign import assign
 from annotator.team.conditions import drawn_mode
-from annotator.tui.app import WorkspaceApp
+from annotator.tui.app import SessionApp
 from annotator.tui.widgets.header import WorkspaceHeader
 from annotator.workspace.launch import open_workspace
 from tests.team_corpus import add_documents, finish_document
@@ -28,9 +28,9 @@ def project(db_path: Path, tagset) -> Path:
     return db_path
 
 
-def _app(workspace) -> WorkspaceApp:
+def _app(workspace) -> SessionApp:
     notices = (workspace.notice,) if workspace.notice else ()
-    return WorkspaceApp(workspace.session, notices=notices, cursor_blink=False)
+    return SessionApp(workspace.session, notices=notices, cursor_blink=False)
 
 
 async def test_her_queue_only_with_its_progress_and_its_end(project: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from annotator.model import Judgment
 from annotator.store import Store
-from annotator.tui.app import WorkspaceApp
+from annotator.tui.app import SessionApp
 from annotator.tui.screens.dialogs import JumpDialog
 from annotator.tui.screens.statistics import StatisticsScreen
 from annotator.tui.widgets.sentence_view import SentenceView
@@ -67,7 +67,7 @@ async def test_the_app_resumes_at_the_first_sentence_not_done(corpus):
     first.open()
     first.mark_done()
     first.mark_done()
-    app = WorkspaceApp(_opened(corpus, "alice"), cursor_blink=False)
+    app = SessionApp(_opened(corpus, "alice"), cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert (app.session.document.id, app.session.index) == ("berita-1", 2)
@@ -105,7 +105,7 @@ async def test_a_read_only_session_warns_and_saves_nothing(db_path, tagset):
         build_corpus(store)
     with open_workspace(db_path, "alice") as holder, open_workspace(db_path, "alice") as second:
         assert second.session.readonly and not holder.session.readonly
-        app = WorkspaceApp(second.session, notices=tuple(second.warnings), cursor_blink=False)
+        app = SessionApp(second.session, notices=tuple(second.warnings), cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("1", "a", "f", "enter", "j")
             await pilot.pause()
@@ -122,7 +122,7 @@ async def test_first_shown_at_is_written_once_the_sentence_is_on_screen(db_path,
         store.initialize("shown", tagset)
         build_corpus(store)
     with open_workspace(db_path, "alice") as workspace:
-        app = WorkspaceApp(workspace.session, cursor_blink=False)
+        app = SessionApp(workspace.session, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("j")
             await pilot.pause()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.tui.app import WorkspaceApp
+from annotator.model import Judgment
+from annotator.tui.app import SessionApp
+from annotator.tui.screens.dialogs import SafeInput
 from annotator.tui.widgets.details import DetailsPane
 from annotator.tui.widgets.header import WorkspaceHeader
 from annotator.tui.widgets.sentence_layout import display_text
@@ -31,7 +33,7 @@ def hostile_app(store):
     add_document(store, "[red]doc[/red]\x1b[1m", HOSTILE, title=TITLE)
     session = AnnotationSession(store, "alice")
     session.open()
-    return WorkspaceApp(session, cursor_blink=False)
+    return SessionApp(session, cursor_blink=False)
 
 
 def _check_screen(app) -> str:
@@ -124,3 +126,32 @@ async def test_search_results_show_markup_literally(hostile_app):
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.index == 2
+
+
+NOTE = "Lihat \x1b]0;PWNED\x07 dan \x1b]8;;https://evil.example\x07tautan\x1b]8;;\x07 serta \x1b[2J."
+
+
+async def test_the_note_editor_shows_a_stored_note_without_its_escapes(store):
+    add_document(store, "doc", ["Kalimat pertama di sini.", "Kalimat kedua."])
+    sentence = next(iter(store.corpus.iter_sentences()))
+    store.annotations.put_judgment(Judgment(sentence.id, "alice", note=NOTE))
+    session = AnnotationSession(store, "alice")
+    session.open()
+    app = SessionApp(session, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        editor = app.screen.query_one(SafeInput)
+        assert editor.value == display_text(NOTE)
+        _check_screen(app)  # no OSC 0 title, no OSC 8 link, no ESC at all
+        await pilot.press("enter")  # saved unedited: the stored note is kept exactly
+        await pilot.pause()
+        assert store.annotations.get_judgment(sentence.id, "alice").note == NOTE.strip()
+        await pilot.press("c")
+        await pilot.pause()
+        app.screen.query_one(SafeInput).insert_text_at_cursor(" \x1b]0;again\x07")  # as a paste does
+        _check_screen(app)
+        await pilot.press("!", "enter")
+        await pilot.pause()
+        # Edited: saved as shown, placeholders and all.
+        assert store.annotations.get_judgment(sentence.id, "alice").note == display_text(NOTE + " \x1b]0;again\x07!").strip()

@@ -1,17 +1,19 @@
 """Running a session action from a screen: report a refusal or a notice, then redraw.
 
 The annotation and adjudication screens both keep all behaviour in their session; this
-is the one place that turns what a session method says into notifications.
+is the one place that turns what a session method says into notifications. The action
+itself runs through the screen's `ActionQueue` (in key order, off the event loop when
+the database is busy); `report` gets its outcome on the loop.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from ...errors import AnnotatorError
 from ...workspace import ActionRefused
+from ..action_queue import Outcome
 
 
 class SessionScreen(Protocol):
@@ -20,20 +22,20 @@ class SessionScreen(Protocol):
     def refresh_view(self) -> None: ...
 
 
-def run_action(screen: SessionScreen, method: Callable[..., Any], *args: Any) -> Any:
-    """Call a session method, report a refusal or a notice, and redraw."""
-    result = None
-    try:
-        result = method(*args)
-    except ActionRefused as refused:
-        screen.notify(str(refused), severity="warning", markup=False, timeout=3)
-    except AnnotatorError as error:
+def report(screen: SessionScreen, outcome: Outcome, *, redraw: bool = True) -> None:
+    """Report what a session method returned or raised, and redraw."""
+    error = outcome.error
+    if isinstance(error, ActionRefused):
+        screen.notify(str(error), severity="warning", markup=False, timeout=3)
+    elif isinstance(error, AnnotatorError):
         screen.notify(str(error), severity="error", markup=False)
-    except sqlite3.Error as error:
+    elif isinstance(error, sqlite3.Error):
         # e.g. the database stayed locked past the busy timeout: nothing was saved,
         # the transaction rolled back, and the screen still shows the stored state.
         screen.notify(f"not saved: {error}", severity="error", markup=False)
-    if isinstance(result, str):
-        screen.notify(result, markup=False, timeout=4)
-    screen.refresh_view()
-    return result
+    elif error is not None:
+        raise error
+    if isinstance(outcome.result, str):
+        screen.notify(outcome.result, markup=False, timeout=4)
+    if redraw:
+        screen.refresh_view()

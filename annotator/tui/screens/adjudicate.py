@@ -16,13 +16,14 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from ...adjudication.session import CurationSession
 from ...model import GOLD
-from ..bindings import ADJUDICATE_BINDINGS, label_bindings
+from ..bindings import ADJUDICATE_BINDINGS
 from ..widgets.aligned_spans import AlignedModel, AlignedSpans, Track, TrackSpan
 from ..widgets.colors import on_label
 from ..widgets.label_bar import LabelBar
+from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_layout import display_text
 from ..widgets.sentence_view import Mark, SentenceModel, SentenceView
-from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog, PickDialog
+from .dialogs import PickDialog
 from .editing import SentenceEditingActions
 from .help import AdjudicationHelpScreen
 
@@ -30,19 +31,12 @@ UNKNOWN_COLOR = "#808080"
 
 
 class AdjudicateScreen(SentenceEditingActions, Screen[None]):
+    NOTE_TITLE = "Curator note on this sentence"
     BINDINGS = ADJUDICATE_BINDINGS
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    AUTO_FOCUS = None
-
-    def __init__(self, session: CurationSession, *, notices: tuple[str, ...] = ()) -> None:
-        super().__init__()
-        self.session = session
-        self.project = session.store.project_name()
-        self.notices = notices
-        for binding in label_bindings(session.tagset):
-            self._bindings.bind(binding.key, binding.action, binding.description, show=False)
+    session: CurationSession
 
     def compose(self) -> ComposeResult:
+        yield SavingIndicator()
         with Horizontal(id="adjudicate-header"):
             yield Static(id="adjudicate-title")
             yield ProgressBar(show_eta=False, show_percentage=True, id="adjudicate-progress")
@@ -59,8 +53,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         self.query_one("#tracks-box").border_title = "annotators and gold"
         self.query_one("#gold-sentence").border_title = "gold: edit with ←/→, shift+←/→ and 1-9"
         self.refresh_view()
-        for notice in self.notices:
-            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)
+        self.show_notices()
 
     # ------------------------------------------------------------------ drawing
 
@@ -103,14 +96,14 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
             for g in session.gold
         )  # fmt: skip
         tracks.append(Track(GOLD, state.judgment if state else None, gold_spans, is_gold=True))
-        self.query_one(AlignedSpans).show(AlignedModel(sentence.text, tuple(tuple(t) for t in sentence.tokens),  # type: ignore[misc]
+        self.query_one(AlignedSpans).show(AlignedModel(sentence.text, self._frozen_tokens(sentence.tokens),  # type: ignore[misc]
                                                        tuple(tracks)))
         marks = tuple(
             Mark(g.start, g.end, *self._look(g.label), "span", g.quoted)
             for g in sorted(session.gold, key=lambda g: (-(g.end - g.start), g.start))
         )
         self.query_one(SentenceView).show(SentenceModel(
-            text=sentence.text, tokens=tuple(tuple(t) for t in sentence.tokens),  # type: ignore[misc]
+            text=sentence.text, tokens=self._frozen_tokens(sentence.tokens),  # type: ignore[misc]
             marks=marks, cursor=session.cursor.position if sentence.tokens else None,
             selection=session.cursor.selection,
         ))  # fmt: skip
@@ -133,7 +126,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
                 Content(where),
                 Content(""),
             ]
-        gold = session.gold_at_cursor()
+        gold = session.span_at_cursor()
         if gold is not None:
             color, key = self._look(gold.label)
             lines += [
@@ -172,26 +165,13 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         self._run(self.session.take)
 
     def action_take_all(self) -> None:
+        self._then(self._take_all)
+
+    def _take_all(self) -> None:
         names = list(self.session.case.annotators)  # type: ignore[union-attr]
         self.app.push_screen(
             PickDialog("Take every span of which annotator?", names),
             lambda name: None if name is None else self._run(self.session.take_all_of, name),
-        )
-
-    def action_judgment(self) -> None:
-        state = self.session.judgment
-
-        def chosen(pick: JudgmentPick | None) -> None:
-            if pick is not None:
-                self._run(self.session.set_judgment, pick.value)
-
-        self.app.push_screen(JudgmentDialog(self.session.tagset.judgment, state.judgment if state else None), chosen)
-
-    def action_note(self) -> None:
-        state = self.session.judgment
-        self.app.push_screen(
-            NoteDialog("Curator note on this sentence", state.note if state else None),
-            lambda note: None if note is None else self._run(self.session.set_note, note),
         )
 
     def action_done(self) -> None:

@@ -15,18 +15,16 @@ from textual.widgets import Footer
 
 from ...errors import AnnotatorError
 from ...model import SpanAnnotation, Suggestion, SuggestionMode
-from ...store import Store
 from ...workspace import ActionRefused, AnnotationSession
 from ...workspace.reports import export_available, export_own_work
-from ..bindings import WORKSPACE_BINDINGS, label_bindings
+from ..bindings import WORKSPACE_BINDINGS
 from ..commands import WorkspaceCommands
 from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
 from ..widgets.header import HeaderInfo, WorkspaceHeader
 from ..widgets.label_bar import LabelBar
+from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import ContextSentence, Mark, SentenceModel, SentenceView
 from .dialogs import (
-    JudgmentDialog,
-    JudgmentPick,
     JumpDialog,
     NoteDialog,
     SearchDialog,
@@ -40,21 +38,17 @@ UNKNOWN_COLOR = "#808080"
 
 
 class AnnotateScreen(SentenceEditingActions, Screen[None]):
+    NOTE_TITLE = "Note on this sentence"
     BINDINGS = WORKSPACE_BINDINGS
     COMMANDS = {WorkspaceCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    AUTO_FOCUS = None
+    session: AnnotationSession
 
     def __init__(self, session: AnnotationSession, *, notices: tuple[str, ...] = ()) -> None:
-        super().__init__()
-        self.session = session
-        self.project = session.store.project_name()
-        self.notices = notices
+        super().__init__(session, notices=notices)
         self._looks = {label.name: (label.color, label.key) for label in session.tagset.labels}
-        for binding in label_bindings(session.tagset):
-            self._bindings.bind(binding.key, binding.action, binding.description, show=False)
 
     def compose(self) -> ComposeResult:
+        yield SavingIndicator()
         yield WorkspaceHeader(id="header")
         with Horizontal(id="body"):
             with Vertical(id="reading"):
@@ -72,8 +66,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         self._sentence = self.query_one(SentenceView)
         self._details_pane = self.query_one(DetailsPane)
         self.refresh_view()
-        for notice in self.notices:
-            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)
+        self.show_notices()
 
     # ------------------------------------------------------------------ drawing
 
@@ -98,7 +91,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         view = self._sentence
         view.show(SentenceModel(
             text=sentence.text if sentence else "",
-            tokens=tuple(tuple(t) for t in session.tokens),  # type: ignore[misc]
+            tokens=self._frozen_tokens(session.tokens),
             marks=self._marks(),
             cursor=session.cursor.position if session.tokens else None,
             selection=session.cursor.selection,
@@ -109,7 +102,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
             view.border_title, view.border_subtitle = title, subtitle
         self._details_pane.show(self._details())
         # first_shown_at is written once the sentence is on screen, not before drawing it.
-        self.call_after_refresh(session.record_shown)
+        self.call_after_refresh(self._run_quietly, session.record_shown)
 
     def _label_look(self, name: str) -> tuple[str, str]:
         return self._looks.get(name, (UNKNOWN_COLOR, "?"))
@@ -186,6 +179,9 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         self._run(self.session.reject_all)
 
     def action_span_note(self) -> None:
+        self._then(self._span_note)
+
+    def _span_note(self) -> None:
         span = self.session.span_at_cursor()
         if span is None:
             self._run(self._refuse, "no span under the cursor")
@@ -206,24 +202,6 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
     def action_skip(self) -> None:
         self._run(self.session.skip)
 
-    def action_note(self) -> None:
-        judgment = self.session.judgment
-        self.app.push_screen(
-            NoteDialog("Note on this sentence", judgment.note if judgment else None),
-            lambda note: None if note is None else self._run(self.session.set_note, note),
-        )
-
-    def action_judgment(self) -> None:
-        judgment = self.session.judgment
-
-        def chosen(pick: JudgmentPick | None) -> None:
-            if pick is not None:
-                self._run(self.session.set_judgment, pick.value)
-
-        self.app.push_screen(
-            JudgmentDialog(self.session.tagset.judgment, judgment.judgment if judgment else None), chosen
-        )
-
     # navigation
     def action_next_document(self) -> None:
         self._run(self.session.next_document)
@@ -238,13 +216,9 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         )
 
     def search_corpus(self, query: str) -> list[SearchHit]:
-        """Runs in a worker thread: on its own read-only connection when the project is a file."""
-        store = self.session.store
-        if store.path is None:
-            sentences = store.corpus.search_sentences(query)
-        else:
-            with Store.open(store.path, readonly=True) as reader:
-                sentences = reader.corpus.search_sentences(query)
+        """Runs in a worker thread, on a reader of its own."""
+        with self.session.store.reader() as reader:
+            sentences = reader.corpus.search_sentences(query)
         return [SearchHit(s.id, s.document_id, s.index, s.text) for s in sentences if s.id is not None]
 
     def action_jump(self) -> None:
@@ -262,7 +236,10 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
             raise ActionRefused(f"no document {answer!r}")
 
     def find_documents(self, prefix: str) -> list:
-        return self.session.store.corpus.documents_with_prefix(prefix)
+        """For the command palette, on the loop: on a reader, as a queued write may hold
+        the session's connection."""
+        with self.session.store.reader() as reader:
+            return reader.corpus.documents_with_prefix(prefix)
 
     def jump_to(self, document_id: str) -> None:
         self._run(self.session.go_to_document, document_id)
@@ -272,7 +249,8 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         self.app.push_screen(HelpScreen(self.session.tagset))
 
     def action_statistics(self) -> None:
-        self.app.push_screen(StatisticsScreen(self.session.store))
+        # Its progress table reads the session's store: once the keys before have landed.
+        self._then(lambda: self.app.push_screen(StatisticsScreen(self.session.store)))
 
     def set_mode(self, mode: SuggestionMode) -> None:
         self._run(self.session.set_mode, mode)
@@ -288,13 +266,9 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self) -> None:
-        store = self.session.store
         try:
-            if store.path is None:
-                paths = export_own_work(store, self.session.annotator)
-            else:
-                with Store.open(store.path, readonly=True) as reader:
-                    paths = export_own_work(reader, self.session.annotator)
+            with self.session.store.reader() as reader:
+                paths = export_own_work(reader, self.session.annotator)
         except (AnnotatorError, OSError) as error:
             self.app.call_from_thread(self.notify, f"export failed: {error}", severity="error", markup=False)
             return

@@ -1,7 +1,8 @@
 """Modal dialogs of the workspace. Each is a `ModalScreen[T]` that returns with `dismiss(value)`.
 
 Escape cancels every dialog and returns None. Text from documents and notes is shown
-as `Content`, never as markup.
+as `Content`, never as markup, and with `display_text`, so no control character reaches
+the terminal: not in labels, and not in an input box (`SafeInput`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ from ...model import JudgmentScheme
 from ..widgets.sentence_layout import display_text
 
 
+class SafeInput(Input):
+    """An Input whose value never holds a control character: whatever sets it (the
+    stored text it opens with, a paste) gets visible placeholders of the same length,
+    so the cursor arithmetic stays right and no escape sequence reaches the terminal."""
+
+    def validate_value(self, value: str) -> str:
+        return display_text(value)
+
+
 def _blink(screen: ModalScreen, input_widget: Input) -> None:
     # Snapshot tests run the app with cursor_blink=False, so the caret is stable.
     input_widget.cursor_blink = getattr(screen.app, "cursor_blink", True)
@@ -39,8 +49,8 @@ class NoteDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.title_text), classes="dialog-title")
-            yield Input(self.note, placeholder="A note for this item (empty clears it)", id="note-input")
+            yield Label(Content(display_text(self.title_text)), classes="dialog-title")
+            yield SafeInput(self.note, placeholder="A note for this item (empty clears it)", id="note-input")
             yield Static(Content("enter save · escape cancel"), classes="dialog-help")
 
     def on_mount(self) -> None:
@@ -48,7 +58,11 @@ class NoteDialog(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
+        if event.value == display_text(self.note):
+            # Unedited: keep the stored note exactly, control characters and all.
+            self.dismiss(self.note.strip())
+        else:
+            self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -127,7 +141,7 @@ class SearchDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
             yield Label(Content("Search the corpus"), classes="dialog-title")
-            yield Input(self.query_text, placeholder="Text to find (case-insensitive)", id="search-input")
+            yield SafeInput(self.query_text, placeholder="Text to find (case-insensitive)", id="search-input")
             yield OptionList(id="search-results")
             yield Static(Content("enter search · ↓ results · enter jump · escape cancel"), id="search-status",
                          classes="dialog-help")
@@ -182,7 +196,7 @@ class JumpDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content("Jump to a document"), classes="dialog-title")
-            yield Input(placeholder=f"Document id, or a number 1-{self.count:,}", id="jump-input")
+            yield SafeInput(placeholder=f"Document id, or a number 1-{self.count:,}", id="jump-input")
             yield Static(Content("enter jump · escape cancel"), classes="dialog-help")
 
     def on_mount(self) -> None:
@@ -211,7 +225,7 @@ class PickDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Label(Content(display_text(self.title_text)), classes="dialog-title")
             yield OptionList(
                 *[
                     Option(Content.assemble((f" {number} ", "bold reverse"), " ", display_text(choice)),

@@ -4,22 +4,94 @@ with the same keys (token cursor, selection, labels, undo), so both bind them he
 A mixin for a `Screen` whose `session` has these methods (`AnnotationSession` and
 `CurationSession` both do). Mouse messages are handled by the naming convention, which
 Textual looks up along the whole class hierarchy, mixins included.
+
+Every session call goes through the screen's one `ActionQueue`, in key order: when
+another process holds the write lock, keys queue behind the waiting write and the
+screen shows "saving…" instead of freezing. A screen composes a `SavingIndicator`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, ClassVar
 
-from ..widgets.sentence_view import SentenceView
-from .actions import run_action
+from textual.message import Message
+
+from ..action_queue import ActionQueue
+from ..bindings import label_bindings
+from ..widgets.saving import SavingIndicator
+from ..widgets.sentence_view import FrozenTokens, SentenceView
+from .actions import report
+from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog
 
 
 class SentenceEditingActions:
     session: Any
+    NOTE_TITLE = "Note on this sentence"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = None
+    _actions: ActionQueue | None = None
 
-    def _run(self, method: Callable[..., Any], *args: Any) -> Any:
-        return run_action(self, method, *args)  # type: ignore[arg-type]
+    def __init__(self, session: Any, *, notices: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.session = session
+        self.project = session.store.project_name()
+        self.notices = notices
+        # One frozen tuple per sentence, so a long sentence's tokens are copied once.
+        self._frozen_tokens = FrozenTokens()
+        for binding in label_bindings(session.tagset):
+            self._bindings.bind(binding.key, binding.action, binding.description, show=False)  # type: ignore[attr-defined]
+
+    def show_notices(self) -> None:
+        """The launch's notices (read-only, resumed, ...), once the screen is up."""
+        for notice in self.notices:
+            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)  # type: ignore[attr-defined]
+
+    @property
+    def actions(self) -> ActionQueue:
+        """The queue every session call of this screen goes through (made on first use)."""
+        if self._actions is None:
+            self._actions = ActionQueue(self, self.session.store, on_change=self._show_pending)  # type: ignore[arg-type]
+        return self._actions
+
+    @dataclass
+    class OnLoop(Message, bubble=False):
+        """A queued action's report, posted by the queue's worker thread."""
+
+        callback: Callable[[], None]
+
+    def post_to_loop(self, callback: Callable[[], None]) -> bool:
+        return self.post_message(self.OnLoop(callback))  # type: ignore[attr-defined]
+
+    def on_sentence_editing_actions_on_loop(self, message: OnLoop) -> None:
+        message.callback()
+
+    @property
+    def pending_actions(self) -> int:
+        """Keys still waiting for the database (0 when everything shown is saved)."""
+        return self._actions.pending if self._actions is not None else 0
+
+    def _show_pending(self, count: int) -> None:
+        self.query_one(SavingIndicator).show_pending(count)  # type: ignore[attr-defined]
+
+    def _run(self, method: Callable[..., Any], *args: Any) -> None:
+        """Call a session method in key order, then report its outcome and redraw."""
+        self.actions.submit(partial(method, *args), partial(report, self))  # type: ignore[arg-type]
+
+    def _run_quietly(self, method: Callable[..., Any]) -> None:
+        """The same for a call that changes nothing on screen: report a failure, no redraw."""
+        self.actions.submit(method, partial(report, self, redraw=False))  # type: ignore[arg-type]
+
+    def _then(self, step: Callable[[], Any]) -> None:
+        """A screen step that reads the session (a dialog's current value): after the
+        keys before it have landed."""
+        self.actions.submit_on_loop(step)
+
+    def on_unmount(self) -> None:
+        if self._actions is not None:
+            self._actions.close()
 
     # the token cursor
     def action_move(self, delta: int) -> None:
@@ -62,6 +134,30 @@ class SentenceEditingActions:
 
     def action_next_open(self) -> None:
         self._run(self.session.next_open)
+
+    def action_note(self) -> None:
+        self._then(self._note)
+
+    def _note(self) -> None:
+        state = self.session.judgment
+        self.app.push_screen(  # type: ignore[attr-defined]
+            NoteDialog(self.NOTE_TITLE, state.note if state else None),
+            lambda note: None if note is None else self._run(self.session.set_note, note),
+        )
+
+    def action_judgment(self) -> None:
+        self._then(self._judgment)
+
+    def _judgment(self) -> None:
+        state = self.session.judgment
+
+        def chosen(pick: JudgmentPick | None) -> None:
+            if pick is not None:
+                self._run(self.session.set_judgment, pick.value)
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            JudgmentDialog(self.session.tagset.judgment, state.judgment if state else None), chosen
+        )
 
     # history
     def action_undo(self) -> None:

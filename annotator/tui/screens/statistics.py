@@ -57,11 +57,8 @@ class StatisticsScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True)
     def _agreement(self) -> None:
-        if self.store.path is None:
-            lines = agreement_lines(self.store)
-        else:
-            with Store.open(self.store.path, readonly=True) as reader:
-                lines = agreement_lines(reader)
+        with self.store.reader() as reader:
+            lines = agreement_lines(reader)
         self.app.call_from_thread(self._show, lines)
 
     def _show(self, lines: list[str]) -> None:

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from .colors import on_label
-from .sentence_layout import display_text, superscript
+from .sentence_layout import display_excerpt, superscript
 
 
 @dataclass(frozen=True)
@@ -75,33 +75,33 @@ class DetailsPane(Widget):
         if item is not None:
             lines.append(Content.assemble(
                 ("Span     " if item.kind == "span" else "Suggested", heading), " ",
-                (f" {display_text(item.label)} {superscript(item.key)} ", on_label(item.color)),
+                (f" {display_excerpt(item.label)} {superscript(item.key)} ", on_label(item.color)),
                 (" · ", dim), item.origin,
                 *([(" · ", dim), "❝ quoted"] if item.quoted else []),
-                (" · ", dim), ("“" + display_text(item.text) + "”", "italic"),
+                (" · ", dim), ("“" + display_excerpt(item.text) + "”", "italic"),
             ))  # fmt: skip
             extra: list[Content | str | tuple[str, object]] = []
             if item.term:
-                extra += [("term ", dim), display_text(item.term)]
+                extra += [("term ", dim), display_excerpt(item.term)]
             if item.neutral:
-                extra += [("  → neutral ", dim), display_text(item.neutral)]
+                extra += [("  → neutral ", dim), display_excerpt(item.neutral)]
             if item.note:
-                extra += [("  note ", dim), display_text(item.note)]
+                extra += [("  note ", dim), display_excerpt(item.note)]
             if extra:
                 lines.append(Content.assemble(" " * 10, *extra))  # type: ignore[arg-type]
         else:
             selection = f" · {info.selected} tokens selected" if info.selected > 1 else ""
             lines.append(Content.assemble(
                 ("Token    ", heading), " ",
-                ("“" + display_text(info.token) + "”", "bold"),
+                ("“" + display_excerpt(info.token) + "”", "bold"),
                 (f"  {info.token_position}/{info.token_count}{selection}", dim),
             ))  # fmt: skip
         lines.append(Content.assemble(
             ("Sentence ", heading), " ",
-            (f"{display_text(info.judgment_name)}: ", dim), info.judgment or "—",
+            (f"{display_excerpt(info.judgment_name)}: ", dim), info.judgment or "—",
             (" · ", dim), _status(info.status),
             *([(" · ", dim), "⚑ flagged"] if info.flagged else []),
-            *([(" · note ", dim), display_text(info.note)] if info.note else []),
+            *([(" · note ", dim), display_excerpt(info.note)] if info.note else []),
         ))  # fmt: skip
         return Content("\n").join(lines)
 
@@ -118,22 +118,22 @@ class DetailsPane(Widget):
         if item is not None:
             lines += [
                 Content.assemble(("Span" if item.kind == "span" else "Suggestion", heading), "  ",
-                                 (f" {display_text(item.label)} {superscript(item.key)} ", on_label(item.color))),
+                                 (f" {display_excerpt(item.label)} {superscript(item.key)} ", on_label(item.color))),
                 field("origin", item.origin),
-                field("text", Content.styled("“" + display_text(item.text) + "”", "italic")),
+                field("text", Content.styled("“" + display_excerpt(item.text) + "”", "italic")),
             ]
             if item.kind == "span":
                 lines.append(field("quoted", "❝ yes" if item.quoted else "no"))
             if item.term:
-                lines.append(field("term", display_text(item.term)))
+                lines.append(field("term", display_excerpt(item.term)))
             if item.neutral:
-                lines.append(field("neutral", display_text(item.neutral)))
+                lines.append(field("neutral", display_excerpt(item.neutral)))
             if item.kind == "span":
-                lines.append(field("note", display_text(item.note) if item.note else "—"))
+                lines.append(field("note", display_excerpt(item.note) if item.note else "—"))
             lines.append(Content(""))
         lines += [
             Content.styled("Cursor", heading),
-            field("token", Content.assemble(("“" + display_text(info.token) + "”", "bold"),
+            field("token", Content.assemble(("“" + display_excerpt(info.token) + "”", "bold"),
                                             (f"  {info.token_position}/{info.token_count}", dim))),
         ]
         if info.selected > 1:
@@ -141,10 +141,10 @@ class DetailsPane(Widget):
         lines += [
             Content(""),
             Content.styled("Sentence", heading),
-            field(display_text(info.judgment_name)[:9], info.judgment or "—"),
+            field(display_excerpt(info.judgment_name)[:9], info.judgment or "—"),
             field("status", _status(info.status)),
             field("flag", "⚑ flagged" if info.flagged else "—"),
-            field("note", display_text(info.note) if info.note else "—"),
+            field("note", display_excerpt(info.note) if info.note else "—"),
         ]
         return Content("\n").join(lines)
 

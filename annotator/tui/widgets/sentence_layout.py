@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from rich.cells import cell_len
 
@@ -25,6 +27,17 @@ from ...textnorm import visible
 _BIDI = {code: "\ufffd" for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]}
 _SPACES = {ord("\t"): " ", ord("\n"): " "}
 _WORD = re.compile(r"[^ ]+")
+
+# Characters one cell wide each, as rich measures them (checked in the tests): ASCII,
+# Latin, Greek and Cyrillic letters, the punctuation of news text (dashes, curly quotes,
+# ellipsis) and the control placeholders `display_text` puts in.
+_SINGLE_CELL = re.compile("[\u0020-\u007e\u00a0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e"
+                          "\u2070-\u209f\u2400-\u2426\u275d\u275e\ufffd]*")
+
+
+def _is_single_cell(text: str) -> bool:
+    return _SINGLE_CELL.fullmatch(text) is not None
+
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -38,6 +51,19 @@ def display_text(text: str) -> str:
     if not _NEEDS_CLEANING.search(text):
         return text
     return visible(text).translate(_SPACES).translate(_BIDI)
+
+
+# The most characters of one text a side pane shows; a longer one is elided in the middle.
+EXCERPT_LIMIT = 200
+
+
+def display_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
+    """`display_text` of at most `limit` characters: a 1,000,000-character token or
+    note shows its start and end around a "…", and costs nothing to draw."""
+    if len(text) > limit:
+        keep = (limit - 1) // 2
+        text = text[:keep] + "…" + text[len(text) - keep :]
+    return display_text(text)
 
 
 def superscript(key: str) -> str:
@@ -56,27 +82,86 @@ class Tag:
 
 @dataclass
 class SentenceLayout:
-    """The display string (text with tags inserted), its lines, and what each cell holds."""
+    """The display string (text with tags inserted), its lines, and what each cell holds.
+
+    What each token covers on screen is worked out on demand, for the line asked
+    about (`line_hits`) or the token asked about (`line_of`): a key press on a long
+    sentence lays out its lines and nothing per token."""
 
     display: str
     # Display offset of each text offset, plus one past the end.
-    display_index: list[int]
+    display_index: Sequence[int]
     # Half-open display ranges, one per screen line.
     lines: list[tuple[int, int]] = field(default_factory=list)
-    # Per line: (x_start, x_end, token) cell ranges, for hit testing. A token's range
-    # includes the tags drawn after it, so a click on a key lands on its token.
-    hits: list[list[tuple[int, int, int]]] = field(default_factory=list)
-    # The line each token starts on.
-    token_line: list[int] = field(default_factory=list)
     # Display ranges of the inserted tags, with the tag each holds.
     tag_ranges: list[tuple[int, int, Tag]] = field(default_factory=list)
+    tokens: Sequence[tuple[int, int]] = ()
+    # The cell at which each display character starts, plus one past the end.
+    cells: Sequence[int] = ()
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _hits: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict, repr=False)
+    _ordered: bool | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._line_starts = [start for start, _ in self.lines]
+
+    def _display_range(self, token: int) -> tuple[int, int]:
+        length = len(self.display_index) - 1
+        start, end = self.tokens[token]
+        start, end = max(0, min(start, length)), max(0, min(end, length))
+        first = self.display_index[start]
+        return first, self.display_index[end] if end > start else first
+
+    def line_of(self, token: int) -> int:
+        """The line a token starts on."""
+        first, _ = self._display_range(token)
+        return max(bisect_right(self._line_starts, first) - 1, 0)
+
+    @property
+    def token_line(self) -> list[int]:
+        """The line each token starts on (all of them: for tests and small sentences)."""
+        return [self.line_of(token) for token in range(len(self.tokens))]
+
+    @property
+    def hits(self) -> list[list[tuple[int, int, int]]]:
+        """`line_hits` of every line."""
+        return [self.line_hits(y) for y in range(len(self.lines))]
+
+    def line_hits(self, y: int) -> list[tuple[int, int, int]]:
+        """(x_start, x_end, token) cell ranges on line y, for hit testing. A token's range
+        includes the tags drawn after it, so a click on a key lands on its token."""
+        if not 0 <= y < len(self.lines):
+            return []
+        cached = self._hits.get(y)
+        if cached is not None:
+            return cached
+        line_start, line_end = self.lines[y]
+        origin = self.cells[line_start]
+        if self._ordered is None:
+            tokens = self.tokens
+            self._ordered = all(tokens[i][1] <= tokens[i + 1][0] for i in range(len(tokens) - 1))
+        if self._ordered:
+            # The first token ending after the line starts, then on while they start on it.
+            first_token = bisect_right(range(len(self.tokens)), line_start, key=lambda t: self._display_range(t)[1])
+            candidates: range | list[int] = range(first_token, len(self.tokens))
+        else:
+            candidates = list(range(len(self.tokens)))
+        hits = []
+        for token in candidates:
+            first, last = self._display_range(token)
+            if self._ordered and first >= line_end:
+                break
+            a, b = max(first, line_start), min(last, line_end)
+            if a < b:
+                hits.append((self.cells[a] - origin, self.cells[b] - origin, token))
+        self._hits[y] = hits
+        return hits
 
     def token_at(self, x: int, y: int) -> int | None:
         """The token at a cell: exact, else the nearest on that line (clicks between words)."""
-        if not 0 <= y < len(self.hits) or not self.hits[y]:
-            return None
+        hits = self.line_hits(y)
         best: tuple[int, int] | None = None
-        for start, end, token in self.hits[y]:
+        for start, end, token in hits:
             if start <= x < end:
                 return token
             distance = start - x if x < start else x - end + 1
@@ -86,12 +171,16 @@ class SentenceLayout:
 
 
 def layout_sentence(
-    text: str, tokens: list[tuple[int, int]], tags: list[Tag], width: int
+    text: str, tokens: Sequence[tuple[int, int]], tags: list[Tag], width: int
 ) -> SentenceLayout:
     """Insert the tags, wrap to `width` cells, and map tokens to cells.
 
-    Works on slices and per token, never per character in Python, so a 300-token
-    sentence lays out in about a millisecond.
+    Linear in the sentence, and nothing per token: the cell offset of every display
+    character is known once (`_cell_offsets`), so wrapping is one pass over the words
+    and a word wider than the line is cut by arithmetic or bisection; what a token
+    covers is found when asked (`SentenceLayout.line_hits`). A 20,000-token sentence
+    lays out in milliseconds, and a single 1,000,000-character token is cut into
+    lines in a fraction of a second.
     """
     shown = display_text(text)
     length = len(shown)
@@ -101,79 +190,109 @@ def layout_sentence(
             by_offset.setdefault(tag.after, []).append(tag)
 
     parts: list[str] = []
-    display_index: list[int] = []
     tag_ranges: list[tuple[int, int, Tag]] = []
-    shift = previous = 0
+    afters: list[int] = []
+    shifts = [0]  # shifts[k]: the cells of the tags at the first k offsets in `afters`
+    previous = 0
     for after in sorted(by_offset):
         parts.append(shown[previous:after])
-        display_index.extend(range(previous + shift, after + shift))
-        position = after + shift
+        position = after + shifts[-1]
         for tag in by_offset[after]:
             parts.append(tag.text)
             tag_ranges.append((position, position + len(tag.text), tag))
             position += len(tag.text)
-        shift = position - after
+        afters.append(after)
+        shifts.append(position - after)
         previous = after
     parts.append(shown[previous:])
-    display_index.extend(range(previous + shift, length + shift + 1))
     display = "".join(parts)
-
-    lines = _wrap(display, max(width, 1))
-    line_starts = [start for start, _ in lines]
-    hits: list[list[tuple[int, int, int]]] = [[] for _ in lines]
-    token_line: list[int] = []
-    # The cell where the last hit of each line ended, and its display offset: tokens
-    # come in order, so each line is measured once from left to right.
-    reached = [(start, 0) for start in line_starts]
-    for number, (start, end) in enumerate(tokens):
-        start, end = max(0, min(start, length)), max(0, min(end, length))
-        first = display_index[start]
-        last = display_index[end] if end > start else first
-        y = max(bisect_right(line_starts, first) - 1, 0)
-        token_line.append(y)
-        # A token runs on over the next lines only where a long word was cut.
-        while first < last and y < len(lines):
-            line_start, line_end = lines[y]
-            a, b = max(first, line_start), min(last, line_end)
-            if a < b:
-                offset, x = reached[y]
-                if a < offset:  # tokens out of order: measure from the line start
-                    offset, x = line_start, 0
-                x += cell_len(display[offset:a])
-                x_end = x + cell_len(display[a:b])
-                hits[y].append((x, x_end, number))
-                reached[y] = (b, x_end)
-            if last <= line_end:
-                break
-            y += 1
-    return SentenceLayout(display, display_index, lines, hits, token_line, tag_ranges)
+    index: Sequence[int] = _ShiftedIndex(length, afters, shifts) if afters else range(length + 1)
+    cells = _cell_offsets(display)
+    lines = _wrap(display, max(width, 1), cells)
+    return SentenceLayout(display, index, lines, tag_ranges, tokens, cells)
 
 
-def _wrap(display: str, width: int) -> list[tuple[int, int]]:
+class _ShiftedIndex(Sequence[int]):
+    """The display offset of each text offset (and one past the end), without a list
+    of them: offset i moves right by the length of the tags inserted at or before i."""
+
+    def __init__(self, length: int, afters: list[int], shifts: list[int]):
+        self._length, self._afters, self._shifts = length, afters, shifts
+
+    def __len__(self) -> int:
+        return self._length + 1
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return i + self._shifts[bisect_right(self._afters, i)]
+
+
+def _wrap_single_cell(display: str, width: int) -> list[tuple[int, int]]:
+    """`_wrap` for text of one cell per character, a line at a time rather than a word
+    at a time: each line ends at the last space within `width` (str.rfind, in C)."""
+    lines: list[tuple[int, int]] = []
+    first = _WORD.search(display)
+    if first is None:
+        return [(0, 0)]
+    text_end = len(display.rstrip(" "))
+    position = first.start()  # always the start of a word, or inside one that was cut
+    while position < text_end:
+        limit = position + width
+        if limit >= text_end:
+            lines.append((position, text_end))
+            break
+        space = display.rfind(" ", position, limit + 1)
+        if space == -1:  # a word wider than the line: cut it
+            lines.append((position, limit))
+            position = limit
+            continue
+        lines.append((position, position + len(display[position:space].rstrip(" "))))
+        following = _WORD.search(display, space)
+        position = following.start() if following else text_end
+    return lines
+
+
+def _cell_offsets(display: str) -> Sequence[int]:
+    """The cell at which each display character starts, plus one past the end.
+
+    Most text is one cell per character, and then it is a `range` (nothing stored);
+    otherwise the widths are summed once, per character."""
+    if _is_single_cell(display):
+        return range(len(display) + 1)
+    return list(accumulate(map(cell_len, display), initial=0))
+
+
+def _wrap(display: str, width: int, cells: Sequence[int]) -> list[tuple[int, int]]:
     """Greedy wrapping at spaces; a word wider than the line is cut at cell boundaries."""
+    if type(cells) is range:
+        return _wrap_single_cell(display, width)
     lines: list[tuple[int, int]] = []
     line_start: int | None = None
-    used = 0
+    line_cell = 0  # the cell where the current line starts
     previous_end = 0
     for match in _WORD.finditer(display):
         start, end = match.span()
-        gap = start - previous_end
-        cells = cell_len(display[start:end])
-        if line_start is not None and used + gap + cells <= width:
-            used += gap + cells
-        else:
-            if line_start is not None:
-                lines.append((line_start, previous_end))
-            line_start, used = start, cells
-            while used > width:
-                cut, taken = start, 0
-                while cut < end and taken + cell_len(display[cut]) <= width:
-                    taken += cell_len(display[cut])
-                    cut += 1
-                cut = max(cut, start + 1)
-                lines.append((start, cut))
-                start = cut
-                line_start, used = start, cell_len(display[start:end])
+        if line_start is not None and cells[end] - line_cell <= width:
+            previous_end = end
+            continue
+        if line_start is not None:
+            lines.append((line_start, previous_end))
+        line_start, line_cell = start, cells[start]
+        while cells[end] - line_cell > width:
+            # The most characters that fit (at least one per line): with one cell per
+            # character, simply `width` of them; otherwise found by bisection.
+            if type(cells) is range:
+                cut = start + width
+            else:
+                cut = max(bisect_right(cells, line_cell + width, start, end) - 1, start + 1)
+            lines.append((start, cut))
+            start = line_start = cut
+            line_cell = cells[cut]
         previous_end = end
     if line_start is not None:
         lines.append((line_start, previous_end))

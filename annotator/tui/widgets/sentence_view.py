@@ -10,6 +10,7 @@ rejected ones are struck through; quoted spans are italic with a ❝ before the 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -25,7 +26,13 @@ from textual.style import Style
 from textual.widget import Widget
 
 from .colors import label_color
-from .sentence_layout import SentenceLayout, Tag, display_text, layout_sentence, superscript
+from .sentence_layout import (
+    SentenceLayout,
+    Tag,
+    display_text,
+    layout_sentence,
+    superscript,
+)
 
 MarkKind = Literal["span", "suggestion", "rejected"]
 
@@ -50,6 +57,22 @@ class SentenceModel:
     cursor: int | None = 0
     # Inclusive token range.
     selection: tuple[int, int] | None = None
+
+
+class FrozenTokens:
+    """The tokens of the sentence on screen as the tuple a `SentenceModel` holds, made
+    once per token list rather than on every key (20,000 pairs cost ~30 ms to copy,
+    and a new tuple each time would also defeat the layout cache)."""
+
+    def __init__(self) -> None:
+        self._source: object = None
+        self._frozen: tuple[tuple[int, int], ...] = ()
+
+    def __call__(self, tokens: Sequence[Sequence[int]]) -> tuple[tuple[int, int], ...]:
+        if tokens is not self._source:
+            self._source = tokens
+            self._frozen = tuple((start, end) for start, end in tokens)
+        return self._frozen
 
 
 def _tags(marks: tuple[Mark, ...]) -> list[Tag]:
@@ -136,17 +159,30 @@ class SentenceView(ScrollView, can_focus=False):
 
     def show(self, model: SentenceModel) -> None:
         old = self.model
+        if self.scrollable_content_region.width <= 0:
+            # Not laid out yet (on mount): wrapping to one cell would make a line per
+            # character. `on_resize` lays the sentence out once the width is known.
+            self.model = model
+            return
         width = self.text_width
-        old_lines = list(self._line_spans) if old is not None and self._lines_for == (id(old), width) else None
+        prepared = old is not None and self._lines_for == (id(old), width)
+        old_layout, old_lines = (self._layout, self._line_spans) if prepared else (None, None)
         self.model = model
         new_lines = self._prepare(width)
-        if old_lines is None or [line[:2] for line in old_lines] != [line[:2] for line in new_lines]:
+        layout = self._layout
+        if old_layout is None or old_lines is None or layout is None or (
+            layout is not old_layout and layout.lines != old_layout.lines
+        ):
             self._resize_virtual(width)
             self.scroll_to(y=0, animate=False, immediate=True)
             self.refresh()
         else:
-            for y, (before, after) in enumerate(zip(old_lines, new_lines)):
-                if before != after:
+            # Only the lines on screen: the others are drawn from their new spans when
+            # scrolled to (the strip cache is keyed by them), so a cursor leaving a
+            # 10,000-line token costs a screenful of comparisons, not 10,000 refreshes.
+            top = int(self.scroll_y)
+            for y in range(top, min(top + self.scrollable_content_region.height, len(new_lines))):
+                if old_lines[y] != new_lines[y]:
                     self.refresh_line(y)
         self._reveal_cursor()
 
@@ -172,7 +208,7 @@ class SentenceView(ScrollView, can_focus=False):
         tags = _tags(model.marks)
         key = (model.text, model.tokens, tuple(tags), width)
         if key != self._layout_key:
-            self._layout = layout_sentence(model.text, list(model.tokens), tags, width)
+            self._layout = layout_sentence(model.text, model.tokens, tags, width)
             self._layout_key = key
         self._layout_for = (id(model), width)
         return self._layout
@@ -199,9 +235,9 @@ class SentenceView(ScrollView, can_focus=False):
 
     def _reveal_cursor(self) -> None:
         model, layout = self.model, self.layout_for(self.text_width)
-        if model is None or layout is None or model.cursor is None or not layout.token_line:
+        if model is None or layout is None or model.cursor is None or not layout.tokens:
             return
-        line = layout.token_line[min(model.cursor, len(layout.token_line) - 1)]
+        line = layout.line_of(min(model.cursor, len(layout.tokens) - 1))
         height = self.scrollable_content_region.height
         top = int(self.scroll_y)
         if height and not top <= line < top + height:
@@ -318,4 +354,9 @@ class ContextSentence(Widget):
             self.refresh()
 
     def render(self) -> Content:
-        return Content(display_text(self.text)) if self.text else Content("")
+        if not self.text:
+            return Content("")
+        # No more than fits: the widget is clipped to its height, and wrapping a whole
+        # 1 MB neighbour would cost seconds on every move to or from it.
+        fits = max(self.size.width, 1) * max(self.size.height, 1)
+        return Content(display_text(self.text[:fits]))
