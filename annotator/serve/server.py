@@ -192,6 +192,12 @@ class Server:
             await s.websocket.close()
         self.sessions.clear()
         self._remove_lock_files()
+        # The last connection to close was a read-only lookup, which cannot remove the
+        # WAL files; one writable open and close checkpoints and removes them.
+        try:
+            Store.open(self.db_path).close()
+        except Exception:  # noqa: BLE001 - a project that cannot be opened keeps its WAL
+            log.warning("could not checkpoint %s on shutdown", self.db_path)
 
     # ------------------------------------------------------------- lookups
 

@@ -205,6 +205,7 @@ def test_stopping_the_server_ends_its_processes_and_leaves_no_lock_files(tmp_pat
         pid = session.service.pid
         assert list(tmp_path.glob("*.lock"))
     assert list(tmp_path.glob("*.lock")) == []
+    assert list(tmp_path.glob("*-wal")) == [] and list(tmp_path.glob("*-shm")) == []
     try:
         os.kill(pid, 0)
         alive = True
