@@ -13,8 +13,11 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     db_path, role, name = Path(argv[0]), argv[1], argv[2]
+    from ..adjudication.launch import Adjudication
     from ..errors import AnnotatorError
+    from ..workspace.launch import Workspace
 
+    opened: Workspace | Adjudication
     try:
         if role == "curator":
             from ..adjudication.launch import open_adjudication

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import textual_serve
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
@@ -40,8 +41,10 @@ from .tokens import token_hash, well_formed
 
 log = logging.getLogger("annotator.serve")
 
-STATIC_ROOT = Path(__import__("textual_serve").__file__).parent / "static"
-STATIC_FILES = {"js/textual.js": "application/javascript", "css/xterm.css": "text/css"}
+STATIC_ROOT = Path(str(textual_serve.__file__)).parent / "static"
+STATIC_FILES = {"js/textual.js": "application/javascript", "css/xterm.css": "text/css",
+                "fonts/RobotoMono-VariableFont_wght.ttf": "font/ttf",
+                "fonts/RobotoMono-Italic-VariableFont_wght.ttf": "font/ttf"}
 TITLE = "framing-annotator"
 IDLE_TIMEOUT = 30 * 60  # seconds without a key before a session ends (README)
 TICKET_SECONDS = 60
@@ -175,7 +178,7 @@ class Server:
             response = await handler(request)
         except web.HTTPException as exc:
             # A plain page that says only the status: nothing about the project.
-            text = exc.text if exc.content_type == "text/html" else message_page(exc.reason, "")
+            text = exc.text if exc.text and exc.content_type == "text/html" else message_page(exc.reason, "")
             response = web.Response(status=exc.status, text=text, content_type="text/html")
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
@@ -244,15 +247,12 @@ class Server:
     # ------------------------------------------------------------ handlers
 
     async def handle_static(self, request: web.Request) -> web.StreamResponse:
+        # Only the named files: no listing, no path walked from the request.
         path = request.match_info["path"]
-        if path.startswith("fonts/") and path.count("/") == 1 and path.endswith(".ttf"):
-            kind = "font/ttf"
-        else:
-            kind = STATIC_FILES.get(path)
-        target = STATIC_ROOT / path
-        if kind is None or not target.is_file() or ".." in path:
+        kind = STATIC_FILES.get(path)
+        if kind is None:
             raise web.HTTPNotFound()
-        return web.FileResponse(target, headers={"Content-Type": kind})
+        return web.FileResponse(STATIC_ROOT / path, headers={"Content-Type": kind})
 
     async def handle_link(self, request: web.Request) -> web.StreamResponse:
         address = self._address(request)
@@ -307,7 +307,8 @@ class Server:
         self.started.add(holder.name if holder.role != "curator" else "gold")
         try:
             await service.start(width, height)
-            ended = asyncio.ensure_future(service._task)  # type: ignore[arg-type]
+            ended = service._task  # ends when the app process does
+            assert ended is not None
             reader = asyncio.ensure_future(self._pump(websocket, session))
             await asyncio.wait({ended, reader}, return_when=asyncio.FIRST_COMPLETED)
             reader.cancel()
@@ -381,9 +382,12 @@ class Server:
 
 
 def _clamp(value: object, default: int) -> int:
+    """A terminal size from the browser, kept to 10..500 cells."""
+    if not isinstance(value, (int, str)):
+        return default
     try:
-        number = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        number = int(value)
+    except ValueError:
         return default
     return max(10, min(number, 500))
 

@@ -14,7 +14,6 @@ from .screens.adjudicate import AdjudicateScreen
 from .screens.annotate import AnnotateScreen
 from .screens.editing import SentenceEditingActions
 
-
 # In a browser (annotator serve) the palette keeps only these of Textual's own
 # commands: Screenshot would deliver a file, and nothing else may reach the server's
 # files, a shell or the browser's downloads.
