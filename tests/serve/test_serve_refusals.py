@@ -251,3 +251,16 @@ def test_revoking_a_link_ends_its_open_session(served) -> None:
 def test_an_idle_session_ends_after_the_timeout(served) -> None:
     served.server.config.idle_timeout = 1
     assert _session_closes(served, "ana", lambda: None, 15) < 10
+
+
+def test_a_curators_link_opens_adjudication_and_an_annotators_does_not(served) -> None:
+    import re
+
+    def text(screen: bytes) -> bytes:  # the screen without escape sequences
+        return re.sub(rb"\x1b\[[0-9;?$]*[A-Za-z]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)", b"", screen)
+
+    _, ws_status, curator_screen = open_session(served, "cleo", keep=8.0)
+    # Nothing is done twice yet, so adjudication opens on its own message, in the page.
+    assert ws_status == 101 and b"marked done by 2 or more" in text(curator_screen)
+    _, _, annotator_screen = open_session(served, "bob", keep=8.0, extra_query="?curator=bob&role=curator")
+    assert b"marked done" not in text(annotator_screen) and b"bob" in text(annotator_screen)
