@@ -356,7 +356,10 @@ class Server:
                     await session.websocket.close()
 
     def _remove_lock_files(self) -> None:
-        """The lock files of the people served here, where no process holds them."""
+        """The lock files of the people served here, where no process holds them.
+        Unlinked while we hold the lock: AnnotatorLock.acquire re-checks that the path
+        is still the inode it locked, so a process that opened the old file meanwhile
+        does not end up holding a lock nobody else can see."""
         for name in self.started:
             lock = AnnotatorLock(self.db_path, name)
             try:
