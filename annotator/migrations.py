@@ -327,7 +327,49 @@ def m007_team(db: Database) -> None:
 
 
 @_step
-def m008_serve_links(db: Database) -> None:
+def m008_suggestion_reason(db: Database) -> None:
+    # A suggestion says why it was made ("1-3 words in quotes, no speech cue", a lexicon
+    # entry's match, an outside tool's own words) and, from a model, how sure it is: an
+    # annotator who sees the reason can reject a wrong one without second-guessing it.
+    _run(
+        db,
+        """
+        ALTER TABLE suggestions ADD COLUMN reason TEXT;
+        ALTER TABLE suggestions ADD COLUMN score REAL
+        """,
+    )
+
+
+@_step
+def m009_recommender_models(db: Database) -> None:
+    # The learned recommender lives in the project, so every copy of the project
+    # suggests the same. Each training adds a version; the newest one suggests.
+    # `done_at_training` is the count of done sentence states when it was trained, so
+    # automatic retraining knows how many are new since.
+    _run(
+        db,
+        """
+        CREATE TABLE recommender_models (
+            version INTEGER PRIMARY KEY,
+            trained_at TEXT NOT NULL,
+            source TEXT NOT NULL,
+            annotators TEXT NOT NULL DEFAULT '[]',
+            sentences INTEGER NOT NULL,
+            documents INTEGER NOT NULL,
+            spans INTEGER NOT NULL,
+            labels TEXT NOT NULL DEFAULT '[]',
+            disabled_labels TEXT NOT NULL DEFAULT '[]',
+            noise TEXT NOT NULL DEFAULT '{}',
+            evaluation TEXT,
+            done_at_training INTEGER NOT NULL DEFAULT 0,
+            model BLOB NOT NULL
+        )
+        """,
+    )
+
+
+@_step
+def m010_serve_links(db: Database) -> None:
     # Browser links (issue 18): one secret link per roster member. Only the SHA-256 of
     # the token is kept, so the file never holds a working link; a revoked link keeps
     # its row (token_hash NULL) so `team link` can say it was revoked.

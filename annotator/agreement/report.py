@@ -15,6 +15,15 @@ import numpy as np
 
 from ..store import Store
 from .bootstrap import bootstrap_alpha
+from .clusters import (
+    BOOTSTRAP_UNITS,
+    ClusterDraws,
+    binary_item_coincidences,
+    cluster_index,
+    item_coincidences,
+    percentile_interval,
+    replicate_alphas,
+)
 from .coefficients import (
     METRICS,
     cohen_kappa,
@@ -26,9 +35,19 @@ from .coefficients import (
     percent_agreement,
     value_patterns,
 )
-from .matrices import AgreementError, Corpus, Judgments, load_corpus, load_judgments, numeric_values, resolve_annotators
-from .spans import span_f1
+from .matrices import (
+    AgreementError,
+    Corpus,
+    Judgments,
+    load_corpus,
+    load_judgments,
+    numeric_values,
+    resolve_annotators,
+)
+from .span_bootstrap import span_counts, span_intervals
+from .spans import distinct, span_f1
 from .unitizing import alpha_u
+from .unitizing_bootstrap import UnitizingResampler, alpha_u_intervals
 
 LEVELS: tuple[str, ...] = ("sentence", "token", "span", "unitizing")
 RELIABLE = 0.800
@@ -62,6 +81,7 @@ def reading(alpha: float | None, name: str = "alpha") -> str:
 def _coding(
     matrix: np.ndarray, names: Sequence[str], values: Sequence[str], metric: str, numeric: Sequence[float] | None,
     warnings: list[str], *, bootstrap: int = 0, seed: int | None = None, what: str = "units",
+    interval_of: Callable[[], list[float] | None] | None = None,
 ) -> dict:
     """percent agreement, alpha, Fleiss and pairwise Cohen for one reliability matrix."""
     n_values = len(values)
@@ -100,7 +120,9 @@ def _coding(
     result["mean_cohen_kappa"] = _num(mean_defined(v for v in cohen.values() if v is not None))
     if bootstrap:
         interval = None
-        if alpha is not None:
+        if alpha is not None and interval_of is not None:
+            interval = interval_of()
+        elif alpha is not None:
             interval = bootstrap_alpha(patterns, metric=metric, numeric=numeric, resamples=bootstrap, seed=seed)
         result["krippendorff_alpha_ci"] = list(interval) if interval else None
         if interval is None:
@@ -121,7 +143,8 @@ def _level_head(level: str, names: Sequence[str], metric: str) -> dict:
 
 
 def sentence_level(
-    data: Judgments, metric: str, *, bootstrap: int = 0, seed: int | None = None, judgment_name: str = "judgment"
+    data: Judgments, metric: str, *, bootstrap: int = 0, seed: int | None = None, judgment_name: str = "judgment",
+    bootstrap_unit: str = "sentence",
 ) -> dict:
     warnings: list[str] = []
     numeric, from_positions = numeric_values(data.values)
@@ -132,19 +155,46 @@ def sentence_level(
         warnings.append(f"judgment values not in the tag set: {', '.join(data.unknown_values)} "
                         "(ordered after the tag set's values)")
     result = _level_head("sentence", data.annotators, metric)
+    interval_of = None
+    if bootstrap and bootstrap_unit == "document":
+        def interval_of() -> list[float] | None:
+            cluster, n_clusters = cluster_index(data.document_ids)
+            per_document = item_coincidences(data.matrix, len(data.values), cluster, n_clusters)
+            draws = ClusterDraws(np.arange(n_clusters), n_clusters, bootstrap, seed)
+            return percentile_interval(replicate_alphas(per_document, draws, metric, numeric))
     result.update(_coding(data.matrix, data.annotators, data.values, metric, numeric, warnings,
-                          bootstrap=bootstrap, seed=seed, what="sentences"))
+                          bootstrap=bootstrap, seed=seed, what="sentences", interval_of=interval_of))
     result["warnings"] = warnings
     return result
 
 
-def token_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, per_label: bool = True) -> dict:
+def _sentence_draws(corpus: Corpus, bootstrap: int, seed: int | None, unit: str,
+                    sentences: np.ndarray | None = None) -> ClusterDraws:
+    """Replicates over the corpus's sentences (or the chosen ones), clustered by sentence or document."""
+    chosen = np.arange(corpus.n_sentences) if sentences is None else np.flatnonzero(sentences)
+    if unit == "document":
+        cluster, n_clusters = cluster_index(corpus.document_ids[chosen])
+    else:
+        cluster, n_clusters = np.arange(len(chosen)), len(chosen)
+    return ClusterDraws(cluster, n_clusters, bootstrap, seed)
+
+
+def token_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, per_label: bool = True,
+                bootstrap_unit: str = "sentence") -> dict:
     warnings: list[str] = []
     if corpus.unknown_labels:
         warnings.append(f"span labels not in the tag set: {', '.join(corpus.unknown_labels)}")
     result = _level_head("token", corpus.annotators, "nominal")
-    result.update(_coding(corpus.token_matrix(), corpus.annotators, corpus.values, "nominal", None, warnings,
-                          bootstrap=bootstrap, seed=seed, what="tokens"))
+    matrix = corpus.token_matrix()
+    draws = _sentence_draws(corpus, bootstrap, seed, bootstrap_unit) if bootstrap else None
+
+    def interval_of() -> list[float] | None:
+        per_sentence = item_coincidences(matrix, len(corpus.values), corpus.token_sentence, corpus.n_sentences)
+        return percentile_interval(replicate_alphas(per_sentence, draws))
+
+    result.update(_coding(matrix, corpus.annotators, corpus.values, "nominal", None, warnings,
+                          bootstrap=bootstrap, seed=seed, what="tokens",
+                          interval_of=interval_of if draws is not None else None))
     labels: dict[str, dict] = {}
     unused: list[str] = []
     for code, label in enumerate(corpus.labels if per_label else (), start=1):
@@ -155,6 +205,8 @@ def token_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, 
             for (i, j), table in tables.items()
         }
         labels[label] = {"krippendorff_alpha": alpha, "cohen_kappa": dict(sorted(cohen.items()))}
+        if draws is not None:
+            labels[label]["ci"] = _label_interval(corpus, code, draws) if alpha is not None else None
         if corpus.n_tokens and not patterns.counts[:, 1].any():
             unused.append(label)
             continue
@@ -172,11 +224,28 @@ def token_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, 
     return result
 
 
-def span_level(corpus: Corpus) -> dict:
+def _label_interval(corpus: Corpus, code: int, draws: ClusterDraws) -> list[float] | None:
+    """The sentence-resampling interval of one label's binary alpha (present / absent per token)."""
+    cov = corpus.coverage
+    cell = distinct(cov.annotator[cov.label == code] * corpus.n_tokens + cov.token[cov.label == code])
+    token = np.sort(cell % max(corpus.n_tokens, 1))
+    starts = np.flatnonzero(np.diff(token, prepend=-1))
+    ones = np.diff(np.append(starts, len(token)))
+    marked = token[starts]
+    per_sentence = binary_item_coincidences(
+        corpus.done.sum(axis=0), np.diff(corpus.token_ptr), corpus.token_sentence[marked],
+        corpus.raters_per_token[marked], ones,
+    )  # fmt: skip
+    return percentile_interval(replicate_alphas(per_sentence, draws))
+
+
+def span_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None,
+               bootstrap_unit: str = "sentence") -> dict:
     warnings: list[str] = []
     names = corpus.annotators
     result = _level_head("span", names, "f1")
     result["units"] = corpus.n_sentences
+    counts = []
     pairs: dict[str, dict] = {}
     label_pairs: dict[str, dict[str, dict]] = {label: {} for label in corpus.labels}
     for i, j in combinations(range(len(names)), 2):
@@ -184,6 +253,8 @@ def span_level(corpus: Corpus) -> dict:
         both = corpus.done[i] & corpus.done[j]
         a, b = corpus.spans_of(i, both), corpus.spans_of(j, both)
         scores = span_f1(a, b, labels=range(1, len(corpus.labels) + 1))
+        if bootstrap:
+            counts.append(span_counts(a, b, corpus.n_sentences, len(corpus.labels)))
         pairs[key] = {
             "exact_f1": _num(scores.exact_f1), "overlap_f1": _num(scores.overlap_f1),
             "unlabelled_f1": _num(scores.unlabelled_f1), "sentences": int(both.sum()),
@@ -213,12 +284,19 @@ def span_level(corpus: Corpus) -> dict:
             unused.append(label)
     if unused and corpus.n_sentences:
         warnings.append(f"labels nobody used on these sentences (their F1 is null): {', '.join(unused)}")
+    if bootstrap:
+        intervals = span_intervals(counts, _sentence_draws(corpus, bootstrap, seed, bootstrap_unit))
+        result["mean_exact_f1_ci"] = intervals["exact"] if result["mean_exact_f1"] is not None else None
+        result["mean_overlap_f1_ci"] = intervals["overlap"] if result["mean_overlap_f1"] is not None else None
+        for code, label in enumerate(corpus.labels, start=1):
+            per_label[label]["ci"] = intervals["per_label"].get(code) if per_label[label]["exact_f1"] is not None else None
     result["per_label"] = per_label
     result["warnings"] = warnings
     return result
 
 
-def unitizing_level(corpus: Corpus) -> dict:
+def unitizing_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None,
+                    bootstrap_unit: str = "sentence") -> dict:
     warnings: list[str] = []
     names = corpus.annotators
     result = _level_head("unitizing", names, "alpha_u")
@@ -240,6 +318,20 @@ def unitizing_level(corpus: Corpus) -> dict:
         if unused and outcome.categories:
             warnings.append(f"labels nobody used in the continuum (their alpha_U is null): {', '.join(unused)}")
     result["per_label"] = per_label
+    if bootstrap:
+        overall_ci, label_ci = None, {}
+        if length and result["alpha_u"] is not None:
+            everyone = corpus.done.all(axis=0)
+            resampler = UnitizingResampler(len(names), corpus.lengths[everyone], rater, start, end, category)
+            draws = _sentence_draws(corpus, bootstrap, seed, bootstrap_unit, everyone)
+            points = {corpus.labels.index(label): value for label, value in per_label.items()}
+            overall_ci, by_code = alpha_u_intervals(resampler, draws, result["alpha_u"], points)
+            label_ci = {corpus.labels[code]: value for code, value in by_code.items()}
+        else:
+            warnings.append("no bootstrap interval: alpha_U is undefined on these data")
+        result["alpha_u_ci"] = overall_ci
+        # alpha_U's per_label holds plain numbers, so each label's interval sits beside it.
+        result["per_label_ci"] = {label: label_ci.get(label) for label in corpus.labels}
     result["warnings"] = warnings
     return result
 
@@ -251,6 +343,8 @@ def _by_document(documents: np.ndarray, compute: Callable[[slice], dict]) -> dic
     """The level's figures per document (units come in corpus order, so a document is one run)."""
     out: dict[str, dict] = {}
     names = documents.tolist()
+    if not names:  # no unit in common: no document to break down
+        return out
     bounds = [i for i in range(1, len(names)) if names[i] != names[i - 1]]
     for first, stop in zip([0, *bounds], [*bounds, len(names)]):
         entry = compute(slice(first, stop))
@@ -270,6 +364,7 @@ def compute_report(
     bootstrap: int = 0,
     seed: int | None = None,
     units: Sequence[int] | None = None,
+    bootstrap_unit: str = "sentence",
 ) -> dict:
     """Agreement figures for one level (its dict) or all four ({level: dict}).
 
@@ -287,6 +382,8 @@ def compute_report(
         raise AgreementError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
     if bootstrap < 0:
         raise AgreementError("--bootstrap must be a positive number of resamples")
+    if bootstrap_unit not in BOOTSTRAP_UNITS:
+        raise AgreementError(f"unknown bootstrap unit {bootstrap_unit!r}; choose one of {', '.join(BOOTSTRAP_UNITS)}")
     names = resolve_annotators(store, annotators)
     tagset = store.tagset()
     if label is not None and label not in tagset.label_names:
@@ -302,7 +399,7 @@ def compute_report(
         def sentences(mask: slice | None = None) -> dict:
             data = judgments if mask is None else judgments.subset(mask)
             return sentence_level(data, chosen, bootstrap=bootstrap if mask is None else 0, seed=seed,
-                                  judgment_name=tagset.judgment.name)
+                                  judgment_name=tagset.judgment.name, bootstrap_unit=bootstrap_unit)
 
         report["sentence"] = sentences()
         if by_document:
@@ -312,9 +409,12 @@ def compute_report(
         if units is not None:
             corpus = corpus.subset(np.isin(corpus.sentence_ids, np.asarray(units, dtype=np.int64)))
         builders = {
-            "token": lambda c, top: token_level(c, bootstrap=bootstrap if top else 0, seed=seed, per_label=top),
-            "span": lambda c, top: span_level(c),
-            "unitizing": lambda c, top: unitizing_level(c),
+            "token": lambda c, top: token_level(c, bootstrap=bootstrap if top else 0, seed=seed, per_label=top,
+                                                bootstrap_unit=bootstrap_unit),
+            "span": lambda c, top: span_level(c, bootstrap=bootstrap if top else 0, seed=seed,
+                                              bootstrap_unit=bootstrap_unit),
+            "unitizing": lambda c, top: unitizing_level(c, bootstrap=bootstrap if top else 0, seed=seed,
+                                                        bootstrap_unit=bootstrap_unit),
         }
         for name in ("token", "span", "unitizing"):
             if name not in wanted:

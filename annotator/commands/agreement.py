@@ -14,6 +14,20 @@ from .common import TerminalSafe, db_option, json_option, print_json, project
 LEVELS = ("sentence", "token", "span", "unitizing")
 DRILL_LEVELS = ("token", "span", "sentence")
 METRIC_CHOICES = ("nominal", "ordinal", "interval", "ratio")
+BOOTSTRAP_UNITS = ("sentence", "document")
+
+
+def bootstrap_options(command):
+    """--bootstrap N, --seed S and --bootstrap-unit, shared by agreement and report."""
+    command = click.option(
+        "--bootstrap-unit", type=click.Choice(BOOTSTRAP_UNITS), default="sentence", show_default=True,
+        help="What a resample draws: whole sentences, or whole documents (all their sentences).")(command)
+    command = click.option("--seed", type=int,
+                           help="Random seed for --bootstrap, so the interval can be reproduced.")(command)
+    return click.option(
+        "--bootstrap", type=click.IntRange(min=1), metavar="N",
+        help="Add 95% intervals from N resamples of whole sentences (tokens, spans and alpha_U stay "
+             "with their sentence; at the sentence level, of the units).")(command)
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -37,25 +51,37 @@ def _names(value: str | None) -> list[str] | None:
 @click.option("--by", "by", type=click.Choice(["document", "suggestion-mode"]),
               help="Also break the figures down by document, or by suggestion mode: on the sentences "
                    "every compared annotator saw with suggestions (on) and without (off).")
-@click.option("--bootstrap", type=click.IntRange(min=1), metavar="N",
-              help="Add a 95% interval for alpha from N resamples of the units.")
-@click.option("--seed", type=int, help="Random seed for --bootstrap, so the interval can be reproduced.")
+@bootstrap_options
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the figures as CSV rows (level, scope, measure, value, n).")
 @click.option("--confusion", "confusion_pair", metavar="A,B",
               help="Print the token-level label confusion matrix between two annotators instead.")
-def agreement(db_path: Path, level: str, annotators: str | None, label: str | None, metric: str | None,
-              by: str | None, bootstrap: int | None, seed: int | None, as_json: bool, as_csv: bool,
-              confusion_pair: str | None) -> None:
+@click.option("--table", "table", metavar="FILE.csv",
+              help="Agreement from a plain units x coders CSV instead of a project (first column the unit, "
+                   "then one column per coder, empty = missing; - reads stdin).")
+@click.pass_context
+def agreement(ctx: click.Context, db_path: Path, level: str, annotators: str | None, label: str | None,
+              metric: str | None, by: str | None, bootstrap: int | None, seed: int | None, bootstrap_unit: str,
+              as_json: bool, as_csv: bool, confusion_pair: str | None, table: str | None) -> None:
     """Inter-annotator agreement: sentence, token, span and unitizing levels.
 
     Alpha reads against Krippendorff's thresholds: at least .800 reliable, at least
     .667 good only for tentative conclusions.
     """
-    from ..agreement.report import compute_report, confusion
-
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
+    if table is not None:
+        project_only = [f"--{name.replace('_', '-')}" for name in ("level", "annotators", "label", "by", "confusion")
+                        if ctx.get_parameter_source(name if name != "confusion" else "confusion_pair")
+                        == click.core.ParameterSource.COMMANDLINE]
+        if bootstrap_unit != "sentence":
+            project_only.append("--bootstrap-unit")
+        if project_only:
+            raise click.UsageError(f"{', '.join(project_only)} needs a project, not --table")
+        _table_agreement(table, metric or "nominal", bootstrap or 0, seed, as_json, as_csv)
+        return
+    from ..agreement.report import compute_report, confusion
+
     with project(db_path) as store:
         if confusion_pair is not None:
             pair = _names(confusion_pair) or []
@@ -73,7 +99,7 @@ def agreement(db_path: Path, level: str, annotators: str | None, label: str | No
             return
         report = compute_report(
             store, level=level, annotators=_names(annotators), label=label, metric=metric,
-            by_document=by == "document", bootstrap=bootstrap or 0, seed=seed,
+            by_document=by == "document", bootstrap=bootstrap or 0, seed=seed, bootstrap_unit=bootstrap_unit,
         )  # fmt: skip
         if by == "suggestion-mode":
             report["by_suggestion_mode"] = _by_suggestion_mode(store, level, annotators, label, metric)
@@ -127,6 +153,26 @@ def disagreements(db_path: Path, level: str, annotators: str | None, limit: int,
             print_disagreements(result, store.tagset())
 
 
+def _table_agreement(source: str, metric: str, bootstrap: int, seed: int | None, as_json: bool, as_csv: bool) -> None:
+    from ..agreement.report import sentence_level
+    from ..agreement.table import read_table
+
+    if source == "-":
+        data = read_table(sys.stdin, "stdin")
+    else:
+        with open(source, newline="", encoding="utf-8-sig") as handle:
+            data = read_table(handle, source)
+    result = sentence_level(data, metric, bootstrap=bootstrap, seed=seed, judgment_name="value")
+    if as_json:
+        print_json(result)
+    elif as_csv:
+        _print_csv({"sentence": result})
+    else:
+        from .agreement_tables import print_table_report
+
+        print_table_report(result)
+
+
 # ----------------------------------------------------------------------- CSV
 
 
@@ -147,6 +193,7 @@ def _csv_rows(name: str, data: dict, scope_prefix: str = "") -> list[tuple]:
             rows.append((name, f"{scope_prefix}pair:{key}", "cohen_kappa", value, data["pair_units"][key]))
         for label, entry in data.get("per_label", {}).items():
             rows.append((name, f"label:{label}", "krippendorff_alpha", entry["krippendorff_alpha"], units))
+            rows += _interval_rows(name, f"label:{label}", "krippendorff_alpha", entry.get("ci"), units)
             for key, value in entry["cohen_kappa"].items():
                 rows.append((name, f"label:{label} pair:{key}", "cohen_kappa", value, None))
     elif name == "span":
@@ -155,16 +202,24 @@ def _csv_rows(name: str, data: dict, scope_prefix: str = "") -> list[tuple]:
                 rows.append((name, f"{scope_prefix}pair:{key}", measure, pair[measure], pair["sentences"]))
         for measure in ("mean_exact_f1", "mean_overlap_f1", "mean_unlabelled_f1"):
             rows.append((name, scope, measure, data[measure], units))
+            rows += _interval_rows(name, scope, measure, data.get(f"{measure}_ci"), units)
         for label, entry in data.get("per_label", {}).items():
             for measure in ("exact_f1", "overlap_f1"):
                 rows.append((name, f"label:{label}", measure, entry[measure], None))
     else:
         rows.append((name, scope, "alpha_u", data["alpha_u"], units))
+        rows += _interval_rows(name, scope, "alpha_u", data.get("alpha_u_ci"), units)
         for label, value in data.get("per_label", {}).items():
             rows.append((name, f"label:{label}", "alpha_u", value, None))
     for document, entry in data.get("by_document", {}).items():
         rows += _csv_rows(name, entry, f"document:{document} ")
     return rows
+
+
+def _interval_rows(level: str, scope: str, measure: str, interval: list[float] | None, n) -> list[tuple]:
+    if not interval:
+        return []
+    return [(level, scope, f"{measure}_ci_low", interval[0], n), (level, scope, f"{measure}_ci_high", interval[1], n)]
 
 
 def _print_csv(levels: dict[str, dict]) -> None:

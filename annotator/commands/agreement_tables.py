@@ -26,6 +26,13 @@ def _reading(alpha: float | None, name: str = "alpha") -> str:
     return reading(alpha, name)
 
 
+def _with_ci(value: float | None, interval: list[float] | None, asked: bool) -> str:
+    text = _fmt(value)
+    if interval:
+        return f"{text}  [{interval[0]:.3f}, {interval[1]:.3f}]"
+    return f"{text}  [no interval]" if asked else text
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
@@ -55,8 +62,19 @@ def print_report(levels: dict[str, dict], tagset: Tagset, label: str | None) -> 
         _notes(data["warnings"])
 
 
-def _print_coding(data: dict, tagset: Tagset) -> None:
-    if data["level"] == "sentence":
+def print_table_report(data: dict) -> None:
+    """The figures of `agreement --table`: one coding table, no project."""
+    out.print(Text(f"Agreement among {_names_line(data['annotators'])} ({len(data['annotators'])} coders)",
+                   style="bold"))
+    out.print()
+    _print_coding(data, None)
+    _notes(data["warnings"])
+
+
+def _print_coding(data: dict, tagset: Tagset | None) -> None:
+    if tagset is None:
+        title = f"Table: {data['units']} units rated by two or more coders ({data['metric']})"
+    elif data["level"] == "sentence":
         title = (f"Sentence level: judgment {tagset.judgment.name!r} ({data['metric']}), "
                  f"{data['units']} sentences judged by two or more")
     else:
@@ -92,7 +110,8 @@ def _print_coding(data: dict, tagset: Tagset) -> None:
             else:
                 defined = [v for v in kappas.values() if v is not None]
                 cells = [_fmt(sum(defined) / len(defined) if defined else None)]
-            labels.add_row(_label_text(name, tagset), _fmt(entry["krippendorff_alpha"]), *cells)
+            alpha = _with_ci(entry["krippendorff_alpha"], entry.get("ci"), "ci" in entry)
+            labels.add_row(_label_text(name, tagset), alpha, *cells)
         out.print(labels)
 
 
@@ -104,13 +123,16 @@ def _print_span(data: dict, tagset: Tagset) -> None:
         spans = " / ".join(f"{visible(n)} {c}" for n, c in pair["spans"].items())
         table.add_row(Text(visible(key)), _fmt(pair["exact_f1"]), _fmt(pair["overlap_f1"]),
                       _fmt(pair["unlabelled_f1"]), str(pair["sentences"]), Text(spans))
-    if len(data["pairs"]) > 1:
-        table.add_row("mean", _fmt(data["mean_exact_f1"]), _fmt(data["mean_overlap_f1"]),
+    asked = "mean_exact_f1_ci" in data
+    if len(data["pairs"]) > 1 or asked:
+        table.add_row("mean", _with_ci(data["mean_exact_f1"], data.get("mean_exact_f1_ci"), asked),
+                      _with_ci(data["mean_overlap_f1"], data.get("mean_overlap_f1_ci"), asked),
                       _fmt(data["mean_unlabelled_f1"]), "", "")
     out.print(table)
     labels = Table("label", "exact F1", "overlap F1")
     for name, entry in data["per_label"].items():
-        labels.add_row(_label_text(name, tagset), _fmt(entry["exact_f1"]), _fmt(entry["overlap_f1"]))
+        labels.add_row(_label_text(name, tagset), _with_ci(entry["exact_f1"], entry.get("ci"), "ci" in entry),
+                       _fmt(entry["overlap_f1"]))
     out.print(labels)
     out.print(Text("Exact: same start, end and label. Overlap: at least one shared character and the same label. "
                    "Unlabelled: same start and end.", style="dim"))
@@ -120,9 +142,11 @@ def _print_unitizing(data: dict, tagset: Tagset) -> None:
     out.print(Text(f"Unitizing: Krippendorff's alpha_U over {data['units']} sentences "
                    f"({data['continuum_length']} characters) done by all annotators", style="bold"))
     table = Table("label", "alpha_U")
+    asked = "alpha_u_ci" in data
+    intervals = data.get("per_label_ci", {})
     for name, value in data["per_label"].items():
-        table.add_row(_label_text(name, tagset), _fmt(value))
-    table.add_row(Text("all labels", style="bold"), _fmt(data["alpha_u"]))
+        table.add_row(_label_text(name, tagset), _with_ci(value, intervals.get(name), asked))
+    table.add_row(Text("all labels", style="bold"), _with_ci(data["alpha_u"], data.get("alpha_u_ci"), asked))
     out.print(table)
     out.print(Text("Reading: " + _reading(data["alpha_u"], "alpha_U")))
 

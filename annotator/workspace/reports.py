@@ -55,6 +55,16 @@ def agreement_lines(store: Store) -> list[str]:
         return [f"No agreement figures yet: {error}"]
     except Exception as error:  # noqa: BLE001 - statistics must never take the workspace down
         return [f"Agreement could not be computed: {type(error).__name__}: {error}"]
+    return report_lines(report)
+
+
+def _interval(entry: dict, key: str) -> str:
+    interval = entry.get(key)
+    return f" [{interval[0]:.3f}, {interval[1]:.3f}]" if interval else ""
+
+
+def report_lines(report: dict) -> list[str]:
+    """One line per level of an agreement report (compute_report's dict, all levels)."""
     lines = []
     sentence = report.get("sentence") or {}
     if sentence:
@@ -65,7 +75,8 @@ def agreement_lines(store: Store) -> list[str]:
         )
     token = report.get("token") or {}
     if token:
-        lines.append(f"Tokens: Krippendorff's alpha {_figure(token.get('krippendorff_alpha'))}, "
+        lines.append(f"Tokens: Krippendorff's alpha {_figure(token.get('krippendorff_alpha'))}"
+                     f"{_interval(token, 'krippendorff_alpha_ci')}, "
                      f"{token.get('units', 0)} tokens")
     span = report.get("span") or {}
     if span:
@@ -73,7 +84,7 @@ def agreement_lines(store: Store) -> list[str]:
                      f"overlap F1 {_figure(span.get('mean_overlap_f1'))}")
     unitizing = report.get("unitizing") or {}
     if unitizing:
-        lines.append(f"Unitizing: alpha_U {_figure(unitizing.get('alpha_u'))}, "
+        lines.append(f"Unitizing: alpha_U {_figure(unitizing.get('alpha_u'))}{_interval(unitizing, 'alpha_u_ci')}, "
                      f"{unitizing.get('units', 0)} sentences done by all")
     annotators = (sentence or token or span or {}).get("annotators")
     if annotators:

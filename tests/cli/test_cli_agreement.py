@@ -210,3 +210,27 @@ def test_agreement_csv_on_a_terminal_shows_names_without_their_escapes(hostile_n
     # Into a pipe or file the CSV is data, and holds the name exactly.
     piped = run("agreement", "--csv", "--db", str(hostile_names_db)).stdout
     assert f"pair:ana|{HOSTILE_NAME}," in piped
+def test_bootstrap_resamples_sentences_and_adds_every_interval(project_db):
+    args = ("agreement", "--db", str(project_db), "--bootstrap", "300", "--seed", "3", "--json")
+    data = json.loads(run(*args).stdout)
+    for level in ("sentence", "token"):
+        low, high = data[level]["krippendorff_alpha_ci"]
+        assert low <= data[level]["krippendorff_alpha"] <= high
+    low, high = data["unitizing"]["alpha_u_ci"]
+    assert low <= data["unitizing"]["alpha_u"] <= high
+    used = {label: entry for label, entry in data["token"]["per_label"].items() if entry["krippendorff_alpha"] is not None}
+    assert used and all(entry["ci"][0] <= entry["krippendorff_alpha"] <= entry["ci"][1] for entry in used.values())
+    assert set(data["unitizing"]["per_label_ci"]) == set(data["unitizing"]["per_label"])
+    low, high = data["span"]["mean_exact_f1_ci"]
+    assert low <= data["span"]["mean_exact_f1"] <= high
+    assert all("ci" in entry for entry in data["span"]["per_label"].values())
+    by_document = json.loads(run(*args, "--bootstrap-unit", "document").stdout)
+    assert by_document["token"]["krippendorff_alpha"] == data["token"]["krippendorff_alpha"]
+    assert by_document["token"]["krippendorff_alpha_ci"] != data["token"]["krippendorff_alpha_ci"]
+    table = run("agreement", "--db", str(project_db), "--bootstrap", "50", "--seed", "3").stdout
+    assert "[" in table and "alpha_U" in table
+
+
+def test_bootstrap_unit_is_checked(project_db):
+    result = run("agreement", "--db", str(project_db), "--bootstrap-unit", "token", code=2)
+    assert "token" in result.stderr

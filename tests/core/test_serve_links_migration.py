@@ -1,4 +1,4 @@
-"""m008_serve_links on a blank database and on an older project; the links room."""
+"""m010_serve_links on a blank database and on an older project; the links room."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tests.core.older_schema import write_m001_project
 
 def test_blank_database_has_the_links_table(db_path) -> None:
     with Store.open(db_path, create=True) as store:
-        assert store.schema_version()[-1] == "m008_serve_links"
+        assert store.schema_version()[-1] == "m010_serve_links"
         assert set(store.db["serve_links"].columns_dict) == {"name", "token_hash", "created_at", "revoked_at"}
 
 
