@@ -45,6 +45,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
               "Merge other project databases (copies annotated offline) into this one."),
     "report": ("report:report", "The researcher's report: progress, labels, agreement with intervals, suggestions, "
                "quality, disagreements."),
+    "serve": ("serve:serve",
+              "Serve the annotation workspace (and, for curators, adjudication) in the browser."),
     "show": ("project:show", "Show a document's sentences, tokens and suggestions."),
     "status": ("project:status", "Show documents, sentences, annotators and per-annotator progress."),
     "recommend": ("recommend:recommend",

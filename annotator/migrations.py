@@ -445,6 +445,24 @@ def m010_write_units(db: Database) -> None:
         db.execute(statement)
 
 
+@_step
+def m011_serve_links(db: Database) -> None:
+    # Browser links (issue 18): one secret link per roster member. Only the SHA-256 of
+    # the token is kept, so the file never holds a working link; a revoked link keeps
+    # its row (token_hash NULL) so `team link` can say it was revoked.
+    _run(
+        db,
+        """
+        CREATE TABLE serve_links (
+            name TEXT PRIMARY KEY REFERENCES annotators(name),
+            token_hash TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # Not executescript(): it commits any open transaction first, which would break
     # the all-or-nothing guarantee Migrations gives each step.

@@ -200,3 +200,13 @@ def flags(db_path: Path, as_json: bool) -> None:
         return
     for row in rows:
         out.print(f"{row['document_id']}#{row['sentence_index']}\t{row['annotator']}\t{row['note'] or ''}")
+
+
+def _add_link_command() -> None:
+    # Kept in its own module (links.py): the server's tokens are not the roster's business.
+    from .links import team_link
+
+    team.add_command(team_link)
+
+
+_add_link_command()

@@ -12,6 +12,7 @@ room on it, sharing its one connection:
 - `store.agreement`: the agreement read model, as numpy arrays (agreement.py)
 - `store.merge`: merging another project database (merge.py)
 - `store.units`: write units, so big writes commit in short batches yet land whole (units.py)
+- `store.links`: browser links, stored as hashes (links.py)
 
 Row mapping and column lists are in rows.py. Writes run in short `BEGIN IMMEDIATE`
 transactions: an immediate write lock makes concurrent writers wait on the busy
@@ -42,6 +43,7 @@ from .corpus import Corpus
 from .exports import Exports
 from .files import check_is_project, check_is_sqlite, readonly_uri, writable
 from .lexicons import Lexicons
+from .links import Links
 from .merge import Merge
 from .report import Report
 from .recommender import Recommender
@@ -426,6 +428,10 @@ class Store:
     @cached_property
     def team(self) -> Team:
         return Team(self)
+
+    @cached_property
+    def links(self) -> Links:
+        return Links(self)
 
     # ------------------------------------------------------------ other threads
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App, AutopilotCallbackType
+from textual.app import App, AutopilotCallbackType, SystemCommand
 from textual.screen import Screen
 
 from ..adjudication.session import CurationSession
@@ -13,8 +14,47 @@ from .screens.adjudicate import AdjudicateScreen
 from .screens.annotate import AnnotateScreen
 from .screens.editing import SentenceEditingActions
 
+# In a browser (annotator serve) the palette keeps only these of Textual's own
+# commands: Screenshot would deliver a file, and nothing else may reach the server's
+# files, a shell or the browser's downloads.
+SERVED_SYSTEM_COMMANDS = frozenset({"Theme", "Quit", "Keys", "Maximize", "Minimize"})
 
-class SessionApp(App[None]):
+
+class ServedMode:
+    """What `annotator serve` runs: no downloads, no URLs opened, no suspend, no export."""
+
+    served: bool = False
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):  # type: ignore[misc]
+            if not self.served or command.title in SERVED_SYSTEM_COMMANDS:
+                yield command
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        if not self.served:
+            super().open_url(url, new_tab=new_tab)  # type: ignore[misc]
+
+    def deliver_binary(self, *args: object, **kwargs: object) -> str | None:
+        if self.served:
+            return None
+        return super().deliver_binary(*args, **kwargs)  # type: ignore[misc]
+
+    def deliver_text(self, *args: object, **kwargs: object) -> str | None:
+        if self.served:
+            return None
+        return super().deliver_text(*args, **kwargs)  # type: ignore[misc]
+
+    def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
+        if self.served:
+            return None
+        return super().deliver_screenshot(*args, **kwargs)  # type: ignore[misc]
+
+    def action_suspend_process(self) -> None:
+        if not self.served:
+            super().action_suspend_process()  # type: ignore[misc]
+
+
+class SessionApp(ServedMode, App[None]):
     """Shows one session: an `AnnotationSession` on the annotation screen, a
     `CurationSession` on the adjudication screen. `cursor_blink=False` keeps text carets
     still (snapshots)."""
@@ -29,8 +69,10 @@ class SessionApp(App[None]):
         *,
         notices: tuple[str, ...] = (),
         cursor_blink: bool = True,
+        served: bool = False,
     ):
         super().__init__()
+        self.served = served
         self.session = session
         self.notices = notices
         self.cursor_blink = cursor_blink

@@ -34,6 +34,15 @@ def lock_path(db_path: Path, annotator: str) -> Path:
     return db_path.with_name(f"{db_path.name}.{slug}.lock")
 
 
+def _still_at(path: Path, fd: int) -> bool:
+    try:
+        on_disk = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
+
+
 class AnnotatorLock:
     """`acquire()` returns False when another live process holds the same annotator's lock."""
 
@@ -70,6 +79,11 @@ class AnnotatorLock:
         except OSError:
             os.close(fd)
             return False
+        if not _still_at(self.path, fd):
+            # `annotator serve` removed the file (unlinked while it held the lock) between
+            # our open and our flock: this inode is nobody's lock any more; take the new one.
+            os.close(fd)
+            return self.acquire()
         if created:
             # Who holds it, for a person looking; an existing file is never rewritten.
             os.write(fd, f"{os.getpid()}\n".encode())

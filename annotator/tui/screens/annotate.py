@@ -257,10 +257,12 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         self.notify(f"Suggestions: {mode}", markup=False, timeout=2)
 
     def can_export(self) -> bool:
-        return export_available()
+        # Served in a browser, export would write files on the server: not offered.
+        return export_available() and not getattr(self.app, "served", False)
 
     def action_export(self) -> None:
-        self._export()
+        if self.can_export():
+            self._export()
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self) -> None:
