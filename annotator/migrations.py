@@ -326,6 +326,48 @@ def m007_team(db: Database) -> None:
     )
 
 
+@_step
+def m008_suggestion_reason(db: Database) -> None:
+    # A suggestion says why it was made ("1-3 words in quotes, no speech cue", a lexicon
+    # entry's match, an outside tool's own words) and, from a model, how sure it is: an
+    # annotator who sees the reason can reject a wrong one without second-guessing it.
+    _run(
+        db,
+        """
+        ALTER TABLE suggestions ADD COLUMN reason TEXT;
+        ALTER TABLE suggestions ADD COLUMN score REAL
+        """,
+    )
+
+
+@_step
+def m009_recommender_models(db: Database) -> None:
+    # The learned recommender lives in the project, so every copy of the project
+    # suggests the same. Each training adds a version; the newest one suggests.
+    # `done_at_training` is the count of done sentence states when it was trained, so
+    # automatic retraining knows how many are new since.
+    _run(
+        db,
+        """
+        CREATE TABLE recommender_models (
+            version INTEGER PRIMARY KEY,
+            trained_at TEXT NOT NULL,
+            source TEXT NOT NULL,
+            annotators TEXT NOT NULL DEFAULT '[]',
+            sentences INTEGER NOT NULL,
+            documents INTEGER NOT NULL,
+            spans INTEGER NOT NULL,
+            labels TEXT NOT NULL DEFAULT '[]',
+            disabled_labels TEXT NOT NULL DEFAULT '[]',
+            noise TEXT NOT NULL DEFAULT '{}',
+            evaluation TEXT,
+            done_at_training INTEGER NOT NULL DEFAULT 0,
+            model BLOB NOT NULL
+        )
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # Not executescript(): it commits any open transaction first, which would break
     # the all-or-nothing guarantee Migrations gives each step.

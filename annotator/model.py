@@ -171,11 +171,16 @@ class Suggestion:
     label: str
     term: str
     quoted: bool = False
-    # 'lexicon' for entries, or the name of a built-in detector such as 'scare_quotes'.
+    # The source: 'lexicon' for entries, the name of a built-in detector such as
+    # 'scare_quotes', 'model' for the learned recommender, 'external:<name>' for a tool.
     detector: str = "lexicon"
     id: int | None = None
     # The deciding annotator's decision, when the query asked for one.
     decision: Decision | None = None
+    # Why it was suggested, in words the details pane shows.
+    reason: str | None = None
+    # A model's or tool's confidence in [0, 1]; None for the lexicon and detectors.
+    score: float | None = None
 
 
 @dataclass
@@ -282,3 +287,23 @@ class MergeResult:
     conflicts: list[str] = field(default_factory=list)
     # Documents matched by text under another id: (id in the source, id here).
     renamed: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecommenderModel:
+    """One trained version of the learned recommender, as stored in the project."""
+
+    version: int
+    trained_at: str
+    source: str  # "gold" or "annotators"
+    annotators: tuple[str, ...]
+    sentences: int
+    documents: int
+    spans: int
+    labels: tuple[str, ...]
+    # Labels whose cross-validated precision was below the setting: never suggested.
+    disabled_labels: tuple[str, ...] = ()
+    # How much the annotators disagreed on the training sentences (see recommend.data).
+    noise: dict = field(default_factory=dict)
+    evaluation: dict | None = None
+    done_at_training: int = 0

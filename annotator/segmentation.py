@@ -7,6 +7,14 @@ are needed. Rules on top of Punkt:
 - a newline is always a sentence boundary;
 - after a list ending (dll., dsb., dst., dkk.) a capitalised word starts a new
   sentence, which Punkt cannot tell without training data;
+- after any abbreviation or ellipsis, a capitalised word that only starts clauses
+  (Namun, Ia, Mereka, Sementara ...) starts a new sentence: names never look like
+  that, so `pasukan A.S. Mereka` splits and `A.S. Joe Biden` does not;
+- no split before a lower-case word unless the period clearly ends the sentence
+  (an ordinary word's period before a word like `iPhone`): `Ltd. naik`, `persen. dan`
+  and an unknown `Corp. membeli` stay one sentence;
+- the letter after a hyphen is not an initial: `APBN-P.` ends a sentence where stock
+  Punkt reads the P as one of the single-letter abbreviations;
 - numbers (2.500, 10.30), dates ((11/2/2024)) and ellipses inside quotes never split,
   because Punkt only considers a period followed by whitespace or punctuation.
 
@@ -44,7 +52,9 @@ ABBREVIATIONS: frozenset[str] = frozenset(
     dr drg prof h hj ir drs dra st sp kh ust
     no nr jl jln kec kab kel prov rt rw gg
     dll dsb dst dkk tgl hlm bpk sdr sdri ny nn yth
-    pt cv tbk
+    pt cv tbk ltd pte co inc llc corp bhd plc gmbh
+    tn mr mrs ms jr sr
+    a.s u.s u.k u.n b.c a.d
     s.h m.h s.e m.si m.sc s.pd s.kom s.sos m.pd s.ag m.ag m.a b.a s.t m.t ph.d
     a.n u.p u.b d.a
     no.rek tel telp hp fax
@@ -60,6 +70,36 @@ _LIST_ENDING_THEN_CAPITAL = re.compile(
     r"\b(?i:" + "|".join(re.escape(a) for a in _LIST_ENDINGS) + r")[\"'”’)]?(?=\s+[\"“‘(]?[A-Z])"
 )
 
+# Capitalised words that start a clause and never a name: after an abbreviation they
+# begin a new sentence.
+SENTENCE_STARTERS = frozenset(
+    """
+    Namun Tetapi Akan Adapun Sementara Sedangkan Selain Setelah Sebelum Sejak Saat Ketika Kemudian
+    Lalu Bahkan Meski Meskipun Walaupun Jika Apabila Karena Sebab Oleh Dalam Pada Di Ke Dari Untuk
+    Dengan Menurut Hal Ini Itu Ia Dia Mereka Kami Kita Saya Kata Ada Tidak Belum Sudah Para
+    """.split()
+)
+# The period comes first, so the engine can look for it as a literal.
+_ABBREVIATION_THEN_STARTER = re.compile(
+    r"\.(?<=\S\.)[\"'”’)]?(?=\s+[\"“‘(]?(?:" + "|".join(sorted(SENTENCE_STARTERS)) + r")\b)"
+)
+# A sentence start that Punkt found before a lower-case word: kept only when the period
+# clearly ends a sentence, an ordinary word's before a word such as iPhone or eKTP. A
+# bracket opens something else, such as a credit line: "(haninmazaya/arrahmah.id)".
+# Abbreviations that close a name (company suffixes, eras, Jr.): before a capitalised
+# word that is not itself an abbreviation ("Co. Ltd.") they end the sentence. Country
+# initials precede names as often ("Presiden A.S. Joe Biden"), so after them only a
+# capitalised Indonesian word (one Sastrawi's dictionary knows) starts a sentence.
+CLOSING_ABBREVIATIONS = frozenset("ltd inc co corp llc bhd plc gmbh tbk b.c a.d jr sr".split())
+COUNTRY_INITIALS = frozenset("a.s u.s u.k u.n".split())
+# A period before a capitalised word; the word before the period is looked at in Python
+# (`_closing_cuts`), which keeps the regular expression a fast literal search.
+_PERIOD_THEN_CAPITAL = re.compile(r"\.[\"'”’)]?(?=\s+[\"“‘(]?([A-Z][\w.-]*))")
+_WORD_BEFORE = re.compile(r"(?<![\w.])[\w.]+\Z")
+_LOWER_START = re.compile(r"[\"'“‘]*[^\W\d_A-Z]")
+_CLEAR_END = re.compile(r"(?<![^\W\d_])[a-z]{2,}[.!?][\"'”’)]*$")
+_LOWER_BRAND = re.compile(r"[\"'“‘]*[a-z]+[A-Z]")
+
 _WORD = r"\w+(?:[-'’.,/:]\w+)*"
 # Words, runs of dots (ellipsis) or hyphens, and any other single non-space character.
 _TOKEN = re.compile(rf"{_WORD}|\.{{2,}}|-{{2,}}|[^\w\s]")
@@ -68,7 +108,11 @@ _TOKEN = re.compile(rf"{_WORD}|\.{{2,}}|-{{2,}}|[^\w\s]")
 @lru_cache(maxsize=1)
 def punkt() -> PunktSentenceTokenizer:
     """The Punkt sentence tokenizer with the Indonesian abbreviation list."""
-    from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
+    from nltk.tokenize.punkt import (
+        PunktLanguageVars,
+        PunktParameters,
+        PunktToken,
+    )
 
     class LanguageVars(PunktLanguageVars):
         __slots__ = ()
@@ -118,33 +162,115 @@ def punkt() -> PunktSentenceTokenizer:
 
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(params, lang_vars=LanguageVars(), token_cls=Token)
+    return punkt_class()(params, lang_vars=LanguageVars(), token_cls=Token)
+
+
+@lru_cache(maxsize=1)
+def punkt_class() -> type[PunktSentenceTokenizer]:
+    """Punkt whose abbreviation test does not read the letter after a hyphen as an initial."""
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    class IndonesianPunkt(PunktSentenceTokenizer):
+        def _first_pass_annotation(self, aug_tok) -> None:  # type: ignore[no-untyped-def]
+            tok = aug_tok.tok
+            if tok in self._lang_vars.sent_end_chars:
+                aug_tok.sentbreak = True
+            elif aug_tok.is_ellipsis:
+                aug_tok.ellipsis = True
+            elif aug_tok.period_final and not tok.endswith(".."):
+                # Stock Punkt also takes the part after the last hyphen, so the P of
+                # "APBN-P." is an initial and the sentence never ends. Only an
+                # abbreviation of two letters or more counts there.
+                word = tok[:-1].lower()
+                tail = word.rsplit("-", 1)[-1]
+                abbrev_types = self._params.abbrev_types
+                if word in abbrev_types or (len(tail) > 1 and tail in abbrev_types):
+                    aug_tok.abbr = True
+                else:
+                    aug_tok.sentbreak = True
+
+    return IndonesianPunkt
 
 
 def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     """Half-open sentence offsets into `text`, trimmed of surrounding whitespace."""
-    span_tokenize = punkt().span_tokenize
-    list_ending = _LIST_ENDING_THEN_CAPITAL.search
     offset = 0
     for line in text.split("\n"):
         if line and not line.isspace():
-            # Cuts after list endings; most lines have none, and skip the extra work.
-            cuts = [m.end() for m in _LIST_ENDING_THEN_CAPITAL.finditer(line)] if list_ending(line) else []
-            for start, end in span_tokenize(line):
-                # Punkt keeps leading whitespace in a line's first sentence.
+            for start, end in _line_spans(line):
+                yield offset + start, offset + end
+        offset += len(line) + 1
+
+
+def _line_spans(line: str) -> Iterator[tuple[int, int]]:
+    # Cuts after list endings and before clause starters; most lines have none, and
+    # skip the extra work.
+    cuts = []
+    if _LIST_ENDING_THEN_CAPITAL.search(line):
+        cuts += [m.end() for m in _LIST_ENDING_THEN_CAPITAL.finditer(line)]
+    if _ABBREVIATION_THEN_STARTER.search(line):
+        cuts += [m.end() for m in _ABBREVIATION_THEN_STARTER.finditer(line)]
+    cuts += _closing_cuts(line)
+    cuts.sort()
+    for start, end in _punkt_spans(line):
+        for cut in cuts:
+            if start < cut < end:
+                yield start, cut
+                start = cut
                 while start < end and line[start].isspace():
                     start += 1
-                while end > start and line[end - 1].isspace():
-                    end -= 1
-                for cut in cuts:
-                    if start < cut < end:
-                        yield offset + start, offset + cut
-                        start = cut
-                        while start < end and line[start].isspace():
-                            start += 1
-                if start < end:
-                    yield offset + start, offset + end
-        offset += len(line) + 1
+        if start < end:
+            yield start, end
+
+
+def _closing_cuts(line: str) -> list[int]:
+    cuts = []
+    for match in _PERIOD_THEN_CAPITAL.finditer(line):
+        at = match.start()
+        before = _WORD_BEFORE.search(line, max(0, at - 8), at)
+        if before is not None:
+            abbreviation = before[0].lower()
+            closing = abbreviation in CLOSING_ABBREVIATIONS or abbreviation in COUNTRY_INITIALS
+            if closing and _closes(abbreviation, match[1]):
+                cuts.append(match.end())
+    return cuts
+
+
+def _closes(abbreviation: str, following: str) -> bool:
+    """Whether a closing abbreviation or country initials end the sentence before the
+    capitalised word `following`."""
+    word = following.rstrip(".").lower()
+    if word in ABBREVIATIONS or following.endswith("."):
+        return False  # "Co. Ltd.", "A.S. Dr. Budi"
+    if abbreviation in COUNTRY_INITIALS:
+        from .lexicon.vocabulary import is_indonesian
+
+        return following[1:].islower() and is_indonesian(word)
+    return True
+
+
+def _punkt_spans(line: str) -> Iterator[tuple[int, int]]:
+    """Punkt's sentences of one line, trimmed, with the false starts before a lower-case
+    word joined to the sentence before."""
+    pending: tuple[int, int] | None = None
+    for start, end in punkt().span_tokenize(line):
+        # Punkt keeps leading whitespace in a line's first sentence.
+        while start < end and line[start].isspace():
+            start += 1
+        while end > start and line[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        if pending is not None:
+            if _LOWER_START.match(line, start) and not (
+                _LOWER_BRAND.match(line, start) and _CLEAR_END.search(line, pending[0], pending[1])
+            ):
+                pending = (pending[0], end)
+                continue
+            yield pending
+        pending = (start, end)
+    if pending is not None:
+        yield pending
 
 
 def tokenize(sentence: str) -> list[tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""Lexicon commands: lexicon list|load|check|add|remove|export|stats, and suggest."""
+"""Lexicon commands: lexicon list|load|check|add|remove|export|stats."""
 
 from __future__ import annotations
 
@@ -23,9 +23,8 @@ from ..lexicon.entries import (
     with_lexicon,
     write_lexicon,
 )
-from ..lexicon.feedback import candidates, entry_stats
+from ..lexicon.feedback import candidates, entry_stats, exclude_proposals
 from ..lexicon.phrase import literal_words, split_alternatives
-from ..lexicon.suggest import suggest_all
 from ..model import LexiconEntry
 from ..resources import default_tagset_path
 from ..tagset import load_tagset
@@ -38,7 +37,6 @@ from .common import (
     json_option,
     out,
     print_json,
-    progress_bar,
     project,
 )
 
@@ -238,9 +236,19 @@ def stats(db_path: Path, as_json: bool, show_candidates: bool, limit: int | None
     with project(db_path) as store:
         if show_candidates:
             rows = candidates(store)[:limit]
+            excludes = exclude_proposals(store)[:limit]
             if as_json:
-                print_json({"candidates": [c.as_json() for c in rows]})
+                print_json({"candidates": [c.as_json() for c in rows], "excludes": [p.as_json() for p in excludes]})
                 return
+            if excludes:
+                table = Table("term", "label", "exclude form", "accepted", "rejected", "entry precision",
+                              "add with")
+                for p in excludes:
+                    table.add_row(Text(visible(p.entry.term)), p.entry.label, Text(visible(p.form)), str(p.accepted),
+                                  str(p.rejected), "-" if p.entry_precision is None else f"{p.entry_precision:.2f}",
+                                  Text(visible(p.command)))
+                out.print("Forms reviewers mostly reject, proposed as exclude forms of their entry:")
+                out.print(table)
             if not rows:
                 out.print("No candidates: every manual annotation is covered by a lexicon entry.")
                 return
@@ -265,19 +273,3 @@ def stats(db_path: Path, as_json: bool, show_candidates: bool, limit: int | None
         table.add_row(Text(visible(r.term)), r.label, r.match, str(r.hits), str(r.accepted), str(r.rejected),
                       str(r.pending), precision)
     out.print(table)
-
-
-@click.command()
-@db_option
-@json_option
-def suggest(db_path: Path, as_json: bool) -> None:
-    """Re-run the lexicon and scare-quote detector over all sentences, keeping decisions."""
-    with project(db_path) as store:
-        with progress_bar("Suggesting", store.corpus.counts()["sentences"]) as advance:
-            report = suggest_all(store, on_progress=advance)
-    if as_json:
-        print_json({"sentences": report.sentences, "suggestions": report.total, "added": report.added,
-                    "removed": report.removed, "kept": report.kept})
-        return
-    out.print(f"Scanned {report.sentences} sentences: {report.total} suggestions "
-              f"({report.added} new, {report.removed} removed, {report.kept} kept with their decisions).")

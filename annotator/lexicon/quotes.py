@@ -8,14 +8,28 @@ closing mark runs to the sentence end. Straight quotes (" and ') pair up in orde
 Scare quotes: a quotation of 1 to 3 words that no speech verb introduces, such as
 “Israel”. It is a partial quotation of a speaker, not a scare quote, when a speech cue
 (kata, ujar, mengatakan, menurut, bunyi, tambahnya ...) comes earlier in the sentence
-outside quotation marks, or within three tokens after the closing mark (`,” kata`).
+outside quotation marks, or an attribution cue within three tokens after the closing
+mark (`,” kata`, `," lapor pelanggan`, `,” tegas Menteri`).
+
+Indonesian typography quotes much that is not a scare quote, so the detector also
+leaves out (`not_scare_reason`):
+- foreign words, which single quotes set apart where print uses italics ('outlook',
+  'tender offer'): a lower-case word that neither Sastrawi's dictionary nor its stem
+  knows;
+- codes and ratings ('AA-idn', 'BB', 'idAAA') and anything with a digit ('4');
+- titles of works in Title Case (“Game of Thrones.”, 'The Fed'), two words or more;
+- mentions of a name or a word after a cue (`Nama “Karibia”`, `dikenal sebagai
+  “pertahanan aktif”`, `lagu “…”`).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple
+
+from .vocabulary import is_indonesian
 
 _PAIRS = {"“": "”", "‘": "’", "«": "»"}
 _OPENERS_OF = {close: open_ for open_, close in _PAIRS.items()}
@@ -46,9 +60,42 @@ SPEECH_CUES = frozenset(
     dicatat menulis tulisnya ditulis menuding tudingnya menuduh mengakui diakui membantah
     bantahnya menekankan ditekankan memperingatkan menggambarkan digambarkan melaporkan dilaporkan
     mengecam kecamnya mendesak meminta pintanya harapnya berpendapat menilai dinilai terangnya
-    menerangkan
+    menerangkan melapor lapornya laporannya berujar menuturkan dituturkan mengungkap
+    menjelaskannya mempertegas menegaskannya
     """.split()
 )
+
+# Bare stems that attribute a quotation only in the attribution slot right after the
+# closing mark (`,” jelas Menteri`): before a quotation "jelas" means "clear" and
+# "lapor" is part of a name as often as not.
+ATTRIBUTION_CUES = SPEECH_CUES | frozenset(
+    """
+    kata lapor lapornya melapor ujar tutur ungkap jelas tegas sebut tambah imbuh lanjut papar
+    tanya jawab seru terang tulis kecam pinta harap klaim bantah tuding akunya ucap
+    """.split()
+)
+# A word right before the opening mark that names or mentions what is quoted: a
+# name, a title, a term (`Nama “Karibia”`, `film “…”`, `istilah “…”`).
+MENTION_CUES = frozenset(
+    """
+    nama namanya bernama dinamai dinamakan menamai menamakan berjudul judul judulnya bertajuk
+    lagu film buku novel album serial sinetron acara program istilah julukan dijuluki sebutan
+    slogan semboyan tagar merek kode sandi
+    """.split()
+)
+# Two words before the opening mark that do the same (`dikenal sebagai “…”`).
+MENTION_PHRASES = frozenset(
+    {("dikenal", "sebagai"), ("disebut", "sebagai"), ("dijuluki", "sebagai"), ("diberi", "nama"),
+     ("kata", "kunci"), ("dengan", "nama"), ("atas", "nama")}
+)
+# Short words a Title-Case title leaves in lower case ("Game of Thrones", "Laskar Pelangi
+# dan ...").
+TITLE_SMALL_WORDS = frozenset("of the a an and or in on at to for di ke dari dan yang untuk pada".split())
+# Ratings and codes: 'AA-idn', 'BB+', 'idAAA', 'A'.
+_CODE = re.compile(r"(?:id)?[A-Z]{1,4}[+-]?(?:-[a-z]{2,4})?")
+
+# Why a suggestion from the detector was made, as the details pane shows it.
+SCARE_REASON = "1-3 words in quotes, no speech cue"
 
 
 class Quote(NamedTuple):
@@ -140,6 +187,7 @@ class ScareQuote(NamedTuple):
     start: int
     end: int
     text: str
+    reason: str = SCARE_REASON
 
 
 def scare_quotes(text: str, tokens: Sequence[tuple[int, int]], quotes: Sequence[Quote]) -> list[ScareQuote]:
@@ -156,6 +204,8 @@ def scare_quotes(text: str, tokens: Sequence[tuple[int, int]], quotes: Sequence[
             continue
         if _introduced_by_speech(text, tokens, quote, quotes):
             continue
+        if not_scare_reason(text, tokens, quote) is not None:
+            continue
         found.append(ScareQuote(
             tokens[quote.open_token][0],
             tokens[quote.close_token][1],
@@ -168,7 +218,7 @@ def _introduced_by_speech(text: str, tokens: Sequence[tuple[int, int]], quote: Q
                           quotes: Sequence[Quote]) -> bool:
     assert quote.open_token is not None and quote.close_token is not None
     for start, end in tokens[quote.close_token + 1 : quote.close_token + 1 + CUE_WINDOW_AFTER]:
-        if text[start:end].lower() in SPEECH_CUES:
+        if text[start:end].lower() in ATTRIBUTION_CUES:
             return True
     # The words before the opening mark, leaving out other quotations (a cue a speaker
     # says inside quotation marks introduces nothing).
@@ -184,3 +234,25 @@ def _introduced_by_speech(text: str, tokens: Sequence[tuple[int, int]], quote: Q
     pieces.append(text[cursor:limit])
     words = " ".join(pieces).lower().translate(_SEPARATORS).split()
     return not SPEECH_CUES.isdisjoint(words)
+
+
+def not_scare_reason(text: str, tokens: Sequence[tuple[int, int]], quote: Quote) -> str | None:
+    """Why a short quotation that no speaker introduces is still not a scare quote
+    (a foreign term, a code, a title, a mention), or None when it is one."""
+    assert quote.open_token is not None and quote.close_token is not None
+    words = [text[start:end] for start, end in tokens[quote.open_token + 1 : quote.close_token]
+             if text[start].isalnum()]
+    if any(ch.isdigit() for word in words for ch in word):
+        return "digits"
+    if any(_CODE.fullmatch(word) for word in words):
+        return "a code or rating"
+    if len(words) >= 2 and words[0][0].isupper() and all(
+        word[0].isupper() or word.lower() in TITLE_SMALL_WORDS for word in words
+    ):
+        return "a title in Title Case"
+    if any(word[0].islower() and not is_indonesian(word.lower()) for word in words):
+        return "not Indonesian words"
+    before = [text[start:end].lower() for start, end in tokens[max(0, quote.open_token - 2) : quote.open_token]]
+    if before and before[-1] in MENTION_CUES or tuple(before) in MENTION_PHRASES:
+        return "a mention after a cue"
+    return None

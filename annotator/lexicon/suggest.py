@@ -25,6 +25,8 @@ SCARE_QUOTES = "scare_quotes"
 LEXICON_DETECTOR = "lexicon"
 DEFAULT_LEXICON = "id-loaded-language"
 BATCH_SENTENCES = 2000
+# The sources `suggest_all` owns: the model's and outside tools' suggestions are theirs.
+LEXICON_SOURCES = frozenset({LEXICON_DETECTOR, SCARE_QUOTES})
 
 
 class Suggester:
@@ -51,9 +53,11 @@ class Suggester:
         matches, ignored = self.lexicon.scan(text, tokens)
         quotes = find_quotes(text, tokens)
         if not quotes:
-            return [Suggestion(sentence_id, start, end, entry.label, entry.term) for start, end, entry in matches]
+            return [Suggestion(sentence_id, start, end, entry.label, entry.term, reason=lexicon_reason(entry))
+                    for start, end, entry in matches]
         found = [
-            Suggestion(sentence_id, start, end, entry.label, entry.term, is_quoted(quotes, start, end))
+            Suggestion(sentence_id, start, end, entry.label, entry.term, is_quoted(quotes, start, end),
+                       reason=lexicon_reason(entry))
             for start, end, entry in matches
         ]
         if self.scare_label is not None:
@@ -62,10 +66,16 @@ class Suggester:
                 if any(scare.start < end and start < scare.end for start, end in ignored):
                     continue
                 found.append(Suggestion(sentence_id, scare.start, scare.end, self.scare_label, scare.text,
-                                        quoted=is_quoted(quotes, scare.start, scare.end), detector=SCARE_QUOTES))
+                                        quoted=is_quoted(quotes, scare.start, scare.end), detector=SCARE_QUOTES,
+                                        reason=scare.reason))
             if scares and len(found) > 1:
                 found.sort(key=_position)
         return found
+
+
+def lexicon_reason(entry: LexiconEntry) -> str:
+    """Why the lexicon suggested a span: the entry and how it matched."""
+    return f"lexicon entry “{entry.term}” ({entry.match} match)"
 
 
 def _position(suggestion: Suggestion) -> tuple[int, int, str]:
@@ -92,7 +102,8 @@ def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None) 
         iterator = store.corpus.iter_sentences()
         while batch := list(islice(iterator, BATCH_SENTENCES)):
             suggestions = [g for s in batch for g in suggester.suggest(s)]
-            a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], suggestions)
+            a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], suggestions,
+                                             sources=LEXICON_SOURCES)
             sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
             if on_progress is not None:
                 on_progress(len(batch))
@@ -100,9 +111,9 @@ def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None) 
 
 
 # What `SuggestionHook.analyse` gives for one sentence: (start, end, label, term, quoted,
-# detector) per suggestion, in `Suggester.suggest_text` order. Plain tuples of shared
+# detector, reason) per suggestion, in `Suggester.suggest_text` order. Plain tuples of shared
 # strings cross from a worker process for little.
-Found = list[tuple[int, int, str, str, bool, str]]
+Found = list[tuple[int, int, str, str, bool, str, str | None]]
 
 
 class SuggestionHook:
@@ -141,13 +152,13 @@ class SuggestionHook:
         found = self.suggester.suggest_text(0, text, tokens)
         if not found:
             return None
-        return [(g.start, g.end, g.label, g.term, g.quoted, g.detector) for g in found]
+        return [(g.start, g.end, g.label, g.term, g.quoted, g.detector, g.reason) for g in found]
 
     def write(self, store: Store, found: Sequence[tuple[Sentence, Found]]) -> None:
         store.suggestions.add(
-            Suggestion(sentence.id, start, end, label, term, quoted, detector)  # type: ignore[arg-type]
+            Suggestion(sentence.id, start, end, label, term, quoted, detector, reason=reason)  # type: ignore[arg-type]
             for sentence, rows in found
-            for start, end, label, term, quoted, detector in rows
+            for start, end, label, term, quoted, detector, reason in rows
         )
 
     def __call__(self, store: Store, sentences: list[Sentence]) -> None:

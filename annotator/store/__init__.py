@@ -43,6 +43,7 @@ from .files import check_is_project, check_is_sqlite, readonly_uri, writable
 from .lexicons import Lexicons
 from .merge import Merge
 from .report import Report
+from .recommender import Recommender
 from .rows import compact_json
 from .suggestions import Suggestions
 from .write_lock import begin_immediate
@@ -405,6 +406,10 @@ class Store:
     @cached_property
     def merge(self) -> Merge:
         return Merge(self)
+
+    @cached_property
+    def recommender(self) -> Recommender:
+        return Recommender(self)
 
     @cached_property
     def report(self) -> Report:

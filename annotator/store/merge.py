@@ -130,8 +130,9 @@ class Merge(Room):
             f"INSERT OR IGNORE INTO main.annotators (name, created_at) SELECT name, created_at FROM {src}.annotators"
         ).rowcount
         result.suggestions_added = run(
-            "INSERT INTO main.suggestions (sentence_id, char_start, char_end, label, term, quoted, detector)"
-            " SELECT ms.dst_id, g.char_start, g.char_end, g.label, g.term, g.quoted, g.detector"
+            "INSERT INTO main.suggestions (sentence_id, char_start, char_end, label, term, quoted, detector,"
+            " reason, score)"
+            " SELECT ms.dst_id, g.char_start, g.char_end, g.label, g.term, g.quoted, g.detector, g.reason, g.score"
             f" FROM {src}.suggestions g JOIN temp.merge_sentences ms ON ms.src_id = g.sentence_id"
             " WHERE 1 ORDER BY g.id"
             " ON CONFLICT (sentence_id, char_start, char_end, label, term) DO NOTHING"

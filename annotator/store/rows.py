@@ -112,5 +112,5 @@ def to_lexicon_entry(row: tuple) -> LexiconEntry:
 def to_suggestion(row: tuple) -> Suggestion:
     return Suggestion(
         id=row[0], sentence_id=row[1], start=row[2], end=row[3], label=row[4], term=row[5],
-        quoted=bool(row[6]), detector=row[7], decision=row[8],
+        quoted=bool(row[6]), detector=row[7], decision=row[8], reason=row[9], score=row[10],
     )  # fmt: skip

@@ -4,7 +4,7 @@ accept or reject of them."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from ..clock import now_iso
 from ..errors import RestoreRefused
@@ -18,7 +18,7 @@ class Suggestions(Room):
         """Suggestions of a sentence, with the given annotator's decision if any."""
         rows = self.conn.execute(
             "SELECT sg.id, sg.sentence_id, sg.char_start, sg.char_end, sg.label, sg.term, sg.quoted,"
-            " sg.detector, sd.decision FROM suggestions sg"
+            " sg.detector, sd.decision, sg.reason, sg.score FROM suggestions sg"
             " LEFT JOIN suggestion_decisions sd ON sd.suggestion_id = sg.id AND sd.annotator = ?"
             " WHERE sg.sentence_id = ? ORDER BY sg.char_start, sg.char_end, sg.label, sg.term",
             [annotator, sentence_id],
@@ -30,8 +30,9 @@ class Suggestions(Room):
         with self.transaction():
             self.conn.executemany(
                 "INSERT OR IGNORE INTO suggestions (sentence_id, char_start, char_end, label, term, quoted,"
-                " detector) VALUES (?,?,?,?,?,?,?)",
-                [(g.sentence_id, g.start, g.end, g.label, g.term, int(g.quoted), g.detector) for g in suggestions],
+                " detector, reason, score) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(g.sentence_id, g.start, g.end, g.label, g.term, int(g.quoted), g.detector, g.reason, g.score)
+                 for g in suggestions],
             )
 
     def set_decision(self, suggestion_id: int, annotator: str, decision: str | None) -> None:
@@ -57,9 +58,12 @@ class Suggestions(Room):
                 # a re-run of `suggest`: the decision has nothing left to apply to.
                 raise RestoreRefused(f"suggestion {suggestion_id} is gone (the lexicon was run again)") from None
 
-    def sync(self, sentence_ids: Sequence[int], suggestions: Iterable[Suggestion]) -> tuple[int, int, int]:
+    def sync(self, sentence_ids: Sequence[int], suggestions: Iterable[Suggestion],
+             sources: Collection[str] | None = None) -> tuple[int, int, int]:
         """Make the suggestions of these sentences exactly `suggestions`.
 
+        With `sources`, only suggestions from those sources (detector names) are touched:
+        re-running the lexicon leaves the model's and outside tools' suggestions alone.
         A suggestion that still exists (same sentence, offsets, label and term) keeps its
         id and every decision on it; one that no longer exists is deleted with its
         decisions (spans accepted from it stay, unlinked). Returns (added, removed, kept).
@@ -70,22 +74,37 @@ class Suggestions(Room):
             for offset in range(0, len(sentence_ids), 500):
                 chunk = list(sentence_ids[offset : offset + 500])
                 for row in self.conn.execute(
-                    "SELECT id, sentence_id, char_start, char_end, label, term, quoted, detector FROM suggestions"
-                    f" WHERE sentence_id IN ({','.join('?' * len(chunk))})",
+                    "SELECT id, sentence_id, char_start, char_end, label, term, quoted, detector, reason, score"
+                    f" FROM suggestions WHERE sentence_id IN ({','.join('?' * len(chunk))})",
                     chunk,
                 ):
-                    existing[row[1:6]] = row
+                    if sources is None or row[7] in sources:
+                        existing[row[1:6]] = row
             stale = [[row[0]] for key, row in existing.items() if key not in wanted]
             changed = [
-                [int(g.quoted), g.detector, existing[key][0]]
+                [int(g.quoted), g.detector, g.reason, g.score, existing[key][0]]
                 for key, g in wanted.items()
-                if key in existing and (bool(existing[key][6]) != g.quoted or existing[key][7] != g.detector)
+                if key in existing and tuple(existing[key][6:]) != (int(g.quoted), g.detector, g.reason, g.score)
             ]
             fresh = [g for key, g in wanted.items() if key not in existing]
             self.conn.executemany("DELETE FROM suggestions WHERE id = ?", stale)
-            self.conn.executemany("UPDATE suggestions SET quoted = ?, detector = ? WHERE id = ?", changed)
+            self.conn.executemany(
+                "UPDATE suggestions SET quoted = ?, detector = ?, reason = ?, score = ? WHERE id = ?", changed
+            )
             self.add(fresh)
         return len(fresh), len(stale), len(wanted) - len(fresh)
+
+    def decided_forms(self) -> list[tuple[str, str, str, int, int]]:
+        """(term, label, matched text, accepted, rejected) per lexicon suggestion anyone
+        decided: how each surface form of an entry fares with reviewers."""
+        rows = self.conn.execute(
+            "SELECT sg.term, sg.label, substr(s.text, sg.char_start + 1, sg.char_end - sg.char_start),"
+            " SUM(d.decision = 'accepted'), SUM(d.decision = 'rejected')"
+            " FROM suggestions sg JOIN suggestion_decisions d ON d.suggestion_id = sg.id"
+            " JOIN sentences s ON s.id = sg.sentence_id WHERE sg.detector = 'lexicon'"
+            " GROUP BY sg.id"
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
 
     def tallies(self) -> list[SuggestionTally]:
         """Hits and decisions (over all annotators) per suggested term and label."""

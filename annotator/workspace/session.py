@@ -478,7 +478,10 @@ class AnnotationSession(SentenceEditing):
             if self.pending:
                 count = len(self.pending)
                 return f"{count} suggestion{'s' if count != 1 else ''} revealed: accept (a) or reject (x), then enter"
-        self._finish("done")
+        if self._finish("done") is not None:
+            from ..recommend.auto import note_done
+
+            note_done(self.store)  # starts a background retraining when one is due
         return self._go_on("Marked done. This is the last sentence; press n for the next one not done.")
 
     def skip(self) -> str | None:

@@ -209,7 +209,8 @@ def test_stats_table_json_and_candidates(project):
     data = json.loads(ok("lexicon", "stats", "--candidates", "--db", project, "--json").stdout)
     assert data == {"candidates": [{
         "form": "kendali", "label": "loaded_language", "frequency": 2, "annotators": 2,
-        "labels": {"loaded_language": 2}, "command": "annotator lexicon add kendali --label loaded_language"}]}
+        "labels": {"loaded_language": 2}, "command": "annotator lexicon add kendali --label loaded_language"}],
+        "excludes": []}
     table = ok("lexicon", "stats", "--candidates", "--db", project).stdout
     assert "annotator lexicon add kendali --label loaded_language" in table.replace("\n", " ") or "kendali" in table
 

@@ -95,3 +95,65 @@ def test_quotations_lie_within_the_sentence_and_scare_quotes_are_short_and_unquo
         assert 1 <= sum(any(ch.isalnum() for ch in word) for word in scare.text.split()) <= 3
         cues_before = [(s, e) for s, e in tokens if e <= scare.start and text[s:e] == "kata"]
         assert all(is_quoted(quotes, s, e) for s, e in cues_before)
+
+
+def test_foreign_terms_in_single_quotes_are_italics_not_scare_quotes():
+    # Indonesian writing quotes foreign words where print would set them in italics.
+    assert scares("Fitch merevisi 'outlook' perusahaan itu menjadi stabil.") == []
+    assert scares("Perseroan mengajukan 'tender offer' kepada pemegang saham.") == []
+    assert scares("Keputusan 'The Fed' menekan rupiah.") == []
+
+
+def test_codes_ratings_and_digits_are_not_scare_quotes():
+    assert scares("Pefindo menegaskan peringkat 'AA-idn' untuk obligasi itu.") == []
+    assert scares("Peringkat utang naik ke 'BB' tahun ini.") == []
+    assert scares("Ia mendapat nilai 'idAAA' dari lembaga itu.") == []
+    assert scares("Status siaga naik ke level '4' pagi ini.") == []
+
+
+def test_titles_of_works_are_not_scare_quotes():
+    assert scares("Serial “Game of Thrones.” tamat pada 2019.") == []
+    assert scares("Ia membintangi “Laskar Pelangi” dan karya lain.") == []
+
+
+def test_mentions_after_a_cue_are_not_scare_quotes():
+    assert scares("Nama “Karibia” berasal dari suku Karib.") == []
+    assert scares("Strategi itu dikenal sebagai “pertahanan aktif” di kalangan militer.") == []
+    assert scares("Kapal itu bernama “Harapan” sejak 1990.") == []
+    assert scares("Novel berjudul “Bumi” laris di pasaran.") == []
+    assert scares("Ia menyanyikan lagu “Rindu” di panggung.") == []
+    assert scares("Mereka menonton film “Pengkhianatan” bersama.") == []
+    # The cue must stand right before the quotation.
+    assert scares("Nama itu tak asing bagi pasukan “penjajah” di sana.") == ["“penjajah”"]
+
+
+def test_new_speech_cues_attribute_a_partial_quotation():
+    assert scares('"Luar biasa," lapor pelanggan itu.') == []
+    assert scares("“Kejam,” ujar warga.") == []
+    assert scares("“Berbahaya,” tutur Menteri.") == []
+    assert scares("“Sangat buruk,” ungkap saksi.") == []
+    assert scares("“Ilegal,” jelas juru bicara itu.") == []
+    assert scares("“Tidak sah,” tegas Presiden.") == []
+    assert scares("Warga melapor ada “penjajah” di desa.") == []
+    assert scares("Ia menuturkan bahwa “penjajah” datang.") == []
+    # Bare "jelas" before a quotation means "clear": it introduces nobody.
+    assert scares("Sudah jelas pasukan “penjajah” itu datang.") == ["“penjajah”"]
+
+
+def test_every_scare_quote_keeps_its_reason():
+    text = "Pasukan “penjajah” itu datang lagi."
+    tokens = tokenize(text)
+    found = scare_quotes(text, tokens, find_quotes(text, tokens))
+    assert [s.reason for s in found] == ["1-3 words in quotes, no speech cue"]
+
+
+def test_the_sample_articles_scare_quotes_are_still_found():
+    from annotator.resources import sample_paths
+    from annotator.segmentation import segment
+
+    found = []
+    for path in sample_paths():
+        text = path.read_text(encoding="utf-8")
+        for start, end, _tokens in segment(text):
+            found += scares(text[start:end])
+    assert "“Israel”" in found and "'eskalasi'" in found

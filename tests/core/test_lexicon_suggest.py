@@ -380,3 +380,25 @@ def test_normalised_forms():
     assert normalise_form("  “Penjajah,”  ") == "penjajah"
     assert normalise_form("Klaim\n Palsu.") == "klaim palsu"
     assert normalise_form("...") == ""
+
+
+def test_every_suggestion_keeps_a_reason(lexicon_store):
+    sentence = sentence_with(lexicon_store, S004, "“Israel”")
+    reasons = {g.detector: g.reason for g in lexicon_store.suggestions.for_sentence(sentence.id)}
+    assert reasons["scare_quotes"] == "1-3 words in quotes, no speech cue"
+    for sentence in lexicon_store.corpus.iter_sentences():
+        for g in lexicon_store.suggestions.for_sentence(sentence.id):
+            assert g.reason, g
+            if g.detector == "lexicon":
+                assert g.term in g.reason and "match" in g.reason
+
+
+def test_rerunning_the_lexicon_leaves_other_sources_alone(lexicon_store):
+    from annotator.model import Suggestion
+
+    sentence = sentence_with(lexicon_store, S004, "“Israel”")
+    lexicon_store.suggestions.add([Suggestion(sentence.id, 0, 9, "loaded_language", "mayoritas",
+                                              detector="external:tool", reason="tool says so", score=0.9)])
+    suggest_all(lexicon_store)
+    kept = [g for g in lexicon_store.suggestions.for_sentence(sentence.id) if g.detector == "external:tool"]
+    assert [(g.reason, g.score) for g in kept] == [("tool says so", 0.9)]

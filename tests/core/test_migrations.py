@@ -84,3 +84,16 @@ def test_newer_schema_is_refused_and_left_byte_identical(db_path, wal):
             Store.open(db_path, create=create)
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == siblings
+
+
+def test_suggestion_reason_and_score_reach_an_older_database(db_path):
+    from annotator.model import Suggestion
+
+    write_m001_project(db_path)
+    with Store.open(db_path) as store:
+        assert {"reason", "score"} <= set(store.db["suggestions"].columns_dict)
+        [sentence] = store.corpus.sentences_of("d1")
+        store.suggestions.add([Suggestion(sentence.id, 5, 13, "loaded_language", "x", detector="model",
+                                          reason="model v1", score=0.75)])
+        [found] = [g for g in store.suggestions.for_sentence(sentence.id) if g.detector == "model"]
+        assert (found.reason, found.score) == ("model v1", 0.75)

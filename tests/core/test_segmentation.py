@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from annotator.ingest import read_txt
 from annotator.resources import sample_paths
-from annotator.segmentation import ABBREVIATIONS, punkt, segment, sentence_spans, tokenize
+from annotator.segmentation import (
+    ABBREVIATIONS,
+    punkt,
+    punkt_class,
+    segment,
+    sentence_spans,
+    tokenize,
+)
 from annotator.textnorm import normalize_text
 
 # (start, end, first 24 characters, last 16 characters) of every sentence. Checked by
@@ -215,10 +222,9 @@ def test_segmentation_needs_no_nltk_data(tmp_path):
 
 @lru_cache(maxsize=1)
 def stock_punkt():
-    """NLTK's own Punkt with the same parameters, without our faster regexes."""
-    from nltk.tokenize.punkt import PunktSentenceTokenizer
+    """Our Punkt class with the same parameters, without the faster regexes."""
 
-    return PunktSentenceTokenizer(punkt()._params)
+    return punkt_class()(punkt()._params)
 
 
 def stock_punkt_spans(text: str) -> list[tuple[int, int]]:
@@ -307,3 +313,73 @@ def test_readme_lists_every_abbreviation():
     letters = {chr(c) for c in range(ord("a"), ord("z") + 1)}
     assert missing <= letters, sorted(missing)  # the letters are listed as a range
     assert "single letters a.–z." in section
+
+
+# ------------------------------------------------------------------ unseen text (issue 19)
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def test_company_suffixes_do_not_end_sentences_before_lower_case():
+    assert sentences_of("Saham Keppel Pte. Ltd. naik. Apple Inc. merilis ponsel. Google LLC. digugat.") == [
+        "Saham Keppel Pte. Ltd. naik.", "Apple Inc. merilis ponsel.", "Google LLC. digugat."]
+    assert sentences_of("Kapal itu milik Sony Co. Ltd. asal Jepang.") == ["Kapal itu milik Sony Co. Ltd. asal Jepang."]
+
+
+def test_company_suffix_before_a_capital_ends_the_sentence():
+    assert sentences_of("Barang itu dibeli dari Sony Co. Pemerintah menyetujuinya.") == [
+        "Barang itu dibeli dari Sony Co.", "Pemerintah menyetujuinya."]
+
+
+def test_country_initials_precede_names_and_end_before_indonesian_words():
+    assert sentences_of("Presiden A.S. Joe Biden datang. Pejabat U.S. menolak.") == [
+        "Presiden A.S. Joe Biden datang.", "Pejabat U.S. menolak."]
+    assert sentences_of("Kantor pusatnya ada di A.S. Pemerintah menyetujuinya.") == [
+        "Kantor pusatnya ada di A.S.", "Pemerintah menyetujuinya."]
+
+
+def test_foreign_forms_of_address_do_not_end_sentences():
+    assert sentences_of("Kepada Tn. Smith, Mr. Jones dan Ms. Lee berbicara.") == [
+        "Kepada Tn. Smith, Mr. Jones dan Ms. Lee berbicara."]
+
+
+def test_eras_in_initials():
+    assert sentences_of("Kota itu didirikan pada 500 B.C. oleh bangsa Fenisia.") == [
+        "Kota itu didirikan pada 500 B.C. oleh bangsa Fenisia."]
+    assert sentences_of("Ia lahir sekitar 300 B.C. Namun tanggalnya diragukan.") == [
+        "Ia lahir sekitar 300 B.C.", "Namun tanggalnya diragukan."]
+
+
+def test_no_split_before_a_lower_case_word_unless_the_period_clearly_ends_it():
+    # An abbreviation the list lacks, a stray period, a question inside quotes.
+    assert sentences_of("Acme Grp. membeli aset itu.") == ["Acme Grp. membeli aset itu."]
+    assert sentences_of("Harga naik 5 persen. dan turun lagi.") == ["Harga naik 5 persen. dan turun lagi."]
+    assert sentences_of("“Mengapa?” tanya dia. Lalu pergi.") == ["“Mengapa?” tanya dia.", "Lalu pergi."]
+    # An ordinary word's period before a word such as iPhone does end it.
+    assert sentences_of("Ia membeli ponsel. iPhone itu mahal.") == ["Ia membeli ponsel.", "iPhone itu mahal."]
+
+
+def test_the_letter_after_a_hyphen_is_not_an_initial():
+    assert sentences_of("Anggaran itu masuk dalam APBN-P. Pemerintah setuju.") == [
+        "Anggaran itu masuk dalam APBN-P.", "Pemerintah setuju."]
+    # A real initial still does not end the sentence.
+    assert sentences_of("Menurut Susilo B. Yudhoyono, semua siap.") == ["Menurut Susilo B. Yudhoyono, semua siap."]
+
+
+def test_a_clause_starter_after_an_abbreviation_or_ellipsis_starts_a_sentence():
+    assert sentences_of("Pasukan A.S. Mereka pulang.") == ["Pasukan A.S.", "Mereka pulang."]
+    assert sentences_of("Ia terdiam... Kemudian pergi.") == ["Ia terdiam...", "Kemudian pergi."]
+    assert sentences_of("Dr. Budi tiba.") == ["Dr. Budi tiba."]
+
+
+def test_boundaries_on_unseen_text_reach_the_target():
+    from tests.core.segmentation_text import text_and_boundaries
+
+    text, gold = text_and_boundaries()
+    assert len(gold) >= 300
+    found = {end for _start, end in sentence_spans(text)}
+    correct = len(found & gold)
+    assert correct / len(found) >= 0.995, sorted(found - gold)
+    assert correct / len(gold) >= 0.995, sorted(gold - found)

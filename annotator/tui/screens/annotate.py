@@ -15,6 +15,7 @@ from textual.widgets import Footer
 
 from ...errors import AnnotatorError
 from ...model import SpanAnnotation, Suggestion, SuggestionMode
+from ...sources import describe as describe_source
 from ...workspace import ActionRefused, AnnotationSession
 from ...workspace.reports import export_available, export_own_work
 from ..bindings import WORKSPACE_BINDINGS
@@ -153,10 +154,9 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
             return ItemDetails("span", item.label, key, color, origin, text, item.lexicon_term,
                                session.neutral_for(item.lexicon_term, item.label), item.note, item.quoted)
         origin = "pending suggestion" if item.decision is None else f"{item.decision} suggestion"
-        if item.detector != "lexicon":
-            origin += f" ({item.detector})"
         return ItemDetails("suggestion", item.label, key, color, origin, text, item.term,
-                           session.neutral_for(item.term, item.label), None, item.quoted)
+                           session.neutral_for(item.term, item.label), None, item.quoted,
+                           source=describe_source(item.detector, item.term, item.score), reason=item.reason)
 
     # ------------------------------------------------------------------ running
     # (The cursor, labels, flag, sentence navigation and undo: SentenceEditingActions.)

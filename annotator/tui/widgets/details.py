@@ -23,6 +23,10 @@ class ItemDetails:
     neutral: str | None = None
     note: str | None = None
     quoted: bool = False
+    # A suggestion's source in words (lexicon entry, detector, model with confidence,
+    # external tool) and why it was suggested.
+    source: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ class DetailsPane(Widget):
                 extra += [("  → neutral ", dim), display_excerpt(item.neutral)]
             if item.note:
                 extra += [("  note ", dim), display_excerpt(item.note)]
+            if item.source:
+                extra += [("  from ", dim), display_excerpt(item.source)]
+            if item.reason:
+                extra += [("  why ", dim), display_excerpt(item.reason)]
             if extra:
                 lines.append(Content.assemble(" " * 10, *extra))  # type: ignore[arg-type]
         else:
@@ -128,6 +136,10 @@ class DetailsPane(Widget):
                 lines.append(field("term", display_excerpt(item.term)))
             if item.neutral:
                 lines.append(field("neutral", display_excerpt(item.neutral)))
+            if item.source:
+                lines.append(field("source", display_excerpt(item.source)))
+            if item.reason:
+                lines.append(field("reason", display_excerpt(item.reason)))
             if item.kind == "span":
                 lines.append(field("note", display_excerpt(item.note) if item.note else "—"))
             lines.append(Content(""))

@@ -1,0 +1,69 @@
+"""The model's suggestions, each with a confidence, stored with the source `model`.
+
+Precedence: where the lexicon or a built-in detector suggests the same span with the
+same label, the model adds nothing (that suggestion says why, and its decisions feed
+the lexicon's statistics); a model span that differs from the lexicon's, even by one
+token or by label, is its own suggestion. Labels the last evaluation switched off and
+spans below the threshold are left out. Re-running replaces the model's suggestions
+(those that remain keep their decisions) and touches no other source's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import islice
+
+from ..errors import AnnotatorError
+from ..lexicon.quotes import has_marks, quoted_flag
+from ..lexicon.suggest import (
+    BATCH_SENTENCES,
+    LEXICON_DETECTOR,
+    Suggester,
+    SuggestReport,
+)
+from ..model import Suggestion
+from ..sources import MODEL
+from ..store import Store
+from .crf import Tagger
+from .features import sentence_features
+
+DEFAULT_THRESHOLD = 0.5
+
+
+def suggest_with_model(store: Store, threshold: float = DEFAULT_THRESHOLD,
+                       on_progress: Callable[[int], None] | None = None) -> SuggestReport:
+    if not 0.0 <= threshold <= 1.0:
+        raise AnnotatorError("--threshold must be from 0 to 1")
+    latest = store.recommender.latest()
+    if latest is None:
+        raise AnnotatorError("no recommender model yet: run 'annotator recommend train' first")
+    tagger = Tagger(store.recommender.model_bytes(latest.version))
+    suggester = Suggester.from_store(store)
+    allowed = set(store.tagset().label_names) - set(latest.disabled_labels)
+    reason = f"model v{latest.version}, learned from {latest.sentences} done sentences"
+    sentences = added = removed = kept = 0
+    with store.transaction():
+        iterator = store.corpus.iter_sentences()
+        while batch := list(islice(iterator, BATCH_SENTENCES)):
+            found: list[Suggestion] = []
+            for sentence in batch:
+                text, tokens = sentence.text, sentence.tokens
+                others = suggester.suggest_text(0, text, tokens)
+                taken = {(g.start, g.end, g.label) for g in others}
+                lexical = [(g.start, g.end, g.label) for g in others if g.detector == LEXICON_DETECTOR]
+                for tagged in tagger.tag(sentence_features(text, tokens, lexical)):
+                    start, end = tokens[tagged.first][0], tokens[tagged.last - 1][1]
+                    if tagged.label not in allowed or tagged.confidence < threshold:
+                        continue
+                    if (start, end, tagged.label) in taken:
+                        continue
+                    found.append(Suggestion(sentence.id, start, end, tagged.label,  # type: ignore[arg-type]
+                                            text[start:end].lower(),
+                                            quoted=has_marks(text) and quoted_flag(text, tokens, start, end),
+                                            detector=MODEL, reason=reason,
+                                            score=round(tagged.confidence, 4)))
+            a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], found, sources={MODEL})
+            sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
+            if on_progress is not None:
+                on_progress(len(batch))
+    return SuggestReport(sentences, added, removed, kept)
