@@ -24,6 +24,7 @@ from ..workspace.changes import Change, Edit, SpanChange
 from ..workspace.cursor import TokenCursor
 from ..workspace.editing import ActionRefused, Editor
 from ..workspace.sentence_editing import SentenceEditing
+from .notes import AnnotatorNotes, annotator_notes
 from .queue import QueueOrder, SentenceCase, build_queue, default_annotators, gold_origin, load_case, prefill
 from .rules import AUTO_RULES, AutoRule, Candidate
 
@@ -139,6 +140,8 @@ class CurationSession(SentenceEditing):
         self.cursor = TokenCursor(0)
         self.candidate_index: int | None = None
         self.rejected: set[tuple[int, int, int, str]] = set()
+        # What the selected annotators said about the sentence (flags, notes), for the curator.
+        self.notes: list[AnnotatorNotes] = []
 
     # ------------------------------------------------------------------ state
 
@@ -210,6 +213,7 @@ class CurationSession(SentenceEditing):
     def _go(self, position: int) -> None:
         self.position = position
         self.case = load_case(self.store, self.queue[position], self.annotators)
+        self.notes = annotator_notes(self.store, self.queue[position], self.annotators)
         if not self.readonly:
             prefill(self.store, self.case, self.rule, self.curator)
         self.cursor.reset(len(self.tokens))

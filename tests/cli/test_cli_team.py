@@ -166,3 +166,12 @@ def test_annotate_refuses_a_name_off_the_roster_and_a_conflicting_mode(db: Path)
     assert "fixed budi's suggestions to 'after'" in conflict.stderr
     run("team", "retire", "budi", "--db", str(db))
     assert "retired" in run("annotate", "--annotator", "budi", "--db", str(db), code=1).stderr
+
+
+def test_annotate_refuses_a_document_outside_her_queue_in_one_line(db: Path) -> None:
+    run("team", "add", "ana", "budi", "--db", str(db))
+    run("assign", "--per-item", "1", "--seed", "1", "--db", str(db))
+    theirs = run_json("assignments", "--annotator", "budi", "--db", str(db))["documents"][0]["document_id"]
+    refused = run("annotate", "--annotator", "ana", "--document", theirs, "--db", str(db), code=1)
+    assert refused.stderr.startswith(f"error: document {theirs!r} is not in your queue")
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr

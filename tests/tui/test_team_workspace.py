@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, OptionList, Static
 
 from annotator.store import Store
 from annotator.team.campaign import assign
 from annotator.team.conditions import drawn_mode
 from annotator.tui.app import SessionApp
+from annotator.tui.screens.dialogs import SearchDialog
 from annotator.tui.widgets.header import WorkspaceHeader
 from annotator.workspace.launch import open_workspace
 from tests.team_corpus import add_documents, finish_document
@@ -83,6 +85,10 @@ async def test_a_fixed_mode_cannot_be_switched_from_the_palette(project: Path) -
             await pilot.press("enter")
             await pilot.pause()
             assert app.session.mode == "off"
+            # The refusal is what she is told, not the mode she asked for.
+            messages = [n.message for n in app._notifications]
+            assert any("the lead fixed your suggestions to 'off'" in m for m in messages), messages
+            assert not any(m.startswith("Suggestions:") for m in messages), messages
             await pilot.press("enter")
             await pilot.pause()
             sentence_id = app.session.sentences[0].id
@@ -105,3 +111,78 @@ async def test_the_random_condition_stores_each_sentence_s_draw(project: Path) -
         modes = {sid: store.annotations.get_judgment(sid, "budi").suggestion_mode for sid in seen}
     assert modes == {sid: drawn_mode("tim", "budi", sid, 0.5) for sid in seen}
     assert set(modes.values()) == {"on", "off"}
+
+
+def _queue_and_the_rest(project: Path) -> tuple[list[str], list[str]]:
+    """ana's documents (in her queue's order) and the documents she was not given."""
+    with Store.open(project) as store:
+        assign(store, per_item=1, seed=2)
+        mine = [e.document_id for e in sorted(store.team.queue("ana"), key=lambda e: e.position)]
+        rest = [d for d in store.corpus.document_ids() if d not in mine]
+    assert mine and rest
+    return mine, rest
+
+
+async def _search(app: SessionApp, pilot, query: str) -> list[str]:
+    """Run a search from the / dialog; the hits' option ids (hit-<sentence id>)."""
+    await pilot.press("slash")
+    await pilot.pause()
+    assert isinstance(app.screen, SearchDialog)
+    app.screen.query_one("#search-input", Input).value = query
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return [app.screen.query_one(OptionList).get_option_at_index(i).id or ""
+            for i in range(app.screen.query_one(OptionList).option_count)]
+
+
+async def test_search_finds_her_queue_s_sentences_and_none_outside_it(project: Path) -> None:
+    mine, rest = _queue_and_the_rest(project)
+    # Every sentence of doc-NNN ends in "NNN i."; the number alone picks one document.
+    inside, outside = f" {int(mine[-1][4:])} 0.", f" {int(rest[0][4:])} 0."
+    with Store.open(project) as store:
+        target = store.corpus.sentences_of(mine[-1])[0].id
+    with open_workspace(project, "ana") as workspace:
+        app = _app(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            assert await _search(app, pilot, outside) == []
+            assert "no match" in str(app.screen.query_one("#search-status", Static).content)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert await _search(app, pilot, inside) == [f"hit-{target}"]
+            await pilot.press("enter")  # jump to the hit
+            await pilot.pause()
+            assert app.session.document.id == mine[-1]
+
+
+async def test_the_header_shows_the_queue_s_progress(project: Path) -> None:
+    mine, _ = _queue_and_the_rest(project)
+    with Store.open(project) as store:
+        sizes = {d: len(store.corpus.sentences_of(d)) for d in mine}
+    total = sum(sizes.values())
+    with open_workspace(project, "ana") as workspace:
+        app = _app(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            header = app.screen.query_one(WorkspaceHeader)
+            first, second = header.render().plain.splitlines()
+            assert f"queue 1/{len(mine)} " in first
+            assert f" 0/{total} done (0.0%) in your queue" in second
+            await pilot.press("enter")
+            await pilot.pause()
+            second = header.render().plain.splitlines()[1]
+            assert f" 1/{total} done ({1 / total:.1%}) in your queue" in second
+
+
+async def test_an_allowed_mode_switch_from_the_palette_is_announced(project: Path) -> None:
+    with open_workspace(project, "ana") as workspace:
+        app = _app(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"suggestions: after")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert app.session.mode == "after"
+    assert "Suggestions: after" in messages

@@ -18,6 +18,7 @@ from ...adjudication.session import CurationSession
 from ...model import GOLD
 from ..bindings import ADJUDICATE_BINDINGS
 from ..widgets.aligned_spans import AlignedModel, AlignedSpans, Track, TrackSpan
+from ..widgets.annotator_notes import annotator_notes_lines
 from ..widgets.colors import on_label
 from ..widgets.label_bar import LabelBar
 from ..widgets.saving import SavingIndicator
@@ -150,6 +151,9 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
             lines.append(Content.styled("⚑ flagged", "bold"))
         if state and state.note:
             lines += [Content(""), Content.styled("Curator note", "bold underline"), Content(display_text(state.note))]
+        said = annotator_notes_lines(session.notes, session.sentence.text, self._look)
+        if said:
+            lines += [Content(""), *said]
         return Content("\n").join(lines)
 
     # ------------------------------------------------------------------ running

@@ -84,7 +84,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
             sentence_position=session.index + 1, sentence_count=len(session.sentences),
             done=session.done, total=session.total, mode=session.mode, order=session.order.name,
             status=judgment.status if judgment else None, flagged=bool(judgment and judgment.flagged),
-            readonly=session.readonly,
+            readonly=session.readonly, queue=self._in_queue,
         ))  # fmt: skip
         previous, following = session.previous_context, session.next_context
         self._previous.show(previous.text if previous else None)
@@ -215,10 +215,17 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
             lambda sentence_id: None if sentence_id is None else self._run(self.session.go_to_sentence, sentence_id),
         )
 
+    @property
+    def _in_queue(self) -> bool:
+        """Whether the session serves her assigned queue rather than the whole corpus."""
+        return getattr(self.session.order, "is_queue", False)
+
     def search_corpus(self, query: str) -> list[SearchHit]:
-        """Runs in a worker thread, on a reader of its own."""
+        """Runs in a worker thread, on a reader of its own. With a queue, only her
+        documents: a hit outside it could not be opened anyway."""
+        queue_of = self.session.annotator if self._in_queue else None
         with self.session.store.reader() as reader:
-            sentences = reader.corpus.search_sentences(query)
+            sentences = reader.corpus.search_sentences(query, queue_of=queue_of)
         return [SearchHit(s.id, s.document_id, s.index, s.text) for s in sentences if s.id is not None]
 
     def action_jump(self) -> None:
@@ -253,8 +260,13 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         self._then(lambda: self.app.push_screen(StatisticsScreen(self.session.store, self.session.annotator)))
 
     def set_mode(self, mode: SuggestionMode) -> None:
-        self._run(self.session.set_mode, mode)
-        self.notify(f"Suggestions: {mode}", markup=False, timeout=2)
+        self._run(self._set_mode, mode)
+
+    def _set_mode(self, mode: SuggestionMode) -> str:
+        # The notice comes back as the action's result, so a refusal (the lead fixed
+        # the mode) is reported instead of it, never beside it.
+        self.session.set_mode(mode)
+        return f"Suggestions: {mode}"
 
     def can_export(self) -> bool:
         # Served in a browser, export would write files on the server: not offered.
