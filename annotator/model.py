@@ -184,7 +184,7 @@ class Suggestion:
 
 
 @dataclass
-class Judgment:
+class SentenceState:
     """One annotator's state for one sentence: status, judgment, flag and note."""
 
     sentence_id: int

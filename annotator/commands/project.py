@@ -8,9 +8,9 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from ..corpus_files import FORMATS, FieldChoice, expand_paths
+from ..corpus_import import Importer, ImportOptions, ImportReport
 from ..errors import AnnotatorError, InputError
-from ..importer import Importer, ImportOptions, ImportReport
-from ..ingest import FORMATS, FieldChoice, expand_paths
 from ..model import Tagset
 from ..resources import default_tagset_path, sample_paths
 from ..store import Store

@@ -5,7 +5,12 @@ from __future__ import annotations
 import csv
 
 from annotator.workspace import AnnotationSession
-from annotator.workspace.reports import agreement_lines, export_available, export_own_work, progress_rows
+from annotator.workspace.reports import (
+    agreement_lines,
+    export_available,
+    export_own_work,
+    progress_rows,
+)
 from tests.workspace_corpus import build_corpus
 
 

@@ -19,7 +19,7 @@ from ...sources import describe as describe_source
 from ...workspace import ActionRefused, AnnotationSession
 from ...workspace.reports import export_available, export_own_work
 from ..bindings import WORKSPACE_BINDINGS
-from ..commands import WorkspaceCommands
+from ..palette import WorkspaceCommands
 from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
 from ..widgets.header import HeaderInfo, WorkspaceHeader
 from ..widgets.label_bar import LabelBar

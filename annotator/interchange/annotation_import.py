@@ -38,7 +38,7 @@ from ..clock import now_iso
 from ..csv_reading import csv_reader
 from ..errors import InputError
 from ..jsonline import JSONLineError, parse_json_line
-from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
+from ..model import GOLD, Event, Sentence, SentenceState, SpanAnnotation
 from ..store import Store
 from ..store.csv_format import FREE_TEXT_COLUMNS, SHEET_SAFE_COLUMNS, unescape
 from .formats import (
@@ -374,7 +374,7 @@ class _FileReader:
             raise RowError("sentence_text is not the text of this sentence in the project")
         name = self.annotator(row["annotator"])
         self._gold_needs_provenance(name, has_gold)
-        state = Judgment(
+        state = SentenceState(
             sentence_id=sentence.id,  # type: ignore[arg-type]
             annotator=name,
             status=self.choice(row, "status", STATUSES),  # type: ignore[arg-type]
@@ -458,7 +458,7 @@ class _FileReader:
         if changes:
             existing = self.store.annotations.get_judgment(sentence.id, name)  # type: ignore[arg-type]
             state = (
-                Judgment(sentence.id, name, **changes)  # type: ignore[arg-type]
+                SentenceState(sentence.id, name, **changes)  # type: ignore[arg-type]
                 if existing is None
                 else replace(existing, **changes)
             )
@@ -487,7 +487,7 @@ class _FileReader:
             self._touched.setdefault(name, [0, 0])[0] += added
         self._pending.clear()
 
-    def _put_state(self, existing: Judgment | None, state: Judgment) -> None:
+    def _put_state(self, existing: SentenceState | None, state: SentenceState) -> None:
         if self.result.errors:
             return
         if existing == state:
