@@ -53,12 +53,6 @@ def status_extras(store: Store) -> dict:
     return {"adjudication": progress, "lines": [line]}
 
 
-def has_ui() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("textual") is not None
-
-
 def open_ui(db_path: Path, annotator: str) -> None:
     """Open the annotation workspace (as `annotator annotate` does) until the reviewer quits."""
     from ..tui.app import run_workspace

@@ -251,7 +251,7 @@ def demo(db_path: Path, annotator: str, no_ui: bool) -> None:
             raise AnnotatorError(report.failed[0].error or "demo import failed")
         counts = store.corpus.counts()
     out.print(f"Demo project in {db_path}: {counts['documents']} documents, {counts['sentences']} sentences.")
-    if no_ui or not hooks.has_ui():
+    if no_ui:
         ctx = click.get_current_context()
         ctx.invoke(status, db_path=db_path, as_json=False)
         return

@@ -38,7 +38,16 @@ from ..clock import now_iso
 from ..csv_reading import csv_reader
 from ..errors import InputError
 from ..jsonline import JSONLineError, parse_json_line
-from ..model import GOLD, Event, Sentence, SentenceState, SpanAnnotation
+from ..model import (
+    GOLD,
+    ORIGINS,
+    STATUSES,
+    SUGGESTION_MODES,
+    Event,
+    Sentence,
+    SentenceState,
+    SpanAnnotation,
+)
 from ..store import Store
 from ..store.csv_format import FREE_TEXT_COLUMNS, SHEET_SAFE_COLUMNS, unescape
 from .formats import (
@@ -55,9 +64,6 @@ from .offsets import read as read_offset
 # The spreadsheet-safe cells unescaped as they are read; the free-text ones are unescaped
 # where they are checked against the sentence (text) or stored (note).
 _UNESCAPED_UP_FRONT = SHEET_SAFE_COLUMNS - FREE_TEXT_COLUMNS
-ORIGINS = ("manual", "suggestion")
-STATUSES = ("done", "skipped")
-SUGGESTION_MODES = ("on", "off", "after")
 RESOLUTIONS = ("auto", "curated")
 # Reported errors per file; the count of the rest is given.
 MAX_ERRORS = 50

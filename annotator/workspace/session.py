@@ -23,6 +23,7 @@ from ..errors import AnnotatorError
 from ..lexicon.quotes import quoted_flag
 from ..model import (
     GOLD,
+    SUGGESTION_MODES,
     Document,
     Label,
     Sentence,
@@ -40,7 +41,6 @@ from .editing import ActionRefused, Editor
 from .order import DocumentOrder
 from .sentence_editing import SentenceEditing
 
-SUGGESTION_MODES: tuple[str, ...] = ("on", "off", "after")
 # Time on screen is written with the next first showing of a sentence, or after this
 # many visits, or at the close: a crash loses at most this many visits' seconds.
 VISITS_PER_WRITE = 20
