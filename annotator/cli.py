@@ -63,12 +63,12 @@ class OneLineUsageError(click.UsageError):
     """A usage error shown as one line on stderr (exit code 2), like every other error."""
 
     def show(self, file: object = None) -> None:
-        from .textnorm import visible
+        from .textnorm import error_line
 
         hint = ""
         if self.ctx is not None:
             hint = f" (see '{self.ctx.command_path} --help')"
-        click.echo("error: " + visible(" ".join(self.format_message().split())) + hint, err=True)
+        click.echo(error_line(self.format_message()) + hint, err=True)
 
 
 class AnnotatorGroup(click.Group):
@@ -159,12 +159,12 @@ class AnnotatorGroup(click.Group):
 
 
 def _fail(ctx: click.Context, exc: BaseException, message: str) -> None:
-    from .textnorm import visible
+    from .textnorm import error_line
 
     if (ctx.obj or {}).get("debug"):
         raise exc
     # One line, and no raw control characters: messages can quote file names and ids.
-    click.echo("error: " + visible(" ".join(message.split())), err=True)
+    click.echo(error_line(message), err=True)
     ctx.exit(1)
 
 

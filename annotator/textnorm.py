@@ -168,6 +168,12 @@ def visible(text: str) -> str:
     return text.translate(_CONTROL_PLACEHOLDERS)
 
 
+def error_line(message: str) -> str:
+    """The one form of every error the CLI prints: `error: ` and the message on one
+    line (newlines and runs of spaces folded), control characters made visible."""
+    return "error: " + visible(" ".join(message.split()))
+
+
 def _placeholder(code: int) -> str:
     if code < 0x20:
         return chr(0x2400 + code)  # U+2400 block: ␀ ␁ ... ␛ ...

@@ -44,7 +44,7 @@ from ..interchange.units import iter_units, unit_annotators
 from ..model import GOLD, MergeResult
 from ..overlaps import same_label_overlaps
 from ..store import Store
-from ..textnorm import visible
+from ..textnorm import error_line, visible
 from .common import (
     TerminalSafe,
     db_option,
@@ -292,7 +292,7 @@ def import_annotations_command(db_path: Path, files: tuple[Path, ...], prefix: s
             if result.failed:
                 failed += 1
                 for line in iter_errors(result):
-                    err.print(Text("error: " + visible(" ".join(line.split()))))
+                    err.print(Text(error_line(line)))
                 continue
             parts = []
             if result.kind in ("spans", "jsonl"):
@@ -325,7 +325,7 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
                 result = merge_project(store, source)
             except InputError as exc:
                 failed += 1
-                err.print(Text("error: " + visible(" ".join(str(exc).split()))))
+                err.print(Text(error_line(str(exc))))
                 continue
             if result.conflicts:
                 failed += 1

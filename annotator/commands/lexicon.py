@@ -28,7 +28,7 @@ from ..lexicon.phrase import literal_words, split_alternatives
 from ..model import LexiconEntry
 from ..resources import default_tagset_path
 from ..tagset import load_tagset
-from ..textnorm import visible
+from ..textnorm import error_line, visible
 from .common import (
     TerminalSafe,
     db_option,
@@ -48,7 +48,7 @@ MAX_LISTED = 10
 
 def _fail_with_problems(error: LexiconError) -> None:
     for problem in error.problems:
-        err.print(Text("error: " + visible(str(problem))))
+        err.print(Text(error_line(str(problem))))
     err.print(f"{len(error.problems)} problem(s); nothing was loaded.")
     raise click.exceptions.Exit(1)
 
@@ -135,7 +135,7 @@ def check(db_path: Path, file: Path, tagset_path: Path | None) -> None:
         entries = read_lexicon(file, labels)
     except LexiconError as exc:
         for problem in exc.problems:
-            err.print(Text("error: " + visible(str(problem))))
+            err.print(Text(error_line(str(problem))))
         err.print(f"{len(exc.problems)} problem(s) in {file}.")
         raise click.exceptions.Exit(1) from None
     counts = {kind: sum(e.match == kind for e in entries) for kind in MATCH_KINDS}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from ..model import Tagset
 from ..resources import default_tagset_path, sample_paths
 from ..store import Store
 from ..tagset import load_tagset, tagset_to_toml
-from ..textnorm import visible
+from ..textnorm import error_line, visible
 from . import hooks
 from .common import db_option, err, json_option, out, print_json, progress_bar, project
 
@@ -27,16 +28,15 @@ SKIPPED_SHOWN = 10
 def create_project(db_path: Path, tagset_path: Path | None = None, name: str | None = None) -> Store:
     """Open the project at db_path, creating and initialising it if needed."""
     tagset = load_tagset(tagset_path or default_tagset_path())
-    store = Store.open(db_path, create=True)
-    try:
+    with ExitStack() as undo:
+        store = Store.open(db_path, create=True)
+        undo.callback(store.close)  # closed again only if setting it up fails
         if not store.is_initialized():
             store.initialize(name or db_path.stem, tagset)
             hooks.after_init(store)
         elif tagset_path is not None:
             raise AnnotatorError(f"{db_path} already holds project {store.project_name()!r}")
-    except BaseException:
-        store.close()
-        raise
+        undo.pop_all()
     return store
 
 
@@ -86,7 +86,7 @@ def import_(db_path: Path, paths: tuple[Path, ...], fmt: str, text_field: str | 
 
 def _print_import_report(report: ImportReport) -> None:
     for failure in report.failed:
-        err.print(Text("error: " + visible(" ".join((failure.error or "").split()))))
+        err.print(Text(error_line(failure.error or "")))
     for result in report.files:
         if result.error is None and result.skipped:
             for skipped in result.skipped[:SKIPPED_SHOWN]:

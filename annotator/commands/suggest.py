@@ -74,7 +74,7 @@ def _print_report(report: SuggestReport, source: str, as_json: bool) -> None:
 
 def _suggest_external(db_path: Path, command: str, name: str | None, timeout: float, as_json: bool) -> None:
     from ..external import MAX_REPORTED, ExternalRefused, suggest_external, tool_name
-    from ..textnorm import visible
+    from ..textnorm import error_line
 
     source = f"external:{name or tool_name(command)}"
     with project(db_path) as store:
@@ -82,7 +82,7 @@ def _suggest_external(db_path: Path, command: str, name: str | None, timeout: fl
             report = suggest_external(store, command, name, timeout)
         except ExternalRefused as refused:
             for problem in refused.problems[:MAX_REPORTED]:
-                click.echo("error: " + visible(problem), err=True)
+                click.echo(error_line(problem), err=True)
             more = len(refused.problems) - MAX_REPORTED
             if more > 0:
                 click.echo(f"error: ... and {more} more", err=True)

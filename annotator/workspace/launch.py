@@ -7,6 +7,7 @@ same way, and tests can open one without a terminal.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -157,13 +158,13 @@ def open_for_writer(
         # A folder we cannot create the lock in cannot hold our writes either.
         lock, readonly = None, True
         warnings.append(f"cannot lock {db_path} ({exc.strerror or exc}); opening read-only")
-    try:
-        store = Store.open(db_path, readonly=readonly)
-    except BaseException:
+    # On any failure below, what was taken is given back (store first, then the lock);
+    # on success pop_all() hands both to the caller.
+    with ExitStack() as undo:
         if lock is not None:
-            lock.release()
-        raise
-    try:
+            undo.callback(lock.release)
+        store = Store.open(db_path, readonly=readonly)
+        undo.callback(store.close)
         if not store.is_initialized():
             raise ProjectMissing(f"{db_path} holds no project: run 'annotator init --db {db_path}' first")
         if store.readonly and not readonly:
@@ -172,11 +173,7 @@ def open_for_writer(
             admit(store)
         if not store.readonly:
             store.annotations.ensure_annotator(writer)
-    except BaseException:
-        store.close()
-        if lock is not None:
-            lock.release()
-        raise
+        undo.pop_all()
     return store, lock, warnings
 
 
