@@ -203,11 +203,11 @@ def _expected(units: list[tuple[np.ndarray, np.ndarray]], n_raters: int, begin: 
     first = np.searchsorted(gap, distinct, side="left")
     total = 0
     squared = 0
-    for l, times, k in zip(distinct.tolist(), multiplicity.tolist(), first.tolist()):
-        placements = int(suffix_sum[k]) + (1 - l) * int(suffix_count[k])
-        within = (n_c - 1) * l * (l - 1) * (2 * l - 1) // 3
-        total += times * (within + l * l * placements)
-        squared += times * l * (l - 1)
+    for run, times, k in zip(distinct.tolist(), multiplicity.tolist(), first.tolist()):
+        placements = int(suffix_sum[k]) + (1 - run) * int(suffix_count[k])
+        within = (n_c - 1) * run * (run - 1) * (2 * run - 1) // 3
+        total += times * (within + run * run * placements)
+        squared += times * run * (run - 1)
     denominator = length * (n_raters * length * (n_raters * length - 1) - squared)
     if denominator == 0:
         return Fraction(0)

@@ -144,7 +144,7 @@ def spans_per_sentence(report: dict):
 
 def _dots(entries: list[tuple[str, float | None, list[float] | None]], what: str):
     fig, ax = plt.subplots(figsize=(6.4, 1.6 + 0.35 * len(entries)))
-    for y, (label, value, ci) in enumerate(entries):
+    for y, (_label, value, ci) in enumerate(entries):
         if value is None:
             continue
         if ci:

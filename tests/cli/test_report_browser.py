@@ -32,7 +32,7 @@ def browser():
     options.binary_location = CHROMIUM
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = None
-    for attempt in range(2):  # on a heavily loaded machine Chromium can miss the driver's first deadline
+    for _attempt in range(2):  # on a heavily loaded machine Chromium can miss the driver's first deadline
         try:
             driver = webdriver.Chrome(service=Service(DRIVER), options=options)
             break

@@ -259,7 +259,7 @@ def test_decoding_error_offset_is_exact_past_the_first_chunk(tmp_path, monkeypat
 
 def test_lines_split_across_chunks_are_read_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus_files, "CHUNK_BYTES", 5)
-    records = [{"id": str(i), "text": "Kalimat “ke-%d” é\u2028." % i} for i in range(20)]
+    records = [{"id": str(i), "text": f"Kalimat “ke-{i}” é\u2028."} for i in range(20)]
     path = write_jsonl(tmp_path / "x.jsonl", records)
     assert [d.text for d in read(path)] == [r["text"] for r in records]
 

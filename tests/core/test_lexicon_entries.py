@@ -212,7 +212,7 @@ _word = st.text(alphabet="abcdefghijklmnoprstuwy", min_size=2, max_size=9)
 def entries_strategy(draw):
     terms = draw(st.lists(_word, min_size=1, max_size=8, unique=True))
     entries = []
-    for i, term in enumerate(terms):
+    for _i, term in enumerate(terms):
         match = draw(st.sampled_from(["exact", "phrase"]))
         if match == "phrase":
             term = f"{term} ~{draw(_word)} ({draw(_word)}|{draw(_word)} {draw(_word)})"

@@ -471,7 +471,7 @@ def test_several_files_at_once_each_fail_alone(template_db, data):
         failed = {Path(line.split(":", 2)[1].strip()).name for line in errors}
         assert len(failed) == len(errors), "one line per failed file"
         stored = _new_documents(db)
-        for name, content in files.items():
+        for name in files:
             if name in failed:
                 continue
             # Every file not refused is in, whatever the others did.
