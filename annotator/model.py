@@ -10,26 +10,27 @@ from __future__ import annotations
 import json as _json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
+# Each vocabulary is defined once, as a Literal type; the tuples of its values (for
+# click choices, validation and messages) are derived from it.
 JudgmentLevel = Literal["nominal", "ordinal", "interval", "ratio"]
-JUDGMENT_LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
+JUDGMENT_LEVELS: tuple[str, ...] = get_args(JudgmentLevel)
 
 Origin = Literal["manual", "suggestion"]
+ORIGINS: tuple[str, ...] = get_args(Origin)
 Status = Literal["done", "skipped"]
+STATUSES: tuple[str, ...] = get_args(Status)
 Decision = Literal["accepted", "rejected"]
+DECISIONS: tuple[str, ...] = get_args(Decision)
 SuggestionMode = Literal["on", "off", "after"]
+SUGGESTION_MODES: tuple[str, ...] = get_args(SuggestionMode)
+# A lead may also fix "random": each sentence draws on or off (team/conditions.py).
+FixedSuggestionMode = Literal["on", "off", "after", "random"]
+FIXED_SUGGESTION_MODES: tuple[str, ...] = get_args(FixedSuggestionMode)
 
 # The curator's name: ordinary annotation refuses it, adjudication writes under it.
 GOLD = "gold"
-
-
-@dataclass(frozen=True)
-class TokenSpan:
-    """A token's half-open offsets into its sentence."""
-
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ class Suggestion:
 
 
 @dataclass
-class Judgment:
+class SentenceState:
     """One annotator's state for one sentence: status, judgment, flag and note."""
 
     sentence_id: int

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.importer import Importer
+from annotator.corpus_import import Importer
 from annotator.resources import default_tagset_path, sample_paths
 from annotator.store import Store
 from annotator.tagset import load_tagset

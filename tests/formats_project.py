@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.importer import Importer
-from annotator.model import GOLD, Judgment, SpanAnnotation
+from annotator.corpus_import import Importer
+from annotator.model import GOLD, SentenceState, SpanAnnotation
 from annotator.store import Store
 
 TEXTS = {
@@ -76,11 +76,11 @@ def annotate(store: Store) -> None:
     ]  # fmt: skip
     for annotator, document_id, index, status, judgment in states:
         sentence = store.corpus.sentence_at(document_id, index)
-        store.annotations.put_judgment(Judgment(sentence.id, annotator, status=status, judgment=judgment))
+        store.annotations.put_judgment(SentenceState(sentence.id, annotator, status=status, judgment=judgment))
     # Gold of one sentence, settled.
     sentence = store.corpus.sentence_at(fourth, 0)
     start, end = words(store, fourth, 0, 0, 2)
     store.annotations.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "euphemism", agreed_by=("ana", "budi"),
                                   resolution="auto"))  # fmt: skip
-    store.annotations.put_judgment(Judgment(sentence.id, GOLD, status="done", judgment="biased", judgment_agreed_by=("ana",),
+    store.annotations.put_judgment(SentenceState(sentence.id, GOLD, status="done", judgment="biased", judgment_agreed_by=("ana",),
                                 judgment_resolution="auto"))  # fmt: skip

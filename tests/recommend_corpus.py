@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from annotator.model import Judgment, SpanAnnotation
+from annotator.model import SentenceState, SpanAnnotation
 from annotator.store import Store
 from tests.workspace_corpus import add_document
 
@@ -53,6 +53,6 @@ def build(store: Store, documents: int = 12, sentences: int = 10, done_documents
                 if noise and rng.random() < 0.5:
                     first = row.tokens[0]
                     store.annotations.add_span(SpanAnnotation(row.id, name, first[0], first[1], NOISE_LABEL))
-                store.annotations.put_judgment(Judgment(row.id, name, "done"))
+                store.annotations.put_judgment(SentenceState(row.id, name, "done"))
         del rows
     return ids

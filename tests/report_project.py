@@ -7,8 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from annotator.importer import Importer
-from annotator.model import GOLD, Judgment, LexiconEntry, SpanAnnotation, Suggestion
+from annotator.corpus_import import Importer
+from annotator.model import (
+    GOLD,
+    LexiconEntry,
+    SentenceState,
+    SpanAnnotation,
+    Suggestion,
+)
 from annotator.resources import default_tagset_path, sample_paths
 from annotator.store import Store
 from annotator.tagset import load_tagset
@@ -52,7 +58,7 @@ def build_report_project(folder: Path) -> Path:
                     shown = START + timedelta(days=i, minutes=10 * k)
                     seconds = 20 + 7 * ((i * 3 + k) % 9) + (600 if (i + k) % 11 == 0 else 0)  # one idle visit
                     mode = "on" if i % 3 else ("after" if i % 2 else "off")
-                    store.annotations.put_judgment(Judgment(
+                    store.annotations.put_judgment(SentenceState(
                         s.id, name, status="done", judgment="biased" if (i + k * (i % 4)) % 3 else "neutral",
                         suggestion_mode=mode, first_shown_at=_stamp(shown),
                         finished_at=_stamp(shown + timedelta(seconds=seconds)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.model import Judgment, SpanAnnotation
+from annotator.model import SentenceState, SpanAnnotation
 from annotator.store import Store
 from tests.workspace_corpus import add_document
 
@@ -26,5 +26,5 @@ def finish_document(store: Store, document_id: str, annotator: str, *, label_fir
         if label_first:
             start, end = sentence.tokens[0]
             store.annotations.add_span(SpanAnnotation(sentence.id, annotator, start, end, "loaded_language"))
-        store.annotations.put_judgment(Judgment(sentence.id, annotator, "done", judgment, flagged=flagged, note=note,
+        store.annotations.put_judgment(SentenceState(sentence.id, annotator, "done", judgment, flagged=flagged, note=note,
                                     suggestion_mode="on", finished_at="2026-01-01T00:00:00.000Z"))

@@ -8,9 +8,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..clock import now_iso
-from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
+from ..model import GOLD, Event, Sentence, SentenceState, SpanAnnotation
 from ..store import Store
-from .rules import AutoRule, Candidate, auto_judgment, auto_spans, disagreement_score, group_candidates
+from .rules import (
+    AutoRule,
+    Candidate,
+    auto_judgment,
+    auto_spans,
+    disagreement_score,
+    group_candidates,
+)
 
 QueueOrder = Literal["document", "disagreement", "flagged"]
 QUEUE_ORDERS: tuple[str, ...] = ("document", "disagreement", "flagged")
@@ -119,7 +126,7 @@ def prefill(store: Store, case: SentenceCase, rule: AutoRule, curator: str) -> b
             )  # fmt: skip
             written.append(gold.id)
         store.annotations.put_judgment(
-            Judgment(
+            SentenceState(
                 sentence_id, GOLD,
                 judgment=settled[0] if settled else None,
                 judgment_agreed_by=settled[1] if settled else (),

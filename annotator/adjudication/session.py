@@ -17,7 +17,7 @@ from dataclasses import replace
 from ..clock import now_iso
 from ..errors import AnnotatorError
 from ..lexicon.quotes import quoted_flag
-from ..model import GOLD, Judgment, Sentence, SpanAnnotation, Tagset
+from ..model import GOLD, Sentence, SentenceState, SpanAnnotation, Tagset
 from ..overlaps import same_label_overlaps
 from ..store import Store
 from ..workspace.changes import Change, Edit, SpanChange
@@ -25,7 +25,15 @@ from ..workspace.cursor import TokenCursor
 from ..workspace.editing import ActionRefused, Editor
 from ..workspace.sentence_editing import SentenceEditing
 from .notes import AnnotatorNotes, annotator_notes
-from .queue import QueueOrder, SentenceCase, build_queue, default_annotators, gold_origin, load_case, prefill
+from .queue import (
+    QueueOrder,
+    SentenceCase,
+    build_queue,
+    default_annotators,
+    gold_origin,
+    load_case,
+    prefill,
+)
 from .rules import AUTO_RULES, AutoRule, Candidate
 
 
@@ -136,7 +144,7 @@ class CurationSession(SentenceEditing):
         self.position = -1
         self.case: SentenceCase | None = None
         self.gold: list[SpanAnnotation] = []
-        self.judgment: Judgment | None = None
+        self.judgment: SentenceState | None = None
         self.cursor = TokenCursor(0)
         self.candidate_index: int | None = None
         self.rejected: set[tuple[int, int, int, str]] = set()

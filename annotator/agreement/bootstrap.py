@@ -16,7 +16,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .coefficients import Patterns, alpha_from_coincidence, pattern_coincidences, value_patterns
+from .coefficients import (
+    Patterns,
+    alpha_from_coincidence,
+    pattern_coincidences,
+    value_patterns,
+)
 
 
 def bootstrap_alpha(

@@ -33,8 +33,10 @@ from itertools import combinations
 
 import numpy as np
 
+from ..model import JUDGMENT_LEVELS
+
 MISSING = -1
-METRICS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
+METRICS: tuple[str, ...] = JUDGMENT_LEVELS
 
 # Encode a unit's sorted values as one integer while (V + 1) ** R stays below this.
 _MAX_CODE = 2**62

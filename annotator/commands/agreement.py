@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 
+from ..model import JUDGMENT_LEVELS
 from .common import TerminalSafe, db_option, json_option, print_json, project
 
 # The agreement core (numpy) loads only when these commands run, not for every command.
 LEVELS = ("sentence", "token", "span", "unitizing")
 DRILL_LEVELS = ("token", "span", "sentence")
-METRIC_CHOICES = ("nominal", "ordinal", "interval", "ratio")
+METRIC_CHOICES = JUDGMENT_LEVELS
 BOOTSTRAP_UNITS = ("sentence", "document")
 
 

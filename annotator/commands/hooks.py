@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..importer import SentencesHook
+from ..corpus_import import SentencesHook
 from ..store import Store
 
 
@@ -30,7 +30,7 @@ def prepare_demo(store: Store) -> None:
 def sentences_hook(store: Store) -> SentencesHook | None:
     """Run on each batch of newly imported sentences, inside the import transaction.
 
-    The lexicon's hook is an `annotator.importer.SentenceAnalyzer`: on large imports its
+    The lexicon's hook is an `annotator.corpus_import.SentenceAnalyzer`: on large imports its
     matching runs in the worker processes next to segmentation, and only the writes
     happen here."""
     from ..lexicon.suggest import sentences_hook as lexicon_hook
@@ -51,12 +51,6 @@ def status_extras(store: Store) -> dict:
         f"{progress['curated_spans']} curated)"
     )
     return {"adjudication": progress, "lines": [line]}
-
-
-def has_ui() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("textual") is not None
 
 
 def open_ui(db_path: Path, annotator: str) -> None:

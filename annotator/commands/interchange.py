@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ..clock import compact_utc_stamp
 from ..errors import InputError
+from ..interchange.annotation_import import import_annotations, iter_errors
 from ..interchange.export import (
     OFFSET_FORMATS,
     ExportStats,
@@ -36,7 +37,6 @@ from ..interchange.formats import (
     STATUS_CHOICES,
     default_statuses,
 )
-from ..interchange.importing import import_annotations, iter_errors
 from ..interchange.merge import merge_project
 from ..interchange.offsets import OFFSETS
 from ..interchange.splits import DEFAULT_SPLIT, SplitError

@@ -8,9 +8,9 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from ..corpus_files import FORMATS, FieldChoice, expand_paths
+from ..corpus_import import Importer, ImportOptions, ImportReport
 from ..errors import AnnotatorError, InputError
-from ..importer import Importer, ImportOptions, ImportReport
-from ..ingest import FORMATS, FieldChoice, expand_paths
 from ..model import Tagset
 from ..resources import default_tagset_path, sample_paths
 from ..store import Store
@@ -251,7 +251,7 @@ def demo(db_path: Path, annotator: str, no_ui: bool) -> None:
             raise AnnotatorError(report.failed[0].error or "demo import failed")
         counts = store.corpus.counts()
     out.print(f"Demo project in {db_path}: {counts['documents']} documents, {counts['sentences']} sentences.")
-    if no_ui or not hooks.has_ui():
+    if no_ui:
         ctx = click.get_current_context()
         ctx.invoke(status, db_path=db_path, as_json=False)
         return

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from ..model import FIXED_SUGGESTION_MODES
 from .common import db_option, json_option, out, print_json, project
 
 ROLES = ("annotator", "curator")
-FIXED_MODES = ("on", "off", "after", "random")
+FIXED_MODES = FIXED_SUGGESTION_MODES
 
 
 @click.group()

@@ -3,7 +3,7 @@
 At import, new sentences get suggestions inside the import transaction
 (`sentences_hook`). The matching is pure, so on large imports it runs in the importer's
 worker processes next to segmentation, and the importing process only writes the
-suggestions (`SuggestionHook`, an `annotator.importer.SentenceAnalyzer`). `suggest_all`
+suggestions (`SuggestionHook`, an `annotator.corpus_import.SentenceAnalyzer`). `suggest_all`
 re-runs the matching over the whole corpus after the lexicon changes, committing in
 short batches; suggestions that still exist keep their accept/reject decisions.
 """
@@ -146,7 +146,7 @@ Found = list[tuple[int, int, str, str, bool, str, str | None]]
 class SuggestionHook:
     """Adds suggestions for newly imported sentences (the importer's `on_sentences`).
 
-    It is an `annotator.importer.SentenceAnalyzer`: `analyse` (the matching, pure) runs
+    It is an `annotator.corpus_import.SentenceAnalyzer`: `analyse` (the matching, pure) runs
     wherever the importer segments, in its worker processes on large inputs, and
     `write` stores the results in the importing process with one executemany. Called
     as a plain hook it does both. Pickled (for a spawned worker) it carries only the

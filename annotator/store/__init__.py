@@ -45,13 +45,13 @@ from .files import check_is_project, check_is_sqlite, readonly_uri, writable
 from .lexicons import Lexicons
 from .links import Links
 from .merge import Merge
-from .report import Report
 from .recommender import Recommender
+from .report import Report
 from .rows import compact_json
 from .suggestions import Suggestions
-from .write_lock import begin_immediate
 from .team import Team
 from .units import WriteUnits
+from .write_lock import begin_immediate
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from ..clock import now_iso
 from ..errors import RestoreRefused
-from ..model import GOLD, AnnotatorProgress, Event, Judgment, SpanAnnotation
+from ..model import GOLD, AnnotatorProgress, Event, SentenceState, SpanAnnotation
 from .room import Room
 from .rows import (
     EVENT_COLUMNS,
@@ -202,14 +202,14 @@ class Annotations(Room):
 
     # ---------------------------------------------------------------- judgments
 
-    def get_judgment(self, sentence_id: int, annotator: str) -> Judgment | None:
+    def get_judgment(self, sentence_id: int, annotator: str) -> SentenceState | None:
         row = self._one(
             f"SELECT {JUDGMENT_COLUMNS} FROM sentence_status WHERE sentence_id = ? AND annotator = ?",
             [sentence_id, annotator],
         )
         return to_judgment(row) if row else None
 
-    def put_judgment(self, judgment: Judgment) -> Judgment:
+    def put_judgment(self, judgment: SentenceState) -> SentenceState:
         """Write one annotator's whole state for a sentence (insert or replace)."""
         with self.transaction():
             self.conn.execute(
@@ -240,7 +240,7 @@ class Annotations(Room):
                 "DELETE FROM sentence_status WHERE sentence_id = ? AND annotator = ?", [sentence_id, annotator]
             )
 
-    def iter_judgments(self, annotators: Sequence[str] | None = None) -> Iterator[Judgment]:
+    def iter_judgments(self, annotators: Sequence[str] | None = None) -> Iterator[SentenceState]:
         where, params = "", []
         if annotators is not None:
             where = f"WHERE st.annotator IN ({','.join('?' * len(annotators))})"

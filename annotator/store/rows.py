@@ -8,9 +8,9 @@ import json
 from ..model import (
     Document,
     Event,
-    Judgment,
     LexiconEntry,
     Sentence,
+    SentenceState,
     SpanAnnotation,
     Suggestion,
     tokens_json,
@@ -72,8 +72,8 @@ def to_span(row: tuple) -> SpanAnnotation:
     )  # fmt: skip
 
 
-def to_judgment(row: tuple) -> Judgment:
-    return Judgment(
+def to_judgment(row: tuple) -> SentenceState:
+    return SentenceState(
         sentence_id=row[0], annotator=row[1], status=row[2], judgment=row[3], flagged=bool(row[4]),
         note=row[5], suggestion_mode=row[6], first_shown_at=row[7], finished_at=row[8],
         judgment_agreed_by=names(row[9]), judgment_resolution=row[10],

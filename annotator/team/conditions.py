@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 
 from ..errors import AnnotatorError
+from ..model import FIXED_SUGGESTION_MODES
 
-FIXED_MODES: tuple[str, ...] = ("on", "off", "after", "random")
+FIXED_MODES: tuple[str, ...] = FIXED_SUGGESTION_MODES
 DEFAULT_MODE = "on"
 DEFAULT_SHARE = 0.5
 

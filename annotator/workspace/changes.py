@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-from ..model import Decision, Judgment, SpanAnnotation
+from ..model import Decision, SentenceState, SpanAnnotation
 from ..store import Store
 
 
@@ -62,8 +62,8 @@ class SentenceChange:
 
     sentence_id: int
     annotator: str
-    before: Judgment | None
-    after: Judgment | None
+    before: SentenceState | None
+    after: SentenceState | None
 
     def inverted(self) -> SentenceChange:
         return replace(self, before=self.after, after=self.before)
@@ -110,9 +110,9 @@ class Edit:
         return delta
 
 
-def _is_done(judgment: Judgment | None) -> int:
+def _is_done(judgment: SentenceState | None) -> int:
     return int(judgment is not None and judgment.status == "done")
 
 
-def _row(value: SpanAnnotation | Judgment | None) -> dict | None:
+def _row(value: SpanAnnotation | SentenceState | None) -> dict | None:
     return None if value is None else asdict(value)

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..clock import now_iso
 from ..errors import AnnotatorError, RestoreRefused
-from ..model import Event, Judgment, SpanAnnotation, Suggestion
+from ..model import Event, SentenceState, SpanAnnotation, Suggestion
 from ..store import Store
 from .changes import Change, DecisionChange, Edit, SentenceChange, SpanChange
 
@@ -237,7 +237,7 @@ class Editor:
 
     # --------------------------------------------------------- sentence state
 
-    def sentence_state(self, sentence_id: int) -> Judgment | None:
+    def sentence_state(self, sentence_id: int) -> SentenceState | None:
         return self.store.annotations.get_judgment(sentence_id, self.annotator)
 
     def update_sentence(self, sentence_id: int, action: str, **fields: object) -> Edit:
@@ -245,7 +245,7 @@ class Editor:
 
         def make() -> list[Change]:
             before = self.store.annotations.get_judgment(sentence_id, self.annotator)
-            base = before or Judgment(sentence_id, self.annotator)
+            base = before or SentenceState(sentence_id, self.annotator)
             after = replace(base, **fields)  # type: ignore[arg-type]
             if after == before:
                 return []
@@ -263,7 +263,7 @@ class Editor:
             if before is not None and before.first_shown_at is not None:
                 return False
             at = self.clock()
-            base = before or Judgment(sentence_id, self.annotator, suggestion_mode=suggestion_mode)  # type: ignore[arg-type]
+            base = before or SentenceState(sentence_id, self.annotator, suggestion_mode=suggestion_mode)  # type: ignore[arg-type]
             self.store.annotations.put_judgment(replace(base, first_shown_at=at))
             self._log("sentence.shown", sentence_id, {"suggestion_mode": suggestion_mode})
         return True
@@ -291,5 +291,5 @@ class Editor:
         return next((g.decision for g in suggestions if g.id == suggestion_id), None)
 
 
-def _status(judgment: Judgment | None) -> str | None:
+def _status(judgment: SentenceState | None) -> str | None:
     return None if judgment is None else judgment.status

@@ -92,13 +92,6 @@ def report_lines(report: dict) -> list[str]:
     return lines or ["No agreement figures yet."]
 
 
-def export_available() -> bool:
-    try:
-        from ..interchange import export  # noqa: F401
-    except ImportError:
-        return False
-    return hasattr(export, "export_to_path")
-
 
 def export_own_work(store: Store, annotator: str, folder: Path = EXPORT_FOLDER) -> list[Path]:
     """Write this annotator's spans and sentence states as CSV into `folder` (created if needed).

@@ -13,7 +13,7 @@ logged actions (`sentence` or `gold`), and what else a cursor move resets.
 
 from __future__ import annotations
 
-from ..model import Judgment, Label, SpanAnnotation, Tagset
+from ..model import Label, SentenceState, SpanAnnotation, Tagset
 from ..store import Store
 from .changes import Edit
 from .cursor import TokenCursor, token_range
@@ -27,7 +27,7 @@ class SentenceEditing:
     tagset: Tagset
     editor: Editor
     cursor: TokenCursor
-    judgment: Judgment | None
+    judgment: SentenceState | None
     # The prefix of the logged sentence actions ("sentence.note", "gold.note"), and how a
     # refusal names the spans this session edits ("no span under the cursor").
     ACTION_PREFIX = "sentence"

@@ -21,7 +21,18 @@ from itertools import chain
 from ..clock import now_iso
 from ..errors import AnnotatorError
 from ..lexicon.quotes import quoted_flag
-from ..model import GOLD, Document, Judgment, Label, Sentence, SpanAnnotation, Suggestion, SuggestionMode, Tagset
+from ..model import (
+    GOLD,
+    SUGGESTION_MODES,
+    Document,
+    Label,
+    Sentence,
+    SentenceState,
+    SpanAnnotation,
+    Suggestion,
+    SuggestionMode,
+    Tagset,
+)
 from ..store import Store
 from ..team.campaign import after_finish
 from .changes import Edit, SpanChange
@@ -30,7 +41,6 @@ from .editing import ActionRefused, Editor
 from .order import DocumentOrder
 from .sentence_editing import SentenceEditing
 
-SUGGESTION_MODES: tuple[str, ...] = ("on", "off", "after")
 # Time on screen is written with the next first showing of a sentence, or after this
 # many visits, or at the close: a crash loses at most this many visits' seconds.
 VISITS_PER_WRITE = 20
@@ -87,7 +97,7 @@ class AnnotationSession(SentenceEditing):
         self.sentences: list[Sentence] = []
         self.index = 0
         self.spans: list[SpanAnnotation] = []
-        self.judgment: Judgment | None = None
+        self.judgment: SentenceState | None = None
         self._all_suggestions: list[Suggestion] = []
         self._revealed: set[int] = set()
         self._defer_shown = defer_shown
@@ -449,7 +459,7 @@ class AnnotationSession(SentenceEditing):
         return super()._sentence_edit(action, **fields)
 
     def _finish(self, status: str) -> Edit | None:
-        current = self.judgment or Judgment(self.sentence_id, self.annotator)
+        current = self.judgment or SentenceState(self.sentence_id, self.annotator)
         if current.status == status:
             return None
         return self._sentence_edit(

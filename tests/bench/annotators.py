@@ -20,7 +20,7 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from annotator.model import Judgment, Sentence, SpanAnnotation
+from annotator.model import Sentence, SentenceState, SpanAnnotation
 from annotator.store import Store
 
 BATCH = 20_000
@@ -80,7 +80,7 @@ def annotate(store: Store, annotators: int | Sequence[str] = 3, p: float = 0.7, 
     rng = random.Random(seed)
     written = Written()
     spans: list[SpanAnnotation] = []
-    judgments: list[Judgment] = []
+    judgments: list[SentenceState] = []
     for sentence in sentences if sentences is not None else store.corpus.iter_sentences():
         if not sentence.tokens:
             continue
@@ -102,7 +102,7 @@ def annotate(store: Store, annotators: int | Sequence[str] = 3, p: float = 0.7, 
                     spans.append(SpanAnnotation(sentence.id, person, start, end, item.label,  # type: ignore[arg-type]
                                                 created_at="2026-01-01T00:00:00.000Z"))
             given = judgment if rng.random() < p else rng.choice(values)
-            judgments.append(Judgment(sentence.id, person, status="done", judgment=given,  # type: ignore[arg-type]
+            judgments.append(SentenceState(sentence.id, person, status="done", judgment=given,  # type: ignore[arg-type]
                                       suggestion_mode="on", finished_at="2026-01-01T00:00:00.000Z"))
         if len(spans) + len(judgments) >= BATCH:
             _flush(store, spans, judgments, written)
@@ -110,7 +110,7 @@ def annotate(store: Store, annotators: int | Sequence[str] = 3, p: float = 0.7, 
     return written
 
 
-def _flush(store: Store, spans: list[SpanAnnotation], judgments: list[Judgment], written: Written) -> None:
+def _flush(store: Store, spans: list[SpanAnnotation], judgments: list[SentenceState], written: Written) -> None:
     with store.transaction():
         if hasattr(store.annotations, "add_spans_if_new"):
             written.spans += store.annotations.add_spans_if_new(spans)

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.importer import Importer, ImportOptions
+from annotator.corpus_import import Importer, ImportOptions
 from annotator.model import GOLD, SpanAnnotation
 from annotator.resources import default_tagset_path
 from annotator.store import Store

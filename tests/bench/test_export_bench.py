@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from .export_workload import build_export_workload, time_annotator_export, time_sqlite_cli_csv
+from .export_workload import (
+    build_export_workload,
+    time_annotator_export,
+    time_sqlite_cli_csv,
+)
 from .measure import cache_dir, cli_command, fmt_seconds, repeat, run_child, scaled
 
 SEED = 2

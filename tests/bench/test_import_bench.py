@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from .corpus import write_jsonl
-from .measure import MB, cache_dir, cli_command, fmt_seconds, median_seconds, repeat, run_child, scaled
+from .measure import (
+    MB,
+    cache_dir,
+    cli_command,
+    fmt_seconds,
+    median_seconds,
+    repeat,
+    run_child,
+    scaled,
+)
 
 SEED = 8
 

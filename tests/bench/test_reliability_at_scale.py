@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from annotator.importer import Importer, ImportOptions
+from annotator.corpus_import import Importer, ImportOptions
 from annotator.resources import default_tagset_path, sample_paths
 from annotator.store import Store
 from annotator.tagset import load_tagset

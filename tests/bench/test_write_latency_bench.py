@@ -28,7 +28,7 @@ _BIG_WRITER = """
 import sys
 from pathlib import Path
 from annotator.commands import hooks
-from annotator.importer import Importer, ImportOptions
+from annotator.corpus_import import Importer, ImportOptions
 from annotator.lexicon.suggest import suggest_all
 from annotator.migrations import known_names
 from annotator.store import Store
@@ -69,7 +69,7 @@ def _record(bench, name: str, ours: SwarmResult, baseline: SwarmResult) -> bool:
 
 
 def _annotated_project(path: Path) -> Path:
-    from annotator.importer import Importer, ImportOptions
+    from annotator.corpus_import import Importer, ImportOptions
     from annotator.resources import default_tagset_path, sample_paths
     from annotator.tagset import load_tagset
 

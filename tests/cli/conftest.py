@@ -8,6 +8,7 @@ import pytest
 
 from tests.report_project import build_report_project
 
+
 @pytest.fixture(scope="session")
 def report_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_report_project(tmp_path_factory.mktemp("report"))

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import BROKEN_PIPE_EXIT, cli
-from annotator.importer import Importer
-from annotator.model import GOLD, Judgment, SpanAnnotation
+from annotator.corpus_import import Importer
+from annotator.model import GOLD, SentenceState, SpanAnnotation
 from annotator.resources import default_tagset_path, sample_paths
 from annotator.store import Store
 from annotator.tagset import load_tagset
@@ -30,7 +30,7 @@ def run(*args: str, code: int = 0):
 
 
 def _mark(store: Store, name: str, sentence, spans, judgment) -> None:
-    store.annotations.put_judgment(Judgment(sentence.id, name, status="done", judgment=judgment))
+    store.annotations.put_judgment(SentenceState(sentence.id, name, status="done", judgment=judgment))
     for first, last, label in spans:
         store.annotations.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
 

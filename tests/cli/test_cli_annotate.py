@@ -6,7 +6,6 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import hooks
 from annotator.store import Store
 from annotator.workspace import AnnotatorLock, open_workspace
 from tests.workspace_corpus import build_corpus
@@ -127,6 +126,3 @@ def test_lock_held_by_another_holder_means_read_only(project):
     finally:
         holder.release()
 
-
-def test_demo_has_a_ui():
-    assert hooks.has_ui() is True

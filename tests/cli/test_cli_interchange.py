@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.interchange.formats import GOLD_COLUMNS, SPAN_COLUMNS
-from annotator.model import Judgment, SpanAnnotation
+from annotator.model import SentenceState, SpanAnnotation
 from annotator.store import Store
 from tests.core.interchange_data import DOC, file_project
 
@@ -88,7 +88,7 @@ def test_export_gold_says_how_many_drafts_it_left_out(project_db, tmp_path):
     with Store.open(project_db) as store:
         sentence = store.corpus.sentence_at(DOC, 1)
         store.annotations.add_span(SpanAnnotation(sentence.id, "gold", 0, 7, "loaded_language", agreed_by=("ana",), resolution="auto"))
-        store.annotations.put_judgment(Judgment(sentence.id, "gold", first_shown_at="2026-01-03T00:00:00.000Z"))
+        store.annotations.put_judgment(SentenceState(sentence.id, "gold", first_shown_at="2026-01-03T00:00:00.000Z"))
     result = run("export", "--db", str(project_db), "--gold", "--out", str(tmp_path / "gold.csv"))
     assert "Gold of 1 sentence(s) left out: opened in adjudication but not marked adjudicated" in result.stdout
     assert len(rows(read(tmp_path / "gold.csv"))) == 2  # the header and the one settled gold span

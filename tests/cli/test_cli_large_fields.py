@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.model import Judgment, SpanAnnotation
+from annotator.model import SentenceState, SpanAnnotation
 from annotator.store import Store
 
 BIG = 200_000
@@ -39,7 +39,7 @@ def test_a_200_kb_sentence_and_note_round_trip_through_export_and_import_annotat
         [sentence] = store.corpus.iter_sentences()
         assert len(sentence.text) > BIG
         store.annotations.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "loaded_language", note=LONG_NOTE))
-        store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done", note=LONG_NOTE))
+        store.annotations.put_judgment(SentenceState(sentence.id, "ana", status="done", note=LONG_NOTE))
     out = tmp_path / f"{what}.csv"
     run("export", "--db", str(source), "--what", what, "--out", str(out))
     assert out.stat().st_size > BIG  # the note (spans), or the sentence and the note

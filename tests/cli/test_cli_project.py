@@ -182,9 +182,9 @@ def test_status_text_and_json(project):
     assert "3 documents, 53 sentences, 1391 tokens" in result.stdout
     with Store.open(project) as store:
         sentence = store.corpus.sentences_of(SAMPLE)[0]
-        from annotator.model import Judgment
+        from annotator.model import SentenceState
 
-        store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done", judgment="biased"))
+        store.annotations.put_judgment(SentenceState(sentence.id, "ana", status="done", judgment="biased"))
     status = json.loads(invoke("status", "--db", project, "--json").stdout)
     assert status["annotators"] == [{"name": "ana", "done": 1, "skipped": 0, "judged": 1, "spans": 0}]
     assert "ana" in invoke("status", "--db", project).stdout

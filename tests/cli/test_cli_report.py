@@ -105,8 +105,8 @@ def test_unknown_annotator_is_a_one_line_error(project_db):
 
 
 def test_a_project_without_timing_suggestions_or_gold_still_reports(tmp_path):
-    from annotator.importer import Importer
-    from annotator.model import Judgment, SpanAnnotation
+    from annotator.corpus_import import Importer
+    from annotator.model import SentenceState, SpanAnnotation
     from annotator.resources import default_tagset_path, sample_paths
     from annotator.store import Store
     from annotator.tagset import load_tagset
@@ -118,7 +118,7 @@ def test_a_project_without_timing_suggestions_or_gold_still_reports(tmp_path):
             Importer(store).run(sample_paths())
         for s in list(store.corpus.iter_sentences())[:4]:
             for name in ("ana", "budi"):
-                store.annotations.put_judgment(Judgment(s.id, name, status="done"))
+                store.annotations.put_judgment(SentenceState(s.id, name, status="done"))
                 store.annotations.add_span(SpanAnnotation(s.id, name, s.tokens[0][0], s.tokens[0][1],
                                                           "loaded_language"))  # fmt: skip
     data = json.loads(run("report", "--db", str(db_path), "--json").stdout)
@@ -132,8 +132,8 @@ def test_a_project_without_timing_suggestions_or_gold_still_reports(tmp_path):
 
 
 def test_annotators_with_no_sentence_in_common_get_a_report_with_intervals_asked(tmp_path):
-    from annotator.importer import Importer
-    from annotator.model import Judgment
+    from annotator.corpus_import import Importer
+    from annotator.model import SentenceState
     from annotator.resources import default_tagset_path, sample_paths
     from annotator.store import Store
     from annotator.tagset import load_tagset
@@ -144,8 +144,8 @@ def test_annotators_with_no_sentence_in_common_get_a_report_with_intervals_asked
             store.initialize("apart", load_tagset(default_tagset_path()))
             Importer(store).run(sample_paths())
         first, second = list(store.corpus.iter_sentences())[:2]
-        store.annotations.put_judgment(Judgment(first.id, "ana", status="done"))
-        store.annotations.put_judgment(Judgment(second.id, "budi", status="done"))
+        store.annotations.put_judgment(SentenceState(first.id, "ana", status="done"))
+        store.annotations.put_judgment(SentenceState(second.id, "budi", status="done"))
     by_document = json.loads(run("agreement", "--db", str(db_path), "--by", "document", "--bootstrap", "20",
                                  "--json").stdout)  # fmt: skip
     assert by_document["token"]["units"] == 0 and by_document["token"]["by_document"] == {}

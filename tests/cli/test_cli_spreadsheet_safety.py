@@ -12,9 +12,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.store.csv_format import TRIGGERS
-from annotator.model import GOLD, Judgment, SpanAnnotation
+from annotator.model import GOLD, SentenceState, SpanAnnotation
 from annotator.store import Store
+from annotator.store.csv_format import TRIGGERS
 
 HOSTILE_ID = '=HYPERLINK("http://evil","x")'
 ANNOTATOR = "=cmd|' /C calc'!A0;x"
@@ -48,7 +48,7 @@ def _annotate(db: Path) -> None:
                 SpanAnnotation(first.id, annotator, 0, 4, label, lexicon_term=TERM, note=NOTE,
                                agreed_by=(ANNOTATOR,) if annotator == GOLD else ())
             )  # fmt: skip
-            store.annotations.put_judgment(Judgment(first.id, annotator, status="done", note="-" + NOTE))
+            store.annotations.put_judgment(SentenceState(first.id, annotator, status="done", note="-" + NOTE))
 
 
 def _cells(path: Path) -> tuple[str, list[list[str]]]:

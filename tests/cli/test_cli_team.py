@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.model import GOLD, Judgment, SpanAnnotation
+from annotator.model import GOLD, SentenceState, SpanAnnotation
 from annotator.resources import default_tagset_path
 from annotator.store import Store
 from annotator.tagset import load_tagset
@@ -96,7 +96,7 @@ def test_team_status_and_flags_json(db: Path) -> None:
         finish_document(store, first, "ana", label_first=True, flagged=True, note="periksa")
         finish_document(store, first, "budi")
         for sentence in store.corpus.sentences_of(first):
-            store.annotations.put_judgment(Judgment(sentence.id, GOLD, "done"))
+            store.annotations.put_judgment(SentenceState(sentence.id, GOLD, "done"))
             start, end = sentence.tokens[0]
             store.annotations.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "loaded_language"))
     run("assign", "--per-item", "2", "--gold-checks", "1", "--db", str(db))
@@ -119,7 +119,7 @@ def test_gold_check_agreement_is_her_token_accuracy_on_gold_checks(db: Path) -> 
     with Store.open(db) as store:
         first = store.team.document_sizes()[0][0]
         for sentence in store.corpus.sentences_of(first):
-            store.annotations.put_judgment(Judgment(sentence.id, GOLD, "done"))
+            store.annotations.put_judgment(SentenceState(sentence.id, GOLD, "done"))
             start, end = sentence.tokens[0]
             store.annotations.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "loaded_language"))
     run("assign", "--per-item", "1", "--gold-checks", "1", "--db", str(db))
@@ -139,9 +139,9 @@ def test_agreement_by_suggestion_mode_splits_on_and_off(db: Path) -> None:
         first, second = store.team.document_sizes()[:2]
         for name in ("ana", "budi"):
             for sentence in store.corpus.sentences_of(first[0]):
-                store.annotations.put_judgment(Judgment(sentence.id, name, "done", suggestion_mode="on"))
+                store.annotations.put_judgment(SentenceState(sentence.id, name, "done", suggestion_mode="on"))
             for sentence in store.corpus.sentences_of(second[0]):
-                store.annotations.put_judgment(Judgment(sentence.id, name, "done", suggestion_mode="off"))
+                store.annotations.put_judgment(SentenceState(sentence.id, name, "done", suggestion_mode="off"))
                 if name == "ana":
                     start, end = sentence.tokens[0]
                     store.annotations.add_span(SpanAnnotation(sentence.id, name, start, end, "loaded_language"))

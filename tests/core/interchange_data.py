@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from annotator.importer import Importer
+from annotator.corpus_import import Importer
 from annotator.interchange.export import Selection, export
-from annotator.model import GOLD, Event, Judgment, SpanAnnotation, Suggestion
+from annotator.model import GOLD, Event, SentenceState, SpanAnnotation, Suggestion
 from annotator.resources import sample_paths
 from annotator.store import Store
 
@@ -59,13 +59,13 @@ def annotate(store: Store) -> None:
         store.annotations.add_span(span)
     store.suggestions.set_decision(suggestion.id, "ana", "accepted")
     states = [
-        Judgment(s0.id, "ana", status="done", judgment="biased", note="+ looks loaded", suggestion_mode="on",
+        SentenceState(s0.id, "ana", status="done", judgment="biased", note="+ looks loaded", suggestion_mode="on",
                  first_shown_at="2026-01-01T00:00:00.000Z", finished_at="2026-01-01T00:01:00.000Z"),
-        Judgment(s3.id, "budi", status="skipped", flagged=True, first_shown_at="2026-01-01T00:02:00.000Z"),
-        Judgment(s1.id, "budi", status="done", judgment="neutral", suggestion_mode="off"),
+        SentenceState(s3.id, "budi", status="skipped", flagged=True, first_shown_at="2026-01-01T00:02:00.000Z"),
+        SentenceState(s1.id, "budi", status="done", judgment="neutral", suggestion_mode="off"),
         # Only shown: not exported.
-        Judgment(s3.id, "ana", first_shown_at="2026-01-01T00:03:00.000Z"),
-        Judgment(s0.id, GOLD, status="done", judgment="biased", judgment_agreed_by=("ana",),
+        SentenceState(s3.id, "ana", first_shown_at="2026-01-01T00:03:00.000Z"),
+        SentenceState(s0.id, GOLD, status="done", judgment="biased", judgment_agreed_by=("ana",),
                  judgment_resolution="curated"),
     ]  # fmt: skip
     for state in states:

@@ -3,9 +3,9 @@
 import pytest
 
 from annotator.adjudication.launch import open_adjudication
+from annotator.corpus_import import Importer
 from annotator.errors import ProjectMissing
-from annotator.importer import Importer
-from annotator.model import GOLD, Judgment
+from annotator.model import GOLD, SentenceState
 from annotator.resources import default_tagset_path, sample_paths
 from annotator.store import Store
 from annotator.tagset import load_tagset
@@ -18,7 +18,7 @@ def project(db_path):
         Importer(store).run(sample_paths())
         sentence = store.corpus.sentences_of("001_0da7177c8754087f")[0]
         for who in ("a", "b"):
-            store.annotations.put_judgment(Judgment(sentence.id, who, status="done", judgment="biased"))
+            store.annotations.put_judgment(SentenceState(sentence.id, who, status="done", judgment="biased"))
     return db_path
 
 

@@ -1,9 +1,8 @@
 """The adjudication queue and the automatic pre-fill of gold, with provenance."""
 
 from annotator.adjudication.queue import build_queue, load_case, prefill
-from annotator.model import GOLD, Judgment, SpanAnnotation
+from annotator.model import GOLD, SentenceState, SpanAnnotation
 from tests.adjudication_data import annotate
-
 
 
 def first_sentences(store, n=3):
@@ -81,7 +80,7 @@ def test_gold_from_taken_suggestions_keeps_origin_suggestion(sample_store):
     for who in ("a", "b"):
         sample_store.annotations.add_span(SpanAnnotation(s1, who, 0, 7, "loaded_language", origin="suggestion",
                                              lexicon_term="baghdad"))
-        sample_store.annotations.put_judgment(Judgment(s1, who, status="done"))
+        sample_store.annotations.put_judgment(SentenceState(s1, who, status="done"))
     prefill(sample_store, load_case(sample_store, s1, ["a", "b"]), "majority", "cur")
     [gold] = sample_store.annotations.spans_for_sentence(s1, GOLD)
     assert (gold.origin, gold.lexicon_term) == ("suggestion", "baghdad")

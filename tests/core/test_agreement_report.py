@@ -12,7 +12,7 @@ from annotator.agreement.drilldown import rank_disagreements
 from annotator.agreement.matrices import AgreementError, load_corpus
 from annotator.agreement.report import compute_report, confusion, reading
 from annotator.interchange.bio import bio_tags
-from annotator.model import GOLD, Judgment, Sentence, SpanAnnotation
+from annotator.model import GOLD, Sentence, SentenceState, SpanAnnotation
 from annotator.store import Store
 
 CODING_KEYS = {"level", "annotators", "units", "metric", "percent_agreement", "krippendorff_alpha", "fleiss_kappa",
@@ -23,7 +23,7 @@ def annotate(
     store: Store, name: str, sentence: Sentence, spans=(), judgment: str | None = None, status: str | None = "done"
 ) -> None:
     """Mark a sentence for one annotator; spans are (first token, last token inclusive, label)."""
-    store.annotations.put_judgment(Judgment(sentence.id, name, status=status, judgment=judgment))
+    store.annotations.put_judgment(SentenceState(sentence.id, name, status=status, judgment=judgment))
     for first, last, label in spans:
         store.annotations.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
 

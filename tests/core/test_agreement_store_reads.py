@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotator.agreement.matrices import load_corpus
 from annotator.agreement.report import compute_report
-from annotator.model import Document, Judgment, Sentence, SpanAnnotation
+from annotator.model import Document, Sentence, SentenceState, SpanAnnotation
 from annotator.store import Store
 from annotator.store.agreement import _token_offsets
 from annotator.textnorm import content_hash
@@ -25,7 +25,7 @@ def _document(store: Store, doc_id: str, texts: list[str]) -> list[Sentence]:
 
 
 def _done(store: Store, sentence: Sentence, name: str, *spans: tuple[int, int, str]) -> None:
-    store.annotations.put_judgment(Judgment(sentence.id, name, status="done"))
+    store.annotations.put_judgment(SentenceState(sentence.id, name, status="done"))
     for first, last, label in spans:
         store.annotations.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
 

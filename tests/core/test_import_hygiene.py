@@ -34,8 +34,8 @@ SQL = re.compile(
 # What the store may not import: everything built on top of it.
 ABOVE_THE_STORE = (
     "annotator.workspace", "annotator.adjudication", "annotator.interchange", "annotator.lexicon",
-    "annotator.agreement", "annotator.commands", "annotator.tui", "annotator.cli", "annotator.importer",
-    "annotator.ingest", "annotator.team.campaign", "annotator.team.status", "annotator.team.admission",
+    "annotator.agreement", "annotator.commands", "annotator.tui", "annotator.cli", "annotator.corpus_import",
+    "annotator.corpus_files", "annotator.team.campaign", "annotator.team.status", "annotator.team.admission",
 )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from annotator.interchange.formats import (
     SPAN_COLUMNS,
     TOKEN_COLUMNS,
 )
-from annotator.model import GOLD, Document, Judgment, Sentence, SpanAnnotation
+from annotator.model import GOLD, Document, Sentence, SentenceState, SpanAnnotation
 from tests.core.interchange_data import (
     DOC,
     FORMULA_NOTE,
@@ -121,12 +121,12 @@ def test_gold_of_sentences_not_marked_adjudicated_is_a_draft_and_left_out(projec
     s1, s2 = project.corpus.sentence_at(DOC, 1), project.corpus.sentence_at(DOC, 2)
     # s1: pre-filled when the curator passed it, never marked adjudicated (a draft).
     project.annotations.add_span(SpanAnnotation(s1.id, GOLD, 0, 7, "loaded_language", agreed_by=("ana", "budi"), resolution="auto"))
-    project.annotations.put_judgment(Judgment(s1.id, GOLD, judgment="biased", judgment_agreed_by=("ana", "budi"),
+    project.annotations.put_judgment(SentenceState(s1.id, GOLD, judgment="biased", judgment_agreed_by=("ana", "budi"),
                                   judgment_resolution="auto", first_shown_at="2026-01-03T00:00:00.000Z"))  # fmt: skip
     # s2: gold spans imported without any state: settled as far as anyone can tell.
     project.annotations.add_span(SpanAnnotation(s2.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated"))
     # s3: opened, nothing in its gold: nothing to leave out.
-    project.annotations.put_judgment(Judgment(project.corpus.sentence_at(DOC, 3).id, GOLD, first_shown_at="2026-01-03T00:00:00.000Z"))
+    project.annotations.put_judgment(SentenceState(project.corpus.sentence_at(DOC, 3).id, GOLD, first_shown_at="2026-01-03T00:00:00.000Z"))
     assert project.exports.gold_drafts() == 1
     gold = Selection.of(gold=True)
     spans = [(r["sentence_index"], r["label"]) for r in csv_rows(export_text(project, "spans", selection=gold))]
@@ -291,7 +291,7 @@ def test_conll_refuses_a_token_that_holds_whitespace(store):
     text = "dua kata"
     store.corpus.insert_document(Document(id="ws", text=text, title="t", content_hash="w"),
                                  [Sentence(None, "ws", 0, 0, len(text), text, [(0, 8)])])  # fmt: skip
-    store.annotations.put_judgment(Judgment(store.corpus.sentence_at("ws", 0).id, "ana", status="done"))
+    store.annotations.put_judgment(SentenceState(store.corpus.sentence_at("ws", 0).id, "ana", status="done"))
     with pytest.raises(ValueError, match="whitespace: 'dua kata'"):
         export_conll(store, io.StringIO())
 
@@ -359,7 +359,7 @@ def test_values_holding_the_row_separator_are_exported_intact(project):
 
 def test_a_large_export_split_over_two_processes_is_the_same_file(tagset, tmp_path, monkeypatch):
     from annotator.interchange import export as export_module
-    from annotator.model import Judgment
+    from annotator.model import SentenceState
     from annotator.store import Store
     from tests.core.interchange_data import file_project
 
@@ -369,7 +369,7 @@ def test_a_large_export_split_over_two_processes_is_the_same_file(tagset, tmp_pa
         for index in range(4):
             sentence = store.corpus.sentence_at(first_document, index)
             store.annotations.add_span(SpanAnnotation(sentence.id, "ana", *sentence.tokens[0], "euphemism", created_at="t"))
-            store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done"))
+            store.annotations.put_judgment(SentenceState(sentence.id, "ana", status="done"))
         # The worker takes over at the second document: both processes have rows.
         assert store.exports.middle_seq("spans", None, (GOLD,), 10) == store.corpus.document_seq(DOC)
         for kind in ("spans", "sentences"):

@@ -5,10 +5,16 @@ import json
 
 import pytest
 
+from annotator.interchange.annotation_import import import_annotations
 from annotator.interchange.formats import GOLD_COLUMNS, SENTENCE_COLUMNS, SPAN_COLUMNS
-from annotator.interchange.importing import import_annotations
 from annotator.model import GOLD
-from tests.core.interchange_data import DOC, TRICKY_NAME, annotate, export_text, fresh_project
+from tests.core.interchange_data import (
+    DOC,
+    TRICKY_NAME,
+    annotate,
+    export_text,
+    fresh_project,
+)
 
 
 @pytest.fixture

@@ -5,10 +5,17 @@ import shutil
 
 import pytest
 
+from annotator.corpus_import import Importer
 from annotator.errors import InputError
-from annotator.importer import Importer
 from annotator.interchange.merge import merge_project
-from annotator.model import Document, Event, Judgment, LexiconEntry, Sentence, SpanAnnotation
+from annotator.model import (
+    Document,
+    Event,
+    LexiconEntry,
+    Sentence,
+    SentenceState,
+    SpanAnnotation,
+)
 from annotator.resources import sample_paths
 from annotator.store import Store
 from tests.core.interchange_data import DOC, OTHER_DOC, TRICKY_NAME, file_project
@@ -132,9 +139,9 @@ def test_labels_missing_from_the_tag_set_are_refused(tagset, tmp_path, laptop):
 def test_a_later_state_replaces_an_earlier_one(tagset, tmp_path, laptop):
     with lead_project(tmp_path / "lead.db", tagset) as lead:
         sentence_id = lead.corpus.sentence_at(DOC, 0).id
-        lead.annotations.put_judgment(Judgment(sentence_id, "ana", status="done", judgment="neutral",
+        lead.annotations.put_judgment(SentenceState(sentence_id, "ana", status="done", judgment="neutral",
                                    finished_at="2025-12-31T00:00:00.000Z"))  # fmt: skip
-        lead.annotations.put_judgment(Judgment(lead.corpus.sentence_at(OTHER_DOC, 1).id, "budi", status="done", judgment="biased",
+        lead.annotations.put_judgment(SentenceState(lead.corpus.sentence_at(OTHER_DOC, 1).id, "budi", status="done", judgment="biased",
                                    finished_at="2027-01-01T00:00:00.000Z"))  # fmt: skip
         result = merge_project(lead, laptop)
         assert result.statuses_updated == 1

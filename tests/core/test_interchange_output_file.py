@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from annotator.interchange import output_file
-from annotator.interchange.output_file import OutputFile, create_temporary, remove_abandoned
+from annotator.interchange.output_file import (
+    OutputFile,
+    create_temporary,
+    remove_abandoned,
+)
 
 
 def _dead_pid() -> int:

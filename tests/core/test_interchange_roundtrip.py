@@ -8,15 +8,21 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotator.interchange.annotation_import import import_annotations
 from annotator.interchange.export import Selection
-from annotator.interchange.importing import import_annotations
 from annotator.interchange.merge import merge_project
-from annotator.model import Document, Judgment, Sentence, SpanAnnotation
+from annotator.model import Document, Sentence, SentenceState, SpanAnnotation
 from annotator.resources import default_tagset_path
 from annotator.store import Store
 from annotator.tagset import load_tagset
 from annotator.textnorm import content_hash
-from tests.core.interchange_data import DOC, annotate, export_text, file_project, fresh_project
+from tests.core.interchange_data import (
+    DOC,
+    annotate,
+    export_text,
+    file_project,
+    fresh_project,
+)
 
 KINDS = ("spans", "sentences")
 
@@ -67,7 +73,7 @@ def test_a_raw_file_imported_without_raw_loses_the_apostrophe_of_a_note_that_loo
 def test_jsonl_round_trips_spans_judgments_and_statuses(tagset, tmp_path):
     source = fresh_project(tagset)
     annotate(source)
-    source.annotations.put_judgment(Judgment(source.corpus.sentence_at(DOC, 2).id, "citra", status="skipped"))
+    source.annotations.put_judgment(SentenceState(source.corpus.sentence_at(DOC, 2).id, "citra", status="skipped"))
     first = export_text(source, "spans", "jsonl")
     (tmp_path / "a.jsonl").write_text(first, encoding="utf-8")
     target = fresh_project(tagset)
@@ -151,7 +157,7 @@ def test_any_text_round_trips(corpus):
         sentence = source.corpus.sentence_at("doc", index)
         source.annotations.add_span(SpanAnnotation(sentence.id, name, start, end, label, note=note, created_at="t"))
     for index, name, status, judgment, note in states:
-        source.annotations.put_judgment(Judgment(source.corpus.sentence_at("doc", index).id, name, status=status, judgment=judgment,
+        source.annotations.put_judgment(SentenceState(source.corpus.sentence_at("doc", index).id, name, status=status, judgment=judgment,
                                      note=note or None))  # fmt: skip
     stored = {(s.annotator, s.start, s.end, s.label): s.note for s in source.annotations.iter_spans()}
     for raw in (False, True):

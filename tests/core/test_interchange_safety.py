@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from annotator.interchange.export import CsvLines
 from annotator.store.csv_format import escape, needs_escape, sheet_safe_sql, unescape
 
-
 FORMULA_PREFIXES = ["=", "+", "-", "@", "\t", "\r", "'", "''", "'=", "''+"]
 cells = st.one_of(
     st.text(max_size=12),

@@ -18,7 +18,7 @@ from annotator.interchange.export import (
     export_conll,
     export_hf,
 )
-from annotator.model import Document, Judgment, Sentence, SpanAnnotation
+from annotator.model import Document, Sentence, SentenceState, SpanAnnotation
 from annotator.resources import default_tagset_path
 from annotator.segmentation import tokenize
 from annotator.store import Store
@@ -61,9 +61,9 @@ def project(states: list) -> tuple[Store, dict[tuple[str, int, str], str]]:
                 status, spans = state
                 if status == "open" and not spans:
                     # An open state needs something kept: a judgment.
-                    store.annotations.put_judgment(Judgment(sentence.id, name, judgment="neutral"))
+                    store.annotations.put_judgment(SentenceState(sentence.id, name, judgment="neutral"))
                 elif status != "open":
-                    store.annotations.put_judgment(Judgment(sentence.id, name, status=status))
+                    store.annotations.put_judgment(SentenceState(sentence.id, name, status=status))
                 for first, width, label in spans:
                     first = min(first, len(sentence.tokens) - 1)
                     last = min(first + width, len(sentence.tokens) - 1)

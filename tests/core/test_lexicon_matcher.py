@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.lexicon.matcher import CompiledLexicon
-from annotator.lexicon.phrase import Gap, PhraseError, StemWord, Word, parse_phrase, split_alternatives
+from annotator.lexicon.phrase import (
+    Gap,
+    PhraseError,
+    StemWord,
+    Word,
+    parse_phrase,
+    split_alternatives,
+)
 from annotator.lexicon.stemming import StemCache, shared_stems
 from annotator.model import LexiconEntry
 from annotator.segmentation import tokenize

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from annotator import importer as importer_module
-from annotator.importer import Importer, ImportOptions, SentenceAnalyzer
+from annotator import corpus_import as importer_module
+from annotator.corpus_import import Importer, ImportOptions, SentenceAnalyzer
 from annotator.lexicon.feedback import candidates, entry_stats, normalise_form
 from annotator.lexicon.suggest import (
     DEFAULT_LEXICON,

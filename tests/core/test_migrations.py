@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from annotator import migrations
 from annotator.errors import SchemaTooNew
-from annotator.model import Judgment
+from annotator.model import SentenceState
 from annotator.store import Store
 from tests.core.older_schema import write_m001_project
 
@@ -58,7 +58,7 @@ def test_older_schema_is_migrated_with_its_data_intact(db_path):
         judgment = store.annotations.get_judgment(sentence.id, "ana")
         assert (judgment.status, judgment.judgment, judgment.judgment_agreed_by) == ("done", "biased", ())
         # The new columns are usable.
-        store.annotations.put_judgment(Judgment(sentence.id, "gold", "done", "biased", judgment_agreed_by=("ana",)))
+        store.annotations.put_judgment(SentenceState(sentence.id, "gold", "done", "biased", judgment_agreed_by=("ana",)))
         assert store.annotations.get_judgment(sentence.id, "gold").judgment_agreed_by == ("ana",)
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.ingest import read_txt
+from annotator.corpus_files import read_txt
 from annotator.resources import sample_paths
 from annotator.segmentation import (
     ABBREVIATIONS,

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from annotator.errors import AnnotatorError, ProjectMissing
-from annotator.model import Event, Judgment, SpanAnnotation
+from annotator.model import Event, SentenceState, SpanAnnotation
 from annotator.store import Store
 
 
@@ -41,8 +41,8 @@ def test_span_insert_is_idempotent_and_round_trips(sample_store):
 
 def test_judgment_upsert_and_progress(sample_store):
     sentence = sample_store.corpus.sentences_of("001_0da7177c8754087f")[0]
-    sample_store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done", judgment="biased"))
-    sample_store.annotations.put_judgment(Judgment(sentence.id, "ana", status="done", judgment="neutral", flagged=True))
+    sample_store.annotations.put_judgment(SentenceState(sentence.id, "ana", status="done", judgment="biased"))
+    sample_store.annotations.put_judgment(SentenceState(sentence.id, "ana", status="done", judgment="neutral", flagged=True))
     got = sample_store.annotations.get_judgment(sentence.id, "ana")
     assert got.judgment == "neutral" and got.flagged
     [progress] = sample_store.annotations.progress()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.errors import AnnotatorError
-from annotator.model import GOLD, Judgment, SpanAnnotation
+from annotator.model import GOLD, SentenceState, SpanAnnotation
 from annotator.store import Store
 from annotator.team.admission import admit
 from annotator.team.campaign import after_finish, assign
@@ -75,7 +75,7 @@ def test_rebalance_after_team_add_moves_only_unstarted_documents(store: Store) -
 def test_gold_checks_pick_adjudicated_documents(store: Store) -> None:
     documents = add_documents(store, [2] * 6)
     for sentence in store.corpus.sentences_of(documents[0]):
-        store.annotations.put_judgment(Judgment(sentence.id, GOLD, "done"))
+        store.annotations.put_judgment(SentenceState(sentence.id, GOLD, "done"))
     store.team.add(["ana", "budi", "citra"], "annotator")
     assign(store, per_item=1, gold_checks=1, seed=2)
     rows = [r for r in store.team.rows() if r.document_id == documents[0]]
@@ -168,10 +168,10 @@ def test_modes_split_sentences_by_what_every_annotator_saw(store: Store) -> None
     [document] = add_documents(store, [3])
     first, second, third = store.corpus.sentences_of(document)
     for name in ("ana", "budi"):
-        store.annotations.put_judgment(Judgment(first.id, name, "done", suggestion_mode="on"))
-        store.annotations.put_judgment(Judgment(second.id, name, "done", suggestion_mode="off"))
-    store.annotations.put_judgment(Judgment(third.id, "ana", "done", suggestion_mode="on"))
-    store.annotations.put_judgment(Judgment(third.id, "budi", "done", suggestion_mode="off"))
+        store.annotations.put_judgment(SentenceState(first.id, name, "done", suggestion_mode="on"))
+        store.annotations.put_judgment(SentenceState(second.id, name, "done", suggestion_mode="off"))
+    store.annotations.put_judgment(SentenceState(third.id, "ana", "done", suggestion_mode="on"))
+    store.annotations.put_judgment(SentenceState(third.id, "budi", "done", suggestion_mode="off"))
     assert store.team.modes_by_sentence(["ana", "budi"]) == ([first.id], [second.id])
 
 
@@ -188,10 +188,10 @@ def test_search_can_keep_to_one_queue(store: Store) -> None:
 def test_sentence_notes_gather_every_annotator_s_flag_and_notes(store: Store) -> None:
     [document] = add_documents(store, [1])
     [sentence] = store.corpus.sentences_of(document)
-    store.annotations.put_judgment(Judgment(sentence.id, "ana", "done", flagged=True, note="ragu"))
+    store.annotations.put_judgment(SentenceState(sentence.id, "ana", "done", flagged=True, note="ragu"))
     start, end = sentence.tokens[0]
     store.annotations.add_span(SpanAnnotation(sentence.id, "budi", start, end, "loaded_language", note="kutipan?"))
-    store.annotations.put_judgment(Judgment(sentence.id, GOLD, "done", flagged=True))
+    store.annotations.put_judgment(SentenceState(sentence.id, GOLD, "done", flagged=True))
     assert store.team.sentence_notes(sentence.id) == [
         ("ana", True, "ragu", []),
         ("budi", False, None, [(start, end, "loaded_language", "kutipan?")]),
@@ -243,7 +243,7 @@ def test_adjudication_order_flagged_puts_flagged_sentences_first(store: Store) -
     for name in ("ana", "budi"):
         for number, sentence_id in enumerate(sentences):
             flagged = name == "budi" and number in (1, 3)
-            store.annotations.put_judgment(Judgment(sentence_id, name, "done", flagged=flagged))
+            store.annotations.put_judgment(SentenceState(sentence_id, name, "done", flagged=flagged))
     assert build_queue(store, ["ana", "budi"], 2, "document") == sentences
     assert build_queue(store, ["ana", "budi"], 2, "flagged") == [sentences[1], sentences[3], sentences[0], sentences[2]]
     assert build_queue(store, ["ana"], 1, "flagged") == sentences  # only the chosen annotators' flags count
@@ -255,10 +255,10 @@ def test_the_curator_sees_every_annotator_s_flag_and_notes(store: Store) -> None
     [document] = add_documents(store, [1])
     [sentence] = store.corpus.sentences_of(document)
     start, end = sentence.tokens[0]
-    store.annotations.put_judgment(Judgment(sentence.id, "ana", "done", flagged=True))
-    store.annotations.put_judgment(Judgment(sentence.id, "budi", "done", note="sarkasme?"))
+    store.annotations.put_judgment(SentenceState(sentence.id, "ana", "done", flagged=True))
+    store.annotations.put_judgment(SentenceState(sentence.id, "budi", "done", note="sarkasme?"))
     store.annotations.add_span(SpanAnnotation(sentence.id, "budi", start, end, "loaded_language", note="kutipan"))
-    store.annotations.put_judgment(Judgment(sentence.id, "citra", "done"))
+    store.annotations.put_judgment(SentenceState(sentence.id, "citra", "done"))
     notes = annotator_notes(store, sentence.id)
     assert [(n.annotator, n.flagged, n.note) for n in notes] == [("ana", True, None), ("budi", False, "sarkasme?")]
     assert notes[1].span_notes == (SpanNote(start, end, "loaded_language", "kutipan"),)

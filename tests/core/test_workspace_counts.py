@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.importer import Importer
+from annotator.corpus_import import Importer
 from annotator.resources import sample_paths
 from tests.workspace_corpus import add_document
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.errors import AnnotatorError
-from annotator.model import Judgment, SpanAnnotation
+from annotator.model import SentenceState, SpanAnnotation
 from annotator.workspace import ActionRefused, AnnotationSession, DocumentOrder
 from tests.workspace_corpus import build_corpus, sentence_id, token_index
 
@@ -416,7 +416,7 @@ def _state(store, annotator="alice"):
     """Everything of one annotator that an edit can change, apart from timestamps of first sight."""
     rows = []
     for sentence in store.corpus.iter_sentences():
-        judgment = store.annotations.get_judgment(sentence.id, annotator) or Judgment(sentence.id, annotator)
+        judgment = store.annotations.get_judgment(sentence.id, annotator) or SentenceState(sentence.id, annotator)
         rows.append((
             sentence.id,
             tuple((s.id, s.start, s.end, s.label, s.origin, s.quoted, s.note, s.suggestion_id)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator import importer as importer_module
-from annotator.importer import Importer, ImportOptions
+from annotator import corpus_import as importer_module
+from annotator.corpus_import import Importer, ImportOptions
 from annotator.lexicon.suggest import suggest_all
 from annotator.model import Document, LexiconEntry, Sentence, SpanAnnotation, Suggestion
 from annotator.store import Store

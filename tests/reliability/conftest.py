@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.importer import Importer, ImportOptions
+from annotator.corpus_import import Importer, ImportOptions
 from annotator.resources import sample_paths
 from annotator.store import Store
 

@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from annotator.interchange.formats import SPAN_COLUMNS
-from tests.reliability.export_project import build_project, child_pids, export_command, run_export, running
+from tests.reliability.export_project import (
+    build_project,
+    child_pids,
+    export_command,
+    run_export,
+    running,
+)
 
 # Imports the CLI, says `ready`, and runs the export when a line arrives: all of them
 # then start within milliseconds, in the same second, with the same default file name.

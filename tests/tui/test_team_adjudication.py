@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from annotator.adjudication.session import CurationSession
-from annotator.model import Judgment, SpanAnnotation
+from annotator.model import SentenceState, SpanAnnotation
 from annotator.tui.app import SessionApp
 from tests.team_corpus import add_documents
 
@@ -17,7 +17,7 @@ def _said(store, sentence_id, who, *, span_note=None, note=None, flagged=False):
     sentence = store.corpus.get_sentence(sentence_id)
     start, end = sentence.tokens[0]
     store.annotations.add_span(SpanAnnotation(sentence_id, who, start, end, "loaded_language", note=span_note))
-    store.annotations.put_judgment(Judgment(sentence_id, who, "done", "biased", flagged=flagged, note=note))
+    store.annotations.put_judgment(SentenceState(sentence_id, who, "done", "biased", flagged=flagged, note=note))
 
 
 def _details(app: SessionApp) -> str:

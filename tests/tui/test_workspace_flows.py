@@ -3,7 +3,7 @@ read-only sessions, the command palette and the statistics screen."""
 
 from __future__ import annotations
 
-from annotator.model import Judgment
+from annotator.model import SentenceState
 from annotator.store import Store
 from annotator.tui.app import SessionApp
 from annotator.tui.screens.dialogs import JumpDialog
@@ -19,7 +19,7 @@ def snapshot(store: Store, annotator: str = "alice"):
     """All of one annotator's work that edits change (first_shown_at aside)."""
     rows = []
     for sentence in store.corpus.iter_sentences():
-        j = store.annotations.get_judgment(sentence.id, annotator) or Judgment(sentence.id, annotator)
+        j = store.annotations.get_judgment(sentence.id, annotator) or SentenceState(sentence.id, annotator)
         rows.append((
             sorted((s.start, s.end, s.label, s.origin, s.quoted, s.note) for s in
                    store.annotations.spans_for_sentence(sentence.id, annotator)),

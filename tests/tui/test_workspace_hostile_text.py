@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.model import Judgment
+from annotator.model import SentenceState
 from annotator.tui.app import SessionApp
 from annotator.tui.screens.dialogs import SafeInput
 from annotator.tui.widgets.details import DetailsPane
@@ -134,7 +134,7 @@ NOTE = "Lihat \x1b]0;PWNED\x07 dan \x1b]8;;https://evil.example\x07tautan\x1b]8;
 async def test_the_note_editor_shows_a_stored_note_without_its_escapes(store):
     add_document(store, "doc", ["Kalimat pertama di sini.", "Kalimat kedua."])
     sentence = next(iter(store.corpus.iter_sentences()))
-    store.annotations.put_judgment(Judgment(sentence.id, "alice", note=NOTE))
+    store.annotations.put_judgment(SentenceState(sentence.id, "alice", note=NOTE))
     session = AnnotationSession(store, "alice")
     session.open()
     app = SessionApp(session, cursor_blink=False)

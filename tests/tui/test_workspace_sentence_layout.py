@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from annotator.segmentation import tokenize
-from annotator.tui.widgets.sentence_layout import Tag, display_text, layout_sentence, superscript
+from annotator.tui.widgets.sentence_layout import (
+    Tag,
+    display_text,
+    layout_sentence,
+    superscript,
+)
 
 
 def lines_of(layout):

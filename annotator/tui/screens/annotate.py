@@ -17,9 +17,9 @@ from ...errors import AnnotatorError
 from ...model import SpanAnnotation, Suggestion, SuggestionMode
 from ...sources import describe as describe_source
 from ...workspace import ActionRefused, AnnotationSession
-from ...workspace.reports import export_available, export_own_work
+from ...workspace.reports import export_own_work
 from ..bindings import WORKSPACE_BINDINGS
-from ..commands import WorkspaceCommands
+from ..palette import WorkspaceCommands
 from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
 from ..widgets.header import HeaderInfo, WorkspaceHeader
 from ..widgets.label_bar import LabelBar
@@ -270,7 +270,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
 
     def can_export(self) -> bool:
         # Served in a browser, export would write files on the server: not offered.
-        return export_available() and not getattr(self.app, "served", False)
+        return not getattr(self.app, "served", False)
 
     def action_export(self) -> None:
         if self.can_export():

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator import ingest
+from annotator import corpus_files
+from annotator.corpus_files import FieldChoice, expand_paths, read_documents
 from annotator.errors import InputError
-from annotator.ingest import FieldChoice, expand_paths, read_documents
 
 
 def read(path: Path, **kwargs) -> list:
@@ -109,8 +109,8 @@ def test_csv_with_cr_only_line_ends_is_read_as_lf(tmp_path):
 
 
 def test_a_crlf_split_between_two_chunks_is_one_line_end(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "SNIFF_BYTES", 8)
-    monkeypatch.setattr(ingest, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(corpus_files, "SNIFF_BYTES", 8)
+    monkeypatch.setattr(corpus_files, "CHUNK_BYTES", 1)
     path = tmp_path / "split.csv"
     path.write_bytes(b'id,text\r\ne1,Satu.\r\ne2,Dua.\r\n')
     assert [(doc.id, doc.text, doc.origin) for doc in read(path)] == [
@@ -249,7 +249,7 @@ def test_non_utf8_jsonl_names_byte_offset_and_line_and_encoding_fixes_it(tmp_pat
 
 
 def test_decoding_error_offset_is_exact_past_the_first_chunk(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(corpus_files, "CHUNK_BYTES", 7)
     path = tmp_path / "x.jsonl"
     head = ('{"text": "é"}\n' * 5).encode()
     path.write_bytes(head + b'{"text": "\xe9"}\n')
@@ -258,14 +258,14 @@ def test_decoding_error_offset_is_exact_past_the_first_chunk(tmp_path, monkeypat
 
 
 def test_lines_split_across_chunks_are_read_whole(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "CHUNK_BYTES", 5)
+    monkeypatch.setattr(corpus_files, "CHUNK_BYTES", 5)
     records = [{"id": str(i), "text": "Kalimat “ke-%d” é\u2028." % i} for i in range(20)]
     path = write_jsonl(tmp_path / "x.jsonl", records)
     assert [d.text for d in read(path)] == [r["text"] for r in records]
 
 
 def test_jsonl_is_streamed_not_read_whole(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "CHUNK_BYTES", 1024)
+    monkeypatch.setattr(corpus_files, "CHUNK_BYTES", 1024)
     path = write_jsonl(tmp_path / "x.jsonl", [{"id": str(i), "text": "Isi berita. " * 20} for i in range(500)])
     records = read_documents(path)
     first = next(records)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator import importer as importer_module
-from annotator.importer import Importer, ImportOptions
+from annotator import corpus_import as importer_module
+from annotator.corpus_import import Importer, ImportOptions
 from annotator.model import SpanAnnotation
 from annotator.resources import sample_paths
 from tests.bench.corpus import write_jsonl as write_corpus

@@ -38,7 +38,16 @@ from ..clock import now_iso
 from ..csv_reading import csv_reader
 from ..errors import InputError
 from ..jsonline import JSONLineError, parse_json_line
-from ..model import GOLD, Event, Judgment, Sentence, SpanAnnotation
+from ..model import (
+    GOLD,
+    ORIGINS,
+    STATUSES,
+    SUGGESTION_MODES,
+    Event,
+    Sentence,
+    SentenceState,
+    SpanAnnotation,
+)
 from ..store import Store
 from ..store.csv_format import FREE_TEXT_COLUMNS, SHEET_SAFE_COLUMNS, unescape
 from .formats import (
@@ -55,9 +64,6 @@ from .offsets import read as read_offset
 # The spreadsheet-safe cells unescaped as they are read; the free-text ones are unescaped
 # where they are checked against the sentence (text) or stored (note).
 _UNESCAPED_UP_FRONT = SHEET_SAFE_COLUMNS - FREE_TEXT_COLUMNS
-ORIGINS = ("manual", "suggestion")
-STATUSES = ("done", "skipped")
-SUGGESTION_MODES = ("on", "off", "after")
 RESOLUTIONS = ("auto", "curated")
 # Reported errors per file; the count of the rest is given.
 MAX_ERRORS = 50
@@ -374,7 +380,7 @@ class _FileReader:
             raise RowError("sentence_text is not the text of this sentence in the project")
         name = self.annotator(row["annotator"])
         self._gold_needs_provenance(name, has_gold)
-        state = Judgment(
+        state = SentenceState(
             sentence_id=sentence.id,  # type: ignore[arg-type]
             annotator=name,
             status=self.choice(row, "status", STATUSES),  # type: ignore[arg-type]
@@ -458,7 +464,7 @@ class _FileReader:
         if changes:
             existing = self.store.annotations.get_judgment(sentence.id, name)  # type: ignore[arg-type]
             state = (
-                Judgment(sentence.id, name, **changes)  # type: ignore[arg-type]
+                SentenceState(sentence.id, name, **changes)  # type: ignore[arg-type]
                 if existing is None
                 else replace(existing, **changes)
             )
@@ -487,7 +493,7 @@ class _FileReader:
             self._touched.setdefault(name, [0, 0])[0] += added
         self._pending.clear()
 
-    def _put_state(self, existing: Judgment | None, state: Judgment) -> None:
+    def _put_state(self, existing: SentenceState | None, state: SentenceState) -> None:
         if self.result.errors:
             return
         if existing == state:

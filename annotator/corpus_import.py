@@ -44,8 +44,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from .corpus_files import (
+    FieldChoice,
+    RawDocument,
+    detect_format,
+    expand_paths,
+    read_documents,
+)
 from .errors import AnnotatorError, InputError
-from .ingest import FieldChoice, RawDocument, detect_format, expand_paths, read_documents
 from .model import Document, EncodedTokens, Sentence, tokens_json
 from .segmentation import punkt, segment
 from .store import Store
