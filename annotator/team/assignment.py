@@ -5,13 +5,15 @@ documents with their sizes, the active annotators and the assignments that exist
 returns the rows to add (and, with `rebalance`, the rows to drop).
 
 The rule, per new document, largest first:
-- the first annotator is the least loaded one (in sentences);
+- the first annotator is one of the few least loaded ones (in sentences) that qualify;
 - each further one is the annotator whose overlap (in sentences) with those already
   chosen is smallest, among the annotators it is safe to load: giving an annotator the
   document must not put her more than one document's size (the largest, S) above the
   least loaded annotator left out. The least loaded candidate always qualifies, so a
   choice exists, and the loads' spread never exceeds S: everyone is within S of the
-  mean. Inside that window the pair counts steer, which keeps pairs balanced.
+  mean. Inside that window the pair counts steer, which keeps pairs balanced;
+- of the teams so built from each first member, the one with the least overlap among
+  its members wins (a lone anchor lets big documents repeat pairs).
 
 Existing rows never move. Calibration documents go to everyone, first in their
 queue; gold checks (adjudicated documents) go to everyone who has not done them, at
@@ -178,17 +180,45 @@ def _count_pairs(overlap: list[list[int]], members: Sequence[int], sentences: in
                 overlap[x][y] += sentences
 
 
+# How many of the least loaded qualifying annotators `_choose` tries as the first member
+# of a team; enough to steer pairs when big documents leave a narrow load window, few
+# enough to keep a 20,000-document, 30-annotator plan to a few seconds.
+_FIRST_TRIES = 4
+
+
 def _choose(
     sentences: int, biggest: int, k: int, active: Sequence[str], load: Mapping[str, int],
     overlap: list[list[int]], rank: list[int],
 ) -> list[str]:
-    n = len(active)
-    chosen: list[int] = []
-    left = set(range(n))
     loads = [load[a] for a in active]
-    for _ in range(k):
+    everyone = set(range(len(active)))
+    lowest = min(everyone, key=lambda i: (loads[i], rank[i]))
+    ceiling = loads[lowest] + biggest - sentences
+    # Anchoring the team on the least loaded annotator alone lets the load window force
+    # the same pairs again when documents are big (issue 14); so the first member is
+    # any of the few least loaded qualifying ones, and the team with the least
+    # overlap inside it wins.
+    firsts = sorted((i for i in everyone if i == lowest or loads[i] <= ceiling), key=lambda i: (loads[i], rank[i]))
+    best: list[int] = []
+    best_cost: tuple[int, int, list[int]] | None = None
+    for first in firsts[:_FIRST_TRIES]:
+        team = _complete([first], sentences, biggest, k, everyone, loads, overlap, rank)
+        pairs = sum(overlap[x][y] for j, x in enumerate(team) for y in team[j + 1:])
+        cost = (pairs, sum(loads[i] for i in team), sorted(rank[i] for i in team))
+        if best_cost is None or cost < best_cost:
+            best, best_cost = team, cost
+    return [active[i] for i in best]
+
+
+def _complete(
+    chosen: list[int], sentences: int, biggest: int, k: int, everyone: set[int], loads: list[int],
+    overlap: list[list[int]], rank: list[int],
+) -> list[int]:
+    left = everyone - set(chosen)
+    while len(chosen) < k:
         # The least loaded annotator left always qualifies; any other must stay within
-        # `biggest` of her once loaded (she may be the one left out).
+        # `biggest` of her once loaded (she may be the one left out). Whichever member
+        # came first, the loads' spread so stays within `biggest`.
         lowest = min(left, key=lambda i: (loads[i], rank[i]))
         ceiling = loads[lowest] + biggest - sentences
         best, best_cost = -1, None
@@ -200,7 +230,7 @@ def _choose(
                 best, best_cost = i, cost
         chosen.append(best)
         left.discard(best)
-    return [active[i] for i in chosen]
+    return chosen
 
 
 def least_loaded(candidates: Iterable[str], load: Mapping[str, int]) -> str | None:

@@ -7,7 +7,7 @@ from collections import Counter
 from itertools import combinations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from annotator.team.assignment import AssignmentError, Row, plan
@@ -64,6 +64,9 @@ def test_each_load_is_within_one_document_of_the_mean(n: int, k: int, sizes: lis
 @settings(max_examples=150, deadline=None)
 @given(n=st.integers(3, 6), k=st.integers(2, 3), per_pair=st.integers(10, 14),
        sizes=st.lists(st.integers(1, 40), min_size=1, max_size=30), seed=st.integers(0, 5))
+# Issue 14: big documents left only the least loaded annotators, so pairs repeated
+# (smallest overlap 57 against a largest of 116).
+@example(n=6, k=2, per_pair=12, sizes=[1, 1, 1, 1, 1, 14, 15, 16], seed=5)
 def test_pairs_overlap_evenly_with_ten_documents_per_pair(
     n: int, k: int, per_pair: int, sizes: list[int], seed: int
 ) -> None:
