@@ -27,33 +27,44 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "assign": ("team:assign", "Assign documents to the roster's annotators: K each, balanced loads and pairs."),
     "assignments": ("team:assignments", "List the assigned documents and who has each."),
     "annotate": ("annotate:annotate", "Tag loaded language sentence by sentence in the keyboard-first workspace."),
-    "demo": ("project:demo",
-             "Create (or reuse) a demo project from the bundled samples and open the annotation UI."),
-    "disagreements": ("agreement:disagreements",
-                      "Sentences ranked by disagreement, with every annotator's spans or judgment side by side."),
+    "demo": ("project:demo", "Create (or reuse) a demo project from the bundled samples and open the annotation UI."),
+    "disagreements": (
+        "agreement:disagreements",
+        "Sentences ranked by disagreement, with every annotator's spans or judgment side by side.",
+    ),
     "documents": ("project:documents", "List documents, one line each."),
     "flags": ("team:flags", "List the sentences annotators flagged, with their notes."),
-    "export": ("interchange:export_command", "Export labelled data as CSV, JSONL (doccano), CoNLL-2003, a Hugging Face dataset or Label Studio tasks."),
-    "import": ("project:import_",
-               "Import documents from .txt, .csv or .jsonl files or folders (creates the project if needed)."),
-    "import-annotations": ("interchange:import_annotations_command",
-                           "Import annotations from spans CSV, sentences CSV or JSONL files in the export schemas."),
+    "export": (
+        "interchange:export_command",
+        "Export labelled data as CSV, JSONL (doccano), CoNLL-2003, a Hugging Face dataset or Label Studio tasks.",
+    ),
+    "import": (
+        "project:import_",
+        "Import documents from .txt, .csv or .jsonl files or folders (creates the project if needed).",
+    ),
+    "import-annotations": (
+        "interchange:import_annotations_command",
+        "Import annotations from spans CSV, sentences CSV or JSONL files in the export schemas.",
+    ),
     "init": ("project:init", "Create a project database with a tag set."),
-    "lexicon": ("lexicon:lexicon",
-                "Manage the lexicons that pre-suggest spans (see lexicons/README.md for the format)."),
-    "merge": ("interchange:merge_command",
-              "Merge other project databases (copies annotated offline) into this one."),
-    "report": ("report:report", "The researcher's report: progress, labels, agreement with intervals, suggestions, "
-               "quality, disagreements."),
-    "serve": ("serve:serve",
-              "Serve the annotation workspace (and, for curators, adjudication) in the browser."),
+    "lexicon": (
+        "lexicon:lexicon",
+        "Manage the lexicons that pre-suggest spans (see lexicons/README.md for the format).",
+    ),
+    "merge": ("interchange:merge_command", "Merge other project databases (copies annotated offline) into this one."),
+    "report": (
+        "report:report",
+        "The researcher's report: progress, labels, agreement with intervals, suggestions, quality, disagreements.",
+    ),
+    "serve": ("serve:serve", "Serve the annotation workspace (and, for curators, adjudication) in the browser."),
     "show": ("project:show", "Show a document's sentences, tokens and suggestions."),
     "status": ("project:status", "Show documents, sentences, annotators and per-annotator progress."),
-    "recommend": ("recommend:recommend",
-                  "Train and evaluate the learned recommender on the team's done sentences."),
+    "recommend": ("recommend:recommend", "Train and evaluate the learned recommender on the team's done sentences."),
     "settings": ("settings:settings", "Show and change the project's settings."),
-    "suggest": ("suggest:suggest",
-                "Re-run the lexicon and scare-quote detector over all sentences, keeping decisions."),
+    "suggest": (
+        "suggest:suggest",
+        "Re-run the lexicon and scare-quote detector over all sentences, keeping decisions.",
+    ),
     "tagset": ("project:tagset", "Inspect the project's tag set."),
     "team": ("team:team", "Manage the project's roster, its members' conditions, and watch their progress."),
 }
@@ -75,8 +86,9 @@ class AnnotatorGroup(click.Group):
     """The top-level group: commands resolved lazily from LAZY_COMMANDS (click's
     LazyGroup pattern), and errors turned into one line on stderr."""
 
-    def __init__(self, *args: object, lazy_commands: dict[str, tuple[str, str]] | None = None,
-                 **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, lazy_commands: dict[str, tuple[str, str]] | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands = dict(lazy_commands or {})
 
@@ -125,10 +137,11 @@ class AnnotatorGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: object) -> click.Context:
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: object
+    ) -> click.Context:
         try:
-            return super().make_context(info_name, args, parent, **extra)  # type: ignore[arg-type]
+            return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:
             raise OneLineUsageError(exc.format_message(), exc.ctx) from None
 
@@ -149,7 +162,9 @@ class AnnotatorGroup(click.Group):
         except sqlite3.DatabaseError as exc:
             _fail(ctx, exc, f"database error: {exc}")
         except OSError as exc:
-            _fail(ctx, exc, f"{str(exc.filename) + ': ' if getattr(exc, 'filename', None) else ''}{exc.strerror or exc}")
+            _fail(
+                ctx, exc, f"{str(exc.filename) + ': ' if getattr(exc, 'filename', None) else ''}{exc.strerror or exc}"
+            )
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
@@ -168,8 +183,7 @@ def _fail(ctx: click.Context, exc: BaseException, message: str) -> None:
     ctx.exit(1)
 
 
-@click.group(cls=AnnotatorGroup, lazy_commands=LAZY_COMMANDS,
-             context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AnnotatorGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="framing-annotator")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 @click.pass_context

@@ -138,9 +138,12 @@ def read_txt(path: Path, encoding: str | None = None) -> RawDocument:
     if not text.strip():
         raise InputError(f"{path}: no text; not imported")
     return RawDocument(
-        id=_checked_id(path.stem, str(path)), text=text, title=title_from_text(text), origin=str(path),
+        id=_checked_id(path.stem, str(path)),
+        text=text,
+        title=title_from_text(text),
+        origin=str(path),
         position=len(raw),
-    )  # fmt: skip
+    )
 
 
 def iter_csv(path: Path, fields: FieldChoice = FieldChoice(), encoding: str | None = None) -> Iterator[RawDocument]:
@@ -180,9 +183,7 @@ def iter_csv(path: Path, fields: FieldChoice = FieldChoice(), encoding: str | No
         raise InputError(f"{path}: no rows under the header; not imported")
 
 
-def iter_jsonl(
-    path: Path, fields: FieldChoice = FieldChoice(), encoding: str | None = None
-) -> Iterator[RawDocument]:
+def iter_jsonl(path: Path, fields: FieldChoice = FieldChoice(), encoding: str | None = None) -> Iterator[RawDocument]:
     lines = _LineReader(path, encoding)
     mapping: dict[str, str | None] | None = None
     seen_any = False
@@ -200,9 +201,7 @@ def iter_jsonl(
             raise InputError(f"{path}:{line_number}: expected a JSON object per line, got {type(record).__name__}")
         if _SURROGATE_ESCAPE.search(line):
             _check_strings(record, f"{path}:{line_number}")
-        record = {
-            normalize_text(str(k)): normalize_text(v) if isinstance(v, str) else v for k, v in record.items()
-        }
+        record = {normalize_text(str(k)): normalize_text(v) if isinstance(v, str) else v for k, v in record.items()}
         if mapping is None or mapping["text"] not in record:
             # Later records may order or omit fields differently; re-detect for this one.
             mapping = _map_fields(list(record), fields, f"{path}:{line_number}")
@@ -375,10 +374,15 @@ class _LineReader:
                 except UnicodeDecodeError as exc:
                     raise InputError(
                         decode_error_message(
-                            str(path), codec, exc, exc.object, self.encoding is None, base - len(pending),
+                            str(path),
+                            codec,
+                            exc,
+                            exc.object,
+                            self.encoding is None,
+                            base - len(pending),
                             line,
                         )
-                    ) from None  # fmt: skip
+                    ) from None
                 base += len(chunk)
                 self.position = base
                 if self.encoding is not None:

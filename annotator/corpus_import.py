@@ -188,8 +188,9 @@ def process_texts(texts: list[str]) -> tuple[list[Encoded], Found]:
     back encoded for the store."""
     segments = segment_texts(texts)
     found = analyse_segments(_worker_analyzer, texts, segments)
-    return [[(start, end, tokens_json(tokens), len(tokens)) for start, end, tokens in pieces]
-            for pieces in segments], found
+    return [
+        [(start, end, tokens_json(tokens), len(tokens)) for start, end, tokens in pieces] for pieces in segments
+    ], found
 
 
 def _warm_worker(analyzer: SentenceAnalyzer | None = None) -> None:
@@ -408,9 +409,15 @@ class Importer:
         self._drain()  # what was read before it is written first, in input order
         text = raw.text
         document = Document(
-            id=raw.id, text=text, title=raw.title, source=raw.source, url=raw.url, date=raw.date,
-            metadata=raw.metadata, content_hash=digest,
-        )  # fmt: skip
+            id=raw.id,
+            text=text,
+            title=raw.title,
+            source=raw.source,
+            url=raw.url,
+            date=raw.date,
+            metadata=raw.metadata,
+            content_hash=digest,
+        )
         index = tokens = 0
         with self.store.transaction():
             unit = self._unit.get() if self._unit is not None else None
@@ -511,17 +518,23 @@ class Importer:
             if encoded:
                 sentences = [
                     Sentence(None, raw.id, index, start, end, text[start:end], EncodedTokens(json, count))
-                    for index, (start, end, json, count) in enumerate(pieces)  # type: ignore[misc]
+                    for index, (start, end, json, count) in enumerate(pieces)
                 ]
             else:
                 sentences = [
                     Sentence(None, raw.id, index, start, end, text[start:end], tokens)
-                    for index, (start, end, tokens) in enumerate(pieces)  # type: ignore[misc]
+                    for index, (start, end, tokens) in enumerate(pieces)
                 ]
             document = Document(
-                id=raw.id, text=text, title=raw.title, source=raw.source, url=raw.url, date=raw.date,
-                metadata=raw.metadata, content_hash=entry.digest,
-            )  # fmt: skip
+                id=raw.id,
+                text=text,
+                title=raw.title,
+                source=raw.source,
+                url=raw.url,
+                date=raw.date,
+                metadata=raw.metadata,
+                content_hash=entry.digest,
+            )
             items.append((document, sentences))
         unit = batch.unit.get() if batch.unit is not None else None
         if self.options.batch_commits:
@@ -533,8 +546,10 @@ class Importer:
         except sqlite3.IntegrityError as exc:
             # The ids were checked against every visible document: another import
             # running now has one of them in its unfinished file.
-            raise InputError(f"{batch.entries[0].raw.origin}: a document id of this file is being imported by"
-                             f" another process at the same time ({exc})") from None
+            raise InputError(
+                f"{batch.entries[0].raw.origin}: a document id of this file is being imported by"
+                f" another process at the same time ({exc})"
+            ) from None
         self._last_commit = time.monotonic()
         for entry, (document, _) in zip(batch.entries, items):
             entry.result.documents += 1
@@ -574,8 +589,9 @@ class Importer:
             context = multiprocessing.get_context("spawn")
         # The analyzer goes to each worker once: inherited as it is with fork (compiled,
         # so `prepare` has nothing left to do), pickled otherwise and compiled there.
-        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker,
-                                             initargs=(self.analyzer,))
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_warm_worker, initargs=(self.analyzer,)
+        )
 
 
 def _pieces(text: str, size: int):

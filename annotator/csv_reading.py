@@ -19,4 +19,4 @@ def csv_reader(lines: Iterable[str], **options: object) -> Iterator[list[str]]:
     (the limit is process-wide in the csv module)."""
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
-    return csv.reader(lines, strict=True, **options)  # type: ignore[arg-type]
+    return csv.reader(lines, strict=True, **options)

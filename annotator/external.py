@@ -56,23 +56,49 @@ def tool_name(command: str) -> str:
     words = shlex.split(command)
     if not words:
         raise AnnotatorError("--command is empty")
-    program = next((w for w in words if not w.startswith("-") and Path(w).suffix in {".py", ".sh", ""}
-                    and not Path(w).name.startswith("python")), words[0])
+    program = next(
+        (
+            w
+            for w in words
+            if not w.startswith("-") and Path(w).suffix in {".py", ".sh", ""} and not Path(w).name.startswith("python")
+        ),
+        words[0],
+    )
     return Path(program).stem or "tool"
 
 
 def sentence_line(sentence: Sentence) -> str:
-    return json.dumps({"id": sentence.id, "text": sentence.text, "tokens": [list(t) for t in sentence.tokens],
-                       "document_id": sentence.document_id}, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {
+                "id": sentence.id,
+                "text": sentence.text,
+                "tokens": [list(t) for t in sentence.tokens],
+                "document_id": sentence.document_id,
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
-def run_tool(command: str, sentences: Iterable[Sentence], timeout: float = DEFAULT_TIMEOUT) -> tuple[list[str], int | None, str]:
+def run_tool(
+    command: str, sentences: Iterable[Sentence], timeout: float = DEFAULT_TIMEOUT
+) -> tuple[list[str], int | None, str]:
     """Run the program with the sentences on stdin; returns (stdout lines, exit status
     or None on time-out, the last line of stderr)."""
     words = shlex.split(command)
     try:
-        process = subprocess.Popen(words, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True, encoding="utf-8", errors="replace", env=dict(os.environ))
+        process = subprocess.Popen(
+            words,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=dict(os.environ),
+        )
     except OSError as error:
         raise AnnotatorError(f"cannot run {words[0]!r}: {error.strerror or error}") from None
 
@@ -118,11 +144,19 @@ def parse_output(lines: list[str], sentences: dict[int, Sentence], labels: set[s
             continue
         sentence, start, end, label, score, reason = problem
         text = sentence.text
-        outcome.suggestions.append(Suggestion(
-            sentence.id, start, end, label, text[start:end].lower(),  # type: ignore[arg-type]
-            quoted=has_marks(text) and quoted_flag(text, sentence.tokens, start, end),
-            detector=source, reason=reason, score=score,
-        ))  # fmt: skip
+        outcome.suggestions.append(
+            Suggestion(
+                sentence.id,
+                start,
+                end,
+                label,
+                text[start:end].lower(),
+                quoted=has_marks(text) and quoted_flag(text, sentence.tokens, start, end),
+                detector=source,
+                reason=reason,
+                score=score,
+            )
+        )
     return outcome
 
 
@@ -159,8 +193,9 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def suggest_external(store: Store, command: str, name: str | None = None,
-                     timeout: float = DEFAULT_TIMEOUT) -> SuggestReport:
+def suggest_external(
+    store: Store, command: str, name: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> SuggestReport:
     """Run an outside program over every sentence and store its suggestions, or refuse
     its output whole (ExternalRefused) and store nothing."""
     source = external(name or tool_name(command))
@@ -172,8 +207,10 @@ def suggest_external(store: Store, command: str, name: str | None = None,
     outcome = parse_output(lines, sentences, set(store.tagset().label_names), source)
     problems += outcome.problems
     if status != 0:
-        problems.append(f"{len(lines) + 1}: the command exited with status {status}"
-                        + (f" ({last_error.strip()})" if last_error else ""))
+        problems.append(
+            f"{len(lines) + 1}: the command exited with status {status}"
+            + (f" ({last_error.strip()})" if last_error else "")
+        )
     if problems:
         raise ExternalRefused(problems)
     added, removed, kept = store.suggestions.sync(list(sentences), outcome.suggestions, sources={source})

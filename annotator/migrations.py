@@ -175,7 +175,7 @@ def m001_initial(db: Database) -> None:
             origin TEXT NOT NULL DEFAULT 'ui'
         );
         CREATE INDEX events_by_annotator ON events (annotator, id);
-        """
+        """,
     )
 
 
@@ -190,7 +190,7 @@ def m002_gold_provenance(db: Database) -> None:
         ALTER TABLE spans ADD COLUMN resolution TEXT;
         ALTER TABLE sentence_status ADD COLUMN judgment_agreed_by TEXT;
         ALTER TABLE sentence_status ADD COLUMN judgment_resolution TEXT;
-        """
+        """,
     )
 
 
@@ -199,7 +199,6 @@ def m003_documents_by_content_hash(db: Database) -> None:
     # Import looks every new document up by its hash (same text under another id is
     # skipped). Without an index each lookup scans every stored text: quadratic imports.
     _run(db, "CREATE INDEX documents_by_content_hash ON documents (content_hash)")
-
 
 
 @_step

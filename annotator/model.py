@@ -126,7 +126,7 @@ class EncodedTokens(Sequence[tuple[int, int]]):
     def __len__(self) -> int:
         return self.count
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         return self.pairs()[index]
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
@@ -139,7 +139,7 @@ class EncodedTokens(Sequence[tuple[int, int]]):
             return self.pairs() == [tuple(pair) for pair in other]
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __repr__(self) -> str:
         return f"EncodedTokens({self.json!r}, {self.count})"

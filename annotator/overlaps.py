@@ -33,7 +33,7 @@ def winner_rank(span_length: T, label_code: T, label_codes: int) -> T:
     `label_code` is the label's position in the tag set (unknown labels after all of
     them), and `label_codes` is larger than every code.
     """
-    return -span_length * label_codes + label_code  # type: ignore[operator]
+    return -span_length * label_codes + label_code
 
 
 class LabelOrder:
@@ -49,8 +49,9 @@ class LabelOrder:
         return (code, "") if code is not None else (len(self.codes), label)
 
 
-def covering(tokens: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]],
-             order: LabelOrder) -> tuple[list[int | None], list[int]]:  # fmt: skip
+def covering(
+    tokens: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]], order: LabelOrder
+) -> tuple[list[int | None], list[int]]:
     """(each token's winning span index or None, how many tokens each span covers)."""
     winners: list[int | None] = [None] * len(tokens)
     if not spans:

@@ -117,9 +117,7 @@ def punkt() -> PunktSentenceTokenizer:
     class LanguageVars(PunktLanguageVars):
         __slots__ = ()
         # The same patterns as NLTK's, compiled with the standard library's re.
-        re_boundary_realignment = re.compile(
-            PunktLanguageVars.re_boundary_realignment.pattern, re.MULTILINE
-        )
+        re_boundary_realignment = re.compile(PunktLanguageVars.re_boundary_realignment.pattern, re.MULTILINE)
 
         def _word_tokenizer_re(self) -> re.Pattern:
             try:
@@ -157,7 +155,7 @@ def punkt() -> PunktSentenceTokenizer:
         _RE_ALPHA = re.compile(r"[^\W\d]+$")
 
         @property
-        def is_non_punct(self):  # type: ignore[override]
+        def is_non_punct(self):
             return non_punct.search(self.type)
 
     params = PunktParameters()
@@ -171,7 +169,7 @@ def punkt_class() -> type[PunktSentenceTokenizer]:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
     class IndonesianPunkt(PunktSentenceTokenizer):
-        def _first_pass_annotation(self, aug_tok) -> None:  # type: ignore[no-untyped-def]
+        def _first_pass_annotation(self, aug_tok) -> None:
             tok = aug_tok.tok
             if tok in self._lang_vars.sent_end_chars:
                 aug_tok.sentbreak = True
@@ -292,4 +290,3 @@ def tokenize(sentence: str) -> list[tuple[int, int]]:
 def segment(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
     """Sentences of a document as (doc_start, doc_end, tokens relative to the sentence)."""
     return [(start, end, tokenize(text[start:end])) for start, end in sentence_spans(text)]
-

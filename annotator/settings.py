@@ -54,14 +54,21 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("recommend-min-precision", _fraction, 0.5,
-                "A label whose cross-validated model precision is below this is switched off."),
-        Setting("recommend-auto", _boolean, False,
-                "Retrain the recommender in the background after every recommend-auto-every newly done sentences."),
-        Setting("recommend-auto-every", _positive, 200,
-                "How many newly done sentences start an automatic retraining."),
+        Setting(
+            "recommend-min-precision",
+            _fraction,
+            0.5,
+            "A label whose cross-validated model precision is below this is switched off.",
+        ),
+        Setting(
+            "recommend-auto",
+            _boolean,
+            False,
+            "Retrain the recommender in the background after every recommend-auto-every newly done sentences.",
+        ),
+        Setting("recommend-auto-every", _positive, 200, "How many newly done sentences start an automatic retraining."),
     )
-}  # fmt: skip
+}
 
 
 def _setting(key: str) -> Setting:

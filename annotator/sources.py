@@ -29,5 +29,5 @@ def describe(source: str, term: str, score: float | None) -> str:
     if source == MODEL:
         return f"model{confidence}"
     if is_external(source):
-        return f"external tool {source[len(EXTERNAL_PREFIX):]}{confidence}"
+        return f"external tool {source[len(EXTERNAL_PREFIX) :]}{confidence}"
     return f"{source.replace('_', '-')} detector"

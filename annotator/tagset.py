@@ -39,8 +39,9 @@ def parse_tagset(text: str, origin: str = "<tagset>") -> Tagset:
     except RecursionError:
         raise TagsetError(f"{origin}: invalid TOML: arrays or tables nested too deeply") from None
     except ValueError:  # the int-conversion limit
-        raise TagsetError(f"{origin}: invalid TOML: a number of more than "
-                          f"{sys.get_int_max_str_digits()} digits") from None
+        raise TagsetError(
+            f"{origin}: invalid TOML: a number of more than {sys.get_int_max_str_digits()} digits"
+        ) from None
     lines = text.splitlines()
 
     def fail(problem: str, near: str | None = None, field: str | None = None) -> TagsetError:
@@ -67,9 +68,7 @@ def parse_tagset(text: str, origin: str = "<tagset>") -> Tagset:
             return _raise(fail(f"label {position} is not a table"))
         label_name = item.get("name")
         if not isinstance(label_name, str) or not _NAME.fullmatch(label_name):
-            return _raise(
-                fail(f"label {position}: 'name' must be a word of letters, digits, _ or -", "[[labels]]")
-            )
+            return _raise(fail(f"label {position}: 'name' must be a word of letters, digits, _ or -", "[[labels]]"))
         near = f'"{label_name}"'
         if label_name in seen_names:
             return _raise(fail(f"label {label_name!r} is defined twice", near))
@@ -103,11 +102,7 @@ def parse_tagset(text: str, origin: str = "<tagset>") -> Tagset:
     if level not in JUDGMENT_LEVELS:
         return _raise(fail(f"[judgment] 'level' must be one of {', '.join(JUDGMENT_LEVELS)}", "level"))
     values = judgment.get("values")
-    if (
-        not isinstance(values, list)
-        or not values
-        or not all(isinstance(v, str) and v.strip() for v in values)
-    ):
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) and v.strip() for v in values):
         return _raise(fail("[judgment] 'values' must be a non-empty list of strings", "values"))
     if len(set(values)) != len(values):
         return _raise(fail("[judgment] 'values' has duplicates", "values"))

@@ -183,7 +183,5 @@ def _placeholder(code: int) -> str:
 
 
 _CONTROL_PLACEHOLDERS = {
-    code: _placeholder(code)
-    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
-    if code not in (0x09, 0x0A)
+    code: _placeholder(code) for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if code not in (0x09, 0x0A)
 }

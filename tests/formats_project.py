@@ -66,21 +66,31 @@ def annotate(store: Store) -> None:
         start, end = words(store, document_id, index, first_token, last_token)
         store.annotations.add_span(SpanAnnotation(sentence.id, annotator, start, end, label))
     states = [
-        ("ana", first, 0, "done", "biased"), ("budi", first, 0, "done", "biased"),
-        ("ana", first, 1, "done", "biased"), ("budi", first, 1, "done", "neutral"),
-        ("ana", second, 0, "done", "biased"), ("budi", second, 0, "done", "biased"),
-        ("ana", second, 1, "skipped", None), ("budi", second, 1, "done", "neutral"),
-        ("ana", third, 0, "done", "biased"), ("budi", third, 1, "skipped", None),
-        ("ana", fourth, 0, "done", "biased"), ("budi", fourth, 0, "done", "biased"),
+        ("ana", first, 0, "done", "biased"),
+        ("budi", first, 0, "done", "biased"),
+        ("ana", first, 1, "done", "biased"),
+        ("budi", first, 1, "done", "neutral"),
+        ("ana", second, 0, "done", "biased"),
+        ("budi", second, 0, "done", "biased"),
+        ("ana", second, 1, "skipped", None),
+        ("budi", second, 1, "done", "neutral"),
+        ("ana", third, 0, "done", "biased"),
+        ("budi", third, 1, "skipped", None),
+        ("ana", fourth, 0, "done", "biased"),
+        ("budi", fourth, 0, "done", "biased"),
         ("ana", fourth, 1, "done", "neutral"),
-    ]  # fmt: skip
+    ]
     for annotator, document_id, index, status, judgment in states:
         sentence = store.corpus.sentence_at(document_id, index)
         store.annotations.put_judgment(SentenceState(sentence.id, annotator, status=status, judgment=judgment))
     # Gold of one sentence, settled.
     sentence = store.corpus.sentence_at(fourth, 0)
     start, end = words(store, fourth, 0, 0, 2)
-    store.annotations.add_span(SpanAnnotation(sentence.id, GOLD, start, end, "euphemism", agreed_by=("ana", "budi"),
-                                  resolution="auto"))  # fmt: skip
-    store.annotations.put_judgment(SentenceState(sentence.id, GOLD, status="done", judgment="biased", judgment_agreed_by=("ana",),
-                                judgment_resolution="auto"))  # fmt: skip
+    store.annotations.add_span(
+        SpanAnnotation(sentence.id, GOLD, start, end, "euphemism", agreed_by=("ana", "budi"), resolution="auto")
+    )
+    store.annotations.put_judgment(
+        SentenceState(
+            sentence.id, GOLD, status="done", judgment="biased", judgment_agreed_by=("ana",), judgment_resolution="auto"
+        )
+    )

@@ -29,8 +29,15 @@ def sentence(rng: random.Random, with_term: bool) -> str:
 NOISE_LABEL = "epistemic_framing"
 
 
-def build(store: Store, documents: int = 12, sentences: int = 10, done_documents: int = 8,
-          annotators: tuple[str, ...] = ("ana", "budi"), seed: int = 7, noise: bool = False) -> list[str]:
+def build(
+    store: Store,
+    documents: int = 12,
+    sentences: int = 10,
+    done_documents: int = 8,
+    annotators: tuple[str, ...] = ("ana", "budi"),
+    seed: int = 7,
+    noise: bool = False,
+) -> list[str]:
     """Documents doc-00..; the first `done_documents` are done by every annotator, who
     tag every TERM as LABEL. With `noise`, each annotator also tags the first word of
     about half the sentences, at random, as NOISE_LABEL: a label nothing predicts.

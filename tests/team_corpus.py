@@ -18,13 +18,31 @@ def add_documents(store: Store, sizes: list[int], prefix: str = "doc") -> list[s
     return ids
 
 
-def finish_document(store: Store, document_id: str, annotator: str, *, label_first: bool = False,
-                    judgment: str | None = None, flagged: bool = False, note: str | None = None) -> None:
+def finish_document(
+    store: Store,
+    document_id: str,
+    annotator: str,
+    *,
+    label_first: bool = False,
+    judgment: str | None = None,
+    flagged: bool = False,
+    note: str | None = None,
+) -> None:
     """Mark every sentence of a document done by `annotator`, optionally with a span on
     the first token of each sentence."""
     for sentence in store.corpus.sentences_of(document_id):
         if label_first:
             start, end = sentence.tokens[0]
             store.annotations.add_span(SpanAnnotation(sentence.id, annotator, start, end, "loaded_language"))
-        store.annotations.put_judgment(SentenceState(sentence.id, annotator, "done", judgment, flagged=flagged, note=note,
-                                    suggestion_mode="on", finished_at="2026-01-01T00:00:00.000Z"))
+        store.annotations.put_judgment(
+            SentenceState(
+                sentence.id,
+                annotator,
+                "done",
+                judgment,
+                flagged=flagged,
+                note=note,
+                suggestion_mode="on",
+                finished_at="2026-01-01T00:00:00.000Z",
+            )
+        )

@@ -39,8 +39,13 @@ def add_document(store: Store, document_id: str, sentences: list[str], title: st
         offset += len(text) + 1
     body = " ".join(sentences)
     store.corpus.insert_document(
-        Document(id=document_id, text=body, title=title or sentences[0][:60], source="Kantor Berita Contoh",
-                 content_hash=content_hash(body)),
+        Document(
+            id=document_id,
+            text=body,
+            title=title or sentences[0][:60],
+            source="Kantor Berita Contoh",
+            content_hash=content_hash(body),
+        ),
         rows,
     )
     return rows

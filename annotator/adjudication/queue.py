@@ -112,34 +112,49 @@ def prefill(store: Store, case: SentenceCase, rule: AutoRule, curator: str) -> b
         written = []
         for candidate in taken:
             sources = [
-                s for name in candidate.annotators for s in case.spans[name]
+                s
+                for name in candidate.annotators
+                for s in case.spans[name]
                 if (s.start, s.end, s.label) == candidate.key
-            ]  # fmt: skip
+            ]
             gold = store.annotations.add_span(
                 SpanAnnotation(
-                    sentence_id, GOLD, candidate.start, candidate.end, candidate.label,
+                    sentence_id,
+                    GOLD,
+                    candidate.start,
+                    candidate.end,
+                    candidate.label,
                     origin=gold_origin(sources),
                     quoted=any(s.quoted for s in sources),
                     lexicon_term=next((s.lexicon_term for s in sources if s.lexicon_term), None),
-                    agreed_by=candidate.annotators, resolution="auto",
+                    agreed_by=candidate.annotators,
+                    resolution="auto",
                 )
-            )  # fmt: skip
+            )
             written.append(gold.id)
         store.annotations.put_judgment(
             SentenceState(
-                sentence_id, GOLD,
+                sentence_id,
+                GOLD,
                 judgment=settled[0] if settled else None,
                 judgment_agreed_by=settled[1] if settled else (),
                 judgment_resolution="auto" if settled else None,
                 first_shown_at=now_iso(),
             )
-        )  # fmt: skip
+        )
         store.annotations.append_event(
             Event(
-                GOLD, "auto_prefill",
-                {"curator": curator, "rule": rule, "spans": written,
-                 "judgment": settled[0] if settled else None, "annotators": list(case.annotators)},
-                sentence_id=sentence_id, origin="adjudicate",
+                GOLD,
+                "auto_prefill",
+                {
+                    "curator": curator,
+                    "rule": rule,
+                    "spans": written,
+                    "judgment": settled[0] if settled else None,
+                    "annotators": list(case.annotators),
+                },
+                sentence_id=sentence_id,
+                origin="adjudicate",
             )
-        )  # fmt: skip
+        )
     return True

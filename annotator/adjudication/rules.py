@@ -37,10 +37,7 @@ def group_candidates(spans: Iterable[SpanAnnotation]) -> list[Candidate]:
     givers: dict[tuple[int, int, str], set[str]] = {}
     for span in spans:
         givers.setdefault((span.start, span.end, span.label), set()).add(span.annotator)
-    return [
-        Candidate(start, end, label, tuple(sorted(names)))
-        for (start, end, label), names in sorted(givers.items())
-    ]
+    return [Candidate(start, end, label, tuple(sorted(names))) for (start, end, label), names in sorted(givers.items())]
 
 
 def required_votes(rule: AutoRule, annotator_count: int) -> int | None:
@@ -61,9 +58,7 @@ def auto_spans(candidates: Iterable[Candidate], annotator_count: int, rule: Auto
     return [c for c in candidates if len(c.annotators) >= need]
 
 
-def auto_judgment(
-    judgments: Mapping[str, str | None], rule: AutoRule
-) -> tuple[str, tuple[str, ...]] | None:
+def auto_judgment(judgments: Mapping[str, str | None], rule: AutoRule) -> tuple[str, tuple[str, ...]] | None:
     """The judgment the rule settles on, with who gave it; None on a tie or no agreement.
 
     `judgments` maps every annotator who finished the sentence to their value (or None).

@@ -57,7 +57,9 @@ class GoldEditor(Editor):
                 if (span.start, span.end, span.label) in existing:
                     continue
                 existing.add((span.start, span.end, span.label))
-                changes.append(SpanChange(None, self.store.annotations.add_span(replace(span, created_at=self.clock()))))
+                changes.append(
+                    SpanChange(None, self.store.annotations.add_span(replace(span, created_at=self.clock())))
+                )
             if not changes:
                 raise ActionRefused("gold already has that")
             return changes
@@ -70,10 +72,13 @@ class GoldEditor(Editor):
             self.store.annotations.delete_span(old.id)
             changes: list[Change] = [SpanChange(old, None)]
             twin = next(
-                (s for s in self.store.annotations.spans_for_sentence(new.sentence_id, GOLD)
-                 if (s.start, s.end, s.label) == (new.start, new.end, new.label)),
+                (
+                    s
+                    for s in self.store.annotations.spans_for_sentence(new.sentence_id, GOLD)
+                    if (s.start, s.end, s.label) == (new.start, new.end, new.label)
+                ),
                 None,
-            )  # fmt: skip
+            )
             if twin is None:
                 changes.append(SpanChange(None, self.store.annotations.add_span(replace(new, created_at=self.clock()))))
             return changes
@@ -94,10 +99,15 @@ class GoldEditor(Editor):
         self._check_writable()
         with self.store.transaction():
             self._log(
-                "candidate.reject", sentence_id,
-                {"start": candidate.start, "end": candidate.end, "label": candidate.label,
-                 "annotators": list(candidate.annotators)},
-            )  # fmt: skip
+                "candidate.reject",
+                sentence_id,
+                {
+                    "start": candidate.start,
+                    "end": candidate.end,
+                    "label": candidate.label,
+                    "annotators": list(candidate.annotators),
+                },
+            )
 
 
 class CurationSession(SentenceEditing):
@@ -277,30 +287,50 @@ class CurationSession(SentenceEditing):
 
     # ------------------------------------------------------------------ edits
 
-    def _gold_span(self, start: int, end: int, label: str, *, quoted: bool | None = None,
-                   lexicon_term: str | None = None, origin: str = "manual") -> SpanAnnotation:
+    def _gold_span(
+        self,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        quoted: bool | None = None,
+        lexicon_term: str | None = None,
+        origin: str = "manual",
+    ) -> SpanAnnotation:
         if quoted is None:
             quoted = quoted_flag(self.sentence.text, self.tokens, start, end)
         return SpanAnnotation(
-            self.sentence_id, GOLD, start, end, label, origin=origin, quoted=quoted,  # type: ignore[arg-type]
-            lexicon_term=lexicon_term, agreed_by=self.agreed_by(start, end, label), resolution="curated",
-        )  # fmt: skip
+            self.sentence_id,
+            GOLD,
+            start,
+            end,
+            label,
+            origin=origin,
+            quoted=quoted,
+            lexicon_term=lexicon_term,
+            agreed_by=self.agreed_by(start, end, label),
+            resolution="curated",
+        )
 
     def _sources(self, candidate: Candidate) -> list[SpanAnnotation]:
         assert self.case is not None
         return [
-            s for name in candidate.annotators for s in self.case.spans.get(name, [])
+            s
+            for name in candidate.annotators
+            for s in self.case.spans.get(name, [])
             if (s.start, s.end, s.label) == candidate.key
-        ]  # fmt: skip
+        ]
 
     def _from_candidate(self, candidate: Candidate) -> SpanAnnotation:
         sources = self._sources(candidate)
         return self._gold_span(
-            candidate.start, candidate.end, candidate.label,
+            candidate.start,
+            candidate.end,
+            candidate.label,
             quoted=any(s.quoted for s in sources),
             lexicon_term=next((s.lexicon_term for s in sources if s.lexicon_term), None),
             origin=gold_origin(sources),
-        )  # fmt: skip
+        )
 
     def take(self) -> Edit:
         """Take the candidate under the cursor into gold."""
@@ -347,11 +377,13 @@ class CurationSession(SentenceEditing):
         if existing is not None:
             if existing.label == label.name:
                 raise ActionRefused(f"already labelled {label.name}")
-            new = self._gold_span(existing.start, existing.end, label.name, quoted=existing.quoted,
-                                  lexicon_term=existing.lexicon_term)
+            new = self._gold_span(
+                existing.start, existing.end, label.name, quoted=existing.quoted, lexicon_term=existing.lexicon_term
+            )
             return self._after(self.editor.replace_gold(existing, new, "gold.relabel"))
-        return self._after(self.editor.add_gold(self.sentence_id, [self._gold_span(start, end, label.name)],
-                                                "gold.add"))
+        return self._after(
+            self.editor.add_gold(self.sentence_id, [self._gold_span(start, end, label.name)], "gold.add")
+        )
 
     def delete(self) -> Edit:
         return self._after(self.editor.remove_gold([self._span_under_cursor()], "gold.delete"))
@@ -370,7 +402,8 @@ class CurationSession(SentenceEditing):
             return None
         text = self.sentence.text
         shown = "; ".join(
-            f"{spans[i][2]} “{text[spans[i][0]:spans[i][1]]}” and “{text[spans[j][0]:spans[j][1]]}”" for i, j in pairs[:3]
+            f"{spans[i][2]} “{text[spans[i][0] : spans[i][1]]}” and “{text[spans[j][0] : spans[j][1]]}”"
+            for i, j in pairs[:3]
         )
         return f"Gold of sentence {self.sentence.index + 1} holds overlapping spans of one label ({shown}): merge or delete one."
 
@@ -389,4 +422,3 @@ class CurationSession(SentenceEditing):
             return False
         self._go(self.queue.index(sentence_id))
         return True
-

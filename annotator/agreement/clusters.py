@@ -105,7 +105,9 @@ def item_coincidences(matrix: np.ndarray, n_values: int, item_of_unit: np.ndarra
     return (tally.reshape(n_items, k).astype(np.float64) @ per_pattern).reshape(n_items, v, v)
 
 
-def alphas_from_coincidences(o: np.ndarray, metric: str = "nominal", numeric: Sequence[float] | None = None) -> np.ndarray:
+def alphas_from_coincidences(
+    o: np.ndarray, metric: str = "nominal", numeric: Sequence[float] | None = None
+) -> np.ndarray:
     """Krippendorff's alpha of each (V x V) coincidence matrix in a stack (B, V, V); NaN if undefined.
 
     The same arithmetic as `coefficients.alpha_from_coincidence`, one replicate per row.
@@ -151,8 +153,11 @@ def percentile_interval(replicates: np.ndarray, confidence: float = CONFIDENCE) 
 
 
 def binary_item_coincidences(
-    raters_per_item_unit: np.ndarray, units_per_item: np.ndarray, marked_item: np.ndarray,
-    marked_raters: np.ndarray, marked_ones: np.ndarray,
+    raters_per_item_unit: np.ndarray,
+    units_per_item: np.ndarray,
+    marked_item: np.ndarray,
+    marked_raters: np.ndarray,
+    marked_ones: np.ndarray,
 ) -> np.ndarray:
     """Per-item 2 x 2 coincidences for one label (present / absent) without a token matrix.
 

@@ -297,10 +297,7 @@ def cohen_kappa(a: np.ndarray, b: np.ndarray, n_values: int | None = None) -> tu
 def pairwise_cohen(matrix: np.ndarray, n_values: int | None = None) -> dict[tuple[int, int], tuple[float, int]]:
     """Cohen's kappa for each pair of raters (i < j): (kappa, units both rated)."""
     matrix, n_values = _check(matrix, n_values)
-    return {
-        (i, j): cohen_kappa(matrix[i], matrix[j], n_values)
-        for i, j in combinations(range(matrix.shape[0]), 2)
-    }
+    return {(i, j): cohen_kappa(matrix[i], matrix[j], n_values) for i, j in combinations(range(matrix.shape[0]), 2)}
 
 
 def mean_defined(values: Iterable[float]) -> float:

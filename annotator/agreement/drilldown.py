@@ -81,8 +81,7 @@ def rank_disagreements(
     if limit is not None:
         order = order[:limit]
     sentences = [
-        _sentence_entry(store, int(sentence_ids[i]), names, float(score[i]), int(size[i]), level)
-        for i in order
+        _sentence_entry(store, int(sentence_ids[i]), names, float(score[i]), int(size[i]), level) for i in order
     ]
     return {"level": level, "annotators": list(names), "measure": measure, "total": total, "sentences": sentences}
 

@@ -91,9 +91,13 @@ class Judgments:
 
     def subset(self, mask: np.ndarray | slice) -> Judgments:
         return Judgments(
-            self.annotators, self.values, self.unknown_values, self.sentence_ids[mask],
-            self.document_ids[mask], self.matrix[:, mask],
-        )  # fmt: skip
+            self.annotators,
+            self.values,
+            self.unknown_values,
+            self.sentence_ids[mask],
+            self.document_ids[mask],
+            self.matrix[:, mask],
+        )
 
 
 def load_judgments(store: Store, annotators: Sequence[str], domain: Sequence[str]) -> Judgments:
@@ -107,9 +111,13 @@ def load_judgments(store: Store, annotators: Sequence[str], domain: Sequence[str
     documents = store.agreement.documents(ids)
     order = np.searchsorted(ids, np.array([row[0] for row in documents], dtype=np.int64))
     return Judgments(
-        tuple(annotators), tuple(values), tuple(values[len(domain):]), ids[order],
-        np.array([row[1] for row in documents], dtype=object), matrix[:, order],
-    )  # fmt: skip
+        tuple(annotators),
+        tuple(values),
+        tuple(values[len(domain) :]),
+        ids[order],
+        np.array([row[1] for row in documents], dtype=object),
+        matrix[:, order],
+    )
 
 
 # -------------------------------------------------------------------- corpus
@@ -241,8 +249,11 @@ class Corpus:
         starts = np.flatnonzero(np.diff(ordered, prepend=-1))  # each marked token's first row
         ones = np.diff(np.append(starts, len(ordered)))
         unmarked = self.raters_per_token[ordered[starts]] * (raters + 1)
-        tally = (self._unmarked_tally - np.bincount(unmarked, minlength=(raters + 1) ** 2)
-                 + np.bincount(unmarked + ones, minlength=(raters + 1) ** 2))
+        tally = (
+            self._unmarked_tally
+            - np.bincount(unmarked, minlength=(raters + 1) ** 2)
+            + np.bincount(unmarked + ones, minlength=(raters + 1) ** 2)
+        )
         present = np.flatnonzero(tally)
         m, k = present // (raters + 1), present % (raters + 1)
         patterns = Patterns(np.stack([m - k, k], axis=1).astype(np.int64), tally[present].astype(np.int64), raters)
@@ -279,27 +290,44 @@ class Corpus:
         renumber[index] = np.arange(len(index))
         kept = mask[self.span_sentence]
         return Corpus(
-            annotators=self.annotators, labels=self.labels, sentence_ids=self.sentence_ids[index],
-            document_ids=self.document_ids[index], lengths=self.lengths[index], done=self.done[:, index],
-            token_ptr=ptr, token_start=self.token_start[take], token_end=self.token_end[take],
-            span_sentence=renumber[self.span_sentence[kept]], span_annotator=self.span_annotator[kept],
-            span_start=self.span_start[kept], span_end=self.span_end[kept], span_label=self.span_label[kept],
+            annotators=self.annotators,
+            labels=self.labels,
+            sentence_ids=self.sentence_ids[index],
+            document_ids=self.document_ids[index],
+            lengths=self.lengths[index],
+            done=self.done[:, index],
+            token_ptr=ptr,
+            token_start=self.token_start[take],
+            token_end=self.token_end[take],
+            span_sentence=renumber[self.span_sentence[kept]],
+            span_annotator=self.span_annotator[kept],
+            span_start=self.span_start[kept],
+            span_end=self.span_end[kept],
+            span_label=self.span_label[kept],
             unknown_labels=self.unknown_labels,
-        )  # fmt: skip
+        )
 
     def _slice(self, first: int, stop: int) -> Corpus:
         # Spans are sorted by sentence (load_corpus does it), so a run of sentences owns a run of spans.
         lo, hi = np.searchsorted(self.span_sentence, [first, stop])
         tokens = slice(self.token_ptr[first], self.token_ptr[stop])
         return Corpus(
-            annotators=self.annotators, labels=self.labels, sentence_ids=self.sentence_ids[first:stop],
-            document_ids=self.document_ids[first:stop], lengths=self.lengths[first:stop],
-            done=self.done[:, first:stop], token_ptr=self.token_ptr[first : stop + 1] - self.token_ptr[first],
-            token_start=self.token_start[tokens], token_end=self.token_end[tokens],
-            span_sentence=self.span_sentence[lo:hi] - first, span_annotator=self.span_annotator[lo:hi],
-            span_start=self.span_start[lo:hi], span_end=self.span_end[lo:hi], span_label=self.span_label[lo:hi],
+            annotators=self.annotators,
+            labels=self.labels,
+            sentence_ids=self.sentence_ids[first:stop],
+            document_ids=self.document_ids[first:stop],
+            lengths=self.lengths[first:stop],
+            done=self.done[:, first:stop],
+            token_ptr=self.token_ptr[first : stop + 1] - self.token_ptr[first],
+            token_start=self.token_start[tokens],
+            token_end=self.token_end[tokens],
+            span_sentence=self.span_sentence[lo:hi] - first,
+            span_annotator=self.span_annotator[lo:hi],
+            span_start=self.span_start[lo:hi],
+            span_end=self.span_end[lo:hi],
+            span_label=self.span_label[lo:hi],
             unknown_labels=self.unknown_labels,
-        )  # fmt: skip
+        )
 
     def continuum(self) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The sentences done by every annotator, end to end, as one unitizing continuum.
@@ -313,9 +341,13 @@ class Corpus:
         kept = everyone[self.span_sentence]
         base = offset[self.span_sentence[kept]]
         return (
-            int(everyone.sum()), int(offset[-1]), self.span_annotator[kept],
-            base + self.span_start[kept], base + self.span_end[kept], self.span_label[kept] - 1,
-        )  # fmt: skip
+            int(everyone.sum()),
+            int(offset[-1]),
+            self.span_annotator[kept],
+            base + self.span_start[kept],
+            base + self.span_end[kept],
+            self.span_label[kept] - 1,
+        )
 
 
 def load_corpus(
@@ -337,7 +369,7 @@ def load_corpus(
     token_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 
     spans, names = store.agreement.spans(annotators, labels)
-    unknown = tuple(names[len(labels):])
+    unknown = tuple(names[len(labels) :])
     if only_label is not None:
         spans = spans[spans[:, 4] == names.index(only_label)] if only_label in names else spans[:0]
         spans[:, 4] = 0
@@ -357,9 +389,19 @@ def load_corpus(
     start, end = np.maximum(spans[:, 2], 0), np.minimum(spans[:, 3], lengths[sentence])
     valid = start < end
     return Corpus(
-        annotators=tuple(annotators), labels=tuple(names), sentence_ids=sentence_ids, document_ids=document_ids,
-        lengths=lengths, done=done, token_ptr=token_ptr, token_start=tokens[:, 0].copy(),
-        token_end=tokens[:, 1].copy(), span_sentence=sentence[valid], span_annotator=spans[valid, 1],
-        span_start=start[valid], span_end=end[valid], span_label=spans[valid, 4] + 1,
+        annotators=tuple(annotators),
+        labels=tuple(names),
+        sentence_ids=sentence_ids,
+        document_ids=document_ids,
+        lengths=lengths,
+        done=done,
+        token_ptr=token_ptr,
+        token_start=tokens[:, 0].copy(),
+        token_end=tokens[:, 1].copy(),
+        span_sentence=sentence[valid],
+        span_annotator=spans[valid, 1],
+        span_start=start[valid],
+        span_end=end[valid],
+        span_label=spans[valid, 4] + 1,
         unknown_labels=unknown if only_label is None else (),
-    )  # fmt: skip
+    )

@@ -79,8 +79,16 @@ def reading(alpha: float | None, name: str = "alpha") -> str:
 
 
 def _coding(
-    matrix: np.ndarray, names: Sequence[str], values: Sequence[str], metric: str, numeric: Sequence[float] | None,
-    warnings: list[str], *, bootstrap: int = 0, seed: int | None = None, what: str = "units",
+    matrix: np.ndarray,
+    names: Sequence[str],
+    values: Sequence[str],
+    metric: str,
+    numeric: Sequence[float] | None,
+    warnings: list[str],
+    *,
+    bootstrap: int = 0,
+    seed: int | None = None,
+    what: str = "units",
     interval_of: Callable[[], list[float] | None] | None = None,
 ) -> dict:
     """percent agreement, alpha, Fleiss and pairwise Cohen for one reliability matrix."""
@@ -95,8 +103,10 @@ def _coding(
     if units == 0:
         warnings.append(f"no {what} rated by two or more of the annotators: nothing to compare")
     elif alpha is None:
-        warnings.append(f"Krippendorff's alpha is undefined: only one value ({_only_value(patterns, values)}) "
-                        "was used, so there is no variation to agree on")
+        warnings.append(
+            f"Krippendorff's alpha is undefined: only one value ({_only_value(patterns, values)}) "
+            "was used, so there is no variation to agree on"
+        )
     fleiss, fleiss_units = fleiss_kappa(patterns)
     result["fleiss_kappa"] = _num(fleiss)
     result["fleiss_units"] = fleiss_units
@@ -143,33 +153,55 @@ def _level_head(level: str, names: Sequence[str], metric: str) -> dict:
 
 
 def sentence_level(
-    data: Judgments, metric: str, *, bootstrap: int = 0, seed: int | None = None, judgment_name: str = "judgment",
+    data: Judgments,
+    metric: str,
+    *,
+    bootstrap: int = 0,
+    seed: int | None = None,
+    judgment_name: str = "judgment",
     bootstrap_unit: str = "sentence",
 ) -> dict:
     warnings: list[str] = []
     numeric, from_positions = numeric_values(data.values)
     if metric in ("interval", "ratio") and from_positions:
-        warnings.append(f"the {judgment_name} values are not numbers: the {metric} metric uses their "
-                        "positions 1..k in the tag set")
+        warnings.append(
+            f"the {judgment_name} values are not numbers: the {metric} metric uses their positions 1..k in the tag set"
+        )
     if data.unknown_values:
-        warnings.append(f"judgment values not in the tag set: {', '.join(data.unknown_values)} "
-                        "(ordered after the tag set's values)")
+        warnings.append(
+            f"judgment values not in the tag set: {', '.join(data.unknown_values)} (ordered after the tag set's values)"
+        )
     result = _level_head("sentence", data.annotators, metric)
     interval_of = None
     if bootstrap and bootstrap_unit == "document":
+
         def interval_of() -> list[float] | None:
             cluster, n_clusters = cluster_index(data.document_ids)
             per_document = item_coincidences(data.matrix, len(data.values), cluster, n_clusters)
             draws = ClusterDraws(np.arange(n_clusters), n_clusters, bootstrap, seed)
             return percentile_interval(replicate_alphas(per_document, draws, metric, numeric))
-    result.update(_coding(data.matrix, data.annotators, data.values, metric, numeric, warnings,
-                          bootstrap=bootstrap, seed=seed, what="sentences", interval_of=interval_of))
+
+    result.update(
+        _coding(
+            data.matrix,
+            data.annotators,
+            data.values,
+            metric,
+            numeric,
+            warnings,
+            bootstrap=bootstrap,
+            seed=seed,
+            what="sentences",
+            interval_of=interval_of,
+        )
+    )
     result["warnings"] = warnings
     return result
 
 
-def _sentence_draws(corpus: Corpus, bootstrap: int, seed: int | None, unit: str,
-                    sentences: np.ndarray | None = None) -> ClusterDraws:
+def _sentence_draws(
+    corpus: Corpus, bootstrap: int, seed: int | None, unit: str, sentences: np.ndarray | None = None
+) -> ClusterDraws:
     """Replicates over the corpus's sentences (or the chosen ones), clustered by sentence or document."""
     chosen = np.arange(corpus.n_sentences) if sentences is None else np.flatnonzero(sentences)
     if unit == "document":
@@ -179,8 +211,14 @@ def _sentence_draws(corpus: Corpus, bootstrap: int, seed: int | None, unit: str,
     return ClusterDraws(cluster, n_clusters, bootstrap, seed)
 
 
-def token_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, per_label: bool = True,
-                bootstrap_unit: str = "sentence") -> dict:
+def token_level(
+    corpus: Corpus,
+    *,
+    bootstrap: int = 0,
+    seed: int | None = None,
+    per_label: bool = True,
+    bootstrap_unit: str = "sentence",
+) -> dict:
     warnings: list[str] = []
     if corpus.unknown_labels:
         warnings.append(f"span labels not in the tag set: {', '.join(corpus.unknown_labels)}")
@@ -192,9 +230,20 @@ def token_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, 
         per_sentence = item_coincidences(matrix, len(corpus.values), corpus.token_sentence, corpus.n_sentences)
         return percentile_interval(replicate_alphas(per_sentence, draws))
 
-    result.update(_coding(matrix, corpus.annotators, corpus.values, "nominal", None, warnings,
-                          bootstrap=bootstrap, seed=seed, what="tokens",
-                          interval_of=interval_of if draws is not None else None))
+    result.update(
+        _coding(
+            matrix,
+            corpus.annotators,
+            corpus.values,
+            "nominal",
+            None,
+            warnings,
+            bootstrap=bootstrap,
+            seed=seed,
+            what="tokens",
+            interval_of=interval_of if draws is not None else None,
+        )
+    )
     labels: dict[str, dict] = {}
     unused: list[str] = []
     for code, label in enumerate(corpus.labels if per_label else (), start=1):
@@ -214,8 +263,10 @@ def token_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, 
             warnings.append(f"{label}: alpha is undefined (every token rated has the label)")
         silent = [key for key, value in cohen.items() if value is None]
         if silent:
-            warnings.append(f"{label}: Cohen's kappa is null for {', '.join(sorted(silent))} "
-                            "(neither used the label on the tokens both did, or no tokens in common)")
+            warnings.append(
+                f"{label}: Cohen's kappa is null for {', '.join(sorted(silent))} "
+                "(neither used the label on the tokens both did, or no tokens in common)"
+            )
     if unused:
         warnings.append(f"labels nobody used on these tokens (their figures are null): {', '.join(unused)}")
     if per_label:
@@ -233,14 +284,18 @@ def _label_interval(corpus: Corpus, code: int, draws: ClusterDraws) -> list[floa
     ones = np.diff(np.append(starts, len(token)))
     marked = token[starts]
     per_sentence = binary_item_coincidences(
-        corpus.done.sum(axis=0), np.diff(corpus.token_ptr), corpus.token_sentence[marked],
-        corpus.raters_per_token[marked], ones,
-    )  # fmt: skip
+        corpus.done.sum(axis=0),
+        np.diff(corpus.token_ptr),
+        corpus.token_sentence[marked],
+        corpus.raters_per_token[marked],
+        ones,
+    )
     return percentile_interval(replicate_alphas(per_sentence, draws))
 
 
-def span_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None,
-               bootstrap_unit: str = "sentence") -> dict:
+def span_level(
+    corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, bootstrap_unit: str = "sentence"
+) -> dict:
     warnings: list[str] = []
     names = corpus.annotators
     result = _level_head("span", names, "f1")
@@ -256,15 +311,18 @@ def span_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None,
         if bootstrap:
             counts.append(span_counts(a, b, corpus.n_sentences, len(corpus.labels)))
         pairs[key] = {
-            "exact_f1": _num(scores.exact_f1), "overlap_f1": _num(scores.overlap_f1),
-            "unlabelled_f1": _num(scores.unlabelled_f1), "sentences": int(both.sum()),
+            "exact_f1": _num(scores.exact_f1),
+            "overlap_f1": _num(scores.overlap_f1),
+            "unlabelled_f1": _num(scores.unlabelled_f1),
+            "sentences": int(both.sum()),
             "spans": {names[i]: scores.spans_a, names[j]: scores.spans_b},
-        }  # fmt: skip
+        }
         if not both.any():
             warnings.append(f"{key}: no sentence done by both")
         elif scores.spans_a + scores.spans_b == 0:
-            warnings.append(f"{key}: neither marked a span on the {int(both.sum())} sentences both did, "
-                            "so F1 is undefined")
+            warnings.append(
+                f"{key}: neither marked a span on the {int(both.sum())} sentences both did, so F1 is undefined"
+            )
         for code, label in enumerate(corpus.labels, start=1):
             exact, overlap = scores.per_label[code]
             label_pairs[label][key] = {"exact_f1": _num(exact), "overlap_f1": _num(overlap)}
@@ -289,14 +347,17 @@ def span_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None,
         result["mean_exact_f1_ci"] = intervals["exact"] if result["mean_exact_f1"] is not None else None
         result["mean_overlap_f1_ci"] = intervals["overlap"] if result["mean_overlap_f1"] is not None else None
         for code, label in enumerate(corpus.labels, start=1):
-            per_label[label]["ci"] = intervals["per_label"].get(code) if per_label[label]["exact_f1"] is not None else None
+            per_label[label]["ci"] = (
+                intervals["per_label"].get(code) if per_label[label]["exact_f1"] is not None else None
+            )
     result["per_label"] = per_label
     result["warnings"] = warnings
     return result
 
 
-def unitizing_level(corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None,
-                    bootstrap_unit: str = "sentence") -> dict:
+def unitizing_level(
+    corpus: Corpus, *, bootstrap: int = 0, seed: int | None = None, bootstrap_unit: str = "sentence"
+) -> dict:
     warnings: list[str] = []
     names = corpus.annotators
     result = _level_head("unitizing", names, "alpha_u")
@@ -398,8 +459,14 @@ def compute_report(
 
         def sentences(mask: slice | None = None) -> dict:
             data = judgments if mask is None else judgments.subset(mask)
-            return sentence_level(data, chosen, bootstrap=bootstrap if mask is None else 0, seed=seed,
-                                  judgment_name=tagset.judgment.name, bootstrap_unit=bootstrap_unit)
+            return sentence_level(
+                data,
+                chosen,
+                bootstrap=bootstrap if mask is None else 0,
+                seed=seed,
+                judgment_name=tagset.judgment.name,
+                bootstrap_unit=bootstrap_unit,
+            )
 
         report["sentence"] = sentences()
         if by_document:
@@ -409,12 +476,15 @@ def compute_report(
         if units is not None:
             corpus = corpus.subset(np.isin(corpus.sentence_ids, np.asarray(units, dtype=np.int64)))
         builders = {
-            "token": lambda c, top: token_level(c, bootstrap=bootstrap if top else 0, seed=seed, per_label=top,
-                                                bootstrap_unit=bootstrap_unit),
-            "span": lambda c, top: span_level(c, bootstrap=bootstrap if top else 0, seed=seed,
-                                              bootstrap_unit=bootstrap_unit),
-            "unitizing": lambda c, top: unitizing_level(c, bootstrap=bootstrap if top else 0, seed=seed,
-                                                        bootstrap_unit=bootstrap_unit),
+            "token": lambda c, top: token_level(
+                c, bootstrap=bootstrap if top else 0, seed=seed, per_label=top, bootstrap_unit=bootstrap_unit
+            ),
+            "span": lambda c, top: span_level(
+                c, bootstrap=bootstrap if top else 0, seed=seed, bootstrap_unit=bootstrap_unit
+            ),
+            "unitizing": lambda c, top: unitizing_level(
+                c, bootstrap=bootstrap if top else 0, seed=seed, bootstrap_unit=bootstrap_unit
+            ),
         }
         for name in ("token", "span", "unitizing"):
             if name not in wanted:

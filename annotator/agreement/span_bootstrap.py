@@ -27,13 +27,17 @@ def span_counts(a: SpanArrays, b: SpanArrays, n_sentences: int, n_labels: int) -
     keys = span_keys(*both)
     _, matched, _ = np.intersect1d(keys[: len(a)], keys[len(a) :], assume_unique=True, return_indices=True)
     columns = (
-        (MATCHED, a.unit[matched], a.label[matched]), (N_A, a.unit, a.label), (N_B, b.unit, b.label),
+        (MATCHED, a.unit[matched], a.label[matched]),
+        (N_A, a.unit, a.label),
+        (N_B, b.unit, b.label),
         (FOUND_A, a.unit[overlapping(a, b)], a.label[overlapping(a, b)]),
         (FOUND_B, b.unit[overlapping(b, a)], b.label[overlapping(b, a)]),
-    )  # fmt: skip
+    )
     size = n_sentences * (n_labels + 1)
     for column, unit, label in columns:
-        out[:, :, column] = np.bincount(unit * (n_labels + 1) + label, minlength=size).reshape(n_sentences, n_labels + 1)
+        out[:, :, column] = np.bincount(unit * (n_labels + 1) + label, minlength=size).reshape(
+            n_sentences, n_labels + 1
+        )
     out[:, 0, :] = out[:, 1:, :].sum(axis=1)
     return out
 
@@ -73,4 +77,3 @@ def span_intervals(counts: list[np.ndarray], draws: ClusterDraws) -> dict:
         "overlap": percentile_interval(overlap_all[:, 0]),
         "per_label": {code: percentile_interval(exact_all[:, code]) for code in range(1, labels)},
     }
-

@@ -107,17 +107,17 @@ def alpha_u(
     categories: dict[int, CategoryAlpha] = {}
     for code in sorted(set(category.tolist())):
         chosen = category == code
-        units = [
-            _merge(start[chosen & (rater == r)], end[chosen & (rater == r)]) for r in range(n_raters)
-        ]
+        units = [_merge(start[chosen & (rater == r)], end[chosen & (rater == r)]) for r in range(n_raters)]
         d_o = _observed(units, n_raters, length)
         d_e = _expected(units, n_raters, begin, length)
         observed_total += d_o
         expected_total += d_e
         categories[int(code)] = CategoryAlpha(
-            observed=float(d_o), expected=float(d_e), alpha=_ratio(d_o, d_e),
+            observed=float(d_o),
+            expected=float(d_e),
+            alpha=_ratio(d_o, d_e),
             units=sum(len(s) for s, _ in units),
-        )  # fmt: skip
+        )
     if not categories:
         return UnitizingResult(float("nan"), float("nan"), float("nan"), {})
     count = len(categories)

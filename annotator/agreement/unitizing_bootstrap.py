@@ -88,8 +88,9 @@ class UnitizingResampler:
             gap_start = np.concatenate(starts)
             gap_len = np.concatenate(ends) - gap_start
             keep = gap_len > 0
-            self.categories[code] = _Category(observed, sentence_of(unit_start), unit_len,
-                                              sentence_of(gap_start[keep]), gap_len[keep])  # fmt: skip
+            self.categories[code] = _Category(
+                observed, sentence_of(unit_start), unit_len, sentence_of(gap_start[keep]), gap_len[keep]
+            )
 
     def _matrices(self, cat: _Category) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(distinct unit lengths l, and per sentence: units of each length, gaps of at least

@@ -25,23 +25,38 @@ def _names(value: str | None) -> list[str] | None:
 @db_option
 @click.option("--curator", required=True, help="Your name, recorded on every gold change.")
 @click.option("--annotators", metavar="A,B,...", help="Annotators to compare (default: all except gold).")
-@click.option("--min-annotators", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Only sentences marked done by at least this many of them.")
-@click.option("--order", type=click.Choice(QUEUE_ORDERS), default="document", show_default=True,
-              help="Queue order: document order, the most disputed sentences first, or the ones "
-                   "annotators flagged first.")
-@click.option("--auto", "auto", type=click.Choice(AUTO_RULES), default="majority", show_default=True,
-              help="Pre-fill gold with spans and judgments a majority (or all) of the annotators gave.")
-def adjudicate(db_path: Path, curator: str, annotators: str | None, min_annotators: int, order: str,
-               auto: str) -> None:
+@click.option(
+    "--min-annotators",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Only sentences marked done by at least this many of them.",
+)
+@click.option(
+    "--order",
+    type=click.Choice(QUEUE_ORDERS),
+    default="document",
+    show_default=True,
+    help="Queue order: document order, the most disputed sentences first, or the ones annotators flagged first.",
+)
+@click.option(
+    "--auto",
+    "auto",
+    type=click.Choice(AUTO_RULES),
+    default="majority",
+    show_default=True,
+    help="Pre-fill gold with spans and judgments a majority (or all) of the annotators gave.",
+)
+def adjudicate(db_path: Path, curator: str, annotators: str | None, min_annotators: int, order: str, auto: str) -> None:
     """Settle disagreements into a gold standard, with provenance.
 
     Gold is stored under the reserved annotator name 'gold'; every item records who
     agreed on it and whether the rule (auto) or the curator (curated) put it there.
     Export it with 'annotator export --gold'.
     """
-    adjudication = open_adjudication(db_path, curator, annotators=_names(annotators),
-                                     min_annotators=min_annotators, order=order, auto=auto)  # type: ignore[arg-type]
+    adjudication = open_adjudication(
+        db_path, curator, annotators=_names(annotators), min_annotators=min_annotators, order=order, auto=auto
+    )
     with adjudication:
         for warning in adjudication.warnings:
             err.print(f"warning: {warning}")

@@ -21,14 +21,22 @@ BOOTSTRAP_UNITS = ("sentence", "document")
 def bootstrap_options(command):
     """--bootstrap N, --seed S and --bootstrap-unit, shared by agreement and report."""
     command = click.option(
-        "--bootstrap-unit", type=click.Choice(BOOTSTRAP_UNITS), default="sentence", show_default=True,
-        help="What a resample draws: whole sentences, or whole documents (all their sentences).")(command)
-    command = click.option("--seed", type=int,
-                           help="Random seed for --bootstrap, so the interval can be reproduced.")(command)
+        "--bootstrap-unit",
+        type=click.Choice(BOOTSTRAP_UNITS),
+        default="sentence",
+        show_default=True,
+        help="What a resample draws: whole sentences, or whole documents (all their sentences).",
+    )(command)
+    command = click.option("--seed", type=int, help="Random seed for --bootstrap, so the interval can be reproduced.")(
+        command
+    )
     return click.option(
-        "--bootstrap", type=click.IntRange(min=1), metavar="N",
+        "--bootstrap",
+        type=click.IntRange(min=1),
+        metavar="N",
         help="Add 95% intervals from N resamples of whole sentences (tokens, spans and alpha_U stay "
-             "with their sentence; at the sentence level, of the units).")(command)
+        "with their sentence; at the sentence level, of the units).",
+    )(command)
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -42,28 +50,62 @@ def _names(value: str | None) -> list[str] | None:
 
 @click.command()
 @db_option
-@click.option("--level", type=click.Choice(["all", *LEVELS]), default="all", show_default=True,
-              help="sentence: judgments; token: labels per token; span: span F1; unitizing: alpha_U.")
-@click.option("--annotators", metavar="A,B,...",
-              help="Annotators to compare (default: everyone who has annotated, except gold).")
+@click.option(
+    "--level",
+    type=click.Choice(["all", *LEVELS]),
+    default="all",
+    show_default=True,
+    help="sentence: judgments; token: labels per token; span: span F1; unitizing: alpha_U.",
+)
+@click.option(
+    "--annotators", metavar="A,B,...", help="Annotators to compare (default: everyone who has annotated, except gold)."
+)
 @click.option("--label", metavar="LABEL", help="Only this label: other labels' spans are left out.")
-@click.option("--metric", type=click.Choice(METRIC_CHOICES),
-              help="Level of measurement for the sentence judgment (default: the tag set's).")
-@click.option("--by", "by", type=click.Choice(["document", "suggestion-mode"]),
-              help="Also break the figures down by document, or by suggestion mode: on the sentences "
-                   "every compared annotator saw with suggestions (on) and without (off).")
+@click.option(
+    "--metric",
+    type=click.Choice(METRIC_CHOICES),
+    help="Level of measurement for the sentence judgment (default: the tag set's).",
+)
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["document", "suggestion-mode"]),
+    help="Also break the figures down by document, or by suggestion mode: on the sentences "
+    "every compared annotator saw with suggestions (on) and without (off).",
+)
 @bootstrap_options
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the figures as CSV rows (level, scope, measure, value, n).")
-@click.option("--confusion", "confusion_pair", metavar="A,B",
-              help="Print the token-level label confusion matrix between two annotators instead.")
-@click.option("--table", "table", metavar="FILE.csv",
-              help="Agreement from a plain units x coders CSV instead of a project (first column the unit, "
-                   "then one column per coder, empty = missing; - reads stdin).")
+@click.option(
+    "--confusion",
+    "confusion_pair",
+    metavar="A,B",
+    help="Print the token-level label confusion matrix between two annotators instead.",
+)
+@click.option(
+    "--table",
+    "table",
+    metavar="FILE.csv",
+    help="Agreement from a plain units x coders CSV instead of a project (first column the unit, "
+    "then one column per coder, empty = missing; - reads stdin).",
+)
 @click.pass_context
-def agreement(ctx: click.Context, db_path: Path, level: str, annotators: str | None, label: str | None,
-              metric: str | None, by: str | None, bootstrap: int | None, seed: int | None, bootstrap_unit: str,
-              as_json: bool, as_csv: bool, confusion_pair: str | None, table: str | None) -> None:
+def agreement(
+    ctx: click.Context,
+    db_path: Path,
+    level: str,
+    annotators: str | None,
+    label: str | None,
+    metric: str | None,
+    by: str | None,
+    bootstrap: int | None,
+    seed: int | None,
+    bootstrap_unit: str,
+    as_json: bool,
+    as_csv: bool,
+    confusion_pair: str | None,
+    table: str | None,
+) -> None:
     """Inter-annotator agreement: sentence, token, span and unitizing levels.
 
     Alpha reads against Krippendorff's thresholds: at least .800 reliable, at least
@@ -72,9 +114,12 @@ def agreement(ctx: click.Context, db_path: Path, level: str, annotators: str | N
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     if table is not None:
-        project_only = [f"--{name.replace('_', '-')}" for name in ("level", "annotators", "label", "by", "confusion")
-                        if ctx.get_parameter_source(name if name != "confusion" else "confusion_pair")
-                        == click.core.ParameterSource.COMMANDLINE]
+        project_only = [
+            f"--{name.replace('_', '-')}"
+            for name in ("level", "annotators", "label", "by", "confusion")
+            if ctx.get_parameter_source(name if name != "confusion" else "confusion_pair")
+            == click.core.ParameterSource.COMMANDLINE
+        ]
         if bootstrap_unit != "sentence":
             project_only.append("--bootstrap-unit")
         if project_only:
@@ -99,13 +144,19 @@ def agreement(ctx: click.Context, db_path: Path, level: str, annotators: str | N
                 print_confusion(result, store.tagset())
             return
         report = compute_report(
-            store, level=level, annotators=_names(annotators), label=label, metric=metric,
-            by_document=by == "document", bootstrap=bootstrap or 0, seed=seed, bootstrap_unit=bootstrap_unit,
-        )  # fmt: skip
+            store,
+            level=level,
+            annotators=_names(annotators),
+            label=label,
+            metric=metric,
+            by_document=by == "document",
+            bootstrap=bootstrap or 0,
+            seed=seed,
+            bootstrap_unit=bootstrap_unit,
+        )
         if by == "suggestion-mode":
             report["by_suggestion_mode"] = _by_suggestion_mode(store, level, annotators, label, metric)
-        levels = {k: v for k, v in (report if level == "all" else {level: report}).items()
-                  if k != "by_suggestion_mode"}
+        levels = {k: v for k, v in (report if level == "all" else {level: report}).items() if k != "by_suggestion_mode"}
         if as_json:
             print_json(report)
         elif as_csv:
@@ -119,8 +170,7 @@ def agreement(ctx: click.Context, db_path: Path, level: str, annotators: str | N
                 print_report(figures if level == "all" else {level: figures}, store.tagset(), label)
 
 
-def _by_suggestion_mode(store, level: str, annotators: str | None, label: str | None,
-                        metric: str | None) -> dict:
+def _by_suggestion_mode(store, level: str, annotators: str | None, label: str | None, metric: str | None) -> dict:
     from ..agreement.matrices import resolve_annotators
     from ..agreement.report import compute_report
 
@@ -134,10 +184,16 @@ def _by_suggestion_mode(store, level: str, annotators: str | None, label: str | 
 
 @click.command()
 @db_option
-@click.option("--level", type=click.Choice(DRILL_LEVELS), default="token", show_default=True,
-              help="token: tokens with differing labels; span: spans not marked by everyone; sentence: judgments.")
-@click.option("--annotators", metavar="A,B,...",
-              help="Annotators to compare (default: everyone who has annotated, except gold).")
+@click.option(
+    "--level",
+    type=click.Choice(DRILL_LEVELS),
+    default="token",
+    show_default=True,
+    help="token: tokens with differing labels; span: spans not marked by everyone; sentence: judgments.",
+)
+@click.option(
+    "--annotators", metavar="A,B,...", help="Annotators to compare (default: everyone who has annotated, except gold)."
+)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most N sentences.")
 @json_option
 def disagreements(db_path: Path, level: str, annotators: str | None, limit: int, as_json: bool) -> None:
@@ -228,8 +284,9 @@ def _print_csv(levels: dict[str, dict]) -> None:
     writer.writerow(("level", "scope", "measure", "value", "n"))
     for name, data in levels.items():
         for level, scope, measure, value, n in _csv_rows(name, data):
-            writer.writerow((level, scope.strip(), measure, "" if value is None else repr(float(value)),
-                             "" if n is None else n))
+            writer.writerow(
+                (level, scope.strip(), measure, "" if value is None else repr(float(value)), "" if n is None else n)
+            )
 
 
 def _confusion_csv(result: dict) -> None:

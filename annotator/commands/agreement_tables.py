@@ -54,9 +54,9 @@ def print_report(levels: dict[str, dict], tagset: Tagset, label: str | None) -> 
     out.print(Text(heading, style="bold"))
     for name, data in levels.items():
         out.print()
-        {"sentence": _print_coding, "token": _print_coding, "span": _print_span, "unitizing": _print_unitizing}[
-            name
-        ](data, tagset)
+        {"sentence": _print_coding, "token": _print_coding, "span": _print_span, "unitizing": _print_unitizing}[name](
+            data, tagset
+        )
         if "by_document" in data:
             _print_by_document(data)
         _notes(data["warnings"])
@@ -64,8 +64,9 @@ def print_report(levels: dict[str, dict], tagset: Tagset, label: str | None) -> 
 
 def print_table_report(data: dict) -> None:
     """The figures of `agreement --table`: one coding table, no project."""
-    out.print(Text(f"Agreement among {_names_line(data['annotators'])} ({len(data['annotators'])} coders)",
-                   style="bold"))
+    out.print(
+        Text(f"Agreement among {_names_line(data['annotators'])} ({len(data['annotators'])} coders)", style="bold")
+    )
     out.print()
     _print_coding(data, None)
     _notes(data["warnings"])
@@ -75,8 +76,10 @@ def _print_coding(data: dict, tagset: Tagset | None) -> None:
     if tagset is None:
         title = f"Table: {data['units']} units rated by two or more coders ({data['metric']})"
     elif data["level"] == "sentence":
-        title = (f"Sentence level: judgment {tagset.judgment.name!r} ({data['metric']}), "
-                 f"{data['units']} sentences judged by two or more")
+        title = (
+            f"Sentence level: judgment {tagset.judgment.name!r} ({data['metric']}), "
+            f"{data['units']} sentences judged by two or more"
+        )
     else:
         title = f"Token level: label or O per token, {data['units']} tokens of sentences done by two or more"
     out.print(Text(title, style="bold"))
@@ -116,31 +119,60 @@ def _print_coding(data: dict, tagset: Tagset | None) -> None:
 
 
 def _print_span(data: dict, tagset: Tagset) -> None:
-    out.print(Text(f"Span level: F1 between pairs, over the sentences both did ({data['units']} sentences "
-                   "done by two or more)", style="bold"))
+    out.print(
+        Text(
+            f"Span level: F1 between pairs, over the sentences both did ({data['units']} sentences "
+            "done by two or more)",
+            style="bold",
+        )
+    )
     table = Table("pair", "exact F1", "overlap F1", "unlabelled F1", "sentences", "spans")
     for key, pair in data["pairs"].items():
         spans = " / ".join(f"{visible(n)} {c}" for n, c in pair["spans"].items())
-        table.add_row(Text(visible(key)), _fmt(pair["exact_f1"]), _fmt(pair["overlap_f1"]),
-                      _fmt(pair["unlabelled_f1"]), str(pair["sentences"]), Text(spans))
+        table.add_row(
+            Text(visible(key)),
+            _fmt(pair["exact_f1"]),
+            _fmt(pair["overlap_f1"]),
+            _fmt(pair["unlabelled_f1"]),
+            str(pair["sentences"]),
+            Text(spans),
+        )
     asked = "mean_exact_f1_ci" in data
     if len(data["pairs"]) > 1 or asked:
-        table.add_row("mean", _with_ci(data["mean_exact_f1"], data.get("mean_exact_f1_ci"), asked),
-                      _with_ci(data["mean_overlap_f1"], data.get("mean_overlap_f1_ci"), asked),
-                      _fmt(data["mean_unlabelled_f1"]), "", "")
+        table.add_row(
+            "mean",
+            _with_ci(data["mean_exact_f1"], data.get("mean_exact_f1_ci"), asked),
+            _with_ci(data["mean_overlap_f1"], data.get("mean_overlap_f1_ci"), asked),
+            _fmt(data["mean_unlabelled_f1"]),
+            "",
+            "",
+        )
     out.print(table)
     labels = Table("label", "exact F1", "overlap F1")
     for name, entry in data["per_label"].items():
-        labels.add_row(_label_text(name, tagset), _with_ci(entry["exact_f1"], entry.get("ci"), "ci" in entry),
-                       _fmt(entry["overlap_f1"]))
+        labels.add_row(
+            _label_text(name, tagset),
+            _with_ci(entry["exact_f1"], entry.get("ci"), "ci" in entry),
+            _fmt(entry["overlap_f1"]),
+        )
     out.print(labels)
-    out.print(Text("Exact: same start, end and label. Overlap: at least one shared character and the same label. "
-                   "Unlabelled: same start and end.", style="dim"))
+    out.print(
+        Text(
+            "Exact: same start, end and label. Overlap: at least one shared character and the same label. "
+            "Unlabelled: same start and end.",
+            style="dim",
+        )
+    )
 
 
 def _print_unitizing(data: dict, tagset: Tagset) -> None:
-    out.print(Text(f"Unitizing: Krippendorff's alpha_U over {data['units']} sentences "
-                   f"({data['continuum_length']} characters) done by all annotators", style="bold"))
+    out.print(
+        Text(
+            f"Unitizing: Krippendorff's alpha_U over {data['units']} sentences "
+            f"({data['continuum_length']} characters) done by all annotators",
+            style="bold",
+        )
+    )
     table = Table("label", "alpha_U")
     asked = "alpha_u_ci" in data
     intervals = data.get("per_label_ci", {})
@@ -152,8 +184,12 @@ def _print_unitizing(data: dict, tagset: Tagset) -> None:
 
 
 def _print_by_document(data: dict) -> None:
-    measure = {"sentence": "krippendorff_alpha", "token": "krippendorff_alpha", "span": "mean_exact_f1",
-               "unitizing": "alpha_u"}[data["level"]]
+    measure = {
+        "sentence": "krippendorff_alpha",
+        "token": "krippendorff_alpha",
+        "span": "mean_exact_f1",
+        "unitizing": "alpha_u",
+    }[data["level"]]
     table = Table("document", "n", measure.replace("_", " "))
     for document, entry in data["by_document"].items():
         table.add_row(Text(visible(document)), str(entry["units"]), _fmt(entry[measure]))
@@ -167,8 +203,13 @@ def _label_text(name: str, tagset: Tagset) -> Text:
 
 def print_confusion(result: dict, tagset: Tagset) -> None:
     first, second = result["annotators"]
-    out.print(Text(f"Token labels: rows {visible(first)}, columns {visible(second)} "
-                   f"({result['units']} tokens of sentences both did)", style="bold"))
+    out.print(
+        Text(
+            f"Token labels: rows {visible(first)}, columns {visible(second)} "
+            f"({result['units']} tokens of sentences both did)",
+            style="bold",
+        )
+    )
     table = Table()
     table.add_column(Text(f"{visible(first)} \\ {visible(second)}"))
     for name in result["labels"]:
@@ -184,8 +225,12 @@ def print_confusion(result: dict, tagset: Tagset) -> None:
 def print_disagreements(result: dict, tagset: Tagset) -> None:
     names = result["annotators"]
     shown = len(result["sentences"])
-    out.print(Text(f"{result['total']} sentences where {_names_line(names)} disagree ({result['measure']}); "
-                   f"showing {shown}", style="bold"))
+    out.print(
+        Text(
+            f"{result['total']} sentences where {_names_line(names)} disagree ({result['measure']}); showing {shown}",
+            style="bold",
+        )
+    )
     if not shown:
         return
     legend = Text("labels: ")
@@ -202,7 +247,9 @@ def print_disagreements(result: dict, tagset: Tagset) -> None:
             detail = f"{entry['disagreement']} of {entry['units']} tokens differ"
         else:
             detail = f"{entry['disagreement']} of {entry['units']} spans not marked by everyone"
-        out.print(Text(f"{rank}. {visible(entry['document_id'])} sentence {entry['index'] + 1}: {detail}", style="bold"))
+        out.print(
+            Text(f"{rank}. {visible(entry['document_id'])} sentence {entry['index'] + 1}: {detail}", style="bold")
+        )
         for name in names:
             work = entry["annotations"][name]
             line = Text(f"  {visible(name).ljust(width)}  ", style="bold")

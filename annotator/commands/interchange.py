@@ -61,35 +61,83 @@ DEFAULT_FOLDER = Path("exports")
 
 @click.command("export")
 @db_option
-@click.option("--what", "kind", type=click.Choice(KINDS), default="spans", show_default=True,
-              help="spans, sentences (states and judgments), tokens (BIO per token), documents, "
-                   "or all (the four CSV files).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-              help="csv; jsonl (doccano: one object per sentence and annotator); conll (CoNLL-2003, one file "
-                   "per annotator, with a <name>.sentences.csv beside it); hf (a Hugging Face dataset folder); "
-                   "label-studio (a JSON array of tasks and its labelling config).")
-@click.option("--annotator", "annotators", multiple=True, metavar="NAME",
-              help="Only this annotator's work (repeat for several). Default: everyone but gold.")
-@click.option("--gold", is_flag=True,
-              help="Export the adjudicated gold standard, with agreed_by and resolution columns. "
-                   "Drafts (sentences opened in adjudication, not marked adjudicated) are left out.")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CHOICES),
-              help="Only sentences with this status (repeat for several). Default: done for jsonl, conll, hf, "
-                   "label-studio and --what tokens; any for the spans and sentences CSV.")
-@click.option("--split", "split", metavar="TRAIN/VALIDATION/TEST",
-              help=f"Split by document into three parts (percentages; hf default {DEFAULT_SPLIT}); "
-                   "for conll and jsonl, three files.")
+@click.option(
+    "--what",
+    "kind",
+    type=click.Choice(KINDS),
+    default="spans",
+    show_default=True,
+    help="spans, sentences (states and judgments), tokens (BIO per token), documents, or all (the four CSV files).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv; jsonl (doccano: one object per sentence and annotator); conll (CoNLL-2003, one file "
+    "per annotator, with a <name>.sentences.csv beside it); hf (a Hugging Face dataset folder); "
+    "label-studio (a JSON array of tasks and its labelling config).",
+)
+@click.option(
+    "--annotator",
+    "annotators",
+    multiple=True,
+    metavar="NAME",
+    help="Only this annotator's work (repeat for several). Default: everyone but gold.",
+)
+@click.option(
+    "--gold",
+    is_flag=True,
+    help="Export the adjudicated gold standard, with agreed_by and resolution columns. "
+    "Drafts (sentences opened in adjudication, not marked adjudicated) are left out.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUS_CHOICES),
+    help="Only sentences with this status (repeat for several). Default: done for jsonl, conll, hf, "
+    "label-studio and --what tokens; any for the spans and sentences CSV.",
+)
+@click.option(
+    "--split",
+    "split",
+    metavar="TRAIN/VALIDATION/TEST",
+    help=f"Split by document into three parts (percentages; hf default {DEFAULT_SPLIT}); "
+    "for conll and jsonl, three files.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of --split: the same seed, the same split.")
-@click.option("--offsets", type=click.Choice(OFFSETS), default="codepoints", show_default=True,
-              help="jsonl and label-studio: count offsets in code points, or in UTF-16 code units "
-                   "(utf16: for tools that count as JavaScript does, such as Label Studio and doccano).")
-@click.option("--out", "out_path", type=click.Path(path_type=Path, allow_dash=True),
-              help="Output file, folder, or - for stdout. Default: exports/<project>-<what>-<UTC time>.<ext>.")
-@click.option("--raw", is_flag=True,
-              help="CSV: write free-text cells as they are, without the spreadsheet-safety apostrophe.")
-def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ...], gold: bool,
-                   statuses: tuple[str, ...], split: str | None, seed: int, offsets: str,
-                   out_path: Path | None, raw: bool) -> None:
+@click.option(
+    "--offsets",
+    type=click.Choice(OFFSETS),
+    default="codepoints",
+    show_default=True,
+    help="jsonl and label-studio: count offsets in code points, or in UTF-16 code units "
+    "(utf16: for tools that count as JavaScript does, such as Label Studio and doccano).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Output file, folder, or - for stdout. Default: exports/<project>-<what>-<UTC time>.<ext>.",
+)
+@click.option(
+    "--raw", is_flag=True, help="CSV: write free-text cells as they are, without the spreadsheet-safety apostrophe."
+)
+def export_command(
+    db_path: Path,
+    kind: str,
+    fmt: str,
+    annotators: tuple[str, ...],
+    gold: bool,
+    statuses: tuple[str, ...],
+    split: str | None,
+    seed: int,
+    offsets: str,
+    out_path: Path | None,
+    raw: bool,
+) -> None:
     """Export labelled data as CSV, JSONL (doccano), CoNLL-2003, a Hugging Face dataset or Label Studio tasks.
 
     Output streams at constant memory. CSV cells of free text (text, sentence_text,
@@ -141,13 +189,21 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
             _report_gold_overlaps(summary, store, selection)
         if to_stdout:
             if fmt == "conll" and len(unit_annotators(store, selection)) > 1:
-                raise click.UsageError("--format conll holds one annotator per file: pick one with --annotator, "
-                                       "or give --out a folder")
+                raise click.UsageError(
+                    "--format conll holds one annotator per file: pick one with --annotator, or give --out a folder"
+                )
             # UTF-8 whatever the locale, and no newline translation (CSV lines end in CRLF).
             handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
             try:
-                stats = export(store, kind, fmt, TerminalSafe(handle, terminal=is_terminal(sys.stdout)), selection,
-                               raw=raw, offsets=offsets)
+                stats = export(
+                    store,
+                    kind,
+                    fmt,
+                    TerminalSafe(handle, terminal=is_terminal(sys.stdout)),
+                    selection,
+                    raw=raw,
+                    offsets=offsets,
+                )
                 handle.flush()
             finally:
                 handle.detach()
@@ -156,8 +212,18 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
         if fmt in ("hf", "conll", "label-studio") or layout is not None:
             default_name = file_name(name, kind, fmt, stamp)
             with progress_bar(f"Exporting {fmt}", None) as advance:
-                results = _export_files(store, kind, fmt, out_path, default_name, selection, layout,
-                                        raw=raw, offsets=offsets, progress=advance)  # fmt: skip
+                results = _export_files(
+                    store,
+                    kind,
+                    fmt,
+                    out_path,
+                    default_name,
+                    selection,
+                    layout,
+                    raw=raw,
+                    offsets=offsets,
+                    progress=advance,
+                )
             for stats in results:
                 _report(summary, stats, stats.path or "")
             return
@@ -168,14 +234,32 @@ def export_command(db_path: Path, kind: str, fmt: str, annotators: tuple[str, ..
             one_selection = Selection.of(annotators, gold, statuses or default_statuses(one, fmt))
             total = progress_total(store, one, fmt, one_selection) if on_terminal() else None
             with progress_bar(f"Exporting {one}", total) as advance:
-                stats = export_to_path(store, one, fmt, target, one_selection, raw=raw, progress=advance,
-                                       free_name=free_name, offsets=offsets)  # fmt: skip
+                stats = export_to_path(
+                    store,
+                    one,
+                    fmt,
+                    target,
+                    one_selection,
+                    raw=raw,
+                    progress=advance,
+                    free_name=free_name,
+                    offsets=offsets,
+                )
             _report(summary, stats, str(stats.path))
 
 
 def _export_files(
-    store: Store, kind: str, fmt: str, out_path: Path | None, default_name: str, selection: Selection,
-    layout: Layout | None, *, raw: bool, offsets: str, progress: Progress,
+    store: Store,
+    kind: str,
+    fmt: str,
+    out_path: Path | None,
+    default_name: str,
+    selection: Selection,
+    layout: Layout | None,
+    *,
+    raw: bool,
+    offsets: str,
+    progress: Progress,
 ) -> list[ExportStats]:
     """The formats that write more than one file: hf (a folder), conll (a file per
     annotator, each with its sidecar), label-studio (tasks and config), and --split."""
@@ -194,8 +278,9 @@ def _export_files(
             target, folder = out_path, True
         elif several:
             if out_path.exists():
-                raise InputError(f"several annotators: --out must be a folder (one <annotator>.conll each), "
-                                 f"and {out_path} is a file")
+                raise InputError(
+                    f"several annotators: --out must be a folder (one <annotator>.conll each), and {out_path} is a file"
+                )
             target, folder = out_path, True
         else:
             target, folder = _target(out_path, False, default_name)[0], False
@@ -204,8 +289,7 @@ def _export_files(
     if fmt == "label-studio":
         return [export_label_studio_files(store, kind, target, selection, progress=progress, offsets=offsets)]
     assert layout is not None  # jsonl with --split
-    return export_split_files(store, kind, fmt, target, selection, layout, raw=raw, progress=progress,
-                              offsets=offsets)  # fmt: skip
+    return export_split_files(store, kind, fmt, target, selection, layout, raw=raw, progress=progress, offsets=offsets)
 
 
 def _new_folder(name: str) -> Path:
@@ -228,8 +312,10 @@ def _report_gold_overlaps(console: Console, store: Store, selection: Selection) 
     for unit in iter_units(store, Selection((GOLD,), (), statuses=selection.statuses)):
         for i, j in same_label_overlaps(unit.spans):
             (start, end, label), (other_start, other_end, _) = unit.spans[i], unit.spans[j]
-            found.append(f"document {unit.sentence.document_id}, sentence {unit.sentence.index + 1}: "
-                         f"{label} {start}..{end} overlaps {other_start}..{other_end}")  # fmt: skip
+            found.append(
+                f"document {unit.sentence.document_id}, sentence {unit.sentence.index + 1}: "
+                f"{label} {start}..{end} overlaps {other_start}..{other_end}"
+            )
     if not found:
         return
     console.print(f"Gold holds {len(found)} pair(s) of overlapping spans of the same label:")
@@ -271,13 +357,26 @@ def _report(console: Console, stats: ExportStats, where: str) -> None:
 @click.command("import-annotations")
 @db_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--annotator-prefix", "prefix", default="", metavar="P",
-              help="Put P before every annotator name read (e.g. 'siteA-'), to keep teams apart.")
-@click.option("--raw", is_flag=True,
-              help="The files were exported with --raw: keep every cell as written (no apostrophe removed).")
-@click.option("--offsets", type=click.Choice(OFFSETS), default="codepoints", show_default=True,
-              help="How JSONL label offsets count: code points, or UTF-16 code units (a file exported with "
-                   "--offsets utf16, or written by a tool that counts as JavaScript does).")
+@click.option(
+    "--annotator-prefix",
+    "prefix",
+    default="",
+    metavar="P",
+    help="Put P before every annotator name read (e.g. 'siteA-'), to keep teams apart.",
+)
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="The files were exported with --raw: keep every cell as written (no apostrophe removed).",
+)
+@click.option(
+    "--offsets",
+    type=click.Choice(OFFSETS),
+    default="codepoints",
+    show_default=True,
+    help="How JSONL label offsets count: code points, or UTF-16 code units (a file exported with "
+    "--offsets utf16, or written by a tool that counts as JavaScript does).",
+)
 def import_annotations_command(db_path: Path, files: tuple[Path, ...], prefix: str, raw: bool, offsets: str) -> None:
     """Import annotations from spans CSV, sentences CSV or JSONL files in the export schemas.
 
@@ -298,8 +397,10 @@ def import_annotations_command(db_path: Path, files: tuple[Path, ...], prefix: s
             if result.kind in ("spans", "jsonl"):
                 parts.append(f"{result.spans_added} spans added, {result.spans_present} already present")
             if result.kind in ("sentences", "jsonl"):
-                parts.append(f"{result.states_added} sentence states added, {result.states_updated} updated, "
-                             f"{result.states_unchanged} unchanged")
+                parts.append(
+                    f"{result.states_added} sentence states added, {result.states_updated} updated, "
+                    f"{result.states_unchanged} unchanged"
+                )
             out.print(Text(f"{visible(str(path))} ({result.kind}, {result.rows} rows): " + "; ".join(parts)))
     if failed:
         raise click.exceptions.Exit(1)
@@ -307,8 +408,9 @@ def import_annotations_command(db_path: Path, files: tuple[Path, ...], prefix: s
 
 @click.command("merge")
 @db_option
-@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path),
-                metavar="OTHER.db...")
+@click.argument(
+    "sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="OTHER.db..."
+)
 def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
     """Merge other project databases (copies annotated offline) into this one.
 
@@ -332,9 +434,14 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
                 # One line per refused source, like every error; the first conflicts name the cause.
                 shown = "; ".join(" ".join(line.split()) for line in result.conflicts[:5])
                 more = len(result.conflicts) - 5
-                err.print(Text(visible(
-                    f"error: {source}: refused, nothing merged: {shown}" + (f" (and {more} more)" if more > 0 else "")
-                )))
+                err.print(
+                    Text(
+                        visible(
+                            f"error: {source}: refused, nothing merged: {shown}"
+                            + (f" (and {more} more)" if more > 0 else "")
+                        )
+                    )
+                )
                 continue
             _print_merge(result)
     if failed:
@@ -342,15 +449,17 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
 
 
 def _print_merge(result: MergeResult) -> None:
-    out.print(Text(
-        f"Merged {visible(result.source)}: {result.documents_added} documents "
-        f"({result.sentences_added} sentences) added, {result.documents_matched} already here; "
-        f"{result.spans_added} spans, {result.statuses_added} sentence states added "
-        f"({result.statuses_updated} updated), {result.suggestions_added} suggestions, "
-        f"{result.decisions_added} decisions added ({result.decisions_updated} updated), "
-        f"{result.events_added} events, {result.annotators_added} new annotators, "
-        f"{result.lexicons_added} lexicons and {result.lexicon_entries_added} lexicon entries added."
-    ))  # fmt: skip
+    out.print(
+        Text(
+            f"Merged {visible(result.source)}: {result.documents_added} documents "
+            f"({result.sentences_added} sentences) added, {result.documents_matched} already here; "
+            f"{result.spans_added} spans, {result.statuses_added} sentence states added "
+            f"({result.statuses_updated} updated), {result.suggestions_added} suggestions, "
+            f"{result.decisions_added} decisions added ({result.decisions_updated} updated), "
+            f"{result.events_added} events, {result.annotators_added} new annotators, "
+            f"{result.lexicons_added} lexicons and {result.lexicon_entries_added} lexicon entries added."
+        )
+    )
     for reason in result.lexicon_entries_skipped[:10]:
         out.print(Text(f"  lexicon entry skipped: {visible(reason)}"))
     if len(result.lexicon_entries_skipped) > 10:
@@ -358,9 +467,11 @@ def _print_merge(result: MergeResult) -> None:
     if result.lexicon_entries_added:
         out.print("  Run 'annotator suggest' to match the new lexicon entries over the corpus.")
     if result.upgraded_from:
-        out.print(Text(
-            f"  {visible(result.source)} has an older schema ({result.upgraded_from}): merged from an upgraded "
-            "copy, the file itself is unchanged"
-        ))  # fmt: skip
+        out.print(
+            Text(
+                f"  {visible(result.source)} has an older schema ({result.upgraded_from}): merged from an upgraded "
+                "copy, the file itself is unchanged"
+            )
+        )
     for theirs, ours in result.renamed:
         out.print(Text(f"  document {visible(theirs)} has the same text as {visible(ours)} here: merged onto it"))

@@ -54,8 +54,18 @@ def _fail_with_problems(error: LexiconError) -> None:
 
 
 def _entry_json(e: LexiconEntry) -> dict:
-    return {"lexicon": e.lexicon, "term": e.term, "label": e.label, "match": e.match, "forms": list(e.forms),
-            "exclude": list(e.exclude), "neutral": e.neutral, "note": e.note, "source": e.source, "line": e.line}
+    return {
+        "lexicon": e.lexicon,
+        "term": e.term,
+        "label": e.label,
+        "match": e.match,
+        "forms": list(e.forms),
+        "exclude": list(e.exclude),
+        "neutral": e.neutral,
+        "note": e.note,
+        "source": e.source,
+        "line": e.line,
+    }
 
 
 @click.group()
@@ -74,22 +84,42 @@ def list_(db_path: Path, as_json: bool, lexicon_name: str | None, label: str | N
         lexicons = store.lexicons.all()
         entries = [e for e in store.lexicons.entries(lexicon_name) if label is None or e.label == label]
     if as_json:
-        print_json({
-            "lexicons": [{"name": x.name, "path": x.path, "loaded_at": x.loaded_at, "entries": x.entries}
-                         for x in lexicons],
-            "entries": [_entry_json(e) for e in entries],
-        })  # fmt: skip
+        print_json(
+            {
+                "lexicons": [
+                    {"name": x.name, "path": x.path, "loaded_at": x.loaded_at, "entries": x.entries} for x in lexicons
+                ],
+                "entries": [_entry_json(e) for e in entries],
+            }
+        )
         return
     if not lexicons:
         out.print("No lexicons. Load one with: annotator lexicon load FILE")
         return
     for x in lexicons:
-        out.print(Text(f"Lexicon {visible(x.name)}: {x.entries} entries (loaded {x.loaded_at}"
-                       f"{', from ' + visible(x.path) if x.path else ''})", style="bold"))
+        out.print(
+            Text(
+                f"Lexicon {visible(x.name)}: {x.entries} entries (loaded {x.loaded_at}"
+                f"{', from ' + visible(x.path) if x.path else ''})",
+                style="bold",
+            )
+        )
     table = Table("term", "label", "match", "forms", "exclude", "neutral", "lexicon")
     for e in entries:
-        table.add_row(*(Text(visible(v)) for v in (e.term, e.label, e.match, " | ".join(e.forms),
-                                                    " | ".join(e.exclude), e.neutral, e.lexicon or "")))
+        table.add_row(
+            *(
+                Text(visible(v))
+                for v in (
+                    e.term,
+                    e.label,
+                    e.match,
+                    " | ".join(e.forms),
+                    " | ".join(e.exclude),
+                    e.neutral,
+                    e.lexicon or "",
+                )
+            )
+        )
     out.print(table)
 
 
@@ -120,8 +150,12 @@ def load(db_path: Path, file: Path, name: str | None, replace: bool) -> None:
 @lexicon.command()
 @db_option
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--tagset", "tagset_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Check labels against this tag set (default: the project's, else the bundled one).")
+@click.option(
+    "--tagset",
+    "tagset_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Check labels against this tag set (default: the project's, else the bundled one).",
+)
 def check(db_path: Path, file: Path, tagset_path: Path | None) -> None:
     """Validate a lexicon CSV without loading it; problems name the file and line."""
     if tagset_path is not None:
@@ -139,25 +173,47 @@ def check(db_path: Path, file: Path, tagset_path: Path | None) -> None:
         err.print(f"{len(exc.problems)} problem(s) in {file}.")
         raise click.exceptions.Exit(1) from None
     counts = {kind: sum(e.match == kind for e in entries) for kind in MATCH_KINDS}
-    out.print(f"{file}: {len(entries)} entries OK against {against} ("
-              + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ").")
+    out.print(
+        f"{file}: {len(entries)} entries OK against {against} ("
+        + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        + ")."
+    )
 
 
 @lexicon.command()
 @db_option
 @click.argument("term")
 @click.option("--label", default="", help="A label of the project's tag set (required unless --match ignore).")
-@click.option("--match", "match", type=click.Choice(MATCH_KINDS),
-              help="How the term matches (default: exact for one word, phrase for several).")
+@click.option(
+    "--match",
+    "match",
+    type=click.Choice(MATCH_KINDS),
+    help="How the term matches (default: exact for one word, phrase for several).",
+)
 @click.option("--forms", default="", help="Extra surface forms, separated by |.")
 @click.option("--exclude", default="", help="Forms that must never match, separated by |.")
 @click.option("--neutral", default="", help="A neutral alternative, shown to the reviewer.")
 @click.option("--note", default="", help="Why the term is loaded.")
 @click.option("--source", default="annotator lexicon add", show_default=True, help="Where the entry came from.")
-@click.option("--lexicon", "lexicon_name", default=USER_LEXICON, show_default=True,
-              help="The lexicon to add to (created if needed).")
-def add(db_path: Path, term: str, label: str, match: str | None, forms: str, exclude: str, neutral: str,
-        note: str, source: str, lexicon_name: str) -> None:
+@click.option(
+    "--lexicon",
+    "lexicon_name",
+    default=USER_LEXICON,
+    show_default=True,
+    help="The lexicon to add to (created if needed).",
+)
+def add(
+    db_path: Path,
+    term: str,
+    label: str,
+    match: str | None,
+    forms: str,
+    exclude: str,
+    neutral: str,
+    note: str,
+    source: str,
+    lexicon_name: str,
+) -> None:
     """Add one entry to a lexicon of the project."""
     term = normalise(term)
     if not term:
@@ -166,16 +222,22 @@ def add(db_path: Path, term: str, label: str, match: str | None, forms: str, exc
         match = "exact" if len(literal_words(term)) == 1 else "phrase"
     if not label and match != "ignore":
         raise click.UsageError("--label is required (unless --match ignore)")
-    entry = LexiconEntry(term=term, label=label, match=match,  # type: ignore[arg-type]
-                         forms=tuple(split_alternatives(forms)), exclude=tuple(split_alternatives(exclude)),
-                         neutral=normalise(neutral), note=normalise(note), source=normalise(source))
+    entry = LexiconEntry(
+        term=term,
+        label=label,
+        match=match,
+        forms=tuple(split_alternatives(forms)),
+        exclude=tuple(split_alternatives(exclude)),
+        neutral=normalise(neutral),
+        note=normalise(note),
+        source=normalise(source),
+    )
     with project(db_path) as store:
         problems = validate_new_entry(entry, store.lexicons.entries(), store.tagset().label_names)
         if problems:
             raise InputError("; ".join(problems))
         store.lexicons.add_entry(lexicon_name, entry)
-    out.print(Text(f"Added {visible(term)!r} ({label}, {match}) to lexicon {visible(lexicon_name)!r}. "
-                   + SUGGEST_HINT))
+    out.print(Text(f"Added {visible(term)!r} ({label}, {match}) to lexicon {visible(lexicon_name)!r}. " + SUGGEST_HINT))
 
 
 @lexicon.command()
@@ -186,21 +248,29 @@ def add(db_path: Path, term: str, label: str, match: str | None, forms: str, exc
 def remove(db_path: Path, term: str, label: str | None, lexicon_name: str | None) -> None:
     """Remove an entry (matched case-insensitively) from the project's lexicons."""
     with project(db_path) as store:
-        doomed = [e for e in store.lexicons.entries(lexicon_name)
-                  if term_key(e.term) == term_key(term) and (label is None or e.label == label)]
+        doomed = [
+            e
+            for e in store.lexicons.entries(lexicon_name)
+            if term_key(e.term) == term_key(term) and (label is None or e.label == label)
+        ]
         if not doomed:
             raise InputError(f"no lexicon entry {term!r}" + (f" with label {label!r}" if label else ""))
         store.lexicons.delete_entries([e.id for e in doomed if e.id is not None])
     for e in doomed:
-        out.print(Text(f"Removed {visible(e.term)!r} ({e.label}, {e.match}) "
-                       f"from lexicon {visible(e.lexicon or '')!r}."))
+        out.print(
+            Text(f"Removed {visible(e.term)!r} ({e.label}, {e.match}) from lexicon {visible(e.lexicon or '')!r}.")
+        )
     out.print(SUGGEST_HINT)
 
 
 @lexicon.command()
 @db_option
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (default: standard output).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
 @click.option("--lexicon", "lexicon_name", help="Only this lexicon (default: all of them).")
 def export(db_path: Path, out_path: Path | None, lexicon_name: str | None) -> None:
     """Write the project's lexicon entries as a lexicon CSV."""
@@ -228,8 +298,12 @@ def export(db_path: Path, out_path: Path | None, lexicon_name: str | None) -> No
 @lexicon.command()
 @db_option
 @json_option
-@click.option("--candidates", "show_candidates", is_flag=True,
-              help="Rank manually tagged forms that no entry covers, as proposed additions.")
+@click.option(
+    "--candidates",
+    "show_candidates",
+    is_flag=True,
+    help="Rank manually tagged forms that no entry covers, as proposed additions.",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many rows.")
 def stats(db_path: Path, as_json: bool, show_candidates: bool, limit: int | None) -> None:
     """Hits, decisions and precision per entry, most rejected first; or --candidates."""
@@ -241,12 +315,17 @@ def stats(db_path: Path, as_json: bool, show_candidates: bool, limit: int | None
                 print_json({"candidates": [c.as_json() for c in rows], "excludes": [p.as_json() for p in excludes]})
                 return
             if excludes:
-                table = Table("term", "label", "exclude form", "accepted", "rejected", "entry precision",
-                              "add with")
+                table = Table("term", "label", "exclude form", "accepted", "rejected", "entry precision", "add with")
                 for p in excludes:
-                    table.add_row(Text(visible(p.entry.term)), p.entry.label, Text(visible(p.form)), str(p.accepted),
-                                  str(p.rejected), "-" if p.entry_precision is None else f"{p.entry_precision:.2f}",
-                                  Text(visible(p.command)))
+                    table.add_row(
+                        Text(visible(p.entry.term)),
+                        p.entry.label,
+                        Text(visible(p.form)),
+                        str(p.accepted),
+                        str(p.rejected),
+                        "-" if p.entry_precision is None else f"{p.entry_precision:.2f}",
+                        Text(visible(p.command)),
+                    )
                 out.print("Forms reviewers mostly reject, proposed as exclude forms of their entry:")
                 out.print(table)
             if not rows:
@@ -257,8 +336,9 @@ def stats(db_path: Path, as_json: bool, show_candidates: bool, limit: int | None
                 table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
             table.add_column("add with")
             for c in rows:
-                table.add_row(Text(visible(c.form)), c.label, str(c.frequency), str(c.annotators),
-                              Text(visible(c.command)))
+                table.add_row(
+                    Text(visible(c.form)), c.label, str(c.frequency), str(c.annotators), Text(visible(c.command))
+                )
             out.print(table)
             return
         entries = entry_stats(store)[:limit]
@@ -270,6 +350,14 @@ def stats(db_path: Path, as_json: bool, show_candidates: bool, limit: int | None
         table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
     for r in entries:
         precision = "-" if r.precision is None else f"{r.precision:.2f}"
-        table.add_row(Text(visible(r.term)), r.label, r.match, str(r.hits), str(r.accepted), str(r.rejected),
-                      str(r.pending), precision)
+        table.add_row(
+            Text(visible(r.term)),
+            r.label,
+            r.match,
+            str(r.hits),
+            str(r.accepted),
+            str(r.rejected),
+            str(r.pending),
+            precision,
+        )
     out.print(table)

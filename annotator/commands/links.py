@@ -44,8 +44,10 @@ def team_link(db_path: Path, name: str, rotate: bool, revoke: bool) -> None:
         if not member.active:
             raise AnnotatorError(f"{name!r} is retired: no link is made for them")
         if store.links.state(name) == "active" and not rotate:
-            raise AnnotatorError(f"{name} already has a link, and only its hash is kept, so it cannot be shown "
-                                 f"again; 'annotator team link {name} --rotate' makes a new one")
+            raise AnnotatorError(
+                f"{name} already has a link, and only its hash is kept, so it cannot be shown "
+                f"again; 'annotator team link {name} --rotate' makes a new one"
+            )
         token = new_token()
         store.links.set_hash(name, token_hash(token))
         url = link_url(public_url_of(store), token)

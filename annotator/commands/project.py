@@ -46,8 +46,12 @@ def _has_content(db_path: Path) -> bool:
 
 @click.command()
 @db_option
-@click.option("--tagset", "tagset_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Tag set TOML file (default: the bundled loaded-language tag set).")
+@click.option(
+    "--tagset",
+    "tagset_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Tag set TOML file (default: the bundled loaded-language tag set).",
+)
 @click.option("--name", help="Project name (default: the database file name).")
 def init(db_path: Path, tagset_path: Path | None, name: str | None) -> None:
     """Create a project database with a tag set."""
@@ -57,21 +61,40 @@ def init(db_path: Path, tagset_path: Path | None, name: str | None) -> None:
                 raise AnnotatorError(f"{db_path} already holds project {existing.project_name()!r}")
     tagset_obj = load_tagset(tagset_path or default_tagset_path())
     with create_project(db_path, tagset_path, name) as store:
-        out.print(Text(visible(f"Created project {store.project_name()!r} in {db_path} with tag set "
-                               f"{tagset_obj.name!r} ({len(tagset_obj.labels)} labels).")))
+        out.print(
+            Text(
+                visible(
+                    f"Created project {store.project_name()!r} in {db_path} with tag set "
+                    f"{tagset_obj.name!r} ({len(tagset_obj.labels)} labels)."
+                )
+            )
+        )
 
 
 @click.command("import")
 @db_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
-              help="Input format; auto picks by file extension.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input format; auto picks by file extension.",
+)
 @click.option("--text-field", help="CSV/JSONL field holding the text.")
 @click.option("--id-field", help="CSV/JSONL field holding the document id.")
 @click.option("--title-field", help="CSV/JSONL field holding the title.")
 @click.option("--encoding", help="Decode input with this encoding instead of UTF-8.")
-def import_(db_path: Path, paths: tuple[Path, ...], fmt: str, text_field: str | None, id_field: str | None,
-            title_field: str | None, encoding: str | None) -> None:
+def import_(
+    db_path: Path,
+    paths: tuple[Path, ...],
+    fmt: str,
+    text_field: str | None,
+    id_field: str | None,
+    title_field: str | None,
+    encoding: str | None,
+) -> None:
     """Import documents from .txt, .csv or .jsonl files or folders (creates the project if needed)."""
     options = ImportOptions(fmt, FieldChoice(text_field, id_field, title_field), encoding)
     with create_project(db_path) as store:
@@ -109,16 +132,23 @@ def status(db_path: Path, as_json: bool) -> None:
         progress = store.annotations.progress()
         extra = hooks.status_extras(store)
         if as_json:
-            print_json({
-                "project": store.project_name(),
-                **counts,
-                "annotators": [
-                    {"name": p.annotator, "done": p.done, "skipped": p.skipped, "judged": p.judged,
-                     "spans": p.spans}
-                    for p in progress
-                ],
-                **{key: value for key, value in extra.items() if key != "lines"},
-            })  # fmt: skip
+            print_json(
+                {
+                    "project": store.project_name(),
+                    **counts,
+                    "annotators": [
+                        {
+                            "name": p.annotator,
+                            "done": p.done,
+                            "skipped": p.skipped,
+                            "judged": p.judged,
+                            "spans": p.spans,
+                        }
+                        for p in progress
+                    ],
+                    **{key: value for key, value in extra.items() if key != "lines"},
+                }
+            )
             return
         out.print(Text(visible(f"Project {store.project_name()} ({db_path})"), style="bold"))
         out.print(f"{counts['documents']} documents, {counts['sentences']} sentences, {counts['tokens']} tokens")
@@ -128,8 +158,14 @@ def status(db_path: Path, as_json: bool) -> None:
             table = Table("annotator", "done", "skipped", "judged", "spans", "progress")
             for p in progress:
                 share = p.done / counts["sentences"] if counts["sentences"] else 0.0
-                table.add_row(Text(visible(p.annotator)), str(p.done), str(p.skipped), str(p.judged),
-                              str(p.spans), f"{share:6.1%}")
+                table.add_row(
+                    Text(visible(p.annotator)),
+                    str(p.done),
+                    str(p.skipped),
+                    str(p.judged),
+                    str(p.spans),
+                    f"{share:6.1%}",
+                )
             out.print(table)
         for line in extra.get("lines", []):
             out.print(Text(line))
@@ -143,8 +179,20 @@ def documents(db_path: Path, as_json: bool) -> None:
     with project(db_path) as store:
         rows = list(store.corpus.iter_documents())
         if as_json:
-            print_json([{"document_id": d.id, "title": d.title, "source": d.source, "url": d.url, "date": d.date,
-                         "sentences": d.sentence_count, "tokens": d.token_count} for d in rows])
+            print_json(
+                [
+                    {
+                        "document_id": d.id,
+                        "title": d.title,
+                        "source": d.source,
+                        "url": d.url,
+                        "date": d.date,
+                        "sentences": d.sentence_count,
+                        "tokens": d.token_count,
+                    }
+                    for d in rows
+                ]
+            )
             return
         for d in rows:
             # Plain tab-separated lines (rich would expand the tabs), e.g. for `cut -f1`.
@@ -163,21 +211,26 @@ def show(db_path: Path, document_id: str, as_json: bool) -> None:
             raise InputError(f"no document {document_id!r} in {db_path}")
         sentences = store.corpus.sentences_of(document_id)
         if as_json:
-            print_json({
-                "document_id": document.id,
-                "title": document.title,
-                "sentences": [
-                    {
-                        "index": s.index, "start": s.doc_start, "end": s.doc_end, "text": s.text,
-                        "tokens": [list(t) for t in s.tokens],
-                        "suggestions": [
-                            {"start": g.start, "end": g.end, "label": g.label, "term": g.term, "quoted": g.quoted}
-                            for g in store.suggestions.for_sentence(s.id)  # type: ignore[arg-type]
-                        ],
-                    }
-                    for s in sentences
-                ],
-            })  # fmt: skip
+            print_json(
+                {
+                    "document_id": document.id,
+                    "title": document.title,
+                    "sentences": [
+                        {
+                            "index": s.index,
+                            "start": s.doc_start,
+                            "end": s.doc_end,
+                            "text": s.text,
+                            "tokens": [list(t) for t in s.tokens],
+                            "suggestions": [
+                                {"start": g.start, "end": g.end, "label": g.label, "term": g.term, "quoted": g.quoted}
+                                for g in store.suggestions.for_sentence(s.id)
+                            ],
+                        }
+                        for s in sentences
+                    ],
+                }
+            )
             return
         out.print(Text(f"{_one_line(document.id)}: {_one_line(document.title)}", style="bold"))
         for s in sentences:
@@ -214,19 +267,22 @@ def tagset_show(db_path: Path, as_json: bool, as_toml: bool) -> None:
     out.print(Text(f"Tag set {visible(ts.name)}", style="bold"))
     table = Table("key", "label", "color", "description")
     for label in ts.labels:
-        table.add_row(label.key, Text(label.name, style=f"bold {label.color}"), label.color,
-                      Text(visible(label.description)))
+        table.add_row(
+            label.key, Text(label.name, style=f"bold {label.color}"), label.color, Text(visible(label.description))
+        )
     out.print(table)
     j = ts.judgment
-    out.print(Text(visible(f"Judgment {j.name!r} ({j.level}): "
-                           + ", ".join(f"{i}={v}" for i, v in enumerate(j.values, 1)))))
+    out.print(
+        Text(visible(f"Judgment {j.name!r} ({j.level}): " + ", ".join(f"{i}={v}" for i, v in enumerate(j.values, 1))))
+    )
 
 
 def _tagset_json(ts: Tagset) -> dict:
     return {
         "name": ts.name,
-        "labels": [{"name": lb.name, "key": lb.key, "color": lb.color, "description": lb.description}
-                   for lb in ts.labels],
+        "labels": [
+            {"name": lb.name, "key": lb.key, "color": lb.color, "description": lb.description} for lb in ts.labels
+        ],
         "judgment": {"name": ts.judgment.name, "level": ts.judgment.level, "values": list(ts.judgment.values)},
     }
 
@@ -256,4 +312,3 @@ def demo(db_path: Path, annotator: str, no_ui: bool) -> None:
         ctx.invoke(status, db_path=db_path, as_json=False)
         return
     hooks.open_ui(db_path, annotator)
-

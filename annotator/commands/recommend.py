@@ -26,8 +26,12 @@ def _annotator_list(value: str | None) -> list[str] | None:
 
 @recommend.command()
 @db_option
-@click.option("--annotators", default=None, metavar="NAMES",
-              help="Learn from these annotators' done sentences only (comma-separated).")
+@click.option(
+    "--annotators",
+    default=None,
+    metavar="NAMES",
+    help="Learn from these annotators' done sentences only (comma-separated).",
+)
 @click.option("--gold", is_flag=True, help="Learn from gold only.")
 @json_option
 def train(db_path: Path, annotators: str | None, gold: bool, as_json: bool) -> None:
@@ -44,29 +48,45 @@ def train(db_path: Path, annotators: str | None, gold: bool, as_json: bool) -> N
     with project(db_path) as store:
         model, training = train_model(store, _annotator_list(annotators), gold)
     result = {
-        "version": model.version, "trained_at": model.trained_at, "source": model.source,
-        "annotators": list(model.annotators), "sentences": model.sentences, "examples": len(training.examples),
-        "documents": model.documents, "spans": model.spans, "labels": list(model.labels),
-        "switched_off": list(model.disabled_labels), "noise": model.noise,
-    }  # fmt: skip
+        "version": model.version,
+        "trained_at": model.trained_at,
+        "source": model.source,
+        "annotators": list(model.annotators),
+        "sentences": model.sentences,
+        "examples": len(training.examples),
+        "documents": model.documents,
+        "spans": model.spans,
+        "labels": list(model.labels),
+        "switched_off": list(model.disabled_labels),
+        "noise": model.noise,
+    }
     if as_json:
         print_json(result)
         return
-    out.print(f"Trained model v{model.version} on {model.sentences} done sentences ({len(training.examples)} "
-              f"examples, {model.documents} documents, {model.spans} spans) from {model.source}.")
+    out.print(
+        f"Trained model v{model.version} on {model.sentences} done sentences ({len(training.examples)} "
+        f"examples, {model.documents} documents, {model.spans} spans) from {model.source}."
+    )
     noise = model.noise
     if noise.get("sentences_with_several_annotators"):
-        out.print(f"Noise: annotators disagree on {noise['sentences_disagreeing']} of "
-                  f"{noise['sentences_with_several_annotators']} sentences they share; "
-                  f"{noise['spans_not_unanimous']} of {noise['spans_on_those']} spans there are not unanimous.")
+        out.print(
+            f"Noise: annotators disagree on {noise['sentences_disagreeing']} of "
+            f"{noise['sentences_with_several_annotators']} sentences they share; "
+            f"{noise['spans_not_unanimous']} of {noise['spans_on_those']} spans there are not unanimous."
+        )
     if model.disabled_labels:
         out.print(f"Switched off by the last evaluation: {', '.join(model.disabled_labels)}.")
 
 
 @recommend.command()
 @db_option
-@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
-              help="Cross-validation folds; documents are dealt into them.")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Cross-validation folds; documents are dealt into them.",
+)
 @json_option
 def evaluate(db_path: Path, folds: int, as_json: bool) -> None:
     """Cross-validate by document: per-label precision, recall and F1 for the model, the
@@ -85,19 +105,30 @@ def evaluate(db_path: Path, folds: int, as_json: bool) -> None:
     if as_json:
         print_json(result)
         return
-    out.print(f"{result['folds']}-fold cross-validation by document: {result['documents']} documents, "
-              f"{result['sentences']} sentences ({result['examples']} examples) from {result['source']}.")
+    out.print(
+        f"{result['folds']}-fold cross-validation by document: {result['documents']} documents, "
+        f"{result['sentences']} sentences ({result['examples']} examples) from {result['source']}."
+    )
     table = Table("label", "system", "P", "R", "F1", "tp", "fp", "fn")
     rows = [*result["labels"].items(), ("(all)", result["all"])]
     for label, systems in rows:
         for system in SYSTEMS:
             c = systems[system]
-            table.add_row(label, system, _figure(c["precision"]), _figure(c["recall"]), _figure(c["f1"]),
-                          str(c["tp"]), str(c["fp"]), str(c["fn"]))
+            table.add_row(
+                label,
+                system,
+                _figure(c["precision"]),
+                _figure(c["recall"]),
+                _figure(c["f1"]),
+                str(c["tp"]),
+                str(c["fp"]),
+                str(c["fn"]),
+            )
     out.print(table)
     if result["switched_off"]:
-        out.print(f"Switched off (model precision below {result['min_precision']}): "
-                  f"{', '.join(result['switched_off'])}.")
+        out.print(
+            f"Switched off (model precision below {result['min_precision']}): {', '.join(result['switched_off'])}."
+        )
     else:
         out.print(f"No label is below the minimum precision {result['min_precision']}.")
     if result["model_version"] is None:

@@ -12,19 +12,39 @@ from .common import db_option, err, json_option, print_json, project
 REPORT_FOLDER = Path("exports")  # relative to where the command runs
 
 
-
 @click.command()
 @db_option
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.html",
-              help="Where to write the page (default: exports/<project>-report-<UTC time>.html).")
-@click.option("--annotators", metavar="A,B,...",
-              help="Annotators to report on (default: everyone who has annotated, except gold).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.html",
+    help="Where to write the page (default: exports/<project>-report-<UTC time>.html).",
+)
+@click.option(
+    "--annotators",
+    metavar="A,B,...",
+    help="Annotators to report on (default: everyone who has annotated, except gold).",
+)
 @bootstrap_options
-@click.option("--figures", "figures", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Also write each chart as SVG and PDF into DIR, for a paper.")
+@click.option(
+    "--figures",
+    "figures",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Also write each chart as SVG and PDF into DIR, for a paper.",
+)
 @json_option
-def report(db_path: Path, out_path: Path | None, annotators: str | None, bootstrap: int | None, seed: int | None,
-           bootstrap_unit: str, figures: Path | None, as_json: bool) -> None:
+def report(
+    db_path: Path,
+    out_path: Path | None,
+    annotators: str | None,
+    bootstrap: int | None,
+    seed: int | None,
+    bootstrap_unit: str,
+    figures: Path | None,
+    as_json: bool,
+) -> None:
     """The researcher's report: progress, labels, agreement with intervals, suggestions, quality, disagreements.
 
     One HTML file that opens with no network (charts are inline SVG). With --json, every
@@ -33,8 +53,9 @@ def report(db_path: Path, out_path: Path | None, annotators: str | None, bootstr
     from ..reporting.figures import build_report
 
     with project(db_path, readonly=True) as store:
-        data = build_report(store, annotators=_names(annotators), bootstrap=bootstrap or 0, seed=seed,
-                            bootstrap_unit=bootstrap_unit)  # fmt: skip
+        data = build_report(
+            store, annotators=_names(annotators), bootstrap=bootstrap or 0, seed=seed, bootstrap_unit=bootstrap_unit
+        )
         name = store.project_name()
     if as_json and figures is None and out_path is None:
         print_json(data)

@@ -13,11 +13,22 @@ from .common import db_option, err, project
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--public-url", "public_url", envvar="ANNOTATOR_PUBLIC_URL", metavar="URL",
-              help="The address browsers use (e.g. https://annotate.example.org behind a TLS proxy); "
-                   "'team link' prints links under it. Default: http://HOST:PORT.")
-@click.option("--max-sessions", "max_sessions", type=click.IntRange(min=1), default=20, show_default=True,
-              help="At most this many app processes at once.")
+@click.option(
+    "--public-url",
+    "public_url",
+    envvar="ANNOTATOR_PUBLIC_URL",
+    metavar="URL",
+    help="The address browsers use (e.g. https://annotate.example.org behind a TLS proxy); "
+    "'team link' prints links under it. Default: http://HOST:PORT.",
+)
+@click.option(
+    "--max-sessions",
+    "max_sessions",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most this many app processes at once.",
+)
 def serve(db_path: Path, host: str, port: int, public_url: str | None, max_sessions: int) -> None:
     """Serve the annotation workspace (and, for curators, adjudication) in the browser.
 
@@ -32,7 +43,9 @@ def serve(db_path: Path, host: str, port: int, public_url: str | None, max_sessi
     with project(db_path) as store:
         store.links.remember_public_url(config.url)
     if not is_local(host):
-        err.print(f"warning: serving on {host} over plain HTTP: links and keys travel unencrypted; "
-                  "put a TLS proxy in front (see 'Working in a browser' in the README)")
+        err.print(
+            f"warning: serving on {host} over plain HTTP: links and keys travel unencrypted; "
+            "put a TLS proxy in front (see 'Working in a browser' in the README)"
+        )
     err.print(f"serving {db_path} on http://{host}:{port} (links: {config.url}/s/...); Ctrl+C stops")
     Server(config).run()

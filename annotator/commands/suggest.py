@@ -12,18 +12,44 @@ from .common import db_option, json_option, out, print_json, progress_bar, proje
 
 @click.command()
 @db_option
-@click.option("--source", type=click.Choice(["lexicon", "model"]), default="lexicon", show_default=True,
-              help="lexicon: the lexicon and the scare-quote detector; model: the learned recommender.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="With --source model: the lowest confidence suggested (default 0.5).")
-@click.option("--command", "command", default=None, metavar='"CMD ARGS"',
-              help="Pipe the sentences (JSONL) to an outside program and store the spans it writes back.")
+@click.option(
+    "--source",
+    type=click.Choice(["lexicon", "model"]),
+    default="lexicon",
+    show_default=True,
+    help="lexicon: the lexicon and the scare-quote detector; model: the learned recommender.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="With --source model: the lowest confidence suggested (default 0.5).",
+)
+@click.option(
+    "--command",
+    "command",
+    default=None,
+    metavar='"CMD ARGS"',
+    help="Pipe the sentences (JSONL) to an outside program and store the spans it writes back.",
+)
 @click.option("--name", default=None, help="With --command: the source name, external:NAME (default: the program's).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=600.0, show_default=True,
-              help="With --command: seconds the program may run.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=600.0,
+    show_default=True,
+    help="With --command: seconds the program may run.",
+)
 @json_option
-def suggest(db_path: Path, source: str, threshold: float | None, command: str | None, name: str | None,
-            timeout: float, as_json: bool) -> None:
+def suggest(
+    db_path: Path,
+    source: str,
+    threshold: float | None,
+    command: str | None,
+    name: str | None,
+    timeout: float,
+    as_json: bool,
+) -> None:
     """Re-run the lexicon and scare-quote detector over all sentences, keeping decisions.
 
     With --source model, add the learned recommender's suggestions instead, each with a
@@ -53,8 +79,9 @@ def suggest(db_path: Path, source: str, threshold: float | None, command: str | 
             if source == "model":
                 from ..recommend.suggest import DEFAULT_THRESHOLD, suggest_with_model
 
-                report = suggest_with_model(store, DEFAULT_THRESHOLD if threshold is None else threshold,
-                                            on_progress=advance)
+                report = suggest_with_model(
+                    store, DEFAULT_THRESHOLD if threshold is None else threshold, on_progress=advance
+                )
             else:
                 from ..lexicon.suggest import suggest_all
 
@@ -64,12 +91,22 @@ def suggest(db_path: Path, source: str, threshold: float | None, command: str | 
 
 def _print_report(report: SuggestReport, source: str, as_json: bool) -> None:
     if as_json:
-        print_json({"source": source, "sentences": report.sentences, "suggestions": report.total,
-                    "added": report.added, "removed": report.removed, "kept": report.kept})
+        print_json(
+            {
+                "source": source,
+                "sentences": report.sentences,
+                "suggestions": report.total,
+                "added": report.added,
+                "removed": report.removed,
+                "kept": report.kept,
+            }
+        )
         return
     kind = "" if source == "lexicon" else f"{source} "
-    out.print(f"Scanned {report.sentences} sentences: {report.total} {kind}suggestions "
-              f"({report.added} new, {report.removed} removed, {report.kept} kept with their decisions).")
+    out.print(
+        f"Scanned {report.sentences} sentences: {report.total} {kind}suggestions "
+        f"({report.added} new, {report.removed} removed, {report.kept} kept with their decisions)."
+    )
 
 
 def _suggest_external(db_path: Path, command: str, name: str | None, timeout: float, as_json: bool) -> None:

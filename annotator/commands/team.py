@@ -22,8 +22,13 @@ def team() -> None:
 @team.command("add")
 @db_option
 @click.argument("names", nargs=-1, required=True)
-@click.option("--role", type=click.Choice(ROLES), default="annotator", show_default=True,
-              help="Annotators get assignments; curators adjudicate.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="annotator",
+    show_default=True,
+    help="Annotators get assignments; curators adjudicate.",
+)
 def team_add(db_path: Path, names: tuple[str, ...], role: str) -> None:
     """Put people on the roster. Names are trimmed; a re-spelling of an existing name is refused."""
     with project(db_path) as store:
@@ -63,10 +68,19 @@ def team_retire(db_path: Path, name: str) -> None:
 @team.command("set")
 @db_option
 @click.argument("name")
-@click.option("--suggestions", "mode", type=click.Choice(FIXED_MODES), required=True,
-              help="Fix the annotator's suggestion mode in this project; random draws per sentence.")
-@click.option("--share", type=click.FloatRange(0, 1), default=None,
-              help="With random: the chance each sentence shows its suggestions (default 0.5).")
+@click.option(
+    "--suggestions",
+    "mode",
+    type=click.Choice(FIXED_MODES),
+    required=True,
+    help="Fix the annotator's suggestion mode in this project; random draws per sentence.",
+)
+@click.option(
+    "--share",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="With random: the chance each sentence shows its suggestions (default 0.5).",
+)
 def team_set(db_path: Path, name: str, mode: str, share: float | None) -> None:
     """Fix an annotator's experimental condition (her suggestion mode)."""
     if share is not None and mode != "random":
@@ -90,15 +104,36 @@ def team_status(db_path: Path, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    table = Table("annotator", "documents", "sentences", "done", "skipped", "remaining", "active h", "per hour",
-                  "eta h", "flags", "gold", "last active", box=None)
+    table = Table(
+        "annotator",
+        "documents",
+        "sentences",
+        "done",
+        "skipped",
+        "remaining",
+        "active h",
+        "per hour",
+        "eta h",
+        "flags",
+        "gold",
+        "last active",
+        box=None,
+    )
     for a in status["annotators"]:
         table.add_row(
-            a["name"], str(a["assigned_documents"]), str(a["assigned_sentences"]), str(a["done"]), str(a["skipped"]),
-            str(a["remaining"]), f"{a['active_seconds'] / 3600:.1f}", _num(a["sentences_per_hour"], 0),
-            _num(None if a["eta_seconds"] is None else a["eta_seconds"] / 3600, 1), str(a["flags"]),
-            _num(a["gold_check_agreement"], 3), a["last_active"] or "-",
-        )  # fmt: skip
+            a["name"],
+            str(a["assigned_documents"]),
+            str(a["assigned_sentences"]),
+            str(a["done"]),
+            str(a["skipped"]),
+            str(a["remaining"]),
+            f"{a['active_seconds'] / 3600:.1f}",
+            _num(a["sentences_per_hour"], 0),
+            _num(None if a["eta_seconds"] is None else a["eta_seconds"] / 3600, 1),
+            str(a["flags"]),
+            _num(a["gold_check_agreement"], 3),
+            a["last_active"] or "-",
+        )
     out.print(table)
     pairs = Table("pair", "shared sentences", "token alpha", box=None)
     for p in status["pairs"]:
@@ -112,23 +147,44 @@ def _num(value: float | None, digits: int) -> str:
 
 @click.command()
 @db_option
-@click.option("--per-item", "per_item", type=click.IntRange(min=1), required=True,
-              help="Annotators per document (K).")
+@click.option("--per-item", "per_item", type=click.IntRange(min=1), required=True, help="Annotators per document (K).")
 @click.option("--annotators", metavar="A,B,...", help="Only these roster annotators (default: every active one).")
-@click.option("--calibration", type=click.IntRange(min=0), default=0,
-              help="N seeded documents everyone gets, first in their queue.")
-@click.option("--gold-checks", "gold_checks", type=click.IntRange(min=0), default=0,
-              help="N adjudicated documents mixed blind into every queue.")
+@click.option(
+    "--calibration",
+    type=click.IntRange(min=0),
+    default=0,
+    help="N seeded documents everyone gets, first in their queue.",
+)
+@click.option(
+    "--gold-checks",
+    "gold_checks",
+    type=click.IntRange(min=0),
+    default=0,
+    help="N adjudicated documents mixed blind into every queue.",
+)
 @click.option("--adaptive", is_flag=True, help="Bring in one more annotator where the first ones disagree.")
 @click.option("--max", "maximum", type=click.IntRange(min=2), help="With --adaptive: at most M annotators a document.")
-@click.option("--threshold", type=click.FloatRange(0, 1),
-              help="With --adaptive: the share of disagreeing sentences above which one more joins.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    help="With --adaptive: the share of disagreeing sentences above which one more joins.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the calibration and gold-check picks.")
 @click.option("--rebalance", is_flag=True, help="Redistribute the documents nobody has started.")
 @json_option
-def assign(db_path: Path, per_item: int, annotators: str | None, calibration: int, gold_checks: int,
-           adaptive: bool, maximum: int | None, threshold: float | None, seed: int, rebalance: bool,
-           as_json: bool) -> None:
+def assign(
+    db_path: Path,
+    per_item: int,
+    annotators: str | None,
+    calibration: int,
+    gold_checks: int,
+    adaptive: bool,
+    maximum: int | None,
+    threshold: float | None,
+    seed: int,
+    rebalance: bool,
+    as_json: bool,
+) -> None:
     """Assign documents to the roster's annotators: K each, balanced loads and pairs.
 
     Re-running assigns only documents nobody has; existing assignments never move,
@@ -142,14 +198,23 @@ def assign(db_path: Path, per_item: int, annotators: str | None, calibration: in
         raise click.UsageError("--max and --threshold apply with --adaptive only")
     names = [n.strip() for n in annotators.split(",") if n.strip()] if annotators else None
     with project(db_path) as store:
-        result = run(store, per_item=per_item, annotators=names, calibration=calibration, gold_checks=gold_checks,
-                     adaptive=(maximum, threshold) if adaptive else None, seed=seed,  # type: ignore[arg-type]
-                     rebalance=rebalance)
+        result = run(
+            store,
+            per_item=per_item,
+            annotators=names,
+            calibration=calibration,
+            gold_checks=gold_checks,
+            adaptive=(maximum, threshold) if adaptive else None,
+            seed=seed,
+            rebalance=rebalance,
+        )
     if as_json:
         print_json(result.as_json())
         return
-    click.echo(f"assigned {result.documents} document{'s' if result.documents != 1 else ''} "
-               f"({result.rows} queue entries added, {len(result.plan.removed)} moved)")
+    click.echo(
+        f"assigned {result.documents} document{'s' if result.documents != 1 else ''} "
+        f"({result.rows} queue entries added, {len(result.plan.removed)} moved)"
+    )
 
 
 @click.command()
@@ -174,8 +239,9 @@ def _assignments(store, annotator: str | None) -> list[dict]:
     rows = store.team.rows()
     found: dict[str, dict] = {}
     for r in rows:
-        entry = found.setdefault(r.document_id, {"document_id": r.document_id, "annotators": [],
-                                                 "calibration": False, "gold_check": False})
+        entry = found.setdefault(
+            r.document_id, {"document_id": r.document_id, "annotators": [], "calibration": False, "gold_check": False}
+        )
         entry["annotators"].append(r.annotator)
         entry["calibration"] |= r.calibration
         entry["gold_check"] |= r.gold_check

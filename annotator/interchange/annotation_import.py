@@ -352,12 +352,12 @@ class _FileReader:
         name = self.annotator(row["annotator"])
         self._gold_needs_provenance(name, has_gold)
         span = SpanAnnotation(
-            sentence_id=sentence.id,  # type: ignore[arg-type]
+            sentence_id=sentence.id,
             annotator=name,
             start=start,
             end=end,
             label=self.label(row["label"]),
-            origin=self.choice(row, "origin", ORIGINS, empty_ok=False),  # type: ignore[arg-type]
+            origin=self.choice(row, "origin", ORIGINS, empty_ok=False),
             quoted=self.flag(row, "quoted"),
             lexicon_term=row["lexicon_term"] or None,
             note=self.unescape(row["note"]) or None,
@@ -381,13 +381,13 @@ class _FileReader:
         name = self.annotator(row["annotator"])
         self._gold_needs_provenance(name, has_gold)
         state = SentenceState(
-            sentence_id=sentence.id,  # type: ignore[arg-type]
+            sentence_id=sentence.id,
             annotator=name,
-            status=self.choice(row, "status", STATUSES),  # type: ignore[arg-type]
+            status=self.choice(row, "status", STATUSES),
             judgment=self.judgment(row["judgment"] or None),
             flagged=self.flag(row, "flagged"),
             note=self.unescape(row["note"]) or None,
-            suggestion_mode=self.choice(row, "suggestion_mode", SUGGESTION_MODES),  # type: ignore[arg-type]
+            suggestion_mode=self.choice(row, "suggestion_mode", SUGGESTION_MODES),
             first_shown_at=row["first_shown_at"] or None,
             finished_at=row["finished_at"] or None,
         )
@@ -439,10 +439,11 @@ class _FileReader:
         spans = []
         for item in labels:
             if not (
-                isinstance(item, list) and len(item) == 3
+                isinstance(item, list)
+                and len(item) == 3
                 and all(isinstance(v, int) and not isinstance(v, bool) for v in item[:2])
                 and isinstance(item[2], str)
-            ):  # fmt: skip
+            ):
                 raise RowError(f"label item {_shown(repr(item))} is not [start, end, label]")
             _in_range(item[0], "start")
             _in_range(item[1], "end")
@@ -451,7 +452,7 @@ class _FileReader:
             except ValueError as exc:
                 raise RowError(f"label item {_shown(repr(item))}: {exc}") from None
             self.offsets_in(sentence, start, end)
-            spans.append(SpanAnnotation(sentence.id, name, start, end, self.label(item[2])))  # type: ignore[arg-type]
+            spans.append(SpanAnnotation(sentence.id, name, start, end, self.label(item[2])))
         # "open" (or no status key, as older exports wrote) says nothing to store.
         status = obj.get("status", "open")
         if status not in (*STATUSES, "open"):
@@ -462,12 +463,8 @@ class _FileReader:
         if status != "open":
             changes["status"] = status
         if changes:
-            existing = self.store.annotations.get_judgment(sentence.id, name)  # type: ignore[arg-type]
-            state = (
-                SentenceState(sentence.id, name, **changes)  # type: ignore[arg-type]
-                if existing is None
-                else replace(existing, **changes)
-            )
+            existing = self.store.annotations.get_judgment(sentence.id, name)
+            state = SentenceState(sentence.id, name, **changes) if existing is None else replace(existing, **changes)
             self._put_state(existing, state)
 
     # ---------------------------------------------------------------- writes
@@ -512,9 +509,14 @@ class _FileReader:
         for name, (spans, states) in sorted(self._touched.items()):
             if spans or states:
                 self.store.annotations.append_event(
-                    Event(name, "import_annotations", {"file": self.path.name, "spans": spans, "states": states},
-                          at=at, origin="import")
-                )  # fmt: skip
+                    Event(
+                        name,
+                        "import_annotations",
+                        {"file": self.path.name, "spans": spans, "states": states},
+                        at=at,
+                        origin="import",
+                    )
+                )
 
 
 def iter_errors(result: FileImport) -> Iterator[str]:

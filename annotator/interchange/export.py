@@ -102,7 +102,7 @@ class _Lines:
         self.lines.clear()
 
 
-def _csv_writer(target: object) -> csv.writer:  # type: ignore[valid-type]
+def _csv_writer(target: object) -> csv.writer:
     # Python's csv defaults (QUOTE_MINIMAL, doubled quotes) with RFC 4180 line ends.
     return csv.writer(target, lineterminator=CSV_LINE_END)
 
@@ -265,13 +265,17 @@ class _RowsPart:
     statuses: tuple[str, ...] | None = None
 
     def write(
-        self, store: Store, handle: TextIO, seq_range: tuple[int | None, int | None] = (None, None),
+        self,
+        store: Store,
+        handle: TextIO,
+        seq_range: tuple[int | None, int | None] = (None, None),
         progress: Progress = _no_progress,
-    ) -> int:  # fmt: skip
+    ) -> int:
         formatter = CsvLines(
-            len(store.exports.columns(self.kind, self.provenance)), store.exports.SEPARATOR,
+            len(store.exports.columns(self.kind, self.provenance)),
+            store.exports.SEPARATOR,
             lambda key: store.exports.row(self.kind, key, provenance=self.provenance, safe=not self.raw),
-        )  # fmt: skip
+        )
         written = 0
         write = _byte_writer(handle)
         # The rows are freed by reference counting; cyclic GC passes over millions of
@@ -280,9 +284,15 @@ class _RowsPart:
         gc.disable()
         try:
             for rows in store.exports.iter_rows(
-                self.kind, self.annotators, self.exclude, provenance=self.provenance, safe=not self.raw,
-                chunk=CHUNK, seq_range=seq_range, statuses=self.statuses,
-            ):  # fmt: skip
+                self.kind,
+                self.annotators,
+                self.exclude,
+                provenance=self.provenance,
+                safe=not self.raw,
+                chunk=CHUNK,
+                seq_range=seq_range,
+                statuses=self.statuses,
+            ):
                 write(formatter.lines(rows))
                 written += len(rows)
                 progress(len(rows))
@@ -332,33 +342,49 @@ def _write_part_to_file(db_path: str, part: _RowsPart, seq_from: int, file_name:
 
 
 def export_spans_csv(
-    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    store: Store,
+    handle: TextIO,
+    selection: Selection = Selection(),
+    *,
+    raw: bool = False,
     progress: Progress = _no_progress,
-) -> ExportStats:  # fmt: skip
+) -> ExportStats:
     """Columns SPAN_COLUMNS, plus GOLD_COLUMNS with `selection.provenance`."""
     return _export_sql_csv("spans", store, handle, selection, raw, progress)
 
 
 def export_sentences_csv(
-    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    store: Store,
+    handle: TextIO,
+    selection: Selection = Selection(),
+    *,
+    raw: bool = False,
     progress: Progress = _no_progress,
-) -> ExportStats:  # fmt: skip
+) -> ExportStats:
     """Columns SENTENCE_COLUMNS, plus GOLD_COLUMNS with `selection.provenance`."""
     return _export_sql_csv("sentences", store, handle, selection, raw, progress)
 
 
 def export_documents_csv(
-    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    store: Store,
+    handle: TextIO,
+    selection: Selection = Selection(),
+    *,
+    raw: bool = False,
     progress: Progress = _no_progress,
-) -> ExportStats:  # fmt: skip
+) -> ExportStats:
     """Columns DOCUMENT_COLUMNS (every document, whoever annotated it)."""
     return _export_sql_csv("documents", store, handle, selection, raw, progress)
 
 
 def export_tokens_csv(
-    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
+    store: Store,
+    handle: TextIO,
+    selection: Selection = Selection(),
+    *,
+    raw: bool = False,
     progress: Progress = _no_progress,
-) -> ExportStats:  # fmt: skip
+) -> ExportStats:
     """Columns TOKEN_COLUMNS: each token's BIO tag by the one overlap rule, and the unit's status."""
     stats = ExportStats("tokens", "csv")
     order = LabelOrder(store.tagset().label_names)
@@ -369,8 +395,19 @@ def export_tokens_csv(
             stats.add_tagged(tagged.kept, tagged.dropped, tagged.cut)
             s = unit.sentence
             for i, ((start, end), tag) in enumerate(zip(s.tokens, tagged.tags)):
-                yield (s.document_id, s.index, i, start, end, s.doc_start + start, s.doc_start + end,
-                       s.text[start:end], unit.annotator, tag, unit.status)  # fmt: skip
+                yield (
+                    s.document_id,
+                    s.index,
+                    i,
+                    start,
+                    end,
+                    s.doc_start + start,
+                    s.doc_start + end,
+                    s.text[start:end],
+                    unit.annotator,
+                    tag,
+                    unit.status,
+                )
 
     stats.rows = write_csv(handle, TOKEN_COLUMNS, rows(), raw=raw, progress=progress)
     return stats
@@ -387,9 +424,14 @@ def _each_unit(store: Store, selection: Selection, progress: Progress) -> Iterat
 
 
 def export_jsonl(
-    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
-    progress: Progress = _no_progress, offsets: str = "codepoints",
-) -> ExportStats:  # fmt: skip
+    store: Store,
+    handle: TextIO,
+    selection: Selection = Selection(),
+    *,
+    raw: bool = False,
+    progress: Progress = _no_progress,
+    offsets: str = "codepoints",
+) -> ExportStats:
     """One object per sentence and annotator, in doccano's sequence-labelling shape."""
     stats = ExportStats("sentences", "jsonl", unit="JSON objects")
     writer = JsonlWriter(handle, stats, offsets)
@@ -399,9 +441,14 @@ def export_jsonl(
 
 
 def export_conll(
-    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
-    progress: Progress = _no_progress, sidecar: TextIO | None = None,
-) -> ExportStats:  # fmt: skip
+    store: Store,
+    handle: TextIO,
+    selection: Selection = Selection(),
+    *,
+    raw: bool = False,
+    progress: Progress = _no_progress,
+    sidecar: TextIO | None = None,
+) -> ExportStats:
     """CoNLL-2003 of the selected units (one annotator per file: see export_files), and
     the sidecar CSV of its sentences to `sidecar` when given."""
     stats = ExportStats("tokens", "conll", unit="sentences")
@@ -412,9 +459,14 @@ def export_conll(
 
 
 def export_label_studio(
-    store: Store, handle: TextIO, selection: Selection = Selection(), *, raw: bool = False,
-    progress: Progress = _no_progress, offsets: str = "codepoints",
-) -> ExportStats:  # fmt: skip
+    store: Store,
+    handle: TextIO,
+    selection: Selection = Selection(),
+    *,
+    raw: bool = False,
+    progress: Progress = _no_progress,
+    offsets: str = "codepoints",
+) -> ExportStats:
     """One JSON array of Label Studio tasks (the labelling config: label_config)."""
     stats = ExportStats("spans", "label-studio", unit="tasks")
     writer = LabelStudioWriter(handle, stats, offsets)
@@ -445,9 +497,16 @@ OFFSET_FORMATS = ("jsonl", "label-studio")
 
 
 def export(
-    store: Store, kind: str, fmt: str, handle: TextIO, selection: Selection = Selection(), *,
-    raw: bool = False, progress: Progress = _no_progress, offsets: str = "codepoints",
-) -> ExportStats:  # fmt: skip
+    store: Store,
+    kind: str,
+    fmt: str,
+    handle: TextIO,
+    selection: Selection = Selection(),
+    *,
+    raw: bool = False,
+    progress: Progress = _no_progress,
+    offsets: str = "codepoints",
+) -> ExportStats:
     """Write one kind in one format to an open text handle (opened with newline="")."""
     check_combination(kind, fmt)
     if kind == "all" or fmt == "hf":
@@ -487,9 +546,17 @@ Opener = Callable[[Path], AbstractContextManager[TextIO]]
 
 
 def export_to_path(
-    store: Store, kind: str, fmt: str, path: Path, selection: Selection = Selection(), *,
-    raw: bool = False, progress: Progress = _no_progress, free_name: bool = False, offsets: str = "codepoints",
-) -> ExportStats:  # fmt: skip
+    store: Store,
+    kind: str,
+    fmt: str,
+    path: Path,
+    selection: Selection = Selection(),
+    *,
+    raw: bool = False,
+    progress: Progress = _no_progress,
+    free_name: bool = False,
+    offsets: str = "codepoints",
+) -> ExportStats:
     """Write to `path` through a private temporary file that takes the name when complete
     (see output_file). With `free_name`, `path` is a name the tool picked: if it is taken,
     the file gets the first free `-2`, `-3` ... name instead; `stats.path` says which."""
@@ -531,10 +598,18 @@ def document_splits(store: Store, selection: Selection, layout: Layout) -> dict[
 
 
 def export_split_files(
-    store: Store, kind: str, fmt: str, path: Path, selection: Selection, layout: Layout, *,
-    raw: bool = False, progress: Progress = _no_progress, offsets: str = "codepoints",
+    store: Store,
+    kind: str,
+    fmt: str,
+    path: Path,
+    selection: Selection,
+    layout: Layout,
+    *,
+    raw: bool = False,
+    progress: Progress = _no_progress,
+    offsets: str = "codepoints",
     open_file: Opener = OutputFile,
-) -> list[ExportStats]:  # fmt: skip
+) -> list[ExportStats]:
     """JSONL as three files by document split (`name.train.jsonl` ...); CoNLL splits go
     through export_conll_files."""
     check_combination(kind, fmt)
@@ -571,10 +646,17 @@ def _annotator_paths(target: Path, annotators: Sequence[str], folder: bool) -> d
 
 
 def export_conll_files(
-    store: Store, kind: str, target: Path, selection: Selection, layout: Layout | None = None, *,
-    folder: bool = False, raw: bool = False, progress: Progress = _no_progress,
+    store: Store,
+    kind: str,
+    target: Path,
+    selection: Selection,
+    layout: Layout | None = None,
+    *,
+    folder: bool = False,
+    raw: bool = False,
+    progress: Progress = _no_progress,
     open_file: Opener = OutputFile,
-) -> list[ExportStats]:  # fmt: skip
+) -> list[ExportStats]:
     """CoNLL, one file per annotator (or gold): `target` itself for one annotator, or
     `<annotator>.conll` in the folder `target` (`folder`, or more than one annotator).
     Beside each goes its sidecar; with `layout`, each is split in three. One pass over
@@ -590,8 +672,9 @@ def export_conll_files(
         writers: dict[tuple[str | None, str | None], ConllWriter] = {}
         for name, path in _annotator_paths(target, annotators, folder).items():
             for split, file in split_names(path).items() if splits is not None else [(None, path)]:
-                stats = ExportStats(kind, "conll", unit="sentences", path=str(file),
-                                    paths=[str(file), str(sidecar_path(file))])  # fmt: skip
+                stats = ExportStats(
+                    kind, "conll", unit="sentences", path=str(file), paths=[str(file), str(sidecar_path(file))]
+                )
                 handle = stack.enter_context(open_file(file))
                 sidecar = stack.enter_context(open_file(sidecar_path(file)))
                 writers[(name, split)] = ConllWriter(handle, sidecar, stats, order, raw=raw)
@@ -618,19 +701,29 @@ def agreement_lines(store: Store, annotators: Sequence[str]) -> list[str]:
     token, sentence, span = report["token"], report["sentence"], report["span"]
     return [
         f"Annotators compared: {', '.join(names)} (sentences each marked done).",
-        (f"Token level: Krippendorff's alpha {figure(token['krippendorff_alpha'])} over {token['units']} tokens "
-         "(labels by the overlap rule above)."),
-        (f"Sentence judgment: Krippendorff's alpha {figure(sentence['krippendorff_alpha'])} over "
-         f"{sentence['units']} sentences."),
+        (
+            f"Token level: Krippendorff's alpha {figure(token['krippendorff_alpha'])} over {token['units']} tokens "
+            "(labels by the overlap rule above)."
+        ),
+        (
+            f"Sentence judgment: Krippendorff's alpha {figure(sentence['krippendorff_alpha'])} over "
+            f"{sentence['units']} sentences."
+        ),
         f"Spans: mean exact F1 {figure(span['mean_exact_f1'])}, mean overlap F1 {figure(span['mean_overlap_f1'])}.",
         "Alpha reads against Krippendorff's thresholds: at least .800 reliable, at least .667 tentative.",
     ]
 
 
 def export_hf(
-    store: Store, folder: Path, selection: Selection, layout: Layout, *, progress: Progress = _no_progress,
-    open_file: Opener = OutputFile, kind: str = "sentences",
-) -> ExportStats:  # fmt: skip
+    store: Store,
+    folder: Path,
+    selection: Selection,
+    layout: Layout,
+    *,
+    progress: Progress = _no_progress,
+    open_file: Opener = OutputFile,
+    kind: str = "sentences",
+) -> ExportStats:
     """The Hugging Face dataset folder: train/validation/test.jsonl and README.md."""
     tagset = store.tagset()
     names = list(tagset.label_names)
@@ -646,14 +739,23 @@ def export_hf(
         for unit in _each_unit(store, selection, progress):
             annotators.add(unit.annotator)
             writer.write(unit, splits[unit.sentence.document_id])
-    statuses = (f"the sentences with status {' or '.join(selection.statuses)}" if selection.statuses
-                else "sentences of every status")  # fmt: skip
+    statuses = (
+        f"the sentences with status {' or '.join(selection.statuses)}"
+        if selection.statuses
+        else "sentences of every status"
+    )
     card = dataset_card(
-        project=store.project_name(), labels=[(name, descriptions.get(name, "")) for name in names],
-        annotators=sorted(annotators), counts=writer.counts, agreement=agreement_lines(store, sorted(annotators)),
-        license_id=store.get_meta("license") or "unknown", statuses=statuses,
-        split=layout.split or DEFAULT_SPLIT, seed=layout.seed, stats=stats,
-    )  # fmt: skip
+        project=store.project_name(),
+        labels=[(name, descriptions.get(name, "")) for name in names],
+        annotators=sorted(annotators),
+        counts=writer.counts,
+        agreement=agreement_lines(store, sorted(annotators)),
+        license_id=store.get_meta("license") or "unknown",
+        statuses=statuses,
+        split=layout.split or DEFAULT_SPLIT,
+        seed=layout.seed,
+        stats=stats,
+    )
     with open_file(folder / "README.md") as handle:
         handle.write(card)
     stats.paths = [str(folder / f"{split}.jsonl") for split in SPLITS] + [str(folder / "README.md")]
@@ -661,9 +763,15 @@ def export_hf(
 
 
 def export_label_studio_files(
-    store: Store, kind: str, path: Path, selection: Selection, *, progress: Progress = _no_progress,
-    offsets: str = "codepoints", open_file: Opener = OutputFile,
-) -> ExportStats:  # fmt: skip
+    store: Store,
+    kind: str,
+    path: Path,
+    selection: Selection,
+    *,
+    progress: Progress = _no_progress,
+    offsets: str = "codepoints",
+    open_file: Opener = OutputFile,
+) -> ExportStats:
     """The tasks file and `<name>.label-config.xml` beside it."""
     with open_file(path) as handle:
         stats = export(store, kind, "label-studio", handle, selection, progress=progress, offsets=offsets)

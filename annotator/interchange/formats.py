@@ -9,9 +9,22 @@ from __future__ import annotations
 from ..store.csv_format import FALSE, TOKEN_COLUMNS, TRUE, column_names
 
 __all__ = [
-    "ALL_KINDS", "DOCUMENT_COLUMNS", "EXTENSIONS", "FALSE", "FORMATS", "GOLD_COLUMNS", "JSONL_KEYS", "KINDS",
-    "SENTENCE_COLUMNS", "SPAN_COLUMNS", "STATUS_CHOICES", "SUPPORTED", "TOKEN_COLUMNS", "TRUE", "default_statuses",
-]  # fmt: skip
+    "ALL_KINDS",
+    "DOCUMENT_COLUMNS",
+    "EXTENSIONS",
+    "FALSE",
+    "FORMATS",
+    "GOLD_COLUMNS",
+    "JSONL_KEYS",
+    "KINDS",
+    "SENTENCE_COLUMNS",
+    "SPAN_COLUMNS",
+    "STATUS_CHOICES",
+    "SUPPORTED",
+    "TOKEN_COLUMNS",
+    "TRUE",
+    "default_statuses",
+]
 
 # The CSV columns are defined once, with the SQL that exports them, in
 # annotator.store.csv_format; these are their names.

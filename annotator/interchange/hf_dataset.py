@@ -22,8 +22,17 @@ from .units import Unit
 
 # The fields of one line, in order (the contract of issue 15).
 HF_FIELDS: tuple[str, ...] = (
-    "id", "document_id", "sentence_index", "annotator", "status", "text", "tokens", "ner_tags", "spans", "judgment",
-)  # fmt: skip
+    "id",
+    "document_id",
+    "sentence_index",
+    "annotator",
+    "status",
+    "text",
+    "tokens",
+    "ner_tags",
+    "spans",
+    "judgment",
+)
 
 
 def tag_names(labels: Sequence[str]) -> list[str]:
@@ -124,9 +133,18 @@ dataset_info:
 
 
 def dataset_card(
-    *, project: str, labels: Sequence[tuple[str, str]], annotators: Sequence[str], counts: Mapping[str, int],
-    agreement: Sequence[str], license_id: str, statuses: str, split: str, seed: int, stats: ExportStats,
-) -> str:  # fmt: skip
+    *,
+    project: str,
+    labels: Sequence[tuple[str, str]],
+    annotators: Sequence[str],
+    counts: Mapping[str, int],
+    agreement: Sequence[str],
+    license_id: str,
+    statuses: str,
+    split: str,
+    seed: int,
+    stats: ExportStats,
+) -> str:
     """The README.md: YAML header, then what the data is. `labels` are (name, description)."""
     label_lines = "\n".join(
         f"| `{name}` | `B-{name}`, `I-{name}` | {description.replace('|', '/') or ''} |" for name, description in labels
@@ -142,8 +160,12 @@ def dataset_card(
         )
     empty = [name for name in SPLITS if not counts.get(name)]
     if empty:
-        lost += f"\nEmpty here (too few documents): {', '.join(empty)}; its file is empty and not listed in `configs`.\n"
-    return card_header([name for name, _ in labels], license_id, counts) + f"""
+        lost += (
+            f"\nEmpty here (too few documents): {', '.join(empty)}; its file is empty and not listed in `configs`.\n"
+        )
+    return (
+        card_header([name for name, _ in labels], license_id, counts)
+        + f"""
 # {project}
 
 Framing and loaded-language annotations of Indonesian news sentences, exported by
@@ -189,3 +211,4 @@ The `license` field in the header says `{license_id}` (the project's `license` s
 or `unknown` when none is set). Put the data's licence there (an SPDX id such as
 `cc-by-4.0`) before publishing: the news texts keep their publishers' rights.
 """
+    )

@@ -91,6 +91,7 @@ def new_lexicon_entries(
     two laptops added `antek asing` under two labels) is skipped with the reason, so a
     merged lexicon stays one that `lexicon check` accepts.
     """
+
     def key(entry: LexiconEntry) -> tuple:
         return entry.lexicon, term_key(entry.term), entry.label, entry.match
 

@@ -28,7 +28,7 @@ def parse_split(text: str) -> tuple[int, int, int]:
     shares = tuple(int(p) for p in parts)
     if sum(shares) != 100:
         raise SplitError(f"--split percentages must add up to 100, not {sum(shares)} ({text})")
-    return shares  # type: ignore[return-value]
+    return shares
 
 
 def _key(seed: int, document_id: str) -> bytes:

@@ -29,14 +29,14 @@ class Selection:
     statuses: tuple[str, ...] | None = None
 
     @classmethod
-    def of(
-        cls, annotators: Sequence[str] = (), gold: bool = False, statuses: Sequence[str] | None = None
-    ) -> Selection:
+    def of(cls, annotators: Sequence[str] = (), gold: bool = False, statuses: Sequence[str] | None = None) -> Selection:
         """The CLI's rule: by default every annotator except gold; `--annotator` picks
         some; `--gold` picks gold (plus any `--annotator`) and adds provenance columns.
         `statuses` of "any" (or every status) means any status."""
-        wanted = None if statuses is None or "any" in statuses or set(statuses) >= set(STATUSES) else tuple(
-            s for s in STATUSES if s in statuses
+        wanted = (
+            None
+            if statuses is None or "any" in statuses or set(statuses) >= set(STATUSES)
+            else tuple(s for s in STATUSES if s in statuses)
         )
         if gold:
             names = tuple(dict.fromkeys([*annotators, GOLD]))

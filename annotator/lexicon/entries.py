@@ -118,7 +118,8 @@ def _rows(text: str, name: str, problems: list[Problem]) -> Iterable[tuple[int, 
         for column in columns:
             if column and column not in COLUMNS:
                 problems.append(
-                    Problem(name, header_line, f"unknown column {column!r} (columns: {', '.join(COLUMNS)})"))
+                    Problem(name, header_line, f"unknown column {column!r} (columns: {', '.join(COLUMNS)})")
+                )
         for column in REQUIRED:
             if column not in columns:
                 problems.append(Problem(name, header_line, f"missing column {column!r}"))
@@ -130,7 +131,7 @@ def _rows(text: str, name: str, problems: list[Problem]) -> Iterable[tuple[int, 
             previous_end = reader.line_num
             if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
                 continue
-            if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns):]):
+            if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
                 problems.append(Problem(name, line, f"{len(cells)} cells but the header has {len(columns)} columns"))
                 continue
             # An apostrophe the export put before a formula character comes off again.
@@ -150,7 +151,7 @@ def _entry_from_row(row: dict[str, str], line: int) -> tuple[LexiconEntry | None
     entry = LexiconEntry(
         term=term,
         label=row.get("label", "").strip(),
-        match=match,  # type: ignore[arg-type]
+        match=match,
         forms=_unique(split_alternatives(unicodedata.normalize("NFC", row.get("forms", "")))),
         exclude=_unique(split_alternatives(unicodedata.normalize("NFC", row.get("exclude", "")))),
         neutral=normalise(row.get("neutral", "")),
@@ -196,14 +197,17 @@ class Validator:
         for form in self._surface_forms(entry):
             owner = self._forms.get(form)
             if owner is not None:
-                messages.append(f"duplicate entry: form {form!r} of {entry.term!r} already belongs to "
-                                f"{owner.term!r}{_where(owner)}")
+                messages.append(
+                    f"duplicate entry: form {form!r} of {entry.term!r} already belongs to {owner.term!r}{_where(owner)}"
+                )
         if entry.match == "stem":
             stem = self.stems.stem(entry.term.lower())
             owner = self._stem_owner.get(stem)
             if owner is not None:
-                messages.append(f"duplicate entry: {entry.term!r} has the stem {stem!r} of "
-                                f"{owner.term!r}{_where(owner)}; merge them or use match=exact")
+                messages.append(
+                    f"duplicate entry: {entry.term!r} has the stem {stem!r} of "
+                    f"{owner.term!r}{_where(owner)}; merge them or use match=exact"
+                )
         return messages
 
     def add(self, entry: LexiconEntry) -> None:
@@ -270,8 +274,7 @@ def _where(entry: LexiconEntry) -> str:
     return ""
 
 
-def validate_new_entry(entry: LexiconEntry, existing: Sequence[LexiconEntry],
-                       labels: Collection[str]) -> list[str]:
+def validate_new_entry(entry: LexiconEntry, existing: Sequence[LexiconEntry], labels: Collection[str]) -> list[str]:
     """Problems with adding `entry` to a project that already holds `existing`."""
     validator = Validator(labels)
     for other in existing:

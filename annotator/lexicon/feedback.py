@@ -34,10 +34,16 @@ class EntryStats:
 
     def as_json(self) -> dict:
         return {
-            "term": self.term, "label": self.label, "match": self.match, "lexicon": self.lexicon,
-            "hits": self.hits, "accepted": self.accepted, "rejected": self.rejected, "pending": self.pending,
+            "term": self.term,
+            "label": self.label,
+            "match": self.match,
+            "lexicon": self.lexicon,
+            "hits": self.hits,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "pending": self.pending,
             "precision": self.precision,
-        }  # fmt: skip
+        }
 
 
 def entry_stats(store: Store) -> list[EntryStats]:
@@ -95,8 +101,14 @@ class Candidate:
         return f"annotator lexicon add {shlex.quote(self.form)} --label {shlex.quote(self.label)}"
 
     def as_json(self) -> dict:
-        return {"form": self.form, "label": self.label, "frequency": self.frequency,
-                "annotators": self.annotators, "labels": dict(self.labels), "command": self.command}
+        return {
+            "form": self.form,
+            "label": self.label,
+            "frequency": self.frequency,
+            "annotators": self.annotators,
+            "labels": dict(self.labels),
+            "command": self.command,
+        }
 
 
 def normalise_form(text: str) -> str:
@@ -163,23 +175,36 @@ class ExcludeProposal:
     def command(self) -> str:
         """Replaces the entry with the same entry plus this exclude form."""
         e = self.entry
-        parts = [f"annotator lexicon remove {shlex.quote(e.term)} --label {shlex.quote(e.label)}"
-                 + (f" --lexicon {shlex.quote(e.lexicon)}" if e.lexicon else ""),
-                 f"annotator lexicon add {shlex.quote(e.term)} --label {shlex.quote(e.label)} --match {e.match}"]
+        parts = [
+            f"annotator lexicon remove {shlex.quote(e.term)} --label {shlex.quote(e.label)}"
+            + (f" --lexicon {shlex.quote(e.lexicon)}" if e.lexicon else ""),
+            f"annotator lexicon add {shlex.quote(e.term)} --label {shlex.quote(e.label)} --match {e.match}",
+        ]
         if e.forms:
             parts[1] += f" --forms {shlex.quote('|'.join(e.forms))}"
         parts[1] += f" --exclude {shlex.quote('|'.join((*e.exclude, self.form)))}"
-        for option, value in (("--neutral", e.neutral), ("--note", e.note), ("--source", e.source),
-                              ("--lexicon", e.lexicon)):
+        for option, value in (
+            ("--neutral", e.neutral),
+            ("--note", e.note),
+            ("--source", e.source),
+            ("--lexicon", e.lexicon),
+        ):
             if value:
                 parts[1] += f" {option} {shlex.quote(value)}"
         return " && ".join(parts)
 
     def as_json(self) -> dict:
-        return {"term": self.entry.term, "label": self.entry.label, "match": self.entry.match, "form": self.form,
-                "accepted": self.accepted, "rejected": self.rejected, "precision": round(self.precision, 4),
-                "entry_precision": None if self.entry_precision is None else round(self.entry_precision, 4),
-                "command": self.command}
+        return {
+            "term": self.entry.term,
+            "label": self.entry.label,
+            "match": self.entry.match,
+            "form": self.form,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "precision": round(self.precision, 4),
+            "entry_precision": None if self.entry_precision is None else round(self.entry_precision, 4),
+            "command": self.command,
+        }
 
 
 def exclude_proposals(store: Store) -> list[ExcludeProposal]:
@@ -206,7 +231,8 @@ def exclude_proposals(store: Store) -> list[ExcludeProposal]:
             others = total - decided
             if not others or (total_accepted - accepted) / others <= accepted / decided:
                 continue  # no other form fares better: the entry is wrong, not this sense
-            proposals.append(ExcludeProposal(entry, form, accepted, rejected,
-                                             total_accepted / total if total else None))
+            proposals.append(
+                ExcludeProposal(entry, form, accepted, rejected, total_accepted / total if total else None)
+            )
     proposals.sort(key=lambda p: (-p.rejected, p.precision, p.entry.term, p.form))
     return proposals

@@ -217,8 +217,9 @@ class CompiledLexicon:
             return [], []
         return self._resolve(found, tokens)
 
-    def _scan_tokens(self, lows: list[str], tokens: Sequence[tuple[int, int]]
-                     ) -> tuple[list[Hit], list[tuple[int, int]]]:
+    def _scan_tokens(
+        self, lows: list[str], tokens: Sequence[tuple[int, int]]
+    ) -> tuple[list[Hit], list[tuple[int, int]]]:
         """The per-token path: one cache lookup per token."""
         joined, offsets, position = " ".join(lows), [], 0
         for low in lows:
@@ -232,8 +233,14 @@ class CompiledLexicon:
             return [], []
         return self._resolve(found, tokens)
 
-    def _collect(self, i: int, info: tuple, lowered: str, tokens: Sequence[tuple[int, int]],
-                 found: list[tuple[int, int, int, int]]) -> None:
+    def _collect(
+        self,
+        i: int,
+        info: tuple,
+        lowered: str,
+        tokens: Sequence[tuple[int, int]],
+        found: list[tuple[int, int, int, int]],
+    ) -> None:
         """The one-word hits of token i, and the phrases that start there."""
         hits, nodes = info
         for index, precedence in hits:
@@ -251,8 +258,15 @@ class CompiledLexicon:
     def match(self, text: str, tokens: Sequence[tuple[int, int]]) -> list[Match]:
         return [Match(*hit) for hit in self.scan(text, tokens)[0]]
 
-    def _walk(self, node: _Node, lowered: str, tokens: Sequence[tuple[int, int]], position: int, start: int,
-              found: list[tuple[int, int, int, int]]) -> None:
+    def _walk(
+        self,
+        node: _Node,
+        lowered: str,
+        tokens: Sequence[tuple[int, int]],
+        position: int,
+        start: int,
+        found: list[tuple[int, int, int, int]],
+    ) -> None:
         """Follow the phrase trie from `node`, the next token being `tokens[position]`.
 
         A dynamic programme over (trie node, token position), with an explicit stack:
@@ -301,8 +315,9 @@ class CompiledLexicon:
                     seen.add(state)
                     stack.append(state)
 
-    def _resolve(self, found: list[tuple[int, int, int, int]], tokens: Sequence[tuple[int, int]]
-                 ) -> tuple[list[Hit], list[tuple[int, int]]]:
+    def _resolve(
+        self, found: list[tuple[int, int, int, int]], tokens: Sequence[tuple[int, int]]
+    ) -> tuple[list[Hit], list[tuple[int, int]]]:
         entries, is_ignore = self.entries, self._is_ignore
         if len(found) == 1:  # the common case: one match in the sentence
             s, e, index, _ = found[0]
@@ -319,11 +334,13 @@ class CompiledLexicon:
             return [(tokens[s][0], tokens[e - 1][1], entries[index]) for s, e, index, _ in found], []
         ignored = sorted({(s, e) for s, e, index, _ in found if is_ignore[index]})
         if ignored:
-            found = [c for c in found
-                     if not is_ignore[c[2]] and not any(c[0] < ie and i_s < c[1] for i_s, ie in ignored)]
+            found = [
+                c for c in found if not is_ignore[c[2]] and not any(c[0] < ie and i_s < c[1] for i_s, ie in ignored)
+            ]
         # Longest (in characters) first, then precedence, then the earlier entry.
-        ordered = sorted({(tokens[s][0] - tokens[e - 1][1], -precedence, index, s, e)
-                          for s, e, index, precedence in found})
+        ordered = sorted(
+            {(tokens[s][0] - tokens[e - 1][1], -precedence, index, s, e) for s, e, index, precedence in found}
+        )
         taken = bytearray(len(tokens))
         chosen = []
         for _, _, index, s, e in ordered:

@@ -85,8 +85,15 @@ MENTION_CUES = frozenset(
 )
 # Two words before the opening mark that do the same (`dikenal sebagai “…”`).
 MENTION_PHRASES = frozenset(
-    {("dikenal", "sebagai"), ("disebut", "sebagai"), ("dijuluki", "sebagai"), ("diberi", "nama"),
-     ("kata", "kunci"), ("dengan", "nama"), ("atas", "nama")}
+    {
+        ("dikenal", "sebagai"),
+        ("disebut", "sebagai"),
+        ("dijuluki", "sebagai"),
+        ("diberi", "nama"),
+        ("kata", "kunci"),
+        ("dengan", "nama"),
+        ("atas", "nama"),
+    }
 )
 # Short words a Title-Case title leaves in lower case ("Game of Thrones", "Laskar Pelangi
 # dan ...").
@@ -114,8 +121,16 @@ class Quote(NamedTuple):
 def has_marks(text: str) -> bool:
     # Eight `in` tests beat one regular-expression search several times over: for the
     # curly marks in an ASCII sentence CPython answers without scanning.
-    return ('"' in text or "'" in text or "“" in text or "”" in text or "‘" in text or "’" in text
-            or "«" in text or "»" in text)
+    return (
+        '"' in text
+        or "'" in text
+        or "“" in text
+        or "”" in text
+        or "‘" in text
+        or "’" in text
+        or "«" in text
+        or "»" in text
+    )
 
 
 def _mark_positions(text: str) -> list[int]:
@@ -133,7 +148,7 @@ def find_quotes(text: str, tokens: Sequence[tuple[int, int]]) -> list[Quote]:
     if not tokens or not has_marks(text):
         return []
     if type(tokens[0]) is not tuple:
-        tokens = [tuple(token) for token in tokens]  # type: ignore[misc]
+        tokens = [tuple(token) for token in tokens]
     stack: list[tuple[str, int]] = []
     quotes: list[Quote] = []
     count = len(tokens)
@@ -206,16 +221,17 @@ def scare_quotes(text: str, tokens: Sequence[tuple[int, int]], quotes: Sequence[
             continue
         if not_scare_reason(text, tokens, quote) is not None:
             continue
-        found.append(ScareQuote(
-            tokens[quote.open_token][0],
-            tokens[quote.close_token][1],
-            " ".join(text[inner[0][0] : inner[-1][1]].split()),
-        ))  # fmt: skip
+        found.append(
+            ScareQuote(
+                tokens[quote.open_token][0],
+                tokens[quote.close_token][1],
+                " ".join(text[inner[0][0] : inner[-1][1]].split()),
+            )
+        )
     return found
 
 
-def _introduced_by_speech(text: str, tokens: Sequence[tuple[int, int]], quote: Quote,
-                          quotes: Sequence[Quote]) -> bool:
+def _introduced_by_speech(text: str, tokens: Sequence[tuple[int, int]], quote: Quote, quotes: Sequence[Quote]) -> bool:
     assert quote.open_token is not None and quote.close_token is not None
     for start, end in tokens[quote.close_token + 1 : quote.close_token + 1 + CUE_WINDOW_AFTER]:
         if text[start:end].lower() in ATTRIBUTION_CUES:
@@ -240,14 +256,17 @@ def not_scare_reason(text: str, tokens: Sequence[tuple[int, int]], quote: Quote)
     """Why a short quotation that no speaker introduces is still not a scare quote
     (a foreign term, a code, a title, a mention), or None when it is one."""
     assert quote.open_token is not None and quote.close_token is not None
-    words = [text[start:end] for start, end in tokens[quote.open_token + 1 : quote.close_token]
-             if text[start].isalnum()]
+    words = [
+        text[start:end] for start, end in tokens[quote.open_token + 1 : quote.close_token] if text[start].isalnum()
+    ]
     if any(ch.isdigit() for word in words for ch in word):
         return "digits"
     if any(_CODE.fullmatch(word) for word in words):
         return "a code or rating"
-    if len(words) >= 2 and words[0][0].isupper() and all(
-        word[0].isupper() or word.lower() in TITLE_SMALL_WORDS for word in words
+    if (
+        len(words) >= 2
+        and words[0][0].isupper()
+        and all(word[0].isupper() or word.lower() in TITLE_SMALL_WORDS for word in words)
     ):
         return "a title in Title Case"
     if any(word[0].islower() and not is_indonesian(word.lower()) for word in words):

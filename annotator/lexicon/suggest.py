@@ -55,11 +55,20 @@ class Suggester:
         matches, ignored = self.lexicon.scan(text, tokens)
         quotes = find_quotes(text, tokens)
         if not quotes:
-            return [Suggestion(sentence_id, start, end, entry.label, entry.term, reason=lexicon_reason(entry))
-                    for start, end, entry in matches]
+            return [
+                Suggestion(sentence_id, start, end, entry.label, entry.term, reason=lexicon_reason(entry))
+                for start, end, entry in matches
+            ]
         found = [
-            Suggestion(sentence_id, start, end, entry.label, entry.term, is_quoted(quotes, start, end),
-                       reason=lexicon_reason(entry))
+            Suggestion(
+                sentence_id,
+                start,
+                end,
+                entry.label,
+                entry.term,
+                is_quoted(quotes, start, end),
+                reason=lexicon_reason(entry),
+            )
             for start, end, entry in matches
         ]
         if self.scare_label is not None:
@@ -67,9 +76,18 @@ class Suggester:
             for scare in scares:
                 if any(scare.start < end and start < scare.end for start, end in ignored):
                     continue
-                found.append(Suggestion(sentence_id, scare.start, scare.end, self.scare_label, scare.text,
-                                        quoted=is_quoted(quotes, scare.start, scare.end), detector=SCARE_QUOTES,
-                                        reason=scare.reason))
+                found.append(
+                    Suggestion(
+                        sentence_id,
+                        scare.start,
+                        scare.end,
+                        self.scare_label,
+                        scare.text,
+                        quoted=is_quoted(quotes, scare.start, scare.end),
+                        detector=SCARE_QUOTES,
+                        reason=scare.reason,
+                    )
+                )
             if scares and len(found) > 1:
                 found.sort(key=_position)
         return found
@@ -96,8 +114,9 @@ class SuggestReport:
         return self.added + self.kept
 
 
-def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None, *,
-                batch_commits: bool = True) -> SuggestReport:
+def suggest_all(
+    store: Store, on_progress: Callable[[int], None] | None = None, *, batch_commits: bool = True
+) -> SuggestReport:
     """Re-run the matching over every sentence.
 
     The all-or-nothing unit is one sentence: each sentence's suggestions change as a
@@ -116,8 +135,9 @@ def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None, 
         suggestions = [g for s in batch for g in suggester.suggest(s)]
         if batch_commits:
             wait_for_turn(store, last_commit, COMMIT_GAP_SECONDS)
-        a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], suggestions,
-                                         sources=LEXICON_SOURCES)
+        a, r, k = store.suggestions.sync(
+            [s.id for s in batch if s.id is not None], suggestions, sources=LEXICON_SOURCES
+        )
         sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
         if on_progress is not None:
             on_progress(len(batch))
@@ -126,7 +146,7 @@ def suggest_all(store: Store, on_progress: Callable[[int], None] | None = None, 
     if batch_commits:
         after = 0
         while batch := store.units.sentence_page(after, BATCH_SENTENCES):
-            after = batch[-1].id  # type: ignore[assignment]
+            after = batch[-1].id
             sync(batch)
             last_commit = time.monotonic()
     else:
@@ -154,8 +174,7 @@ class SuggestionHook:
     worker inherits the compiled lexicon. Each process keeps its own stem cache.
     """
 
-    def __init__(self, entries: Sequence[LexiconEntry], labels: Collection[str],
-                 suggester: Suggester | None = None):
+    def __init__(self, entries: Sequence[LexiconEntry], labels: Collection[str], suggester: Suggester | None = None):
         self.entries = tuple(entries)
         self.labels = frozenset(labels)
         self._suggester = suggester
@@ -183,7 +202,7 @@ class SuggestionHook:
 
     def write(self, store: Store, found: Sequence[tuple[Sentence, Found]]) -> None:
         store.suggestions.add(
-            Suggestion(sentence.id, start, end, label, term, quoted, detector, reason=reason)  # type: ignore[arg-type]
+            Suggestion(sentence.id, start, end, label, term, quoted, detector, reason=reason)
             for sentence, rows in found
             for start, end, label, term, quoted, detector, reason in rows
         )
@@ -212,4 +231,3 @@ def load_default_lexicon(store: Store) -> int:
     entries = [e for e in read_lexicon(path) if e.match == "ignore" or e.label in labels]
     store.lexicons.save(DEFAULT_LEXICON, entries, str(path))
     return len(entries)
-

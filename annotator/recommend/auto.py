@@ -36,7 +36,7 @@ def due(store: Store) -> bool:
     """Whether enough sentences were done since the last model to retrain."""
     if not settings.get(store, "recommend-auto"):
         return False
-    every = int(settings.get(store, "recommend-auto-every"))  # type: ignore[call-overload]
+    every = int(settings.get(store, "recommend-auto-every"))
     latest = store.recommender.latest()
     done = store.recommender.done_total()
     return done - (latest.done_at_training if latest is not None else 0) >= every
@@ -64,9 +64,13 @@ def start(db_path: Path) -> subprocess.Popen:
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return subprocess.Popen(
         [sys.executable, "-m", "annotator.recommend.auto", str(db_path)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, close_fds=True, env=env,
-    )  # fmt: skip
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+        env=env,
+    )
 
 
 def _take_lock(path: Path) -> bool:

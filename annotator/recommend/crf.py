@@ -19,7 +19,7 @@ TRAINING_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 60, "feature.possib
 
 
 def train(xseqs: Sequence[list[list[str]]], yseqs: Sequence[list[str]]) -> bytes:
-    import pycrfsuite  # type: ignore[import-untyped]
+    import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
     for xseq, yseq in zip(xseqs, yseqs, strict=True):
@@ -48,7 +48,7 @@ class Tagged:
 
 class Tagger:
     def __init__(self, model: bytes):
-        import pycrfsuite  # type: ignore[import-untyped]
+        import pycrfsuite
 
         # CRFsuite reads the model from this buffer for as long as the tagger lives, and
         # does not hold a reference itself: without ours the bytes are freed under it.

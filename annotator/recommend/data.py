@@ -76,8 +76,16 @@ def collect(store: Store, annotators: Sequence[str] | None = None, gold: bool = 
     for sentence in store.corpus.iter_sentences(order):
         assert sentence.id is not None
         for name in wanted[sentence.id]:
-            result.examples.append(Example(sentence.id, sentence.document_id, sentence.text, sentence.tokens,
-                                           tuple(sorted(spans.get((sentence.id, name), ()))), name))
+            result.examples.append(
+                Example(
+                    sentence.id,
+                    sentence.document_id,
+                    sentence.text,
+                    sentence.tokens,
+                    tuple(sorted(spans.get((sentence.id, name), ()))),
+                    name,
+                )
+            )
     if not result.examples:
         raise AnnotatorError("no done sentences to learn from" + (" in gold" if gold else ""))
     result.noise = noise(result.examples)

@@ -36,10 +36,19 @@ class Counts:
     def as_json(self) -> dict:
         precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else None
         recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else None
-        f1 = (2 * precision * recall / (precision + recall)
-              if precision is not None and recall is not None and precision + recall else 0.0)
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": _round(precision),
-                "recall": _round(recall), "f1": _round(f1)}
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if precision is not None and recall is not None and precision + recall
+            else 0.0
+        )
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": _round(precision),
+            "recall": _round(recall),
+            "f1": _round(f1),
+        }
 
 
 def _round(value: float | None) -> float | None:
@@ -58,8 +67,7 @@ def model_spans(tagger: Tagger, example: Example, lexicon: CompiledLexicon) -> s
     return {(tokens[t.first][0], tokens[t.last - 1][1], t.label) for t in tagger.tag(features)}
 
 
-def cross_validate(store: Store, folds: int = 5, annotators: Sequence[str] | None = None,
-                   gold: bool = False) -> dict:
+def cross_validate(store: Store, folds: int = 5, annotators: Sequence[str] | None = None, gold: bool = False) -> dict:
     if folds < 2:
         raise AnnotatorError("--folds must be 2 or more")
     training = collect(store, annotators, gold)
@@ -84,19 +92,25 @@ def cross_validate(store: Store, folds: int = 5, annotators: Sequence[str] | Non
             for system, predicted in (("model", model), ("lexicon", lexical), ("both", model | lexical)):
                 _count(counts[system], predicted, reference)
     labels = sorted({label for system in counts.values() for label in system})
-    minimum = float(settings.get(store, "recommend-min-precision"))  # type: ignore[arg-type]
-    per_label = {
-        label: {system: counts[system][label].as_json() for system in SYSTEMS} for label in labels
-    }
-    switched_off = [label for label in labels
-                    if (p := per_label[label]["model"]["precision"]) is not None and p < minimum]
+    minimum = float(settings.get(store, "recommend-min-precision"))
+    per_label = {label: {system: counts[system][label].as_json() for system in SYSTEMS} for label in labels}
+    switched_off = [
+        label for label in labels if (p := per_label[label]["model"]["precision"]) is not None and p < minimum
+    ]
     totals = {system: _total(counts[system]).as_json() for system in SYSTEMS}
     result = {
-        "folds": len(parts), "documents": len(documents), "sentences": training.sentences,
-        "examples": len(training.examples), "source": training.source, "noise": training.noise,
-        "min_precision": minimum, "labels": per_label, "all": totals, "switched_off": switched_off,
+        "folds": len(parts),
+        "documents": len(documents),
+        "sentences": training.sentences,
+        "examples": len(training.examples),
+        "source": training.source,
+        "noise": training.noise,
+        "min_precision": minimum,
+        "labels": per_label,
+        "all": totals,
+        "switched_off": switched_off,
         "model_version": None,
-    }  # fmt: skip
+    }
     latest = store.recommender.latest()
     if latest is not None:
         result["model_version"] = latest.version

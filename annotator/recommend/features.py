@@ -33,16 +33,21 @@ def affixes(word: str, stem: str) -> tuple[str, str]:
     return word[:at], word[at + len(stem) :]
 
 
-def lexicon_spans(lexicon: CompiledLexicon | None, text: str,
-                  tokens: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def lexicon_spans(
+    lexicon: CompiledLexicon | None, text: str, tokens: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
     """The lexicon's matches in a sentence as (start, end, label)."""
     if lexicon is None or not lexicon.entries:
         return []
     return [(start, end, entry.label) for start, end, entry in lexicon.scan(text, tokens)[0]]
 
 
-def sentence_features(text: str, tokens: Sequence[tuple[int, int]], hits_of: Sequence[tuple[int, int, str]],
-                      stems: StemCache | None = None) -> list[list[str]]:
+def sentence_features(
+    text: str,
+    tokens: Sequence[tuple[int, int]],
+    hits_of: Sequence[tuple[int, int, str]],
+    stems: StemCache | None = None,
+) -> list[list[str]]:
     """Features of each token; `hits_of` is the lexicon's matches (`lexicon_spans`)."""
     stems = stems or shared_stems()
     words = [text[start:end].lower() for start, end in tokens]
@@ -63,10 +68,16 @@ def sentence_features(text: str, tokens: Sequence[tuple[int, int]], hits_of: Seq
         surface = text[start:end]
         prefix, suffix = affixes(word, word_stems[i])
         row = [
-            "bias", "w=" + word, "stem=" + word_stems[i], "pre=" + prefix, "suf=" + suffix,
-            "shape=" + shape(surface), "lex=" + hits[i], "q=" + ("1" if quoted[i] else "0"),
+            "bias",
+            "w=" + word,
+            "stem=" + word_stems[i],
+            "pre=" + prefix,
+            "suf=" + suffix,
+            "shape=" + shape(surface),
+            "lex=" + hits[i],
+            "q=" + ("1" if quoted[i] else "0"),
             "last3=" + word[-3:],
-        ]  # fmt: skip
+        ]
         if word in ATTRIBUTION_CUES:
             row.append("cue")
         if cue_seen:

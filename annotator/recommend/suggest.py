@@ -30,8 +30,9 @@ from .features import sentence_features
 DEFAULT_THRESHOLD = 0.5
 
 
-def suggest_with_model(store: Store, threshold: float = DEFAULT_THRESHOLD,
-                       on_progress: Callable[[int], None] | None = None) -> SuggestReport:
+def suggest_with_model(
+    store: Store, threshold: float = DEFAULT_THRESHOLD, on_progress: Callable[[int], None] | None = None
+) -> SuggestReport:
     if not 0.0 <= threshold <= 1.0:
         raise AnnotatorError("--threshold must be from 0 to 1")
     latest = store.recommender.latest()
@@ -57,11 +58,19 @@ def suggest_with_model(store: Store, threshold: float = DEFAULT_THRESHOLD,
                         continue
                     if (start, end, tagged.label) in taken:
                         continue
-                    found.append(Suggestion(sentence.id, start, end, tagged.label,  # type: ignore[arg-type]
-                                            text[start:end].lower(),
-                                            quoted=has_marks(text) and quoted_flag(text, tokens, start, end),
-                                            detector=MODEL, reason=reason,
-                                            score=round(tagged.confidence, 4)))
+                    found.append(
+                        Suggestion(
+                            sentence.id,
+                            start,
+                            end,
+                            tagged.label,
+                            text[start:end].lower(),
+                            quoted=has_marks(text) and quoted_flag(text, tokens, start, end),
+                            detector=MODEL,
+                            reason=reason,
+                            score=round(tagged.confidence, 4),
+                        )
+                    )
             a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], found, sources={MODEL})
             sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
             if on_progress is not None:

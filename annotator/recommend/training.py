@@ -30,16 +30,23 @@ def fit(examples: Sequence[Example], lexicon: CompiledLexicon | None) -> bytes:
     return crf.train(xseqs, yseqs)
 
 
-def train_model(store: Store, annotators: Sequence[str] | None = None,
-                gold: bool = False) -> tuple[RecommenderModel, TrainingSet]:
+def train_model(
+    store: Store, annotators: Sequence[str] | None = None, gold: bool = False
+) -> tuple[RecommenderModel, TrainingSet]:
     done_before = store.recommender.done_total()
     training = collect(store, annotators, gold)
     model = fit(training.examples, project_lexicon(store))
     previous = store.recommender.latest()
     saved = store.recommender.save(
-        model, source=training.source, annotators=training.annotators, sentences=training.sentences,
-        documents=len(training.documents), spans=training.span_count, labels=training.labels,
-        noise=training.noise, done_at_training=done_before,
+        model,
+        source=training.source,
+        annotators=training.annotators,
+        sentences=training.sentences,
+        documents=len(training.documents),
+        spans=training.span_count,
+        labels=training.labels,
+        noise=training.noise,
+        done_at_training=done_before,
         disabled_labels=previous.disabled_labels if previous is not None else (),
-    )  # fmt: skip
+    )
     return saved, training

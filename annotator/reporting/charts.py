@@ -24,12 +24,16 @@ import numpy as np
 from matplotlib.figure import Figure
 
 RELIABLE, TENTATIVE = 0.800, 0.667
-PALETTE = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974",
-           "#64b5cd")  # fmt: skip
+PALETTE = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd")
 STYLE = {
-    "svg.fonttype": "path", "svg.hashsalt": "framing-annotator", "font.size": 9, "axes.spines.top": False,
-    "axes.spines.right": False, "figure.dpi": 100, "pdf.fonttype": 42,
-}  # fmt: skip
+    "svg.fonttype": "path",
+    "svg.hashsalt": "framing-annotator",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.dpi": 100,
+    "pdf.fonttype": 42,
+}
 
 
 @dataclass
@@ -90,10 +94,26 @@ def time_on_task(report: dict):
     if not rows:
         return None
     fig, ax = plt.subplots(figsize=(6.4, 1.6 + 0.45 * len(rows)))
-    stats = [{"med": q["median"], "q1": q["q1"], "q3": q["q3"], "whislo": q["whisker_low"],
-              "whishi": q["whisker_high"], "label": _t(n), "fliers": []} for n, q in rows]  # fmt: skip
-    ax.bxp(stats, orientation="horizontal", showfliers=False, patch_artist=True,
-           boxprops={"facecolor": "#dde6f3"}, medianprops={"color": PALETTE[3]})  # fmt: skip
+    stats = [
+        {
+            "med": q["median"],
+            "q1": q["q1"],
+            "q3": q["q3"],
+            "whislo": q["whisker_low"],
+            "whishi": q["whisker_high"],
+            "label": _t(n),
+            "fliers": [],
+        }
+        for n, q in rows
+    ]
+    ax.bxp(
+        stats,
+        orientation="horizontal",
+        showfliers=False,
+        patch_artist=True,
+        boxprops={"facecolor": "#dde6f3"},
+        medianprops={"color": PALETTE[3]},
+    )
     ax.invert_yaxis()
     ax.set_xlabel(f"active seconds per sentence (each capped at {progress['idle_cap_seconds']:.0f} s)")
     n = sum(q["n"] for _, q in rows)
@@ -138,8 +158,11 @@ def spans_per_sentence(report: dict):
     ax.set_ylabel("share of sentences")
     ax.legend(frameon=False, fontsize=8)
     means = report["labels"]["spans_per_sentence"]["mean"]
-    return (fig, f"{sum(sum(histogram[n].values()) for n in names):,} done sentences",
-            "Mean spans per sentence: " + ", ".join(f"{n} {_fmt(means[n])}" for n in names) + ".")
+    return (
+        fig,
+        f"{sum(sum(histogram[n].values()) for n in names):,} done sentences",
+        "Mean spans per sentence: " + ", ".join(f"{n} {_fmt(means[n])}" for n in names) + ".",
+    )
 
 
 def _dots(entries: list[tuple[str, float | None, list[float] | None]], what: str):
@@ -154,8 +177,11 @@ def _dots(entries: list[tuple[str, float | None, list[float] | None]], what: str
     ax.axvline(RELIABLE, color="#55a868", linestyle="--", linewidth=1)
     ax.set_yticks(range(len(entries)), [_t(e[0]) for e in entries])
     ax.set_ylim(len(entries) - 0.5, -0.5)
-    low = min([0.0] + [min(e[2][0], e[1]) for e in entries if e[1] is not None and e[2]]
-              + [e[1] for e in entries if e[1] is not None])  # fmt: skip
+    low = min(
+        [0.0]
+        + [min(e[2][0], e[1]) for e in entries if e[1] is not None and e[2]]
+        + [e[1] for e in entries if e[1] is not None]
+    )
     ax.set_xlim(max(-1.0, low - 0.05), 1.02)
     ax.set_xlabel(f"{what} (dotted .667, dashed .800)")
     return fig
@@ -187,12 +213,23 @@ def per_label_alpha_u(report: dict):
     if not any(e[1] is not None for e in entries):
         return None
     note = _label_note(entries)
-    return (_dots([e for e in entries if e[1] is not None], "alpha_U per label"), (f"{unit['units']:,} sentences done by all, {unit['continuum_length']:,} "
-            "characters"), note)
+    return (
+        _dots([e for e in entries if e[1] is not None], "alpha_U per label"),
+        (f"{unit['units']:,} sentences done by all, {unit['continuum_length']:,} characters"),
+        note,
+    )
 
 
-def _heatmap(ax, values: np.ndarray, rows: list[str], columns: list[str], fmt: Callable[[float], str], cmap: str,
-             vmin: float | None = None, vmax: float | None = None):
+def _heatmap(
+    ax,
+    values: np.ndarray,
+    rows: list[str],
+    columns: list[str],
+    fmt: Callable[[float], str],
+    cmap: str,
+    vmin: float | None = None,
+    vmax: float | None = None,
+):
     shown = np.ma.masked_invalid(values.astype(float))
     image = ax.imshow(shown, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
     ax.set_xticks(range(len(columns)), [_t(c) for c in columns], rotation=30, ha="right")
@@ -221,8 +258,14 @@ def pairwise_kappa(report: dict):
     fig.colorbar(image, ax=ax, fraction=0.05)
     pairs = token["cohen_kappa"]
     defined = {k: v for k, v in pairs.items() if v is not None}
-    note = (f"Weakest pair {min(defined, key=defined.get)} ({min(defined.values()):.3f}), strongest "
-            f"{max(defined, key=defined.get)} ({max(defined.values()):.3f}).") if defined else "No pair is defined."
+    note = (
+        (
+            f"Weakest pair {min(defined, key=defined.get)} ({min(defined.values()):.3f}), strongest "
+            f"{max(defined, key=defined.get)} ({max(defined.values()):.3f})."
+        )
+        if defined
+        else "No pair is defined."
+    )
     return fig, f"{len(pairs)} pairs, {token['units']:,} tokens", note
 
 
@@ -242,8 +285,11 @@ def token_confusion(report: dict):
     off = matrix.copy()
     np.fill_diagonal(off, 0)
     i, j = np.unravel_index(int(off.argmax()), off.shape)
-    return (fig, f"{int(matrix.sum() / 2):,} token pairs ({confusion['pairs']} annotator pairs)",
-            f"Most frequent confusion: {labels[i]} against {labels[j]} ({int(off[i, j]):,} tokens).")
+    return (
+        fig,
+        f"{int(matrix.sum() / 2):,} token pairs ({confusion['pairs']} annotator pairs)",
+        f"Most frequent confusion: {labels[i]} against {labels[j]} ({int(off[i, j]):,} tokens).",
+    )
 
 
 def worst_documents(report: dict):
@@ -256,8 +302,11 @@ def worst_documents(report: dict):
     ax.axvline(RELIABLE, color="#55a868", linestyle="--", linewidth=1)
     ax.invert_yaxis()
     ax.set_xlabel("Krippendorff's alpha (tokens) per document")
-    return (fig, f"the {len(rows)} lowest of the documents", (f"Lowest: {rows[0]['document_id']} "
-            f"({rows[0]['krippendorff_alpha']:.3f} over {rows[0]['tokens']:,} tokens)."))
+    return (
+        fig,
+        f"the {len(rows)} lowest of the documents",
+        (f"Lowest: {rows[0]['document_id']} ({rows[0]['krippendorff_alpha']:.3f} over {rows[0]['tokens']:,} tokens)."),
+    )
 
 
 def lexicon_precision(report: dict):
@@ -267,14 +316,22 @@ def lexicon_precision(report: dict):
     fig, ax = plt.subplots(figsize=(6.4, 1.6 + 0.28 * len(entries)))
     names = [_t(f"{e['term']} ({e['label']})"[:40]) for e in entries]
     ax.barh(names, [e["accepted"] for e in entries], color=PALETTE[2], label="accepted")
-    ax.barh(names, [e["rejected"] for e in entries], left=[e["accepted"] for e in entries], color=PALETTE[3],
-            label="rejected")
+    ax.barh(
+        names,
+        [e["rejected"] for e in entries],
+        left=[e["accepted"] for e in entries],
+        color=PALETTE[3],
+        label="rejected",
+    )
     ax.invert_yaxis()
     ax.set_xlabel("decisions (most rejected first)")
     ax.legend(frameon=False, fontsize=8)
     worst = entries[0]
-    return (fig, f"{sum(e['accepted'] + e['rejected'] for e in entries):,} decisions on {len(entries)} entries",
-            f"Most rejected: {worst['term']} ({worst['rejected']} rejected, precision {_fmt(worst['precision'])}).")
+    return (
+        fig,
+        f"{sum(e['accepted'] + e['rejected'] for e in entries):,} decisions on {len(entries)} entries",
+        f"Most rejected: {worst['term']} ({worst['rejected']} rejected, precision {_fmt(worst['precision'])}).",
+    )
 
 
 def acceptance(report: dict):
@@ -287,8 +344,11 @@ def acceptance(report: dict):
     ax.invert_yaxis()
     ax.set_xlabel("share of decided suggestions accepted")
     rates = ", ".join(f"{n} {a['rate']:.0%}" for n, a in rows.items())
-    return (fig, f"{sum(a['accepted'] + a['rejected'] for a in rows.values()):,} decisions",
-            f"Acceptance: {rates}. Very high acceptance can mean suggestions steer the labels.")
+    return (
+        fig,
+        f"{sum(a['accepted'] + a['rejected'] for a in rows.values()):,} decisions",
+        f"Acceptance: {rates}. Very high acceptance can mean suggestions steer the labels.",
+    )
 
 
 def shown_vs_hidden(report: dict):
@@ -303,9 +363,14 @@ def shown_vs_hidden(report: dict):
     ax.set_xticks(np.arange(len(names)) + 0.2, [_t(n) for n in names])
     ax.set_ylabel("spans per done sentence")
     ax.legend(frameon=False, fontsize=8)
-    return (fig, f"{split['shown']['sentences']:,} shown, {split['hidden']['sentences']:,} hidden sentences",
-            (f"Token alpha with suggestions shown {_fmt(split['shown']['token_alpha'])}, hidden "
-            f"{_fmt(split['hidden']['token_alpha'])}."))
+    return (
+        fig,
+        f"{split['shown']['sentences']:,} shown, {split['hidden']['sentences']:,} hidden sentences",
+        (
+            f"Token alpha with suggestions shown {_fmt(split['shown']['token_alpha'])}, hidden "
+            f"{_fmt(split['hidden']['token_alpha'])}."
+        ),
+    )
 
 
 def gold_f1(report: dict):
@@ -334,8 +399,9 @@ def drift(report: dict):
     fig, ax = plt.subplots(figsize=(6.4, 3))
     for k, (name, d) in enumerate(per.items()):
         values = [p["mean_kappa"] if p["mean_kappa"] is not None else math.nan for p in d["points"]]
-        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=_t(name),
-                color=PALETTE[k % len(PALETTE)])  # fmt: skip
+        ax.plot(
+            range(1, len(values) + 1), values, marker="o", markersize=3, label=_t(name), color=PALETTE[k % len(PALETTE)]
+        )
     ax.axhline(TENTATIVE, color="#c44e52", linestyle=":", linewidth=1)
     ax.axhline(RELIABLE, color="#55a868", linestyle="--", linewidth=1)
     window = next(iter(per.values()))["window"]
@@ -357,12 +423,20 @@ SPECS: tuple[tuple[str, str, Callable, str], ...] = (
     ("per_label_alpha_u", "Per-label alpha_U", per_label_alpha_u, "agreement --level unitizing --json"),
     ("pairwise_kappa", "Pairwise Cohen's kappa (tokens)", pairwise_kappa, "agreement --level token --json"),
     ("token_confusion", "Token label confusion (all pairs)", token_confusion, "agreement --confusion A,B --json"),
-    ("worst_documents", "Agreement per document (the worst 20)", worst_documents,
-     "agreement --level token --by document --json"),
+    (
+        "worst_documents",
+        "Agreement per document (the worst 20)",
+        worst_documents,
+        "agreement --level token --by document --json",
+    ),
     ("lexicon_precision", "Lexicon entries by rejections", lexicon_precision, "lexicon stats --json"),
     ("acceptance", "Suggestion acceptance per annotator", acceptance, "report --json: suggestions.acceptance"),
-    ("shown_vs_hidden", "Suggestions shown against hidden", shown_vs_hidden,
-     "report --json: suggestions.shown_vs_hidden"),
+    (
+        "shown_vs_hidden",
+        "Suggestions shown against hidden",
+        shown_vs_hidden,
+        "report --json: suggestions.shown_vs_hidden",
+    ),
     ("gold_f1", "Each annotator against gold", gold_f1, "report --json: quality.gold"),
     ("drift", "Agreement with the others over time", drift, "report --json: quality.drift"),
 )
@@ -414,4 +488,4 @@ def _svg(fig: Figure) -> str:
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     # Inline SVG in HTML: drop the XML declaration and DOCTYPE, keep the <svg> element.
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]

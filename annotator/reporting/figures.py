@@ -45,8 +45,13 @@ def _iso(seconds: float) -> str:
 
 
 def build_report(
-    store: Store, *, annotators: Sequence[str] | None = None, bootstrap: int = 0, seed: int | None = None,
-    bootstrap_unit: str = "sentence", blind: bool = False,
+    store: Store,
+    *,
+    annotators: Sequence[str] | None = None,
+    bootstrap: int = 0,
+    seed: int | None = None,
+    bootstrap_unit: str = "sentence",
+    blind: bool = False,
 ) -> dict:
     """The whole report as one dict. `annotators` defaults to everyone but gold, as in `agreement`.
 
@@ -57,11 +62,16 @@ def build_report(
     tagset = store.tagset()
     reads = store.report
     statuses = reads.statuses([*names, GOLD])
-    agreement = compute_report(store, annotators=names, bootstrap=bootstrap, seed=seed,
-                               bootstrap_unit=bootstrap_unit)  # fmt: skip
+    agreement = compute_report(store, annotators=names, bootstrap=bootstrap, seed=seed, bootstrap_unit=bootstrap_unit)
     by_document = compute_report(store, level="token", annotators=names, by_document=True)["by_document"]
     corpus = load_corpus(store, names, tagset.label_names)
-    options = {"annotators": names, "annotators_given": annotators is not None, "bootstrap": bootstrap or None, "seed": seed, "bootstrap_unit": bootstrap_unit}
+    options = {
+        "annotators": names,
+        "annotators_given": annotators is not None,
+        "bootstrap": bootstrap or None,
+        "seed": seed,
+        "bootstrap_unit": bootstrap_unit,
+    }
     return {
         "project": store.project_name(),
         "generated_at": now_iso(),
@@ -99,19 +109,28 @@ def _overview(store: Store, names: list[str], statuses: list[tuple]) -> dict:
             skipped[annotator] += 1
     tagset = store.tagset()
     return {
-        "documents": counts["documents"], "sentences": counts["sentences"], "tokens": counts["tokens"],
+        "documents": counts["documents"],
+        "sentences": counts["sentences"],
+        "tokens": counts["tokens"],
         "annotators": names,
         "done": {name: done[name] for name in names},
         "skipped": {name: skipped[name] for name in names},
-        "gold": {"sentences_done": done[GOLD],
-                 "share": done[GOLD] / counts["sentences"] if counts["sentences"] else None},
-        "tagset": {
-            "labels": [{"name": label.name, "key": label.key, "color": label.color,
-                        "description": label.description} for label in tagset.labels],
-            "judgment": {"name": tagset.judgment.name, "values": list(tagset.judgment.values),
-                         "level": tagset.judgment.level},
+        "gold": {
+            "sentences_done": done[GOLD],
+            "share": done[GOLD] / counts["sentences"] if counts["sentences"] else None,
         },
-    }  # fmt: skip
+        "tagset": {
+            "labels": [
+                {"name": label.name, "key": label.key, "color": label.color, "description": label.description}
+                for label in tagset.labels
+            ],
+            "judgment": {
+                "name": tagset.judgment.name,
+                "values": list(tagset.judgment.values),
+                "level": tagset.judgment.level,
+            },
+        },
+    }
 
 
 # ------------------------------------------------------------------ progress
@@ -124,8 +143,15 @@ def _quartiles(values: Sequence[float]) -> dict | None:
     q1, median, q3 = np.percentile(array, [25, 50, 75])
     spread = 1.5 * (q3 - q1)
     inside = array[(array >= q1 - spread) & (array <= q3 + spread)]
-    return {"n": len(array), "median": float(median), "q1": float(q1), "q3": float(q3), "mean": float(array.mean()),
-            "whisker_low": float(inside.min()), "whisker_high": float(inside.max())}  # fmt: skip
+    return {
+        "n": len(array),
+        "median": float(median),
+        "q1": float(q1),
+        "q3": float(q3),
+        "mean": float(array.mean()),
+        "whisker_low": float(inside.min()),
+        "whisker_high": float(inside.max()),
+    }
 
 
 def _progress(store: Store, names: list[str], statuses: list[tuple]) -> dict:
@@ -162,11 +188,15 @@ def _progress(store: Store, names: list[str], statuses: list[tuple]) -> dict:
         rate = len(active) * 3600.0 / spent if spent > 0 else None
         remaining = max(total - finished_any[name], 0)
         per[name] = {
-            "done": done[name], "finished": finished_any[name], "remaining": remaining,
-            "timed_sentences": len(active), "active_hours": spent / 3600.0,
-            "seconds_per_sentence": _quartiles(active), "sentences_per_hour": rate,
+            "done": done[name],
+            "finished": finished_any[name],
+            "remaining": remaining,
+            "timed_sentences": len(active),
+            "active_hours": spent / 3600.0,
+            "seconds_per_sentence": _quartiles(active),
+            "sentences_per_hour": rate,
             "eta_hours": remaining / rate if rate else None,
-        }  # fmt: skip
+        }
     timeline = {}
     for name in names:
         times = np.sort(np.asarray(finished.get(name, []), dtype=np.float64))
@@ -176,13 +206,18 @@ def _progress(store: Store, names: list[str], statuses: list[tuple]) -> dict:
         picks = np.unique(np.linspace(0, len(times) - 1, min(TIMELINE_POINTS, len(times))).astype(int))
         timeline[name] = [[_iso(times[i]), int(i) + 1] for i in picks]
     timed = any(p["timed_sentences"] for p in per.values())
-    spread = [t for points in timeline.values() for t in (points[0][0], points[-1][0])] if any(timeline.values()) else []
+    spread = (
+        [t for points in timeline.values() for t in (points[0][0], points[-1][0])] if any(timeline.values()) else []
+    )
     return {
-        "sentences": total, "idle_cap_seconds": IDLE_CAP_SECONDS, "timing_source": source if timed else None,
+        "sentences": total,
+        "idle_cap_seconds": IDLE_CAP_SECONDS,
+        "timing_source": source if timed else None,
         "timing_note": None if timed else "no time on task recorded (no first_shown_at with finished_at)",
-        "per_annotator": per, "timeline": timeline,
+        "per_annotator": per,
+        "timeline": timeline,
         "timeline_note": None if len(set(spread)) > 1 else "every finish time is the same: no pace to show",
-    }  # fmt: skip
+    }
 
 
 # -------------------------------------------------------------------- labels
@@ -207,8 +242,11 @@ def _labels(store: Store, names: list[str]) -> dict:
 
 
 def _worst_documents(by_document: dict[str, dict]) -> list[dict]:
-    rows = [{"document_id": doc, "tokens": entry["units"], "krippendorff_alpha": entry["krippendorff_alpha"]}
-            for doc, entry in by_document.items() if entry["krippendorff_alpha"] is not None]  # fmt: skip
+    rows = [
+        {"document_id": doc, "tokens": entry["units"], "krippendorff_alpha": entry["krippendorff_alpha"]}
+        for doc, entry in by_document.items()
+        if entry["krippendorff_alpha"] is not None
+    ]
     rows.sort(key=lambda r: (r["krippendorff_alpha"], -r["tokens"], r["document_id"]))
     return rows[:WORST]
 
@@ -219,8 +257,12 @@ def _confusion(corpus: Corpus) -> dict:
     for i, j in combinations(range(len(corpus.annotators)), 2):
         table = contingency(matrix[i], matrix[j], len(corpus.values))
         total += table + table.T  # both orders: the table of all pairs is symmetric
-    return {"labels": list(corpus.values), "matrix": total.tolist(), "pairs": len(corpus.annotators) * (
-        len(corpus.annotators) - 1) // 2, "note": "token labels of every pair of annotators, counted both ways"}
+    return {
+        "labels": list(corpus.values),
+        "matrix": total.tolist(),
+        "pairs": len(corpus.annotators) * (len(corpus.annotators) - 1) // 2,
+        "note": "token labels of every pair of annotators, counted both ways",
+    }
 
 
 # --------------------------------------------------------------- suggestions
@@ -238,9 +280,13 @@ def _suggestions(store: Store, names: list[str], statuses: list[tuple], corpus: 
     for name, d in decisions.items():
         decided = d["accepted"] + d["rejected"]
         acceptance[name] = {**d, "shown": shown.get(name, 0), "rate": d["accepted"] / decided if decided else None}
-    result: dict = {"available": bool(entries), "entries": entries[:ENTRIES], "entries_total": len(entries),
-                    "acceptance": acceptance, "conditions": {k: {"mode": m, "share": s} for k, (m, s) in
-                                                             store.report.conditions(names).items()}}  # fmt: skip
+    result: dict = {
+        "available": bool(entries),
+        "entries": entries[:ENTRIES],
+        "entries_total": len(entries),
+        "acceptance": acceptance,
+        "conditions": {k: {"mode": m, "share": s} for k, (m, s) in store.report.conditions(names).items()},
+    }
     if not entries:
         result["note"] = "no suggestions in this project (load a lexicon and run suggest)"
     result["shown_vs_hidden"] = _shown_vs_hidden(names, statuses, corpus)
@@ -263,8 +309,10 @@ def _shown_vs_hidden(names: list[str], statuses: list[tuple], corpus: Corpus) ->
     done = corpus.done
     all_shown = (done & shown).sum(axis=0) == done.sum(axis=0)
     all_hidden = (done & hidden).sum(axis=0) == done.sum(axis=0)
-    spans = np.bincount(corpus.span_annotator * max(corpus.n_sentences, 1) + corpus.span_sentence,
-                        minlength=len(names) * corpus.n_sentences).reshape(len(names), corpus.n_sentences)
+    spans = np.bincount(
+        corpus.span_annotator * max(corpus.n_sentences, 1) + corpus.span_sentence,
+        minlength=len(names) * corpus.n_sentences,
+    ).reshape(len(names), corpus.n_sentences)
     out: dict = {}
     for condition, everyone, own in (("shown", all_shown, shown), ("hidden", all_hidden, hidden)):
         subset = corpus.subset(everyone)
@@ -272,13 +320,17 @@ def _shown_vs_hidden(names: list[str], statuses: list[tuple], corpus: Corpus) ->
         rates = {}
         for name, i in row.items():
             mine = own[i] & done[i]
-            rates[name] = {"sentences": int(mine.sum()),
-                           "spans_per_sentence": float(spans[i, mine].mean()) if mine.any() else None}
+            rates[name] = {
+                "sentences": int(mine.sum()),
+                "spans_per_sentence": float(spans[i, mine].mean()) if mine.any() else None,
+            }
         out[condition] = {"sentences": int(everyone.sum()), "token_alpha": alpha, "per_annotator": rates}
     out["mixed_sentences"] = int((~all_shown & ~all_hidden).sum())
-    out["note"] = ("agreement on sentences every annotator saw in the same condition; per annotator, the "
-                   "spans per sentence in each condition (the within-annotator comparison where a random "
-                   "share of sentences hides the suggestions)")
+    out["note"] = (
+        "agreement on sentences every annotator saw in the same condition; per annotator, the "
+        "spans per sentence in each condition (the within-annotator comparison where a random "
+        "share of sentences hides the suggestions)"
+    )
     return out
 
 
@@ -298,10 +350,16 @@ def _quality(store: Store, names: list[str], statuses: list[tuple], corpus: Corp
             token = token_level(pair)
             span = span_level(pair)
             gold["per_annotator"][name] = {
-                "sentences": pair.n_sentences, "token_alpha": token["krippendorff_alpha"],
-                "per_label": {label: {"f1": span["per_label"][label]["exact_f1"],
-                                      "alpha": token["per_label"][label]["krippendorff_alpha"]} for label in labels},
-            }  # fmt: skip
+                "sentences": pair.n_sentences,
+                "token_alpha": token["krippendorff_alpha"],
+                "per_label": {
+                    label: {
+                        "f1": span["per_label"][label]["exact_f1"],
+                        "alpha": token["per_label"][label]["krippendorff_alpha"],
+                    }
+                    for label in labels
+                },
+            }
     else:
         gold["note"] = "no gold yet (adjudicate to make one, or add gold-check documents)"
     return {"gold": gold, "drift": _drift(names, statuses, corpus)}
@@ -317,7 +375,8 @@ def _drift(names: list[str], statuses: list[tuple], corpus: Corpus) -> dict:
         both = (matrix[i] != MISSING) & (matrix[j] != MISSING)
         code = (sentence[both] * n_values + matrix[i, both]) * n_values + matrix[j, both]
         tables[(i, j)] = np.bincount(code, minlength=corpus.n_sentences * n_values * n_values).reshape(
-            corpus.n_sentences, n_values, n_values)
+            corpus.n_sentences, n_values, n_values
+        )
     index = {int(s): k for k, s in enumerate(corpus.sentence_ids.tolist())}
     ended: dict[str, dict[int, float]] = defaultdict(dict)
     for sentence_id, annotator, status, _, _, stamp in statuses:
@@ -351,7 +410,8 @@ def _drift(names: list[str], statuses: list[tuple], corpus: Corpus) -> dict:
                 table = tables[(min(i, j), max(i, j))][group].sum(axis=0)
                 kappas.append(_num(kappa_from_contingency(table if i < j else table.T)))
             defined = [k for k in kappas if k is not None]
-            points.append({"window": start, "sentences": len(group),
-                           "mean_kappa": float(np.mean(defined)) if defined else None})
+            points.append(
+                {"window": start, "sentences": len(group), "mean_kappa": float(np.mean(defined)) if defined else None}
+            )
         out[name] = {"window": window, "points": points}
     return {"per_annotator": out, "pairs": sorted(pair_key(a, b) for a, b in combinations(names, 2))}

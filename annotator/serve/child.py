@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
         notices = tuple(opened.warnings) + ((opened.notice,) if opened.notice else ())
         from ..tui.app import SessionApp
 
-        SessionApp(opened.session, notices=notices, served=True).run()  # type: ignore[arg-type]
+        SessionApp(opened.session, notices=notices, served=True).run()
     return 0
 
 

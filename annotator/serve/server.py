@@ -42,9 +42,12 @@ from .tokens import token_hash, well_formed
 log = logging.getLogger("annotator.serve")
 
 STATIC_ROOT = Path(str(textual_serve.__file__)).parent / "static"
-STATIC_FILES = {"js/textual.js": "application/javascript", "css/xterm.css": "text/css",
-                "fonts/RobotoMono-VariableFont_wght.ttf": "font/ttf",
-                "fonts/RobotoMono-Italic-VariableFont_wght.ttf": "font/ttf"}
+STATIC_FILES = {
+    "js/textual.js": "application/javascript",
+    "css/xterm.css": "text/css",
+    "fonts/RobotoMono-VariableFont_wght.ttf": "font/ttf",
+    "fonts/RobotoMono-Italic-VariableFont_wght.ttf": "font/ttf",
+}
 TITLE = "framing-annotator"
 IDLE_TIMEOUT = 30 * 60  # seconds without a key before a session ends (README)
 TICKET_SECONDS = 60
@@ -78,19 +81,26 @@ class ServedApp(AppService):
     with a scrubbed environment, and deaf to open-URL and file deliveries."""
 
     def __init__(self, argv: list[str], **kwargs: object) -> None:
-        super().__init__(" ".join(argv), **kwargs)  # type: ignore[arg-type]
+        super().__init__(" ".join(argv), **kwargs)
         self.argv = argv
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
-        return {k: v for k, v in environment.items() if k in _ENV_KEEP or k.startswith(("TEXTUAL", "TERM"))
-                or k in ("COLUMNS", "ROWS")}
+        return {
+            k: v
+            for k, v in environment.items()
+            if k in _ENV_KEEP or k.startswith(("TEXTUAL", "TERM")) or k in ("COLUMNS", "ROWS")
+        }
 
-    async def _open_app_process(self, width: int = 80, height: int = 24):  # type: ignore[override]
+    async def _open_app_process(self, width: int = 80, height: int = 24):
         self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=self._build_environment(width, height), start_new_session=True,
-        )  # fmt: skip
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width, height),
+            start_new_session=True,
+        )
         self._stdin = process.stdin
         return process
 
@@ -163,11 +173,13 @@ class Server:
 
     def make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._headers])
-        app.add_routes([
-            web.get("/s/{token}", self.handle_link),
-            web.get("/ws/{page}", self.handle_websocket),
-            web.get("/static/{path:.+}", self.handle_static),
-        ])  # fmt: skip
+        app.add_routes(
+            [
+                web.get("/s/{token}", self.handle_link),
+                web.get("/ws/{page}", self.handle_websocket),
+                web.get("/static/{path:.+}", self.handle_static),
+            ]
+        )
         app.on_startup.append(self._on_startup)
         app.on_shutdown.append(self._on_shutdown)
         return app
@@ -257,26 +269,44 @@ class Server:
     async def handle_link(self, request: web.Request) -> web.StreamResponse:
         address = self._address(request)
         if self._limited(address):
-            raise web.HTTPTooManyRequests(text=message_page("Too many attempts", "Wait a minute."),
-                                          content_type="text/html")
+            raise web.HTTPTooManyRequests(
+                text=message_page("Too many attempts", "Wait a minute."), content_type="text/html"
+            )
         token = request.match_info["token"]
         holder = self._holder(token_hash(token)) if well_formed(token) else None
         if holder is None:
             raise self._refuse(address)
         if self._live_count() >= self.config.max_sessions:
-            return web.Response(status=503, content_type="text/html", text=message_page(
-                "The server is full",
-                f"All {self.config.max_sessions} sessions are in use. Try again in a few minutes; "
-                "your work so far is saved."))  # fmt: skip
+            return web.Response(
+                status=503,
+                content_type="text/html",
+                text=message_page(
+                    "The server is full",
+                    f"All {self.config.max_sessions} sessions are in use. Try again in a few minutes; "
+                    "your work so far is saved.",
+                ),
+            )
         page, secret = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
-        self.grants[page] = Grant(holder.name, holder.role, token_hash(token), secret,
-                                  time.monotonic() + TICKET_SECONDS)
+        self.grants[page] = Grant(
+            holder.name, holder.role, token_hash(token), secret, time.monotonic() + TICKET_SECONDS
+        )
         ws_scheme = "wss" if self.config.secure else "ws"
         base = urlsplit(self.config.url)
-        response = web.Response(content_type="text/html", text=terminal_page(
-            f"{self.config.url}/static/", f"{ws_scheme}://{base.netloc}{base.path}/ws/{page}", TITLE))
-        response.set_cookie("ticket", secret, path=f"{base.path}/ws/{page}", max_age=TICKET_SECONDS,
-                            httponly=True, samesite="Strict", secure=self.config.secure)
+        response = web.Response(
+            content_type="text/html",
+            text=terminal_page(
+                f"{self.config.url}/static/", f"{ws_scheme}://{base.netloc}{base.path}/ws/{page}", TITLE
+            ),
+        )
+        response.set_cookie(
+            "ticket",
+            secret,
+            path=f"{base.path}/ws/{page}",
+            max_age=TICKET_SECONDS,
+            httponly=True,
+            samesite="Strict",
+            secure=self.config.secure,
+        )
         return response
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
@@ -299,8 +329,13 @@ class Server:
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
         await websocket.prepare(request)
         argv = [sys.executable, "-m", "annotator.serve.child", str(self.db_path), holder.role, holder.name]
-        service = ServedApp(argv, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                            close=websocket.close, download_manager=self._downloads)
+        service = ServedApp(
+            argv,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self._downloads,
+        )
         session_id = secrets.token_hex(8)
         session = Session(holder.name, grant.link_hash, service, websocket)
         self.sessions[session_id] = session
@@ -380,8 +415,15 @@ class Server:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop)
-        web.run_app(self.make_app(), host=self.config.host, port=self.config.port, handle_signals=False,
-                    loop=loop, print=lambda *a: None, shutdown_timeout=QUIT_GRACE + 2)
+        web.run_app(
+            self.make_app(),
+            host=self.config.host,
+            port=self.config.port,
+            handle_signals=False,
+            loop=loop,
+            print=lambda *a: None,
+            shutdown_timeout=QUIT_GRACE + 2,
+        )
 
 
 def _clamp(value: object, default: int) -> int:

@@ -366,9 +366,7 @@ class Store:
         if self._tagset is None:
             labels = tuple(
                 Label(*row)
-                for row in self.conn.execute(
-                    "SELECT name, key, color, description FROM labels ORDER BY position"
-                )
+                for row in self.conn.execute("SELECT name, key, color, description FROM labels ORDER BY position")
             )
             judgment = json.loads(self.get_meta("judgment") or "{}")
             self._tagset = Tagset(

@@ -66,8 +66,9 @@ class Agreement(Room):
         # sentence_status_by_annotator, so no row is looked up and no name compared.
         parts = []
         for index, name in enumerate(annotators):
-            ids = self._int_rows(["sentence_id"], "FROM sentence_status WHERE annotator = ? AND status = 'done'",
-                                 [name])[:, 0]
+            ids = self._int_rows(
+                ["sentence_id"], "FROM sentence_status WHERE annotator = ? AND status = 'done'", [name]
+            )[:, 0]
             parts.append(np.stack([ids, np.full(len(ids), index, dtype=np.int64)], axis=1))
         return np.concatenate(parts)
 
@@ -85,18 +86,19 @@ class Agreement(Room):
         # [[0,5],[6,10]]) joined by ';', so numpy parses every offset at once and no
         # Python object is made per sentence or token.
         where = (
-            " FROM sentences s JOIN documents d ON d.id = s.document_id"
-            " WHERE s.id IN (SELECT value FROM json_each(?))"
+            " FROM sentences s JOIN documents d ON d.id = s.document_id WHERE s.id IN (SELECT value FROM json_each(?))"
         )
         params = [json.dumps([int(i) for i in sentence_ids])]
         try:
             row = self._one(
                 "SELECT group_concat(s.id, ','), group_concat(d.seq, ','), group_concat(s.idx, ','),"
-                f" group_concat(s.doc_end - s.doc_start, ','), group_concat(s.tokens, ';'){where}", params,
-            )  # fmt: skip
+                f" group_concat(s.doc_end - s.doc_start, ','), group_concat(s.tokens, ';'){where}",
+                params,
+            )
         except (sqlite3.DataError, sqlite3.OperationalError):  # pragma: no cover - past SQLite's string limit
-            rows = self.conn.execute(f"SELECT s.id, d.seq, s.idx, s.doc_end - s.doc_start, s.tokens{where}",
-                                     params).fetchall()
+            rows = self.conn.execute(
+                f"SELECT s.id, d.seq, s.idx, s.doc_end - s.doc_start, s.tokens{where}", params
+            ).fetchall()
             row = [",".join(str(r[i]) for r in rows) for i in range(4)] + [";".join(r[4] for r in rows)]
         if not row or row[0] is None:
             empty = np.zeros(0, dtype=np.int64)
@@ -146,7 +148,8 @@ class Agreement(Room):
             # Three numbers per span rather than five: fewer to format and parse.
             packed = self._int_rows(
                 [f"sentence_id * {who_base} + {who}", "char_start", f"char_end * {what_base} + {what}"],
-                f"FROM spans WHERE {where}", [*who_params, *what_params, *annotators],
+                f"FROM spans WHERE {where}",
+                [*who_params, *what_params, *annotators],
             )
             sentence, annotator = np.divmod(packed[:, 0], who_base)
             end, label = np.divmod(packed[:, 2], what_base)
@@ -170,17 +173,15 @@ class Agreement(Room):
         """
         if not annotators:
             raise ValueError("no annotators given")
-        where = (
-            f"annotator IN ({','.join('?' * len(annotators))}) AND judgment IS NOT NULL"
-            " AND status IS NOT 'skipped'"
-        )
+        where = f"annotator IN ({','.join('?' * len(annotators))}) AND judgment IS NOT NULL AND status IS NOT 'skipped'"
         names = list(values)
         while True:
             who, who_params = self._codes("annotator", annotators, 1)
             what, what_params = self._codes("judgment", names, 1)
             judgments = self._int_rows(
                 ["sentence_id", f"{who} - 1", f"{what} - 1"],
-                f"FROM sentence_status WHERE {where}", [*who_params, *what_params, *annotators],
+                f"FROM sentence_status WHERE {where}",
+                [*who_params, *what_params, *annotators],
             )
             if not (judgments[:, 2] < 0).any():
                 return judgments, names
@@ -200,6 +201,7 @@ class Agreement(Room):
             " WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY d.seq, s.idx",
             [json.dumps([int(i) for i in sentence_ids])],
         ).fetchall()
+
 
 def _parse_ints(text: str | bytes | None) -> object:
     """A comma-separated string of integers (a group_concat) as an int64 numpy array."""
@@ -238,5 +240,3 @@ def _token_offsets(joined: str, n: int) -> tuple[object, object]:
         counts = np.array([len(a) for a in arrays], dtype=np.int64)
         numbers = np.array([v for a in arrays for pair in a for v in pair], dtype=np.int64)
     return counts, numbers.reshape(-1, 2)
-
-

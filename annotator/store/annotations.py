@@ -24,9 +24,7 @@ from .rows import (
 class Annotations(Room):
     def ensure_annotator(self, name: str) -> None:
         with self.transaction():
-            self.conn.execute(
-                "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, now_iso()]
-            )
+            self.conn.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, now_iso()])
 
     def annotators(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT name FROM annotators ORDER BY name")]
@@ -108,10 +106,17 @@ class Annotations(Room):
 
     def update_span(self, span_id: int, **changes: object) -> SpanAnnotation:
         columns = {
-            "start": "char_start", "end": "char_end", "label": "label", "origin": "origin",
-            "quoted": "quoted", "lexicon_term": "lexicon_term", "suggestion_id": "suggestion_id",
-            "note": "note", "agreed_by": "agreed_by", "resolution": "resolution",
-        }  # fmt: skip
+            "start": "char_start",
+            "end": "char_end",
+            "label": "label",
+            "origin": "origin",
+            "quoted": "quoted",
+            "lexicon_term": "lexicon_term",
+            "suggestion_id": "suggestion_id",
+            "note": "note",
+            "agreed_by": "agreed_by",
+            "resolution": "resolution",
+        }
         sets, params = [], []
         for field_name, value in changes.items():
             if field_name not in columns:
@@ -119,7 +124,7 @@ class Annotations(Room):
             if field_name == "quoted":
                 value = int(bool(value))
             elif field_name == "agreed_by":
-                value = "|".join(value) or None  # type: ignore[arg-type]
+                value = "|".join(value) or None
             sets.append(f"{columns[field_name]} = ?")
             params.append(value)
         with self.transaction():
@@ -155,11 +160,22 @@ class Annotations(Room):
                     " resolution = excluded.resolution"
                     " WHERE spans.annotator = excluded.annotator AND spans.sentence_id = excluded.sentence_id",
                     [
-                        span.id, span.sentence_id, span.annotator, span.start, span.end, span.label,
-                        span.origin, int(span.quoted), span.lexicon_term, span.suggestion_id, span.note,
-                        span.created_at or now_iso(), "|".join(span.agreed_by) or None, span.resolution,
+                        span.id,
+                        span.sentence_id,
+                        span.annotator,
+                        span.start,
+                        span.end,
+                        span.label,
+                        span.origin,
+                        int(span.quoted),
+                        span.lexicon_term,
+                        span.suggestion_id,
+                        span.note,
+                        span.created_at or now_iso(),
+                        "|".join(span.agreed_by) or None,
+                        span.resolution,
                     ],
-                )  # fmt: skip
+                )
             except sqlite3.IntegrityError:
                 raise RestoreRefused(f"{span.annotator} already has this {span.label} span again") from None
             restored = self.get_span(span.id) if span.id is not None else None
@@ -327,11 +343,20 @@ class Annotations(Room):
         """
         rows = [
             {
-                "sentence_id": s.sentence_id, "annotator": s.annotator, "start": s.start, "end": s.end,
-                "label": s.label, "origin": s.origin, "quoted": int(s.quoted), "term": s.lexicon_term,
-                "suggestion_id": s.suggestion_id, "note": s.note, "created_at": s.created_at or now_iso(),
-                "agreed_by": "|".join(s.agreed_by) or None, "resolution": s.resolution,
-            }  # fmt: skip
+                "sentence_id": s.sentence_id,
+                "annotator": s.annotator,
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "origin": s.origin,
+                "quoted": int(s.quoted),
+                "term": s.lexicon_term,
+                "suggestion_id": s.suggestion_id,
+                "note": s.note,
+                "created_at": s.created_at or now_iso(),
+                "agreed_by": "|".join(s.agreed_by) or None,
+                "resolution": s.resolution,
+            }
             for s in spans
         ]
         if not rows:
@@ -354,4 +379,3 @@ class Annotations(Room):
                 rows,
             )
             return max(cursor.rowcount, 0)
-

@@ -30,7 +30,7 @@ class Corpus(Room):
     def insert_document(self, document: Document, sentences: Sequence[Sentence]) -> list[int]:
         """Insert one document and its sentences; returns the new sentence ids in order."""
         self.insert_documents([(document, sentences)])
-        return [s.id for s in sentences]  # type: ignore[misc]
+        return [s.id for s in sentences]
 
     def insert_documents(self, items: Sequence[tuple[Document, Sequence[Sentence]]], unit: int | None = None) -> None:
         """Insert documents with their sentences in one transaction and two executemany
@@ -57,11 +57,23 @@ class Corpus(Room):
                         (s.id, document.id, s.index, s.doc_start, s.doc_end, s.text, encode_tokens(s.tokens), unit)
                     )
                 document.sentence_count, document.token_count = len(sentences), tokens
-                document_rows.append((
-                    document.seq, document.id, document.title, document.source, document.url, document.date,
-                    compact_json(document.metadata), document.text, document.content_hash, len(sentences),
-                    tokens, document.imported_at or imported_at, unit,
-                ))  # fmt: skip
+                document_rows.append(
+                    (
+                        document.seq,
+                        document.id,
+                        document.title,
+                        document.source,
+                        document.url,
+                        document.date,
+                        compact_json(document.metadata),
+                        document.text,
+                        document.content_hash,
+                        len(sentences),
+                        tokens,
+                        document.imported_at or imported_at,
+                        unit,
+                    )
+                )
             self.conn.executemany(
                 "INSERT INTO document_rows (seq, id, title, source, url, date, metadata, text, content_hash,"
                 " sentence_count, token_count, imported_at, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -89,9 +101,7 @@ class Corpus(Room):
                 s.id = sentence_id
                 sentence_id += 1
                 tokens += len(s.tokens)
-                rows.append(
-                    (s.id, document_id, s.index, s.doc_start, s.doc_end, s.text, encode_tokens(s.tokens), unit)
-                )
+                rows.append((s.id, document_id, s.index, s.doc_start, s.doc_end, s.text, encode_tokens(s.tokens), unit))
             self.conn.executemany(
                 "INSERT INTO sentence_rows (id, document_id, idx, doc_start, doc_end, text, tokens, unit)"
                 " VALUES (?,?,?,?,?,?,?,?)",
@@ -162,8 +172,7 @@ class Corpus(Room):
             # Qualified: both tables have an `id` column.
             columns = ", ".join(f"s.{c.strip()}" for c in SENTENCE_COLUMNS.split(","))
             for row in self.conn.execute(
-                f"SELECT {columns} FROM sentences s"
-                " JOIN documents d ON d.id = s.document_id ORDER BY d.seq, s.idx"
+                f"SELECT {columns} FROM sentences s JOIN documents d ON d.id = s.document_id ORDER BY d.seq, s.idx"
             ):
                 yield to_sentence(row)
             return
@@ -193,7 +202,7 @@ class Corpus(Room):
 
     def document_seq(self, document_id: str) -> int | None:
         value = self._scalar("SELECT seq FROM documents WHERE id = ?", [document_id])
-        return None if value is None else int(value)  # type: ignore[call-overload]
+        return None if value is None else int(value)
 
     def document_id_at(self, index: int, *, first_seq: int | None = None) -> str | None:
         """The id of the document at 0-based `index` in import order.
@@ -209,7 +218,7 @@ class Corpus(Room):
 
     def sentence_total(self) -> int:
         """Number of sentences, kept by triggers (migration m004): no scan, whatever the corpus size."""
-        return int(self._scalar("SELECT sentences FROM corpus_counts WHERE id = 1") or 0)  # type: ignore[call-overload]
+        return int(self._scalar("SELECT sentences FROM corpus_counts WHERE id = 1") or 0)
 
     def first_open_sentence(self, document_id: str, annotator: str, after_index: int = -1) -> int | None:
         """Index of the first sentence after `after_index` in a document not marked done by `annotator`."""
@@ -220,7 +229,7 @@ class Corpus(Room):
             " ORDER BY s.idx LIMIT 1",
             [annotator, document_id, after_index],
         )
-        return None if value is None else int(value)  # type: ignore[call-overload]
+        return None if value is None else int(value)
 
     def search_sentences(self, text: str, limit: int = 50, *, queue_of: str | None = None) -> list[Sentence]:
         """Sentences containing `text` (case-insensitive for ASCII), in import order;
@@ -246,4 +255,3 @@ class Corpus(Room):
             [prefix, prefix + "\U0010ffff", limit],
         )
         return [to_document(row) for row in rows]
-

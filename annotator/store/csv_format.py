@@ -75,45 +75,71 @@ C = Column
 # sentence_status row of a span's sentence and annotator, joined to the spans).
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "spans": (
-        C("document_id", "d.id", "text"), C("sentence_index", "s.idx", "int"),
-        C("start", "sp.char_start", "int"), C("end", "sp.char_end", "int"),
-        C("doc_start", "s.doc_start + sp.char_start", "int"), C("doc_end", "s.doc_start + sp.char_end", "int"),
-        C("text", SPAN_TEXT, "free"), C("label", "sp.label", "text"), C("annotator", "sp.annotator", "text"),
-        C("origin", "sp.origin", "text"), C("quoted", _flag("sp.quoted"), "flag"),
-        C("lexicon_term", "sp.lexicon_term", "null"), C("note", "sp.note", "free"),
+        C("document_id", "d.id", "text"),
+        C("sentence_index", "s.idx", "int"),
+        C("start", "sp.char_start", "int"),
+        C("end", "sp.char_end", "int"),
+        C("doc_start", "s.doc_start + sp.char_start", "int"),
+        C("doc_end", "s.doc_start + sp.char_end", "int"),
+        C("text", SPAN_TEXT, "free"),
+        C("label", "sp.label", "text"),
+        C("annotator", "sp.annotator", "text"),
+        C("origin", "sp.origin", "text"),
+        C("quoted", _flag("sp.quoted"), "flag"),
+        C("lexicon_term", "sp.lexicon_term", "null"),
+        C("note", "sp.note", "free"),
         C("created_at", "sp.created_at", "text"),
         # issue 15: the status of the span's sentence for its annotator (done, skipped,
         # open), from the state row the export query joins as `sps`.
         C("status", f"COALESCE(sps.status, CASE WHEN sp.annotator = '{GOLD}' THEN 'done' ELSE 'open' END)", "text"),
     ),
     "sentences": (
-        C("document_id", "d.id", "text"), C("sentence_index", "s.idx", "int"),
-        C("doc_start", "s.doc_start", "int"), C("doc_end", "s.doc_end", "int"),
-        C("sentence_text", "s.text", "free"), C("annotator", "st.annotator", "text"),
-        C("status", "st.status", "null"), C("judgment", "st.judgment", "null"),
-        C("flagged", _flag("st.flagged"), "flag"), C("note", "st.note", "free"),
-        C("suggestion_mode", "st.suggestion_mode", "null"), C("first_shown_at", "st.first_shown_at", "null"),
+        C("document_id", "d.id", "text"),
+        C("sentence_index", "s.idx", "int"),
+        C("doc_start", "s.doc_start", "int"),
+        C("doc_end", "s.doc_end", "int"),
+        C("sentence_text", "s.text", "free"),
+        C("annotator", "st.annotator", "text"),
+        C("status", "st.status", "null"),
+        C("judgment", "st.judgment", "null"),
+        C("flagged", _flag("st.flagged"), "flag"),
+        C("note", "st.note", "free"),
+        C("suggestion_mode", "st.suggestion_mode", "null"),
+        C("first_shown_at", "st.first_shown_at", "null"),
         C("finished_at", "st.finished_at", "null"),
     ),
     "documents": (
-        C("document_id", "d.id", "text"), C("title", "d.title", "free"), C("source", "d.source", "null"),
-        C("url", "d.url", "null"), C("date", "d.date", "null"), C("sentences", "d.sentence_count", "int"),
+        C("document_id", "d.id", "text"),
+        C("title", "d.title", "free"),
+        C("source", "d.source", "null"),
+        C("url", "d.url", "null"),
+        C("date", "d.date", "null"),
+        C("sentences", "d.sentence_count", "int"),
         C("metadata", "d.metadata", "text"),
     ),
-}  # fmt: skip
+}
 # `export --gold` appends these to the spans and sentences CSV: who gave the gold item
 # (names joined by "|") and how it got into gold ("auto" or "curated").
 GOLD_COLUMNS: dict[str, tuple[Column, ...]] = {
     "spans": (C("agreed_by", "sp.agreed_by", "null"), C("resolution", "sp.resolution", "null")),
     "sentences": (C("agreed_by", "st.judgment_agreed_by", "null"), C("resolution", "st.judgment_resolution", "null")),
-}  # fmt: skip
+}
 # One row per token of each annotated sentence and annotator, with the BIO tag of that
 # annotator's spans (the same tags as the CoNLL export), and the sentence's status
 # (done, skipped or open). Written from Python, not SQL.
 TOKEN_COLUMNS: tuple[str, ...] = (
-    "document_id", "sentence_index", "token_index", "start", "end", "doc_start", "doc_end", "text",
-    "annotator", "tag", "status",
-)  # fmt: skip
+    "document_id",
+    "sentence_index",
+    "token_index",
+    "start",
+    "end",
+    "doc_start",
+    "doc_end",
+    "text",
+    "annotator",
+    "tag",
+    "status",
+)
 del C
 
 # The free-text cells, in every CSV the tool writes (the tokens CSV's `text` too).

@@ -66,18 +66,17 @@ class Exports(Room):
                 [GOLD, GOLD],
             )
             or 0
-        )  # type: ignore[call-overload]
-
+        )
 
     def count_spans(self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> int:
         clause, params = self._annotator_clause("sp.annotator", annotators, exclude)
-        return int(self._scalar(f"SELECT COUNT(*) FROM spans sp WHERE {clause}", params) or 0)  # type: ignore[call-overload]
+        return int(self._scalar(f"SELECT COUNT(*) FROM spans sp WHERE {clause}", params) or 0)
 
     def count_states(self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> int:
         clause, params = self._annotator_clause("st.annotator", annotators, exclude)
         return int(
             self._scalar(f"SELECT COUNT(*) FROM sentence_status st WHERE {self._STATE_KEPT} AND {clause}", params) or 0
-        )  # type: ignore[call-overload]
+        )
 
     # The CSV exports of spans, sentences and documents, built from the columns of
     # csv_format (each a name, an SQL expression and a kind); free-text cells get the
@@ -143,17 +142,26 @@ class Exports(Room):
             else:
                 groups.append((column_kind, [cell]))
         sql = [
-            f"printf('{sep.join(['%d'] * len(group))}', {', '.join(group)})" if column_kind == "int"
+            f"printf('{sep.join(['%d'] * len(group))}', {', '.join(group)})"
+            if column_kind == "int"
             else f"({group[0]})"  # parenthesised: || binds tighter than +
             for column_kind, group in groups
-        ]  # fmt: skip
+        ]
         return f" || '{sep}' || ".join(sql)
 
     def query(
-        self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
-        provenance: bool = False, safe: bool = True, plain: bool = False, nul_safe: bool = True,
-        where: str = "", where_params: Sequence = (),
-    ) -> tuple[str, list]:  # fmt: skip
+        self,
+        kind: str,
+        annotators: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
+        *,
+        provenance: bool = False,
+        safe: bool = True,
+        plain: bool = False,
+        nul_safe: bool = True,
+        where: str = "",
+        where_params: Sequence = (),
+    ) -> tuple[str, list]:
         """The SQL of a CSV export (`kind` spans, sentences or documents) and its parameters.
 
         Each row is (cells joined by SEPARATOR as UTF-8 bytes, *key). `plain` gives SQL that
@@ -197,10 +205,17 @@ class Exports(Room):
         return nul_safe
 
     def iter_rows(
-        self, kind: str, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), *,
-        provenance: bool = False, safe: bool = True, chunk: int = 10_000,
-        seq_range: tuple[int | None, int | None] = (None, None), statuses: Sequence[str] | None = None,
-    ) -> Iterator[list[tuple]]:  # fmt: skip
+        self,
+        kind: str,
+        annotators: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
+        *,
+        provenance: bool = False,
+        safe: bool = True,
+        chunk: int = 10_000,
+        seq_range: tuple[int | None, int | None] = (None, None),
+        statuses: Sequence[str] | None = None,
+    ) -> Iterator[list[tuple]]:
         """The rows of a CSV export, (cells joined by SEPARATOR, *key), in lists of
         up to `chunk` rows from one cursor; with `seq_range` (from, to), only the rows of
         documents with from <= seq < to (either end None: open); with `statuses`, only
@@ -215,16 +230,20 @@ class Exports(Room):
         if seq_range[1] is not None:
             where, where_params = f"{where} AND d.seq < ?", [*where_params, seq_range[1]]
         sql, params = self.query(
-            kind, annotators, exclude, provenance=provenance, safe=safe, nul_safe=nul_safe,
-            where=where, where_params=where_params,
-        )  # fmt: skip
+            kind,
+            annotators,
+            exclude,
+            provenance=provenance,
+            safe=safe,
+            nul_safe=nul_safe,
+            where=where,
+            where_params=where_params,
+        )
         cursor = self.conn.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
             yield rows
 
-    def middle_seq(
-        self, kind: str, annotators: Sequence[str] | None, exclude: Sequence[str], rows: int
-    ) -> int | None:
+    def middle_seq(self, kind: str, annotators: Sequence[str] | None, exclude: Sequence[str], rows: int) -> int | None:
         """The seq of the document about halfway through an export's `rows` rows, for
         splitting the work. Read from the (sentence_id, ...) index alone: sentence ids
         follow import order, so the middle sentence id lies in the middle document.
@@ -237,7 +256,7 @@ class Exports(Room):
             f" (SELECT sentence_id FROM {table} WHERE {clause}{state} ORDER BY sentence_id LIMIT 1 OFFSET ?)",
             [*params, rows // 2],
         )
-        return None if value is None else int(value)  # type: ignore[call-overload]
+        return None if value is None else int(value)
 
     def row(self, kind: str, key: Sequence, *, provenance: bool = False, safe: bool = True) -> list[str]:
         """The cells of one export row by its key (from `iter_rows`), each on its own."""
@@ -290,7 +309,10 @@ class Exports(Room):
         return f"COALESCE({alias}.status, CASE WHEN {alias}.annotator = '{GOLD}' THEN 'done' ELSE 'open' END)"
 
     def unit_sentences(
-        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), statuses: Sequence[str] | None = None
+        self,
+        annotators: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
+        statuses: Sequence[str] | None = None,
     ) -> Iterator[Sentence]:
         span_clause, span_params = self._unit_clause("sp.annotator", annotators, exclude, statuses)
         state_clause, state_params = self._unit_clause("st.annotator", annotators, exclude, statuses)
@@ -305,7 +327,10 @@ class Exports(Room):
             yield to_sentence(row)
 
     def unit_states(
-        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), statuses: Sequence[str] | None = None
+        self,
+        annotators: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
+        statuses: Sequence[str] | None = None,
     ) -> Iterator[tuple[int, str, str | None, str]]:
         """(sentence_id, annotator, judgment, status) of kept states, in unit order."""
         clause, params = self._unit_clause("st.annotator", annotators, exclude, statuses)
@@ -318,7 +343,10 @@ class Exports(Room):
         )
 
     def unit_spans(
-        self, annotators: Sequence[str] | None = None, exclude: Sequence[str] = (), statuses: Sequence[str] | None = None
+        self,
+        annotators: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
+        statuses: Sequence[str] | None = None,
     ) -> Iterator[tuple[int, str, int, int, str]]:
         """(sentence_id, annotator, start, end, label) of spans, in unit order."""
         clause, params = self._unit_clause("sp.annotator", annotators, exclude, statuses)
@@ -335,11 +363,14 @@ class Exports(Room):
         """The annotators who have a unit in the selection, sorted."""
         span_clause, span_params = self._unit_clause("sp.annotator", annotators, exclude, statuses)
         state_clause, state_params = self._unit_clause("st.annotator", annotators, exclude, statuses)
-        return [row[0] for row in self.conn.execute(
-            f"SELECT DISTINCT sp.annotator FROM spans sp WHERE {span_clause} UNION SELECT DISTINCT st.annotator"
-            f" FROM sentence_status st WHERE {self._STATE_KEPT} AND {state_clause} ORDER BY 1",
-            [*span_params, *state_params],
-        )]  # fmt: skip
+        return [
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT DISTINCT sp.annotator FROM spans sp WHERE {span_clause} UNION SELECT DISTINCT st.annotator"
+                f" FROM sentence_status st WHERE {self._STATE_KEPT} AND {state_clause} ORDER BY 1",
+                [*span_params, *state_params],
+            )
+        ]
 
     def span_labels(self, annotators: Sequence[str] | None, exclude: Sequence[str]) -> list[str]:
         """The distinct labels of the selected spans."""

@@ -41,7 +41,6 @@ def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-
 def check_is_project(conn: sqlite3.Connection, path: Path, has_schema: bool, create: bool) -> None:
     """Refuse, before anything writes to it, a file with tables but no framing-annotator
     schema (another application's database: it stays byte-identical), and unless
@@ -62,4 +61,6 @@ def check_is_project(conn: sqlite3.Connection, path: Path, has_schema: bool, cre
             " left untouched, pass another --db"
         )
     if not create:
-        raise ProjectMissing(f"no project at {path} (an empty database): run 'annotator init' or 'annotator import' first")
+        raise ProjectMissing(
+            f"no project at {path} (an empty database): run 'annotator init' or 'annotator import' first"
+        )

@@ -93,9 +93,19 @@ class Lexicons(Room):
             cursor = self.conn.execute(
                 "INSERT INTO lexicon_entries (lexicon_id, term, label, match, forms, exclude, neutral, note,"
                 " source, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [lexicon_id, e.term, e.label, e.match, "|".join(e.forms), "|".join(e.exclude), e.neutral,
-                 e.note, e.source, e.line],
-            )  # fmt: skip
+                [
+                    lexicon_id,
+                    e.term,
+                    e.label,
+                    e.match,
+                    "|".join(e.forms),
+                    "|".join(e.exclude),
+                    e.neutral,
+                    e.note,
+                    e.source,
+                    e.line,
+                ],
+            )
             assert cursor.lastrowid is not None
             ids.append(cursor.lastrowid)
         return ids

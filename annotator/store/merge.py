@@ -90,7 +90,7 @@ class Merge(Room):
         return result
 
     def _count(self, table: str) -> int:
-        return int(self._scalar(f"SELECT COUNT(*) FROM main.{table}") or 0)  # type: ignore[call-overload]
+        return int(self._scalar(f"SELECT COUNT(*) FROM main.{table}") or 0)
 
 
 # ------------------------------------------------------------------------ 1. plan
@@ -137,7 +137,7 @@ def map_documents(merge: Merge, result: MergeResult) -> None:
         (row[0], row[1])
         for row in run("SELECT src_id, dst_id FROM temp.merge_documents WHERE src_id != dst_id ORDER BY seq")
     ]
-    result.documents_matched = int(merge._scalar("SELECT COUNT(*) FROM temp.merge_documents WHERE NOT is_new"))  # type: ignore[call-overload]
+    result.documents_matched = int(merge._scalar("SELECT COUNT(*) FROM temp.merge_documents WHERE NOT is_new"))
 
 
 def map_matched_sentences(merge: Merge) -> None:
@@ -192,10 +192,7 @@ def snapshot_events(merge: Merge) -> None:
         "CREATE TEMP TABLE merge_events (id INTEGER PRIMARY KEY, at TEXT, annotator TEXT, action TEXT,"
         " sentence_id INTEGER, payload TEXT, origin TEXT)"
     )
-    run(
-        "INSERT INTO temp.merge_events SELECT id, at, annotator, action, sentence_id, payload, origin"
-        " FROM main.events"
-    )
+    run("INSERT INTO temp.merge_events SELECT id, at, annotator, action, sentence_id, payload, origin FROM main.events")
     run("CREATE INDEX temp.merge_events_key ON merge_events (at, annotator, action)")
 
 
@@ -207,9 +204,13 @@ def copy_new_documents(merge: Merge, result: MergeResult, unit: int) -> None:
     transactions, as rows of `unit` (hidden until it is published)."""
     last_commit, after = 0.0, None
     while True:
-        seqs = [row[0] for row in merge.conn.execute(
-            "SELECT seq FROM temp.merge_documents WHERE is_new AND seq > ? ORDER BY seq LIMIT ?",
-            [after if after is not None else -1, BATCH_DOCUMENTS])]  # fmt: skip
+        seqs = [
+            row[0]
+            for row in merge.conn.execute(
+                "SELECT seq FROM temp.merge_documents WHERE is_new AND seq > ? ORDER BY seq LIMIT ?",
+                [after if after is not None else -1, BATCH_DOCUMENTS],
+            )
+        ]
         if not seqs:
             return
         wait_for_turn(merge.store, last_commit, COMMIT_GAP_SECONDS)
@@ -366,9 +367,19 @@ def add_lexicons(merge: Merge, result: MergeResult, lexicon_entries: Sequence[Le
         "INSERT INTO main.lexicon_entries (lexicon_id, term, label, match, forms, exclude, neutral, note,"
         " source, line) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (lexicon_id, term, label, match) DO NOTHING",
         [
-            (ids[e.lexicon], e.term, e.label, e.match, "|".join(e.forms), "|".join(e.exclude), e.neutral,
-             e.note, e.source, e.line)
+            (
+                ids[e.lexicon],
+                e.term,
+                e.label,
+                e.match,
+                "|".join(e.forms),
+                "|".join(e.exclude),
+                e.neutral,
+                e.note,
+                e.source,
+                e.line,
+            )
             for e in lexicon_entries
         ],
-    )  # fmt: skip
+    )
     result.lexicon_entries_added = merge.conn.total_changes - before

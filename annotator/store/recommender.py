@@ -55,16 +55,37 @@ class Recommender(Room):
         row = self._one("SELECT COUNT(*) FROM sentence_status WHERE status = 'done' AND annotator != ?", [GOLD])
         return int(row[0]) if row else 0
 
-    def save(self, model: bytes, *, source: str, annotators: Sequence[str], sentences: int, documents: int,
-             spans: int, labels: Sequence[str], noise: dict, done_at_training: int,
-             disabled_labels: Sequence[str] = ()) -> RecommenderModel:
+    def save(
+        self,
+        model: bytes,
+        *,
+        source: str,
+        annotators: Sequence[str],
+        sentences: int,
+        documents: int,
+        spans: int,
+        labels: Sequence[str],
+        noise: dict,
+        done_at_training: int,
+        disabled_labels: Sequence[str] = (),
+    ) -> RecommenderModel:
         with self.transaction():
             cursor = self.conn.execute(
                 "INSERT INTO recommender_models (trained_at, source, annotators, sentences, documents, spans,"
                 " labels, disabled_labels, noise, done_at_training, model) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [now_iso(), source, compact_json(list(annotators)), sentences, documents, spans,
-                 compact_json(list(labels)), compact_json(sorted(disabled_labels)), compact_json(noise),
-                 done_at_training, model],
+                [
+                    now_iso(),
+                    source,
+                    compact_json(list(annotators)),
+                    sentences,
+                    documents,
+                    spans,
+                    compact_json(list(labels)),
+                    compact_json(sorted(disabled_labels)),
+                    compact_json(noise),
+                    done_at_training,
+                    model,
+                ],
             )
             version = cursor.lastrowid
         latest = self.latest()
@@ -76,8 +97,10 @@ class Recommender(Room):
         return None if row is None else _to_model(row)
 
     def versions(self) -> list[RecommenderModel]:
-        return [_to_model(row) for row in
-                self.conn.execute(f"SELECT {_INFO_COLUMNS} FROM recommender_models ORDER BY version")]
+        return [
+            _to_model(row)
+            for row in self.conn.execute(f"SELECT {_INFO_COLUMNS} FROM recommender_models ORDER BY version")
+        ]
 
     def model_bytes(self, version: int) -> bytes:
         row = self._one("SELECT model FROM recommender_models WHERE version = ?", [version])
@@ -96,8 +119,16 @@ class Recommender(Room):
 
 def _to_model(row: tuple) -> RecommenderModel:
     return RecommenderModel(
-        version=row[0], trained_at=row[1], source=row[2], annotators=tuple(json.loads(row[3])), sentences=row[4],
-        documents=row[5], spans=row[6], labels=tuple(json.loads(row[7])), disabled_labels=tuple(json.loads(row[8])),
-        noise=json.loads(row[9]), evaluation=None if row[10] is None else json.loads(row[10]),
+        version=row[0],
+        trained_at=row[1],
+        source=row[2],
+        annotators=tuple(json.loads(row[3])),
+        sentences=row[4],
+        documents=row[5],
+        spans=row[6],
+        labels=tuple(json.loads(row[7])),
+        disabled_labels=tuple(json.loads(row[8])),
+        noise=json.loads(row[9]),
+        evaluation=None if row[10] is None else json.loads(row[10]),
         done_at_training=row[11],
-    )  # fmt: skip
+    )

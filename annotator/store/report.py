@@ -22,7 +22,9 @@ class Report(Room):
     def _names(annotators: Sequence[str]) -> str:
         return json.dumps(list(annotators))
 
-    def statuses(self, annotators: Sequence[str]) -> list[tuple[int, str, str | None, str | None, str | None, str | None]]:
+    def statuses(
+        self, annotators: Sequence[str]
+    ) -> list[tuple[int, str, str | None, str | None, str | None, str | None]]:
         """(sentence_id, annotator, status, suggestion_mode, first_shown_at, finished_at) in corpus order."""
         return self.conn.execute(
             "SELECT st.sentence_id, st.annotator, st.status, st.suggestion_mode, st.first_shown_at, st.finished_at"
@@ -91,7 +93,9 @@ class Report(Room):
         return {name: (mode, value) for name, mode, value in rows}
 
     def sentence_texts(self, sentence_ids: Sequence[int]) -> dict[int, str]:
-        return dict(self.conn.execute(
-            "SELECT id, text FROM sentences WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps([int(i) for i in sentence_ids])],
-        ).fetchall())
+        return dict(
+            self.conn.execute(
+                "SELECT id, text FROM sentences WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps([int(i) for i in sentence_ids])],
+            ).fetchall()
+        )

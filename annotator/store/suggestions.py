@@ -31,8 +31,10 @@ class Suggestions(Room):
             self.conn.executemany(
                 "INSERT OR IGNORE INTO suggestions (sentence_id, char_start, char_end, label, term, quoted,"
                 " detector, reason, score) VALUES (?,?,?,?,?,?,?,?,?)",
-                [(g.sentence_id, g.start, g.end, g.label, g.term, int(g.quoted), g.detector, g.reason, g.score)
-                 for g in suggestions],
+                [
+                    (g.sentence_id, g.start, g.end, g.label, g.term, int(g.quoted), g.detector, g.reason, g.score)
+                    for g in suggestions
+                ],
             )
 
     def set_decision(self, suggestion_id: int, annotator: str, decision: str | None) -> None:
@@ -58,8 +60,9 @@ class Suggestions(Room):
                 # a re-run of `suggest`: the decision has nothing left to apply to.
                 raise RestoreRefused(f"suggestion {suggestion_id} is gone (the lexicon was run again)") from None
 
-    def sync(self, sentence_ids: Sequence[int], suggestions: Iterable[Suggestion],
-             sources: Collection[str] | None = None) -> tuple[int, int, int]:
+    def sync(
+        self, sentence_ids: Sequence[int], suggestions: Iterable[Suggestion], sources: Collection[str] | None = None
+    ) -> tuple[int, int, int]:
         """Make the suggestions of these sentences exactly `suggestions`.
 
         With `sources`, only suggestions from those sources (detector names) are touched:
@@ -104,7 +107,7 @@ class Suggestions(Room):
             " JOIN sentences s ON s.id = sg.sentence_id WHERE sg.detector = 'lexicon'"
             " GROUP BY sg.id"
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
     def tallies(self) -> list[SuggestionTally]:
         """Hits and decisions (over all annotators) per suggested term and label."""
@@ -119,4 +122,3 @@ class Suggestions(Room):
             " GROUP BY sg.detector, sg.term, sg.label ORDER BY sg.detector, sg.term, sg.label"
         )
         return [SuggestionTally(*row) for row in rows]
-

@@ -150,8 +150,16 @@ class Team(Room):
             self.conn.executemany(
                 f"INSERT INTO assignments ({_ROW_COLUMNS}, assigned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (r.document_id, r.annotator, r.sentences, r.position, int(r.calibration), int(r.gold_check),
-                     r.origin, at)
+                    (
+                        r.document_id,
+                        r.annotator,
+                        r.sentences,
+                        r.position,
+                        int(r.calibration),
+                        int(r.gold_check),
+                        r.origin,
+                        at,
+                    )
                     for r in plan.added
                 ],
             )
@@ -244,7 +252,7 @@ class Team(Room):
             judgments.setdefault(sentence_id, {})[name] = value
         return [
             (
-                [tuple(t) for t in json.loads(tokens)],  # type: ignore[misc]
+                [tuple(t) for t in json.loads(tokens)],
                 {name: spans.get(sentence_id, {}).get(name, []) for name in annotators},
                 {name: judgments.get(sentence_id, {}).get(name) for name in annotators},
             )
@@ -311,8 +319,10 @@ class Team(Room):
         }
 
     def active_seconds(self) -> dict[str, float]:
-        return {r[0]: float(r[1]) for r in self.conn.execute(
-            "SELECT annotator, SUM(seconds) FROM sentence_time GROUP BY annotator")}
+        return {
+            r[0]: float(r[1])
+            for r in self.conn.execute("SELECT annotator, SUM(seconds) FROM sentence_time GROUP BY annotator")
+        }
 
     def recent_seconds(self, annotator: str, limit: int) -> list[float]:
         """Time on screen of her last `limit` finished sentences."""
@@ -328,8 +338,12 @@ class Team(Room):
         ]
 
     def last_active(self) -> dict[str, str]:
-        return {r[0]: r[1] for r in self.conn.execute(
-            "SELECT annotator, at FROM events WHERE id IN (SELECT MAX(id) FROM events GROUP BY annotator)")}
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                "SELECT annotator, at FROM events WHERE id IN (SELECT MAX(id) FROM events GROUP BY annotator)"
+            )
+        }
 
     def gold_check_work(self, annotator: str) -> list[tuple[list[tuple[int, int]], list, list]]:
         """On her gold-check documents, per sentence she has done: tokens, her spans, gold's spans."""
@@ -338,17 +352,25 @@ class Team(Room):
             "SELECT document_id FROM assignments WHERE annotator = ? AND gold_check = 1", [annotator]
         ):
             done = {
-                r[0] for r in self.conn.execute(
+                r[0]
+                for r in self.conn.execute(
                     "SELECT st.sentence_id FROM sentence_status st JOIN sentences s ON s.id = st.sentence_id"
-                    " WHERE s.document_id = ? AND st.annotator = ? AND st.status = 'done'", [document_id, annotator])
+                    " WHERE s.document_id = ? AND st.annotator = ? AND st.status = 'done'",
+                    [document_id, annotator],
+                )
             }
             if not done:
                 continue
-            ids = [r[0] for r in self.conn.execute(
-                "SELECT id FROM sentences WHERE document_id = ? ORDER BY idx", [document_id])]
+            ids = [
+                r[0]
+                for r in self.conn.execute("SELECT id FROM sentences WHERE document_id = ? ORDER BY idx", [document_id])
+            ]
             work = self.document_work(document_id, [annotator, GOLD])
-            found += [(tokens, spans[annotator], spans[GOLD]) for sid, (tokens, spans, _) in zip(ids, work, strict=True)
-                      if sid in done]
+            found += [
+                (tokens, spans[annotator], spans[GOLD])
+                for sid, (tokens, spans, _) in zip(ids, work, strict=True)
+                if sid in done
+            ]
         return found
 
     def flags(self) -> list[tuple[str, int, str, str | None]]:
@@ -366,15 +388,23 @@ class Team(Room):
     def flagged_sentences(self, annotators: Sequence[str]) -> set[int]:
         """Sentences any of `annotators` flagged."""
         marks = ",".join("?" * len(annotators))
-        return {r[0] for r in self.conn.execute(
-            f"SELECT DISTINCT sentence_id FROM sentence_status WHERE flagged = 1 AND annotator IN ({marks})",
-            list(annotators))}
+        return {
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT DISTINCT sentence_id FROM sentence_status WHERE flagged = 1 AND annotator IN ({marks})",
+                list(annotators),
+            )
+        }
 
     def sentence_notes(self, sentence_id: int) -> list[tuple[str, bool, str | None, list[tuple[int, int, str, str]]]]:
         """Every annotator's flag, sentence note and span notes for one sentence (gold excluded)."""
-        states = {r[0]: (bool(r[1]), r[2]) for r in self.conn.execute(
-            "SELECT annotator, flagged, note FROM sentence_status WHERE sentence_id = ? AND annotator != ?",
-            [sentence_id, GOLD])}
+        states = {
+            r[0]: (bool(r[1]), r[2])
+            for r in self.conn.execute(
+                "SELECT annotator, flagged, note FROM sentence_status WHERE sentence_id = ? AND annotator != ?",
+                [sentence_id, GOLD],
+            )
+        }
         notes: dict[str, list[tuple[int, int, str, str]]] = {}
         for name, start, end, label, note in self.conn.execute(
             "SELECT annotator, char_start, char_end, label, note FROM spans"
@@ -382,10 +412,7 @@ class Team(Room):
             [sentence_id, GOLD],
         ):
             notes.setdefault(name, []).append((start, end, label, note))
-        return [
-            (name, *states.get(name, (False, None)), notes.get(name, []))
-            for name in sorted({*states, *notes})
-        ]
+        return [(name, *states.get(name, (False, None)), notes.get(name, [])) for name in sorted({*states, *notes})]
 
     def modes_by_sentence(self, annotators: Sequence[str]) -> tuple[list[int], list[int]]:
         """Sentences done by at least two of `annotators` where every one who did it saw

@@ -88,8 +88,15 @@ class WriteUnits(Room):
             cursor = self.store.conn.execute(
                 "INSERT INTO write_units (kind, label, host, pid, process_start, started_at, state)"
                 " VALUES (?,?,?,?,?,?,?)",
-                [kind, label, socket.gethostname(), pid, _process_start(pid), now_iso(),
-                 "discarding" if discarding else "open"],
+                [
+                    kind,
+                    label,
+                    socket.gethostname(),
+                    pid,
+                    _process_start(pid),
+                    now_iso(),
+                    "discarding" if discarding else "open",
+                ],
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -119,8 +126,10 @@ class WriteUnits(Room):
     def _discard_some(self, unit: int) -> bool:
         """Delete one batch of the unit's rows; False when none is left."""
         conn = self.store.conn
-        seqs = [row[0] for row in conn.execute(
-            "SELECT seq FROM document_rows WHERE unit = ? LIMIT ?", [unit, DISCARD_DOCUMENTS])]
+        seqs = [
+            row[0]
+            for row in conn.execute("SELECT seq FROM document_rows WHERE unit = ? LIMIT ?", [unit, DISCARD_DOCUMENTS])
+        ]
         if seqs:
             marks = ",".join("?" * len(seqs))
             documents = f"SELECT id FROM document_rows WHERE seq IN ({marks})"
@@ -132,7 +141,9 @@ class WriteUnits(Room):
             return True
         entries = conn.execute(
             "DELETE FROM lexicon_entries WHERE id IN (SELECT e.id FROM lexicon_entries e"
-            " JOIN lexicon_rows l ON l.id = e.lexicon_id WHERE l.unit = ? LIMIT ?)", [unit, DISCARD_ENTRIES])
+            " JOIN lexicon_rows l ON l.id = e.lexicon_id WHERE l.unit = ? LIMIT ?)",
+            [unit, DISCARD_ENTRIES],
+        )
         if entries.rowcount:
             return True
         return conn.execute("DELETE FROM lexicon_rows WHERE unit = ?", [unit]).rowcount > 0
@@ -149,9 +160,13 @@ class WriteUnits(Room):
         self.publish(unit)
 
     def open_units(self) -> list[Unit]:
-        return [Unit(*row) for row in self.store.conn.execute(
-            "SELECT id, kind, label, host, pid, process_start, state, documents, sentences FROM write_units"
-            " ORDER BY id")]
+        return [
+            Unit(*row)
+            for row in self.store.conn.execute(
+                "SELECT id, kind, label, host, pid, process_start, state, documents, sentences FROM write_units"
+                " ORDER BY id"
+            )
+        ]
 
     def recover(self) -> list[Unit]:
         """Discard the units left by processes of this host that are gone; returns them."""
@@ -166,8 +181,12 @@ class WriteUnits(Room):
     def sentence_page(self, after_id: int, limit: int) -> list[Sentence]:
         """Up to `limit` visible sentences after id `after_id`, in id order: a pass over
         the corpus that commits between pages holds no cursor open across them."""
-        return [to_sentence(row) for row in self.conn.execute(
-            f"SELECT {SENTENCE_COLUMNS} FROM sentences WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])]
+        return [
+            to_sentence(row)
+            for row in self.conn.execute(
+                f"SELECT {SENTENCE_COLUMNS} FROM sentences WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]
+            )
+        ]
 
 
 def wait_for_turn(store: Store, last_commit: float, gap: float) -> None:

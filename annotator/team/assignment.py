@@ -77,8 +77,9 @@ def plan(
     if per_item < 1:
         raise AssignmentError("--per-item must be at least 1")
     if len(active) < per_item:
-        raise AssignmentError(f"--per-item {per_item} needs at least {per_item} active annotators; "
-                              f"the roster has {len(active)}")
+        raise AssignmentError(
+            f"--per-item {per_item} needs at least {per_item} active annotators; the roster has {len(active)}"
+        )
     if calibration < 0 or gold_checks < 0:
         raise AssignmentError("--calibration and --gold-checks must not be negative")
     rng = random.Random(seed)
@@ -187,8 +188,13 @@ _FIRST_TRIES = 4
 
 
 def _choose(
-    sentences: int, biggest: int, k: int, active: Sequence[str], load: Mapping[str, int],
-    overlap: list[list[int]], rank: list[int],
+    sentences: int,
+    biggest: int,
+    k: int,
+    active: Sequence[str],
+    load: Mapping[str, int],
+    overlap: list[list[int]],
+    rank: list[int],
 ) -> list[str]:
     loads = [load[a] for a in active]
     everyone = set(range(len(active)))
@@ -203,7 +209,7 @@ def _choose(
     best_cost: tuple[int, int, list[int]] | None = None
     for first in firsts[:_FIRST_TRIES]:
         team = _complete([first], sentences, biggest, k, everyone, loads, overlap, rank)
-        pairs = sum(overlap[x][y] for j, x in enumerate(team) for y in team[j + 1:])
+        pairs = sum(overlap[x][y] for j, x in enumerate(team) for y in team[j + 1 :])
         cost = (pairs, sum(loads[i] for i in team), sorted(rank[i] for i in team))
         if best_cost is None or cost < best_cost:
             best, best_cost = team, cost
@@ -211,8 +217,14 @@ def _choose(
 
 
 def _complete(
-    chosen: list[int], sentences: int, biggest: int, k: int, everyone: set[int], loads: list[int],
-    overlap: list[list[int]], rank: list[int],
+    chosen: list[int],
+    sentences: int,
+    biggest: int,
+    k: int,
+    everyone: set[int],
+    loads: list[int],
+    overlap: list[list[int]],
+    rank: list[int],
 ) -> list[int]:
     left = everyone - set(chosen)
     while len(chosen) < k:

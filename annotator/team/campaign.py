@@ -63,10 +63,17 @@ def assign(
     if not documents:
         raise AssignmentError("the project has no documents yet: run 'annotator import' first")
     result = plan(
-        documents, names, team.rows(), per_item=per_item, calibration=calibration,
-        gold_candidates=team.adjudicated_documents() if gold_checks else (), gold_checks=gold_checks,
-        seed=seed, started=team.started_documents() if rebalance else frozenset(), rebalance=rebalance,
-    )  # fmt: skip
+        documents,
+        names,
+        team.rows(),
+        per_item=per_item,
+        calibration=calibration,
+        gold_candidates=team.adjudicated_documents() if gold_checks else (),
+        gold_checks=gold_checks,
+        seed=seed,
+        started=team.started_documents() if rebalance else frozenset(),
+        rebalance=rebalance,
+    )
     with store.transaction():
         team.apply(result)
         if adaptive is not None:

@@ -23,9 +23,7 @@ class ConditionRefused(AnnotatorError):
     pass
 
 
-def resolve_mode(
-    annotator: str, fixed: str | None, asked: str | None, remembered: str | None
-) -> str:
+def resolve_mode(annotator: str, fixed: str | None, asked: str | None, remembered: str | None) -> str:
     """The mode to work under: the lead's, else the one asked for, else last time's, else on."""
     if fixed is not None:
         if asked is not None and asked != fixed:

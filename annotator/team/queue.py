@@ -32,11 +32,16 @@ class QueueProgress:
         return self.sentences_done >= self.sentences
 
     def line(self) -> str:
-        return f"queue {self.documents_done}/{self.documents} documents, {self.sentences_done}/{self.sentences} sentences"
+        return (
+            f"queue {self.documents_done}/{self.documents} documents, {self.sentences_done}/{self.sentences} sentences"
+        )
 
 
-def queue_order(entries: Sequence[QueueEntry], annotator: str, order: str = "document", seed: int | None = 0) -> list[str]:
+def queue_order(
+    entries: Sequence[QueueEntry], annotator: str, order: str = "document", seed: int | None = 0
+) -> list[str]:
     """Document ids in the order she meets them."""
+
     def shuffle_key(entry: QueueEntry) -> bytes:
         return hashlib.blake2b(f"{seed or 0}\x1f{annotator}\x1f{entry.document_id}".encode(), digest_size=8).digest()
 

@@ -49,8 +49,9 @@ def check_new_name(name: str, existing: Iterable[str]) -> str:
     cleaned = clean_name(name)
     twin = near_duplicate(cleaned, existing)
     if twin is not None:
-        raise RosterError(f"{cleaned!r} differs from the existing annotator {twin!r} only in case or spacing; "
-                          f"use {twin!r}")
+        raise RosterError(
+            f"{cleaned!r} differs from the existing annotator {twin!r} only in case or spacing; use {twin!r}"
+        )
     return cleaned
 
 

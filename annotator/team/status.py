@@ -40,20 +40,22 @@ def team_status(store: Store) -> dict:
         done, skipped = count.get("done", 0), count.get("skipped", 0)
         remaining = max(sentences - done - skipped, 0)
         spent = seconds.get(name, 0.0)
-        annotators.append({
-            "name": name,
-            "assigned_documents": documents,
-            "assigned_sentences": sentences,
-            "done": done,
-            "skipped": skipped,
-            "remaining": remaining,
-            "active_seconds": round(spent, 1),
-            "sentences_per_hour": _round(per_hour(done, spent), 1),
-            "last_active": last.get(name),
-            "eta_seconds": _round(eta_seconds(remaining, team.recent_seconds(name, RECENT_SENTENCES)), 0),
-            "flags": count.get("flags", 0),
-            "gold_check_agreement": _round(token_accuracy(team.gold_check_work(name))),
-        })  # fmt: skip
+        annotators.append(
+            {
+                "name": name,
+                "assigned_documents": documents,
+                "assigned_sentences": sentences,
+                "done": done,
+                "skipped": skipped,
+                "remaining": remaining,
+                "active_seconds": round(spent, 1),
+                "sentences_per_hour": _round(per_hour(done, spent), 1),
+                "last_active": last.get(name),
+                "eta_seconds": _round(eta_seconds(remaining, team.recent_seconds(name, RECENT_SENTENCES)), 0),
+                "flags": count.get("flags", 0),
+                "gold_check_agreement": _round(token_accuracy(team.gold_check_work(name))),
+            }
+        )
     return {"annotators": annotators, "pairs": _pairs(store, names)}
 
 

@@ -26,32 +26,32 @@ class ServedMode:
     served: bool = False
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for command in super().get_system_commands(screen):  # type: ignore[misc]
+        for command in super().get_system_commands(screen):
             if not self.served or command.title in SERVED_SYSTEM_COMMANDS:
                 yield command
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         if not self.served:
-            super().open_url(url, new_tab=new_tab)  # type: ignore[misc]
+            super().open_url(url, new_tab=new_tab)
 
     def deliver_binary(self, *args: object, **kwargs: object) -> str | None:
         if self.served:
             return None
-        return super().deliver_binary(*args, **kwargs)  # type: ignore[misc]
+        return super().deliver_binary(*args, **kwargs)
 
     def deliver_text(self, *args: object, **kwargs: object) -> str | None:
         if self.served:
             return None
-        return super().deliver_text(*args, **kwargs)  # type: ignore[misc]
+        return super().deliver_text(*args, **kwargs)
 
     def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
         if self.served:
             return None
-        return super().deliver_screenshot(*args, **kwargs)  # type: ignore[misc]
+        return super().deliver_screenshot(*args, **kwargs)
 
     def action_suspend_process(self) -> None:
         if not self.served:
-            super().action_suspend_process()  # type: ignore[misc]
+            super().action_suspend_process()
 
 
 class SessionApp(ServedMode, App[None]):
@@ -102,7 +102,7 @@ class SessionApp(ServedMode, App[None]):
             severity="warning",
             markup=False,
         )
-        screen.actions.when_idle(self.exit)  # type: ignore[union-attr]
+        screen.actions.when_idle(self.exit)
 
 
 def run_workspace(

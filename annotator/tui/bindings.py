@@ -21,35 +21,77 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
     ("Cursor", Binding("shift+left", "extend(-1)", "Extend selection left", show=False, id="selection.left")),
     ("Cursor", Binding("escape", "clear_selection", "Clear the selection", show=False, id="selection.clear")),
     ("Cursor", Binding("tab", "next_item", "Next span or suggestion", show=False, id="item.next")),
-    ("Cursor", Binding("shift+tab", "previous_item", "Previous span or suggestion", show=False,
-                       id="item.previous")),
-    ("Spans", Binding("a", "accept", "Accept",
-                      tooltip="Accept the suggestion under the cursor, or the first pending one",
-                      id="suggestion.accept")),
-    ("Spans", Binding("A,shift+a", "accept_all", "Accept all pending suggestions", show=False,
-                      id="suggestion.accept_all")),
-    ("Spans", Binding("x", "reject", "Reject", tooltip="Reject the suggestion under the cursor",
-                      id="suggestion.reject")),
-    ("Spans", Binding("X,shift+x", "reject_all", "Reject all pending suggestions", show=False,
-                      id="suggestion.reject_all")),
-    ("Spans", Binding("d,delete", "delete_span", "Delete", tooltip="Remove the span under the cursor",
-                      id="span.delete")),
+    ("Cursor", Binding("shift+tab", "previous_item", "Previous span or suggestion", show=False, id="item.previous")),
+    (
+        "Spans",
+        Binding(
+            "a",
+            "accept",
+            "Accept",
+            tooltip="Accept the suggestion under the cursor, or the first pending one",
+            id="suggestion.accept",
+        ),
+    ),
+    (
+        "Spans",
+        Binding("A,shift+a", "accept_all", "Accept all pending suggestions", show=False, id="suggestion.accept_all"),
+    ),
+    (
+        "Spans",
+        Binding("x", "reject", "Reject", tooltip="Reject the suggestion under the cursor", id="suggestion.reject"),
+    ),
+    (
+        "Spans",
+        Binding("X,shift+x", "reject_all", "Reject all pending suggestions", show=False, id="suggestion.reject_all"),
+    ),
+    (
+        "Spans",
+        Binding("d,delete", "delete_span", "Delete", tooltip="Remove the span under the cursor", id="span.delete"),
+    ),
     ("Spans", Binding("t", "toggle_quoted", "Toggle quoted on the span", show=False, id="span.quoted")),
     ("Spans", Binding("C,shift+c", "span_note", "Edit the span's note", show=False, id="span.note")),
-    ("Sentence", Binding("enter", "done", "Done", tooltip="Mark the sentence done and go to the next",
-                         id="sentence.done")),
-    ("Sentence", Binding("s", "skip", "Skip", show=False, tooltip="Mark the sentence skipped and go to the next",
-                         id="sentence.skip")),
+    (
+        "Sentence",
+        Binding("enter", "done", "Done", tooltip="Mark the sentence done and go to the next", id="sentence.done"),
+    ),
+    (
+        "Sentence",
+        Binding(
+            "s", "skip", "Skip", show=False, tooltip="Mark the sentence skipped and go to the next", id="sentence.skip"
+        ),
+    ),
     ("Sentence", Binding("f", "flag", "Toggle the flag", show=False, id="sentence.flag")),
     ("Sentence", Binding("c", "note", "Edit the sentence note", show=False, id="sentence.note")),
-    ("Sentence", Binding("v", "judgment", "Judgment", show=False, tooltip="Choose the sentence judgment",
-                         id="sentence.judgment")),
+    (
+        "Sentence",
+        Binding(
+            "v", "judgment", "Judgment", show=False, tooltip="Choose the sentence judgment", id="sentence.judgment"
+        ),
+    ),
     ("Navigate", Binding("down,j", "next_sentence", "Next sentence", show=False, id="nav.next")),
     ("Navigate", Binding("up,k", "previous_sentence", "Previous sentence", show=False, id="nav.previous")),
-    ("Navigate", Binding("right_square_bracket", "next_document", "Next document", show=False,
-                         key_display="]", id="nav.next_document")),
-    ("Navigate", Binding("left_square_bracket", "previous_document", "Previous document", show=False,
-                         key_display="[", id="nav.previous_document")),
+    (
+        "Navigate",
+        Binding(
+            "right_square_bracket",
+            "next_document",
+            "Next document",
+            show=False,
+            key_display="]",
+            id="nav.next_document",
+        ),
+    ),
+    (
+        "Navigate",
+        Binding(
+            "left_square_bracket",
+            "previous_document",
+            "Previous document",
+            show=False,
+            key_display="[",
+            id="nav.previous_document",
+        ),
+    ),
     ("Navigate", Binding("n", "next_open", "Next sentence not done", show=False, id="nav.next_open")),
     ("Navigate", Binding("slash", "search", "Search the corpus", show=False, key_display="/", id="nav.search")),
     ("Navigate", Binding("g", "jump", "Jump to a document", show=False, id="nav.jump")),
@@ -96,21 +138,40 @@ _BY_ID = {binding.id: (group, binding) for group, binding in WORKSPACE_KEYS}
 
 def _shared(workspace_id: str, **changes: object) -> tuple[str, Binding]:
     group, binding = _BY_ID[workspace_id]
-    return group, replace(binding, id=_adjudicate_id(workspace_id), **changes)  # type: ignore[arg-type]
+    return group, replace(binding, id=_adjudicate_id(workspace_id), **changes)
 
 
 ADJUDICATE_KEYS: list[tuple[str, Binding]] = [
-    *(_shared(id) for id in ("cursor.next", "cursor.previous", "selection.right", "selection.left",
-                             "selection.clear")),
+    *(_shared(id) for id in ("cursor.next", "cursor.previous", "selection.right", "selection.left", "selection.clear")),
     ("Cursor", Binding("tab", "next_candidate", "Next candidate span", show=False, id="adjudicate.candidate.next")),
-    ("Cursor", Binding("shift+tab", "previous_candidate", "Previous candidate span", show=False,
-                       id="adjudicate.candidate.previous")),
-    ("Gold", Binding("a", "take", "Take", tooltip="Take the candidate under the cursor into gold",
-                     id="adjudicate.take")),
-    ("Gold", Binding("T,shift+t", "take_all", "Take all of one annotator's spans (pick by number)", show=False,
-                     id="adjudicate.take_all")),
-    ("Gold", replace(_shared("suggestion.reject")[1], id="adjudicate.reject",
-                     tooltip="Reject the candidate: gold loses it if it had it")),
+    (
+        "Cursor",
+        Binding(
+            "shift+tab", "previous_candidate", "Previous candidate span", show=False, id="adjudicate.candidate.previous"
+        ),
+    ),
+    (
+        "Gold",
+        Binding("a", "take", "Take", tooltip="Take the candidate under the cursor into gold", id="adjudicate.take"),
+    ),
+    (
+        "Gold",
+        Binding(
+            "T,shift+t",
+            "take_all",
+            "Take all of one annotator's spans (pick by number)",
+            show=False,
+            id="adjudicate.take_all",
+        ),
+    ),
+    (
+        "Gold",
+        replace(
+            _shared("suggestion.reject")[1],
+            id="adjudicate.reject",
+            tooltip="Reject the candidate: gold loses it if it had it",
+        ),
+    ),
     ("Gold", _shared("span.delete", description="Remove the gold span under the cursor", show=False, tooltip="")[1]),
     ("Gold", _shared("span.quoted", description="Toggle quoted on the gold span")[1]),
     _shared("sentence.judgment", show=True, tooltip="Set the gold judgment"),

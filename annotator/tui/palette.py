@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class WorkspaceCommands(Provider):
     @property
     def workspace(self) -> AnnotateScreen:
-        return self.screen  # type: ignore[return-value]
+        return self.screen
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         screen = self.workspace
@@ -32,14 +32,23 @@ class WorkspaceCommands(Provider):
             ("Statistics", screen.action_statistics, "Progress per annotator and current agreement"),
             ("Help: keys and marks", screen.action_help, "Every key of the workspace (also: ?)"),
         ]
-        for mode, meaning in (("on", "shown from the start"), ("off", "never shown"),
-                              ("after", "revealed after you press enter")):  # fmt: skip
+        for mode, meaning in (
+            ("on", "shown from the start"),
+            ("off", "never shown"),
+            ("after", "revealed after you press enter"),
+        ):
             current = " (current)" if screen.session.mode == mode else ""
-            commands.append((f"Suggestions: {mode}{current}", lambda mode=mode: screen.set_mode(mode),
-                             f"Lexicon suggestions are {meaning}"))
+            commands.append(
+                (
+                    f"Suggestions: {mode}{current}",
+                    lambda mode=mode: screen.set_mode(mode),
+                    f"Lexicon suggestions are {meaning}",
+                )
+            )
         if screen.can_export():
-            commands.append(("Export annotations…", screen.action_export,
-                             "Write this project's annotations to exports/"))
+            commands.append(
+                ("Export annotations…", screen.action_export, "Write this project's annotations to exports/")
+            )
         return commands
 
     async def discover(self) -> Hits:

@@ -120,8 +120,7 @@ class Editor:
             if self._find_span(sentence_id, start, end, label) is not None:
                 raise ActionRefused(f"already labelled {label}")
             created = self.store.annotations.add_span(
-                SpanAnnotation(sentence_id, self.annotator, start, end, label, quoted=quoted,
-                               created_at=self.clock())
+                SpanAnnotation(sentence_id, self.annotator, start, end, label, quoted=quoted, created_at=self.clock())
             )
             return [SpanChange(None, created)]
 
@@ -138,13 +137,13 @@ class Editor:
             twin = self._find_span(span.sentence_id, span.start, span.end, label)
             if twin is not None:
                 # The same range already carries that label: relabelling merges the two.
-                self.store.annotations.delete_span(span.id)  # type: ignore[arg-type]
+                self.store.annotations.delete_span(span.id)
                 return [SpanChange(span, None), *self._unaccept(span)]
             if span.suggestion_id is None:
-                return [SpanChange(span, self.store.annotations.update_span(span.id, label=label))]  # type: ignore[arg-type]
+                return [SpanChange(span, self.store.annotations.update_span(span.id, label=label))]
             changes = self._unaccept(span)
             manual = self.store.annotations.update_span(
-                span.id, label=label, origin="manual", suggestion_id=None, lexicon_term=None  # type: ignore[arg-type]
+                span.id, label=label, origin="manual", suggestion_id=None, lexicon_term=None
             )
             return [SpanChange(span, manual), *changes]
 
@@ -154,7 +153,7 @@ class Editor:
         """Remove a span. A span taken from a suggestion turns that decision into a reject."""
 
         def make() -> list[Change]:
-            self.store.annotations.delete_span(span.id)  # type: ignore[arg-type]
+            self.store.annotations.delete_span(span.id)
             return [SpanChange(span, None), *self._unaccept(span)]
 
         return self._commit("span.delete", span.sentence_id, make)
@@ -174,7 +173,7 @@ class Editor:
         return self._commit(
             "span.quoted",
             span.sentence_id,
-            lambda: [SpanChange(span, self.store.annotations.update_span(span.id, quoted=not span.quoted))],  # type: ignore[arg-type]
+            lambda: [SpanChange(span, self.store.annotations.update_span(span.id, quoted=not span.quoted))],
         )
 
     def set_span_note(self, span: SpanAnnotation, note: str | None) -> Edit:
@@ -184,7 +183,7 @@ class Editor:
         return self._commit(
             "span.note",
             span.sentence_id,
-            lambda: [SpanChange(span, self.store.annotations.update_span(span.id, note=note))],  # type: ignore[arg-type]
+            lambda: [SpanChange(span, self.store.annotations.update_span(span.id, note=note))],
         )
 
     # ------------------------------------------------------------ suggestions
@@ -203,11 +202,18 @@ class Editor:
                 if existing is None:
                     created = self.store.annotations.add_span(
                         SpanAnnotation(
-                            suggestion.sentence_id, self.annotator, suggestion.start, suggestion.end,
-                            suggestion.label, origin="suggestion", quoted=suggestion.quoted,
-                            lexicon_term=suggestion.term, suggestion_id=suggestion.id, created_at=self.clock(),
+                            suggestion.sentence_id,
+                            self.annotator,
+                            suggestion.start,
+                            suggestion.end,
+                            suggestion.label,
+                            origin="suggestion",
+                            quoted=suggestion.quoted,
+                            lexicon_term=suggestion.term,
+                            suggestion_id=suggestion.id,
+                            created_at=self.clock(),
                         )
-                    )  # fmt: skip
+                    )
                     changes.append(SpanChange(None, created))
                 changes += self._decide(suggestion, "accepted")
             return changes
@@ -233,7 +239,7 @@ class Editor:
         if before == decision:
             return []
         self.store.suggestions.set_decision(suggestion.id, self.annotator, decision)
-        return [DecisionChange(suggestion.sentence_id, suggestion.id, self.annotator, before, decision)]  # type: ignore[arg-type]
+        return [DecisionChange(suggestion.sentence_id, suggestion.id, self.annotator, before, decision)]
 
     # --------------------------------------------------------- sentence state
 
@@ -246,7 +252,7 @@ class Editor:
         def make() -> list[Change]:
             before = self.store.annotations.get_judgment(sentence_id, self.annotator)
             base = before or SentenceState(sentence_id, self.annotator)
-            after = replace(base, **fields)  # type: ignore[arg-type]
+            after = replace(base, **fields)
             if after == before:
                 return []
             self.store.annotations.put_judgment(after)
@@ -263,7 +269,7 @@ class Editor:
             if before is not None and before.first_shown_at is not None:
                 return False
             at = self.clock()
-            base = before or SentenceState(sentence_id, self.annotator, suggestion_mode=suggestion_mode)  # type: ignore[arg-type]
+            base = before or SentenceState(sentence_id, self.annotator, suggestion_mode=suggestion_mode)
             self.store.annotations.put_judgment(replace(base, first_shown_at=at))
             self._log("sentence.shown", sentence_id, {"suggestion_mode": suggestion_mode})
         return True

@@ -69,11 +69,12 @@ def open_workspace(
     db_path = Path(db_path)
     admitted: list[Admission] = []
     store, lock, warnings = open_for_writer(
-        db_path, annotator,
+        db_path,
+        annotator,
         busy=f"{annotator} already has {db_path} open in another process; "
         "opening read-only (nothing you do here is saved)",
         admit=lambda store: admitted.append(admit(store, annotator, suggestions)),
-    )  # fmt: skip
+    )
     try:
         [admission] = admitted
         order, seed, order_warnings = _remembered_order(store, annotator, order, seed)
@@ -85,11 +86,12 @@ def open_workspace(
             store,
             annotator,
             order=_navigation_order(store, annotator, order, seed),
-            suggestions="on" if random_condition else admission.mode,  # type: ignore[arg-type]
+            suggestions="on" if random_condition else admission.mode,
             defer_shown=defer_shown,
             fixed_mode=admission.mode if admission.fixed else None,
-            draw_mode=partial(drawn_mode, store.project_name(), annotator, share=admission.share)  # type: ignore[arg-type]
-            if random_condition else None,
+            draw_mode=partial(drawn_mode, store.project_name(), annotator, share=admission.share)
+            if random_condition
+            else None,
         )
         if getattr(session.order, "is_queue", False):
             # The header counts her queue, not the corpus.
@@ -109,8 +111,9 @@ def _navigation_order(store: Store, annotator: str, order: OrderName, seed: int 
     entries = store.team.queue(annotator)
     if not entries:
         if store.team.has_assignments():
-            raise AnnotatorError(f"{annotator} has no documents assigned in this project "
-                                 "(the lead runs 'annotator assign')")
+            raise AnnotatorError(
+                f"{annotator} has no documents assigned in this project (the lead runs 'annotator assign')"
+            )
         return DocumentOrder.for_annotator(store, annotator, order, seed)
     return QueueOrder(queue_order(entries, annotator, order, seed), name=order)
 
@@ -124,14 +127,14 @@ def _remembered_order(
     stored_order, stored_seed = store.annotations.annotator_order(annotator)
     warnings = []
     if order is None:
-        order = stored_order if stored_order in ORDERS else "document"  # type: ignore[assignment]
+        order = stored_order if stored_order in ORDERS else "document"
     if seed is not None and order != "random":
         warnings.append(f"--seed {seed} applies to --order random only; the order is {order}")
         seed = None
     keep = seed if seed is not None else stored_seed
     if (order, keep) != (stored_order, stored_seed) and not store.readonly:
-        store.annotations.set_annotator_order(annotator, order, keep)  # type: ignore[arg-type]
-    return order, (keep or 0) if order == "random" else None, warnings  # type: ignore[return-value]
+        store.annotations.set_annotator_order(annotator, order, keep)
+    return order, (keep or 0) if order == "random" else None, warnings
 
 
 def open_for_writer(
@@ -151,7 +154,7 @@ def open_for_writer(
     lock: AnnotatorLock | None = AnnotatorLock(db_path, writer)
     readonly = False
     try:
-        if not lock.acquire():  # type: ignore[union-attr]
+        if not lock.acquire():
             lock, readonly = None, True
             warnings.append(busy)
     except OSError as exc:

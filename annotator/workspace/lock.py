@@ -17,7 +17,7 @@ from pathlib import Path
 try:  # POSIX only; elsewhere sessions are not locked.
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None
 
 
 # Never through a symlink; not inherited by child processes (an export worker must not

@@ -40,7 +40,7 @@ def progress_rows(store: Store) -> tuple[int, list[ProgressRow]]:
 
 
 def _figure(value: object, digits: int = 3) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"  # type: ignore[str-format]
+    return "—" if value is None else f"{value:.{digits}f}"
 
 
 def agreement_lines(store: Store) -> list[str]:
@@ -75,22 +75,26 @@ def report_lines(report: dict) -> list[str]:
         )
     token = report.get("token") or {}
     if token:
-        lines.append(f"Tokens: Krippendorff's alpha {_figure(token.get('krippendorff_alpha'))}"
-                     f"{_interval(token, 'krippendorff_alpha_ci')}, "
-                     f"{token.get('units', 0)} tokens")
+        lines.append(
+            f"Tokens: Krippendorff's alpha {_figure(token.get('krippendorff_alpha'))}"
+            f"{_interval(token, 'krippendorff_alpha_ci')}, "
+            f"{token.get('units', 0)} tokens"
+        )
     span = report.get("span") or {}
     if span:
-        lines.append(f"Spans: exact F1 {_figure(span.get('mean_exact_f1'))}, "
-                     f"overlap F1 {_figure(span.get('mean_overlap_f1'))}")
+        lines.append(
+            f"Spans: exact F1 {_figure(span.get('mean_exact_f1'))}, overlap F1 {_figure(span.get('mean_overlap_f1'))}"
+        )
     unitizing = report.get("unitizing") or {}
     if unitizing:
-        lines.append(f"Unitizing: alpha_U {_figure(unitizing.get('alpha_u'))}{_interval(unitizing, 'alpha_u_ci')}, "
-                     f"{unitizing.get('units', 0)} sentences done by all")
+        lines.append(
+            f"Unitizing: alpha_U {_figure(unitizing.get('alpha_u'))}{_interval(unitizing, 'alpha_u_ci')}, "
+            f"{unitizing.get('units', 0)} sentences done by all"
+        )
     annotators = (sentence or token or span or {}).get("annotators")
     if annotators:
         lines.append("Between: " + ", ".join(annotators))
     return lines or ["No agreement figures yet."]
-
 
 
 def export_own_work(store: Store, annotator: str, folder: Path = EXPORT_FOLDER) -> list[Path]:

@@ -122,8 +122,9 @@ class AnnotationSession(SentenceEditing):
             position = self.order.position_of(document_id)
             if position is None:
                 if getattr(self.order, "is_queue", False):
-                    raise AnnotatorError(f"document {document_id!r} is not in your queue "
-                                         "(see 'annotator assignments --annotator NAME')")
+                    raise AnnotatorError(
+                        f"document {document_id!r} is not in your queue (see 'annotator assignments --annotator NAME')"
+                    )
                 raise AnnotatorError(f"no document {document_id!r} in this project")
             index = self.store.corpus.first_open_sentence(document_id, self.annotator)
             self._go(position, index or 0)
@@ -253,8 +254,10 @@ class AnnotationSession(SentenceEditing):
                 self.mode = self._draw_mode(sentence.id)
         self.cursor.reset(len(self.tokens))
         self._reload()
-        if sentence is not None and sentence.id is not None and (
-            self.judgment is None or self.judgment.first_shown_at is None
+        if (
+            sentence is not None
+            and sentence.id is not None
+            and (self.judgment is None or self.judgment.first_shown_at is None)
         ):
             # A sentence still waiting to be recorded was on screen: record it first.
             self.record_shown()
@@ -410,7 +413,7 @@ class AnnotationSession(SentenceEditing):
             edit = self.editor.relabel(span, label.name)
         else:
             # Inside quotation marks it is the speaker's voice, not the author's.
-            quoted = quoted_flag(self.sentence.text, self.tokens, start, end)  # type: ignore[union-attr]
+            quoted = quoted_flag(self.sentence.text, self.tokens, start, end)
             edit = self.editor.add_span(self.sentence_id, start, end, label.name, quoted=quoted)
         # The selection is used up: the cursor shows again on its own.
         self.cursor.clear()

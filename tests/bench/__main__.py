@@ -34,8 +34,18 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["BENCH_SCALE"] = str(args.scale if args.scale is not None else (0.05 if args.quick else 1.0))
     if args.json_path:
         os.environ["BENCH_JSON"] = str(Path(args.json_path).resolve())
-    pytest_args = [str(HERE), "-m", "bench", "-q", "-p", "no:cacheprovider", "-o", "console_output_style=classic",
-                   "--durations=0", *rest]
+    pytest_args = [
+        str(HERE),
+        "-m",
+        "bench",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "console_output_style=classic",
+        "--durations=0",
+        *rest,
+    ]
     if args.keyword:
         pytest_args += ["-k", args.keyword]
     return pytest.main(pytest_args)

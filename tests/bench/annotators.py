@@ -47,8 +47,9 @@ def names(annotators: int | Sequence[str]) -> list[str]:
     return list(annotators)
 
 
-def truth(sentence: Sentence, labels: Sequence[str], values: Sequence[str], rng: random.Random,
-          span_rate: float) -> tuple[str, list[TruthSpan]]:
+def truth(
+    sentence: Sentence, labels: Sequence[str], values: Sequence[str], rng: random.Random, span_rate: float
+) -> tuple[str, list[TruthSpan]]:
     spans, position, count = [], 0, len(sentence.tokens)
     while position < count:
         if rng.random() < span_rate:
@@ -71,8 +72,14 @@ def deviate(item: TruthSpan, count: int, labels: Sequence[str], rng: random.Rand
     return None  # missed
 
 
-def annotate(store: Store, annotators: int | Sequence[str] = 3, p: float = 0.7, seed: int = 0,
-             sentences: Iterable[Sentence] | None = None, span_rate: float = 0.08) -> Written:
+def annotate(
+    store: Store,
+    annotators: int | Sequence[str] = 3,
+    p: float = 0.7,
+    seed: int = 0,
+    sentences: Iterable[Sentence] | None = None,
+    span_rate: float = 0.08,
+) -> Written:
     """Write spans and done judgments for each annotator over `sentences` (default: all)."""
     tagset = store.tagset()
     labels, values = list(tagset.label_names), list(tagset.judgment.values)
@@ -99,11 +106,22 @@ def annotate(store: Store, annotators: int | Sequence[str] = 3, p: float = 0.7, 
                 if item is not None and used.isdisjoint(range(item.first, item.last + 1)):
                     used.update(range(item.first, item.last + 1))
                     start, end = sentence.tokens[item.first][0], sentence.tokens[item.last][1]
-                    spans.append(SpanAnnotation(sentence.id, person, start, end, item.label,  # type: ignore[arg-type]
-                                                created_at="2026-01-01T00:00:00.000Z"))
+                    spans.append(
+                        SpanAnnotation(
+                            sentence.id, person, start, end, item.label, created_at="2026-01-01T00:00:00.000Z"
+                        )
+                    )
             given = judgment if rng.random() < p else rng.choice(values)
-            judgments.append(SentenceState(sentence.id, person, status="done", judgment=given,  # type: ignore[arg-type]
-                                      suggestion_mode="on", finished_at="2026-01-01T00:00:00.000Z"))
+            judgments.append(
+                SentenceState(
+                    sentence.id,
+                    person,
+                    status="done",
+                    judgment=given,
+                    suggestion_mode="on",
+                    finished_at="2026-01-01T00:00:00.000Z",
+                )
+            )
         if len(spans) + len(judgments) >= BATCH:
             _flush(store, spans, judgments, written)
     _flush(store, spans, judgments, written)

@@ -58,11 +58,34 @@ _LOAD_AT_START = os.getloadavg()
 
 
 class Recorder:
-    def record(self, benchmark: str, *, ours: str, target: str, passed: bool, baseline: str = "—",
-               ratio: float | None = None, ours_value: float | None = None, baseline_value: float | None = None,
-               unit: str = "", runs: int | None = None, details: dict | None = None) -> Result:
-        result = Result(benchmark, ours, baseline, ratio, target, passed, ours_value, baseline_value, unit,
-                        runs or repeat(), details)
+    def record(
+        self,
+        benchmark: str,
+        *,
+        ours: str,
+        target: str,
+        passed: bool,
+        baseline: str = "—",
+        ratio: float | None = None,
+        ours_value: float | None = None,
+        baseline_value: float | None = None,
+        unit: str = "",
+        runs: int | None = None,
+        details: dict | None = None,
+    ) -> Result:
+        result = Result(
+            benchmark,
+            ours,
+            baseline,
+            ratio,
+            target,
+            passed,
+            ours_value,
+            baseline_value,
+            unit,
+            runs or repeat(),
+            details,
+        )
         _RESULTS.append(result)
         return result
 
@@ -75,13 +98,18 @@ def bench() -> Recorder:
 def _table(results: list[Result]) -> list[str]:
     header = ("benchmark", "ours", "baseline", "ratio", "target", "result")
     rows = [
-        (r.benchmark, r.ours, r.baseline, f"{r.ratio:.2f}x" if r.ratio is not None else "—", r.target,
-         "pass" if r.passed else "FAIL")
+        (
+            r.benchmark,
+            r.ours,
+            r.baseline,
+            f"{r.ratio:.2f}x" if r.ratio is not None else "—",
+            r.target,
+            "pass" if r.passed else "FAIL",
+        )
         for r in results
     ]
     widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
-    lines = [" | ".join(str(c).ljust(w) for c, w in zip(header, widths)),
-             "-+-".join("-" * w for w in widths)]
+    lines = [" | ".join(str(c).ljust(w) for c, w in zip(header, widths)), "-+-".join("-" * w for w in widths)]
     lines += [" | ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
     return lines
 
@@ -96,9 +124,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(), "sqlite": sqlite3.sqlite_version,
-                    "load_average_at_start": _LOAD_AT_START, "load_average_at_end": os.getloadavg()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "sqlite": sqlite3.sqlite_version,
+            "load_average_at_start": _LOAD_AT_START,
+            "load_average_at_end": os.getloadavg(),
+        },
         "repeat": repeat(),
         "scale": scale(),
         "results": [asdict(r) for r in _RESULTS],
@@ -113,6 +146,7 @@ def _markdown(results: list[Result]) -> list[str]:
     lines = ["| benchmark | ours | baseline | ratio | target | result |", "| --- | --- | --- | --- | --- | --- |"]
     for r in results:
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "—"
-        lines.append(f"| {r.benchmark} | {r.ours} | {r.baseline} | {ratio} | {r.target} | "
-                     f"{'pass' if r.passed else 'FAIL'} |")
+        lines.append(
+            f"| {r.benchmark} | {r.ours} | {r.baseline} | {ratio} | {r.target} | {'pass' if r.passed else 'FAIL'} |"
+        )
     return lines

@@ -63,8 +63,7 @@ def make_documents(size_mb: float, seed: int = 0) -> Iterator[dict]:
     number = 0
     while produced < budget:
         paragraphs = [
-            " ".join(rng.choice(sentences) for _ in range(rng.randint(1, 4)))
-            for _ in range(rng.randint(2, 10))
+            " ".join(rng.choice(sentences) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(2, 10))
         ]
         text = "\n".join(paragraphs)
         digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()

@@ -95,13 +95,19 @@ def build_export_workload(db_path: str | Path, spans: int = 1_000_000, seed: int
                         if key in taken:
                             continue
                         taken.add(key)
-                        batch.append(SpanAnnotation(
-                            sentence.id, annotator, key[0], key[1], key[2],  # type: ignore[arg-type]
-                            origin="suggestion" if rng.random() < 0.3 else "manual",
-                            quoted=rng.random() < 0.05,
-                            note=rng.choice(NOTES) if rng.random() < 0.125 else None,
-                            created_at=f"2026-01-01T00:00:{made % 60:02d}.000Z",
-                        ))  # fmt: skip
+                        batch.append(
+                            SpanAnnotation(
+                                sentence.id,
+                                annotator,
+                                key[0],
+                                key[1],
+                                key[2],
+                                origin="suggestion" if rng.random() < 0.3 else "manual",
+                                quoted=rng.random() < 0.05,
+                                note=rng.choice(NOTES) if rng.random() < 0.125 else None,
+                                created_at=f"2026-01-01T00:00:{made % 60:02d}.000Z",
+                            )
+                        )
                         made += 1
                 if len(batch) >= 50_000:
                     store.annotations.add_spans_if_new(batch)
@@ -146,8 +152,19 @@ def time_sqlite_cli_csv(db_path: str | Path, out_path: str | Path) -> Run:
 
 def time_annotator_export(db_path: str | Path, out_path: str | Path, what: str = "spans", *extra: str) -> Run:
     """`annotator export --what spans --out OUT` in a fresh Python process."""
-    command = [sys.executable, "-m", "annotator.cli", "export", "--db", str(db_path), "--what", what,
-               "--out", str(out_path), *extra]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "annotator.cli",
+        "export",
+        "--db",
+        str(db_path),
+        "--what",
+        what,
+        "--out",
+        str(out_path),
+        *extra,
+    ]
     return _timed(command, Path(out_path), stdout_to_file=False)
 
 
@@ -163,6 +180,10 @@ def compare(db_path: str | Path, folder: str | Path, runs: int = 5) -> dict:
     wall = (statistics.median(r.seconds for r in sqlite_runs), statistics.median(r.seconds for r in ours_runs))
     cpu = (statistics.median(r.cpu_seconds for r in sqlite_runs), statistics.median(r.cpu_seconds for r in ours_runs))
     return {
-        "sqlite3": sqlite_runs, "annotator": ours_runs,
-        "wall": wall, "wall_ratio": wall[1] / wall[0], "cpu": cpu, "cpu_ratio": cpu[1] / cpu[0],
-    }  # fmt: skip
+        "sqlite3": sqlite_runs,
+        "annotator": ours_runs,
+        "wall": wall,
+        "wall_ratio": wall[1] / wall[0],
+        "cpu": cpu,
+        "cpu_ratio": cpu[1] / cpu[0],
+    }

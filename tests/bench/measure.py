@@ -45,8 +45,9 @@ def cache_dir() -> Path:
     return path
 
 
-def median_seconds(action: Callable[[], object], runs: int | None = None,
-                   setup: Callable[[], object] | None = None) -> tuple[float, list[float]]:
+def median_seconds(
+    action: Callable[[], object], runs: int | None = None, setup: Callable[[], object] | None = None
+) -> tuple[float, list[float]]:
     """Median wall time of `action` over `runs` runs; `setup` runs untimed before each."""
     times = []
     for _ in range(runs or repeat()):
@@ -89,16 +90,23 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def run_child(argv: Sequence[str], *, cwd: str | Path | None = None, sample_memory: bool = False,
-              env: dict | None = None, check: bool = True) -> ChildRun:
+def run_child(
+    argv: Sequence[str],
+    *,
+    cwd: str | Path | None = None,
+    sample_memory: bool = False,
+    env: dict | None = None,
+    check: bool = True,
+) -> ChildRun:
     """Run a command, timing it; its peak RSS comes from wait4() in a small launcher
     process, and `sample_memory` also samples the PSS of its process tree."""
     out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-child-{os.getpid()}-{time.monotonic_ns()}"
     usage_path = Path(f"{out_path}.usage")
     with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-S", "-c", _LAUNCHER, str(usage_path), *argv], cwd=cwd,
-                                stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-S", "-c", _LAUNCHER, str(usage_path), *argv], cwd=cwd, stdout=out, stderr=err, env=env
+        )
         sampler = _TreeSampler(proc.pid) if sample_memory else None
         if sampler:
             sampler.start()
@@ -110,8 +118,17 @@ def run_child(argv: Sequence[str], *, cwd: str | Path | None = None, sample_memo
         out.seek(0)
         err.seek(0)
         maxrss_kib, cpu = (float(v) for v in usage_path.read_text().split()) if usage_path.exists() else (0, 0)
-        result = ChildRun(seconds, proc.returncode, out.read(), err.read(), maxrss_kib / 1024,
-                          sampler.peak_mib if sampler else 0.0, sampler.samples if sampler else 0, list(argv), cpu)
+        result = ChildRun(
+            seconds,
+            proc.returncode,
+            out.read(),
+            err.read(),
+            maxrss_kib / 1024,
+            sampler.peak_mib if sampler else 0.0,
+            sampler.samples if sampler else 0,
+            list(argv),
+            cpu,
+        )
     for suffix in (".out", ".err", ".usage"):
         Path(f"{out_path}{suffix}").unlink(missing_ok=True)
     if check and result.returncode != 0:

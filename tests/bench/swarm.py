@@ -48,12 +48,14 @@ def _annotate(db: str, name: str, seed: int, stop: str) -> int:
         for _ in range(burst):
             sentence = sentences[write % len(sentences)]
             start, end = sentence.tokens[(write // len(sentences)) % len(sentence.tokens)]
-            span = SpanAnnotation(sentence.id, name, start, end, "loaded_language", note=f"w{write}")  # type: ignore[arg-type]
+            span = SpanAnnotation(sentence.id, name, start, end, "loaded_language", note=f"w{write}")
             began = time.perf_counter()
             try:
                 with store.transaction():
                     saved = store.annotations.add_span(span)
-                    store.annotations.append_event(Event(name, "add_span", {"write": write, "span": saved.id}, sentence.id))
+                    store.annotations.append_event(
+                        Event(name, "add_span", {"write": write, "span": saved.id}, sentence.id)
+                    )
                 print(f"ok {time.perf_counter() - began:.4f} {write}", flush=True)
             except Exception as exc:  # noqa: BLE001 - the workspace shows this as "not saved"
                 print(f"fail {time.perf_counter() - began:.4f} {write} {type(exc).__name__}: {exc}", flush=True)
@@ -93,9 +95,14 @@ def run_swarm(db: Path, command: list[str], annotators: int = 30, seed: int = 0)
     stop.unlink(missing_ok=True)
     names = [f"swarm{n:02d}" for n in range(annotators)]
     children = [
-        subprocess.Popen([sys.executable, "-m", "tests.bench.swarm", str(db), name, str(seed * 1000 + n), str(stop)],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         cwd=ROOT)
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.bench.swarm", str(db), name, str(seed * 1000 + n), str(stop)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         for n, name in enumerate(names)
     ]
     for child in children:

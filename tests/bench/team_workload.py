@@ -63,9 +63,16 @@ def assigned_project(sentences: int) -> Path:
                         if sentence.tokens and rng.random() < 0.3:
                             start, end = sentence.tokens[0]
                             store.annotations.add_span(SpanAnnotation(sentence.id, name, start, end, label))
-                        store.annotations.put_judgment(SentenceState(sentence.id, name, "done", suggestion_mode="on",
-                                                    first_shown_at="2026-01-01T00:00:00.000Z",
-                                                    finished_at=f"2026-01-01T{rng.randrange(24):02d}:00:00.000Z"))
+                        store.annotations.put_judgment(
+                            SentenceState(
+                                sentence.id,
+                                name,
+                                "done",
+                                suggestion_mode="on",
+                                first_shown_at="2026-01-01T00:00:00.000Z",
+                                finished_at=f"2026-01-01T{rng.randrange(24):02d}:00:00.000Z",
+                            )
+                        )
                         store.team.add_visit(sentence.id, name, rng.uniform(5, 60))
                 store.annotations.append_event(Event(name, "sentence.done", {}, at="2026-01-02T00:00:00.000Z"))
         store.conn.execute("PRAGMA synchronous = FULL")

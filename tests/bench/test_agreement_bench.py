@@ -74,13 +74,25 @@ def test_token_agreement_of_a_million_units_against_nltk(bench):
     passed = ratio <= 0.1 and ours_s < 5.0
     bench.record(
         f"token agreement, {report['units']:,} units x {ANNOTATORS} annotators (CLI)",
-        ours=fmt_seconds(ours_s), baseline=f"{fmt_seconds(base_s)} NLTK alpha", ratio=ratio,
-        target="<= 0.1x and < 5 s", passed=passed, ours_value=ours_s, baseline_value=base_s, unit="s",
-        details={"ours_runs": ours_times, "ours_cpu_runs": cpu, "baseline_runs": base_times,
-                 "baseline_cpu_runs": nltk_cpu, "cpu_ratio": statistics.median(cpu) / statistics.median(nltk_cpu),
-                 "units": report["units"],
-                 "ours_alpha": report["krippendorff_alpha"], "nltk_alpha": results["nltk"],
-                 "nltk_items": len(triples) // ANNOTATORS},
+        ours=fmt_seconds(ours_s),
+        baseline=f"{fmt_seconds(base_s)} NLTK alpha",
+        ratio=ratio,
+        target="<= 0.1x and < 5 s",
+        passed=passed,
+        ours_value=ours_s,
+        baseline_value=base_s,
+        unit="s",
+        details={
+            "ours_runs": ours_times,
+            "ours_cpu_runs": cpu,
+            "baseline_runs": base_times,
+            "baseline_cpu_runs": nltk_cpu,
+            "cpu_ratio": statistics.median(cpu) / statistics.median(nltk_cpu),
+            "units": report["units"],
+            "ours_alpha": report["krippendorff_alpha"],
+            "nltk_alpha": results["nltk"],
+            "nltk_items": len(triples) // ANNOTATORS,
+        },
     )
     assert abs(report["krippendorff_alpha"] - results["nltk"]) < 1e-6, "the two alphas differ: not the same matrix"
     assert passed, f"agreement {ours_s:.2f} s = {ratio:.2f}x NLTK"

@@ -46,8 +46,13 @@ def synthetic_lexicon(size: int, seed: int = SEED) -> list[LexiconEntry]:
     words_file = Path(Sastrawi.__file__).parent / "Stemmer" / "data" / "kata-dasar.txt"
     # A loaded-language lexicon holds content words, never "yang" or "dan".
     stop_words = set(StopWordRemoverFactory().get_stop_words())
-    words = sorted({w.strip() for w in words_file.read_text(encoding="utf-8").split()
-                    if w.strip().isalpha() and w.strip() not in stop_words})
+    words = sorted(
+        {
+            w.strip()
+            for w in words_file.read_text(encoding="utf-8").split()
+            if w.strip().isalpha() and w.strip() not in stop_words
+        }
+    )
     validator = Validator(labels)
     entries = []
     for entry in read_lexicon(default_lexicon_path(), labels):
@@ -99,8 +104,9 @@ def test_compile_5000_entry_lexicon(bench, tmp_path):
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
-        writer.writerows([e.term, e.label, e.match, "|".join(e.forms), "|".join(e.exclude), "", "", ""]
-                         for e in entries)
+        writer.writerows(
+            [e.term, e.label, e.match, "|".join(e.forms), "|".join(e.exclude), "", "", ""] for e in entries
+        )
     labels = load_tagset(default_tagset_path()).label_names
     compile_s, runs = median_seconds(lambda: CompiledLexicon(entries, StemCache()))
     read_s, _ = median_seconds(lambda: read_lexicon(csv_path, labels))
@@ -108,9 +114,16 @@ def test_compile_5000_entry_lexicon(bench, tmp_path):
     bench.record(
         f"compile a {ENTRIES}-entry lexicon",
         ours=f"{fmt_seconds(compile_s)} (read+validate CSV {fmt_seconds(read_s)})",
-        target="< 1 s", passed=passed, ours_value=compile_s, unit="s",
-        details={"compile_runs": runs, "read_and_validate_s": read_s, "entries": len(entries),
-                 "by_match": {k: sum(e.match == k for e in entries) for k in ("exact", "stem", "phrase", "ignore")}},
+        target="< 1 s",
+        passed=passed,
+        ours_value=compile_s,
+        unit="s",
+        details={
+            "compile_runs": runs,
+            "read_and_validate_s": read_s,
+            "entries": len(entries),
+            "by_match": {k: sum(e.match == k for e in entries) for k in ("exact", "stem", "phrase", "ignore")},
+        },
     )
     assert passed, f"compiling took {compile_s:.2f} s"
 
@@ -156,13 +169,26 @@ def test_match_10mb_against_flashtext(bench):
     ratio = ours_s / base_s
     passed = ratio <= 1.0
     bench.record(
-        f"lexicon matching over {size:g} MB", ours=f"{fmt_seconds(ours_s)} ({text_mb / ours_s:.1f} MB/s)",
-        baseline=f"{fmt_seconds(base_s)} flashtext", ratio=ratio, target="<= 1.0x flashtext", passed=passed,
-        ours_value=ours_s, baseline_value=base_s, unit="s",
-        details={"ours_runs": ours_times, "baseline_runs": base_times, "text_mb": text_mb,
-                 "ours_cpu_runs": cpu["ours"], "baseline_cpu_runs": cpu["flashtext"],
-                 "sentences": len(sentences), "entries": len(entries), "ours_suggestions": counts["ours"],
-                 "flashtext_matches": counts["flashtext"]},
+        f"lexicon matching over {size:g} MB",
+        ours=f"{fmt_seconds(ours_s)} ({text_mb / ours_s:.1f} MB/s)",
+        baseline=f"{fmt_seconds(base_s)} flashtext",
+        ratio=ratio,
+        target="<= 1.0x flashtext",
+        passed=passed,
+        ours_value=ours_s,
+        baseline_value=base_s,
+        unit="s",
+        details={
+            "ours_runs": ours_times,
+            "baseline_runs": base_times,
+            "text_mb": text_mb,
+            "ours_cpu_runs": cpu["ours"],
+            "baseline_cpu_runs": cpu["flashtext"],
+            "sentences": len(sentences),
+            "entries": len(entries),
+            "ours_suggestions": counts["ours"],
+            "flashtext_matches": counts["flashtext"],
+        },
     )
     assert passed, f"matching {ours_s:.2f} s = {ratio:.2f}x flashtext"
 
@@ -213,9 +239,20 @@ def test_worst_phrases_cost_at_most_3x_the_plain_lexicon(bench):
     passed = ratio <= 3.0
     bench.record(
         f"lexicon matching over {size:g} MB with {WORST_ENTRIES} worst-case phrases",
-        ours=fmt_seconds(worst_s), baseline=f"{fmt_seconds(plain_s)} plain lexicon", ratio=ratio,
-        target="<= 3.0x plain", passed=passed, ours_value=worst_s, baseline_value=plain_s, unit="s",
-        details={"ours_runs": worst_times, "baseline_runs": plain_times, "worst_example": worst[0].term,
-                 "entries": len(entries), "sentences": len(sentences)},
+        ours=fmt_seconds(worst_s),
+        baseline=f"{fmt_seconds(plain_s)} plain lexicon",
+        ratio=ratio,
+        target="<= 3.0x plain",
+        passed=passed,
+        ours_value=worst_s,
+        baseline_value=plain_s,
+        unit="s",
+        details={
+            "ours_runs": worst_times,
+            "baseline_runs": plain_times,
+            "worst_example": worst[0].term,
+            "entries": len(entries),
+            "sentences": len(sentences),
+        },
     )
     assert passed, f"worst phrases {worst_s:.2f} s = {ratio:.2f}x the plain lexicon"

@@ -38,10 +38,20 @@ def test_training_on_20000_done_sentences(bench, tmp_path):
     run = run_child(cli_command("recommend", "train", "--db", str(path), "--json"), sample_memory=True)
     memory = max(run.max_rss_mib, run.peak_tree_pss_mib)
     passed = run.seconds < 60 and memory < 500
-    bench.record(f"recommend train, {size} done sentences", ours=f"{fmt_seconds(run.seconds)}, {memory:.0f} MiB",
-                 target="< 60 s, < 500 MB", passed=passed, ours_value=run.seconds, unit="s", runs=1,
-                 details={"cpu_seconds": run.cpu_seconds, "max_rss_mib": run.max_rss_mib,
-                          "peak_tree_pss_mib": run.peak_tree_pss_mib})
+    bench.record(
+        f"recommend train, {size} done sentences",
+        ours=f"{fmt_seconds(run.seconds)}, {memory:.0f} MiB",
+        target="< 60 s, < 500 MB",
+        passed=passed,
+        ours_value=run.seconds,
+        unit="s",
+        runs=1,
+        details={
+            "cpu_seconds": run.cpu_seconds,
+            "max_rss_mib": run.max_rss_mib,
+            "peak_tree_pss_mib": run.peak_tree_pss_mib,
+        },
+    )
     assert passed
 
 
@@ -75,8 +85,16 @@ def test_model_suggestions_over_10mb_against_lexicon_matching(bench, tmp_path):
     baseline, _ = median_seconds(lexicon_only)
     ratio = ours / baseline
     passed = ratio <= 3.0
-    bench.record(f"model suggestions over {size_mb:g} MB", ours=fmt_seconds(ours), baseline=fmt_seconds(baseline),
-                 ratio=ratio, target="<= 3x lexicon matching", passed=passed, ours_value=ours,
-                 baseline_value=baseline, unit="s", details={"sentences": len(sentences), "MB": size_mb,
-                                                             "at": time.time(), "bytes_per_mb": MB})
+    bench.record(
+        f"model suggestions over {size_mb:g} MB",
+        ours=fmt_seconds(ours),
+        baseline=fmt_seconds(baseline),
+        ratio=ratio,
+        target="<= 3x lexicon matching",
+        passed=passed,
+        ours_value=ours,
+        baseline_value=baseline,
+        unit="s",
+        details={"sentences": len(sentences), "MB": size_mb, "at": time.time(), "bytes_per_mb": MB},
+    )
     assert passed

@@ -37,32 +37,57 @@ def test_export_a_million_spans_to_csv_against_sqlite3(bench, tmp_path):
             base_runs.append(time_sqlite_cli_csv(db, tmp_path / "sqlite3.csv"))
     # Memory from a launched child (see measure.run_child): a process forked straight from
     # this one would report this process's own peak as its RSS high-water mark.
-    memory.append(run_child(cli_command("export", "--db", str(db), "--what", "spans", "--out",
-                                        str(tmp_path / "memory.csv")), sample_memory=True))
+    memory.append(
+        run_child(
+            cli_command("export", "--db", str(db), "--what", "spans", "--out", str(tmp_path / "memory.csv")),
+            sample_memory=True,
+        )
+    )
     ours = sorted(ours_runs, key=lambda r: r.seconds)[len(ours_runs) // 2]
     peak = max(max(r.max_rss_mib, r.peak_tree_pss_mib) for r in memory)
     rows = sum(1 for _ in (tmp_path / "annotator.csv").open(encoding="utf-8", newline="")) - 1
-    details = {"ours_runs": [r.seconds for r in ours_runs], "peak_rss_mib": [r.max_rss_mib for r in memory],
-               "csv_bytes": ours.output_bytes, "spans": spans}
+    details = {
+        "ours_runs": [r.seconds for r in ours_runs],
+        "peak_rss_mib": [r.max_rss_mib for r in memory],
+        "csv_bytes": ours.output_bytes,
+        "spans": spans,
+    }
     if has_cli:
         base = sorted(base_runs, key=lambda r: r.seconds)[len(base_runs) // 2]
         ratio = ours.seconds / base.seconds
         details.update(baseline_runs=[r.seconds for r in base_runs], baseline_csv_bytes=base.output_bytes)
         bench.record(
-            f"export of {spans:,} spans to CSV", ours=f"{fmt_seconds(ours.seconds)}",
-            baseline=f"{fmt_seconds(base.seconds)} sqlite3 -csv", ratio=ratio, target="<= 2x", passed=ratio <= 2.0,
-            ours_value=ours.seconds, baseline_value=base.seconds, unit="s", details=details,
+            f"export of {spans:,} spans to CSV",
+            ours=f"{fmt_seconds(ours.seconds)}",
+            baseline=f"{fmt_seconds(base.seconds)} sqlite3 -csv",
+            ratio=ratio,
+            target="<= 2x",
+            passed=ratio <= 2.0,
+            ours_value=ours.seconds,
+            baseline_value=base.seconds,
+            unit="s",
+            details=details,
         )
     else:
         bench.record(
-            f"export of {spans:,} spans to CSV", ours=f"{fmt_seconds(ours.seconds)}",
-            baseline="sqlite3 CLI not installed (apt-get install sqlite3): no baseline", target="<= 2x",
-            passed=True, ours_value=ours.seconds, unit="s", details=details,
+            f"export of {spans:,} spans to CSV",
+            ours=f"{fmt_seconds(ours.seconds)}",
+            baseline="sqlite3 CLI not installed (apt-get install sqlite3): no baseline",
+            target="<= 2x",
+            passed=True,
+            ours_value=ours.seconds,
+            unit="s",
+            details=details,
         )
     memory_ok = peak < 300
     bench.record(
-        f"peak memory, export of {spans:,} spans", ours=f"{peak:.0f} MiB", target="< 300 MB", passed=memory_ok,
-        ours_value=peak, unit="MiB", details={"rows_written": rows},
+        f"peak memory, export of {spans:,} spans",
+        ours=f"{peak:.0f} MiB",
+        target="< 300 MB",
+        passed=memory_ok,
+        ours_value=peak,
+        unit="MiB",
+        details={"rows_written": rows},
     )
     assert memory_ok, f"export peaked at {peak:.0f} MiB"
     if not has_cli:

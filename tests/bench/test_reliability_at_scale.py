@@ -20,8 +20,22 @@ from annotator.tagset import load_tagset
 from .measure import cli_command, fmt_seconds
 
 WRITER = Path(__file__).parents[1] / "reliability" / "writer.py"
-SPAN_HEADER = ["document_id", "sentence_index", "start", "end", "doc_start", "doc_end", "text", "label",
-               "annotator", "origin", "quoted", "lexicon_term", "note", "created_at"]
+SPAN_HEADER = [
+    "document_id",
+    "sentence_index",
+    "start",
+    "end",
+    "doc_start",
+    "doc_end",
+    "text",
+    "label",
+    "annotator",
+    "origin",
+    "quoted",
+    "lexicon_term",
+    "note",
+    "created_at",
+]
 
 
 def _project(path: Path) -> Path:
@@ -50,10 +64,14 @@ def test_eight_writers_of_5000_store_writes_each(bench, tmp_path):
     rows = conn.execute("SELECT COUNT(*), COUNT(DISTINCT annotator || ':' || note) FROM spans").fetchone()
     ok = all(r.returncode == 0 for r in results) and locked == 0 and rows == (40_000, 40_000)
     ok = ok and conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    bench.record("8 processes x 5,000 Store writes at once", ours=f"{rows[0]:,} rows in {fmt_seconds(seconds)}",
-                 target="all 40,000, no lock error, no duplicate", passed=ok, runs=1,
-                 details={"rows": rows[0], "distinct": rows[1], "locked_errors": locked,
-                          "writes_per_second": rows[0] / seconds})
+    bench.record(
+        "8 processes x 5,000 Store writes at once",
+        ours=f"{rows[0]:,} rows in {fmt_seconds(seconds)}",
+        target="all 40,000, no lock error, no duplicate",
+        passed=ok,
+        runs=1,
+        details={"rows": rows[0], "distinct": rows[1], "locked_errors": locked, "writes_per_second": rows[0] / seconds},
+    )
     assert ok, [r.stderr for r in results if r.returncode]
 
 
@@ -68,9 +86,24 @@ def test_eight_concurrent_import_annotations_of_500_rows(bench, tmp_path):
             writer = csv.writer(handle)
             writer.writerow(SPAN_HEADER)
             for sentence, (start, end) in places:
-                writer.writerow([sentence.document_id, sentence.index, start, end, sentence.doc_start + start,
-                                 sentence.doc_start + end, sentence.text[start:end], "loaded_language", f"team{n}",
-                                 "manual", "false", "", "", "2026-01-01T00:00:00.000Z"])
+                writer.writerow(
+                    [
+                        sentence.document_id,
+                        sentence.index,
+                        start,
+                        end,
+                        sentence.doc_start + start,
+                        sentence.doc_start + end,
+                        sentence.text[start:end],
+                        "loaded_language",
+                        f"team{n}",
+                        "manual",
+                        "false",
+                        "",
+                        "",
+                        "2026-01-01T00:00:00.000Z",
+                    ]
+                )
         files.append(path)
     start = time.perf_counter()
     results = _start_all([cli_command("import-annotations", "--db", str(db), str(f)) for f in files])
@@ -79,9 +112,14 @@ def test_eight_concurrent_import_annotations_of_500_rows(bench, tmp_path):
     conn = sqlite3.connect(db)
     per = dict(conn.execute("SELECT annotator, COUNT(*) FROM spans GROUP BY annotator"))
     ok = all(r.returncode == 0 for r in results) and locked == 0 and per == {f"team{n}": 500 for n in range(8)}
-    bench.record("8 concurrent import-annotations x 500 rows", ours=f"{sum(per.values()):,} rows in "
-                 f"{fmt_seconds(seconds)}", target="all 4,000, no lock error, no duplicate", passed=ok, runs=1,
-                 details={"per_annotator": per, "locked_errors": locked})
+    bench.record(
+        "8 concurrent import-annotations x 500 rows",
+        ours=f"{sum(per.values()):,} rows in {fmt_seconds(seconds)}",
+        target="all 4,000, no lock error, no duplicate",
+        passed=ok,
+        runs=1,
+        details={"per_annotator": per, "locked_errors": locked},
+    )
     assert ok, [r.stderr for r in results if r.returncode]
 
 
@@ -90,9 +128,24 @@ def test_twenty_sigkills_lose_no_reported_write(bench, tmp_path):
     rng = random.Random(7)
     reported: set[int] = set()
     for number in range(20):
-        proc = subprocess.Popen([sys.executable, str(WRITER), str(db), "crash", "1000000", "--first",
-                                 str(number * 1_000_000), "--batch-every", "5", "--batch-size", "200"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(WRITER),
+                str(db),
+                "crash",
+                "1000000",
+                "--first",
+                str(number * 1_000_000),
+                "--batch-every",
+                "5",
+                "--batch-size",
+                "200",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         timer = None
         for line in proc.stdout:
             _, low, high = line.split()
@@ -108,7 +161,12 @@ def test_twenty_sigkills_lose_no_reported_write(bench, tmp_path):
     integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
     lost = len(reported - present)
     ok = integrity == "ok" and lost == 0
-    bench.record("20 SIGKILLs during writes", ours=f"{len(reported):,} reported, {lost} lost, integrity {integrity}",
-                 target="0 lost, integrity ok", passed=ok, runs=1,
-                 details={"reported": len(reported), "present": len(present), "lost": lost})
+    bench.record(
+        "20 SIGKILLs during writes",
+        ours=f"{len(reported):,} reported, {lost} lost, integrity {integrity}",
+        target="0 lost, integrity ok",
+        passed=ok,
+        runs=1,
+        details={"reported": len(reported), "present": len(present), "lost": lost},
+    )
     assert ok

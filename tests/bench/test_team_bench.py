@@ -52,11 +52,22 @@ def test_assign_per_item_2_over_a_million_sentences(bench):
     peak = max(max(r.max_rss_mib, r.peak_tree_pss_mib) for r in runs)
     passed = seconds < 10 and peak < 300
     bench.record(
-        f"assign --per-item 2, {_sentences():,} sentences, 30 annotators", ours=f"{fmt_seconds(seconds)}, {peak:.0f} MiB",
-        baseline=f"{fmt_seconds(base)} team list", ratio=seconds / base, target="< 10 s and < 300 MB", passed=passed,
-        ours_value=seconds, baseline_value=base, unit="s", runs=len(runs),
-        details={"runs_s": [r.seconds for r in runs], "baseline_s": [r.seconds for r in baselines],
-                 "max_rss_mib": [r.max_rss_mib for r in runs], "peak_tree_pss_mib": [r.peak_tree_pss_mib for r in runs]},
+        f"assign --per-item 2, {_sentences():,} sentences, 30 annotators",
+        ours=f"{fmt_seconds(seconds)}, {peak:.0f} MiB",
+        baseline=f"{fmt_seconds(base)} team list",
+        ratio=seconds / base,
+        target="< 10 s and < 300 MB",
+        passed=passed,
+        ours_value=seconds,
+        baseline_value=base,
+        unit="s",
+        runs=len(runs),
+        details={
+            "runs_s": [r.seconds for r in runs],
+            "baseline_s": [r.seconds for r in baselines],
+            "max_rss_mib": [r.max_rss_mib for r in runs],
+            "peak_tree_pss_mib": [r.peak_tree_pss_mib for r in runs],
+        },
     )
     assert passed, f"{seconds:.2f} s, {peak:.0f} MiB"
 
@@ -87,9 +98,16 @@ def test_annotate_startup_on_a_queue_against_100_sentences(bench):
     ratio = big_s / small_s
     passed = ratio <= 1.3
     bench.record(
-        f"annotate start-up on a queue, {_sentences():,} sentences assigned (Pilot)", ours=fmt_seconds(big_s),
-        baseline=f"{fmt_seconds(small_s)} on 100 sentences", ratio=ratio, target="<= 1.3x", passed=passed,
-        ours_value=big_s, baseline_value=small_s, unit="s", runs=len(big_runs),
+        f"annotate start-up on a queue, {_sentences():,} sentences assigned (Pilot)",
+        ours=fmt_seconds(big_s),
+        baseline=f"{fmt_seconds(small_s)} on 100 sentences",
+        ratio=ratio,
+        target="<= 1.3x",
+        passed=passed,
+        ours_value=big_s,
+        baseline_value=small_s,
+        unit="s",
+        runs=len(big_runs),
         details={"big_runs": big_runs, "small_runs": small_runs},
     )
     assert passed, f"{big_s:.3f} s = {ratio:.2f}x"
@@ -123,7 +141,7 @@ async def _key_latencies(db: Path, annotator: str) -> list[float]:
                 await pilot.pause()
                 if app.displayed_at > start:
                     found.append(app.displayed_at - start)
-    return found[len(KEYS):]
+    return found[len(KEYS) :]
 
 
 def _p50_p95(values: list[float]) -> tuple[float, float]:
@@ -143,8 +161,13 @@ def test_annotate_key_press_latency_on_a_queue(bench):
     bench.record(
         f"annotate key press to screen update on a queue, {_sentences():,} sentences (Pilot)",
         ours=f"p50 {fmt_seconds(ours[0])}, p95 {fmt_seconds(ours[1])}",
-        baseline=f"p95 {fmt_seconds(base[1])} without assignments", ratio=ours[1] / base[1],
-        target="p95 < 30 ms", passed=passed, ours_value=ours[1], baseline_value=base[1], unit="s",
+        baseline=f"p95 {fmt_seconds(base[1])} without assignments",
+        ratio=ours[1] / base[1],
+        target="p95 < 30 ms",
+        passed=passed,
+        ours_value=ours[1],
+        baseline_value=base[1],
+        unit="s",
         details={"presses": len(ours_all), "max_s": max(ours_all), "baseline_p50_s": base[0]},
     )
     assert passed, f"p95 {ours[1] * 1000:.1f} ms (without assignments {base[1] * 1000:.1f} ms)"
@@ -160,10 +183,20 @@ def test_team_status_with_30_annotators_work(bench):
     base = statistics.median(r.seconds for r in baselines)
     passed = seconds < 3
     bench.record(
-        f"team status, 30 annotators' work, {_sentences():,} sentences", ours=fmt_seconds(seconds),
-        baseline=f"{fmt_seconds(base)} status", ratio=seconds / base, target="< 3 s", passed=passed,
-        ours_value=seconds, baseline_value=base, unit="s", runs=len(runs),
-        details={"runs_s": [r.seconds for r in runs], "baseline_s": [r.seconds for r in baselines],
-                 "peak_tree_pss_mib": [r.peak_tree_pss_mib for r in runs]},
+        f"team status, 30 annotators' work, {_sentences():,} sentences",
+        ours=fmt_seconds(seconds),
+        baseline=f"{fmt_seconds(base)} status",
+        ratio=seconds / base,
+        target="< 3 s",
+        passed=passed,
+        ours_value=seconds,
+        baseline_value=base,
+        unit="s",
+        runs=len(runs),
+        details={
+            "runs_s": [r.seconds for r in runs],
+            "baseline_s": [r.seconds for r in baselines],
+            "peak_tree_pss_mib": [r.peak_tree_pss_mib for r in runs],
+        },
     )
     assert passed, f"{seconds:.2f} s"

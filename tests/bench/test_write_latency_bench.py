@@ -48,23 +48,40 @@ def _command(mode: str, db: Path, source: str, batched: bool) -> list[str]:
 
 
 def _summary(result: SwarmResult) -> str:
-    return (f"p50 {fmt_seconds(result.p50)}, p99 {fmt_seconds(result.p99)}, {len(result.failed)} not saved, "
-            f"{result.lost} lost ({len(result.latencies)} edits, writer {fmt_seconds(result.seconds)})")
+    return (
+        f"p50 {fmt_seconds(result.p50)}, p99 {fmt_seconds(result.p99)}, {len(result.failed)} not saved, "
+        f"{result.lost} lost ({len(result.latencies)} edits, writer {fmt_seconds(result.seconds)})"
+    )
 
 
 def _details(result: SwarmResult) -> dict:
-    return {"p50": result.p50, "p99": result.p99, "max": max(result.latencies, default=0.0),
-            "edits": len(result.latencies), "not_saved": len(result.failed), "lost": result.lost,
-            "writer_seconds": result.seconds, "first_failures": result.failed[:3]}
+    return {
+        "p50": result.p50,
+        "p99": result.p99,
+        "max": max(result.latencies, default=0.0),
+        "edits": len(result.latencies),
+        "not_saved": len(result.failed),
+        "lost": result.lost,
+        "writer_seconds": result.seconds,
+        "first_failures": result.failed[:3],
+    }
 
 
 def _record(bench, name: str, ours: SwarmResult, baseline: SwarmResult) -> bool:
     passed = ours.returncode == 0 and ours.p99 < TARGET_P99 and not ours.failed and ours.lost == 0
-    bench.record(name, ours=_summary(ours), baseline=_summary(baseline),
-                 ratio=ours.p99 / baseline.p99 if baseline.p99 else None,
-                 target="p99 < 250 ms, 0 not saved, 0 lost", passed=passed, ours_value=ours.p99,
-                 baseline_value=baseline.p99, unit="s", runs=1,
-                 details={"ours": _details(ours), "baseline": _details(baseline), "annotators": ANNOTATORS})
+    bench.record(
+        name,
+        ours=_summary(ours),
+        baseline=_summary(baseline),
+        ratio=ours.p99 / baseline.p99 if baseline.p99 else None,
+        target="p99 < 250 ms, 0 not saved, 0 lost",
+        passed=passed,
+        ours_value=ours.p99,
+        baseline_value=baseline.p99,
+        unit="s",
+        runs=1,
+        details={"ours": _details(ours), "baseline": _details(baseline), "annotators": ANNOTATORS},
+    )
     return passed
 
 
@@ -92,8 +109,7 @@ def test_write_latency_of_30_annotators_during_a_50mb_import(bench, tmp_path):
         db = _annotated_project(tmp_path / f"import-{int(batched)}.db")
         results[batched] = run_swarm(db, _command("import", db, str(corpus), batched), ANNOTATORS)
         assert results[batched].returncode == 0, results[batched].stderr[-2000:]
-    assert _record(bench, f"{ANNOTATORS} annotators' writes during a {size:g} MB import", results[True],
-                   results[False])
+    assert _record(bench, f"{ANNOTATORS} annotators' writes during a {size:g} MB import", results[True], results[False])
 
 
 def test_write_latency_of_30_annotators_during_suggest_over_1m_sentences(bench, tmp_path):
@@ -116,5 +132,9 @@ def test_write_latency_of_30_annotators_during_suggest_over_1m_sentences(bench, 
         results[batched] = run_swarm(db, _command("suggest", db, "-", batched), ANNOTATORS)
         assert results[batched].returncode == 0, results[batched].stderr[-2000:]
         db.unlink()
-    assert _record(bench, f"{ANNOTATORS} annotators' writes during suggest over {sentences:,} sentences",
-                   results[True], results[False])
+    assert _record(
+        bench,
+        f"{ANNOTATORS} annotators' writes during suggest over {sentences:,} sentences",
+        results[True],
+        results[False],
+    )

@@ -81,20 +81,26 @@ def build_project(
                 picks = [pool[rng.randrange(len(pool))] for _ in range(count)]
                 parts, rows, offset = [], [], 0
                 for index, (text, tokens) in enumerate(picks):
-                    rows.append(Sentence(None, f"doc-{number:07d}", index, offset, offset + len(text), text,
-                                         list(tokens)))
+                    rows.append(
+                        Sentence(None, f"doc-{number:07d}", index, offset, offset + len(text), text, list(tokens))
+                    )
                     parts.append(text)
                     offset += len(text) + 1
                 body = " ".join(parts)
                 # Recombined documents can repeat; the number keeps every text distinct.
                 body_hash = content_hash(f"{number}\n{body}")
-                document = Document(id=f"doc-{number:07d}", text=body, title=picks[0][0][:120],
-                                    source="bench", content_hash=body_hash)
+                document = Document(
+                    id=f"doc-{number:07d}", text=body, title=picks[0][0][:120], source="bench", content_hash=body_hash
+                )
                 ids = store.corpus.insert_document(document, rows)
                 if suggestions:
                     store.suggestions.add(
-                        Suggestion(sentence_id, *rows[i].tokens[0], label=label,
-                                   term=rows[i].text[slice(*rows[i].tokens[0])].lower())
+                        Suggestion(
+                            sentence_id,
+                            *rows[i].tokens[0],
+                            label=label,
+                            term=rows[i].text[slice(*rows[i].tokens[0])].lower(),
+                        )
                         for i, sentence_id in enumerate(ids)
                         if i % 5 == 0 and rows[i].tokens
                     )
@@ -135,8 +141,7 @@ def build_long_sentence_project(path: str | Path, tokens: int = 300) -> Path:
             Document(id="long", text=text, title="A long sentence", content_hash=content_hash(text)),
             [Sentence(None, "long", 0, 0, len(text), text, spans)],
         )
-        store.suggestions.add(Suggestion(sentence_id, a, b, label, text[a:b].lower())
-                              for a, b in spans[::10])
+        store.suggestions.add(Suggestion(sentence_id, a, b, label, text[a:b].lower()) for a, b in spans[::10])
     return path
 
 
@@ -198,17 +203,40 @@ def measure_process_startup(db_path: str | Path, annotator: str = "bench") -> fl
         "print(time.time() - t0)\n"
     )
     started = time.time()
-    result = subprocess.run([sys.executable, "-c", code, repr(started), str(db_path), annotator],
-                            capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2])
+    result = subprocess.run(
+        [sys.executable, "-c", code, repr(started), str(db_path), annotator],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
     return float(result.stdout.strip().splitlines()[-1])
 
 
-DEFAULT_KEYS = ("right", "right", "1", "shift+right", "2", "u", "ctrl+r", "left", "tab", "a", "f", "j", "k",
-                "enter", "n")
+DEFAULT_KEYS = (
+    "right",
+    "right",
+    "1",
+    "shift+right",
+    "2",
+    "u",
+    "ctrl+r",
+    "left",
+    "tab",
+    "a",
+    "f",
+    "j",
+    "k",
+    "enter",
+    "n",
+)
 
 
 def measure_keys(
-    db_path: str | Path, keys: Sequence[str] = DEFAULT_KEYS, rounds: int = 10, annotator: str = "bench",
+    db_path: str | Path,
+    keys: Sequence[str] = DEFAULT_KEYS,
+    rounds: int = 10,
+    annotator: str = "bench",
     size: tuple[int, int] = (80, 24),
 ) -> list[float]:
     """Key press to updated screen, in seconds, for each key of `keys` repeated `rounds` times."""
@@ -265,8 +293,14 @@ def measure_long_sentence(db_path: str | Path, annotator: str = "bench") -> dict
                 lines = len(view.layout_for(view.content_size.width).lines)
         finally:
             workspace.close()
-        return {"tokens": tokens, "lines": lines, "layout_ms": layout_ms, "render_ms": render_ms,
-                "key_p95_ms": percentile(latencies, 95) * 1000, "key_max_ms": max(latencies) * 1000}
+        return {
+            "tokens": tokens,
+            "lines": lines,
+            "layout_ms": layout_ms,
+            "render_ms": render_ms,
+            "key_p95_ms": percentile(latencies, 95) * 1000,
+            "key_max_ms": max(latencies) * 1000,
+        }
 
     return asyncio.run(run())
 
@@ -290,9 +324,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     args.folder.mkdir(parents=True, exist_ok=True)
     small, big, long = args.folder / "s100.db", args.folder / f"s{args.sentences}.db", args.folder / "long.db"
-    for path, build in ((small, lambda p: build_project(p, 100)),
-                        (big, lambda p: build_project(p, args.sentences)),
-                        (long, build_long_sentence_project)):  # fmt: skip
+    for path, build in (
+        (small, lambda p: build_project(p, 100)),
+        (big, lambda p: build_project(p, args.sentences)),
+        (long, build_long_sentence_project),
+    ):
         if not (args.reuse and path.exists()):
             started = time.perf_counter()
             build(path)
@@ -302,16 +338,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     measure_startup(big, "warmup")
     for label, path in (("100 sentences", small), (f"{args.sentences:,} sentences", big)):
         runs = sorted(measure_startup(path, "bench") for _ in range(5))
-        print(f"startup to first sentence, {label}: median {runs[2] * 1000:.0f} ms (min {runs[0] * 1000:.0f}, "
-              f"max {runs[-1] * 1000:.0f}), new process {measure_process_startup(path) * 1000:.0f} ms")
+        print(
+            f"startup to first sentence, {label}: median {runs[2] * 1000:.0f} ms (min {runs[0] * 1000:.0f}, "
+            f"max {runs[-1] * 1000:.0f}), new process {measure_process_startup(path) * 1000:.0f} ms"
+        )
     for label, path in (("100 sentences", small), (f"{args.sentences:,} sentences", big)):
         latencies = measure_keys(path, rounds=args.rounds)
-        print(f"key press to screen, {label}: {len(latencies)} keys, p50 {percentile(latencies, 50) * 1000:.1f} ms, "
-              f"p95 {percentile(latencies, 95) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms")
+        print(
+            f"key press to screen, {label}: {len(latencies)} keys, p50 {percentile(latencies, 50) * 1000:.1f} ms, "
+            f"p95 {percentile(latencies, 95) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
+        )
     figures = measure_long_sentence(long)
-    print(f"long sentence: {figures['tokens']} tokens on {figures['lines']} lines at 80 columns; "
-          f"layout {figures['layout_ms']:.1f} ms, render {figures['render_ms']:.1f} ms, "
-          f"key p95 {figures['key_p95_ms']:.1f} ms (max {figures['key_max_ms']:.1f} ms)")
+    print(
+        f"long sentence: {figures['tokens']} tokens on {figures['lines']} lines at 80 columns; "
+        f"layout {figures['layout_ms']:.1f} ms, render {figures['render_ms']:.1f} ms, "
+        f"key p95 {figures['key_p95_ms']:.1f} ms (max {figures['key_max_ms']:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from tests.report_project import build_report_project
 def report_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_report_project(tmp_path_factory.mktemp("report"))
 
+
 @pytest.fixture(scope="session")
 def report_page(report_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the page, the --figures folder) of `annotator report --bootstrap 100 --seed 1`."""
@@ -22,7 +23,22 @@ def report_page(report_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
 
     folder = tmp_path_factory.mktemp("page")
     page, figures = folder / "report.html", folder / "figures"
-    result = CliRunner().invoke(cli, ["report", "--db", str(report_db), "--out", str(page), "--figures",
-                                      str(figures), "--bootstrap", "100", "--seed", "1"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "--db",
+            str(report_db),
+            "--out",
+            str(page),
+            "--figures",
+            str(figures),
+            "--bootstrap",
+            "100",
+            "--seed",
+            "1",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return page, figures

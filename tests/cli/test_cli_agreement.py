@@ -32,7 +32,9 @@ def run(*args: str, code: int = 0):
 def _mark(store: Store, name: str, sentence, spans, judgment) -> None:
     store.annotations.put_judgment(SentenceState(sentence.id, name, status="done", judgment=judgment))
     for first, last, label in spans:
-        store.annotations.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
+        store.annotations.add_span(
+            SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -69,17 +71,24 @@ def test_json_for_one_level_carries_the_contract_keys(project_db, level):
     assert data["level"] == level
     expected = {
         "sentence": {"percent_agreement", "krippendorff_alpha", "fleiss_kappa", "cohen_kappa", "mean_cohen_kappa"},
-        "token": {"percent_agreement", "krippendorff_alpha", "fleiss_kappa", "cohen_kappa", "mean_cohen_kappa",
-                  "per_label"},
+        "token": {
+            "percent_agreement",
+            "krippendorff_alpha",
+            "fleiss_kappa",
+            "cohen_kappa",
+            "mean_cohen_kappa",
+            "per_label",
+        },
         "span": {"pairs", "mean_exact_f1", "mean_overlap_f1", "per_label"},
         "unitizing": {"alpha_u", "per_label"},
-    }[level]  # fmt: skip
+    }[level]
     assert expected <= set(data)
 
 
 def test_annotators_option_compares_with_gold(project_db):
-    data = json.loads(run("agreement", "--db", str(project_db), "--annotators", "ana,gold", "--level", "span",
-                          "--json").stdout)  # fmt: skip
+    data = json.loads(
+        run("agreement", "--db", str(project_db), "--annotators", "ana,gold", "--level", "span", "--json").stdout
+    )
     assert data["annotators"] == ["ana", "gold"]
     assert data["pairs"]["ana|gold"]["exact_f1"] == 1.0
 
@@ -108,8 +117,20 @@ def test_csv_rows_name_level_scope_measure_value_and_n(project_db):
 
 
 def test_by_document_and_label_options(project_db):
-    data = json.loads(run("agreement", "--db", str(project_db), "--level", "unitizing", "--by", "document",
-                          "--label", "loaded_language", "--json").stdout)  # fmt: skip
+    data = json.loads(
+        run(
+            "agreement",
+            "--db",
+            str(project_db),
+            "--level",
+            "unitizing",
+            "--by",
+            "document",
+            "--label",
+            "loaded_language",
+            "--json",
+        ).stdout
+    )
     assert list(data["per_label"]) == ["loaded_language"]
     assert data["by_document"]
 
@@ -157,12 +178,16 @@ def test_agreement_on_a_missing_project_creates_nothing(tmp_path):
     assert not missing.exists()
 
 
-@pytest.mark.parametrize("command", [["disagreements", "--limit", "50"], ["agreement"], ["agreement", "--csv"],
-                                     ["documents"]])
+@pytest.mark.parametrize(
+    "command", [["disagreements", "--limit", "50"], ["agreement"], ["agreement", "--csv"], ["documents"]]
+)
 def test_a_broken_pipe_ends_quietly_as_unix_tools_do(project_db, command):
     # `annotator ... | head`: the reader is gone before the first line is written.
-    proc = subprocess.Popen([sys.executable, "-m", "annotator.cli", *command, "--db", str(project_db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", *command, "--db", str(project_db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     proc.stdout.close()
     stderr = proc.stderr.read()
     assert proc.wait(timeout=60) == BROKEN_PIPE_EXIT
@@ -210,6 +235,8 @@ def test_agreement_csv_on_a_terminal_shows_names_without_their_escapes(hostile_n
     # Into a pipe or file the CSV is data, and holds the name exactly.
     piped = run("agreement", "--csv", "--db", str(hostile_names_db)).stdout
     assert f"pair:ana|{HOSTILE_NAME}," in piped
+
+
 def test_bootstrap_resamples_sentences_and_adds_every_interval(project_db):
     args = ("agreement", "--db", str(project_db), "--bootstrap", "300", "--seed", "3", "--json")
     data = json.loads(run(*args).stdout)
@@ -218,7 +245,9 @@ def test_bootstrap_resamples_sentences_and_adds_every_interval(project_db):
         assert low <= data[level]["krippendorff_alpha"] <= high
     low, high = data["unitizing"]["alpha_u_ci"]
     assert low <= data["unitizing"]["alpha_u"] <= high
-    used = {label: entry for label, entry in data["token"]["per_label"].items() if entry["krippendorff_alpha"] is not None}
+    used = {
+        label: entry for label, entry in data["token"]["per_label"].items() if entry["krippendorff_alpha"] is not None
+    }
     assert used and all(entry["ci"][0] <= entry["krippendorff_alpha"] <= entry["ci"][1] for entry in used.values())
     assert set(data["unitizing"]["per_label_ci"]) == set(data["unitizing"]["per_label"])
     low, high = data["span"]["mean_exact_f1_ci"]

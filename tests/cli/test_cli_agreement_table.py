@@ -29,12 +29,37 @@ K2011 = """unit,A,B,C,D
 # Fleiss (1971), Table 1: 30 patients, 6 psychiatrists each; how many chose each diagnosis
 # (depression, personality disorder, schizophrenia, neurosis, other).
 FLEISS_1971 = [
-    (0, 0, 0, 6, 0), (0, 3, 0, 0, 3), (0, 1, 4, 0, 1), (0, 0, 0, 0, 6), (0, 3, 0, 3, 0), (2, 0, 4, 0, 0),
-    (0, 0, 4, 0, 2), (2, 0, 3, 1, 0), (2, 0, 0, 4, 0), (0, 0, 0, 0, 6), (1, 0, 0, 5, 0), (1, 1, 0, 4, 0),
-    (0, 3, 3, 0, 0), (1, 0, 0, 5, 0), (0, 2, 0, 3, 1), (0, 0, 5, 0, 1), (3, 0, 0, 1, 2), (5, 1, 0, 0, 0),
-    (0, 2, 0, 4, 0), (1, 0, 2, 0, 3), (0, 0, 0, 0, 6), (0, 1, 0, 5, 0), (0, 2, 0, 1, 3), (2, 0, 0, 4, 0),
-    (1, 0, 0, 4, 1), (0, 5, 0, 1, 0), (4, 0, 0, 0, 2), (0, 2, 0, 4, 0), (1, 0, 5, 0, 0), (0, 0, 0, 0, 6),
-]  # fmt: skip
+    (0, 0, 0, 6, 0),
+    (0, 3, 0, 0, 3),
+    (0, 1, 4, 0, 1),
+    (0, 0, 0, 0, 6),
+    (0, 3, 0, 3, 0),
+    (2, 0, 4, 0, 0),
+    (0, 0, 4, 0, 2),
+    (2, 0, 3, 1, 0),
+    (2, 0, 0, 4, 0),
+    (0, 0, 0, 0, 6),
+    (1, 0, 0, 5, 0),
+    (1, 1, 0, 4, 0),
+    (0, 3, 3, 0, 0),
+    (1, 0, 0, 5, 0),
+    (0, 2, 0, 3, 1),
+    (0, 0, 5, 0, 1),
+    (3, 0, 0, 1, 2),
+    (5, 1, 0, 0, 0),
+    (0, 2, 0, 4, 0),
+    (1, 0, 2, 0, 3),
+    (0, 0, 0, 0, 6),
+    (0, 1, 0, 5, 0),
+    (0, 2, 0, 1, 3),
+    (2, 0, 0, 4, 0),
+    (1, 0, 0, 4, 1),
+    (0, 5, 0, 1, 0),
+    (4, 0, 0, 0, 2),
+    (0, 2, 0, 4, 0),
+    (1, 0, 5, 0, 0),
+    (0, 0, 0, 0, 6),
+]
 DIAGNOSES = ("depression", "personality disorder", "schizophrenia", "neurosis", "other")
 
 
@@ -51,8 +76,9 @@ def k2011(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("metric", "published"),
-                         [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+@pytest.mark.parametrize(
+    ("metric", "published"), [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)]
+)
 def test_table_reproduces_krippendorff_2011(k2011, metric, published):
     data = json.loads(run("agreement", "--table", str(k2011), "--metric", metric, "--json").stdout)
     assert round(data["krippendorff_alpha"], 3) == published
@@ -101,13 +127,16 @@ def test_text_values_order_as_text_and_the_metric_says_it_uses_positions(tmp_pat
     assert any("positions" in warning for warning in data["warnings"])
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("", "empty"),
-    ("unit,a\n1,x\n", "two coder columns"),
-    ("unit,a,a\n1,x,y\n", "distinct"),
-    ("unit,a,b\n1,x\n", "line 2"),
-    ("unit,a,b\n1,x,y\n1,x,x\n", "appears twice"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        ("unit,a\n1,x\n", "two coder columns"),
+        ("unit,a,a\n1,x,y\n", "distinct"),
+        ("unit,a,b\n1,x\n", "line 2"),
+        ("unit,a,b\n1,x,y\n1,x,x\n", "appears twice"),
+    ],
+)
 def test_bad_tables_are_one_line_errors(tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")

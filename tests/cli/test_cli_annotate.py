@@ -125,4 +125,3 @@ def test_lock_held_by_another_holder_means_read_only(project):
             assert ws.session.readonly
     finally:
         holder.release()
-

@@ -46,8 +46,12 @@ def project(imported, db_path):
 
 def external_suggestions(db_path, source="external:keyword_tagger"):
     with Store.open(db_path, readonly=True) as store:
-        return [(s.text[g.start:g.end], g) for s in store.corpus.iter_sentences()
-                for g in store.suggestions.for_sentence(s.id) if g.detector == source]
+        return [
+            (s.text[g.start : g.end], g)
+            for s in store.corpus.iter_sentences()
+            for g in store.suggestions.for_sentence(s.id)
+            if g.detector == source
+        ]
 
 
 def tool(tmp_path, body: str) -> str:
@@ -57,8 +61,7 @@ def tool(tmp_path, body: str) -> str:
     path.write_text(
         "import json, sys, time\n"
         "def emit(obj):\n    print(obj if isinstance(obj, str) else json.dumps(obj))\n"
-        "for line in sys.stdin:\n    s = json.loads(line)\n"
-        + "".join(f"    {row}\n" for row in body.splitlines()),
+        "for line in sys.stdin:\n    s = json.loads(line)\n" + "".join(f"    {row}\n" for row in body.splitlines()),
         encoding="utf-8",
     )
     return f"{PY} {shlex.quote(str(path))}"
@@ -90,7 +93,8 @@ def test_the_program_gets_every_sentence_with_id_text_tokens_and_document(projec
     with Store.open(project, readonly=True) as store:
         sentences = list(store.corpus.iter_sentences())
     assert [(x["id"], x["text"], [tuple(t) for t in x["tokens"]], x["document_id"]) for x in lines] == [
-        (s.id, s.text, s.tokens, s.document_id) for s in sentences]
+        (s.id, s.text, s.tokens, s.document_id) for s in sentences
+    ]
 
 
 BAD_OUTPUT = [
@@ -122,8 +126,11 @@ def test_bad_output_is_refused_line_by_line_and_nothing_is_stored(project, tmp_p
 
 
 def test_a_crash_is_refused_and_nothing_is_stored(project, tmp_path):
-    command = tool(tmp_path, 'emit({"id": s["id"], "start": 0, "end": 2, "label": "loaded_language"})\n'
-                             'if s["id"] == 3:\n    raise SystemExit("model failed to load")')
+    command = tool(
+        tmp_path,
+        'emit({"id": s["id"], "start": 0, "end": 2, "label": "loaded_language"})\n'
+        'if s["id"] == 3:\n    raise SystemExit("model failed to load")',
+    )
     result = invoke("suggest", "--command", command, "--name", "crash", "--db", project)
     assert result.exit_code == 1
     assert "error: 4: the command exited with status 1 (model failed to load)" in result.stderr
@@ -131,8 +138,10 @@ def test_a_crash_is_refused_and_nothing_is_stored(project, tmp_path):
 
 
 def test_a_time_out_is_refused_and_nothing_is_stored(project, tmp_path):
-    command = tool(tmp_path, 'emit({"id": s["id"], "start": 0, "end": 2, "label": "loaded_language"})\n'
-                             'sys.stdout.flush()\ntime.sleep(30)')
+    command = tool(
+        tmp_path,
+        'emit({"id": s["id"], "start": 0, "end": 2, "label": "loaded_language"})\nsys.stdout.flush()\ntime.sleep(30)',
+    )
     result = invoke("suggest", "--command", command, "--name", "slow", "--timeout", "1", "--db", project)
     assert result.exit_code == 1
     assert "the command timed out after 1 s" in result.stderr

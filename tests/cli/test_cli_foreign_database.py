@@ -34,15 +34,30 @@ def _commands(tmp_path: Path) -> list[list[str]]:
     lexicon.write_text("term,label,match\nkata,loaded_language,exact\n", encoding="utf-8")
     sample = str(sample_paths()[0])
     return [
-        ["status"], ["status", "--json"], ["documents"], ["show", "x"], ["tagset"],
-        ["init"], ["init", "--name", "p"], ["import", sample], ["demo", "--no-ui"],
-        ["export", "--what", "spans", "--out", str(tmp_path / "out.csv")], ["export", "--what", "all", "--out", "-"],
-        ["import-annotations", str(spans)], ["merge", str(tmp_path / "nothing.db")],
-        ["agreement"], ["disagreements"], ["suggest"],
-        ["lexicon", "list"], ["lexicon", "load", str(lexicon)], ["lexicon", "add", "kata", "loaded_language"],
-        ["lexicon", "stats"], ["lexicon", "export"], ["annotate", "--annotator", "ana"],
+        ["status"],
+        ["status", "--json"],
+        ["documents"],
+        ["show", "x"],
+        ["tagset"],
+        ["init"],
+        ["init", "--name", "p"],
+        ["import", sample],
+        ["demo", "--no-ui"],
+        ["export", "--what", "spans", "--out", str(tmp_path / "out.csv")],
+        ["export", "--what", "all", "--out", "-"],
+        ["import-annotations", str(spans)],
+        ["merge", str(tmp_path / "nothing.db")],
+        ["agreement"],
+        ["disagreements"],
+        ["suggest"],
+        ["lexicon", "list"],
+        ["lexicon", "load", str(lexicon)],
+        ["lexicon", "add", "kata", "loaded_language"],
+        ["lexicon", "stats"],
+        ["lexicon", "export"],
+        ["annotate", "--annotator", "ana"],
         ["adjudicate"],
-    ]  # fmt: skip
+    ]
 
 
 def test_a_foreign_database_is_refused_by_every_command_and_left_byte_identical(foreign: Path, tmp_path: Path):

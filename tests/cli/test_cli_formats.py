@@ -85,9 +85,10 @@ def test_the_hf_folder_loads_with_datasets_and_class_label_names(db, tmp_path, m
     naik = next(r for r in rows if r["annotator"] == ANA and "0012" in r["tokens"])
     feature = loaded["train"].features["ner_tags"].feature
     assert [feature.int2str(t) for t in naik["ner_tags"]] == ["O", "B-loaded_language", "I-loaded_language", "O", "O"]
-    assert {(s["label"], naik["text"][s["start"]:s["end"]]) for s in naik["spans"]} == {
-        ("loaded_language", "0012 naik"), ("euphemism", "naik"),
-    }  # fmt: skip
+    assert {(s["label"], naik["text"][s["start"] : s["end"]]) for s in naik["spans"]} == {
+        ("loaded_language", "0012 naik"),
+        ("euphemism", "naik"),
+    }
     card = read(out / "README.md")
     for needed in ("license:", "## Tag set", "## Annotators", "## Agreement", "Krippendorff's alpha", "ana, budi"):
         assert needed in card
@@ -96,8 +97,21 @@ def test_the_hf_folder_loads_with_datasets_and_class_label_names(db, tmp_path, m
 def test_splits_are_by_document_and_stable_for_a_seed(db, tmp_path):
     first, again, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     for out, seed in ((first, 3), (again, 3), (other, 4)):
-        run("export", "--db", db, "--format", "hf", "--status", "any", "--split", "50/25/25", "--seed", seed,
-            "--out", out)  # fmt: skip
+        run(
+            "export",
+            "--db",
+            db,
+            "--format",
+            "hf",
+            "--status",
+            "any",
+            "--split",
+            "50/25/25",
+            "--seed",
+            seed,
+            "--out",
+            out,
+        )
     for name in ("train.jsonl", "validation.jsonl", "test.jsonl"):
         assert read(first / name) == read(again / name)
 
@@ -110,8 +124,23 @@ def test_splits_are_by_document_and_stable_for_a_seed(db, tmp_path):
 
     assert sorted(split_of(first).values()) == ["test", "train", "train", "validation"]
     # The same seed splits the same documents the same way in CoNLL, as three files.
-    run("export", "--db", db, "--format", "conll", "--status", "any", "--annotator", ANA, "--split", "50/25/25",
-        "--seed", "3", "--out", tmp_path / "ana.conll")  # fmt: skip
+    run(
+        "export",
+        "--db",
+        db,
+        "--format",
+        "conll",
+        "--status",
+        "any",
+        "--annotator",
+        ANA,
+        "--split",
+        "50/25/25",
+        "--seed",
+        "3",
+        "--out",
+        tmp_path / "ana.conll",
+    )
     for name in ("train", "validation", "test"):
         rows = csv_dicts(tmp_path / f"ana.{name}.sentences.csv")
         assert {r["document_id"] for r in rows} <= {d for d, split in split_of(first).items() if split == name}
@@ -154,8 +183,10 @@ def test_conll_spans_read_back_by_seqeval_equal_the_spans_csv_apart_from_what_it
     assert {(r["document_id"], int(r["sentence_index"]), r["annotator"]) for r in sidecar} == done_units(db, (ANA,))
     assert {r["status"] for r in sidecar} == {"done"}
     run("export", "--db", db, "--annotator", ANA, "--status", "done", "--out", tmp_path / "spans.csv")
-    expected = {(r["document_id"], int(r["sentence_index"]), int(r["start"]), int(r["end"]), r["label"])
-                for r in csv_dicts(tmp_path / "spans.csv")}  # fmt: skip
+    expected = {
+        (r["document_id"], int(r["sentence_index"]), int(r["start"]), int(r["end"]), r["label"])
+        for r in csv_dicts(tmp_path / "spans.csv")
+    }
     read_back = set()
     with Store.open(db, readonly=True) as store:
         for (tokens, tags), row in zip(sentences, sidecar):
@@ -166,14 +197,17 @@ def test_conll_spans_read_back_by_seqeval_equal_the_spans_csv_apart_from_what_it
             strict = {(e.tag, e.start, e.end) for e in Entities([tags], IOB2).entities[0]}
             assert strict == {(label, first, last + 1) for label, first, last in get_entities(tags)}
             for label, first, last in get_entities(tags):
-                read_back.add((row["document_id"], sentence.index, sentence.tokens[first][0],
-                               sentence.tokens[last][1], label))  # fmt: skip
+                read_back.add(
+                    (row["document_id"], sentence.index, sentence.tokens[first][0], sentence.tokens[last][1], label)
+                )
     # ana's nested "naik" is dropped, and her "# 😀 rezim" is cut to "# 😀" by her longer span.
     assert "of 7 spans, 1 have no tags" in result.stdout and "1 are cut short" in result.stdout
     assert len(expected - read_back) == 2 and len(read_back - expected) == 1
     [(document_id, index, start, end, label)] = read_back - expected
-    assert any(d == document_id and i == index and lab == label and s == start and e > end
-               for d, i, s, e, lab in expected - read_back)  # fmt: skip
+    assert any(
+        d == document_id and i == index and lab == label and s == start and e > end
+        for d, i, s, e, lab in expected - read_back
+    )
 
 
 def test_a_hashtag_token_stays_a_token_in_conll(db, tmp_path):
@@ -205,8 +239,9 @@ def test_token_alpha_recomputed_from_the_tokens_csv_with_krippendorff_is_the_cli
             matrix[("ana", "budi").index(r["annotator"]), column[key]] = values.index(label_of(r))
         return krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
 
-    cli_alpha = json.loads(run("agreement", "--db", db, "--level", "token", "--annotators", "ana,budi",
-                               "--json").stdout)["krippendorff_alpha"]  # fmt: skip
+    cli_alpha = json.loads(
+        run("agreement", "--db", db, "--level", "token", "--annotators", "ana,budi", "--json").stdout
+    )["krippendorff_alpha"]
     ours = alpha(lambda r: r["tag"][2:] if r["tag"] != "O" else "O")
     assert ours == pytest.approx(cli_alpha, abs=1e-12)
     assert f"{ours:.4f}" == f"{cli_alpha:.4f}"
@@ -234,15 +269,27 @@ def test_label_studio_tasks_have_the_shape_and_utf16_offsets_after_an_emoji(db, 
                 assert (item["type"], item["from_name"], item["to_name"]) == ("labels", "label", "text")
                 value, value16 = item["value"], item16["value"]
                 assert set(value) == {"start", "end", "text", "labels"} and len(value["labels"]) == 1
-                assert text[value["start"]:value["end"]] == value["text"]
+                assert text[value["start"] : value["end"]] == value["text"]
                 # As JavaScript slices the string: UTF-16 code units.
                 units16 = text.encode("utf-16-le")
-                assert units16[2 * value16["start"]:2 * value16["end"]].decode("utf-16-le") == value16["text"]
+                assert units16[2 * value16["start"] : 2 * value16["end"]].decode("utf-16-le") == value16["text"]
     assert units == done_units(db)
-    [rezim] = [item["value"] for task in tasks16 for a in task["annotations"] if a["completed_by"] == ANA
-               for item in a["result"] if item["value"]["text"] == "rezim boneka"]  # fmt: skip
-    [plain] = [item["value"] for task in tasks for a in task["annotations"] if a["completed_by"] == ANA
-               for item in a["result"] if item["value"]["text"] == "rezim boneka"]  # fmt: skip
+    [rezim] = [
+        item["value"]
+        for task in tasks16
+        for a in task["annotations"]
+        if a["completed_by"] == ANA
+        for item in a["result"]
+        if item["value"]["text"] == "rezim boneka"
+    ]
+    [plain] = [
+        item["value"]
+        for task in tasks
+        for a in task["annotations"]
+        if a["completed_by"] == ANA
+        for item in a["result"]
+        if item["value"]["text"] == "rezim boneka"
+    ]
     assert rezim["start"] == plain["start"] + 1  # the emoji before it is two code units
     config = ET.fromstring(read(tmp_path / "ls.label-config.xml"))
     assert [label.get("value") for label in config.iter("Label")] == list(tagset.label_names)
@@ -305,7 +352,9 @@ def test_export_gold_reports_overlapping_spans_of_one_label(db, tmp_path):
 
     with Store.open(db) as store:
         sentence = store.corpus.sentence_at("berita_d", 0)
-        store.annotations.add_span(SpanAnnotation(sentence.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated"))
+        store.annotations.add_span(
+            SpanAnnotation(sentence.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated")
+        )
     result = run("export", "--db", db, "--gold", "--out", tmp_path / "gold.csv")
     assert "Gold holds 1 pair(s) of overlapping spans of the same label:" in result.stdout
     assert "document berita_d, sentence 1: euphemism" in result.stdout

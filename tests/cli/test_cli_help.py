@@ -128,8 +128,14 @@ def test_commands_refuse_a_missing_project_and_create_no_file(tmp_path, path, co
 
 @pytest.mark.parametrize(
     "args",
-    [["--bogus"], ["statu"], ["import"], ["export", "--what", "documents", "--format", "conll"],
-     ["agreement", "--json", "--csv"], ["lexicon", "nope"]],
+    [
+        ["--bogus"],
+        ["statu"],
+        ["import"],
+        ["export", "--what", "documents", "--format", "conll"],
+        ["agreement", "--json", "--csv"],
+        ["lexicon", "nope"],
+    ],
 )
 def test_usage_errors_are_one_line_with_exit_code_2(args, tmp_path):
     from click.testing import CliRunner

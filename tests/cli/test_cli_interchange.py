@@ -87,7 +87,9 @@ def test_export_gold_has_provenance_columns(project_db):
 def test_export_gold_says_how_many_drafts_it_left_out(project_db, tmp_path):
     with Store.open(project_db) as store:
         sentence = store.corpus.sentence_at(DOC, 1)
-        store.annotations.add_span(SpanAnnotation(sentence.id, "gold", 0, 7, "loaded_language", agreed_by=("ana",), resolution="auto"))
+        store.annotations.add_span(
+            SpanAnnotation(sentence.id, "gold", 0, 7, "loaded_language", agreed_by=("ana",), resolution="auto")
+        )
         store.annotations.put_judgment(SentenceState(sentence.id, "gold", first_shown_at="2026-01-03T00:00:00.000Z"))
     result = run("export", "--db", str(project_db), "--gold", "--out", str(tmp_path / "gold.csv"))
     assert "Gold of 1 sentence(s) left out: opened in adjudication but not marked adjudicated" in result.stdout
@@ -111,28 +113,30 @@ def test_conll_of_several_annotators_needs_a_folder(project_db, tmp_path):
     result = run("export", "--db", str(project_db), "--format", "conll", "--out", "-", code=2)
     assert "one annotator per file" in result.stderr
     (tmp_path / "file.conll").write_text("x")
-    result = run("export", "--db", str(project_db), "--format", "conll", "--out", str(tmp_path / "file.conll"),
-                 code=1)  # fmt: skip
+    result = run("export", "--db", str(project_db), "--format", "conll", "--out", str(tmp_path / "file.conll"), code=1)
     assert "--out must be a folder" in result.stderr
     run("export", "--db", str(project_db), "--format", "conll", "--out", str(tmp_path / "new"))
     assert sorted(p.name for p in (tmp_path / "new").iterdir())[0] == "ana.conll"
 
 
-@pytest.mark.parametrize("args", [
-    ["--what", "documents", "--format", "conll"],
-    ["--what", "tokens", "--format", "jsonl"],
-    ["--what", "all", "--out", "-"],
-    ["--what", "documents", "--annotator", "ana"],
-    ["--what", "documents", "--gold"],
-    ["--format", "jsonl", "--raw"],
-    ["--format", "csv", "--offsets", "utf16"],
-    ["--format", "csv", "--split", "80/10/10"],
-    ["--format", "hf", "--split", "80/10"],
-    ["--format", "hf", "--split", "50/10/10"],
-    ["--format", "hf", "--out", "-"],
-    ["--status", "finished"],
-    ["--what", "everything"],
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--what", "documents", "--format", "conll"],
+        ["--what", "tokens", "--format", "jsonl"],
+        ["--what", "all", "--out", "-"],
+        ["--what", "documents", "--annotator", "ana"],
+        ["--what", "documents", "--gold"],
+        ["--format", "jsonl", "--raw"],
+        ["--format", "csv", "--offsets", "utf16"],
+        ["--format", "csv", "--split", "80/10/10"],
+        ["--format", "hf", "--split", "80/10"],
+        ["--format", "hf", "--split", "50/10/10"],
+        ["--format", "hf", "--out", "-"],
+        ["--status", "finished"],
+        ["--what", "everything"],
+    ],
+)
 def test_export_combinations_without_meaning_are_usage_errors(project_db, args):
     result = run("export", "--db", str(project_db), *args, code=2)
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
@@ -151,7 +155,9 @@ def test_export_of_a_missing_project_creates_nothing(tmp_path):
 def test_import_annotations_round_trip_and_idempotency(project_db, fresh_db, tmp_path):
     run("export", "--db", str(project_db), "--out", str(tmp_path / "spans.csv"))
     run("export", "--db", str(project_db), "--what", "sentences", "--out", str(tmp_path / "sentences.csv"))
-    result = run("import-annotations", "--db", str(fresh_db), str(tmp_path / "spans.csv"), str(tmp_path / "sentences.csv"))
+    result = run(
+        "import-annotations", "--db", str(fresh_db), str(tmp_path / "spans.csv"), str(tmp_path / "sentences.csv")
+    )
     assert "spans, 6 rows): 6 spans added, 0 already present" in result.stdout
     assert "3 sentence states added" in result.stdout
     again = run("import-annotations", "--db", str(fresh_db), str(tmp_path / "spans.csv"))
@@ -164,8 +170,9 @@ def test_import_annotations_reports_errors_by_file_and_line(project_db, fresh_db
     run("export", "--db", str(project_db), "--out", str(tmp_path / "spans.csv"))
     text = read(tmp_path / "spans.csv")
     (tmp_path / "bad.csv").write_text(text.replace("euphemism", "propaganda"), encoding="utf-8", newline="")
-    result = run("import-annotations", "--db", str(fresh_db), str(tmp_path / "bad.csv"), str(tmp_path / "spans.csv"),
-                 code=1)  # fmt: skip
+    result = run(
+        "import-annotations", "--db", str(fresh_db), str(tmp_path / "bad.csv"), str(tmp_path / "spans.csv"), code=1
+    )
     assert re.search(r"error: .*bad\.csv:8: label 'propaganda' is not in the tag set", result.stderr)
     assert "6 spans added" in result.stdout  # the good file is still imported
 
@@ -173,7 +180,14 @@ def test_import_annotations_reports_errors_by_file_and_line(project_db, fresh_db
 def test_import_annotations_raw_takes_a_raw_export_back_exactly(project_db, fresh_db, tmp_path):
     for kind in ("spans", "sentences"):
         run("export", "--db", str(project_db), "--what", kind, "--raw", "--out", str(tmp_path / f"{kind}.csv"))
-    run("import-annotations", "--db", str(fresh_db), "--raw", str(tmp_path / "spans.csv"), str(tmp_path / "sentences.csv"))
+    run(
+        "import-annotations",
+        "--db",
+        str(fresh_db),
+        "--raw",
+        str(tmp_path / "spans.csv"),
+        str(tmp_path / "sentences.csv"),
+    )
     for kind in ("spans", "sentences"):
         again = run("export", "--db", str(fresh_db), "--what", kind, "--raw", "--out", "-").stdout_bytes.decode("utf-8")
         assert again == read(tmp_path / f"{kind}.csv")
@@ -202,8 +216,10 @@ def test_merge_refuses_a_conflicting_source_and_goes_on(project_db, fresh_db, tm
     with Store.open(other, create=True) as store:
         store.initialize("other", tagset)
         text = document.text + " Tambahan."
-        store.corpus.insert_document(Document(id=DOC, text=text, content_hash="different"),
-                              [Sentence(None, DOC, 0, 0, len(text), text, [(0, 3)])])  # fmt: skip
+        store.corpus.insert_document(
+            Document(id=DOC, text=text, content_hash="different"),
+            [Sentence(None, DOC, 0, 0, len(text), text, [(0, 3)])],
+        )
     result = run("merge", "--db", str(fresh_db), str(other), str(project_db), code=1)
     assert "refused, nothing merged" in result.stderr and "same id here with different text" in result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
@@ -266,15 +282,24 @@ def test_huge_numbers_and_nested_json_in_annotations_fail_their_file_alone(proje
     files["offset.jsonl"] = re.sub(r'"label": \[\[\d+', '"label": [[' + "9" * 4000, line) + "\n"
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8", newline="")
-    result = run("import-annotations", "--db", str(fresh_db), *(str(tmp_path / n) for n in files),
-                 str(tmp_path / "spans.csv"), code=1)
+    result = run(
+        "import-annotations",
+        "--db",
+        str(fresh_db),
+        *(str(tmp_path / n) for n in files),
+        str(tmp_path / "spans.csv"),
+        code=1,
+    )
     assert "internal error" not in result.stderr
     errors = result.stderr.splitlines()
     assert len(errors) == 5
-    for fragment in ("index.csv:2: sentence_index '999999999999999999999999999999' is out of range",
-                     "digits.csv:2: start '9999", "nested.jsonl:1: not JSON (nested more than 64 levels deep)",
-                     "index.jsonl:1: sentence_index '999999999999999999999999999999' is out of range",
-                     "offset.jsonl:1: start '9999"):
+    for fragment in (
+        "index.csv:2: sentence_index '999999999999999999999999999999' is out of range",
+        "digits.csv:2: start '9999",
+        "nested.jsonl:1: not JSON (nested more than 64 levels deep)",
+        "index.jsonl:1: sentence_index '999999999999999999999999999999' is out of range",
+        "offset.jsonl:1: start '9999",
+    ):
         assert any(fragment in error for error in errors), fragment
     assert all(len(error) < 300 for error in errors)  # one readable line each, never 5,000 digits
     assert "6 spans added" in result.stdout  # the good file is still imported

@@ -37,8 +37,11 @@ def project(db_path, samples_dir):
 
 def show_suggestions(db_path: Path, document_id: str) -> list[tuple]:
     data = json.loads(ok("show", document_id, "--db", db_path, "--json").stdout)
-    return [(s["index"], g["start"], g["end"], s["text"][g["start"] : g["end"]], g["label"], g["term"], g["quoted"])
-            for s in data["sentences"] for g in s["suggestions"]]
+    return [
+        (s["index"], g["start"], g["end"], s["text"][g["start"] : g["end"]], g["label"], g["term"], g["quoted"])
+        for s in data["sentences"]
+        for g in s["suggestions"]
+    ]
 
 
 def test_import_suggests_and_show_json_lists_the_suggestions(project):
@@ -63,7 +66,8 @@ def test_init_loads_the_default_lexicon_and_list_shows_it(db_path):
     assert [x["name"] for x in data["lexicons"]] == ["id-loaded-language"]
     assert data["lexicons"][0]["entries"] == len(data["entries"]) >= 60
     assert {"term": "pendudukan", "match": "stem"}.items() <= next(
-        e for e in data["entries"] if e["term"] == "pendudukan").items()
+        e for e in data["entries"] if e["term"] == "pendudukan"
+    ).items()
     text = ok("lexicon", "list", "--db", db_path, "--label", "epistemic_framing").stdout
     assert "dalih" in text and "rezim" not in text
 
@@ -86,8 +90,9 @@ def test_check_accepts_the_bundled_lexicon_against_a_project_or_a_tagset(project
 
     result = ok("lexicon", "check", default_lexicon_path(), "--db", project)
     assert "entries OK against the tag set of" in result.stdout
-    result = ok("lexicon", "check", default_lexicon_path(), "--tagset", default_tagset_path(),
-                "--db", tmp_path / "none.db")
+    result = ok(
+        "lexicon", "check", default_lexicon_path(), "--tagset", default_tagset_path(), "--db", tmp_path / "none.db"
+    )
     assert "entries OK" in result.stdout and not (tmp_path / "none.db").exists()
 
 
@@ -114,7 +119,9 @@ def test_load_warns_of_entries_another_lexicon_already_defines(project, tmp_path
     result = ok("lexicon", "load", mine, "--db", project)
     assert "Loaded lexicon 'mine': 2 entries" in result.stdout
     [warning] = result.stderr.splitlines()
-    assert warning.startswith("warning: duplicate entry") and "'pengecut'" in warning and "id-loaded-language" in warning
+    assert (
+        warning.startswith("warning: duplicate entry") and "'pengecut'" in warning and "id-loaded-language" in warning
+    )
     # Replacing the lexicon with itself is no overlap.
     assert ok("lexicon", "load", mine, "--db", project, "--replace").stderr.count("warning:") == 1
 
@@ -124,9 +131,12 @@ def test_load_of_an_invalid_file_loads_nothing(project, tmp_path):
     bad.write_text(HEADER + "\nmemerangi,loaded_language,exact\nrezim,nope,exact\n", encoding="utf-8")
     result = invoke("lexicon", "load", bad, "--db", project)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"error: {bad}:3: unknown label 'nope' (labels: loaded_language, "
-                                          "name_calling, epistemic_framing, scare_quotes, euphemism, "
-                                          "unattributed_claim)", "1 problem(s); nothing was loaded."]
+    assert result.stderr.splitlines() == [
+        f"error: {bad}:3: unknown label 'nope' (labels: loaded_language, "
+        "name_calling, epistemic_framing, scare_quotes, euphemism, "
+        "unattributed_claim)",
+        "1 problem(s); nothing was loaded.",
+    ]
     with Store.open(project) as store:
         assert [x.name for x in store.lexicons.all()] == ["id-loaded-language"]
 
@@ -136,14 +146,27 @@ def test_add_remove_and_suggest_keep_decisions(project):
         sentence = next(s for s in store.corpus.sentences_of(S004) if "kendali rezim Suriah" in s.text)
         [rezim] = store.suggestions.for_sentence(sentence.id)
         store.suggestions.set_decision(rezim.id, "ani", "rejected")
-    result = ok("lexicon", "add", "kendali", "--label", "loaded_language", "--neutral", "kontrol",
-                "--note", "test", "--db", project)
+    result = ok(
+        "lexicon",
+        "add",
+        "kendali",
+        "--label",
+        "loaded_language",
+        "--neutral",
+        "kontrol",
+        "--note",
+        "test",
+        "--db",
+        project,
+    )
     assert "Added 'kendali' (loaded_language, exact) to lexicon 'project'" in result.stdout
     ok("lexicon", "add", "luar kendali", "--label", "euphemism", "--db", project)  # phrase by default
     ok("suggest", "--db", project)
     with Store.open(project) as store:
-        got = [(sentence.text[g.start : g.end], g.term, g.decision)
-               for g in store.suggestions.for_sentence(sentence.id, "ani")]
+        got = [
+            (sentence.text[g.start : g.end], g.term, g.decision)
+            for g in store.suggestions.for_sentence(sentence.id, "ani")
+        ]
     assert got == [("luar kendali", "luar kendali", None), ("rezim", "rezim", "rejected")]
     assert "Removed 'rezim' (name_calling, exact)" in ok("lexicon", "remove", "REZIM", "--db", project).stdout
     ok("suggest", "--db", project)
@@ -154,8 +177,9 @@ def test_add_remove_and_suggest_keep_decisions(project):
 def test_add_and_remove_errors(project):
     result = invoke("lexicon", "add", "rezim", "--label", "name_calling", "--db", project)
     assert result.exit_code == 1
-    assert result.stderr == ("error: duplicate entry 'rezim' (exact): already defined in lexicon "
-                             "'id-loaded-language' (line 20)\n")
+    assert result.stderr == (
+        "error: duplicate entry 'rezim' (exact): already defined in lexicon 'id-loaded-language' (line 20)\n"
+    )
     result = invoke("lexicon", "add", "x", "--label", "nope", "--db", project)
     assert result.exit_code == 1 and "unknown label 'nope'" in result.stderr
     result = invoke("lexicon", "add", "a (b", "--label", "loaded_language", "--db", project)
@@ -176,12 +200,16 @@ def test_export_round_trips_through_load(project, tmp_path):
     result = ok("lexicon", "export", "--db", project, "--out", out)
     assert out.read_text(encoding="utf-8") == text and "Wrote" in result.stderr
     with Store.open(project) as store:
-        original = [(e.term, e.label, e.match, e.forms, e.exclude, e.neutral, e.note, e.source)
-                    for e in store.lexicons.entries()]
+        original = [
+            (e.term, e.label, e.match, e.forms, e.exclude, e.neutral, e.note, e.source)
+            for e in store.lexicons.entries()
+        ]
     ok("lexicon", "load", out, "--db", project, "--name", "id-loaded-language", "--replace")
     with Store.open(project) as store:
-        again = [(e.term, e.label, e.match, e.forms, e.exclude, e.neutral, e.note, e.source)
-                 for e in store.lexicons.entries()]
+        again = [
+            (e.term, e.label, e.match, e.forms, e.exclude, e.neutral, e.note, e.source)
+            for e in store.lexicons.entries()
+        ]
     assert again == original
     result = invoke("lexicon", "export", "--db", project, "--lexicon", "nope")
     assert result.exit_code == 1 and "no lexicon 'nope'" in result.stderr
@@ -200,17 +228,31 @@ def test_stats_table_json_and_candidates(project):
             store.annotations.add_span(SpanAnnotation(sentence.id, annotator, start, start + 7, "loaded_language"))
     data = json.loads(ok("lexicon", "stats", "--db", project, "--json").stdout)
     first = data["entries"][0]
-    assert (first["term"], first["hits"], first["accepted"], first["rejected"], first["pending"],
-            first["precision"]) == ("rezim", 2, 0, 2, 0, 0.0)
-    assert set(first) == {"term", "label", "match", "lexicon", "hits", "accepted", "rejected", "pending",
-                          "precision"}
+    assert (
+        first["term"],
+        first["hits"],
+        first["accepted"],
+        first["rejected"],
+        first["pending"],
+        first["precision"],
+    ) == ("rezim", 2, 0, 2, 0, 0.0)
+    assert set(first) == {"term", "label", "match", "lexicon", "hits", "accepted", "rejected", "pending", "precision"}
     table = ok("lexicon", "stats", "--db", project).stdout
     assert "precision" in table and "rezim" in table
     data = json.loads(ok("lexicon", "stats", "--candidates", "--db", project, "--json").stdout)
-    assert data == {"candidates": [{
-        "form": "kendali", "label": "loaded_language", "frequency": 2, "annotators": 2,
-        "labels": {"loaded_language": 2}, "command": "annotator lexicon add kendali --label loaded_language"}],
-        "excludes": []}
+    assert data == {
+        "candidates": [
+            {
+                "form": "kendali",
+                "label": "loaded_language",
+                "frequency": 2,
+                "annotators": 2,
+                "labels": {"loaded_language": 2},
+                "command": "annotator lexicon add kendali --label loaded_language",
+            }
+        ],
+        "excludes": [],
+    }
     table = ok("lexicon", "stats", "--candidates", "--db", project).stdout
     assert "annotator lexicon add kendali --label loaded_language" in table.replace("\n", " ") or "kendali" in table
 
@@ -236,25 +278,39 @@ def test_check_and_load_refuse_phrases_too_big_to_match_safely(project, tmp_path
     long_phrase = " ".join(f"w{i}" for i in range(1500))
     long_form = " ".join(f"v{i}" for i in range(MAX_WORDS + 1))
     bad = tmp_path / "big.csv"
-    bad.write_text(f"{HEADER}\n\"{gaps}\",loaded_language,phrase\n\"{long_phrase}\",loaded_language,phrase\n"
-                   f"klaim,loaded_language,exact,\"{long_form}\"\n", encoding="utf-8")
+    bad.write_text(
+        f'{HEADER}\n"{gaps}",loaded_language,phrase\n"{long_phrase}",loaded_language,phrase\n'
+        f'klaim,loaded_language,exact,"{long_form}"\n',
+        encoding="utf-8",
+    )
     for args in (("check", bad), ("load", bad, "--db", project)):
         result = invoke("lexicon", *args)
         assert result.exit_code == 1
         lines = result.stderr.splitlines()
         assert lines[0].startswith(f"error: {bad}:2: phrase 'kata ... kata") and lines[0].endswith(
-            f"is too long to match safely: {MAX_GAPS + 1} '...' gaps (at most {MAX_GAPS})")
+            f"is too long to match safely: {MAX_GAPS + 1} '...' gaps (at most {MAX_GAPS})"
+        )
         assert lines[1].startswith(f"error: {bad}:3: phrase 'w0 w1") and lines[1].endswith(
-            f"too long to match safely: 1500 words (at most {MAX_WORDS})")
+            f"too long to match safely: 1500 words (at most {MAX_WORDS})"
+        )
         assert lines[2].startswith(f"error: {bad}:4: form 'v0 v1") and lines[2].endswith(
-            f"too long to match safely: {MAX_WORDS + 1} words (at most {MAX_WORDS})")
+            f"too long to match safely: {MAX_WORDS + 1} words (at most {MAX_WORDS})"
+        )
         assert "w1499" not in lines[1]  # one readable line, not the whole phrase
     with Store.open(project) as store:
         assert [x.name for x in store.lexicons.all()] == ["id-loaded-language"]
 
 
-CONTROL_ROW = ("klaimx", "loaded_language", "exact", "", "", "netral \x9b", "catatan \x1b]0;T\x07 dan \x01 \x7f",
-               "sumber \x1b[31m")
+CONTROL_ROW = (
+    "klaimx",
+    "loaded_language",
+    "exact",
+    "",
+    "",
+    "netral \x9b",
+    "catatan \x1b]0;T\x07 dan \x01 \x7f",
+    "sumber \x1b[31m",
+)
 
 
 def test_export_then_load_round_trips_control_characters(project, tmp_path):

@@ -93,9 +93,7 @@ def test_annotator_db_environment_variable_and_default(tmp_path):
 def test_import_folder_creates_the_project_and_reports(db_path, samples_dir):
     result = invoke("import", "--db", db_path, samples_dir)
     assert result.exit_code == 0
-    assert result.stdout.strip() == (
-        "Imported 3 documents, 53 sentences, 1391 tokens; skipped 0, failed 0 file(s)."
-    )
+    assert result.stdout.strip() == ("Imported 3 documents, 53 sentences, 1391 tokens; skipped 0, failed 0 file(s).")
     status = json.loads(invoke("status", "--db", db_path, "--json").stdout)
     assert (status["documents"], status["sentences"], status["tokens"]) == (3, 53, 1391)
 
@@ -109,9 +107,10 @@ def test_reimport_is_skipped_and_reported(project, samples_dir):
 
 def test_import_csv_with_field_flags(db_path, tmp_path):
     path = tmp_path / "berita.csv"
-    path.write_text("kode,isi,kepala,penulis\nk1,\"Isi pertama. Kalimat dua.\",Judul K1,Ani\n", encoding="utf-8")
-    result = invoke("import", "--db", db_path, path, "--text-field", "isi", "--id-field", "kode",
-                    "--title-field", "kepala")  # fmt: skip
+    path.write_text('kode,isi,kepala,penulis\nk1,"Isi pertama. Kalimat dua.",Judul K1,Ani\n', encoding="utf-8")
+    result = invoke(
+        "import", "--db", db_path, path, "--text-field", "isi", "--id-field", "kode", "--title-field", "kepala"
+    )
     assert result.exit_code == 0, result.stderr
     shown = json.loads(invoke("show", "--db", db_path, "k1", "--json").stdout)
     assert shown["title"] == "Judul K1"
@@ -158,8 +157,14 @@ def test_bad_inputs_are_refused_one_line_each_and_good_ones_imported(db_path, tm
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 6
-    for fragment in ("binary.txt: binary file", "broken.csv:3: malformed CSV", "broken.jsonl:2: malformed JSON",
-                     "empty.txt: empty file", "missing.txt: no such file", "notext.jsonl:1: no text field"):
+    for fragment in (
+        "binary.txt: binary file",
+        "broken.csv:3: malformed CSV",
+        "broken.jsonl:2: malformed JSON",
+        "empty.txt: empty file",
+        "missing.txt: no such file",
+        "notext.jsonl:1: no text field",
+    ):
         assert any(fragment in line for line in errors), fragment
     assert "Imported 3 documents" in result.stdout and "failed 6 file(s)" in result.stdout
     assert json.loads(invoke("status", "--db", db_path, "--json").stdout)["documents"] == 3
@@ -296,8 +301,15 @@ def test_newer_schema_is_refused_by_every_command_and_left_untouched(project, tm
     before = project.read_bytes()
     extra = tmp_path / "new.txt"
     extra.write_text("Dokumen baru.", encoding="utf-8")
-    for args in (["status"], ["documents"], ["show", SAMPLE], ["tagset", "show"], ["init"], ["import", extra],
-                 ["demo", "--no-ui"]):  # fmt: skip
+    for args in (
+        ["status"],
+        ["documents"],
+        ["show", SAMPLE],
+        ["tagset", "show"],
+        ["init"],
+        ["import", extra],
+        ["demo", "--no-ui"],
+    ):
         assert_one_line_error(invoke(*args, "--db", project), "newer framing-annotator")
     assert project.read_bytes() == before
 
@@ -348,13 +360,17 @@ def test_control_characters_never_reach_the_terminal(db_path, tmp_path):
 def test_nested_json_and_huge_numbers_fail_their_file_alone(db_path, tmp_path, samples_dir):
     bad = tmp_path / "hostile"
     bad.mkdir()
-    (bad / "nested.jsonl").write_text('{"id": "n", "text": "Satu."}\n{"id": "m", "text": "Dua.", "meta": '
-                                      + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8")
-    (bad / "shallow.jsonl").write_text('{"id": "s", "text": "Tiga.", "meta": ' + "[" * 200 + "]" * 200 + "}\n",
-                                       encoding="utf-8")
+    (bad / "nested.jsonl").write_text(
+        '{"id": "n", "text": "Satu."}\n{"id": "m", "text": "Dua.", "meta": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+        encoding="utf-8",
+    )
+    (bad / "shallow.jsonl").write_text(
+        '{"id": "s", "text": "Tiga.", "meta": ' + "[" * 200 + "]" * 200 + "}\n", encoding="utf-8"
+    )
     (bad / "digits.jsonl").write_text('{"id": "d", "text": "Empat.", "n": ' + "9" * 5000 + "}\n", encoding="utf-8")
-    (bad / "huge.jsonl").write_text('{"id": ' + "9" * 40 + ', "text": "Lima.", "n": ' + "9" * 4000 + "}\n",
-                                    encoding="utf-8")
+    (bad / "huge.jsonl").write_text(
+        '{"id": ' + "9" * 40 + ', "text": "Lima.", "n": ' + "9" * 4000 + "}\n", encoding="utf-8"
+    )
     result = invoke("import", "--db", db_path, bad, samples_dir)
     assert result.exit_code == 1 and "internal error" not in result.stderr
     assert sorted(result.stderr.splitlines()) == [
@@ -369,10 +385,14 @@ def test_nested_json_and_huge_numbers_fail_their_file_alone(db_path, tmp_path, s
     assert "9" * 40 in ids and "n" not in ids  # a failed file is all-or-nothing
 
 
-@pytest.mark.parametrize(("toml", "problem"), [
-    ("extra = " + "[" * 50_000 + "]" * 50_000, "invalid TOML: arrays or tables nested too deeply"),
-    ("extra = " + "9" * 5000, "invalid TOML: a number of more than 4300 digits"),
-], ids=["nested", "digits"])
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("extra = " + "[" * 50_000 + "]" * 50_000, "invalid TOML: arrays or tables nested too deeply"),
+        ("extra = " + "9" * 5000, "invalid TOML: a number of more than 4300 digits"),
+    ],
+    ids=["nested", "digits"],
+)
 def test_a_hostile_tagset_is_one_error_naming_the_file(db_path, tmp_path, toml, problem):
     path = tmp_path / "hostile.toml"
     path.write_text(default_tagset_path().read_text(encoding="utf-8") + "\n" + toml + "\n", encoding="utf-8")

@@ -48,7 +48,9 @@ def test_a_consistently_tagged_term_is_learned_and_suggested_in_unseen_documents
         assert with_term
         for sentence in unseen:
             model = [g for g in store.suggestions.for_sentence(sentence.id) if g.detector == MODEL]
-            expected = [(sentence.text.index(TERM), sentence.text.index(TERM) + len(TERM))] if TERM in sentence.text else []
+            expected = (
+                [(sentence.text.index(TERM), sentence.text.index(TERM) + len(TERM))] if TERM in sentence.text else []
+            )
             assert [(g.start, g.end) for g in model] == expected, sentence.text
             for g in model:
                 assert g.label == LABEL and 0.5 <= g.score <= 1 and "model v1" in g.reason
@@ -75,12 +77,18 @@ def test_a_label_below_the_minimum_precision_is_switched_off_and_not_suggested(d
     noisy = result["labels"][NOISE_LABEL]["model"]
     assert noisy["precision"] is not None and noisy["precision"] < 0.9
     assert result["switched_off"] == [NOISE_LABEL]
-    assert f"Switched off (model precision below 0.9): {NOISE_LABEL}" in ok(
-        "recommend", "evaluate", "--folds", "4", "--db", db_path).stdout
+    assert (
+        f"Switched off (model precision below 0.9): {NOISE_LABEL}"
+        in ok("recommend", "evaluate", "--folds", "4", "--db", db_path).stdout
+    )
     ok("suggest", "--source", "model", "--threshold", "0", "--db", db_path)
     with Store.open(db_path, readonly=True) as store:
-        labels = {g.label for s in store.corpus.iter_sentences() for g in store.suggestions.for_sentence(s.id)
-                  if g.detector == MODEL}
+        labels = {
+            g.label
+            for s in store.corpus.iter_sentences()
+            for g in store.suggestions.for_sentence(s.id)
+            if g.detector == MODEL
+        }
         assert labels == {LABEL}
         assert store.recommender.latest().disabled_labels == (NOISE_LABEL,)
     # A retrained version keeps the label off until an evaluation passes it.
@@ -143,9 +151,17 @@ def test_a_low_precision_sense_of_an_entry_is_proposed_as_an_exclude_form(db_pat
     with Store.open(db_path, create=True) as store:
         store.initialize("senses", load_tagset(default_tagset_path()))
         store.lexicons.save("project", [LexiconEntry("duduk", LABEL, "stem", neutral="tempati")], None)
-        add_document(store, "d", ["Wilayah itu diduduki pasukan asing.", "Kota itu diduduki lagi.",
-                                  "Kedudukan tim itu naik.", "Ia kehilangan kedudukan di partai.",
-                                  "Kedudukan hukum itu jelas."])
+        add_document(
+            store,
+            "d",
+            [
+                "Wilayah itu diduduki pasukan asing.",
+                "Kota itu diduduki lagi.",
+                "Kedudukan tim itu naik.",
+                "Ia kehilangan kedudukan di partai.",
+                "Kedudukan hukum itu jelas.",
+            ],
+        )
         suggest_all(store)
         for sentence in store.corpus.sentences_of("d"):
             for g in store.suggestions.for_sentence(sentence.id):
@@ -154,7 +170,11 @@ def test_a_low_precision_sense_of_an_entry_is_proposed_as_an_exclude_form(db_pat
     data = json.loads(ok("lexicon", "stats", "--candidates", "--db", db_path, "--json").stdout)
     [proposal] = data["excludes"]
     assert (proposal["term"], proposal["form"], proposal["accepted"], proposal["rejected"]) == (
-        "duduk", "kedudukan", 0, 3)
+        "duduk",
+        "kedudukan",
+        0,
+        3,
+    )
     assert proposal["entry_precision"] == 0.4
     assert "--exclude kedudukan" in proposal["command"] and "--neutral tempati" in proposal["command"]
     # The proposed command works, and the sense is no longer suggested.
@@ -163,6 +183,9 @@ def test_a_low_precision_sense_of_an_entry_is_proposed_as_an_exclude_form(db_pat
         ok(*args, "--db", db_path)
     ok("suggest", "--db", db_path)
     with Store.open(db_path, readonly=True) as store:
-        suggested = [s.text[g.start:g.end] for s in store.corpus.sentences_of("d")
-                     for g in store.suggestions.for_sentence(s.id)]
+        suggested = [
+            s.text[g.start : g.end]
+            for s in store.corpus.sentences_of("d")
+            for g in store.suggestions.for_sentence(s.id)
+        ]
     assert suggested == ["diduduki", "diduduki"]

@@ -37,11 +37,13 @@ def test_json_has_every_section(report):
 
 
 def test_report_numbers_equal_the_agreement_command_for_the_same_options(project_db, report):
-    agreement = json.loads(run("agreement", "--db", str(project_db), "--bootstrap", "200", "--seed", "5",
-                               "--json").stdout)  # fmt: skip
+    agreement = json.loads(
+        run("agreement", "--db", str(project_db), "--bootstrap", "200", "--seed", "5", "--json").stdout
+    )
     assert report["agreement"]["levels"] == agreement
-    by_document = json.loads(run("agreement", "--db", str(project_db), "--level", "token", "--by", "document",
-                                 "--json").stdout)["by_document"]  # fmt: skip
+    by_document = json.loads(
+        run("agreement", "--db", str(project_db), "--level", "token", "--by", "document", "--json").stdout
+    )["by_document"]
     for row in report["agreement"]["worst_documents"]:
         assert row["krippendorff_alpha"] == by_document[row["document_id"]]["krippendorff_alpha"]
     disagreements = json.loads(run("disagreements", "--db", str(project_db), "--json").stdout)
@@ -119,8 +121,9 @@ def test_a_project_without_timing_suggestions_or_gold_still_reports(tmp_path):
         for s in list(store.corpus.iter_sentences())[:4]:
             for name in ("ana", "budi"):
                 store.annotations.put_judgment(SentenceState(s.id, name, status="done"))
-                store.annotations.add_span(SpanAnnotation(s.id, name, s.tokens[0][0], s.tokens[0][1],
-                                                          "loaded_language"))  # fmt: skip
+                store.annotations.add_span(
+                    SpanAnnotation(s.id, name, s.tokens[0][0], s.tokens[0][1], "loaded_language")
+                )
     data = json.loads(run("report", "--db", str(db_path), "--json").stdout)
     assert data["progress"]["timing_source"] is None and data["progress"]["timing_note"]
     assert data["suggestions"]["available"] is False and data["suggestions"]["note"]
@@ -146,8 +149,9 @@ def test_annotators_with_no_sentence_in_common_get_a_report_with_intervals_asked
         first, second = list(store.corpus.iter_sentences())[:2]
         store.annotations.put_judgment(SentenceState(first.id, "ana", status="done"))
         store.annotations.put_judgment(SentenceState(second.id, "budi", status="done"))
-    by_document = json.loads(run("agreement", "--db", str(db_path), "--by", "document", "--bootstrap", "20",
-                                 "--json").stdout)  # fmt: skip
+    by_document = json.loads(
+        run("agreement", "--db", str(db_path), "--by", "document", "--bootstrap", "20", "--json").stdout
+    )
     assert by_document["token"]["units"] == 0 and by_document["token"]["by_document"] == {}
     assert by_document["span"]["mean_exact_f1_ci"] is None
     data = json.loads(run("report", "--db", str(db_path), "--bootstrap", "20", "--json").stdout)

@@ -63,8 +63,22 @@ def test_serve_on_another_address_warns_about_plain_http(tmp_path) -> None:
     _project(db)
     from tests.serve.conftest import free_port
 
-    child = subprocess.Popen([sys.executable, "-m", "annotator.cli", "serve", "--db", str(db), "--host", "0.0.0.0",
-                              "--port", str(free_port())], stderr=subprocess.PIPE, text=True)  # fmt: skip
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "annotator.cli",
+            "serve",
+            "--db",
+            str(db),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(free_port()),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = child.stderr.readline()
     finally:
@@ -78,8 +92,11 @@ def test_serve_on_localhost_does_not_warn(tmp_path) -> None:
 
     db = tmp_path / "p.db"
     _project(db)
-    child = subprocess.Popen([sys.executable, "-m", "annotator.cli", "serve", "--db", str(db),
-                              "--port", str(free_port())], stderr=subprocess.PIPE, text=True)  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", "serve", "--db", str(db), "--port", str(free_port())],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = child.stderr.readline()
     finally:

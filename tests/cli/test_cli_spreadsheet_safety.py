@@ -21,9 +21,13 @@ ANNOTATOR = "=cmd|' /C calc'!A0;x"
 TERM = "@SUM(1;2)"
 NOTE = "x;=1+1"
 DOCUMENT = {
-    "id": HOSTILE_ID, "title": "+judul", "source": "-sumber;=1", "url": "@http://u", "date": "=2026-01-01",
+    "id": HOSTILE_ID,
+    "title": "+judul",
+    "source": "-sumber;=1",
+    "url": "@http://u",
+    "date": "=2026-01-01",
     "text": "=1+1 kata pengecut itu; lagi. Kalimat kedua di sini.",
-}  # fmt: skip
+}
 
 
 def run(*args: str) -> None:
@@ -45,9 +49,17 @@ def _annotate(db: Path) -> None:
         label = store.tagset().label_names[0]
         for annotator in (ANNOTATOR, GOLD):
             store.annotations.add_span(
-                SpanAnnotation(first.id, annotator, 0, 4, label, lexicon_term=TERM, note=NOTE,
-                               agreed_by=(ANNOTATOR,) if annotator == GOLD else ())
-            )  # fmt: skip
+                SpanAnnotation(
+                    first.id,
+                    annotator,
+                    0,
+                    4,
+                    label,
+                    lexicon_term=TERM,
+                    note=NOTE,
+                    agreed_by=(ANNOTATOR,) if annotator == GOLD else (),
+                )
+            )
             store.annotations.put_judgment(SentenceState(first.id, annotator, status="done", note="-" + NOTE))
 
 
@@ -84,9 +96,9 @@ def test_every_cell_of_every_csv_export_is_spreadsheet_safe_and_round_trips(tmp_
         assert [d.id for d in after.corpus.iter_documents()] == [HOSTILE_ID]
 
         def state(store: Store) -> list:
-            return [(s.annotator, s.start, s.end, s.label, s.lexicon_term, s.note) for s in store.annotations.iter_spans()] + [
-                (j.annotator, j.status, j.note) for j in store.annotations.iter_judgments()
-            ]
+            return [
+                (s.annotator, s.start, s.end, s.label, s.lexicon_term, s.note) for s in store.annotations.iter_spans()
+            ] + [(j.annotator, j.status, j.note) for j in store.annotations.iter_judgments()]
 
         assert state(after) == state(before)
 

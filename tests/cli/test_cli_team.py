@@ -17,9 +17,19 @@ from annotator.tagset import load_tagset
 from tests.team_corpus import add_documents, finish_document
 
 ANNOTATOR_KEYS = {
-    "name", "assigned_documents", "assigned_sentences", "done", "skipped", "remaining", "active_seconds",
-    "sentences_per_hour", "last_active", "eta_seconds", "flags", "gold_check_agreement",
-}  # fmt: skip
+    "name",
+    "assigned_documents",
+    "assigned_sentences",
+    "done",
+    "skipped",
+    "remaining",
+    "active_seconds",
+    "sentences_per_hour",
+    "last_active",
+    "eta_seconds",
+    "flags",
+    "gold_check_agreement",
+}
 
 
 def run(*args: str, code: int = 0):
@@ -84,8 +94,12 @@ def test_assign_refusals_are_one_line(db: Path) -> None:
     run("team", "add", "ana", "budi", "--db", str(db))
     assert "at least 3" in run("assign", "--per-item", "3", "--db", str(db), code=1).stderr
     assert "--max" in run("assign", "--per-item", "2", "--adaptive", "--db", str(db), code=2).stderr
-    assert "above --per-item" in run("assign", "--per-item", "2", "--adaptive", "--max", "2", "--threshold", "0.2",
-                                     "--db", str(db), code=1).stderr
+    assert (
+        "above --per-item"
+        in run(
+            "assign", "--per-item", "2", "--adaptive", "--max", "2", "--threshold", "0.2", "--db", str(db), code=1
+        ).stderr
+    )
 
 
 def test_team_status_and_flags_json(db: Path) -> None:

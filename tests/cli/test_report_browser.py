@@ -18,8 +18,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-    pytest.skip("headless Chromium is not installed (Debian: apt install chromium chromium-driver)",
-                allow_module_level=True)  # fmt: skip
+    pytest.skip(
+        "headless Chromium is not installed (Debian: apt install chromium chromium-driver)", allow_module_level=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +87,11 @@ def test_a_hostile_document_shows_as_text(browser, page):
     lines = [line.text for line in browser.find_elements("css selector", ".sentence .line")]
     shown = [line for line in lines if "<script>" in line]
     assert shown, "the hostile sentence is among the disagreements"
-    assert all('<script>alert("x")</script>' in line and "</svg><img" in line and 'href="javascript:alert(1)"' in line
-               for line in shown)  # fmt: skip
+    assert all(
+        '<script>alert("x")</script>' in line and "</svg><img" in line and 'href="javascript:alert(1)"' in line
+        for line in shown
+    )
     assert HOSTILE.split(" di ")[0].split("Kata ")[1][:20] in shown[0]
     assert browser.execute_script("return document.querySelectorAll('svg').length") == len(
-        browser.find_elements("css selector", "figure svg"))  # the text's </svg> closed nothing
+        browser.find_elements("css selector", "figure svg")
+    )  # the text's </svg> closed nothing

@@ -35,7 +35,9 @@ def write_m001_project(path: Path, wal: bool = False) -> sqlite3.Connection | No
         "INSERT INTO spans (sentence_id, annotator, char_start, char_end, label, origin, created_at)"
         " VALUES (1, 'ana', 5, 13, 'loaded_language', 'manual', '2026-01-01T00:00:00.000Z')"
     )
-    db.execute("INSERT INTO sentence_status (sentence_id, annotator, status, judgment) VALUES (1, 'ana', 'done', 'biased')")
+    db.execute(
+        "INSERT INTO sentence_status (sentence_id, annotator, status, judgment) VALUES (1, 'ana', 'done', 'biased')"
+    )
     db.conn.commit()
     if wal:
         return conn

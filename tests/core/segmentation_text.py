@@ -157,31 +157,50 @@ HANDWRITTEN: list[list[str]] = [
 # Written after the rules were final and never tuned against: the figures on these
 # paragraphs alone are the honest estimate for unseen text.
 HELD_OUT: list[list[str]] = [
-    ["Unilever Indonesia Tbk. membagikan dividen interim.", "Besarnya Rp 150 per saham.",
-     "Pembayaran dilakukan pada 20 Desember."],
-    ["Samsung Electronics Co. Ltd. membuka pabrik di Cikarang.", "Investasinya mencapai US$ 1 miliar.",
-     "Sebanyak 3.000 pekerja akan direkrut."],
-    ["Duta Besar A.S. untuk Indonesia mengunjungi Ambon.", "Ia bertemu gubernur dan tokoh agama.",
-     "Kunjungan itu berlangsung dua hari."],
-    ["Sanksi itu dijatuhkan oleh Departemen Keuangan A.S.", "Pemerintah Rusia mengecamnya.",
-     "Moskow menyebut sanksi itu ilegal."],
-    ["Wawancara dengan Mr. Brown dilakukan di Bali.", "Ia sudah tinggal di Ubud selama 20 tahun.",
-     "Menurutnya, pariwisata berubah cepat."],
+    [
+        "Unilever Indonesia Tbk. membagikan dividen interim.",
+        "Besarnya Rp 150 per saham.",
+        "Pembayaran dilakukan pada 20 Desember.",
+    ],
+    [
+        "Samsung Electronics Co. Ltd. membuka pabrik di Cikarang.",
+        "Investasinya mencapai US$ 1 miliar.",
+        "Sebanyak 3.000 pekerja akan direkrut.",
+    ],
+    [
+        "Duta Besar A.S. untuk Indonesia mengunjungi Ambon.",
+        "Ia bertemu gubernur dan tokoh agama.",
+        "Kunjungan itu berlangsung dua hari.",
+    ],
+    [
+        "Sanksi itu dijatuhkan oleh Departemen Keuangan A.S.",
+        "Pemerintah Rusia mengecamnya.",
+        "Moskow menyebut sanksi itu ilegal.",
+    ],
+    [
+        "Wawancara dengan Mr. Brown dilakukan di Bali.",
+        "Ia sudah tinggal di Ubud selama 20 tahun.",
+        "Menurutnya, pariwisata berubah cepat.",
+    ],
     ["Mrs. Thatcher pernah berkunjung ke Jakarta pada 1985.", "Kunjungan itu membahas perdagangan."],
-    ["Prasasti itu diperkirakan berasal dari abad ke-5 B.C.", "Namun para ahli masih berdebat.",
-     "Sebagian menduga usianya lebih muda."],
+    [
+        "Prasasti itu diperkirakan berasal dari abad ke-5 B.C.",
+        "Namun para ahli masih berdebat.",
+        "Sebagian menduga usianya lebih muda.",
+    ],
     ["Tambahan belanja itu dimasukkan ke APBN-P.", "Wakil rakyat menyetujuinya dengan catatan."],
     ["Kebijakan itu berlaku untuk SIM-C.", "Pengendara motor wajib memperpanjangnya."],
     ["Kol. (Purn.) Hasan Basri meresmikan masjid di Kec. Bojong.", "Warga menyambutnya dengan rebana."],
     ["Produk itu dijual di Indomaret, Alfamart, dsb.", "Harganya Rp 12.000 per bungkus."],
-    ["“Kami siap bertanding,” ujar kapten tim.", "Pertandingan digelar Sabtu malam.",
-     "Tiket sudah habis terjual."],
-    ["Ia bertanya, “Siapa yang bertanggung jawab?” lalu meninggalkan ruangan.",
-     "Tidak ada yang menjawab."],
+    ["“Kami siap bertanding,” ujar kapten tim.", "Pertandingan digelar Sabtu malam.", "Tiket sudah habis terjual."],
+    ["Ia bertanya, “Siapa yang bertanggung jawab?” lalu meninggalkan ruangan.", "Tidak ada yang menjawab."],
     ["BHP Group plc. melaporkan penurunan laba.", "Harga bijih besi melemah sepanjang tahun."],
     ["Pendiri perusahaan, John Smith Jr. meninggal dunia pekan lalu.", "Ia berusia 84 tahun."],
-    ["Data itu dirilis Badan Pusat Statistik pukul 11.00 WIB.", "Inflasi tahunan tercatat 2,61 persen.",
-     "Angka itu di bawah perkiraan pasar."],
+    [
+        "Data itu dirilis Badan Pusat Statistik pukul 11.00 WIB.",
+        "Inflasi tahunan tercatat 2,61 persen.",
+        "Angka itu di bawah perkiraan pasar.",
+    ],
 ]
 
 # Sentence frames: each {} is one filler (a word or phrase that holds a hard class).
@@ -193,20 +212,43 @@ FRAMES = [
     "Pernyataan itu disampaikan oleh {} kepada wartawan.",
 ]
 FILLERS = [
-    "Keppel Pte. Ltd.", "Apple Inc.", "Google LLC.", "Sony Co.", "Acme Corp.", "Petronas Bhd.",
-    "HSBC Holdings plc.", "pemerintah A.S.", "militer U.S.", "Tn. Smith", "Mr. Jones", "Ms. Lee",
-    "Prof. Dr. Budi", "Kol. Inf. Hasan", "PT. Sinar Tbk.", "Letjen. TNI Suharto",
-]  # fmt: skip
+    "Keppel Pte. Ltd.",
+    "Apple Inc.",
+    "Google LLC.",
+    "Sony Co.",
+    "Acme Corp.",
+    "Petronas Bhd.",
+    "HSBC Holdings plc.",
+    "pemerintah A.S.",
+    "militer U.S.",
+    "Tn. Smith",
+    "Mr. Jones",
+    "Ms. Lee",
+    "Prof. Dr. Budi",
+    "Kol. Inf. Hasan",
+    "PT. Sinar Tbk.",
+    "Letjen. TNI Suharto",
+]
 # Sentences that end with a hard case, each followed by an ordinary sentence.
 ENDINGS = [
-    "Anggaran itu masuk dalam APBN-P.", "Hal itu diatur dalam RUU-P.", "Dokumennya berkode PMK-B.",
-    "Peserta datang dari Aceh, Riau, dll.", "Ia lahir sekitar 300 B.C.", "Laporan itu dikirim ke PT. Pos.",
-    "Kantor pusatnya ada di A.S.", "Dana itu dicairkan lewat APBD-P.", "Barang itu dibeli dari Sony Co.",
-]  # fmt: skip
+    "Anggaran itu masuk dalam APBN-P.",
+    "Hal itu diatur dalam RUU-P.",
+    "Dokumennya berkode PMK-B.",
+    "Peserta datang dari Aceh, Riau, dll.",
+    "Ia lahir sekitar 300 B.C.",
+    "Laporan itu dikirim ke PT. Pos.",
+    "Kantor pusatnya ada di A.S.",
+    "Dana itu dicairkan lewat APBD-P.",
+    "Barang itu dibeli dari Sony Co.",
+]
 NEXT = [
-    "Pemerintah menyetujuinya.", "Namun DPR menolak.", "Ia tidak berkomentar.", "Mereka pulang.",
-    "Sementara itu harga naik.", "Dalam rapat itu tidak ada keputusan.",
-]  # fmt: skip
+    "Pemerintah menyetujuinya.",
+    "Namun DPR menolak.",
+    "Ia tidak berkomentar.",
+    "Mereka pulang.",
+    "Sementara itu harga naik.",
+    "Dalam rapat itu tidak ada keputusan.",
+]
 
 
 def paragraphs() -> list[list[str]]:

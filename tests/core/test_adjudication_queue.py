@@ -43,7 +43,9 @@ def test_majority_prefill_writes_gold_with_provenance(sample_store):
     ]
     judgment = sample_store.annotations.get_judgment(s1, GOLD)
     assert (judgment.judgment, judgment.judgment_agreed_by, judgment.judgment_resolution) == (
-        "biased", ("a", "b"), "auto"
+        "biased",
+        ("a", "b"),
+        "auto",
     )
     assert judgment.status is None
     [event] = [e for e in sample_store.annotations.events(GOLD) if e.action == "auto_prefill"]
@@ -69,7 +71,9 @@ def test_unanimous_and_none_rules(sample_store):
         annotate(sample_store, sid, "b", [(0, 7, "loaded_language"), (9, 14, "name_calling")], "biased")
     prefill(sample_store, load_case(sample_store, s1, ["a", "b"]), "unanimous", "cur")
     prefill(sample_store, load_case(sample_store, s2, ["a", "b"]), "none", "cur")
-    assert [(g.start, g.label) for g in sample_store.annotations.spans_for_sentence(s1, GOLD)] == [(0, "loaded_language")]
+    assert [(g.start, g.label) for g in sample_store.annotations.spans_for_sentence(s1, GOLD)] == [
+        (0, "loaded_language")
+    ]
     assert sample_store.annotations.get_judgment(s1, GOLD).judgment == "biased"
     assert sample_store.annotations.spans_for_sentence(s2, GOLD) == []
     assert sample_store.annotations.get_judgment(s2, GOLD).judgment is None
@@ -78,8 +82,9 @@ def test_unanimous_and_none_rules(sample_store):
 def test_gold_from_taken_suggestions_keeps_origin_suggestion(sample_store):
     [s1] = first_sentences(sample_store, 1)
     for who in ("a", "b"):
-        sample_store.annotations.add_span(SpanAnnotation(s1, who, 0, 7, "loaded_language", origin="suggestion",
-                                             lexicon_term="baghdad"))
+        sample_store.annotations.add_span(
+            SpanAnnotation(s1, who, 0, 7, "loaded_language", origin="suggestion", lexicon_term="baghdad")
+        )
         sample_store.annotations.put_judgment(SentenceState(s1, who, status="done"))
     prefill(sample_store, load_case(sample_store, s1, ["a", "b"]), "majority", "cur")
     [gold] = sample_store.annotations.spans_for_sentence(s1, GOLD)

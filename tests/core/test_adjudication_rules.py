@@ -18,9 +18,7 @@ def span(who: str, start: int, end: int, label: str = "loaded_language") -> Span
 
 
 def test_candidates_group_identical_spans_and_record_who_gave_them():
-    candidates = group_candidates(
-        [span("b", 0, 5), span("a", 0, 5), span("c", 0, 5, "name_calling"), span("a", 6, 9)]
-    )
+    candidates = group_candidates([span("b", 0, 5), span("a", 0, 5), span("c", 0, 5, "name_calling"), span("a", 6, 9)])
     assert candidates == [
         Candidate(0, 5, "loaded_language", ("a", "b")),
         Candidate(0, 5, "name_calling", ("c",)),

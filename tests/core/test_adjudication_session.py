@@ -11,7 +11,6 @@ from tests.adjudication_data import annotate
 DOC = "001_0da7177c8754087f"
 
 
-
 @pytest.fixture
 def disputed(sample_store):
     """Two sentences done by a, b and c, who disagree."""
@@ -26,7 +25,10 @@ def disputed(sample_store):
 
 
 def gold_rows(store, sentence_id):
-    return [(g.start, g.end, g.label, g.agreed_by, g.resolution) for g in store.annotations.spans_for_sentence(sentence_id, GOLD)]
+    return [
+        (g.start, g.end, g.label, g.agreed_by, g.resolution)
+        for g in store.annotations.spans_for_sentence(sentence_id, GOLD)
+    ]
 
 
 def test_opening_prefills_by_majority(disputed):

@@ -40,7 +40,9 @@ def simulate(rng: np.random.Generator, sentences: int = 120) -> tuple[np.ndarray
     lengths = rng.integers(5, 26, size=sentences)
     sentence = np.repeat(np.arange(sentences), lengths)
     own = rng.random(len(sentence)) < 0.2
-    truth = np.where(own, rng.choice(3, size=len(sentence), p=SHARES), rng.choice(3, size=sentences, p=SHARES)[sentence])
+    truth = np.where(
+        own, rng.choice(3, size=len(sentence), p=SHARES), rng.choice(3, size=sentences, p=SHARES)[sentence]
+    )
     rows = []
     for _ in range(2):
         attentive = rng.random(sentences) < np.sqrt(TRUE_ALPHA)
@@ -95,8 +97,9 @@ def test_binary_sentence_coincidences_equal_those_of_the_label_matrix():
     matrix = (rng.random((3, len(sentence))) < 0.3).astype(np.int64)
     matrix[2, raters[sentence] == 2] = -1
     marked = np.flatnonzero((matrix == 1).any(axis=0))
-    per = binary_item_coincidences(raters, lengths, sentence[marked], raters[sentence[marked]],
-                                   (matrix[:, marked] == 1).sum(axis=0))  # fmt: skip
+    per = binary_item_coincidences(
+        raters, lengths, sentence[marked], raters[sentence[marked]], (matrix[:, marked] == 1).sum(axis=0)
+    )
     np.testing.assert_allclose(per, item_coincidences(matrix, 2, sentence, 12))
 
 
@@ -125,13 +128,17 @@ def _units(rng, length, raters):
 def test_unitizing_replicate_is_alpha_u_of_the_resampled_continuum():
     rng = np.random.default_rng(4)
     first, second = _units(rng, 60, 3), _units(rng, 40, 3)
-    rater, start, end, category = (np.concatenate((a, b + (60 if i in (1, 2) else 0)))
-                                   for i, (a, b) in enumerate(zip(first, second)))  # fmt: skip
+    rater, start, end, category = (
+        np.concatenate((a, b + (60 if i in (1, 2) else 0))) for i, (a, b) in enumerate(zip(first, second))
+    )
     resampler = UnitizingResampler(3, np.array([60, 40]), rater, start, end, category)
     overall, per = resampler.replicate(np.array([[2.0, 1.0]]))
     # The same continuum built by hand: the first sentence twice, then the second.
-    parts = [first, [first[0], first[1] + 60, first[2] + 60, first[3]],
-             [second[0], second[1] + 120, second[2] + 120, second[3]]]
+    parts = [
+        first,
+        [first[0], first[1] + 60, first[2] + 60, first[3]],
+        [second[0], second[1] + 120, second[2] + 120, second[3]],
+    ]
     expected = alpha_u(0, 160, 3, *(np.concatenate([p[i] for p in parts]) for i in range(4)))
     assert overall[0] == pytest.approx(expected.alpha, rel=1e-12)
     for code, entry in expected.categories.items():

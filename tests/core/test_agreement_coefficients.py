@@ -50,9 +50,17 @@ def test_krippendorff_2011_example_reproduces_published_alpha(metric, published)
 def test_fleiss_kappa_reproduces_wikipedia_example():
     # 10 subjects, 14 raters, 5 categories: how many raters put each subject in each category.
     table = [
-        [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-        [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
-    ]  # fmt: skip
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
+    ]
     columns = [np.repeat(np.arange(5), counts) for counts in table]
     matrix = np.stack(columns, axis=1)  # raters x subjects
     kappa, n = fleiss_kappa(matrix, 5)
@@ -114,8 +122,9 @@ def test_alpha_with_missing_values_matches_nltk(data):
     if not _has_variation(matrix):
         return
     # Missing cells passed as None and declared missing, as NLTK's docs advise.
-    records = [(f"c{r}", f"u{u}", None if v == MISSING else int(v)) for r, row in enumerate(matrix)
-               for u, v in enumerate(row)]  # fmt: skip
+    records = [
+        (f"c{r}", f"u{u}", None if v == MISSING else int(v)) for r, row in enumerate(matrix) for u, v in enumerate(row)
+    ]
     expected = AnnotationTask(records, missing_values=[None]).alpha()
     assert krippendorff_alpha(matrix, values) == pytest.approx(expected, abs=1e-9)
 

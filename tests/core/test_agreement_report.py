@@ -15,8 +15,18 @@ from annotator.interchange.bio import bio_tags
 from annotator.model import GOLD, Sentence, SentenceState, SpanAnnotation
 from annotator.store import Store
 
-CODING_KEYS = {"level", "annotators", "units", "metric", "percent_agreement", "krippendorff_alpha", "fleiss_kappa",
-               "cohen_kappa", "mean_cohen_kappa", "warnings"}  # fmt: skip
+CODING_KEYS = {
+    "level",
+    "annotators",
+    "units",
+    "metric",
+    "percent_agreement",
+    "krippendorff_alpha",
+    "fleiss_kappa",
+    "cohen_kappa",
+    "mean_cohen_kappa",
+    "warnings",
+}
 
 
 def annotate(
@@ -25,7 +35,9 @@ def annotate(
     """Mark a sentence for one annotator; spans are (first token, last token inclusive, label)."""
     store.annotations.put_judgment(SentenceState(sentence.id, name, status=status, judgment=judgment))
     for first, last, label in spans:
-        store.annotations.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
+        store.annotations.add_span(
+            SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label)
+        )
 
 
 @pytest.fixture
@@ -43,7 +55,9 @@ def test_store_reads_done_statuses_sentences_tokens_and_spans(sample_store, sent
     annotate(sample_store, "budi", sentences[1], [(0, 0, "euphemism")], status="skipped")
     names = ["ana", "budi"]
     assert sorted(map(tuple, sample_store.agreement.done(names).tolist())) == [
-        (sentences[0].id, 0), (sentences[0].id, 1), (sentences[1].id, 0)
+        (sentences[0].id, 0),
+        (sentences[0].id, 1),
+        (sentences[1].id, 0),
     ]
     ids, documents, lengths, counts, tokens = sample_store.agreement.sentences([sentences[2].id, sentences[0].id])
     rows = list(zip(ids.tolist(), documents.tolist(), lengths.tolist(), counts.tolist()))
@@ -90,8 +104,10 @@ def test_longest_covering_span_wins_as_in_the_exports_and_per_label_keeps_nested
     row = corpus.token_matrix()[0, :8].tolist()
     assert row == [claim, claim, claim, claim, claim, claim, euphemism, 0]
     tokens = s.tokens
-    spans = [(tokens[a][0], tokens[b][1], label) for a, b, label in
-             [(0, 5, "unattributed_claim"), (2, 2, "loaded_language"), (5, 6, "euphemism")]]  # fmt: skip
+    spans = [
+        (tokens[a][0], tokens[b][1], label)
+        for a, b, label in [(0, 5, "unattributed_claim"), (2, 2, "loaded_language"), (5, 6, "euphemism")]
+    ]
     tags = bio_tags(tokens, spans, sample_store.tagset().label_names).tags
     codes = {name: 1 + corpus.labels.index(name) for name in corpus.labels}
     assert [codes[t[2:]] if t != "O" else 0 for t in tags[:8]] == row
@@ -126,7 +142,11 @@ def test_token_alpha_matches_a_token_by_token_construction(sample_store, sentenc
                 if n not in done:
                     column.append(MISSING)
                     continue
-                covering = [sp for sp in sample_store.annotations.spans_for_sentence(s.id, n) if sp.start < end and sp.end > start]
+                covering = [
+                    sp
+                    for sp in sample_store.annotations.spans_for_sentence(s.id, n)
+                    if sp.start < end and sp.end > start
+                ]
                 # The overlap rule: the longest covering span, then the label listed first.
                 covering.sort(key=lambda sp: (sp.start - sp.end, labels.index(sp.label)))
                 column.append(values.index(covering[0].label) if covering else 0)
@@ -142,10 +162,20 @@ def test_token_alpha_matches_a_token_by_token_construction(sample_store, sentenc
 
 def _two_annotators(store: Store, sentences: list[Sentence]) -> None:
     for i, s in enumerate(sentences[:12]):
-        annotate(store, "ana", s, [(0, 1, "loaded_language")] if i % 3 == 0 else [],
-                 judgment="biased" if i % 2 else "neutral")
-        annotate(store, "budi", s, [(0, 1, "loaded_language")] if i % 4 == 0 else [(2, 2, "euphemism")],
-                 judgment="biased" if i % 3 else "neutral")  # fmt: skip
+        annotate(
+            store,
+            "ana",
+            s,
+            [(0, 1, "loaded_language")] if i % 3 == 0 else [],
+            judgment="biased" if i % 2 else "neutral",
+        )
+        annotate(
+            store,
+            "budi",
+            s,
+            [(0, 1, "loaded_language")] if i % 4 == 0 else [(2, 2, "euphemism")],
+            judgment="biased" if i % 3 else "neutral",
+        )
 
 
 def test_report_has_the_contract_keys_for_every_level(sample_store, sentences):
@@ -154,8 +184,17 @@ def test_report_has_the_contract_keys_for_every_level(sample_store, sentences):
     assert list(report) == ["sentence", "token", "span", "unitizing"]
     assert CODING_KEYS <= set(report["sentence"])
     assert CODING_KEYS | {"per_label"} <= set(report["token"])
-    assert {"level", "annotators", "units", "metric", "pairs", "mean_exact_f1", "mean_overlap_f1", "per_label",
-            "warnings"} <= set(report["span"])  # fmt: skip
+    assert {
+        "level",
+        "annotators",
+        "units",
+        "metric",
+        "pairs",
+        "mean_exact_f1",
+        "mean_overlap_f1",
+        "per_label",
+        "warnings",
+    } <= set(report["span"])
     assert {"level", "annotators", "units", "metric", "alpha_u", "per_label", "warnings"} <= set(report["unitizing"])
     assert report["sentence"]["annotators"] == ["ana", "budi"]
     assert report["sentence"]["metric"] == "nominal"
@@ -256,8 +295,13 @@ def test_single_label_in_use(sample_store, sentences):
 def test_all_agree_gives_alpha_one_at_every_level(sample_store, sentences):
     for i, s in enumerate(sentences[:8]):
         for name in ("ana", "budi", "citra"):
-            annotate(sample_store, name, s, [(0, 1, "loaded_language")] if i % 2 else [(2, 3, "name_calling")],
-                     judgment="biased" if i % 3 else "neutral")  # fmt: skip
+            annotate(
+                sample_store,
+                name,
+                s,
+                [(0, 1, "loaded_language")] if i % 2 else [(2, 3, "name_calling")],
+                judgment="biased" if i % 3 else "neutral",
+            )
     report = compute_report(sample_store)
     assert report["sentence"]["krippendorff_alpha"] == 1.0
     assert report["sentence"]["fleiss_kappa"] == 1.0
@@ -348,8 +392,19 @@ def test_a_slice_of_the_corpus_equals_the_same_sentences_by_mask(sample_store, s
     mask = np.zeros(corpus.n_sentences, dtype=bool)
     mask[3:9] = True
     by_slice, by_mask = corpus.subset(slice(3, 9)), corpus.subset(mask)
-    for name in ("sentence_ids", "lengths", "done", "token_ptr", "token_start", "token_end", "span_sentence",
-                 "span_annotator", "span_start", "span_end", "span_label"):  # fmt: skip
+    for name in (
+        "sentence_ids",
+        "lengths",
+        "done",
+        "token_ptr",
+        "token_start",
+        "token_end",
+        "span_sentence",
+        "span_annotator",
+        "span_start",
+        "span_end",
+        "span_label",
+    ):
         assert np.array_equal(getattr(by_slice, name), getattr(by_mask, name)), name
     assert np.array_equal(by_slice.token_matrix(), corpus.token_matrix()[:, corpus.token_ptr[3] : corpus.token_ptr[9]])
 
@@ -363,8 +418,10 @@ def test_per_label_tables_match_the_binary_label_matrix(sample_store, sentences)
         for name in names:
             if rng.random() < 0.3:
                 continue
-            spans = {(f, min(f + rng.randint(0, 3), len(s.tokens) - 1), rng.choice(["loaded_language", "euphemism"]))
-                     for f in rng.sample(range(len(s.tokens)), min(3, len(s.tokens)))}  # fmt: skip
+            spans = {
+                (f, min(f + rng.randint(0, 3), len(s.tokens) - 1), rng.choice(["loaded_language", "euphemism"]))
+                for f in rng.sample(range(len(s.tokens)), min(3, len(s.tokens)))
+            }
             annotate(sample_store, name, s, sorted(spans))
     corpus = load_corpus(sample_store, names, sample_store.tagset().label_names)
     for code in range(1, len(corpus.labels) + 1):

@@ -27,7 +27,9 @@ def _document(store: Store, doc_id: str, texts: list[str]) -> list[Sentence]:
 def _done(store: Store, sentence: Sentence, name: str, *spans: tuple[int, int, str]) -> None:
     store.annotations.put_judgment(SentenceState(sentence.id, name, status="done"))
     for first, last, label in spans:
-        store.annotations.add_span(SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label))
+        store.annotations.add_span(
+            SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label)
+        )
 
 
 def test_sentences_come_in_corpus_order_even_when_ids_do_not(store):

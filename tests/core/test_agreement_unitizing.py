@@ -18,10 +18,14 @@ def study(raters: int, begin: int, length: int, units: list[tuple[int, int, int,
     """DKPro's UnitizingAnnotationStudy.addUnit(offset, length, rater, category) calls."""
     categories = sorted({u[3] for u in units})
     result = alpha_u(
-        begin, length, raters,
-        rater=[u[2] for u in units], start=[u[0] for u in units], end=[u[0] + u[1] for u in units],
+        begin,
+        length,
+        raters,
+        rater=[u[2] for u in units],
+        start=[u[0] for u in units],
+        end=[u[0] + u[1] for u in units],
         category=[categories.index(u[3]) for u in units],
-    )  # fmt: skip
+    )
     return result, {name: result.categories[i] for i, name in enumerate(categories)}
 
 
@@ -63,10 +67,22 @@ def test_dkpro_distance_metric():
 
 def krippendorff_2004():
     """Krippendorff (2004: p. 254): two observers on [150, 450)."""
-    return study(2, 150, 300, [
-        (225, 70, 0, "c"), (370, 30, 0, "c"), (220, 80, 1, "c"), (355, 20, 1, "c"), (400, 20, 1, "c"),
-        (180, 60, 0, "k"), (300, 50, 0, "k"), (180, 60, 1, "k"), (300, 50, 1, "k"),
-    ])  # fmt: skip
+    return study(
+        2,
+        150,
+        300,
+        [
+            (225, 70, 0, "c"),
+            (370, 30, 0, "c"),
+            (220, 80, 1, "c"),
+            (355, 20, 1, "c"),
+            (400, 20, 1, "c"),
+            (180, 60, 0, "k"),
+            (300, 50, 0, "k"),
+            (180, 60, 1, "k"),
+            (300, 50, 1, "k"),
+        ],
+    )
 
 
 def test_krippendorff_2004_distance_metric_1():
@@ -104,14 +120,38 @@ def test_krippendorff_2004_category_agreement():
 # ---------------------------------------------------- DKPro Krippendorff1995Test
 
 K1995 = [
-    (2, 8, 0, "A"), (14, 6, 0, "A"), (4, 4, 1, "A"), (15, 2, 1, "A"),
-    (0, 18, 0, "B"), (0, 2, 1, "B"), (2, 1, 1, "B"), (3, 1, 1, "B"), (4, 1, 1, "B"), (5, 1, 1, "B"),
-    (6, 3, 1, "B"), (9, 1, 1, "B"),
-    (2, 6, 0, "C"), (10, 2, 0, "C"), (14, 4, 0, "C"), (20, 2, 0, "C"), (0, 2, 1, "C"), (4, 4, 1, "C"),
-    (10, 4, 1, "C"), (16, 2, 1, "C"), (20, 2, 1, "C"),
-    (0, 2, 0, "D"), (2, 8, 0, "D"), (10, 4, 0, "D"), (14, 6, 0, "D"), (20, 4, 0, "D"), (0, 4, 1, "D"),
-    (4, 4, 1, "D"), (8, 7, 1, "D"), (15, 2, 1, "D"), (17, 7, 1, "D"),
-]  # fmt: skip
+    (2, 8, 0, "A"),
+    (14, 6, 0, "A"),
+    (4, 4, 1, "A"),
+    (15, 2, 1, "A"),
+    (0, 18, 0, "B"),
+    (0, 2, 1, "B"),
+    (2, 1, 1, "B"),
+    (3, 1, 1, "B"),
+    (4, 1, 1, "B"),
+    (5, 1, 1, "B"),
+    (6, 3, 1, "B"),
+    (9, 1, 1, "B"),
+    (2, 6, 0, "C"),
+    (10, 2, 0, "C"),
+    (14, 4, 0, "C"),
+    (20, 2, 0, "C"),
+    (0, 2, 1, "C"),
+    (4, 4, 1, "C"),
+    (10, 4, 1, "C"),
+    (16, 2, 1, "C"),
+    (20, 2, 1, "C"),
+    (0, 2, 0, "D"),
+    (2, 8, 0, "D"),
+    (10, 4, 0, "D"),
+    (14, 6, 0, "D"),
+    (20, 4, 0, "D"),
+    (0, 4, 1, "D"),
+    (4, 4, 1, "D"),
+    (8, 7, 1, "D"),
+    (15, 2, 1, "D"),
+    (17, 7, 1, "D"),
+]
 
 
 def krippendorff_1995(stretch: float, only: str | None = None):
@@ -140,11 +180,14 @@ def test_krippendorff_1995_agreement():
 @pytest.mark.parametrize(
     ("stretch", "expected", "tolerance", "alpha"),
     [
-        (12 / 24, 0.05494, 0.00001, 0.494), (120 / 24, 0.08234, 0.005, 0.663), (1200 / 24, 0.08600, 0.005, 0.677),
-        (12000 / 24, 0.08638, 0.005, 0.678), (120000 / 24, 0.08642, 0.005, 0.679),
+        (12 / 24, 0.05494, 0.00001, 0.494),
+        (120 / 24, 0.08234, 0.005, 0.663),
+        (1200 / 24, 0.08600, 0.005, 0.677),
+        (12000 / 24, 0.08638, 0.005, 0.678),
+        (120000 / 24, 0.08642, 0.005, 0.679),
         (1200000 / 24, 0.08642, 0.005, 0.679),
     ],
-)  # fmt: skip
+)
 def test_krippendorff_1995_varying_lengths(stretch, expected, tolerance, alpha):
     _, by = krippendorff_1995(stretch, only="C")
     assert by["C"].observed == pytest.approx(0.02777, abs=1e-5)

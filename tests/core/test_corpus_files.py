@@ -105,16 +105,20 @@ def test_csv_with_cr_only_line_ends_is_read_as_lf(tmp_path):
     path = tmp_path / "mac.csv"
     path.write_bytes(b'id,text\re1,"Satu.\rDua."\re2,Tiga.\r')
     assert [(doc.id, doc.text, doc.origin) for doc in read(path)] == [
-        ("e1", "Satu.\nDua.", f"{path}:2"), ("e2", "Tiga.", f"{path}:4")]
+        ("e1", "Satu.\nDua.", f"{path}:2"),
+        ("e2", "Tiga.", f"{path}:4"),
+    ]
 
 
 def test_a_crlf_split_between_two_chunks_is_one_line_end(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus_files, "SNIFF_BYTES", 8)
     monkeypatch.setattr(corpus_files, "CHUNK_BYTES", 1)
     path = tmp_path / "split.csv"
-    path.write_bytes(b'id,text\r\ne1,Satu.\r\ne2,Dua.\r\n')
+    path.write_bytes(b"id,text\r\ne1,Satu.\r\ne2,Dua.\r\n")
     assert [(doc.id, doc.text, doc.origin) for doc in read(path)] == [
-        ("e1", "Satu.", f"{path}:2"), ("e2", "Dua.", f"{path}:3")]
+        ("e1", "Satu.", f"{path}:2"),
+        ("e2", "Dua.", f"{path}:3"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -303,7 +307,16 @@ def test_folders_are_walked_recursively_skipping_hidden_and_unknown_files(tmp_pa
     root = tmp_path / "korpus"
     (root / "b" / "c").mkdir(parents=True)
     (root / ".git").mkdir()
-    for name in ("a.txt", "b/x.jsonl", "b/c/y.csv", "b/c/z.TXT", "README.md", ".hidden.txt", ".git/k.txt", "b/c/img.png"):
+    for name in (
+        "a.txt",
+        "b/x.jsonl",
+        "b/c/y.csv",
+        "b/c/z.TXT",
+        "README.md",
+        ".hidden.txt",
+        ".git/k.txt",
+        "b/c/img.png",
+    ):
         (root / name).write_text("x", encoding="utf-8")
     found = [p.relative_to(root).as_posix() for p in expand_paths([root])]
     assert found == ["a.txt", "b/c/y.csv", "b/c/z.TXT", "b/x.jsonl"]
@@ -314,7 +327,9 @@ def test_folders_are_walked_recursively_skipping_hidden_and_unknown_files(tmp_pa
 
 def test_jsonl_unpaired_surrogate_escape_is_refused_but_pairs_are_fine(tmp_path):
     path = tmp_path / "x.jsonl"
-    path.write_text('{"id": "a", "text": "senyum \\ud83d\\ude00"}\n{"id": "b", "text": "caf\\ud800e"}\n', encoding="utf-8")
+    path.write_text(
+        '{"id": "a", "text": "senyum \\ud83d\\ude00"}\n{"id": "b", "text": "caf\\ud800e"}\n', encoding="utf-8"
+    )
     with pytest.raises(InputError, match=r"x.jsonl:2: unpaired surrogate U\+D800"):
         read(path)
     path.write_text('{"id": "a", "text": "senyum \\ud83d\\ude00", "meta": {"\\udfff": 1}}\n', encoding="utf-8")

@@ -78,9 +78,7 @@ def test_repeated_record_in_one_file_is_skipped(store, tmp_path):
 def test_failing_file_leaves_no_partial_document(store, tmp_path):
     records = [{"id": f"ok{i}", "text": f"Kalimat {i}."} for i in range(150)]
     path = tmp_path / "rusak.jsonl"
-    path.write_text(
-        "".join(json.dumps(r) + "\n" for r in records) + "{not json}\n", encoding="utf-8"
-    )
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + "{not json}\n", encoding="utf-8")
     report = Importer(store).run([path])
     [failure] = report.failed
     assert "rusak.jsonl:151: malformed JSON" in failure.error
@@ -156,7 +154,10 @@ def test_worker_processes_give_the_same_result_as_one_process(tmp_path, monkeypa
             report = Importer(store, ImportOptions(parallel=parallel, workers=1)).run([path])
             assert report.failed == []
             results.append(
-                [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.tokens) for s in store.corpus.iter_sentences()]
+                [
+                    (s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.tokens)
+                    for s in store.corpus.iter_sentences()
+                ]
             )
     assert results[0] == results[1]
     assert len(results[0]) > 100
@@ -206,8 +207,9 @@ def _import_rows(tagset, paths, analyzer, executor=None, monkeypatch=None):
     from annotator.store import Store
 
     if executor is not None:
-        monkeypatch.setattr(importer_module.Importer, "_start_workers",
-                            lambda self, total: setattr(self, "_executor", executor))
+        monkeypatch.setattr(
+            importer_module.Importer, "_start_workers", lambda self, total: setattr(self, "_executor", executor)
+        )
     with Store.memory() as store:
         store.initialize("t", tagset)
         report = Importer(store, ImportOptions(parallel=executor is not None), on_sentences=analyzer).run(paths)
@@ -243,8 +245,10 @@ def test_an_analyzer_in_worker_processes_gives_what_it_gives_here(tagset, tmp_pa
 
 
 def _sentences(store) -> list[tuple]:
-    return [(s.document_id, s.index, s.doc_start, s.doc_end, s.text, list(map(tuple, s.tokens)))
-            for s in store.corpus.iter_sentences()]
+    return [
+        (s.document_id, s.index, s.doc_start, s.doc_end, s.text, list(map(tuple, s.tokens)))
+        for s in store.corpus.iter_sentences()
+    ]
 
 
 def test_a_large_document_is_written_in_pieces_with_the_same_sentences(tmp_path, tagset, monkeypatch):
@@ -262,12 +266,25 @@ def test_a_large_document_is_written_in_pieces_with_the_same_sentences(tmp_path,
         with Store.open(tmp_path / f"p{pieces}.db", create=True) as store:
             store.initialize("t", tagset)
             report = Importer(store, ImportOptions(parallel=False), on_sentences=sentences_hook(store)).run(
-                [tmp_path / "besar.txt", tmp_path / "kecil.txt"])
+                [tmp_path / "besar.txt", tmp_path / "kecil.txt"]
+            )
             document = store.corpus.get_document("besar")
-            results.append((report.documents, report.sentences, report.tokens, _sentences(store),
-                            document.text, document.sentence_count, document.token_count,
-                            sorted((g.sentence_id, g.start, g.end, g.label) for s in store.corpus.iter_sentences()
-                                   for g in store.suggestions.for_sentence(s.id))))
+            results.append(
+                (
+                    report.documents,
+                    report.sentences,
+                    report.tokens,
+                    _sentences(store),
+                    document.text,
+                    document.sentence_count,
+                    document.token_count,
+                    sorted(
+                        (g.sentence_id, g.start, g.end, g.label)
+                        for s in store.corpus.iter_sentences()
+                        for g in store.suggestions.for_sentence(s.id)
+                    ),
+                )
+            )
     assert results[0] == results[1]
     assert results[1][3][0][1] == 0 and len(results[1][3]) > 100
     assert results[1][7], "the lexicon suggested something in the pieces too"

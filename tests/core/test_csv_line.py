@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from annotator.store.csv_format import csv_line
 
-cells = st.lists(st.text(alphabet=st.sampled_from(list('ab,;"\r\n =\'é'))), min_size=1, max_size=6)
+cells = st.lists(st.text(alphabet=st.sampled_from(list("ab,;\"\r\n ='é"))), min_size=1, max_size=6)
 
 
 def _writer_line(row: list[str]) -> str:

@@ -33,10 +33,20 @@ SQL = re.compile(
 
 # What the store may not import: everything built on top of it.
 ABOVE_THE_STORE = (
-    "annotator.workspace", "annotator.adjudication", "annotator.interchange", "annotator.lexicon",
-    "annotator.agreement", "annotator.commands", "annotator.tui", "annotator.cli", "annotator.corpus_import",
-    "annotator.corpus_files", "annotator.team.campaign", "annotator.team.status", "annotator.team.admission",
-)  # fmt: skip
+    "annotator.workspace",
+    "annotator.adjudication",
+    "annotator.interchange",
+    "annotator.lexicon",
+    "annotator.agreement",
+    "annotator.commands",
+    "annotator.tui",
+    "annotator.cli",
+    "annotator.corpus_import",
+    "annotator.corpus_files",
+    "annotator.team.campaign",
+    "annotator.team.status",
+    "annotator.team.admission",
+)
 
 
 def core_modules() -> list[str]:
@@ -105,10 +115,15 @@ def test_core_modules_load_without_textual():
 
 def test_the_sql_check_finds_sql_in_any_case_and_spares_prose():
     for sql in (
-        '"SELECT id FROM documents"', "'select id from documents'", 'f"Delete From spans WHERE id = ?"',
-        '"insert or ignore into annotators (name) VALUES (?)"', '"UPDATE spans SET note = ?"',
-        "'pragma journal_mode'", '"create temp table t (a)"', '("SELECT a,"\n  " b FROM t")',
-    ):  # fmt: skip
+        '"SELECT id FROM documents"',
+        "'select id from documents'",
+        'f"Delete From spans WHERE id = ?"',
+        '"insert or ignore into annotators (name) VALUES (?)"',
+        '"UPDATE spans SET note = ?"',
+        "'pragma journal_mode'",
+        '"create temp table t (a)"',
+        '("SELECT a,"\n  " b FROM t")',
+    ):
         assert holds_sql(f"x = {sql}\n"), sql
     for prose in ('"select a label, then press Enter"', '"delete the span"', '"update from the lexicon"'):
         assert not holds_sql(f"x = {prose}\n"), prose

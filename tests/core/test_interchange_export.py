@@ -70,7 +70,11 @@ def test_spans_csv_rows_carry_sentence_and_document_offsets(project):
 def test_spans_csv_values(project):
     rows = csv_rows(export_text(project, "spans"))
     suggested = next(r for r in rows if r["origin"] == "suggestion")
-    assert (suggested["label"], suggested["lexicon_term"], suggested["quoted"]) == ("loaded_language", "Baghdad", "false")
+    assert (suggested["label"], suggested["lexicon_term"], suggested["quoted"]) == (
+        "loaded_language",
+        "Baghdad",
+        "false",
+    )
     scare = next(r for r in rows if r["label"] == "scare_quotes")
     assert scare["quoted"] == "true" and scare["note"] == "'-1 is not a formula\nsecond line"
     assert {r["annotator"] for r in rows} == {"ana", "budi", TRICKY_NAME}
@@ -120,13 +124,27 @@ def test_gold_export_adds_agreed_by_and_resolution(project):
 def test_gold_of_sentences_not_marked_adjudicated_is_a_draft_and_left_out(project):
     s1, s2 = project.corpus.sentence_at(DOC, 1), project.corpus.sentence_at(DOC, 2)
     # s1: pre-filled when the curator passed it, never marked adjudicated (a draft).
-    project.annotations.add_span(SpanAnnotation(s1.id, GOLD, 0, 7, "loaded_language", agreed_by=("ana", "budi"), resolution="auto"))
-    project.annotations.put_judgment(SentenceState(s1.id, GOLD, judgment="biased", judgment_agreed_by=("ana", "budi"),
-                                  judgment_resolution="auto", first_shown_at="2026-01-03T00:00:00.000Z"))  # fmt: skip
+    project.annotations.add_span(
+        SpanAnnotation(s1.id, GOLD, 0, 7, "loaded_language", agreed_by=("ana", "budi"), resolution="auto")
+    )
+    project.annotations.put_judgment(
+        SentenceState(
+            s1.id,
+            GOLD,
+            judgment="biased",
+            judgment_agreed_by=("ana", "budi"),
+            judgment_resolution="auto",
+            first_shown_at="2026-01-03T00:00:00.000Z",
+        )
+    )
     # s2: gold spans imported without any state: settled as far as anyone can tell.
-    project.annotations.add_span(SpanAnnotation(s2.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated"))
+    project.annotations.add_span(
+        SpanAnnotation(s2.id, GOLD, 0, 7, "euphemism", agreed_by=("ana",), resolution="curated")
+    )
     # s3: opened, nothing in its gold: nothing to leave out.
-    project.annotations.put_judgment(SentenceState(project.corpus.sentence_at(DOC, 3).id, GOLD, first_shown_at="2026-01-03T00:00:00.000Z"))
+    project.annotations.put_judgment(
+        SentenceState(project.corpus.sentence_at(DOC, 3).id, GOLD, first_shown_at="2026-01-03T00:00:00.000Z")
+    )
     assert project.exports.gold_drafts() == 1
     gold = Selection.of(gold=True)
     spans = [(r["sentence_index"], r["label"]) for r in csv_rows(export_text(project, "spans", selection=gold))]
@@ -161,11 +179,16 @@ def test_sentences_csv_has_one_row_per_kept_state(project):
     rows = csv_rows(text)
     # ana's state on sentence 3 was only shown (no status, judgment, flag or note): left out.
     assert [(r["document_id"], r["sentence_index"], r["annotator"]) for r in rows] == [
-        (DOC, "0", "ana"), (DOC, "3", "budi"), (OTHER_DOC, "1", "budi"),
-    ]  # fmt: skip
+        (DOC, "0", "ana"),
+        (DOC, "3", "budi"),
+        (OTHER_DOC, "1", "budi"),
+    ]
     skipped = rows[1]
     assert (skipped["status"], skipped["judgment"], skipped["flagged"], skipped["finished_at"]) == (
-        "skipped", "", "true", ""
+        "skipped",
+        "",
+        "true",
+        "",
     )
     sentence = project.corpus.sentence_at(DOC, 0)
     assert rows[0]["sentence_text"] == sentence.text
@@ -212,8 +235,10 @@ def test_titles_and_span_text_are_escaped_too(store):
 
 def test_span_text_is_cut_right_in_a_sentence_holding_nul(store):
     text = "a\x00b, “kata” lagi"
-    store.corpus.insert_document(Document(id="nul", text=text, content_hash="n"),
-                          [Sentence(None, "nul", 0, 0, len(text), text, [(0, 3), (3, 4), (5, 6), (6, 10), (10, 11)])])
+    store.corpus.insert_document(
+        Document(id="nul", text=text, content_hash="n"),
+        [Sentence(None, "nul", 0, 0, len(text), text, [(0, 3), (3, 4), (5, 6), (6, 10), (10, 11)])],
+    )
     sentence = store.corpus.sentence_at("nul", 0)
     store.annotations.add_span(SpanAnnotation(sentence.id, "ana", 5, 11, "scare_quotes", note="x\x00y"))
     [row] = csv_rows(export_text(store, "spans"))
@@ -240,8 +265,12 @@ def test_jsonl_has_the_doccano_shape(project):
 def test_units_cover_states_and_spans_in_order(project):
     units = [(u.sentence.document_id, u.sentence.index, u.annotator) for u in iter_units(project)]
     assert units == [
-        (DOC, 0, TRICKY_NAME), (DOC, 0, "ana"), (DOC, 3, "budi"), (OTHER_DOC, 1, "ana"), (OTHER_DOC, 1, "budi"),
-    ]  # fmt: skip
+        (DOC, 0, TRICKY_NAME),
+        (DOC, 0, "ana"),
+        (DOC, 3, "budi"),
+        (OTHER_DOC, 1, "ana"),
+        (OTHER_DOC, 1, "budi"),
+    ]
 
 
 def conll_blocks(text: str) -> list[list[str]]:
@@ -263,20 +292,29 @@ def test_conll_is_the_conll_2003_layout_with_a_sidecar_of_its_sentences(project)
     columns = [line.split(" ") for line in blocks[0]]
     assert all(len(c) == 4 and c[1:3] == ["-X-", "_"] for c in columns)
     assert [c[0] for c in columns] == [sentence.text[s:e] for s, e in sentence.tokens]
-    assert [c[3] for c in columns][:6] == ["B-loaded_language", "O", "B-name_calling", "I-name_calling",
-                                            "I-name_calling", "O"]  # fmt: skip
+    assert [c[3] for c in columns][:6] == [
+        "B-loaded_language",
+        "O",
+        "B-name_calling",
+        "I-name_calling",
+        "I-name_calling",
+        "O",
+    ]
     rows = csv_rows(sidecar.getvalue())
     assert list(rows[0]) == ["document_id", "sentence_index", "annotator", "status", "text"]
     assert [(r["document_id"], r["sentence_index"], r["annotator"], r["status"]) for r in rows] == [
-        (DOC, "0", "ana", "done"), (OTHER_DOC, "1", "ana", "open"),
-    ]  # fmt: skip
+        (DOC, "0", "ana", "done"),
+        (OTHER_DOC, "1", "ana", "open"),
+    ]
     assert rows[0]["text"] == sentence.text
 
 
 def test_a_token_that_looks_like_a_comment_or_a_docstart_stays_a_token(store):
     text = "# -DOCSTART- tagar"
-    store.corpus.insert_document(Document(id="hash", text=text, title="t", content_hash="h"),
-                          [Sentence(None, "hash", 0, 0, len(text), text, [(0, 1), (2, 12), (13, 18)])])  # fmt: skip
+    store.corpus.insert_document(
+        Document(id="hash", text=text, title="t", content_hash="h"),
+        [Sentence(None, "hash", 0, 0, len(text), text, [(0, 1), (2, 12), (13, 18)])],
+    )
     sentence = store.corpus.sentence_at("hash", 0)
     store.annotations.add_span(SpanAnnotation(sentence.id, "ana", 0, 12, "loaded_language"))
     handle = io.StringIO(newline="")
@@ -289,8 +327,10 @@ def test_a_token_that_looks_like_a_comment_or_a_docstart_stays_a_token(store):
 def test_conll_refuses_a_token_that_holds_whitespace(store):
     # The segmenter never makes one; a stored one would shift the columns of its line.
     text = "dua kata"
-    store.corpus.insert_document(Document(id="ws", text=text, title="t", content_hash="w"),
-                                 [Sentence(None, "ws", 0, 0, len(text), text, [(0, 8)])])  # fmt: skip
+    store.corpus.insert_document(
+        Document(id="ws", text=text, title="t", content_hash="w"),
+        [Sentence(None, "ws", 0, 0, len(text), text, [(0, 8)])],
+    )
     store.annotations.put_judgment(SentenceState(store.corpus.sentence_at("ws", 0).id, "ana", status="done"))
     with pytest.raises(ValueError, match="whitespace: 'dua kata'"):
         export_conll(store, io.StringIO())
@@ -314,12 +354,15 @@ def test_tokens_csv_gives_the_conll_tags_per_token_and_the_status(project):
     first = rows[0]
     assert (first["document_id"], first["token_index"], first["text"]) == (DOC, "0", "Baghdad")
     assert {(r["annotator"], r["status"]) for r in rows if r["sentence_index"] == "0"} == {
-        ("ana", "done"), (TRICKY_NAME, "open"),
-    }  # fmt: skip
+        ("ana", "done"),
+        (TRICKY_NAME, "open"),
+    }
 
 
-@pytest.mark.parametrize("kind, fmt", [("documents", "conll"), ("sentences", "conll"), ("tokens", "jsonl"),
-                                       ("documents", "jsonl"), ("all", "jsonl")])
+@pytest.mark.parametrize(
+    "kind, fmt",
+    [("documents", "conll"), ("sentences", "conll"), ("tokens", "jsonl"), ("documents", "jsonl"), ("all", "jsonl")],
+)
 def test_combinations_without_meaning_are_refused(kind, fmt):
     with pytest.raises(UnsupportedExport):
         check_combination(kind, fmt)
@@ -350,7 +393,7 @@ def test_csv_is_byte_for_byte_what_csv_writer_writes(project, kind):
 
 def test_values_holding_the_row_separator_are_exported_intact(project):
     sentence = project.corpus.sentence_at(DOC, 5)
-    note = "unit\x1fseparator, and \"quotes\""
+    note = 'unit\x1fseparator, and "quotes"'
     project.annotations.add_span(SpanAnnotation(sentence.id, "ana", 0, 4, "euphemism", note=note))
     project.annotations.add_span(SpanAnnotation(sentence.id, "budi", 0, 4, "euphemism", note="plain\x1fone"))
     notes = {r["annotator"]: r["note"] for r in csv_rows(export_text(project, "spans")) if r["sentence_index"] == "5"}
@@ -368,7 +411,9 @@ def test_a_large_export_split_over_two_processes_is_the_same_file(tagset, tmp_pa
         first_document = store.corpus.document_ids()[0]
         for index in range(4):
             sentence = store.corpus.sentence_at(first_document, index)
-            store.annotations.add_span(SpanAnnotation(sentence.id, "ana", *sentence.tokens[0], "euphemism", created_at="t"))
+            store.annotations.add_span(
+                SpanAnnotation(sentence.id, "ana", *sentence.tokens[0], "euphemism", created_at="t")
+            )
             store.annotations.put_judgment(SentenceState(sentence.id, "ana", status="done"))
         # The worker takes over at the second document: both processes have rows.
         assert store.exports.middle_seq("spans", None, (GOLD,), 10) == store.corpus.document_seq(DOC)

@@ -37,11 +37,21 @@ def span_row(store, **changes):
     sentence = store.corpus.sentence_at(DOC, 0)
     start, end = sentence.tokens[2][0], sentence.tokens[3][1]
     row = {
-        "document_id": DOC, "sentence_index": "0", "start": str(start), "end": str(end),
-        "doc_start": str(sentence.doc_start + start), "doc_end": str(sentence.doc_start + end),
-        "text": sentence.text[start:end], "label": "name_calling", "annotator": "ana", "origin": "manual",
-        "quoted": "false", "lexicon_term": "", "note": "", "created_at": "2026-02-01T00:00:00.000Z",
-    }  # fmt: skip
+        "document_id": DOC,
+        "sentence_index": "0",
+        "start": str(start),
+        "end": str(end),
+        "doc_start": str(sentence.doc_start + start),
+        "doc_end": str(sentence.doc_start + end),
+        "text": sentence.text[start:end],
+        "label": "name_calling",
+        "annotator": "ana",
+        "origin": "manual",
+        "quoted": "false",
+        "lexicon_term": "",
+        "note": "",
+        "created_at": "2026-02-01T00:00:00.000Z",
+    }
     row.update(changes)
     return row
 
@@ -49,11 +59,20 @@ def span_row(store, **changes):
 def state_row(store, **changes):
     sentence = store.corpus.sentence_at(DOC, 0)
     row = {
-        "document_id": DOC, "sentence_index": "0", "doc_start": str(sentence.doc_start),
-        "doc_end": str(sentence.doc_end), "sentence_text": sentence.text, "annotator": "ana", "status": "done",
-        "judgment": "biased", "flagged": "false", "note": "", "suggestion_mode": "", "first_shown_at": "",
+        "document_id": DOC,
+        "sentence_index": "0",
+        "doc_start": str(sentence.doc_start),
+        "doc_end": str(sentence.doc_end),
+        "sentence_text": sentence.text,
+        "annotator": "ana",
+        "status": "done",
+        "judgment": "biased",
+        "flagged": "false",
+        "note": "",
+        "suggestion_mode": "",
+        "first_shown_at": "",
         "finished_at": "",
-    }  # fmt: skip
+    }
     row.update(changes)
     return row
 
@@ -80,8 +99,9 @@ def test_import_records_one_event_per_annotator(project, tmp_path):
     path = write_csv(tmp_path / "s.csv", SPAN_COLUMNS, [span_row(project), span_row(project, annotator="budi")])
     import_annotations(project, path)
     assert sorted((e.annotator, e.action, e.origin) for e in project.annotations.events()) == [
-        ("ana", "import_annotations", "import"), ("budi", "import_annotations", "import"),
-    ]  # fmt: skip
+        ("ana", "import_annotations", "import"),
+        ("budi", "import_annotations", "import"),
+    ]
 
 
 def test_annotator_prefix(project, tmp_path):
@@ -91,7 +111,7 @@ def test_annotator_prefix(project, tmp_path):
 
 
 def test_names_labels_and_notes_survive_intact(project, tmp_path):
-    note = "\"quoted\"; DELETE FROM spans; -- é 😀 שלום"
+    note = '"quoted"; DELETE FROM spans; -- é 😀 שלום'
     path = write_csv(tmp_path / "s.csv", SPAN_COLUMNS, [span_row(project, annotator=TRICKY_NAME, note=note)])
     assert import_annotations(project, path).errors == []
     [span] = project.annotations.spans_for_sentence(project.corpus.sentence_at(DOC, 0).id, TRICKY_NAME)
@@ -103,27 +123,32 @@ def test_a_suggestion_span_is_linked_to_its_suggestion(project, tmp_path):
 
     sentence = project.corpus.sentence_at(DOC, 0)
     row = span_row(project, origin="suggestion", lexicon_term="Purna Warta")
-    project.suggestions.add([Suggestion(sentence.id, int(row["start"]), int(row["end"]), "name_calling", "Purna Warta")])
+    project.suggestions.add(
+        [Suggestion(sentence.id, int(row["start"]), int(row["end"]), "name_calling", "Purna Warta")]
+    )
     import_annotations(project, write_csv(tmp_path / "s.csv", SPAN_COLUMNS, [row]))
     [span] = project.annotations.spans_for_sentence(sentence.id, "ana")
     assert span.suggestion_id == project.suggestions.for_sentence(sentence.id)[0].id
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"document_id": "nope"}, "no document 'nope'"),
-    ({"sentence_index": "999"}, "has no sentence 1000 (sentence_index 999)"),
-    ({"sentence_index": "x"}, "sentence_index 'x' is not a whole number"),
-    ({"start": "-1"}, "do not lie within the sentence"),
-    ({"end": "100000"}, "do not lie within the sentence"),
-    ({"start": "20", "end": "20"}, "do not lie within the sentence"),
-    ({"doc_start": "0"}, "do not match start..end"),
-    ({"text": "something else"}, "is not the sentence text at"),
-    ({"label": "propaganda"}, "label 'propaganda' is not in the tag set"),
-    ({"annotator": ""}, "annotator name is empty"),
-    ({"annotator": "   "}, "annotator name is empty"),
-    ({"origin": "magic"}, "origin 'magic' is not"),
-    ({"quoted": "yes"}, "quoted 'yes' is not 'true' or 'false'"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"document_id": "nope"}, "no document 'nope'"),
+        ({"sentence_index": "999"}, "has no sentence 1000 (sentence_index 999)"),
+        ({"sentence_index": "x"}, "sentence_index 'x' is not a whole number"),
+        ({"start": "-1"}, "do not lie within the sentence"),
+        ({"end": "100000"}, "do not lie within the sentence"),
+        ({"start": "20", "end": "20"}, "do not lie within the sentence"),
+        ({"doc_start": "0"}, "do not match start..end"),
+        ({"text": "something else"}, "is not the sentence text at"),
+        ({"label": "propaganda"}, "label 'propaganda' is not in the tag set"),
+        ({"annotator": ""}, "annotator name is empty"),
+        ({"annotator": "   "}, "annotator name is empty"),
+        ({"origin": "magic"}, "origin 'magic' is not"),
+        ({"quoted": "yes"}, "quoted 'yes' is not 'true' or 'false'"),
+    ],
+)
 def test_each_bad_span_row_is_refused_naming_file_and_line(project, tmp_path, changes, message):
     path = write_csv(tmp_path / "bad.csv", SPAN_COLUMNS, [span_row(project), span_row(project, **changes)])
     result = import_annotations(project, path)
@@ -134,15 +159,18 @@ def test_each_bad_span_row_is_refused_naming_file_and_line(project, tmp_path, ch
     assert result.spans_added == 0
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"judgment": "evil"}, "judgment 'evil' is not in the tag set"),
-    ({"status": "finished"}, "status 'finished' is not"),
-    ({"flagged": "1"}, "flagged '1' is not 'true' or 'false'"),
-    ({"suggestion_mode": "sometimes"}, "suggestion_mode 'sometimes' is not"),
-    ({"sentence_text": "other"}, "sentence_text is not the text of this sentence"),
-    ({"doc_end": "3"}, "are not the sentence's"),
-    ({"annotator": ""}, "annotator name is empty"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"judgment": "evil"}, "judgment 'evil' is not in the tag set"),
+        ({"status": "finished"}, "status 'finished' is not"),
+        ({"flagged": "1"}, "flagged '1' is not 'true' or 'false'"),
+        ({"suggestion_mode": "sometimes"}, "suggestion_mode 'sometimes' is not"),
+        ({"sentence_text": "other"}, "sentence_text is not the text of this sentence"),
+        ({"doc_end": "3"}, "are not the sentence's"),
+        ({"annotator": ""}, "annotator name is empty"),
+    ],
+)
 def test_each_bad_sentence_row_is_refused(project, tmp_path, changes, message):
     path = write_csv(tmp_path / "bad.csv", SENTENCE_COLUMNS, [state_row(project, **changes)])
     result = import_annotations(project, path)
@@ -201,8 +229,13 @@ def test_sentence_rows_keep_given_values_and_read_empty_cells_as_none(project, t
     assert result.states_added == 1
     state = project.annotations.get_judgment(project.corpus.sentence_at(DOC, 0).id, "ana")
     assert (state.status, state.judgment, state.note, state.first_shown_at, state.finished_at, state.flagged) == (
-        None, None, "-note", "yesterday", None, True,
-    )  # fmt: skip
+        None,
+        None,
+        "-note",
+        "yesterday",
+        None,
+        True,
+    )
 
 
 def test_a_sentence_row_replaces_the_stored_state(project, tmp_path):
@@ -221,14 +254,19 @@ def test_gold_columns_are_imported(project, tmp_path):
     [span] = project.annotations.spans_for_sentence(project.corpus.sentence_at(DOC, 0).id, GOLD)
     assert (span.agreed_by, span.resolution) == (("ana", "budi"), "auto")
     bad = [span_row(project, annotator=GOLD, agreed_by="", resolution="voted")]
-    assert "resolution 'voted'" in import_annotations(project, write_csv(tmp_path / "b.csv", SPAN_COLUMNS + GOLD_COLUMNS, bad)).errors[0]
+    assert (
+        "resolution 'voted'"
+        in import_annotations(project, write_csv(tmp_path / "b.csv", SPAN_COLUMNS + GOLD_COLUMNS, bad)).errors[0]
+    )
 
 
 def test_text_written_raw_imports_too(project, tmp_path):
     from annotator.model import Document, Sentence
 
     text = "=SUM(1) lagi"
-    project.corpus.insert_document(Document(id="f", text=text, content_hash="f"), [Sentence(None, "f", 0, 0, len(text), text, [(0, 7), (8, 12)])])
+    project.corpus.insert_document(
+        Document(id="f", text=text, content_hash="f"), [Sentence(None, "f", 0, 0, len(text), text, [(0, 7), (8, 12)])]
+    )
     row = span_row(project, document_id="f", start="0", end="7", doc_start="0", doc_end="7", text="=SUM(1)")
     assert import_annotations(project, write_csv(tmp_path / "raw.csv", SPAN_COLUMNS, [row])).errors == []
     row["text"], row["annotator"] = "'=SUM(1)", "budi"
@@ -242,8 +280,14 @@ def jsonl(path, objects):
 
 def jsonl_object(store, **changes):
     sentence = store.corpus.sentence_at(DOC, 0)
-    obj = {"text": sentence.text, "label": [[0, 7, "loaded_language"]], "document_id": DOC, "sentence_index": 0,
-           "annotator": "ana", "judgment": "biased"}  # fmt: skip
+    obj = {
+        "text": sentence.text,
+        "label": [[0, 7, "loaded_language"]],
+        "document_id": DOC,
+        "sentence_index": 0,
+        "annotator": "ana",
+        "judgment": "biased",
+    }
     obj.update(changes)
     return obj
 
@@ -256,17 +300,20 @@ def test_jsonl_is_recognised_and_imported(project, tmp_path):
     assert import_annotations(project, tmp_path / "a.jsonl").spans_added == 0
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"label": [[0, 7]]}, "is not [start, end, label]"),
-    ({"label": [[5, 2, "loaded_language"]]}, "do not lie within the sentence"),
-    ({"label": [[0, 7, "nope"]]}, "label 'nope' is not in the tag set"),
-    ({"label": "x"}, "label is not a list"),
-    ({"text": "different"}, "text is not the text of this sentence"),
-    ({"judgment": "evil"}, "judgment 'evil' is not in the tag set"),
-    ({"annotator": ""}, "annotator name is empty"),
-    ({"sentence_index": "0"}, "sentence_index is not a whole number"),
-    ({"document_id": "ghost"}, "no document 'ghost'"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"label": [[0, 7]]}, "is not [start, end, label]"),
+        ({"label": [[5, 2, "loaded_language"]]}, "do not lie within the sentence"),
+        ({"label": [[0, 7, "nope"]]}, "label 'nope' is not in the tag set"),
+        ({"label": "x"}, "label is not a list"),
+        ({"text": "different"}, "text is not the text of this sentence"),
+        ({"judgment": "evil"}, "judgment 'evil' is not in the tag set"),
+        ({"annotator": ""}, "annotator name is empty"),
+        ({"sentence_index": "0"}, "sentence_index is not a whole number"),
+        ({"document_id": "ghost"}, "no document 'ghost'"),
+    ],
+)
 def test_each_bad_jsonl_object_is_refused(project, tmp_path, changes, message):
     path = jsonl(tmp_path / "bad.jsonl", [jsonl_object(project), jsonl_object(project, **changes)])
     result = import_annotations(project, path)
@@ -291,4 +338,6 @@ def test_an_export_of_an_annotated_project_imports_into_a_fresh_one(tagset, tmp_
     target = fresh_project(tagset)
     for name in ("spans.csv", "sentences.csv", "spans.jsonl"):
         assert import_annotations(target, tmp_path / name).errors == [], name
-    assert len(list(target.annotations.iter_spans())) == len(list(source.annotations.iter_spans(annotators=["ana", "budi", TRICKY_NAME])))
+    assert len(list(target.annotations.iter_spans())) == len(
+        list(source.annotations.iter_spans(annotators=["ana", "budi", TRICKY_NAME]))
+    )

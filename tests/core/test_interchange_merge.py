@@ -52,9 +52,18 @@ def test_merge_reports_what_it_added_and_is_idempotent(tagset, tmp_path, laptop)
         assert (first.spans_added, first.statuses_added, first.suggestions_added, first.decisions_added) == (7, 5, 1, 1)
         assert first.events_added == 2 and first.annotators_added == 4
         second = merge_project(lead, laptop)
-        counts = [second.documents_added, second.sentences_added, second.spans_added, second.statuses_added,
-                  second.statuses_updated, second.suggestions_added, second.decisions_added,
-                  second.decisions_updated, second.events_added, second.annotators_added]  # fmt: skip
+        counts = [
+            second.documents_added,
+            second.sentences_added,
+            second.spans_added,
+            second.statuses_added,
+            second.statuses_updated,
+            second.suggestions_added,
+            second.decisions_added,
+            second.decisions_updated,
+            second.events_added,
+            second.annotators_added,
+        ]
         assert counts == [0] * 10 and second.documents_matched == 3
 
 
@@ -67,8 +76,10 @@ def test_sentence_ids_differ_between_databases_and_are_mapped(tagset, tmp_path, 
         merge_project(lead, laptop)
         spans = lead.annotations.spans_for_sentence(ours.id, "ana")
         assert [(ours.text[s.start : s.end], s.label) for s in spans] == [
-            ("Baghdad", "loaded_language"), ("Purna Warta –", "name_calling"), ("Warta", "scare_quotes"),
-        ]  # fmt: skip
+            ("Baghdad", "loaded_language"),
+            ("Purna Warta –", "name_calling"),
+            ("Warta", "scare_quotes"),
+        ]
         [suggestion] = lead.suggestions.for_sentence(ours.id, "ana")
         assert suggestion.decision == "accepted" and spans[0].suggestion_id == suggestion.id
         assert lead.annotations.get_judgment(ours.id, "ana").judgment == "biased"
@@ -90,12 +101,16 @@ def test_merge_brings_new_documents_with_their_sentences(tagset, tmp_path, lapto
 def test_the_same_id_with_different_text_refuses_the_whole_source(tagset, tmp_path, laptop):
     with Store.open(laptop) as source:
         text = "Teks lain sama sekali."
-        source.corpus.insert_document(Document(id="extra", text=text, content_hash="abc"),
-                               [Sentence(None, "extra", 0, 0, len(text), text, [(0, 4)])])  # fmt: skip
+        source.corpus.insert_document(
+            Document(id="extra", text=text, content_hash="abc"),
+            [Sentence(None, "extra", 0, 0, len(text), text, [(0, 4)])],
+        )
     with lead_project(tmp_path / "lead.db", tagset) as lead:
         text = "Teks yang berbeda."
-        lead.corpus.insert_document(Document(id="extra", text=text, content_hash="xyz"),
-                             [Sentence(None, "extra", 0, 0, len(text), text, [(0, 4)])])  # fmt: skip
+        lead.corpus.insert_document(
+            Document(id="extra", text=text, content_hash="xyz"),
+            [Sentence(None, "extra", 0, 0, len(text), text, [(0, 4)])],
+        )
         result = merge_project(lead, laptop)
         assert result.conflicts == ["document 'extra': same id here with different text"]
         assert result.spans_added == 0 and list(lead.annotations.iter_spans()) == [] and lead.annotations.events() == []
@@ -139,14 +154,24 @@ def test_labels_missing_from_the_tag_set_are_refused(tagset, tmp_path, laptop):
 def test_a_later_state_replaces_an_earlier_one(tagset, tmp_path, laptop):
     with lead_project(tmp_path / "lead.db", tagset) as lead:
         sentence_id = lead.corpus.sentence_at(DOC, 0).id
-        lead.annotations.put_judgment(SentenceState(sentence_id, "ana", status="done", judgment="neutral",
-                                   finished_at="2025-12-31T00:00:00.000Z"))  # fmt: skip
-        lead.annotations.put_judgment(SentenceState(lead.corpus.sentence_at(OTHER_DOC, 1).id, "budi", status="done", judgment="biased",
-                                   finished_at="2027-01-01T00:00:00.000Z"))  # fmt: skip
+        lead.annotations.put_judgment(
+            SentenceState(sentence_id, "ana", status="done", judgment="neutral", finished_at="2025-12-31T00:00:00.000Z")
+        )
+        lead.annotations.put_judgment(
+            SentenceState(
+                lead.corpus.sentence_at(OTHER_DOC, 1).id,
+                "budi",
+                status="done",
+                judgment="biased",
+                finished_at="2027-01-01T00:00:00.000Z",
+            )
+        )
         result = merge_project(lead, laptop)
         assert result.statuses_updated == 1
         assert lead.annotations.get_judgment(sentence_id, "ana").judgment == "biased"  # theirs finished later
-        assert lead.annotations.get_judgment(lead.corpus.sentence_at(OTHER_DOC, 1).id, "budi").judgment == "biased"  # ours later
+        assert (
+            lead.annotations.get_judgment(lead.corpus.sentence_at(OTHER_DOC, 1).id, "budi").judgment == "biased"
+        )  # ours later
 
 
 def test_the_source_database_is_not_changed(tagset, tmp_path, laptop):
@@ -217,8 +242,9 @@ def test_a_lexicon_entry_that_clashes_within_its_lexicon_is_skipped_and_named(ta
         [reason] = result.lexicon_entries_skipped
         assert reason.startswith("lexicon 'team': duplicate entry 'antek asing' (phrase)")
         assert [(e.term, e.label) for e in lead.lexicons.entries("team")] == [
-            ("antek asing", "loaded_language"), ("Dalih", "epistemic_framing"),
-        ]  # fmt: skip
+            ("antek asing", "loaded_language"),
+            ("Dalih", "epistemic_framing"),
+        ]
 
 
 def test_a_lexicon_entry_with_a_label_this_tag_set_lacks_refuses_the_source(tagset, tmp_path, laptop):

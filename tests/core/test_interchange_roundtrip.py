@@ -87,16 +87,22 @@ def test_jsonl_round_trips_spans_judgments_and_statuses(tagset, tmp_path):
 def test_merge_into_a_fresh_project_then_export_is_byte_identical(tagset, tmp_path):
     file_project(tmp_path / "laptop.db", tagset)
     with Store.open(tmp_path / "laptop.db") as source:
-        first = {kind: export_text(source, kind, selection=s) for kind in KINDS
-                 for s in (Selection(), Selection.of(gold=True))}  # fmt: skip
+        first = {
+            kind: export_text(source, kind, selection=s)
+            for kind in KINDS
+            for s in (Selection(), Selection.of(gold=True))
+        }
     for documents in (True, False):  # the lead's project with the same documents, or an empty one
         lead = tmp_path / f"lead-{documents}.db"
         file_project(lead, tagset, annotated=False) if documents else _empty_project(lead, tagset)
         with Store.open(lead) as store:
             result = merge_project(store, tmp_path / "laptop.db")
             assert result.conflicts == []
-            again = {kind: export_text(store, kind, selection=s) for kind in KINDS
-                     for s in (Selection(), Selection.of(gold=True))}  # fmt: skip
+            again = {
+                kind: export_text(store, kind, selection=s)
+                for kind in KINDS
+                for s in (Selection(), Selection.of(gold=True))
+            }
         assert again == first
 
 
@@ -108,10 +114,41 @@ def _empty_project(path, tagset):
 # ------------------------------------------------------------------ hypothesis
 
 PIECES = [
-    "kata", "Baghdad", "😀", "👍🏽", "🇮🇩", "e\u0301", "n\u0303", "שלום", "مرحبا", "\u200f", "\u202e",
-    '"', "“", "”", "‘", "’", "«", "»", "'", ",", ";", "=", "+", "-", "@", "=SUM(A1)", "+62", "-1", "@x",
-    "\t", "'=", "ŋ", "中文", "\x1f",
-]  # fmt: skip
+    "kata",
+    "Baghdad",
+    "😀",
+    "👍🏽",
+    "🇮🇩",
+    "e\u0301",
+    "n\u0303",
+    "שלום",
+    "مرحبا",
+    "\u200f",
+    "\u202e",
+    '"',
+    "“",
+    "”",
+    "‘",
+    "’",
+    "«",
+    "»",
+    "'",
+    ",",
+    ";",
+    "=",
+    "+",
+    "-",
+    "@",
+    "=SUM(A1)",
+    "+62",
+    "-1",
+    "@x",
+    "\t",
+    "'=",
+    "ŋ",
+    "中文",
+    "\x1f",
+]
 words = st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join)
 sentences = st.lists(words, min_size=1, max_size=8).map(" ".join)
 notes = st.one_of(st.none(), st.lists(st.sampled_from([*PIECES, "\n", "\r\n", " ", "'"]), max_size=6).map("".join))
@@ -126,10 +163,19 @@ def corpora(draw):
         for _ in range(draw(st.integers(0, 4))):
             start = draw(st.integers(0, len(text) - 1))
             end = draw(st.integers(start + 1, len(text)))
-            spans.append((index, start, end, draw(st.sampled_from(["loaded_language", "euphemism"])),
-                          draw(names), draw(notes)))  # fmt: skip
-    states = [(index, draw(names), draw(st.sampled_from([None, "done", "skipped"])),
-               draw(st.sampled_from([None, "biased"])), draw(notes)) for index in range(len(texts))]  # fmt: skip
+            spans.append(
+                (index, start, end, draw(st.sampled_from(["loaded_language", "euphemism"])), draw(names), draw(notes))
+            )
+    states = [
+        (
+            index,
+            draw(names),
+            draw(st.sampled_from([None, "done", "skipped"])),
+            draw(st.sampled_from([None, "biased"])),
+            draw(notes),
+        )
+        for index in range(len(texts))
+    ]
     return texts, spans, states
 
 
@@ -142,8 +188,9 @@ def build(tagset, texts) -> Store:
         tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
         sentences.append(Sentence(None, "doc", index, offset, offset + len(sentence), sentence, tokens))
         offset += len(sentence) + 1
-    store.corpus.insert_document(Document(id="doc", text=text, title=texts[0][:120], content_hash=content_hash(text)),
-                          sentences)  # fmt: skip
+    store.corpus.insert_document(
+        Document(id="doc", text=text, title=texts[0][:120], content_hash=content_hash(text)), sentences
+    )
     return store
 
 
@@ -157,8 +204,11 @@ def test_any_text_round_trips(corpus):
         sentence = source.corpus.sentence_at("doc", index)
         source.annotations.add_span(SpanAnnotation(sentence.id, name, start, end, label, note=note, created_at="t"))
     for index, name, status, judgment, note in states:
-        source.annotations.put_judgment(SentenceState(source.corpus.sentence_at("doc", index).id, name, status=status, judgment=judgment,
-                                     note=note or None))  # fmt: skip
+        source.annotations.put_judgment(
+            SentenceState(
+                source.corpus.sentence_at("doc", index).id, name, status=status, judgment=judgment, note=note or None
+            )
+        )
     stored = {(s.annotator, s.start, s.end, s.label): s.note for s in source.annotations.iter_spans()}
     for raw in (False, True):
         with tempfile.TemporaryDirectory() as folder:

@@ -63,8 +63,11 @@ odd_text = st.text(alphabet=st.sampled_from(list("ab ,\"'\r\n\x1f\x00=é😀")),
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.lists(st.one_of(odd_text, st.integers(0, 10**6).map(str)), min_size=3, max_size=3),
-                min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.lists(st.one_of(odd_text, st.integers(0, 10**6).map(str)), min_size=3, max_size=3), min_size=1, max_size=8
+    )
+)
 def test_csv_lines_are_what_csv_writer_writes(rows):
     expected = io.StringIO(newline="")
     csv.writer(expected, lineterminator="\r\n").writerows(rows)

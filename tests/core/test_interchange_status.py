@@ -49,8 +49,11 @@ def project(states: list) -> tuple[Store, dict[tuple[str, int, str], str]]:
         text = " ".join(SENTENCES)
         sentences, start = [], 0
         for index, sentence_text in enumerate(SENTENCES):
-            sentences.append(Sentence(None, f"doc{d}", index, start, start + len(sentence_text), sentence_text,
-                                      tokenize(sentence_text)))  # fmt: skip
+            sentences.append(
+                Sentence(
+                    None, f"doc{d}", index, start, start + len(sentence_text), sentence_text, tokenize(sentence_text)
+                )
+            )
             start += len(sentence_text) + 1
         store.corpus.insert_document(Document(id=f"doc{d}", text=text, content_hash=f"h{d}"), sentences)
         for sentence in store.corpus.sentences_of(f"doc{d}"):
@@ -68,8 +71,10 @@ def project(states: list) -> tuple[Store, dict[tuple[str, int, str], str]]:
                     first = min(first, len(sentence.tokens) - 1)
                     last = min(first + width, len(sentence.tokens) - 1)
                     span = SpanAnnotation(sentence.id, name, sentence.tokens[first][0], sentence.tokens[last][1], label)
-                    if not any(s.start == span.start and s.end == span.end and s.label == span.label
-                               for s in store.annotations.spans_for_sentence(sentence.id, name)):  # fmt: skip
+                    if not any(
+                        s.start == span.start and s.end == span.end and s.label == span.label
+                        for s in store.annotations.spans_for_sentence(sentence.id, name)
+                    ):
                         store.annotations.add_span(span)
                 units[(f"doc{d}", sentence.index, name)] = status
     return store, units
@@ -96,18 +101,24 @@ def exported_units(store: Store, selection: Selection) -> dict[str, set]:
     tasks = json.loads(text_of(store, "spans", "label-studio", selection))
     found["label-studio"] = {
         (t["data"]["meta"]["document_id"], t["data"]["meta"]["sentence_index"], a["completed_by"])
-        for t in tasks for a in t["annotations"]
-    }  # fmt: skip
+        for t in tasks
+        for a in t["annotations"]
+    }
     with tempfile.TemporaryDirectory() as folder:
         export_hf(store, Path(folder), selection, Layout())
-        lines = [json.loads(line) for name in ("train", "validation", "test")
-                 for line in (Path(folder) / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()]  # fmt: skip
+        lines = [
+            json.loads(line)
+            for name in ("train", "validation", "test")
+            for line in (Path(folder) / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
     found["hf"] = {(o["document_id"], o["sentence_index"], o["annotator"]) for o in lines}
     return found
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(STATE, min_size=18, max_size=18), st.sampled_from([("done",), ("skipped",), ("open",), ("done", "open")]))
+@given(
+    st.lists(STATE, min_size=18, max_size=18), st.sampled_from([("done",), ("skipped",), ("open",), ("done", "open")])
+)
 def test_every_format_with_a_status_holds_exactly_the_sentences_of_that_status(states, statuses):
     store, units = project(states)
     try:

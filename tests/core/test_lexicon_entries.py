@@ -43,17 +43,26 @@ def problems_of(tmp_path: Path, text: str, labels) -> list[str]:
 
 
 def test_reads_every_column_and_normalises_cells(tmp_path, labels):
-    path = write(tmp_path, HEADER + "\n"
-                 '"  rezim ",name_calling,exact,rezimnya|rezim-rezim,,pemerintah,"a  note\nover lines",me\n'
-                 "pendudukan,loaded_language,stem,,penduduk|kedudukan,,,\n"
-                 '"pesawat (nirawak|tak berawak) pengecut",loaded_language,phrase,'
-                 "serangan (drone|udara) pengecut,,,,\n")
+    path = write(
+        tmp_path,
+        HEADER + "\n"
+        '"  rezim ",name_calling,exact,rezimnya|rezim-rezim,,pemerintah,"a  note\nover lines",me\n'
+        "pendudukan,loaded_language,stem,,penduduk|kedudukan,,,\n"
+        '"pesawat (nirawak|tak berawak) pengecut",loaded_language,phrase,'
+        "serangan (drone|udara) pengecut,,,,\n",
+    )
     entries = read_lexicon(path, labels)
     assert [(e.term, e.label, e.match, e.forms, e.exclude, e.line) for e in entries] == [
         ("rezim", "name_calling", "exact", ("rezimnya", "rezim-rezim"), (), 2),
         ("pendudukan", "loaded_language", "stem", (), ("penduduk", "kedudukan"), 4),
-        ("pesawat (nirawak|tak berawak) pengecut", "loaded_language", "phrase",
-         ("serangan (drone|udara) pengecut",), (), 5),
+        (
+            "pesawat (nirawak|tak berawak) pengecut",
+            "loaded_language",
+            "phrase",
+            ("serangan (drone|udara) pengecut",),
+            (),
+            5,
+        ),
     ]
     assert entries[0].neutral == "pemerintah" and entries[0].note == "a note over lines"
     assert entries[0].source == "me"
@@ -63,8 +72,7 @@ def test_columns_in_any_order_optional_columns_missing_comments_blank_rows_and_b
     path = tmp_path / "x.csv"
     path.write_bytes("\ufeffmatch,label,term\n\n# a comment row\nexact,name_calling,antek\n".encode())
     [entry] = read_lexicon(path, labels)
-    assert (entry.term, entry.label, entry.match, entry.forms, entry.line) == ("antek", "name_calling", "exact",
-                                                                                (), 4)
+    assert (entry.term, entry.label, entry.match, entry.forms, entry.line) == ("antek", "name_calling", "exact", (), 4)
 
 
 @pytest.mark.parametrize(
@@ -88,8 +96,10 @@ def test_columns_in_any_order_optional_columns_missing_comments_blank_rows_and_b
         ("(a|),loaded_language,phrase,,,,,", "the phrase can match nothing"),
         ("~a~b,loaded_language,phrase,,,,,", "misplaced '~'"),
         ("irak,loaded_language,exact,,,,,,surplus", "9 cells but the header has 8 columns"),
-        ("a (b|c) (d|e) (f|g) (h|i) (j|k) (l|m) (n|o) (p|q) (r|s),loaded_language,phrase,,,,,",
-         "expands to 512 variants (at most 256)"),
+        (
+            "a (b|c) (d|e) (f|g) (h|i) (j|k) (l|m) (n|o) (p|q) (r|s),loaded_language,phrase,,,,,",
+            "expands to 512 variants (at most 256)",
+        ),
         ("perlawanan,,ignore,x (y,,,,", "cannot parse phrase 'x (y': unclosed '('"),
         ("serangan ~genosida,loaded_language,exact,,,,,", "phrase syntax (~ ( | ) ...) needs match=phrase"),
         ("klaim palsu,epistemic_framing,stem,,,,,", "a stem entry is one word, not 'klaim palsu'"),
@@ -107,14 +117,22 @@ def test_every_invalid_row_names_file_line_and_problem(tmp_path, labels, row, me
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        (["rezim,name_calling,exact,,,,,", "Rezim,loaded_language,exact,,,,,"],
-         "mine.csv:3: duplicate entry 'Rezim' (exact): already defined on line 2"),
-        (["rezim,name_calling,exact,rezimnya,,,,", "pemerintahan rezim,name_calling,exact,rezimnya,,,,"],
-         "mine.csv:3: duplicate entry: form 'rezimnya' of 'pemerintahan rezim' already belongs to 'rezim' on line 2"),
-        (["penjajah,name_calling,stem,,,,,", "penjajahan,loaded_language,stem,,,,,"],
-         "mine.csv:3: duplicate entry: 'penjajahan' has the stem 'jajah' of 'penjajah' on line 2"),
-        (["klaim palsu,epistemic_framing,phrase,,,,,", "klaim  palsu,loaded_language,phrase,,,,,"],
-         "mine.csv:3: duplicate entry 'klaim palsu' (phrase)"),
+        (
+            ["rezim,name_calling,exact,,,,,", "Rezim,loaded_language,exact,,,,,"],
+            "mine.csv:3: duplicate entry 'Rezim' (exact): already defined on line 2",
+        ),
+        (
+            ["rezim,name_calling,exact,rezimnya,,,,", "pemerintahan rezim,name_calling,exact,rezimnya,,,,"],
+            "mine.csv:3: duplicate entry: form 'rezimnya' of 'pemerintahan rezim' already belongs to 'rezim' on line 2",
+        ),
+        (
+            ["penjajah,name_calling,stem,,,,,", "penjajahan,loaded_language,stem,,,,,"],
+            "mine.csv:3: duplicate entry: 'penjajahan' has the stem 'jajah' of 'penjajah' on line 2",
+        ),
+        (
+            ["klaim palsu,epistemic_framing,phrase,,,,,", "klaim  palsu,loaded_language,phrase,,,,,"],
+            "mine.csv:3: duplicate entry 'klaim palsu' (phrase)",
+        ),
     ],
 )
 def test_duplicates_are_refused_with_the_line_of_the_first(tmp_path, labels, rows, message):
@@ -125,15 +143,20 @@ def test_duplicates_are_refused_with_the_line_of_the_first(tmp_path, labels, row
 
 
 def test_every_problem_of_a_file_is_reported_with_its_own_line(tmp_path, labels):
-    text = "\n".join([
-        HEADER,
-        "rezim,name_calling,exact,,,,,",
-        '"a multi-line',
-        'note term",nope,exact,,,,,',
-        ",name_calling,exact,,,,,",
-        "dalih,epistemic_framing,stemmed,,,,,",
-        "rezim,name_calling,exact,,,,,",
-    ]) + "\n"
+    text = (
+        "\n".join(
+            [
+                HEADER,
+                "rezim,name_calling,exact,,,,,",
+                '"a multi-line',
+                'note term",nope,exact,,,,,',
+                ",name_calling,exact,,,,,",
+                "dalih,epistemic_framing,stemmed,,,,,",
+                "rezim,name_calling,exact,,,,,",
+            ]
+        )
+        + "\n"
+    )
     problems = problems_of(tmp_path, text, labels)
     prefix = str(tmp_path / "mine.csv")
     assert [p.removeprefix(prefix).split(":")[1] for p in problems] == ["3", "5", "6", "7"]
@@ -143,7 +166,8 @@ def test_every_problem_of_a_file_is_reported_with_its_own_line(tmp_path, labels)
 
 def test_header_problems(tmp_path, labels):
     assert problems_of(tmp_path, "", labels) == [
-        f"{tmp_path / 'mine.csv'}:1: empty file: expected a header row with " + HEADER]
+        f"{tmp_path / 'mine.csv'}:1: empty file: expected a header row with " + HEADER
+    ]
     problems = problems_of(tmp_path, "term,label,matsch,forms\nrezim,name_calling,exact,\n", labels)
     assert problems == [
         f"{tmp_path / 'mine.csv'}:1: unknown column 'matsch' (columns: " + ", ".join(COLUMNS) + ")",
@@ -170,19 +194,43 @@ def test_ignore_entries_may_have_no_label_and_label_check_can_be_skipped(tmp_pat
 def test_validate_new_entry_checks_against_the_project(labels):
     existing = [LexiconEntry("rezim", "name_calling", "exact", lexicon="id-loaded-language", line=20)]
     assert validate_new_entry(LexiconEntry("rezim", "name_calling", "exact"), existing, labels) == [
-        "duplicate entry 'rezim' (exact): already defined in lexicon 'id-loaded-language' (line 20)"]
+        "duplicate entry 'rezim' (exact): already defined in lexicon 'id-loaded-language' (line 20)"
+    ]
     assert validate_new_entry(LexiconEntry("antek", "name_calling", "exact"), existing, labels) == []
     assert validate_new_entry(LexiconEntry("antek", "nope", "exact"), existing, labels)[0].startswith(
-        "unknown label 'nope'")
+        "unknown label 'nope'"
+    )
 
 
 # ------------------------------------------------------------------ the bundled lexicon
 
 REQUIRED_TERMS = [
-    "pengecut", "genosida", "serangan ~genosida", "pendudukan", "kekejaman", "dalih", "klaim palsu",
-    "diklaim ... sebagai", "Takfiri", "rezim", "terkepung", "jihadis", "~melanggar hukum internasional",
-    "perlawanan", "Perlawanan Islam (di|) Irak", "zionis", "penjajahan", "penjajah", "pembantaian", "agresi",
-    "teroris", "antek", "boneka", "biadab", "syahid", "martir",
+    "pengecut",
+    "genosida",
+    "serangan ~genosida",
+    "pendudukan",
+    "kekejaman",
+    "dalih",
+    "klaim palsu",
+    "diklaim ... sebagai",
+    "Takfiri",
+    "rezim",
+    "terkepung",
+    "jihadis",
+    "~melanggar hukum internasional",
+    "perlawanan",
+    "Perlawanan Islam (di|) Irak",
+    "zionis",
+    "penjajahan",
+    "penjajah",
+    "pembantaian",
+    "agresi",
+    "teroris",
+    "antek",
+    "boneka",
+    "biadab",
+    "syahid",
+    "martir",
 ]
 
 
@@ -218,17 +266,25 @@ def entries_strategy(draw):
             term = f"{term} ~{draw(_word)} ({draw(_word)}|{draw(_word)} {draw(_word)})"
             forms = (f"{draw(_word)} ... {draw(_word)}",)
         else:
-            forms = tuple(f"{term}{suffix}" for suffix in draw(st.lists(st.sampled_from(["nya", "lah", "kan"]),
-                                                                         unique=True, max_size=3)))
-        entries.append(LexiconEntry(
-            term=term, label=draw(st.sampled_from(["loaded_language", "name_calling"])), match=match,
-            # Stored text is NFC (lexicons are normalised on reading), so the round trip
-            # is stated for NFC text; U+0F5C, for one, is not NFC-stable.
-            forms=forms, neutral=draw(st.text(min_size=0, max_size=20).map(
-                lambda s: unicodedata.normalize("NFC", " ".join(s.split())))),
-            note=draw(st.sampled_from(["", 'quotes " and, commas', "multi\nline"])).replace("\n", " "),
-            source="test",
-        ))  # fmt: skip
+            forms = tuple(
+                f"{term}{suffix}"
+                for suffix in draw(st.lists(st.sampled_from(["nya", "lah", "kan"]), unique=True, max_size=3))
+            )
+        entries.append(
+            LexiconEntry(
+                term=term,
+                label=draw(st.sampled_from(["loaded_language", "name_calling"])),
+                match=match,
+                # Stored text is NFC (lexicons are normalised on reading), so the round trip
+                # is stated for NFC text; U+0F5C, for one, is not NFC-stable.
+                forms=forms,
+                neutral=draw(
+                    st.text(min_size=0, max_size=20).map(lambda s: unicodedata.normalize("NFC", " ".join(s.split())))
+                ),
+                note=draw(st.sampled_from(["", 'quotes " and, commas', "multi\nline"])).replace("\n", " "),
+                source="test",
+            )
+        )
     return entries
 
 

@@ -67,13 +67,17 @@ def test_split_alternatives_keeps_groups_whole():
 def test_exact_matching_is_case_insensitive_on_whole_tokens():
     entries = [E("rezim", label="name_calling", forms=["rezimnya"])]
     assert found(entries, "Rezim itu dan REZIMNYA, bukan rezimisme.") == [
-        ("Rezim", "rezim", "name_calling"), ("REZIMNYA", "rezim", "name_calling")]
+        ("Rezim", "rezim", "name_calling"),
+        ("REZIMNYA", "rezim", "name_calling"),
+    ]
 
 
 def test_stem_matches_affixed_forms_but_not_excluded_words():
     duduk = E("pendudukan", "stem", exclude=["penduduk", "kedudukan"])
-    text = ("Pangkalan yang diduduki AS, pasukan yang menduduki kota dan pendudukannya ditolak penduduk, "
-            "penduduknya dan penduduk-penduduk desa, serta kedudukannya.")
+    text = (
+        "Pangkalan yang diduduki AS, pasukan yang menduduki kota dan pendudukannya ditolak penduduk, "
+        "penduduknya dan penduduk-penduduk desa, serta kedudukannya."
+    )
     assert [t for t, _, _ in found([duduk], text)] == ["diduduki", "menduduki", "pendudukannya"]
 
 
@@ -84,12 +88,15 @@ def test_stem_alone_over_matches_which_is_why_exclusions_exist():
     assert [t for t, _, _ in found([cut], "rasanya kecut, dasar pengecut")] == ["kecut", "pengecut"]
     cut = E("pengecut", "stem", exclude=["kecut"])
     assert [t for t, _, _ in found([cut], "rasanya kecut, kecutnya, dasar pengecut dan kepengecutan")] == [
-        "pengecut", "kepengecutan"]
+        "pengecut",
+        "kepengecutan",
+    ]
 
 
 def test_kekejamannya_matches_kekejaman_by_stem():
     assert found([E("kekejaman", "stem")], "Israel di Gaza dan kekejamannya terhadap rakyat Irak.") == [
-        ("kekejamannya", "kekejaman", "loaded_language")]
+        ("kekejamannya", "kekejaman", "loaded_language")
+    ]
 
 
 # ------------------------------------------------------------------ phrases, longest match, ignore
@@ -104,8 +111,7 @@ def test_longest_match_wins():
     ]
     text = "dibunuh dalam serangan pesawat tak berawak pengecut dan serangan genosida, juga genosida"
     assert found(entries, text) == [
-        ("serangan pesawat tak berawak pengecut", "serangan pesawat (nirawak|tak berawak) pengecut",
-         "loaded_language"),
+        ("serangan pesawat tak berawak pengecut", "serangan pesawat (nirawak|tak berawak) pengecut", "loaded_language"),
         ("serangan genosida", "serangan ~genosida", "loaded_language"),
         ("genosida", "genosida", "loaded_language"),
     ]
@@ -114,7 +120,9 @@ def test_longest_match_wins():
 def test_on_equal_length_phrase_beats_exact_beats_stem_then_the_first_entry():
     entries = [E("penjajahan", "stem"), E("penjajah", label="name_calling")]
     assert found(entries, "para penjajah dan penjajahan") == [
-        ("penjajah", "penjajah", "name_calling"), ("penjajahan", "penjajahan", "loaded_language")]
+        ("penjajah", "penjajah", "name_calling"),
+        ("penjajahan", "penjajahan", "loaded_language"),
+    ]
     entries = [E("boneka", label="name_calling"), E("boneka", "phrase", label="loaded_language")]
     assert found(entries, "rezim boneka") == [("boneka", "boneka", "loaded_language")]
     entries = [E("boneka", label="name_calling"), E("bonekanya", label="loaded_language", forms=["boneka"])]
@@ -127,8 +135,10 @@ def test_ignore_entries_suppress_every_overlapping_match():
         E("Perlawanan Islam (di|) Irak", "ignore", label=""),
     ]
     text = "perlawanan Irak Perlawanan Islam Irak mengatakan, dan Perlawanan Islam di Irak serta perlawanan Gaza"
-    assert [(t, term) for t, term, _ in found(entries, text)] == [("perlawanan", "perlawanan"),
-                                                                   ("perlawanan", "perlawanan")]
+    assert [(t, term) for t, term, _ in found(entries, text)] == [
+        ("perlawanan", "perlawanan"),
+        ("perlawanan", "perlawanan"),
+    ]
     lexicon = CompiledLexicon(entries)
     matches, ignored = lexicon.scan(text, tokenize(text))
     assert [text[s:e] for s, e in ignored] == ["Perlawanan Islam Irak", "Perlawanan Islam di Irak"]
@@ -137,7 +147,8 @@ def test_ignore_entries_suppress_every_overlapping_match():
 def test_gap_skips_up_to_four_tokens_and_no_more():
     entries = [E("diklaim ... sebagai", "phrase", label="epistemic_framing")]
     assert found(entries, "apa yang diklaim Washington sebagai pasukan") == [
-        ("diklaim Washington sebagai", "diklaim ... sebagai", "epistemic_framing")]
+        ("diklaim Washington sebagai", "diklaim ... sebagai", "epistemic_framing")
+    ]
     assert found(entries, "diklaim sebagai") == [("diklaim sebagai", "diklaim ... sebagai", "epistemic_framing")]
     assert found(entries, "diklaim oleh pemerintah AS itu sebagai") != []
     assert found(entries, "diklaim oleh pemerintah AS yang baru sebagai") == []
@@ -146,9 +157,12 @@ def test_gap_skips_up_to_four_tokens_and_no_more():
 
 def test_stem_words_in_phrases_and_their_exclusions():
     entries = [E("~melanggar hukum internasional", "phrase", label="unattributed_claim")]
-    assert [t for t, _, _ in found(entries, "yang melanggar hukum internasional dan pelanggaran hukum "
-                                            "internasional serta hukum internasional")] == [
-        "melanggar hukum internasional", "pelanggaran hukum internasional"]
+    assert [
+        t
+        for t, _, _ in found(
+            entries, "yang melanggar hukum internasional dan pelanggaran hukum internasional serta hukum internasional"
+        )
+    ] == ["melanggar hukum internasional", "pelanggaran hukum internasional"]
     entries = [E("tentara ~pendudukan", "phrase", exclude=["penduduk"])]
     assert [t for t, _, _ in found(entries, "tentara pendudukan, tentara penduduk")] == ["tentara pendudukan"]
 
@@ -156,14 +170,17 @@ def test_stem_words_in_phrases_and_their_exclusions():
 def test_multi_word_exact_forms_match_literally():
     entries = [E("klaim palsu", label="epistemic_framing", forms=["klaim-klaim palsu"])]
     assert [t for t, _, _ in found(entries, "berdasarkan klaim palsu dan klaim-klaim palsu, bukan klaim")] == [
-        "klaim palsu", "klaim-klaim palsu"]
+        "klaim palsu",
+        "klaim-klaim palsu",
+    ]
 
 
 def test_characters_that_change_length_when_lower_cased_keep_offsets_right():
     # "İ".lower() is two code points; the matcher must still report offsets into the original text.
     text = "İİİ rezim İstanbul dan rezim"
-    assert [(s, e) for s, e in ((m.start, m.end) for m in CompiledLexicon([E("rezim")]).match(text, tokenize(text)))] \
-        == [(4, 9), (23, 28)]
+    assert [
+        (s, e) for s, e in ((m.start, m.end) for m in CompiledLexicon([E("rezim")]).match(text, tokenize(text)))
+    ] == [(4, 9), (23, 28)]
 
 
 def test_tokens_from_another_tokenizer_fall_back_to_the_per_token_path():
@@ -188,23 +205,61 @@ def test_stems_are_cached_per_distinct_token():
 
 # ------------------------------------------------------------------ properties
 
-VOCABULARY = ["rezim", "Rezim", "penduduk", "diduduki", "menduduki", "serangan", "genosida", "pesawat",
-              "tak", "berawak", "nirawak", "pengecut", "kecut", "Perlawanan", "perlawanan", "Islam", "di",
-              "Irak", "diklaim", "AS", "sebagai", "klaim", "palsu", "dan", "“", "”", ",", ".", "'", "2.500",
-              "antek-antek", "kekejamannya"]
+VOCABULARY = [
+    "rezim",
+    "Rezim",
+    "penduduk",
+    "diduduki",
+    "menduduki",
+    "serangan",
+    "genosida",
+    "pesawat",
+    "tak",
+    "berawak",
+    "nirawak",
+    "pengecut",
+    "kecut",
+    "Perlawanan",
+    "perlawanan",
+    "Islam",
+    "di",
+    "Irak",
+    "diklaim",
+    "AS",
+    "sebagai",
+    "klaim",
+    "palsu",
+    "dan",
+    "“",
+    "”",
+    ",",
+    ".",
+    "'",
+    "2.500",
+    "antek-antek",
+    "kekejamannya",
+]
 LEXICON = [
-    E("rezim", label="name_calling"), E("pendudukan", "stem", exclude=["penduduk"]),
-    E("pengecut", "stem", exclude=["kecut"]), E("serangan pesawat (nirawak|tak berawak) pengecut", "phrase"),
-    E("genosida", "stem"), E("serangan ~genosida", "phrase"), E("perlawanan", label="name_calling"),
-    E("Perlawanan Islam (di|) Irak", "ignore", label=""), E("diklaim ... sebagai", "phrase", label="epistemic_framing"),
-    E("klaim palsu", "phrase", label="epistemic_framing"), E("antek", label="name_calling", forms=["antek-antek"]),
+    E("rezim", label="name_calling"),
+    E("pendudukan", "stem", exclude=["penduduk"]),
+    E("pengecut", "stem", exclude=["kecut"]),
+    E("serangan pesawat (nirawak|tak berawak) pengecut", "phrase"),
+    E("genosida", "stem"),
+    E("serangan ~genosida", "phrase"),
+    E("perlawanan", label="name_calling"),
+    E("Perlawanan Islam (di|) Irak", "ignore", label=""),
+    E("diklaim ... sebagai", "phrase", label="epistemic_framing"),
+    E("klaim palsu", "phrase", label="epistemic_framing"),
+    E("antek", label="name_calling", forms=["antek-antek"]),
     E("kekejaman", "stem"),
 ]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(VOCABULARY), max_size=30), st.lists(st.sampled_from([" ", "  ", "\t"]), min_size=30,
-                                                                     max_size=30))
+@given(
+    st.lists(st.sampled_from(VOCABULARY), max_size=30),
+    st.lists(st.sampled_from([" ", "  ", "\t"]), min_size=30, max_size=30),
+)
 def test_matches_are_token_aligned_disjoint_and_the_same_on_both_paths(words, spaces):
     text = "".join(word + space for word, space in zip(words, spaces)).strip()
     tokens = tokenize(text)

@@ -20,25 +20,48 @@ def inside(text: str) -> list[str]:
 
 def test_scare_quotes_of_the_samples():
     # 004: no speaker says “Israel”; "diklaim oleh" claims an attack, it quotes nobody.
-    assert scares("Mayoritas serangan tersebut diklaim oleh Perlawanan Islam di Irak, sebuah aliansi dari "
-                  "kelompok-kelompok yang didukung Iran yang marah atas dukungan AS untuk “Israel”."
-                  ) == ["“Israel”"]
+    assert scares(
+        "Mayoritas serangan tersebut diklaim oleh Perlawanan Islam di Irak, sebuah aliansi dari "
+        "kelompok-kelompok yang didukung Iran yang marah atas dukungan AS untuk “Israel”."
+    ) == ["“Israel”"]
     # 000: straight single quotes, and the speech verb comes long after.
-    assert scares("Serangan Ain al-Assad menandai fase baru 'eskalasi' terhadap pangkalan-pangkalan Amerika: "
-                  "perlawanan Irak Perlawanan Islam Irak mengatakan serangan baru-baru ini terhadap Pangkalan "
-                  "Udara Ain al-Assad yang diduduki AS di Irak barat menandai \"fase baru eskalasi terhadap "
-                  "pangkalan-pangkalan Amerika.\"") == ["'eskalasi'"]
+    assert scares(
+        "Serangan Ain al-Assad menandai fase baru 'eskalasi' terhadap pangkalan-pangkalan Amerika: "
+        "perlawanan Irak Perlawanan Islam Irak mengatakan serangan baru-baru ini terhadap Pangkalan "
+        'Udara Ain al-Assad yang diduduki AS di Irak barat menandai "fase baru eskalasi terhadap '
+        'pangkalan-pangkalan Amerika."'
+    ) == ["'eskalasi'"]
 
 
 def test_partial_quotations_of_a_speaker_are_not_scare_quotes():
-    assert scares("Rasool mengatakan bahwa pertemuan-pertemuan tersebut bertujuan untuk mengatur “jadwal” untuk "
-                  "“penarikan pasukan koalisi secara progresif” dari Irak, yang mengarah ke akhir misinya.") == []
-    assert scares("Dalam sebuah pernyataan, Menteri Pertahanan AS Lloyd Austin mengonfirmasi pertemuan “dalam "
-                  "beberapa hari mendatang” untuk membahas “transisi” koalisi berdasarkan hasil Dialog.") == []
-    assert scares("Irak mengatakan pembunuhan massal dan pengusiran warga Palestina yang dilakukan Israel adalah "
-                  "“contoh nyata genosida.”") == []
-    assert scares("Sebuah pernyataan pada Kamis dari koalisi mengatakan bahwa tujuannya sekarang adalah “untuk "
-                  "menilai” kemajuan yang dicapai.") == []
+    assert (
+        scares(
+            "Rasool mengatakan bahwa pertemuan-pertemuan tersebut bertujuan untuk mengatur “jadwal” untuk "
+            "“penarikan pasukan koalisi secara progresif” dari Irak, yang mengarah ke akhir misinya."
+        )
+        == []
+    )
+    assert (
+        scares(
+            "Dalam sebuah pernyataan, Menteri Pertahanan AS Lloyd Austin mengonfirmasi pertemuan “dalam "
+            "beberapa hari mendatang” untuk membahas “transisi” koalisi berdasarkan hasil Dialog."
+        )
+        == []
+    )
+    assert (
+        scares(
+            "Irak mengatakan pembunuhan massal dan pengusiran warga Palestina yang dilakukan Israel adalah "
+            "“contoh nyata genosida.”"
+        )
+        == []
+    )
+    assert (
+        scares(
+            "Sebuah pernyataan pada Kamis dari koalisi mengatakan bahwa tujuannya sekarang adalah “untuk "
+            "menilai” kemajuan yang dicapai."
+        )
+        == []
+    )
 
 
 def test_a_cue_right_after_the_quote_attributes_it():

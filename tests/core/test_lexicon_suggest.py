@@ -42,51 +42,91 @@ def sentence_with(store: Store, document_id: str, fragment: str):
 
 def suggested(store: Store, document_id: str, fragment: str) -> list[tuple]:
     sentence = sentence_with(store, document_id, fragment)
-    return [(g.start, g.end, sentence.text[g.start : g.end], g.label, g.term, g.quoted)
-            for g in store.suggestions.for_sentence(sentence.id)]
+    return [
+        (g.start, g.end, sentence.text[g.start : g.end], g.label, g.term, g.quoted)
+        for g in store.suggestions.for_sentence(sentence.id)
+    ]
 
 
 # The suggestions of chosen sample sentences, exactly: offsets into the sentence, the
 # text they cover, label, lexicon term and the quoted flag.
 EXPECTED = [
-    (S000, "ditunda karena eskalasi regional", [
-        (106, 123, "serangan genosida", "loaded_language", "serangan ~genosida", False)]),
-    (S000, "Serangan Ain al-Assad menandai", [
-        (41, 51, "'eskalasi'", "scare_quotes", "eskalasi", False),
-        (90, 100, "perlawanan", "name_calling", "perlawanan", False),
-        (205, 213, "diduduki", "loaded_language", "pendudukan", False)]),
-    (S000, "dan kekejamannya terhadap", [
-        (19, 31, "kekejamannya", "loaded_language", "kekejaman", False)]),
-    (S000, "Kelompok perlawanan Irak telah mendesak", [
-        (9, 19, "perlawanan", "name_calling", "perlawanan", False),
-        (169, 198, "melanggar hukum internasional", "unattributed_claim", "~melanggar hukum internasional", False),
-        (211, 222, "klaim palsu", "epistemic_framing", "klaim palsu", False)]),
-    (S000, "apa yang diklaim Washington", [
-        (96, 122, "diklaim Washington sebagai", "epistemic_framing", "diklaim ... sebagai", False)]),
-    (S000, "kelompok teroris Takfiri", [
-        (115, 122, "teroris", "name_calling", "teroris", False),
-        (123, 130, "Takfiri", "name_calling", "Takfiri", False)]),
-    (S000, "serangan pesawat nirawak pengecut", [
-        (156, 189, "serangan pesawat nirawak pengecut", "loaded_language",
-         "serangan pesawat (nirawak|tak berawak) pengecut", False)]),
-    (S001, "untuk mendukung perlawanan Gaza", [
-        (175, 185, "perlawanan", "name_calling", "perlawanan", False)]),
-    (S001, "Jalur Gaza yang terkepung", [
-        (99, 108, "terkepung", "loaded_language", "terkepung", False)]),
-    (S001, "contoh nyata genosida", [
-        (108, 116, "genosida", "loaded_language", "genosida", True)]),
-    (S001, "dengan dalih memerangi", [
-        (52, 57, "dalih", "epistemic_framing", "dalih", False),
-        (77, 84, "teroris", "name_calling", "teroris", False)]),
-    (S001, "serangan pesawat tak berawak pengecut", [
-        (104, 141, "serangan pesawat tak berawak pengecut", "loaded_language",
-         "serangan pesawat (nirawak|tak berawak) pengecut", False)]),
-    (S004, "dukungan AS untuk “Israel”", [
-        (158, 166, "“Israel”", "scare_quotes", "Israel", False)]),
-    (S004, "di luar kendali rezim Suriah", [
-        (134, 139, "rezim", "name_calling", "rezim", False)]),
-    (S004, "mengalahkan para jihadis", [
-        (146, 153, "jihadis", "name_calling", "jihadis", False)]),
+    (
+        S000,
+        "ditunda karena eskalasi regional",
+        [(106, 123, "serangan genosida", "loaded_language", "serangan ~genosida", False)],
+    ),
+    (
+        S000,
+        "Serangan Ain al-Assad menandai",
+        [
+            (41, 51, "'eskalasi'", "scare_quotes", "eskalasi", False),
+            (90, 100, "perlawanan", "name_calling", "perlawanan", False),
+            (205, 213, "diduduki", "loaded_language", "pendudukan", False),
+        ],
+    ),
+    (S000, "dan kekejamannya terhadap", [(19, 31, "kekejamannya", "loaded_language", "kekejaman", False)]),
+    (
+        S000,
+        "Kelompok perlawanan Irak telah mendesak",
+        [
+            (9, 19, "perlawanan", "name_calling", "perlawanan", False),
+            (169, 198, "melanggar hukum internasional", "unattributed_claim", "~melanggar hukum internasional", False),
+            (211, 222, "klaim palsu", "epistemic_framing", "klaim palsu", False),
+        ],
+    ),
+    (
+        S000,
+        "apa yang diklaim Washington",
+        [(96, 122, "diklaim Washington sebagai", "epistemic_framing", "diklaim ... sebagai", False)],
+    ),
+    (
+        S000,
+        "kelompok teroris Takfiri",
+        [
+            (115, 122, "teroris", "name_calling", "teroris", False),
+            (123, 130, "Takfiri", "name_calling", "Takfiri", False),
+        ],
+    ),
+    (
+        S000,
+        "serangan pesawat nirawak pengecut",
+        [
+            (
+                156,
+                189,
+                "serangan pesawat nirawak pengecut",
+                "loaded_language",
+                "serangan pesawat (nirawak|tak berawak) pengecut",
+                False,
+            )
+        ],
+    ),
+    (S001, "untuk mendukung perlawanan Gaza", [(175, 185, "perlawanan", "name_calling", "perlawanan", False)]),
+    (S001, "Jalur Gaza yang terkepung", [(99, 108, "terkepung", "loaded_language", "terkepung", False)]),
+    (S001, "contoh nyata genosida", [(108, 116, "genosida", "loaded_language", "genosida", True)]),
+    (
+        S001,
+        "dengan dalih memerangi",
+        [(52, 57, "dalih", "epistemic_framing", "dalih", False), (77, 84, "teroris", "name_calling", "teroris", False)],
+    ),
+    (
+        S001,
+        "serangan pesawat tak berawak pengecut",
+        [
+            (
+                104,
+                141,
+                "serangan pesawat tak berawak pengecut",
+                "loaded_language",
+                "serangan pesawat (nirawak|tak berawak) pengecut",
+                False,
+            )
+        ],
+    ),
+    (S004, "dukungan AS untuk “Israel”", [(158, 166, "“Israel”", "scare_quotes", "Israel", False)]),
+    (S004, "di luar kendali rezim Suriah", [(134, 139, "rezim", "name_calling", "rezim", False)]),
+    (S004, "mengalahkan para jihadis", [(146, 153, "jihadis", "name_calling", "jihadis", False)]),
     # Partial quotations of speakers: no scare quotes, nothing from the lexicon.
     (S004, "mengatur “jadwal”", []),
     (S001, "membahas “transisi”", []),
@@ -94,24 +134,44 @@ EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize(("document_id", "fragment", "expected"), EXPECTED,
-                         ids=[f"{d[:3]}-{f[:24]}" for d, f, _ in EXPECTED])
+@pytest.mark.parametrize(
+    ("document_id", "fragment", "expected"), EXPECTED, ids=[f"{d[:3]}-{f[:24]}" for d, f, _ in EXPECTED]
+)
 def test_exact_suggestions_for_sample_sentences(lexicon_store, document_id, fragment, expected):
     assert suggested(lexicon_store, document_id, fragment) == expected
 
 
 def test_the_sample_suggestions_as_a_whole(lexicon_store):
-    everything = [(g.label, g.term) for s in lexicon_store.corpus.iter_sentences()
-                  for g in lexicon_store.suggestions.for_sentence(s.id)]
+    everything = [
+        (g.label, g.term)
+        for s in lexicon_store.corpus.iter_sentences()
+        for g in lexicon_store.suggestions.for_sentence(s.id)
+    ]
     assert len(everything) == 24
     terms = {term for _, term in everything}
     # Issue 3's list: what must be found, and what must not.
-    for term in ("pengecut", "genosida", "serangan ~genosida", "pendudukan", "kekejaman", "dalih", "klaim palsu",
-                 "diklaim ... sebagai", "Takfiri", "rezim", "terkepung", "jihadis", "perlawanan",
-                 "~melanggar hukum internasional"):
+    for term in (
+        "pengecut",
+        "genosida",
+        "serangan ~genosida",
+        "pendudukan",
+        "kekejaman",
+        "dalih",
+        "klaim palsu",
+        "diklaim ... sebagai",
+        "Takfiri",
+        "rezim",
+        "terkepung",
+        "jihadis",
+        "perlawanan",
+        "~melanggar hukum internasional",
+    ):
         assert term in terms or any(term in t for t in terms), term
-    texts = [s.text[g.start : g.end] for s in lexicon_store.corpus.iter_sentences()
-             for g in lexicon_store.suggestions.for_sentence(s.id)]
+    texts = [
+        s.text[g.start : g.end]
+        for s in lexicon_store.corpus.iter_sentences()
+        for g in lexicon_store.suggestions.for_sentence(s.id)
+    ]
     assert "Perlawanan" not in texts  # only inside the names Perlawanan Islam (di) Irak
     speakers = ("“jadwal”", "“transisi”", "“contoh nyata genosida.”", "“untuk menilai”")
     assert not any(t in speakers for t in texts)
@@ -135,14 +195,24 @@ def decide_all(store: Store, annotator: str, decision: str) -> None:
 
 
 def test_suggest_again_changes_nothing_and_keeps_ids_and_decisions(lexicon_store):
-    before = [(g.id, g.start, g.end, g.label, g.term) for s in lexicon_store.corpus.iter_sentences()
-              for g in lexicon_store.suggestions.for_sentence(s.id)]
+    before = [
+        (g.id, g.start, g.end, g.label, g.term)
+        for s in lexicon_store.corpus.iter_sentences()
+        for g in lexicon_store.suggestions.for_sentence(s.id)
+    ]
     decide_all(lexicon_store, "ani", "accepted")
     report = suggest_all(lexicon_store)
-    assert (report.sentences, report.added, report.removed, report.kept) == (lexicon_store.corpus.counts()["sentences"],
-                                                                             0, 0, 24)
-    after = [(g.id, g.start, g.end, g.label, g.term, g.decision) for s in lexicon_store.corpus.iter_sentences()
-             for g in lexicon_store.suggestions.for_sentence(s.id, "ani")]
+    assert (report.sentences, report.added, report.removed, report.kept) == (
+        lexicon_store.corpus.counts()["sentences"],
+        0,
+        0,
+        24,
+    )
+    after = [
+        (g.id, g.start, g.end, g.label, g.term, g.decision)
+        for s in lexicon_store.corpus.iter_sentences()
+        for g in lexicon_store.suggestions.for_sentence(s.id, "ani")
+    ]
     assert [a[:5] for a in after] == before
     assert {a[5] for a in after} == {"accepted"}
 
@@ -156,8 +226,18 @@ def test_after_a_lexicon_change_surviving_suggestions_keep_their_decisions(lexic
     store.suggestions.set_decision(rezim_g.id, "ani", "rejected")
     store.suggestions.set_decision(rezim_g.id, "budi", "accepted")
     store.suggestions.set_decision(dalih_g.id, "ani", "accepted")
-    span = store.annotations.add_span(SpanAnnotation(dalih.id, "ani", dalih_g.start, dalih_g.end, dalih_g.label,
-                                         origin="suggestion", lexicon_term="dalih", suggestion_id=dalih_g.id))
+    span = store.annotations.add_span(
+        SpanAnnotation(
+            dalih.id,
+            "ani",
+            dalih_g.start,
+            dalih_g.end,
+            dalih_g.label,
+            origin="suggestion",
+            lexicon_term="dalih",
+            suggestion_id=dalih_g.id,
+        )
+    )
     # Remove "dalih", add "memerangi": the dalih suggestion and its decision go, rezim's stay.
     [entry] = [e for e in store.lexicons.entries() if e.term == "dalih"]
     store.lexicons.delete_entries([entry.id])
@@ -222,8 +302,11 @@ def _import_with_lexicon(tagset, paths, *, parallel: bool, steal: bool = True, m
     here = []
     if monkeypatch is not None:
         original = importer_module.Importer._process_here
-        monkeypatch.setattr(importer_module.Importer, "_process_here",
-                            lambda self, batch: (here.append(len(batch.entries)), original(self, batch))[1])
+        monkeypatch.setattr(
+            importer_module.Importer,
+            "_process_here",
+            lambda self, batch: (here.append(len(batch.entries)), original(self, batch))[1],
+        )
         if not steal:
             monkeypatch.setattr(importer_module.Importer, "_steal", lambda self: False)
     hook = sentences_hook(store)
@@ -233,8 +316,9 @@ def _import_with_lexicon(tagset, paths, *, parallel: bool, steal: bool = True, m
     suggestions = store.conn.execute(
         "SELECT id, sentence_id, char_start, char_end, label, term, quoted, detector FROM suggestions ORDER BY id"
     ).fetchall()
-    sentences = [(s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.text, s.tokens)
-                 for s in store.corpus.iter_sentences()]
+    sentences = [
+        (s.id, s.document_id, s.index, s.doc_start, s.doc_end, s.text, s.tokens) for s in store.corpus.iter_sentences()
+    ]
     store.close()
     return suggestions, sentences, here
 
@@ -247,8 +331,9 @@ def test_suggestions_from_worker_processes_equal_the_in_process_ones(tagset, tmp
     corpus = write_corpus(tmp_path / "corpus.jsonl", 0.3, seed=11)
     paths = [*sample_paths(), corpus]
     expected_suggestions, expected_sentences, _ = _import_with_lexicon(tagset, paths, parallel=False)
-    suggestions, sentences, here = _import_with_lexicon(tagset, paths, parallel=True, steal=steal,
-                                                        monkeypatch=monkeypatch)
+    suggestions, sentences, here = _import_with_lexicon(
+        tagset, paths, parallel=True, steal=steal, monkeypatch=monkeypatch
+    )
     if not steal:
         assert here == []  # every batch was segmented and matched in the worker
     # The same rows, ids included: same sentences, offsets, labels, terms, quoted flags, detectors.
@@ -263,8 +348,7 @@ def test_suggestions_of_the_samples_from_worker_processes(tagset, monkeypatch):
     monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD_BYTES", 0)
     monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 1)
     expected, _, _ = _import_with_lexicon(tagset, sample_paths(), parallel=False)
-    found, _, here = _import_with_lexicon(tagset, sample_paths(), parallel=True, steal=False,
-                                          monkeypatch=monkeypatch)
+    found, _, here = _import_with_lexicon(tagset, sample_paths(), parallel=True, steal=False, monkeypatch=monkeypatch)
     assert here == [] and found == expected and len(found) == 24
 
 
@@ -287,8 +371,9 @@ def test_workers_started_by_forkserver_get_the_lexicon_pickled(tagset, tmp_path,
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
     try:
-        found, _, here = _import_with_lexicon(tagset, [*sample_paths(), corpus], parallel=True, steal=False,
-                                              monkeypatch=monkeypatch)
+        found, _, here = _import_with_lexicon(
+            tagset, [*sample_paths(), corpus], parallel=True, steal=False, monkeypatch=monkeypatch
+        )
     finally:
         stop.set()
     assert methods in (["forkserver"], ["spawn"])
@@ -315,9 +400,13 @@ def test_a_plain_hook_sees_the_same_tokens_from_worker_processes(tagset, tmp_pat
         store = Store.memory()
         store.initialize("t", tagset)
         seen[parallel] = []
-        Importer(store, ImportOptions(parallel=parallel, workers=1),
-                 on_sentences=lambda _, sentences, into=seen[parallel]: into.extend(
-                     (s.id, s.text, list(s.tokens), len(s.tokens)) for s in sentences)).run([corpus])
+        Importer(
+            store,
+            ImportOptions(parallel=parallel, workers=1),
+            on_sentences=lambda _, sentences, into=seen[parallel]: into.extend(
+                (s.id, s.text, list(s.tokens), len(s.tokens)) for s in sentences
+            ),
+        ).run([corpus])
         store.close()
     assert seen[True] == seen[False] and len(seen[True]) > 100
 
@@ -341,8 +430,12 @@ def test_entry_stats_put_the_most_rejected_first(lexicon_store):
     assert [r.term for r in entry_stats(store)][:2] == ["perlawanan", "teroris"]
     assert (rows["perlawanan"].hits, rows["perlawanan"].rejected, rows["perlawanan"].precision) == (3, 6, 0.0)
     assert (rows["teroris"].accepted, rows["teroris"].rejected, rows["teroris"].precision) == (3, 3, 0.5)
-    assert (rows["rezim"].hits, rows["rezim"].accepted, rows["rezim"].pending, rows["rezim"].precision) == (2, 2, 0,
-                                                                                                              1.0)
+    assert (rows["rezim"].hits, rows["rezim"].accepted, rows["rezim"].pending, rows["rezim"].precision) == (
+        2,
+        2,
+        0,
+        1.0,
+    )
     assert (rows["genosida"].pending, rows["genosida"].precision) == (2, None)
     assert rows["boneka"].hits == 0
     assert rows["(scare_quotes detector)"].hits == 2 and rows["(scare_quotes detector)"].match == "detector"
@@ -357,7 +450,9 @@ def test_candidates_rank_uncovered_manual_annotations(lexicon_store):
 
     def tag(sentence, word, annotator, label="loaded_language", origin="manual"):
         start = sentence.text.index(word)
-        store.annotations.add_span(SpanAnnotation(sentence.id, annotator, start, start + len(word), label, origin=origin))
+        store.annotations.add_span(
+            SpanAnnotation(sentence.id, annotator, start, start + len(word), label, origin=origin)
+        )
 
     tag(s1, "kendali", "ani")
     tag(s2, "mencegah", "ani")
@@ -397,8 +492,20 @@ def test_rerunning_the_lexicon_leaves_other_sources_alone(lexicon_store):
     from annotator.model import Suggestion
 
     sentence = sentence_with(lexicon_store, S004, "“Israel”")
-    lexicon_store.suggestions.add([Suggestion(sentence.id, 0, 9, "loaded_language", "mayoritas",
-                                              detector="external:tool", reason="tool says so", score=0.9)])
+    lexicon_store.suggestions.add(
+        [
+            Suggestion(
+                sentence.id,
+                0,
+                9,
+                "loaded_language",
+                "mayoritas",
+                detector="external:tool",
+                reason="tool says so",
+                score=0.9,
+            )
+        ]
+    )
     suggest_all(lexicon_store)
     kept = [g for g in lexicon_store.suggestions.for_sentence(sentence.id) if g.detector == "external:tool"]
     assert [(g.reason, g.score) for g in kept] == [("tool says so", 0.9)]

@@ -14,9 +14,20 @@ from annotator.store import Store
 from tests.core.older_schema import write_m001_project
 
 TABLES = {
-    "project", "labels", "document_rows", "sentence_rows", "annotators", "lexicon_rows", "lexicon_entries",
-    "suggestions", "suggestion_decisions", "spans", "sentence_status", "events", "write_units",
-}  # fmt: skip
+    "project",
+    "labels",
+    "document_rows",
+    "sentence_rows",
+    "annotators",
+    "lexicon_rows",
+    "lexicon_entries",
+    "suggestions",
+    "suggestion_decisions",
+    "spans",
+    "sentence_status",
+    "events",
+    "write_units",
+}
 # What readers read: documents, sentences and lexicons without an unfinished write unit's rows (m006).
 VIEWS = {"documents", "sentences", "lexicons"}
 
@@ -54,11 +65,19 @@ def test_older_schema_is_migrated_with_its_data_intact(db_path):
         [sentence] = store.corpus.sentences_of("d1")
         assert sentence.tokens == [(0, 4), (5, 13), (14, 17), (17, 18)]
         [span] = store.annotations.spans_for_sentence(sentence.id, "ana")
-        assert (span.start, span.end, span.label, span.agreed_by, span.resolution) == (5, 13, "loaded_language", (), None)
+        assert (span.start, span.end, span.label, span.agreed_by, span.resolution) == (
+            5,
+            13,
+            "loaded_language",
+            (),
+            None,
+        )
         judgment = store.annotations.get_judgment(sentence.id, "ana")
         assert (judgment.status, judgment.judgment, judgment.judgment_agreed_by) == ("done", "biased", ())
         # The new columns are usable.
-        store.annotations.put_judgment(SentenceState(sentence.id, "gold", "done", "biased", judgment_agreed_by=("ana",)))
+        store.annotations.put_judgment(
+            SentenceState(sentence.id, "gold", "done", "biased", judgment_agreed_by=("ana",))
+        )
         assert store.annotations.get_judgment(sentence.id, "gold").judgment_agreed_by == ("ana",)
 
 
@@ -96,7 +115,8 @@ def test_suggestion_reason_and_score_reach_an_older_database(db_path):
     with Store.open(db_path) as store:
         assert {"reason", "score"} <= set(store.db["suggestions"].columns_dict)
         [sentence] = store.corpus.sentences_of("d1")
-        store.suggestions.add([Suggestion(sentence.id, 5, 13, "loaded_language", "x", detector="model",
-                                          reason="model v1", score=0.75)])
+        store.suggestions.add(
+            [Suggestion(sentence.id, 5, 13, "loaded_language", "x", detector="model", reason="model v1", score=0.75)]
+        )
         [found] = [g for g in store.suggestions.for_sentence(sentence.id) if g.detector == "model"]
         assert (found.reason, found.score) == ("model v1", 0.75)

@@ -184,11 +184,31 @@ def test_curly_and_straight_quotes_are_separate_tokens():
 
 def test_names_numbers_dates_and_abbreviations_stay_single_tokens():
     assert words("Ain al-Assad, 2.500 tentara, pukul 10.30 (11/2/2024) anti-AS") == [
-        "Ain", "al-Assad", ",", "2.500", "tentara", ",", "pukul", "10.30", "(", "11/2/2024", ")", "anti-AS",
-    ]  # fmt: skip
+        "Ain",
+        "al-Assad",
+        ",",
+        "2.500",
+        "tentara",
+        ",",
+        "pukul",
+        "10.30",
+        "(",
+        "11/2/2024",
+        ")",
+        "anti-AS",
+    ]
     assert words("Dr. Budi, S.H., M.Si. dan guru, dll.") == [
-        "Dr.", "Budi", ",", "S.H.", ",", "M.Si.", "dan", "guru", ",", "dll.",
-    ]  # fmt: skip
+        "Dr.",
+        "Budi",
+        ",",
+        "S.H.",
+        ",",
+        "M.Si.",
+        "dan",
+        "guru",
+        ",",
+        "dll.",
+    ]
     # A word that is not an abbreviation does not take the sentence's period.
     assert words("di Irak. Lalu...") == ["di", "Irak", ".", "Lalu", "..."]
 
@@ -249,11 +269,47 @@ def test_faster_punkt_matches_nltk_punkt_on_the_samples():
 
 _PIECES = st.sampled_from(
     [
-        "Irak", "pasukan", "AS", "2.500", "10.30", "(11/2/2024)", "al-Assad", "“Israel”", "'eskalasi'",
-        "Dr.", "Jl.", "No.", "dll.", "dsb.", "S.H.", "M.Si.", "a.n.", "H.", "B.", "...", "…", ".", ",", "!",
-        "?", "“", "”", '"', "(", ")", "-", "--", ":", "Kami", "tiba", "Lalu", "x", "\u00e9", "e\u0301",
+        "Irak",
+        "pasukan",
+        "AS",
+        "2.500",
+        "10.30",
+        "(11/2/2024)",
+        "al-Assad",
+        "“Israel”",
+        "'eskalasi'",
+        "Dr.",
+        "Jl.",
+        "No.",
+        "dll.",
+        "dsb.",
+        "S.H.",
+        "M.Si.",
+        "a.n.",
+        "H.",
+        "B.",
+        "...",
+        "…",
+        ".",
+        ",",
+        "!",
+        "?",
+        "“",
+        "”",
+        '"',
+        "(",
+        ")",
+        "-",
+        "--",
+        ":",
+        "Kami",
+        "tiba",
+        "Lalu",
+        "x",
+        "\u00e9",
+        "e\u0301",
     ]
-)  # fmt: skip
+)
 _SEPARATORS = st.sampled_from([" ", " ", " ", "  ", "\n", "\t", "", "\n\n", " \u00a0"])
 
 
@@ -324,32 +380,45 @@ def sentences_of(text: str) -> list[str]:
 
 def test_company_suffixes_do_not_end_sentences_before_lower_case():
     assert sentences_of("Saham Keppel Pte. Ltd. naik. Apple Inc. merilis ponsel. Google LLC. digugat.") == [
-        "Saham Keppel Pte. Ltd. naik.", "Apple Inc. merilis ponsel.", "Google LLC. digugat."]
+        "Saham Keppel Pte. Ltd. naik.",
+        "Apple Inc. merilis ponsel.",
+        "Google LLC. digugat.",
+    ]
     assert sentences_of("Kapal itu milik Sony Co. Ltd. asal Jepang.") == ["Kapal itu milik Sony Co. Ltd. asal Jepang."]
 
 
 def test_company_suffix_before_a_capital_ends_the_sentence():
     assert sentences_of("Barang itu dibeli dari Sony Co. Pemerintah menyetujuinya.") == [
-        "Barang itu dibeli dari Sony Co.", "Pemerintah menyetujuinya."]
+        "Barang itu dibeli dari Sony Co.",
+        "Pemerintah menyetujuinya.",
+    ]
 
 
 def test_country_initials_precede_names_and_end_before_indonesian_words():
     assert sentences_of("Presiden A.S. Joe Biden datang. Pejabat U.S. menolak.") == [
-        "Presiden A.S. Joe Biden datang.", "Pejabat U.S. menolak."]
+        "Presiden A.S. Joe Biden datang.",
+        "Pejabat U.S. menolak.",
+    ]
     assert sentences_of("Kantor pusatnya ada di A.S. Pemerintah menyetujuinya.") == [
-        "Kantor pusatnya ada di A.S.", "Pemerintah menyetujuinya."]
+        "Kantor pusatnya ada di A.S.",
+        "Pemerintah menyetujuinya.",
+    ]
 
 
 def test_foreign_forms_of_address_do_not_end_sentences():
     assert sentences_of("Kepada Tn. Smith, Mr. Jones dan Ms. Lee berbicara.") == [
-        "Kepada Tn. Smith, Mr. Jones dan Ms. Lee berbicara."]
+        "Kepada Tn. Smith, Mr. Jones dan Ms. Lee berbicara."
+    ]
 
 
 def test_eras_in_initials():
     assert sentences_of("Kota itu didirikan pada 500 B.C. oleh bangsa Fenisia.") == [
-        "Kota itu didirikan pada 500 B.C. oleh bangsa Fenisia."]
+        "Kota itu didirikan pada 500 B.C. oleh bangsa Fenisia."
+    ]
     assert sentences_of("Ia lahir sekitar 300 B.C. Namun tanggalnya diragukan.") == [
-        "Ia lahir sekitar 300 B.C.", "Namun tanggalnya diragukan."]
+        "Ia lahir sekitar 300 B.C.",
+        "Namun tanggalnya diragukan.",
+    ]
 
 
 def test_no_split_before_a_lower_case_word_unless_the_period_clearly_ends_it():
@@ -363,7 +432,9 @@ def test_no_split_before_a_lower_case_word_unless_the_period_clearly_ends_it():
 
 def test_the_letter_after_a_hyphen_is_not_an_initial():
     assert sentences_of("Anggaran itu masuk dalam APBN-P. Pemerintah setuju.") == [
-        "Anggaran itu masuk dalam APBN-P.", "Pemerintah setuju."]
+        "Anggaran itu masuk dalam APBN-P.",
+        "Pemerintah setuju.",
+    ]
     # A real initial still does not end the sentence.
     assert sentences_of("Menurut Susilo B. Yudhoyono, semua siap.") == ["Menurut Susilo B. Yudhoyono, semua siap."]
 

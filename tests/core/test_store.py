@@ -31,7 +31,7 @@ def test_not_sqlite_file_is_refused(tmp_path):
 
 def test_span_insert_is_idempotent_and_round_trips(sample_store):
     sentence = sample_store.corpus.sentences_of("001_0da7177c8754087f")[0]
-    span = SpanAnnotation(sentence.id, "ana", 0, 7, "loaded_language", note="it's \"odd\"; DROP TABLE x;--")
+    span = SpanAnnotation(sentence.id, "ana", 0, 7, "loaded_language", note='it\'s "odd"; DROP TABLE x;--')
     first = sample_store.annotations.add_span(span)
     again = sample_store.annotations.add_span(span)
     assert first.id == again.id
@@ -42,7 +42,9 @@ def test_span_insert_is_idempotent_and_round_trips(sample_store):
 def test_judgment_upsert_and_progress(sample_store):
     sentence = sample_store.corpus.sentences_of("001_0da7177c8754087f")[0]
     sample_store.annotations.put_judgment(SentenceState(sentence.id, "ana", status="done", judgment="biased"))
-    sample_store.annotations.put_judgment(SentenceState(sentence.id, "ana", status="done", judgment="neutral", flagged=True))
+    sample_store.annotations.put_judgment(
+        SentenceState(sentence.id, "ana", status="done", judgment="neutral", flagged=True)
+    )
     got = sample_store.annotations.get_judgment(sentence.id, "ana")
     assert got.judgment == "neutral" and got.flagged
     [progress] = sample_store.annotations.progress()

@@ -23,4 +23,3 @@ def test_a_failed_commit_is_rolled_back_and_a_later_write_is_durable(db_path):
     with Store.open(db_path) as fresh:
         assert fresh.get_meta("written_after_the_failure") == "yes"
         assert fresh.annotations.get_span(1) is None
-

@@ -36,8 +36,13 @@ def test_default_tagset_has_the_six_labels_and_the_bias_judgment():
     tagset = load_tagset(default_tagset_path())
     assert tagset.name == "loaded-language-id"
     assert tagset.label_names == (
-        "loaded_language", "name_calling", "epistemic_framing", "scare_quotes", "euphemism", "unattributed_claim",
-    )  # fmt: skip
+        "loaded_language",
+        "name_calling",
+        "epistemic_framing",
+        "scare_quotes",
+        "euphemism",
+        "unattributed_claim",
+    )
     assert [label.key for label in tagset.labels] == ["1", "2", "3", "4", "5", "6"]
     assert tagset.judgment == JudgmentScheme("bias", "nominal", ("neutral", "biased", "cannot_tell"))
     descriptions = {label.name: label.description for label in tagset.labels}
@@ -65,7 +70,7 @@ def test_a_valid_tagset_parses():
         (('values = ["rendah", "sedang", "tinggi"]', "values = []"), r"uji.toml:\d+: \[judgment\] 'values'"),
         (('name = "euphemism"', 'name = "loaded_language"'), "defined twice"),
         (('name = "euphemism"', 'name = "euphemism"\nshortcut = "x"'), r"unknown field\(s\) shortcut"),
-        (('[judgment]', '[penilaian]'), r"uji.toml: the tag set needs a \[judgment\] table"),
+        (("[judgment]", "[penilaian]"), r"uji.toml: the tag set needs a \[judgment\] table"),
         (('name = "uji"', 'name = "uji'), r"uji.toml: invalid TOML: .*line 2"),
     ],
 )

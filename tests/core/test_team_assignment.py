@@ -38,8 +38,12 @@ team_sizes = st.integers(min_value=2, max_value=7)
 
 
 @settings(max_examples=60, deadline=None)
-@given(n=team_sizes, k=st.integers(1, 4), sizes=st.lists(st.integers(1, 60), min_size=1, max_size=120),
-       seed=st.integers(0, 10))
+@given(
+    n=team_sizes,
+    k=st.integers(1, 4),
+    sizes=st.lists(st.integers(1, 60), min_size=1, max_size=120),
+    seed=st.integers(0, 10),
+)
 def test_every_document_gets_exactly_k_distinct_annotators(n: int, k: int, sizes: list[int], seed: int) -> None:
     k = min(k, n)
     result = plan(_docs(sizes), _names(n), per_item=k, seed=seed)
@@ -50,8 +54,12 @@ def test_every_document_gets_exactly_k_distinct_annotators(n: int, k: int, sizes
 
 
 @settings(max_examples=60, deadline=None)
-@given(n=team_sizes, k=st.integers(1, 4), sizes=st.lists(st.integers(1, 60), min_size=1, max_size=150),
-       seed=st.integers(0, 10))
+@given(
+    n=team_sizes,
+    k=st.integers(1, 4),
+    sizes=st.lists(st.integers(1, 60), min_size=1, max_size=150),
+    seed=st.integers(0, 10),
+)
 def test_each_load_is_within_one_document_of_the_mean(n: int, k: int, sizes: list[int], seed: int) -> None:
     k = min(k, n)
     names = _names(n)
@@ -62,8 +70,13 @@ def test_each_load_is_within_one_document_of_the_mean(n: int, k: int, sizes: lis
 
 
 @settings(max_examples=150, deadline=None)
-@given(n=st.integers(3, 6), k=st.integers(2, 3), per_pair=st.integers(10, 14),
-       sizes=st.lists(st.integers(1, 40), min_size=1, max_size=30), seed=st.integers(0, 5))
+@given(
+    n=st.integers(3, 6),
+    k=st.integers(2, 3),
+    per_pair=st.integers(10, 14),
+    sizes=st.lists(st.integers(1, 40), min_size=1, max_size=30),
+    seed=st.integers(0, 5),
+)
 # Issue 14: big documents left only the least loaded annotators, so pairs repeated
 # (smallest overlap 57 against a largest of 116).
 @example(n=6, k=2, per_pair=12, sizes=[1, 1, 1, 1, 1, 14, 15, 16], seed=5)
@@ -85,8 +98,13 @@ def test_pairs_overlap_evenly_with_ten_documents_per_pair(
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=team_sizes, k=st.integers(1, 3), first=st.lists(st.integers(1, 50), min_size=1, max_size=60),
-       second=st.lists(st.integers(1, 50), min_size=1, max_size=60), seed=st.integers(0, 5))
+@given(
+    n=team_sizes,
+    k=st.integers(1, 3),
+    first=st.lists(st.integers(1, 50), min_size=1, max_size=60),
+    second=st.lists(st.integers(1, 50), min_size=1, max_size=60),
+    seed=st.integers(0, 5),
+)
 def test_a_second_run_assigns_only_new_documents_and_moves_nothing(
     n: int, k: int, first: list[int], second: list[int], seed: int
 ) -> None:

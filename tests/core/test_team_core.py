@@ -92,8 +92,12 @@ def test_visits_are_capped_at_the_idle_limit_and_eta_follows_the_recent_rate() -
 
 
 def test_calibration_comes_first_then_the_queue_in_her_order() -> None:
-    entries = [QueueEntry("d2", 1.0, False, 3), QueueEntry("c1", 0.0, True, 2), QueueEntry("d1", 0.0, False, 4),
-               QueueEntry("d3", 2.0, False, 1)]
+    entries = [
+        QueueEntry("d2", 1.0, False, 3),
+        QueueEntry("c1", 0.0, True, 2),
+        QueueEntry("d1", 0.0, False, 4),
+        QueueEntry("d3", 2.0, False, 1),
+    ]
     assert queue_order(entries, "ana") == ["c1", "d1", "d2", "d3"]
     shuffled = queue_order(entries, "ana", "random", 3)
     assert shuffled[0] == "c1" and sorted(shuffled[1:]) == ["d1", "d2", "d3"]

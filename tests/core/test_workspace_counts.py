@@ -8,8 +8,9 @@ from tests.workspace_corpus import add_document
 
 
 def _counted(store):
-    return store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0], \
-        store.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+    return store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0], store.conn.execute(
+        "SELECT COUNT(*) FROM sentences"
+    ).fetchone()[0]
 
 
 def test_counts_follow_imports(store):

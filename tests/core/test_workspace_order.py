@@ -43,4 +43,4 @@ def test_document_order_follows_import_order(store):
 
 def test_unknown_order_is_refused(store):
     with pytest.raises(ValueError):
-        DocumentOrder.for_annotator(store, "alice", "alphabetical")  # type: ignore[arg-type]
+        DocumentOrder.for_annotator(store, "alice", "alphabetical")

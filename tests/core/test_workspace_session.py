@@ -33,7 +33,10 @@ def session_for(store, annotator="alice", **options) -> AnnotationSession:
 
 
 def spans(store, annotator="alice", document="berita-1", index=0):
-    return [(s.start, s.end, s.label) for s in store.annotations.spans_for_sentence(sentence_id(store, document, index), annotator)]
+    return [
+        (s.start, s.end, s.label)
+        for s in store.annotations.spans_for_sentence(sentence_id(store, document, index), annotator)
+    ]
 
 
 def word_range(store, word, document="berita-1", index=0):
@@ -229,7 +232,12 @@ def test_relabelling_an_accepted_suggestion_is_a_reject_plus_a_manual_span_in_le
     session.place(token_index(corpus, "berita-1", 0, "pengecut"))
     session.apply_label("3")  # another label than the entry's
     [span] = corpus.annotations.spans_for_sentence(session.sentence_id, "alice")
-    assert (span.label, span.origin, span.suggestion_id, span.lexicon_term) == ("epistemic_framing", "manual", None, None)
+    assert (span.label, span.origin, span.suggestion_id, span.lexicon_term) == (
+        "epistemic_framing",
+        "manual",
+        None,
+        None,
+    )
     assert [g.decision for g in corpus.suggestions.for_sentence(session.sentence_id, "alice")] == ["rejected"]
     assert (pengecut().accepted, pengecut().rejected) == (0, 1)
     session.undo()
@@ -417,13 +425,17 @@ def _state(store, annotator="alice"):
     rows = []
     for sentence in store.corpus.iter_sentences():
         judgment = store.annotations.get_judgment(sentence.id, annotator) or SentenceState(sentence.id, annotator)
-        rows.append((
-            sentence.id,
-            tuple((s.id, s.start, s.end, s.label, s.origin, s.quoted, s.note, s.suggestion_id)
-                  for s in store.annotations.spans_for_sentence(sentence.id, annotator)),
-            tuple((g.id, g.decision) for g in store.suggestions.for_sentence(sentence.id, annotator)),
-            (judgment.status, judgment.judgment, judgment.flagged, judgment.note, judgment.finished_at),
-        ))  # fmt: skip
+        rows.append(
+            (
+                sentence.id,
+                tuple(
+                    (s.id, s.start, s.end, s.label, s.origin, s.quoted, s.note, s.suggestion_id)
+                    for s in store.annotations.spans_for_sentence(sentence.id, annotator)
+                ),
+                tuple((g.id, g.decision) for g in store.suggestions.for_sentence(sentence.id, annotator)),
+                (judgment.status, judgment.judgment, judgment.flagged, judgment.note, judgment.finished_at),
+            )
+        )
     return rows
 
 

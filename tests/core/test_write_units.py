@@ -18,8 +18,10 @@ from annotator.store import Store
 
 
 def _records(count: int, prefix: str = "d") -> list[dict]:
-    return [{"id": f"{prefix}{n}", "text": f"Kalimat nomor {n} untuk {prefix} ini. Rezim itu bungkam lagi."}
-            for n in range(count)]
+    return [
+        {"id": f"{prefix}{n}", "text": f"Kalimat nomor {n} untuk {prefix} ini. Rezim itu bungkam lagi."}
+        for n in range(count)
+    ]
 
 
 def _jsonl(path: Path, records: list[dict], bad_last: bool = False) -> Path:
@@ -75,7 +77,8 @@ def test_a_file_in_many_committed_batches_stays_invisible_until_its_last_batch(p
 
     with Store.open(project) as store:
         report = Importer(store, ImportOptions(parallel=False), on_sentences=look).run(
-            [_jsonl(tmp_path / "a.jsonl", _records(23))])
+            [_jsonl(tmp_path / "a.jsonl", _records(23))]
+        )
     assert report.documents == 23 and not report.failed
     assert [committed for committed, _ in seen] == [0, 5, 10, 15, 20], "each batch committed on its own"
     final = _reader_view(project)
@@ -103,7 +106,9 @@ def test_a_refused_record_removes_the_batches_its_file_committed(project, tmp_pa
 
 def test_a_dead_importers_unit_is_removed_by_the_next_open(project, tmp_path, monkeypatch):
     monkeypatch.setattr(importer_module, "BATCH_DOCUMENTS", 4)
-    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     dead_pid = int(child.stdout)
     with Store.open(project) as store:
         Importer(store, ImportOptions(parallel=False)).run([_jsonl(tmp_path / "kept.jsonl", _records(3, "k"))])
@@ -141,7 +146,8 @@ def test_the_old_path_holds_a_file_in_one_transaction(project, tmp_path, monkeyp
 
     with Store.open(project) as store:
         Importer(store, ImportOptions(parallel=False, batch_commits=False), on_sentences=look).run(
-            [_jsonl(tmp_path / "a.jsonl", _records(12))])
+            [_jsonl(tmp_path / "a.jsonl", _records(12))]
+        )
         assert store.corpus.counts()["documents"] == 12
     assert committed == [0, 0, 0]
 
@@ -151,8 +157,7 @@ def _lexicon(store: Store) -> None:
 
 
 @pytest.mark.parametrize("batched", [True, False])
-def test_suggest_leaves_the_write_lock_free_between_batches_only_when_batched(project, tmp_path, monkeypatch,
-                                                                            batched):
+def test_suggest_leaves_the_write_lock_free_between_batches_only_when_batched(project, tmp_path, monkeypatch, batched):
     from annotator.lexicon import suggest as suggest_module
 
     monkeypatch.setattr(suggest_module, "BATCH_SENTENCES", 10)
@@ -200,8 +205,13 @@ def test_lexicon_replace_commits_entries_in_batches_and_swaps_at_once(project, m
     def spy(self, lexicon_id, entries):
         # What another process sees while the batches go in: the old lexicon, whole.
         with Store.open(project, readonly=True) as other:
-            seen.append(([e.term for e in other.lexicons.entries()], [lx.name for lx in other.lexicons.all()],
-                         other.lexicons.neutral("baru0", "loaded_language")))
+            seen.append(
+                (
+                    [e.term for e in other.lexicons.entries()],
+                    [lx.name for lx in other.lexicons.all()],
+                    other.lexicons.neutral("baru0", "loaded_language"),
+                )
+            )
         return original(self, lexicon_id, entries)
 
     with Store.open(project) as store:
@@ -244,8 +254,9 @@ def _source_with_documents(tmp_path: Path, tagset, count: int) -> Path:
     return source
 
 
-def test_a_merge_copies_new_documents_in_committed_batches_and_shows_the_source_at_once(project, tmp_path, tagset,
-                                                                                      monkeypatch):
+def test_a_merge_copies_new_documents_in_committed_batches_and_shows_the_source_at_once(
+    project, tmp_path, tagset, monkeypatch
+):
     from annotator.interchange.merge import merge_project
     from annotator.store import merge as merge_module
 

@@ -31,8 +31,13 @@ def _expect(procs, word: str) -> None:
 
 def test_two_annotators_at_once_are_both_saved_and_blind_to_each_other(project_db: Path):
     procs = [
-        subprocess.Popen([sys.executable, str(SESSION), str(project_db), name, key, str(SENTENCES)],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(SESSION), str(project_db), name, key, str(SENTENCES)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name, key in (("ana", "1"), ("budi", "2"))
     ]
     try:
@@ -58,7 +63,9 @@ def test_two_annotators_at_once_are_both_saved_and_blind_to_each_other(project_d
     conn = sqlite3.connect(project_db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     spans = dict(conn.execute("SELECT annotator, COUNT(*) FROM spans GROUP BY annotator"))
-    done = dict(conn.execute("SELECT annotator, COUNT(*) FROM sentence_status WHERE status = 'done' GROUP BY annotator"))
+    done = dict(
+        conn.execute("SELECT annotator, COUNT(*) FROM sentence_status WHERE status = 'done' GROUP BY annotator")
+    )
     assert spans == {"ana": SENTENCES, "budi": SENTENCES}
     assert done == {"ana": SENTENCES, "budi": SENTENCES}
     labels = dict(conn.execute("SELECT annotator, GROUP_CONCAT(DISTINCT label) FROM spans GROUP BY annotator"))

@@ -24,8 +24,9 @@ KILLS = 3
 
 
 def _cli(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "annotator.cli", *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
 
 
 def _wal_state(db: Path) -> tuple[int, int]:
@@ -71,10 +72,14 @@ def _recovered(db: Path) -> None:
     with Store.open(db) as store:
         conn = store.conn
         assert store.units.open_units() == []
-        assert conn.execute("SELECT COUNT(*) FROM document_rows").fetchone() == \
-            conn.execute("SELECT COUNT(*) FROM documents").fetchone()
-        assert conn.execute("SELECT COUNT(*) FROM sentence_rows").fetchone() == \
-            conn.execute("SELECT COUNT(*) FROM sentences").fetchone()
+        assert (
+            conn.execute("SELECT COUNT(*) FROM document_rows").fetchone()
+            == conn.execute("SELECT COUNT(*) FROM documents").fetchone()
+        )
+        assert (
+            conn.execute("SELECT COUNT(*) FROM sentence_rows").fetchone()
+            == conn.execute("SELECT COUNT(*) FROM sentences").fetchone()
+        )
         counts = store.corpus.counts()
         assert store.corpus.sentence_total() == counts["sentences"]
         assert store.corpus.document_seq_range()[0] == counts["documents"]
@@ -102,15 +107,18 @@ def test_import_killed_at_random_moments_lands_each_file_whole_or_not_at_all(pro
 def _suggestion_sets(store: Store) -> dict[int, frozenset]:
     sets: dict[int, set] = {s.id: set() for s in store.corpus.iter_sentences()}
     for sentence_id, start, end, label, term in store.conn.execute(
-            "SELECT sentence_id, char_start, char_end, label, term FROM suggestions"):
+        "SELECT sentence_id, char_start, char_end, label, term FROM suggestions"
+    ):
         sets[sentence_id].add((start, end, label, term))
     return {k: frozenset(v) for k, v in sets.items()}
 
 
 def _expected(store: Store) -> dict[int, frozenset]:
     suggester = Suggester.from_store(store)
-    return {s.id: frozenset((g.start, g.end, g.label, g.term) for g in suggester.suggest(s))
-            for s in store.corpus.iter_sentences()}
+    return {
+        s.id: frozenset((g.start, g.end, g.label, g.term) for g in suggester.suggest(s))
+        for s in store.corpus.iter_sentences()
+    }
 
 
 def test_suggest_killed_at_random_moments_leaves_each_sentence_with_its_old_or_new_suggestions(tmp_path):
@@ -146,8 +154,11 @@ def test_merge_killed_at_random_moments_lands_each_source_whole_or_not_at_all(pr
     rng = random.Random(19)
     source = build_project(tmp_path / "laptop.db", 60_000, suggestions=False)
     with Store.open(source) as store:
-        spans = [SpanAnnotation(s.id, "budi", s.tokens[0][0], s.tokens[0][1], "loaded_language")
-                 for s in store.corpus.iter_sentences() if s.tokens]
+        spans = [
+            SpanAnnotation(s.id, "budi", s.tokens[0][0], s.tokens[0][1], "loaded_language")
+            for s in store.corpus.iter_sentences()
+            if s.tokens
+        ]
         store.annotations.add_spans_if_new(spans)
     conn = _read(project_db)
     ours = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

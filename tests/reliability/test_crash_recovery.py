@@ -44,8 +44,9 @@ def test_sigkill_at_random_points_loses_no_committed_write(project_db: Path):
     for number in range(ROUNDS):
         first = number * BLOCK
         # Every 7th transaction holds 40 spans and 40 events, so kills also land mid-batch.
-        proc = start_writer(project_db, "crash", BLOCK, "--first", str(first),
-                            "--batch-every", "7", "--batch-size", str(BATCH))
+        proc = start_writer(
+            project_db, "crash", BLOCK, "--first", str(first), "--batch-every", "7", "--batch-size", str(BATCH)
+        )
         commits = _read_commits(proc, rng)
         assert proc.returncode == -signal.SIGKILL, proc.stderr.read()
         rounds.append((first, commits))
@@ -54,8 +55,7 @@ def test_sigkill_at_random_points_loses_no_committed_write(project_db: Path):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     spans = {int(row[0][1:]) for row in conn.execute("SELECT note FROM spans WHERE annotator = 'crash'")}
     events = {
-        row[0]
-        for row in conn.execute("SELECT json_extract(payload, '$.write') FROM events WHERE annotator = 'crash'")
+        row[0] for row in conn.execute("SELECT json_extract(payload, '$.write') FROM events WHERE annotator = 'crash'")
     }
     # A span and its event share one transaction: both survived, or neither.
     assert spans == events

@@ -43,9 +43,14 @@ def _as_user(folder: Path, command: list[str]) -> subprocess.CompletedProcess:
         privileges = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
     try:
         return subprocess.run(
-            command, cwd=folder, capture_output=True, text=True, timeout=60,
-            env={**os.environ, "HOME": str(folder)}, **privileges,
-        )  # fmt: skip
+            command,
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "HOME": str(folder)},
+            **privileges,
+        )
     except PermissionError as exc:
         return subprocess.CompletedProcess(command, 126, "", str(exc))
 
@@ -63,8 +68,11 @@ def _assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> 
 @pytest.fixture(scope="module")
 def project_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "project.db"
-    subprocess.run([sys.executable, "-m", "annotator.cli", "import", "--db", str(path), str(samples_dir())],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "annotator.cli", "import", "--db", str(path), str(samples_dir())],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -84,8 +92,10 @@ def folder() -> Iterator[Path]:
         problem = _nobody_cannot_run(Path(tempfile.gettempdir()))
         if problem:
             shutil.rmtree(path)
-            pytest.skip(f"running as root, where chmod does not stop writes, and user nobody cannot run the "
-                        f"package from here to test as an ordinary user ({problem})")
+            pytest.skip(
+                f"running as root, where chmod does not stop writes, and user nobody cannot run the "
+                f"package from here to test as an ordinary user ({problem})"
+            )
     yield path
     path.chmod(0o755)
     shutil.rmtree(path)
@@ -202,8 +212,13 @@ def test_corrupt_or_foreign_files_give_clear_errors_and_stay_untouched(project_t
     db = tmp_path / "project.db"
     db.write_bytes(make(project_template.read_bytes()))
     before = _digest(db)
-    for command in (["status"], ["documents"], ["show", "001_0da7177c8754087f", "--json"],
-                    ["import", str(samples_dir())], ["init"]):  # fmt: skip
+    for command in (
+        ["status"],
+        ["documents"],
+        ["show", "001_0da7177c8754087f", "--json"],
+        ["import", str(samples_dir())],
+        ["init"],
+    ):
         result = CliRunner().invoke(cli, [*command, "--db", str(db)], catch_exceptions=False)
         assert "Traceback" not in result.output, (case, command, result.output)
         if result.exit_code != 0:

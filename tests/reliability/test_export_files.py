@@ -53,10 +53,13 @@ def _export_at_once(db: Path, folder: Path, processes: int) -> list[tuple[int, P
     children = [
         subprocess.Popen(
             [sys.executable, "-c", AT_THE_SIGNAL, "export", "--db", str(db), "--what", "spans", "--out", str(folder)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(processes)
-    ]  # fmt: skip
+    ]
     for child in children:
         assert child.stdout.readline() == "ready\n"
     time.sleep(1.05 - time.time() % 1)  # early in a second, so that the stamps agree

@@ -76,7 +76,7 @@ async def test_a_full_disk_says_not_saved_and_later_edits_are_durable(small_disk
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await pilot.pause()
             original = app.notify
-            app.screen.notify = lambda message, **kw: (notes.append(message), original(message, **kw))  # type: ignore[method-assign]
+            app.screen.notify = lambda message, **kw: (notes.append(message), original(message, **kw))
             filler = _fill(small_disk)
             # Keys until one cannot be written (the WAL may still hold room for a few).
             for key in ["f", "f"] * 40:

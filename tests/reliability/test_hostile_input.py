@@ -30,14 +30,41 @@ FUZZ = settings(
 
 # Any Unicode text, with the characters that break naive parsers made likely.
 _NASTY = st.sampled_from(
-    ["\x00", "\x1b[31m", "\x07", "\r", "\r\n", "\n", "\t", '"', "'", ",", ";", "\ufeff", "\u202e", "=", "[bold]",
-     "\x85", "\u2028", "e\u0301", "\U0001f600", "\\", "{", "}", "\x1c", " "]
+    [
+        "\x00",
+        "\x1b[31m",
+        "\x07",
+        "\r",
+        "\r\n",
+        "\n",
+        "\t",
+        '"',
+        "'",
+        ",",
+        ";",
+        "\ufeff",
+        "\u202e",
+        "=",
+        "[bold]",
+        "\x85",
+        "\u2028",
+        "e\u0301",
+        "\U0001f600",
+        "\\",
+        "{",
+        "}",
+        "\x1c",
+        " ",
+    ]
 )
 TEXT = st.lists(st.one_of(st.text(max_size=30), _NASTY), max_size=12).map("".join)
 SOME_BYTES = st.binary(max_size=600)
 # Ordinary text, so that the structured cases are mostly importable.
-_WORDS = st.lists(st.sampled_from(["Serangan", "pengecut", "“Israel”", "dll.", "2.500", "al-Assad", "di", "Gaza."]),
-                  min_size=1, max_size=8).map(" ".join)
+_WORDS = st.lists(
+    st.sampled_from(["Serangan", "pengecut", "“Israel”", "dll.", "2.500", "al-Assad", "di", "Gaza."]),
+    min_size=1,
+    max_size=8,
+).map(" ".join)
 _NAME = st.from_regex(r"[a-z_][a-z0-9_-]{0,12}", fullmatch=True)
 
 
@@ -211,16 +238,28 @@ def tagset_files(draw) -> bytes:
     valid = draw(st.integers(0, 2)) > 0  # mostly well-formed, with hostile descriptions
     count = draw(st.integers(0 if not valid else 1, 10 if not valid else 9))
     names = draw(st.lists(_NAME if valid else st.one_of(_NAME, TEXT), min_size=count, max_size=count, unique=True))
-    keys = [str(n + 1) for n in range(count)] if valid else draw(
-        st.lists(st.sampled_from("0123456789x"), min_size=count, max_size=count))
+    keys = (
+        [str(n + 1) for n in range(count)]
+        if valid
+        else draw(st.lists(st.sampled_from("0123456789x"), min_size=count, max_size=count))
+    )
     values = draw(st.lists(_NAME if valid else TEXT, min_size=1 if valid else 0, max_size=4, unique=True))
     lines = [f"name = {_toml(draw(_NAME if valid else TEXT))}"]
     for name, key in zip(names, keys):
-        lines += ["[[labels]]", f"name = {_toml(name)}", f'key = "{key}"', 'color = "#e5534b"',
-                  f"description = {_toml(draw(TEXT))}"]
+        lines += [
+            "[[labels]]",
+            f"name = {_toml(name)}",
+            f'key = "{key}"',
+            'color = "#e5534b"',
+            f"description = {_toml(draw(TEXT))}",
+        ]
     levels = ["nominal", "ordinal"] if valid else ["nominal", "ordinal", "interval", "ratio", "x"]
-    lines += ["[judgment]", f"name = {_toml(draw(_NAME if valid else TEXT))}",
-              f"level = {_toml(draw(st.sampled_from(levels)))}", f"values = {_toml(values)}"]
+    lines += [
+        "[judgment]",
+        f"name = {_toml(draw(_NAME if valid else TEXT))}",
+        f"level = {_toml(draw(st.sampled_from(levels)))}",
+        f"values = {_toml(values)}",
+    ]
     text = "\n".join(lines)
     if not valid and draw(st.booleans()):
         cut = draw(st.integers(0, len(text)))
@@ -262,8 +301,11 @@ def test_lone_surrogate_in_jsonl_is_an_input_error_not_an_internal_one(template_
 
 _LEXICON_COLUMNS = ["term", "label", "match", "forms", "exclude", "neutral", "note", "source"]
 _LEXICON_CELL = {
-    "term": st.one_of(_WORDS, TEXT, st.sampled_from(["serangan ~genosida", "pesawat (nirawak|tak berawak)",
-                                                     "a ... b", "((", "~", "|", "x ~"])),
+    "term": st.one_of(
+        _WORDS,
+        TEXT,
+        st.sampled_from(["serangan ~genosida", "pesawat (nirawak|tak berawak)", "a ... b", "((", "~", "|", "x ~"]),
+    ),
     "label": st.one_of(st.sampled_from(["loaded_language", "name_calling", "scare_quotes", "nope", ""]), TEXT),
     "match": st.one_of(st.sampled_from(["exact", "stem", "phrase", "ignore", "regex", ""]), TEXT),
     "forms": st.one_of(st.just(""), st.lists(_WORDS, max_size=3).map("|".join), TEXT),
@@ -280,10 +322,17 @@ def lexicon_files(draw) -> bytes:
         return draw(SOME_BYTES)
     header = list(_LEXICON_COLUMNS)
     if draw(st.booleans()):  # valid entries, with hostile notes
-        cells = {**_LEXICON_CELL, "term": st.from_regex(r"[a-z]{3,12}", fullmatch=True), "label": st.sampled_from(["loaded_language", "name_calling"]),
-                 "match": st.sampled_from(["exact", "stem"]), "forms": st.just(""), "exclude": st.just("")}
-        rows = draw(st.lists(st.fixed_dictionaries(cells), min_size=1, max_size=4,
-                             unique_by=lambda row: row["term"].lower()))
+        cells = {
+            **_LEXICON_CELL,
+            "term": st.from_regex(r"[a-z]{3,12}", fullmatch=True),
+            "label": st.sampled_from(["loaded_language", "name_calling"]),
+            "match": st.sampled_from(["exact", "stem"]),
+            "forms": st.just(""),
+            "exclude": st.just(""),
+        }
+        rows = draw(
+            st.lists(st.fixed_dictionaries(cells), min_size=1, max_size=4, unique_by=lambda row: row["term"].lower())
+        )
         buffer = io.StringIO()
         csv.writer(buffer).writerows([header, *([row[c] for c in header] for row in rows)])
         return buffer.getvalue().encode("utf-8")
@@ -319,8 +368,22 @@ def test_lexicon_csv_of_any_input_loads_or_refuses_cleanly_and_check_agrees(temp
 
 # -------------------------------------------------------------- annotations CSV
 
-SPAN_HEADER = ["document_id", "sentence_index", "start", "end", "doc_start", "doc_end", "text", "label",
-               "annotator", "origin", "quoted", "lexicon_term", "note", "created_at"]
+SPAN_HEADER = [
+    "document_id",
+    "sentence_index",
+    "start",
+    "end",
+    "doc_start",
+    "doc_end",
+    "text",
+    "label",
+    "annotator",
+    "origin",
+    "quoted",
+    "lexicon_term",
+    "note",
+    "created_at",
+]
 SEED_TEXT = "Serangan pengecut itu terjadi."
 
 
@@ -329,22 +392,35 @@ def span_rows(draw) -> list[str]:
     if draw(st.booleans()):  # a valid span, with hostile names and notes
         start = draw(st.integers(0, len(SEED_TEXT) - 1))
         end = draw(st.integers(start + 1, len(SEED_TEXT)))
-        return ["seed", "0", str(start), str(end), str(start), str(end), SEED_TEXT[start:end],
-                draw(st.sampled_from(["loaded_language", "euphemism"])),
-                draw(st.one_of(st.sampled_from(["ana", "O'Brien \"x\"; DROP TABLE spans;--", "😀 ñ"]), _WORDS)),
-                "manual", draw(st.sampled_from(["true", "false"])), "", draw(st.one_of(st.just(""), _WORDS)),
-                "2026-01-01T00:00:00.000Z"]
+        return [
+            "seed",
+            "0",
+            str(start),
+            str(end),
+            str(start),
+            str(end),
+            SEED_TEXT[start:end],
+            draw(st.sampled_from(["loaded_language", "euphemism"])),
+            draw(st.one_of(st.sampled_from(["ana", 'O\'Brien "x"; DROP TABLE spans;--', "😀 ñ"]), _WORDS)),
+            "manual",
+            draw(st.sampled_from(["true", "false"])),
+            "",
+            draw(st.one_of(st.just(""), _WORDS)),
+            "2026-01-01T00:00:00.000Z",
+        ]
     start = draw(st.integers(-2, len(SEED_TEXT) + 2))
     end = draw(st.integers(-2, len(SEED_TEXT) + 2))
-    good_text = SEED_TEXT[max(start, 0):max(end, 0)]
+    good_text = SEED_TEXT[max(start, 0) : max(end, 0)]
     return [
         draw(st.one_of(st.just("seed"), TEXT)),
         draw(st.one_of(st.just("0"), st.integers(-1, 3).map(str), TEXT)),
-        str(start), str(end),
-        str(max(start, 0)), str(max(end, 0)),
+        str(start),
+        str(end),
+        str(max(start, 0)),
+        str(max(end, 0)),
         draw(st.one_of(st.just(good_text), TEXT)),
         draw(st.one_of(st.sampled_from(["loaded_language", "euphemism", "unknown_label"]), TEXT)),
-        draw(st.one_of(st.sampled_from(["ana", "O'Brien \"x\"; DROP TABLE spans;--", "😀 ñ"]), TEXT)),
+        draw(st.one_of(st.sampled_from(["ana", 'O\'Brien "x"; DROP TABLE spans;--', "😀 ñ"]), TEXT)),
         draw(st.sampled_from(["manual", "suggestion", "robot", ""])),
         draw(st.sampled_from(["true", "false", "maybe", ""])),
         draw(st.one_of(st.just(""), TEXT)),
@@ -489,7 +565,8 @@ def sentence_rows(draw) -> list[str]:
     return [
         draw(st.one_of(st.just("seed"), TEXT)),
         draw(st.sampled_from(["0", "1", hostile or "0"])),
-        draw(st.sampled_from(["0", hostile or "0"])), str(len(SEED_TEXT)),
+        draw(st.sampled_from(["0", hostile or "0"])),
+        str(len(SEED_TEXT)),
         draw(st.one_of(st.just(SEED_TEXT), TEXT)),
         draw(st.one_of(st.sampled_from(["ana", "😀 ñ"]), TEXT)),
         draw(st.sampled_from(["done", "skipped", "", "maybe"])),
@@ -508,10 +585,14 @@ def annotation_jsonl_files(draw) -> bytes:
     for _ in range(draw(st.integers(1, 4))):
         start = draw(st.integers(0, len(SEED_TEXT) - 1))
         end = draw(st.integers(start + 1, len(SEED_TEXT)))
-        record = {"text": SEED_TEXT, "label": [[start, end, draw(st.sampled_from(["loaded_language", "nope"]))]],
-                  "document_id": "seed", "sentence_index": 0,
-                  "annotator": draw(st.sampled_from(["ana", "😀 ñ"])),
-                  "judgment": draw(st.sampled_from([None, "biased", "nope"]))}
+        record = {
+            "text": SEED_TEXT,
+            "label": [[start, end, draw(st.sampled_from(["loaded_language", "nope"]))]],
+            "document_id": "seed",
+            "sentence_index": 0,
+            "annotator": draw(st.sampled_from(["ana", "😀 ñ"])),
+            "judgment": draw(st.sampled_from([None, "biased", "nope"])),
+        }
         line = json.dumps(record)
         if draw(st.booleans()):  # a hostile value in place of one of them
             key = draw(st.sampled_from(["sentence_index", "label", "judgment", "annotator"]))

@@ -33,10 +33,13 @@ def _project(path: Path, tagset) -> Path:
     text = "\n".join(LINES)
     with Store.open(path, create=True) as store:
         store.initialize("hostile", tagset)
-        sentences = [Sentence(None, "hostile", i, start, end, text[start:end], tokens)
-                     for i, (start, end, tokens) in enumerate(segment(text))]
-        store.corpus.insert_document(Document(id="hostile", text=text, title="[b]x[/b] \x1b]0;t\x07",
-                                       content_hash=content_hash(text)), sentences)
+        sentences = [
+            Sentence(None, "hostile", i, start, end, text[start:end], tokens)
+            for i, (start, end, tokens) in enumerate(segment(text))
+        ]
+        store.corpus.insert_document(
+            Document(id="hostile", text=text, title="[b]x[/b] \x1b]0;t\x07", content_hash=content_hash(text)), sentences
+        )
     return path
 
 

@@ -63,7 +63,9 @@ def test_an_export_to_a_symlinked_out_replaces_the_link_not_its_target(project_d
     assert not out.is_symlink()
 
 
-def test_lexicon_export_to_a_symlinked_out_replaces_the_link_not_its_target(project_db: Path, victim: Path, tmp_path: Path):
+def test_lexicon_export_to_a_symlinked_out_replaces_the_link_not_its_target(
+    project_db: Path, victim: Path, tmp_path: Path
+):
     out = tmp_path / "lexicon.csv"
     out.symlink_to(victim)
     result = CliRunner().invoke(cli, ["lexicon", "export", "--db", str(project_db), "--out", str(out)])

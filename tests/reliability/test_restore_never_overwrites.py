@@ -51,8 +51,11 @@ SESSION_B = textwrap.dedent(
 def test_undo_in_one_process_never_deletes_the_span_another_process_labelled(project_db: Path):
     a = subprocess.Popen(
         [sys.executable, "-c", SESSION_A, str(project_db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = json.loads(a.stdout.readline())
         # B labels a span after A's delete freed the largest id.

@@ -43,8 +43,12 @@ def test_a_writer_saves_each_edit_within_a_quarter_second_while_a_big_file_impor
     before = _documents(project_db)
     writer = start_writer(project_db, "ana", 100_000, "--pause-ms", "60", "--latency", "--wait")
     assert writer.stdout.readline().strip() == "ready"
-    importer = subprocess.Popen([sys.executable, "-m", "annotator.cli", "import", "--db", str(project_db),
-                                 str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", "import", "--db", str(project_db), str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # The old single transaction opens no unit: then start after a second of import.
     started = time.monotonic()
     while not _unit_open(project_db) and importer.poll() is None and time.monotonic() < started + 1.0:

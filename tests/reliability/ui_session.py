@@ -36,8 +36,9 @@ async def main(db: str, annotator: str, key: str, sentences: int) -> None:
             for sentence_id in visited:
                 session.go_to_sentence(sentence_id)
                 await pilot.pause()
-                seen[sentence_id] = sorted({item.annotator for _, _, item in session.items()
-                                            if hasattr(item, "annotator")})
+                seen[sentence_id] = sorted(
+                    {item.annotator for _, _, item in session.items() if hasattr(item, "annotator")}
+                )
             print(json.dumps({"readonly": session.readonly, "seen": seen}), flush=True)
 
 

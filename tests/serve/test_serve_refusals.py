@@ -32,8 +32,7 @@ def open_session(served, name: str, *, origin: str | None = None, keep: float = 
                 return status, None, b""
             ws_url = html.split('data-session-websocket-url="')[1].split('"')[0]
             try:
-                async with client.ws_connect(ws_url + "?width=80&height=24",
-                                             origin=origin or served.url) as ws:
+                async with client.ws_connect(ws_url + "?width=80&height=24", origin=origin or served.url) as ws:
                     data = b""
                     deadline = time.monotonic() + keep
                     while time.monotonic() < deadline:

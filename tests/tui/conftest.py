@@ -21,7 +21,7 @@ def make_app(corpus):
     """`make_app(annotator=..., suggestions=..., document=...)` -> a SessionApp on the corpus."""
 
     def make(annotator: str = "alice", *, suggestions: str = "on", document: str | None = None) -> SessionApp:
-        session = AnnotationSession(corpus, annotator, suggestions=suggestions)  # type: ignore[arg-type]
+        session = AnnotationSession(corpus, annotator, suggestions=suggestions)
         notice = session.open(document)
         return SessionApp(session, notices=(notice,) if notice else (), cursor_blink=False)
 

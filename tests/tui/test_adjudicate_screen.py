@@ -15,7 +15,6 @@ DOC = "001_0da7177c8754087f"
 SIZE = (100, 30)
 
 
-
 @pytest.fixture
 def disputed(sample_store):
     """Three annotators who disagree on the first two sentences of a sample."""
@@ -37,7 +36,10 @@ def make_app(store, auto="none", **options) -> SessionApp:
 
 
 def gold(store, sentence_id):
-    return [(g.start, g.end, g.label, g.agreed_by, g.resolution) for g in store.annotations.spans_for_sentence(sentence_id, GOLD)]
+    return [
+        (g.start, g.end, g.label, g.agreed_by, g.resolution)
+        for g in store.annotations.spans_for_sentence(sentence_id, GOLD)
+    ]
 
 
 async def test_a_takes_the_candidate_under_the_cursor(disputed):
@@ -123,7 +125,9 @@ async def test_v_sets_the_gold_judgment_with_who_agreed(disputed):
         await pilot.pause()
     state = store.annotations.get_judgment(s1, GOLD)
     assert (state.judgment, state.judgment_agreed_by, state.judgment_resolution) == (
-        "biased", ("ana", "budi"), "curated"
+        "biased",
+        ("ana", "budi"),
+        "curated",
     )
 
 

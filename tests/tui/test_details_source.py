@@ -15,8 +15,20 @@ from tests.workspace_corpus import add_document
 async def test_details_show_the_model_confidence_and_the_reason(store, size):
     [sentence] = add_document(store, "doc", ["Pasukan penjajah itu datang."])
     start = sentence.text.index("penjajah")
-    store.suggestions.add([Suggestion(sentence.id, start, start + 8, "loaded_language", "penjajah",
-                                      detector="model", reason="learned from 12 done sentences", score=0.8125)])
+    store.suggestions.add(
+        [
+            Suggestion(
+                sentence.id,
+                start,
+                start + 8,
+                "loaded_language",
+                "penjajah",
+                detector="model",
+                reason="learned from 12 done sentences",
+                score=0.8125,
+            )
+        ]
+    )
     session = AnnotationSession(store, "alice")
     session.open()
     app = SessionApp(session, cursor_blink=False)

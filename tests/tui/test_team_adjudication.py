@@ -21,7 +21,7 @@ def _said(store, sentence_id, who, *, span_note=None, note=None, flagged=False):
 
 
 def _details(app: SessionApp) -> str:
-    return app.screen.query_one("#adjudicate-details", Static).content.plain  # type: ignore[union-attr]
+    return app.screen.query_one("#adjudicate-details", Static).content.plain
 
 
 async def test_the_details_show_each_annotator_s_flag_and_notes(store) -> None:
@@ -39,7 +39,7 @@ async def test_the_details_show_each_annotator_s_flag_and_notes(store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         lines = _details(app).splitlines()
-        said = lines[lines.index("Annotators' notes") + 1:]
+        said = lines[lines.index("Annotators' notes") + 1 :]
         assert said[:2] == ["ana  ⚑ flagged", "  headline, not [bold]body[/]"]
         assert said[2] == "budi"
         assert said[3].endswith("“Pasukan” [red]sarcasm[/red] here"), said

@@ -132,8 +132,10 @@ async def _search(app: SessionApp, pilot, query: str) -> list[str]:
     await pilot.press("enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
-    return [app.screen.query_one(OptionList).get_option_at_index(i).id or ""
-            for i in range(app.screen.query_one(OptionList).option_count)]
+    return [
+        app.screen.query_one(OptionList).get_option_at_index(i).id or ""
+        for i in range(app.screen.query_one(OptionList).option_count)
+    ]
 
 
 async def test_search_finds_her_queue_s_sentences_and_none_outside_it(project: Path) -> None:

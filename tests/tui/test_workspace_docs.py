@@ -12,7 +12,7 @@ README = Path(__file__).parents[2] / "README.md"
 
 def _keys_section() -> str:
     text = README.read_text(encoding="utf-8")
-    return text[text.index("## Keys"):text.index("## Performance")]
+    return text[text.index("## Keys") : text.index("## Performance")]
 
 
 def test_readme_key_table_lists_every_binding():
@@ -24,9 +24,41 @@ def test_readme_key_table_lists_every_binding():
 
 
 def test_contract_keys_are_all_bound(tagset):
-    contract = ["right", "left", "l", "h", "shift+right", "shift+left", "escape", "tab", "shift+tab",
-                "a", "A", "x", "X", "d", "delete", "enter", "down", "j", "up", "k", "]", "[", "n", "s",
-                "f", "c", "v", "t", "u", "ctrl+r", "/", "?", "q"]
+    contract = [
+        "right",
+        "left",
+        "l",
+        "h",
+        "shift+right",
+        "shift+left",
+        "escape",
+        "tab",
+        "shift+tab",
+        "a",
+        "A",
+        "x",
+        "X",
+        "d",
+        "delete",
+        "enter",
+        "down",
+        "j",
+        "up",
+        "k",
+        "]",
+        "[",
+        "n",
+        "s",
+        "f",
+        "c",
+        "v",
+        "t",
+        "u",
+        "ctrl+r",
+        "/",
+        "?",
+        "q",
+    ]
     bound = {key for _, binding in WORKSPACE_KEYS for key in key_display(binding).split()}
     assert set(contract) <= bound
     assert [b.key for b in label_bindings(tagset)] == [label.key for label in tagset.labels]

@@ -20,12 +20,16 @@ def snapshot(store: Store, annotator: str = "alice"):
     rows = []
     for sentence in store.corpus.iter_sentences():
         j = store.annotations.get_judgment(sentence.id, annotator) or SentenceState(sentence.id, annotator)
-        rows.append((
-            sorted((s.start, s.end, s.label, s.origin, s.quoted, s.note) for s in
-                   store.annotations.spans_for_sentence(sentence.id, annotator)),
-            [g.decision for g in store.suggestions.for_sentence(sentence.id, annotator)],
-            (j.status, j.judgment, j.flagged, j.note, j.finished_at),
-        ))  # fmt: skip
+        rows.append(
+            (
+                sorted(
+                    (s.start, s.end, s.label, s.origin, s.quoted, s.note)
+                    for s in store.annotations.spans_for_sentence(sentence.id, annotator)
+                ),
+                [g.decision for g in store.suggestions.for_sentence(sentence.id, annotator)],
+                (j.status, j.judgment, j.flagged, j.note, j.finished_at),
+            )
+        )
     return rows
 
 
@@ -35,18 +39,34 @@ async def test_undo_and_redo_walk_back_and_forth_over_every_kind_of_change(make_
     initial = snapshot(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(
-            "1", "2",            # label, relabel
-            "right", "right", "4", "t",  # a span on "itu", quoted
-            "a",                 # accept the suggestion on "pengecut"
-            "l", "l", "d",       # delete the span on "kota"? none: refused, nothing logged
-            "h", "d",            # delete the quoted span on "itu"
-            "f",                 # flag
-            "v", "2",            # judgment
-            "c", *"cek", "enter",  # note
-            "enter",             # done, to the next sentence
-            "x", "right", "right", "right", "right", "right", "x",  # reject "dalih"
-            "s",                 # skip, to the next sentence
-        )  # fmt: skip
+            "1",
+            "2",  # label, relabel
+            "right",
+            "right",
+            "4",
+            "t",  # a span on "itu", quoted
+            "a",  # accept the suggestion on "pengecut"
+            "l",
+            "l",
+            "d",  # delete the span on "kota"? none: refused, nothing logged
+            "h",
+            "d",  # delete the quoted span on "itu"
+            "f",  # flag
+            "v",
+            "2",  # judgment
+            "c",
+            *"cek",
+            "enter",  # note
+            "enter",  # done, to the next sentence
+            "x",
+            "right",
+            "right",
+            "right",
+            "right",
+            "right",
+            "x",  # reject "dalih"
+            "s",  # skip, to the next sentence
+        )
         await pilot.pause()
         final = snapshot(store)
         assert final != initial
@@ -111,8 +131,9 @@ async def test_a_read_only_session_warns_and_saves_nothing(db_path, tagset):
             await pilot.pause()
             assert "read-only" in app.screen.query_one("WorkspaceHeader").render().plain
             assert app.session.index == 1  # navigation still works
-        assert second.store.annotations.events() == [] or all(e.annotator != "alice" or e.action == "sentence.shown"
-                                                  for e in second.store.annotations.events())
+        assert second.store.annotations.events() == [] or all(
+            e.annotator != "alice" or e.action == "sentence.shown" for e in second.store.annotations.events()
+        )
     with Store.open(db_path) as store:
         assert store.annotations.spans_for_sentence(sentence_id(store, "berita-1", 0), "alice") == []
 

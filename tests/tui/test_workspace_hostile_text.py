@@ -99,7 +99,7 @@ async def test_labelling_markup_tokens_works_and_does_not_run_actions(hostile_ap
     store = app.session.store
     sentence = store.corpus.sentence_at("[red]doc[/red]\x1b[1m", 1)
     [span] = store.annotations.spans_for_sentence(sentence.id, "alice")
-    assert sentence.text[span.start:span.end].startswith("[")
+    assert sentence.text[span.start : span.end].startswith("[")
 
 
 async def test_notes_with_markup_are_stored_and_shown_literally(hostile_app):
@@ -154,4 +154,7 @@ async def test_the_note_editor_shows_a_stored_note_without_its_escapes(store):
         await pilot.press("!", "enter")
         await pilot.pause()
         # Edited: saved as shown, placeholders and all.
-        assert store.annotations.get_judgment(sentence.id, "alice").note == display_text(NOTE + " \x1b]0;again\x07!").strip()
+        assert (
+            store.annotations.get_judgment(sentence.id, "alice").note
+            == display_text(NOTE + " \x1b]0;again\x07!").strip()
+        )

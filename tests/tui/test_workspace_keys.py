@@ -27,8 +27,9 @@ async def drive(app, *keys, size=SIZE):
 def labelled(store, document="berita-1", index=0, annotator="alice"):
     """The spans of one sentence as (covered text, label)."""
     sentence = store.corpus.sentence_at(document, index)
-    return [(sentence.text[s.start:s.end], s.label)
-            for s in store.annotations.spans_for_sentence(sentence.id, annotator)]
+    return [
+        (sentence.text[s.start : s.end], s.label) for s in store.annotations.spans_for_sentence(sentence.id, annotator)
+    ]
 
 
 def state(store, document="berita-1", index=0, annotator="alice"):
@@ -51,16 +52,17 @@ def decisions(store, document="berita-1", index=0, annotator="alice"):
         (("right", "right", "left", "3"), [("pengecut", "epistemic_framing")]),
         (("l", "l", "h", "4"), [("pengecut", "scare_quotes")]),
         (("shift+right", "5"), [("Pasukan pengecut", "euphemism")]),
-        (("right", "right", "right", "shift+left", "shift+left", "6"),
-         [("pengecut itu menyerang", "unattributed_claim")]),
+        (
+            ("right", "right", "right", "shift+left", "shift+left", "6"),
+            [("pengecut itu menyerang", "unattributed_claim")],
+        ),
         (("shift+right", "shift+right", "escape", "1"), [("itu", "loaded_language")]),
         (("tab", "2"), [("pengecut", "name_calling")]),
         (("shift+tab", "3"), [("pengecut", "epistemic_framing")]),
         (("1", "2"), [("Pasukan", "name_calling")]),  # a label key on a span relabels it
         (("7", "8", "9"), []),  # keys without a label in this tag set change nothing
     ],
-    ids=["1", "right", "l", "left", "h", "shift+right", "shift+left", "escape", "tab", "shift+tab", "relabel",
-         "7-9"],
+    ids=["1", "right", "l", "left", "h", "shift+right", "shift+left", "escape", "tab", "shift+tab", "relabel", "7-9"],
 )
 async def test_cursor_selection_and_label_keys(make_app, keys, expected):
     store = await drive(make_app(), *keys)
@@ -188,17 +190,26 @@ async def test_v_picks_the_judgment_with_a_digit(make_app):
 # -------------------------------------------------------------- navigation
 
 
-@pytest.mark.parametrize(("keys", "where"), [
-    (("down",), ("berita-1", 1)), (("j",), ("berita-1", 1)),
-    (("j", "j", "up"), ("berita-1", 1)), (("j", "j", "k"), ("berita-1", 1)),
-    (("]",), ("berita-2", 0)), (("]", "j", "["), ("berita-1", 0)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("keys", "where"),
+    [
+        (("down",), ("berita-1", 1)),
+        (("j",), ("berita-1", 1)),
+        (("j", "j", "up"), ("berita-1", 1)),
+        (("j", "j", "k"), ("berita-1", 1)),
+        (("]",), ("berita-2", 0)),
+        (("]", "j", "["), ("berita-1", 0)),
+    ],
+)
 async def test_navigation_keys_move_without_marking(make_app, keys, where):
     app = make_app()
     store = await drive(app, *keys, "enter")
     # enter marks the sentence the keys led to, and nothing else
-    assert [(s.document_id, s.index) for s in store.corpus.iter_sentences()
-            if (st := state(store, s.document_id, s.index)) is not None and st.status == "done"] == [where]
+    assert [
+        (s.document_id, s.index)
+        for s in store.corpus.iter_sentences()
+        if (st := state(store, s.document_id, s.index)) is not None and st.status == "done"
+    ] == [where]
 
 
 async def test_n_goes_to_the_next_sentence_not_done(make_app):

@@ -15,8 +15,25 @@ from tests.workspace_corpus import add_document
 
 SIZE = (100, 30)
 # Moving, selecting, labelling, the items, undo and redo, accept and reject, marking done.
-KEYS = ("l", "h", "shift+right", "escape", "tab", "shift+tab", "1", "u", "ctrl+r", "tab", "a", "tab", "x", "u",
-        "f", "t", "enter")
+KEYS = (
+    "l",
+    "h",
+    "shift+right",
+    "escape",
+    "tab",
+    "shift+tab",
+    "1",
+    "u",
+    "ctrl+r",
+    "tab",
+    "a",
+    "tab",
+    "x",
+    "u",
+    "f",
+    "t",
+    "enter",
+)
 ROUNDS = 3
 
 
@@ -24,8 +41,12 @@ def _long_sentence_app(store, text: str, suggestions: int = 200):
     [sentence, _] = add_document(store, "long", [text, "Kalimat kedua pendek."])
     sentence = store.corpus.sentence_at("long", 0)
     step = max(len(sentence.tokens) // suggestions, 1)
-    store.suggestions.add([Suggestion(sentence.id, *sentence.tokens[t], "loaded_language", "kata")
-                           for t in range(0, len(sentence.tokens), step)][:suggestions])
+    store.suggestions.add(
+        [
+            Suggestion(sentence.id, *sentence.tokens[t], "loaded_language", "kata")
+            for t in range(0, len(sentence.tokens), step)
+        ][:suggestions]
+    )
     session = AnnotationSession(store, "alice")
     session.open()
     return _timed_app_class()(session, cursor_blink=False)
@@ -54,8 +75,11 @@ async def test_keys_on_a_20000_token_sentence_answer_within_100_ms(store):
     # On a shared machine one press in 50 can stall: here the p95 of all presses and
     # every key's median; tests/bench/test_long_text_bench.py takes each key's own p95.
     pooled = [value for values in latencies.values() for value in values]
-    slow = {key: round(statistics.median(values), 3) for key, values in latencies.items()
-            if statistics.median(values) >= 0.1}
+    slow = {
+        key: round(statistics.median(values), 3)
+        for key, values in latencies.items()
+        if statistics.median(values) >= 0.1
+    }
     assert percentile(pooled, 95) < 0.1 and not slow, (percentile(pooled, 95), slow, latencies)
 
 

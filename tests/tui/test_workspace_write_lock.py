@@ -86,7 +86,7 @@ async def test_a_write_that_cannot_land_says_not_saved_and_later_keys_still_land
             await pilot.pause()
             sentence_id = session.sentence_id
             original = app.notify
-            app.screen.notify = lambda message, **kw: (notes.append(message), original(message, **kw))  # type: ignore[method-assign]
+            app.screen.notify = lambda message, **kw: (notes.append(message), original(message, **kw))
             holder = _hold_write_lock(db_path)
             try:
                 await pilot.press("1")

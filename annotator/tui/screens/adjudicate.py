@@ -71,12 +71,14 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         state = session.judgment
         status = "✓ adjudicated" if state is not None and state.status == "done" else "open"
         title = Content.assemble(
-            (display_text(self.project), "bold"), " · ", (display_text(session.curator), "bold"),
+            (display_text(self.project), "bold"),
+            " · ",
+            (display_text(session.curator), "bold"),
             f" · {session.position + 1}/{len(session.queue)} · ",
             display_text(f"{sentence.document_id} #{sentence.index + 1}"),
             f" · {status} · {adjudicated} adjudicated · auto {session.rule}",
             (" · read-only" if session.readonly else "", "bold"),
-        )  # fmt: skip
+        )
         self.query_one("#adjudicate-title", Static).update(title)
         self.query_one(ProgressBar).update(total=max(len(session.queue), 1), progress=adjudicated)
 
@@ -88,26 +90,38 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
                 if name not in candidate.annotators:
                     continue
                 color, key = self._look(candidate.label)
-                look = "rejected" if session.is_rejected(candidate) else "gold" if session.in_gold(candidate) else "open"
+                look = (
+                    "rejected" if session.is_rejected(candidate) else "gold" if session.in_gold(candidate) else "open"
+                )
                 spans.append(TrackSpan(candidate.start, candidate.end, color, key, look, candidate == current))
             tracks.append(Track(name, case.judgments.get(name), tuple(spans)))
         gold_spans = tuple(
-            TrackSpan(g.start, g.end, *self._look(g.label), "gold",
-                      current is not None and (g.start, g.end, g.label) == current.key)
+            TrackSpan(
+                g.start,
+                g.end,
+                *self._look(g.label),
+                "gold",
+                current is not None and (g.start, g.end, g.label) == current.key,
+            )
             for g in session.gold
-        )  # fmt: skip
+        )
         tracks.append(Track(GOLD, state.judgment if state else None, gold_spans, is_gold=True))
-        self.query_one(AlignedSpans).show(AlignedModel(sentence.text, self._frozen_tokens(sentence.tokens),  # type: ignore[misc]
-                                                       tuple(tracks)))
+        self.query_one(AlignedSpans).show(
+            AlignedModel(sentence.text, self._frozen_tokens(sentence.tokens), tuple(tracks))
+        )
         marks = tuple(
             Mark(g.start, g.end, *self._look(g.label), "span", g.quoted)
             for g in sorted(session.gold, key=lambda g: (-(g.end - g.start), g.start))
         )
-        self.query_one(SentenceView).show(SentenceModel(
-            text=sentence.text, tokens=self._frozen_tokens(sentence.tokens),  # type: ignore[misc]
-            marks=marks, cursor=session.cursor.position if sentence.tokens else None,
-            selection=session.cursor.selection,
-        ))  # fmt: skip
+        self.query_one(SentenceView).show(
+            SentenceModel(
+                text=sentence.text,
+                tokens=self._frozen_tokens(sentence.tokens),
+                marks=marks,
+                cursor=session.cursor.position if sentence.tokens else None,
+                selection=session.cursor.selection,
+            )
+        )
         self.query_one("#adjudicate-details", Static).update(self._details())
 
     def _details(self) -> Content:
@@ -116,14 +130,22 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         candidate = session.candidate
         if candidate is not None:
             color, key = self._look(candidate.label)
-            where = ("rejected" if session.is_rejected(candidate)
-                     else "in gold" if session.in_gold(candidate) else "not in gold")  # fmt: skip
+            where = (
+                "rejected"
+                if session.is_rejected(candidate)
+                else "in gold"
+                if session.in_gold(candidate)
+                else "not in gold"
+            )
             lines += [
                 Content.styled("Candidate", "bold underline"),
                 Content.assemble((f" {key} ", on_label(color)), " ", display_text(candidate.label)),
-                Content("“" + display_text(session.sentence.text[candidate.start:candidate.end]) + "”"),
-                Content("given by " + display_text(", ".join(candidate.annotators))
-                        + f" ({len(candidate.annotators)}/{len(session.case.annotators)})"),  # type: ignore[union-attr]
+                Content("“" + display_text(session.sentence.text[candidate.start : candidate.end]) + "”"),
+                Content(
+                    "given by "
+                    + display_text(", ".join(candidate.annotators))
+                    + f" ({len(candidate.annotators)}/{len(session.case.annotators)})"
+                ),
                 Content(where),
                 Content(""),
             ]
@@ -132,10 +154,16 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
             color, key = self._look(gold.label)
             lines += [
                 Content.styled("Gold span", "bold underline"),
-                Content.assemble((f" {key} ", on_label(color)), " ", display_text(gold.label),
-                                 (" ❝ quoted" if gold.quoted else "", "italic")),
-                Content(f"{gold.resolution or 'curated'}; agreed by "
-                        + (display_text(", ".join(gold.agreed_by)) if gold.agreed_by else "nobody")),
+                Content.assemble(
+                    (f" {key} ", on_label(color)),
+                    " ",
+                    display_text(gold.label),
+                    (" ❝ quoted" if gold.quoted else "", "italic"),
+                ),
+                Content(
+                    f"{gold.resolution or 'curated'}; agreed by "
+                    + (display_text(", ".join(gold.agreed_by)) if gold.agreed_by else "nobody")
+                ),
                 Content(""),
             ]
         state = session.judgment
@@ -143,10 +171,18 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         lines.append(Content.styled(f"Gold {display_text(session.tagset.judgment.name)}", "bold underline"))
         lines.append(Content(display_text(state.judgment) if state and state.judgment else "– (v sets it)"))
         if state and state.judgment_resolution:
-            lines.append(Content(f"{state.judgment_resolution}; agreed by "
-                                 + display_text(", ".join(state.judgment_agreed_by) or "nobody")))
+            lines.append(
+                Content(
+                    f"{state.judgment_resolution}; agreed by "
+                    + display_text(", ".join(state.judgment_agreed_by) or "nobody")
+                )
+            )
         for value, names in votes.items():
-            lines.append(Content("  " + display_text(value) + ": " + display_text(", ".join(names)), ))
+            lines.append(
+                Content(
+                    "  " + display_text(value) + ": " + display_text(", ".join(names)),
+                )
+            )
         if state and state.flagged:
             lines.append(Content.styled("⚑ flagged", "bold"))
         if state and state.note:
@@ -172,7 +208,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         self._then(self._take_all)
 
     def _take_all(self) -> None:
-        names = list(self.session.case.annotators)  # type: ignore[union-attr]
+        names = list(self.session.case.annotators)
         self.app.push_screen(
             PickDialog("Take every span of which annotator?", names),
             lambda name: None if name is None else self._run(self.session.take_all_of, name),

@@ -76,27 +76,40 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         sentence = session.sentence
         document = session.document
         judgment = session.judgment
-        self._header.show(HeaderInfo(
-            project=self.project, annotator=session.annotator,
-            document_position=session.position + 1, document_count=len(session.order),
-            document_id=document.id if document else "", title=document.title if document else "",
-            source=document.source if document else None,
-            sentence_position=session.index + 1, sentence_count=len(session.sentences),
-            done=session.done, total=session.total, mode=session.mode, order=session.order.name,
-            status=judgment.status if judgment else None, flagged=bool(judgment and judgment.flagged),
-            readonly=session.readonly, queue=self._in_queue,
-        ))  # fmt: skip
+        self._header.show(
+            HeaderInfo(
+                project=self.project,
+                annotator=session.annotator,
+                document_position=session.position + 1,
+                document_count=len(session.order),
+                document_id=document.id if document else "",
+                title=document.title if document else "",
+                source=document.source if document else None,
+                sentence_position=session.index + 1,
+                sentence_count=len(session.sentences),
+                done=session.done,
+                total=session.total,
+                mode=session.mode,
+                order=session.order.name,
+                status=judgment.status if judgment else None,
+                flagged=bool(judgment and judgment.flagged),
+                readonly=session.readonly,
+                queue=self._in_queue,
+            )
+        )
         previous, following = session.previous_context, session.next_context
         self._previous.show(previous.text if previous else None)
         self._next.show(following.text if following else None)
         view = self._sentence
-        view.show(SentenceModel(
-            text=sentence.text if sentence else "",
-            tokens=self._frozen_tokens(session.tokens),
-            marks=self._marks(),
-            cursor=session.cursor.position if session.tokens else None,
-            selection=session.cursor.selection,
-        ))  # fmt: skip
+        view.show(
+            SentenceModel(
+                text=sentence.text if sentence else "",
+                tokens=self._frozen_tokens(session.tokens),
+                marks=self._marks(),
+                cursor=session.cursor.position if session.tokens else None,
+                selection=session.cursor.selection,
+            )
+        )
         title = f"sentence {session.index + 1}/{len(session.sentences)}"
         subtitle = {"done": "✓ done", "skipped": "↷ skipped"}.get((judgment.status if judgment else None) or "", "")
         if (view.border_title, view.border_subtitle) != (title, subtitle):
@@ -148,15 +161,36 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         if item is None or sentence is None:
             return None
         color, key = self._label_look(item.label)
-        text = sentence.text[item.start:item.end]
+        text = sentence.text[item.start : item.end]
         if isinstance(item, SpanAnnotation):
             origin = "accepted suggestion" if item.origin == "suggestion" else "manual"
-            return ItemDetails("span", item.label, key, color, origin, text, item.lexicon_term,
-                               session.neutral_for(item.lexicon_term, item.label), item.note, item.quoted)
+            return ItemDetails(
+                "span",
+                item.label,
+                key,
+                color,
+                origin,
+                text,
+                item.lexicon_term,
+                session.neutral_for(item.lexicon_term, item.label),
+                item.note,
+                item.quoted,
+            )
         origin = "pending suggestion" if item.decision is None else f"{item.decision} suggestion"
-        return ItemDetails("suggestion", item.label, key, color, origin, text, item.term,
-                           session.neutral_for(item.term, item.label), None, item.quoted,
-                           source=describe_source(item.detector, item.term, item.score), reason=item.reason)
+        return ItemDetails(
+            "suggestion",
+            item.label,
+            key,
+            color,
+            origin,
+            text,
+            item.term,
+            session.neutral_for(item.term, item.label),
+            None,
+            item.quoted,
+            source=describe_source(item.detector, item.term, item.score),
+            reason=item.reason,
+        )
 
     # ------------------------------------------------------------------ running
     # (The cursor, labels, flag, sentence navigation and undo: SentenceEditingActions.)

@@ -89,12 +89,19 @@ class JudgmentDialog(ModalScreen[JudgmentPick | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(f"Judgment: {display_text(self.scheme.name)} ({self.scheme.level})"),
-                        classes="dialog-title")
+            yield Label(
+                Content(f"Judgment: {display_text(self.scheme.name)} ({self.scheme.level})"), classes="dialog-title"
+            )
             options = [
-                Option(Content.assemble((f" {number} ", "bold reverse"), " ", display_text(value),
-                                        (" (current)" if value == self.current else "", "dim")),
-                       id=f"value-{number}")
+                Option(
+                    Content.assemble(
+                        (f" {number} ", "bold reverse"),
+                        " ",
+                        display_text(value),
+                        (" (current)" if value == self.current else "", "dim"),
+                    ),
+                    id=f"value-{number}",
+                )
                 for number, value in enumerate(self.scheme.values, 1)
             ]
             options.append(Option(Content.assemble((" 0 ", "bold reverse"), " clear the judgment"), id="value-0"))
@@ -143,8 +150,11 @@ class SearchDialog(ModalScreen[int | None]):
             yield Label(Content("Search the corpus"), classes="dialog-title")
             yield SafeInput(self.query_text, placeholder="Text to find (case-insensitive)", id="search-input")
             yield OptionList(id="search-results")
-            yield Static(Content("enter search · ↓ results · enter jump · escape cancel"), id="search-status",
-                         classes="dialog-help")
+            yield Static(
+                Content("enter search · ↓ results · enter jump · escape cancel"),
+                id="search-status",
+                classes="dialog-help",
+            )
 
     def on_mount(self) -> None:
         _blink(self, self.query_one(Input))
@@ -166,10 +176,12 @@ class SearchDialog(ModalScreen[int | None]):
         results = self.query_one(OptionList)
         results.clear_options()
         results.add_options(
-            Option(Content.assemble((f"{display_text(hit.document_id)}:{hit.index + 1} ", "dim"),
-                                    display_text(hit.text)), id=f"hit-{hit.sentence_id}")
+            Option(
+                Content.assemble((f"{display_text(hit.document_id)}:{hit.index + 1} ", "dim"), display_text(hit.text)),
+                id=f"hit-{hit.sentence_id}",
+            )
             for hit in hits
-        )  # fmt: skip
+        )
         found = f"{len(hits)} match{'es' if len(hits) != 1 else ''}" if hits else "no match"
         self.query_one("#search-status", Static).update(Content(f"{found} for “{display_text(query)}” · enter jumps"))
         if hits:
@@ -228,8 +240,10 @@ class PickDialog(ModalScreen[str | None]):
             yield Label(Content(display_text(self.title_text)), classes="dialog-title")
             yield OptionList(
                 *[
-                    Option(Content.assemble((f" {number} ", "bold reverse"), " ", display_text(choice)),
-                           id=f"choice-{number}")
+                    Option(
+                        Content.assemble((f" {number} ", "bold reverse"), " ", display_text(choice)),
+                        id=f"choice-{number}",
+                    )
                     for number, choice in enumerate(self.choices, 1)
                 ],
                 id="pick-options",

@@ -42,18 +42,18 @@ class SentenceEditingActions:
         # One frozen tuple per sentence, so a long sentence's tokens are copied once.
         self._frozen_tokens = FrozenTokens()
         for binding in label_bindings(session.tagset):
-            self._bindings.bind(binding.key, binding.action, binding.description, show=False)  # type: ignore[attr-defined]
+            self._bindings.bind(binding.key, binding.action, binding.description, show=False)
 
     def show_notices(self) -> None:
         """The launch's notices (read-only, resumed, ...), once the screen is up."""
         for notice in self.notices:
-            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)  # type: ignore[attr-defined]
+            self.notify(notice, severity="warning" if "read-only" in notice else "information", markup=False)
 
     @property
     def actions(self) -> ActionQueue:
         """The queue every session call of this screen goes through (made on first use)."""
         if self._actions is None:
-            self._actions = ActionQueue(self, self.session.store, on_change=self._show_pending)  # type: ignore[arg-type]
+            self._actions = ActionQueue(self, self.session.store, on_change=self._show_pending)
         return self._actions
 
     @dataclass
@@ -63,7 +63,7 @@ class SentenceEditingActions:
         callback: Callable[[], None]
 
     def post_to_loop(self, callback: Callable[[], None]) -> bool:
-        return self.post_message(self.OnLoop(callback))  # type: ignore[attr-defined]
+        return self.post_message(self.OnLoop(callback))
 
     def on_sentence_editing_actions_on_loop(self, message: OnLoop) -> None:
         message.callback()
@@ -74,15 +74,15 @@ class SentenceEditingActions:
         return self._actions.pending if self._actions is not None else 0
 
     def _show_pending(self, count: int) -> None:
-        self.query_one(SavingIndicator).show_pending(count)  # type: ignore[attr-defined]
+        self.query_one(SavingIndicator).show_pending(count)
 
     def _run(self, method: Callable[..., Any], *args: Any) -> None:
         """Call a session method in key order, then report its outcome and redraw."""
-        self.actions.submit(partial(method, *args), partial(report, self))  # type: ignore[arg-type]
+        self.actions.submit(partial(method, *args), partial(report, self))
 
     def _run_quietly(self, method: Callable[..., Any]) -> None:
         """The same for a call that changes nothing on screen: report a failure, no redraw."""
-        self.actions.submit(method, partial(report, self, redraw=False))  # type: ignore[arg-type]
+        self.actions.submit(method, partial(report, self, redraw=False))
 
     def _then(self, step: Callable[[], Any]) -> None:
         """A screen step that reads the session (a dialog's current value): after the
@@ -140,7 +140,7 @@ class SentenceEditingActions:
 
     def _note(self) -> None:
         state = self.session.judgment
-        self.app.push_screen(  # type: ignore[attr-defined]
+        self.app.push_screen(
             NoteDialog(self.NOTE_TITLE, state.note if state else None),
             lambda note: None if note is None else self._run(self.session.set_note, note),
         )
@@ -155,9 +155,7 @@ class SentenceEditingActions:
             if pick is not None:
                 self._run(self.session.set_judgment, pick.value)
 
-        self.app.push_screen(  # type: ignore[attr-defined]
-            JudgmentDialog(self.session.tagset.judgment, state.judgment if state else None), chosen
-        )
+        self.app.push_screen(JudgmentDialog(self.session.tagset.judgment, state.judgment if state else None), chosen)
 
     # history
     def action_undo(self) -> None:

@@ -33,13 +33,17 @@ def key_lines(keys: list[tuple[str, Binding]], label_group: str, label_help: str
 def help_content(tagset: Tagset) -> Content:
     lines: list[Content] = [Content.styled("Keys", "bold underline"), Content("")]
     lines += key_lines(WORKSPACE_KEYS, "Spans", "Label the selection or the token under the cursor; relabel a span")
-    lines += [Content.assemble(("  ctrl+p          ", "bold"),
-                               "Command palette: jump, search, suggestion mode, statistics, export"),
-              Content("")]  # fmt: skip
+    lines += [
+        Content.assemble(
+            ("  ctrl+p          ", "bold"), "Command palette: jump, search, suggestion mode, statistics, export"
+        ),
+        Content(""),
+    ]
     lines.append(Content.styled("Labels", "bold underline"))
     for label in tagset.labels:
-        lines.append(Content.assemble("  ", (f" {label.key} ", on_label(label.color)), " ",
-                                      (display_text(label.name), "bold")))
+        lines.append(
+            Content.assemble("  ", (f" {label.key} ", on_label(label.color)), " ", (display_text(label.name), "bold"))
+        )
         if label.description:
             lines.append(Content("      " + display_text(" ".join(label.description.split()))))
     values = ", ".join(f"{n}={display_text(v)}" for n, v in enumerate(tagset.judgment.values, 1))

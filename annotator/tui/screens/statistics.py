@@ -36,15 +36,22 @@ def progress_content(store: Store) -> Content:
     if not rows:
         lines.append(Content("Nobody has annotated yet."))
     name_width = max([len(r.annotator) for r in rows] + [9])
-    lines.append(Content.styled(f"{'annotator':<{name_width}}  {'done':>9} {'skipped':>8} {'judged':>8} "
-                                f"{'spans':>8}  progress", "bold"))
+    lines.append(
+        Content.styled(
+            f"{'annotator':<{name_width}}  {'done':>9} {'skipped':>8} {'judged':>8} {'spans':>8}  progress", "bold"
+        )
+    )
     for row in rows:
         filled, empty = progress_bar(row.done, total, 20)
-        lines.append(Content.assemble(
-            display_text(row.annotator).ljust(name_width),
-            f"  {row.done:>9,} {row.skipped:>8,} {row.judged:>8,} {row.spans:>8,}  ",
-            (filled, "bold"), (empty.replace(" ", "░"), "dim"), f" {row.share:6.1%}",
-        ))  # fmt: skip
+        lines.append(
+            Content.assemble(
+                display_text(row.annotator).ljust(name_width),
+                f"  {row.done:>9,} {row.skipped:>8,} {row.judged:>8,} {row.spans:>8,}  ",
+                (filled, "bold"),
+                (empty.replace(" ", "░"), "dim"),
+                f" {row.share:6.1%}",
+            )
+        )
     return Content("\n").join(lines)
 
 
@@ -76,11 +83,15 @@ class StatisticsScreen(ModalScreen[None]):
             yield PlotextPlot(id="statistics-progress-chart")
             yield Static(progress_content(self.store), id="statistics-progress")
             yield PlotextPlot(id="statistics-alpha-chart")
-            yield Static(Content.assemble(("Agreement", "bold underline"), "\n\ncomputing…"),
-                         id="statistics-agreement")
-            yield Static(Content(f"i  add 95% intervals ({RESAMPLES:,} resamples of whole sentences)   "
-                                 "w  write the HTML report to exports/   escape  close"),
-                         classes="dialog-help", id="statistics-choices")  # fmt: skip
+            yield Static(Content.assemble(("Agreement", "bold underline"), "\n\ncomputing…"), id="statistics-agreement")
+            yield Static(
+                Content(
+                    f"i  add 95% intervals ({RESAMPLES:,} resamples of whole sentences)   "
+                    "w  write the HTML report to exports/   escape  close"
+                ),
+                classes="dialog-help",
+                id="statistics-choices",
+            )
 
     def on_mount(self) -> None:
         self._draw_progress()
@@ -142,7 +153,7 @@ class StatisticsScreen(ModalScreen[None]):
     def _draw_progress(self) -> None:
         total, rows = progress_rows(self.store)
         chart = self.query_one("#statistics-progress-chart")
-        plt = chart.plt  # type: ignore[attr-defined]  (a PlotextPlot)
+        plt = chart.plt  # a PlotextPlot
         plt.clear_figure()
         if rows:
             plt.bar([_plain(r.annotator) for r in rows], [r.done for r in rows], orientation="horizontal", width=0.4)
@@ -153,7 +164,7 @@ class StatisticsScreen(ModalScreen[None]):
 
     def _draw_alpha(self, report: dict | None) -> None:
         chart = self.query_one("#statistics-alpha-chart")
-        plt = chart.plt  # type: ignore[attr-defined]  (a PlotextPlot)
+        plt = chart.plt  # a PlotextPlot
         plt.clear_figure()
         per_label = (report or {}).get("token", {}).get("per_label", {})
         used = [(label, entry) for label, entry in per_label.items() if entry["krippendorff_alpha"] is not None]
@@ -180,8 +191,13 @@ class StatisticsScreen(ModalScreen[None]):
     def _show(self, report: dict | None, message: str | None, pace) -> None:
         self.report = report
         lines = report_lines(report) if report is not None else [message or ""]
-        body = Content("\n").join([Content.styled("Agreement", "bold underline"), Content(""),
-                                   *(Content(display_text(line)) for line in lines)])
+        body = Content("\n").join(
+            [
+                Content.styled("Agreement", "bold underline"),
+                Content(""),
+                *(Content(display_text(line)) for line in lines),
+            ]
+        )
         self.query_one("#statistics-agreement", Static).update(body)
         self._draw_alpha(report)
         self.query_one("#statistics-session", Static).update(self._pace_content(pace))
@@ -194,14 +210,16 @@ class StatisticsScreen(ModalScreen[None]):
             return Content.assemble(head, "\nNo sentence finished yet in this sitting.")
         rate = "—" if pace.per_hour is None else f"{pace.per_hour:,.0f} sentences per hour"
         eta = "—" if pace.eta_hours is None else f"{pace.eta_hours:,.1f} h for the {pace.remaining:,} left"
-        return Content.assemble(head, f"\n{pace.sentences:,} sentences in {pace.seconds / 60:,.1f} active minutes; "
-                                      f"{rate}; ETA {eta}")
+        return Content.assemble(
+            head, f"\n{pace.sentences:,} sentences in {pace.seconds / 60:,.1f} active minutes; {rate}; ETA {eta}"
+        )
 
     # ------------------------------------------------------------- actions
 
     def action_intervals(self) -> None:
         self.query_one("#statistics-agreement", Static).update(
-            Content.assemble(("Agreement", "bold underline"), f"\n\ncomputing 95% intervals ({RESAMPLES:,} resamples)…"))
+            Content.assemble(("Agreement", "bold underline"), f"\n\ncomputing 95% intervals ({RESAMPLES:,} resamples)…")
+        )
         self._agreement(RESAMPLES)
 
     def action_write_report(self) -> None:

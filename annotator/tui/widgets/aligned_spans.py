@@ -145,7 +145,7 @@ class AlignedSpans(Widget):
             return Content("")
         return render_aligned(self.model, self.content_region.width or self.size.width or 80)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
+    def get_content_height(self, container, viewport, width: int) -> int:
         if self.model is None:
             return 1
         return len(render_aligned(self.model, width).split("\n"))

@@ -24,14 +24,19 @@ def annotator_notes_lines(
         return []
     lines = [Content.styled("Annotators' notes", "bold underline")]
     for entry in notes:
-        lines.append(Content.assemble((display_text(entry.annotator), "bold"), ("  ⚑ flagged" if entry.flagged else "")))
+        lines.append(
+            Content.assemble((display_text(entry.annotator), "bold"), ("  ⚑ flagged" if entry.flagged else ""))
+        )
         if entry.note:
             lines.append(Content("  " + display_text(entry.note)))
         for span in entry.span_notes:
             color, key = look(span.label)
-            lines.append(Content.assemble(
-                "  ", (f" {key} ", on_label(color)),
-                (" “" + display_excerpt(text[span.start:span.end]) + "” ", "italic"),
-                display_text(span.note),
-            ))  # fmt: skip
+            lines.append(
+                Content.assemble(
+                    "  ",
+                    (f" {key} ", on_label(color)),
+                    (" “" + display_excerpt(text[span.start : span.end]) + "” ", "italic"),
+                    display_text(span.note),
+                )
+            )
     return lines

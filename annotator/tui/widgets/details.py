@@ -77,13 +77,18 @@ class DetailsPane(Widget):
         lines: list[Content] = []
         item = info.item
         if item is not None:
-            lines.append(Content.assemble(
-                ("Span     " if item.kind == "span" else "Suggested", heading), " ",
-                (f" {display_excerpt(item.label)} {superscript(item.key)} ", on_label(item.color)),
-                (" · ", dim), item.origin,
-                *([(" · ", dim), "❝ quoted"] if item.quoted else []),
-                (" · ", dim), ("“" + display_excerpt(item.text) + "”", "italic"),
-            ))  # fmt: skip
+            lines.append(
+                Content.assemble(
+                    ("Span     " if item.kind == "span" else "Suggested", heading),
+                    " ",
+                    (f" {display_excerpt(item.label)} {superscript(item.key)} ", on_label(item.color)),
+                    (" · ", dim),
+                    item.origin,
+                    *([(" · ", dim), "❝ quoted"] if item.quoted else []),
+                    (" · ", dim),
+                    ("“" + display_excerpt(item.text) + "”", "italic"),
+                )
+            )
             extra: list[Content | str | tuple[str, object]] = []
             if item.term:
                 extra += [("term ", dim), display_excerpt(item.term)]
@@ -96,21 +101,29 @@ class DetailsPane(Widget):
             if item.reason:
                 extra += [("  why ", dim), display_excerpt(item.reason)]
             if extra:
-                lines.append(Content.assemble(" " * 10, *extra))  # type: ignore[arg-type]
+                lines.append(Content.assemble(" " * 10, *extra))
         else:
             selection = f" · {info.selected} tokens selected" if info.selected > 1 else ""
-            lines.append(Content.assemble(
-                ("Token    ", heading), " ",
-                ("“" + display_excerpt(info.token) + "”", "bold"),
-                (f"  {info.token_position}/{info.token_count}{selection}", dim),
-            ))  # fmt: skip
-        lines.append(Content.assemble(
-            ("Sentence ", heading), " ",
-            (f"{display_excerpt(info.judgment_name)}: ", dim), info.judgment or "—",
-            (" · ", dim), _status(info.status),
-            *([(" · ", dim), "⚑ flagged"] if info.flagged else []),
-            *([(" · note ", dim), display_excerpt(info.note)] if info.note else []),
-        ))  # fmt: skip
+            lines.append(
+                Content.assemble(
+                    ("Token    ", heading),
+                    " ",
+                    ("“" + display_excerpt(info.token) + "”", "bold"),
+                    (f"  {info.token_position}/{info.token_count}{selection}", dim),
+                )
+            )
+        lines.append(
+            Content.assemble(
+                ("Sentence ", heading),
+                " ",
+                (f"{display_excerpt(info.judgment_name)}: ", dim),
+                info.judgment or "—",
+                (" · ", dim),
+                _status(info.status),
+                *([(" · ", dim), "⚑ flagged"] if info.flagged else []),
+                *([(" · note ", dim), display_excerpt(info.note)] if info.note else []),
+            )
+        )
         return Content("\n").join(lines)
 
     def _tall(self, info: DetailsInfo) -> Content:
@@ -125,8 +138,11 @@ class DetailsPane(Widget):
         item = info.item
         if item is not None:
             lines += [
-                Content.assemble(("Span" if item.kind == "span" else "Suggestion", heading), "  ",
-                                 (f" {display_excerpt(item.label)} {superscript(item.key)} ", on_label(item.color))),
+                Content.assemble(
+                    ("Span" if item.kind == "span" else "Suggestion", heading),
+                    "  ",
+                    (f" {display_excerpt(item.label)} {superscript(item.key)} ", on_label(item.color)),
+                ),
                 field("origin", item.origin),
                 field("text", Content.styled("“" + display_excerpt(item.text) + "”", "italic")),
             ]
@@ -145,8 +161,13 @@ class DetailsPane(Widget):
             lines.append(Content(""))
         lines += [
             Content.styled("Cursor", heading),
-            field("token", Content.assemble(("“" + display_excerpt(info.token) + "”", "bold"),
-                                            (f"  {info.token_position}/{info.token_count}", dim))),
+            field(
+                "token",
+                Content.assemble(
+                    ("“" + display_excerpt(info.token) + "”", "bold"),
+                    (f"  {info.token_position}/{info.token_count}", dim),
+                ),
+            ),
         ]
         if info.selected > 1:
             lines.append(field("selected", f"{info.selected} tokens"))

@@ -52,8 +52,12 @@ class WorkspaceHeader(Widget):
     }
     """
 
-    COMPONENT_CLASSES = {"workspace-header--bar", "workspace-header--dim", "workspace-header--badge",
-                         "workspace-header--warning"}
+    COMPONENT_CLASSES = {
+        "workspace-header--bar",
+        "workspace-header--dim",
+        "workspace-header--badge",
+        "workspace-header--warning",
+    }
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -38,4 +38,3 @@ class LabelBar(Widget):
             fitted = name.truncate(max(room, 1), ellipsis=True)
             parts.append(key + " " + fitted.pad_right(max(room - fitted.cell_length, 0)))
         return Content("").join(parts).truncate(width)
-

@@ -31,8 +31,9 @@ _WORD = re.compile(r"[^ ]+")
 # Characters one cell wide each, as rich measures them (checked in the tests): ASCII,
 # Latin, Greek and Cyrillic letters, the punctuation of news text (dashes, curly quotes,
 # ellipsis) and the control placeholders `display_text` puts in.
-_SINGLE_CELL = re.compile("[\u0020-\u007e\u00a0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e"
-                          "\u2070-\u209f\u2400-\u2426\u275d\u275e\ufffd]*")
+_SINGLE_CELL = re.compile(
+    "[\u0020-\u007e\u00a0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u2070-\u209f\u2400-\u2426\u275d\u275e\ufffd]*"
+)
 
 
 def _is_single_cell(text: str) -> bool:
@@ -170,9 +171,7 @@ class SentenceLayout:
         return best[1] if best else None
 
 
-def layout_sentence(
-    text: str, tokens: Sequence[tuple[int, int]], tags: list[Tag], width: int
-) -> SentenceLayout:
+def layout_sentence(text: str, tokens: Sequence[tuple[int, int]], tags: list[Tag], width: int) -> SentenceLayout:
     """Insert the tags, wrap to `width` cells, and map tokens to cells.
 
     Linear in the sentence, and nothing per token: the cell offset of every display
@@ -222,7 +221,7 @@ class _ShiftedIndex(Sequence[int]):
     def __len__(self) -> int:
         return self._length + 1
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:

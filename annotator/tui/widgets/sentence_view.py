@@ -170,8 +170,11 @@ class SentenceView(ScrollView, can_focus=False):
         self.model = model
         new_lines = self._prepare(width)
         layout = self._layout
-        if old_layout is None or old_lines is None or layout is None or (
-            layout is not old_layout and layout.lines != old_layout.lines
+        if (
+            old_layout is None
+            or old_lines is None
+            or layout is None
+            or (layout is not old_layout and layout.lines != old_layout.lines)
         ):
             self._resize_virtual(width)
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -286,8 +289,11 @@ class SentenceView(ScrollView, can_focus=False):
 
         rejected = self._component("sentence-view--rejected")
         for mark in model.marks:
-            add(mark.start, mark.end, rejected if mark.kind == "rejected" else _mark_style(mark.color, mark.kind,
-                                                                                          mark.quoted))
+            add(
+                mark.start,
+                mark.end,
+                rejected if mark.kind == "rejected" else _mark_style(mark.color, mark.kind, mark.quoted),
+            )
         tokens = model.tokens
         if model.selection is not None and tokens:
             first, last = model.selection
