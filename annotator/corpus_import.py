@@ -615,7 +615,7 @@ class Importer:
             context = multiprocessing.get_context("fork")
         elif "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["annotator.segmentation", "nltk.tokenize.punkt"])
+            context.set_forkserver_preload(["annotator.segmentation"])
         else:
             context = multiprocessing.get_context("spawn")
         # The analyzer goes to each worker once: inherited as it is with fork (compiled,
