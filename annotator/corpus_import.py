@@ -449,6 +449,8 @@ class Importer:
                             self.on_sentences(self.store, sentences)
                     index += len(sentences)
                     tokens += sum(len(s.tokens) for s in sentences)
+                with self._step(unit):
+                    self.store.corpus.set_counts(raw.id, index, tokens)
         except BaseException:
             if own is not None:
                 own.discard()
