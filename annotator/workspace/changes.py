@@ -148,8 +148,9 @@ def describe_edit(edit: Edit, text: str, suggestions: Mapping[int, Suggestion] |
         return f"the note on {quote(after or before)}"
     if group == "suggestion":
         decided = "accept" if verb.startswith("accept") else "reject"
-        if len(decisions) != 1:
-            return f"{decided} {len(decisions)} suggestions"
+        if verb.endswith("_all") or len(decisions) != 1:
+            count = len(decisions)
+            return f"{decided} all: {count} suggestion{'s' if count != 1 else ''}"
         suggestion = (suggestions or {}).get(decisions[0].suggestion_id)
         if suggestion is None:
             return f"{decided} a suggestion"

@@ -436,14 +436,10 @@ class AnnotationSession(SentenceEditing):
         return self._after(edit)
 
     def accept(self) -> Edit:
-        """Accept the pending suggestion under the cursor, else the first pending one, else
-        a rejected one under the cursor (a change of mind); the cursor goes on to the next
-        pending suggestion. (Pending first: after `x`, `a` must not take back the reject.)"""
-        suggestion = (
-            self.suggestion_at_cursor(pending_only=True)
-            or next(iter(self.pending), None)
-            or self.suggestion_at_cursor()
-        )
+        """Accept the pending suggestion under the cursor, or else the first pending one;
+        the cursor goes on to the next pending suggestion. Only pending ones: after `x`,
+        `a` must not take the reject back (undo does that)."""
+        suggestion = self.suggestion_at_cursor(pending_only=True) or next(iter(self.pending), None)
         if suggestion is None:
             raise ActionRefused(self._no_suggestion("to accept"))
         edit = self._after(self.editor.accept([suggestion]))
@@ -551,7 +547,7 @@ class AnnotationSession(SentenceEditing):
         if undecided and settings.get(self.store, "require-decisions"):
             missing.append(f"{_suggestions(undecided)} pending: accept (a) or reject (x)")
         if settings.get(self.store, "require-judgment") and not (self.judgment and self.judgment.judgment):
-            missing.append(f"no {self.tagset.judgment.name} yet: choose one (v)")
+            missing.append(f"no judgment ({self.tagset.judgment.name}) yet: choose one (v)")
         if missing:
             raise ActionRefused("not done: " + "; ".join(missing))
 
