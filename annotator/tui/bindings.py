@@ -39,8 +39,7 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
             "Jump",
             show=False,
             key_display="'",
-            tooltip="Jump: type a word's first letters to go to the next word starting so"
-            " (with a selection, extend it); enter or escape ends the jump",
+            tooltip="Jump to the next word starting with the letters typed next",
             id="cursor.jump",
         ),
     ),
@@ -63,7 +62,13 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
     ),
     (
         "Spans",
-        Binding("x", "reject", "Reject", tooltip="Reject the suggestion under the cursor", id="suggestion.reject"),
+        Binding(
+            "x",
+            "reject",
+            "Reject",
+            tooltip="Reject the suggestion under the cursor, or the first pending one",
+            id="suggestion.reject",
+        ),
     ),
     (
         "Spans",
@@ -80,9 +85,7 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
             "begin_boundary",
             "Edges",
             show=False,
-            tooltip="Boundary edit of the span (or selection) under the cursor, by character:"
-            " left/right move the end, shift+left/shift+right the start, enter keeps, escape cancels"
-            " (a new range from a selection: a label key labels it)",
+            tooltip="Edit the span's (or selection's) boundaries by character",
             id="span.boundary",
         ),
     ),

@@ -126,7 +126,7 @@ async def test_a_boundary_edit_is_one_undoable_edit_and_undo_says_so(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "1", "e", "left", "left")
         await pilot.pause()
-        assert app.screen.query_one(WorkspaceHeader).info.key_mode.startswith("EDIT Pasukan [pengec]ut")
+        assert app.screen.query_one(WorkspaceHeader).info.key_mode.startswith("EDIT sukan [pengec]ut")
         await pilot.press("enter")
         await pilot.pause()
         assert labelled(app.session.store) == [("pengec", "loaded_language")]
@@ -181,3 +181,14 @@ async def test_adjudication_shares_home_end_jump_and_boundary_edit(disputed_firs
         messages = [n.message for n in app._notifications]
     assert {(text[g[0] : g[1]], g[2]) for g in gold(store, s1)} == {("Baghdad", "loaded_language")}
     assert "undid: boundaries of 'Baghdad' (loaded_language) -> 'Baghd'" in messages
+
+
+def test_help_lists_the_keys_of_both_modes(tagset):
+    from annotator.tui.bindings import MODE_KEYS, key_display
+    from annotator.tui.screens.help import adjudication_help_content, help_content
+
+    for text in (help_content(tagset).plain, adjudication_help_content(tagset).plain):
+        assert "Jump (after ')" in text and "Boundary edit (after e)" in text
+        for keys in MODE_KEYS.values():
+            for binding in keys:
+                assert f"{key_display(binding):<16}{binding.description}" in text

@@ -178,9 +178,9 @@ class SentenceEditingActions:
         edit = session.boundary
         if edit is not None:
             text = session.sentence_text
-            shown = f"{text[max(edit.start - 8, 0) : edit.start]}[{text[edit.start : edit.end]}]{text[edit.end : edit.end + 8]}"
-            finish = "1-9 labels it" if edit.span is None else "enter keeps"
-            return f"EDIT {' '.join(shown.split())} · ←/→ end · shift+←/→ start · {finish} · escape cancels"
+            shown = f"{text[max(edit.start - 6, 0) : edit.start]}[{text[edit.start : edit.end]}]{text[edit.end : edit.end + 6]}"
+            finish = "1-9 labels" if edit.span is None else "enter keeps"
+            return f"EDIT {' '.join(shown.split())} · ←→ end · shift+←→ start · {finish} · esc cancels"
         return ""
 
     def boundary_marks(self, marks: tuple[Mark, ...], look: Callable[[str], tuple[str, str]]) -> tuple[Mark, ...]:
