@@ -192,3 +192,11 @@ def test_help_lists_the_keys_of_both_modes(tagset):
         for keys in MODE_KEYS.values():
             for binding in keys:
                 assert f"{key_display(binding):<16}{binding.description}" in text
+
+
+def test_the_new_contract_keys_are_bound_in_both_screens():
+    from annotator.tui.bindings import ADJUDICATE_KEYS, WORKSPACE_KEYS, key_display
+
+    contract = {"home", "end", "shift+home", "shift+end", "'", "e"}
+    for keys in (WORKSPACE_KEYS, ADJUDICATE_KEYS):
+        assert contract <= {key for _, binding in keys for key in key_display(binding).split()}
