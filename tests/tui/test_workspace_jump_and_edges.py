@@ -200,3 +200,42 @@ def test_the_new_contract_keys_are_bound_in_both_screens():
     contract = {"home", "end", "shift+home", "shift+end", "'", "e"}
     for keys in (WORKSPACE_KEYS, ADJUDICATE_KEYS):
         assert contract <= {key for _, binding in keys for key in key_display(binding).split()}
+
+
+# ----------------------------------------------- modes while a write is waiting
+
+
+async def test_modes_route_keys_in_order_while_another_writer_holds_the_lock(db_path, tagset):
+    """Keys queue behind a waiting write: the screen routes them to the jump and the
+    boundary edit as they come, before the session has caught up."""
+    from annotator.store import Store
+    from annotator.tui.app import SessionApp
+    from annotator.workspace.launch import open_workspace
+    from tests.tui.test_workspace_write_lock import _hold_write_lock, _project, _until_saved
+
+    _project(db_path, tagset)
+    with open_workspace(db_path, "alice") as workspace:
+        app = SessionApp(workspace.session, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            holder = _hold_write_lock(db_path)
+            try:
+                # "1" waits for the lock; everything after it queues. "a" and "d" are
+                # letters of the jump here, not accept and delete.
+                keys = ["1", "apostrophe", "m", "e", "enter", "e", "left", "left", "2"]
+                await pilot.press(*keys, "apostrophe", "k", "a", "d", "escape", "3")
+                assert app.screen.pending_actions > 0
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+            await _until_saved(pilot, app)
+            assert app.screen._key_mode is None
+    with Store.open(db_path, readonly=True) as reader:
+        assert labelled(reader) == [
+            ("Pasukan", "loaded_language"),
+            ("menyera", "name_calling"),
+            ("kota", "epistemic_framing"),
+        ]
+        assert [
+            g.decision for g in reader.suggestions.for_sentence(reader.corpus.sentence_at("berita-1", 0).id, "alice")
+        ] == [None]
