@@ -162,6 +162,8 @@ BOUNDARY_MODE_KEYS: list[Binding] = [
     Binding("escape", "cancel_boundary", "Cancel the boundary edit", id="boundary.cancel"),
 ]
 MODE_KEYS: dict[str, list[Binding]] = {"jump": JUMP_MODE_KEYS, "boundary": BOUNDARY_MODE_KEYS}
+# The actions those keys run: the only ones a screen allows while a mode is open.
+MODE_ACTIONS = {b.action.partition("(")[0] for keys in MODE_KEYS.values() for b in keys}
 
 
 def label_bindings(tagset: Tagset) -> list[Binding]:

@@ -70,11 +70,13 @@ async def test_the_jump_ignores_accents_and_the_letters_do_not_reach_other_keys(
         await pilot.pause()
         header = app.screen.query_one(WorkspaceHeader)
         assert header.info.key_mode.startswith("JUMP 'ely'")
+        # The footer greys out the keys the jump takes over.
+        assert app.screen.check_action("accept", ()) is None and app.screen.check_action("end_jump", ())
         # d (delete), a (accept), n (next open) were typed as letters, not keys.
         await pilot.press("enter", "1", "apostrophe", "n", "a", "i", "enter", "2", "apostrophe", "k", "a", "f", "e")
         await pilot.press("escape", "3")
         await pilot.pause()
-        assert header.info.key_mode == ""
+        assert header.info.key_mode == "" and app.screen.check_action("accept", ())
     assert labelled(corpus, "berita-3") == [
         ("Kafé", "epistemic_framing"),
         ("Élysée", "loaded_language"),
@@ -229,7 +231,7 @@ async def test_modes_route_keys_in_order_while_another_writer_holds_the_lock(db_
                 holder.execute("ROLLBACK")
                 holder.close()
             await _until_saved(pilot, app)
-            assert app.screen._key_mode is None
+            assert app.screen.key_mode is None
     with Store.open(db_path, readonly=True) as reader:
         assert labelled(reader) == [
             ("Pasukan", "loaded_language"),

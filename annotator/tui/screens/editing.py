@@ -21,7 +21,7 @@ from textual import events
 from textual.message import Message
 
 from ..action_queue import ActionQueue
-from ..bindings import MODE_KEYS, label_bindings
+from ..bindings import MODE_ACTIONS, MODE_KEYS, label_bindings
 from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import FrozenTokens, Mark, SentenceView
 from .actions import report
@@ -34,6 +34,7 @@ class SentenceEditingActions:
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     AUTO_FOCUS = None
     _actions: ActionQueue | None = None
+    _editing_mode: str | None = None
 
     def __init__(self, session: Any, *, notices: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -49,10 +50,25 @@ class SentenceEditingActions:
         for digit in "0123456789":
             if digit not in self._label_keys:
                 self._bindings.bind(digit, f"label({digit!r})", show=False)
-        # The mode (`jump`, `boundary` or None) that keys are routed to. Set as each key
-        # is dispatched, since the session may lag behind in the action queue; set back
-        # from the session whenever every queued action has landed.
-        self._key_mode: str | None = None
+
+    @property
+    def key_mode(self) -> str | None:
+        """The mode (`jump`, `boundary` or None) keys are routed to. Set as each key is
+        dispatched, since the session may lag behind in the action queue; set back from
+        the session whenever every queued action has landed."""
+        return self._editing_mode
+
+    @key_mode.setter
+    def key_mode(self, mode: str | None) -> None:
+        if mode != self._editing_mode:
+            self._editing_mode = mode
+            # The footer greys out the keys a mode takes over (check_action).
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._editing_mode is not None and action not in MODE_ACTIONS:
+            return None
+        return True
 
     def show_notices(self) -> None:
         """The launch's notices (read-only, resumed, ...), once the screen is up."""
@@ -92,7 +108,7 @@ class SentenceEditingActions:
         """The session is up to date: its mode is the one keys go to (a refused `e`
         opened none; a refused enter of a boundary edit kept it open)."""
         if self.pending_actions == 0:
-            self._key_mode = self.session.key_mode
+            self.key_mode = self.session.key_mode
 
     def _run(self, method: Callable[..., Any], *args: Any) -> None:
         """Call a session method in key order, then report its outcome and redraw."""
@@ -113,7 +129,7 @@ class SentenceEditingActions:
 
     # the modes: a `'` jump and an `e` boundary edit take the keys while open
     async def on_key(self, event: events.Key) -> None:
-        mode = self._key_mode
+        mode = self.key_mode
         if mode is None:
             return
         binding = next((b for b in MODE_KEYS[mode] if event.key in b.key.split(",")), None)
@@ -125,7 +141,7 @@ class SentenceEditingActions:
             self._run(self.session.jump_type, event.character)
         elif mode == "boundary" and event.character in self._label_keys:
             handled = True
-            self._key_mode = None
+            self.key_mode = None
             self._run(self.session.apply_label, event.character)
         elif mode == "jump":
             # Any other key ends the jump and then does what it always does.
@@ -144,29 +160,29 @@ class SentenceEditingActions:
             event.prevent_default()
 
     def action_begin_jump(self) -> None:
-        self._key_mode = "jump"
+        self.key_mode = "jump"
         self._run(self.session.begin_jump)
 
     def action_jump_back(self) -> None:
         self._run(self.session.jump_back)
 
     def action_end_jump(self) -> None:
-        self._key_mode = None
+        self.key_mode = None
         self._run(self.session.end_jump)
 
     def action_begin_boundary(self) -> None:
-        self._key_mode = "boundary"
+        self.key_mode = "boundary"
         self._run(self.session.begin_boundary)
 
     def action_move_boundary(self, side: str, delta: int) -> None:
         self._run(self.session.move_boundary, side, delta)
 
     def action_keep_boundary(self) -> None:
-        self._key_mode = None
+        self.key_mode = None
         self._run(self.session.keep_boundary)
 
     def action_cancel_boundary(self) -> None:
-        self._key_mode = None
+        self.key_mode = None
         self._run(self.session.cancel_boundary)
 
     def mode_text(self) -> str:
