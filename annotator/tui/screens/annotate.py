@@ -72,6 +72,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
     # ------------------------------------------------------------------ drawing
 
     def refresh_view(self) -> None:
+        self._sync_key_mode()
         session = self.session
         sentence = session.sentence
         document = session.document
@@ -95,6 +96,8 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
                 flagged=bool(judgment and judgment.flagged),
                 readonly=session.readonly,
                 queue=self._in_queue,
+                pending=len(session.pending) if session.showing_suggestions else None,
+                key_mode=self.mode_text(),
             )
         )
         previous, following = session.previous_context, session.next_context
@@ -131,7 +134,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         for span in sorted(self.session.spans, key=lambda s: (-(s.end - s.start), s.start)):
             color, key = self._label_look(span.label)
             marks.append(Mark(span.start, span.end, color, key, "span", span.quoted))
-        return tuple(marks)
+        return self.boundary_marks(tuple(marks), self._label_look)
 
     def _details(self) -> DetailsInfo:
         session = self.session
