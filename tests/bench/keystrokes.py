@@ -1,0 +1,379 @@
+"""The keystroke planner (issue 16): the fewest keys that make a span in the workspace.
+
+A model of what the workspace's keys do to one sentence, from its opening state (cursor
+on the first token, nothing selected), searched shortest-path first (Dijkstra: a jump
+costs more than one key). The keys come from `annotator/tui/bindings.py`, so a key that
+is not bound there is not used; what the keys do follows the issue's fixed contract:
+
+- `right` / `left`: move one token (clearing the selection); `shift+right` / `shift+left`:
+  extend the selection by one token (starting it at the cursor);
+- `home` / `end`: first / last token; `shift+home` / `shift+end`: extend to them;
+- `'` then letters, then `enter`: jump to the next token (wrapping) whose text starts with
+  the letters, as `annotator.workspace.jump.jump_target` decides; with a selection
+  active the jump extends it;
+- a label digit labels the selection, or the token under the cursor;
+- `e` on the selection (or the token under the cursor) opens a boundary edit of its
+  characters: `right` / `left` move the end by one character, `shift+right` /
+  `shift+left` the start, and a label digit labels the edited range. So a span may start
+  or end inside a token. (`e` on an existing span ends with `enter` instead, one key more
+  than labelling afterwards, so the planner never needs it from the opening state.)
+
+`tests/tui/test_keystroke_replay.py` replays plans through Pilot and checks the store, so
+the model cannot drift from the real keys unnoticed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import statistics
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.model import Tagset
+from annotator.workspace.cursor import token_range
+from annotator.workspace.jump import fold, jump_target
+
+REFERENCE = Path(__file__).parent / "data" / "reference_spans.jsonl"
+
+# Keys inside the jump and the boundary edit are the contract's, handled by those modes
+# rather than by workspace bindings.
+JUMP_END = "enter"
+EDIT_END_RIGHT, EDIT_END_LEFT = "right", "left"
+EDIT_START_RIGHT, EDIT_START_LEFT = "shift+right", "shift+left"
+# What an annotator types in a jump: plain letters (a digit might be read as a label).
+TYPABLE = frozenset(string.ascii_lowercase)
+
+# Keys with a Textual name that differs from the character.
+_KEY_NAMES = {"'": "apostrophe"}
+
+
+@dataclass(frozen=True)
+class ReferenceSpan:
+    document: str
+    sentence: int
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+def load_reference(path: Path = REFERENCE) -> list[ReferenceSpan]:
+    with path.open(encoding="utf-8") as lines:
+        return [ReferenceSpan(**json.loads(line)) for line in lines if line.strip()]
+
+
+# ------------------------------------------------------------------ the key model
+
+
+@dataclass(frozen=True)
+class KeyModel:
+    """Which keys exist; None where a key is not bound."""
+
+    name: str
+    next: str
+    previous: str
+    extend_next: str
+    extend_previous: str
+    labels: dict[str, str]  # label name -> key
+    clear: str | None = None
+    first: str | None = None
+    last: str | None = None
+    extend_first: str | None = None
+    extend_last: str | None = None
+    jump: str | None = None
+    boundary: str | None = None
+    # The contract ends a jump with enter or escape. If any other key also ended it (and
+    # then did its own work), a jump would cost one key less: kept to measure that design.
+    jump_ends_on_any_key: bool = False
+
+    @property
+    def missing(self) -> list[str]:
+        """The issue-16 keys this model lacks."""
+        wanted = {
+            "home": self.first,
+            "end": self.last,
+            "shift+home": self.extend_first,
+            "shift+end": self.extend_last,
+            "'": self.jump,
+            "e": self.boundary,
+        }
+        return [key for key, bound in wanted.items() if bound is None]
+
+
+def _keys_by_id(bindings: Iterable) -> dict[str, str]:
+    """Binding id -> its first key (the one the planner presses)."""
+    return {b.id: b.key.split(",")[0].strip() for b in bindings if b.id}
+
+
+def _bound(bindings: Sequence, *keys: str) -> str | None:
+    """The first of `keys` that some binding lists, else None."""
+    listed = {k.strip() for b in bindings for k in b.key.split(",")}
+    return next((k for k in keys if k in listed), None)
+
+
+def label_keys(tagset: Tagset, bindings: Iterable) -> dict[str, str]:
+    """Label name -> its key, from the label bindings (`label.<key>` ids)."""
+    by_id = _keys_by_id(bindings)
+    return {label.name: by_id[f"label.{label.key}"] for label in tagset.labels if f"label.{label.key}" in by_id}
+
+
+def model_from_bindings(name: str, bindings: Sequence, tagset: Tagset) -> KeyModel:
+    """The workspace as its bindings stand: every contract key that is bound."""
+    ids = _keys_by_id(bindings)
+    jump = _bound(bindings, "apostrophe", "'")
+    return KeyModel(
+        name=name,
+        next=ids["cursor.next"],
+        previous=ids["cursor.previous"],
+        extend_next=ids["selection.right"],
+        extend_previous=ids["selection.left"],
+        labels=label_keys(tagset, bindings),
+        clear=ids.get("selection.clear"),
+        first=_bound(bindings, "home"),
+        last=_bound(bindings, "end"),
+        extend_first=_bound(bindings, "shift+home"),
+        extend_last=_bound(bindings, "shift+end"),
+        jump=_KEY_NAMES.get(jump, jump) if jump else None,
+        boundary=_bound(bindings, "e"),
+    )
+
+
+def old_model(bindings: Sequence, tagset: Tagset) -> KeyModel:
+    """The keys before issue 16: token moves, selection by one token, label digits."""
+    ids = _keys_by_id(bindings)
+    return KeyModel(
+        name="old",
+        next=ids["cursor.next"],
+        previous=ids["cursor.previous"],
+        extend_next=ids["selection.right"],
+        extend_previous=ids["selection.left"],
+        labels=label_keys(tagset, bindings),
+    )
+
+
+def contract_model(bindings: Sequence, tagset: Tagset) -> KeyModel:
+    """Every key of the issue's contract, bound or not (for figures before they land)."""
+    bound = model_from_bindings("contract", bindings, tagset)
+    return KeyModel(
+        name="contract",
+        next=bound.next,
+        previous=bound.previous,
+        extend_next=bound.extend_next,
+        extend_previous=bound.extend_previous,
+        labels=bound.labels,
+        clear=bound.clear,
+        first="home",
+        last="end",
+        extend_first="shift+home",
+        extend_last="shift+end",
+        jump="apostrophe",
+        boundary="e",
+    )
+
+
+# ------------------------------------------------------------------ the search
+
+# (cursor position, selection anchor or None, a jump still open): the whole state the
+# keys change. A jump is only left open when `jump_ends_on_any_key`.
+State = tuple[int, "int | None", bool]
+OPENING: State = (0, None, False)
+
+
+@dataclass
+class Plan:
+    keys: tuple[str, ...]
+    tokens: tuple[int, int]  # the token range labelled (or boundary-edited)
+
+    @property
+    def cost(self) -> int:
+        return len(self.keys)
+
+
+@dataclass
+class SentencePlanner:
+    """Shortest key sequences over one sentence, searched once and shared by its spans."""
+
+    model: KeyModel
+    text: str
+    tokens: Sequence[tuple[int, int]]
+    _distance: dict[State, tuple[int, State | None, tuple[str, ...]]] = field(default_factory=dict)
+    _jumps: dict[int, dict[int, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.texts = [self.text[s:e] for s, e in self.tokens]
+        # jump_target folds every token per call: folding once first gives the same
+        # answers (folding is idempotent) for a fraction of the work.
+        self.folded = [fold(t) for t in self.texts]
+        self._search()
+
+    # ------------------------------------------------------------ moves
+
+    def _clamp(self, index: int) -> int:
+        return max(0, min(index, len(self.tokens) - 1))
+
+    def _jump_letters(self, position: int) -> dict[int, str]:
+        """Target token -> the fewest letters that jump there from `position`."""
+        if position in self._jumps:
+            return self._jumps[position]
+        found: dict[int, str] = {}
+        answers: dict[str, int | None] = {}
+        for target, word in enumerate(self.folded):
+            for length in range(1, len(word) + 1):
+                typed = word[:length]
+                if typed[-1] not in TYPABLE:
+                    break
+                if typed not in answers:
+                    answers[typed] = jump_target(self.folded, position, typed)
+                if answers[typed] == target:
+                    found[target] = typed
+                    break
+        self._jumps[position] = found
+        return found
+
+    def _moves(self, state: State) -> Iterable[tuple[tuple[str, ...], State]]:
+        """Every key (or key sequence, for a jump) from `state`, and where it leads.
+
+        From an open jump only `enter` and keys that are not letters apply (a letter
+        would be typed into the jump)."""
+        model, (position, anchor, jumping) = self.model, state
+        if jumping:
+            yield (JUMP_END,), (position, anchor, False)
+        last = len(self.tokens) - 1
+        held = position if anchor is None else anchor
+        yield (model.next,), (self._clamp(position + 1), None, False)
+        yield (model.previous,), (self._clamp(position - 1), None, False)
+        yield (model.extend_next,), (self._clamp(position + 1), held, False)
+        yield (model.extend_previous,), (self._clamp(position - 1), held, False)
+        if model.clear and not jumping:  # in a jump, escape only ends it, like enter
+            yield (model.clear,), (position, None, False)
+        if model.first:
+            yield (model.first,), (0, None, False)
+        if model.last:
+            yield (model.last,), (last, None, False)
+        if model.extend_first:
+            yield (model.extend_first,), (0, held, False)
+        if model.extend_last:
+            yield (model.extend_last,), (last, held, False)
+        if model.jump:
+            open_after = model.jump_ends_on_any_key
+            for target, typed in self._jump_letters(position).items():
+                ending = () if open_after else (JUMP_END,)
+                yield (model.jump, *typed, *ending), (target, anchor, open_after)
+
+    def _search(self) -> None:
+        self._distance = {OPENING: (0, None, ())}
+        queue: list[tuple[int, int, State]] = [(0, 0, OPENING)]
+        order = 0  # ties: first found first, so plans are stable
+        done: set[State] = set()
+        while queue:
+            cost, _, state = heapq.heappop(queue)
+            if state in done:
+                continue
+            done.add(state)
+            for keys, after in self._moves(state):
+                new = cost + len(keys)
+                if after not in self._distance or new < self._distance[after][0]:
+                    self._distance[after] = (new, state, keys)
+                    order += 1
+                    heapq.heappush(queue, (new, order, after))
+
+    def _keys_to(self, state: State) -> tuple[str, ...]:
+        keys: list[str] = []
+        while True:
+            _, previous, step = self._distance[state]
+            if previous is None:
+                return tuple(keys)
+            keys[:0] = step
+            state = previous
+
+    # ------------------------------------------------------------ spans
+
+    def _edit_keys(self, have: tuple[int, int], want: tuple[int, int]) -> tuple[str, ...] | None:
+        """The boundary edit from range `have` to `want` (the label digit ends it): widen
+        first, then narrow, so the range is never empty on the way."""
+        if have == want:
+            return ()
+        if not self.model.boundary:
+            return None
+        (start, end), (to_start, to_end) = have, want
+        widen = [EDIT_END_RIGHT] * max(0, to_end - end) + [EDIT_START_LEFT] * max(0, start - to_start)
+        narrow = [EDIT_END_LEFT] * max(0, end - to_end) + [EDIT_START_RIGHT] * max(0, to_start - start)
+        return (self.model.boundary, *widen, *narrow)
+
+    def plan(self, start: int, end: int, label: str) -> Plan | None:
+        """The fewest keys that leave the span [start, end) with `label`, or None."""
+        digit = self.model.labels[label]
+        best: Plan | None = None
+        for state, (cost, _, _) in self._distance.items():
+            position, anchor, jumping = state
+            first, last = sorted((position, position if anchor is None else anchor))
+            edit = self._edit_keys((self.tokens[first][0], self.tokens[last][1]), (start, end))
+            if edit is None:
+                continue
+            # `e` is a letter: an open jump must be ended first; a digit ends it itself.
+            close = (JUMP_END,) if jumping and edit else ()
+            total = cost + len(close) + len(edit) + 1
+            if best is None or total < best.cost:
+                best = Plan((*self._keys_to(state), *close, *edit, digit), (first, last))
+        return best
+
+
+# ------------------------------------------------------------------ the benchmark
+
+
+@dataclass
+class SpanCost:
+    span: ReferenceSpan
+    token_count: int
+    plan: Plan | None
+    # For a model that cannot make the span: the plan of the tokens that cover it.
+    covering: Plan | None = None
+
+    @property
+    def cost(self) -> int:
+        chosen = self.plan or self.covering
+        assert chosen is not None
+        return chosen.cost
+
+
+def plan_all(model: KeyModel, spans: Sequence[ReferenceSpan], sentences: dict) -> list[SpanCost]:
+    """Plan every span; `sentences` maps (document, index) to the stored Sentence."""
+    planners: dict[tuple[str, int], SentencePlanner] = {}
+    costs = []
+    for span in spans:
+        sentence = sentences[(span.document, span.sentence)]
+        key = (span.document, span.sentence)
+        if key not in planners:
+            planners[key] = SentencePlanner(model, sentence.text, sentence.tokens)
+        planner = planners[key]
+        first, last = token_range(sentence.tokens, span.start, span.end)
+        plan = planner.plan(span.start, span.end, span.label)
+        covering = None
+        if plan is None:
+            covering = planner.plan(sentence.tokens[first][0], sentence.tokens[last][1], span.label)
+        costs.append(SpanCost(span, last - first + 1, plan, covering))
+    return costs
+
+
+@dataclass
+class Summary:
+    spans: int
+    mean: float
+    max: int
+    max_short: int  # over spans of 1-4 tokens
+    impossible: int  # spans the model cannot make exactly (counted at their covering tokens)
+
+
+def summarize(costs: Sequence[SpanCost]) -> Summary:
+    values = [c.cost for c in costs]
+    short = [c.cost for c in costs if c.token_count <= 4]
+    return Summary(
+        spans=len(costs),
+        mean=statistics.fmean(values),
+        max=max(values),
+        max_short=max(short, default=0),
+        impossible=sum(c.plan is None for c in costs),
+    )
