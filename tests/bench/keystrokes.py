@@ -85,9 +85,11 @@ class KeyModel:
     extend_last: str | None = None
     jump: str | None = None
     boundary: str | None = None
-    # The contract ends a jump with enter or escape. If any other key also ended it (and
-    # then did its own work), a jump would cost one key less: kept to measure that design.
-    jump_ends_on_any_key: bool = False
+    # The contract ends a jump with enter or escape; the workspace also lets a key that
+    # types nothing (an arrow, home, end) end it and then do its own work, saving the
+    # enter. Printable keys (letters, digits, ' and e) are typed into the jump. False
+    # measures the contract's minimum: every jump ended with enter.
+    jump_ends_on_unprintable: bool = True
 
     @property
     def missing(self) -> list[str]:
@@ -101,6 +103,11 @@ class KeyModel:
             "e": self.boundary,
         }
         return [key for key, bound in wanted.items() if bound is None]
+
+
+def printable(key: str) -> bool:
+    """Whether a key (as Textual names it) types a character: `a`, `1`, `apostrophe`."""
+    return len(key) == 1 or key in _KEY_NAMES.values()
 
 
 def _keys_by_id(bindings: Iterable) -> dict[str, str]:
@@ -177,7 +184,7 @@ def contract_model(bindings: Sequence, tagset: Tagset) -> KeyModel:
 # ------------------------------------------------------------------ the search
 
 # (cursor position, selection anchor or None, a jump still open): the whole state the
-# keys change. A jump is only left open when `jump_ends_on_any_key`.
+# keys change. A jump is left open when `jump_ends_on_unprintable`.
 State = tuple[int, "int | None", bool]
 OPENING: State = (0, None, False)
 
@@ -236,18 +243,27 @@ class SentencePlanner:
     def _moves(self, state: State) -> Iterable[tuple[tuple[str, ...], State]]:
         """Every key (or key sequence, for a jump) from `state`, and where it leads.
 
-        From an open jump only `enter` and keys that are not letters apply (a letter
-        would be typed into the jump)."""
-        model, (position, anchor, jumping) = self.model, state
+        From an open jump, `enter` ends it, and a key that types nothing ends it and then
+        does its work; a printable key would be typed into the jump instead."""
+        position, anchor, jumping = state
         if jumping:
             yield (JUMP_END,), (position, anchor, False)
+            for keys, after in self._closed_moves(position, anchor):
+                # escape too only ends a jump (like enter, without clearing the selection)
+                if not printable(keys[0]) and keys[0] != self.model.clear:
+                    yield keys, after
+        else:
+            yield from self._closed_moves(position, anchor)
+
+    def _closed_moves(self, position: int, anchor: int | None) -> Iterable[tuple[tuple[str, ...], State]]:
+        model = self.model
         last = len(self.tokens) - 1
         held = position if anchor is None else anchor
         yield (model.next,), (self._clamp(position + 1), None, False)
         yield (model.previous,), (self._clamp(position - 1), None, False)
         yield (model.extend_next,), (self._clamp(position + 1), held, False)
         yield (model.extend_previous,), (self._clamp(position - 1), held, False)
-        if model.clear and not jumping:  # in a jump, escape only ends it, like enter
+        if model.clear:
             yield (model.clear,), (position, None, False)
         if model.first:
             yield (model.first,), (0, None, False)
@@ -258,10 +274,10 @@ class SentencePlanner:
         if model.extend_last:
             yield (model.extend_last,), (last, held, False)
         if model.jump:
-            open_after = model.jump_ends_on_any_key
+            left_open = model.jump_ends_on_unprintable
+            ending = () if left_open else (JUMP_END,)
             for target, typed in self._jump_letters(position).items():
-                ending = () if open_after else (JUMP_END,)
-                yield (model.jump, *typed, *ending), (target, anchor, open_after)
+                yield (model.jump, *typed, *ending), (target, anchor, left_open)
 
     def _search(self) -> None:
         self._distance = {OPENING: (0, None, ())}
@@ -313,8 +329,8 @@ class SentencePlanner:
             edit = self._edit_keys((self.tokens[first][0], self.tokens[last][1]), (start, end))
             if edit is None:
                 continue
-            # `e` is a letter: an open jump must be ended first; a digit ends it itself.
-            close = (JUMP_END,) if jumping and edit else ()
+            # The digit and `e` are printable: an open jump must be ended first.
+            close = (JUMP_END,) if jumping else ()
             total = cost + len(close) + len(edit) + 1
             if best is None or total < best.cost:
                 best = Plan((*self._keys_to(state), *close, *edit, digit), (first, last))
