@@ -14,7 +14,7 @@ import pytest
 from annotator.tui.app import SessionApp
 from annotator.tui.bindings import WORKSPACE_BINDINGS, label_bindings
 from annotator.workspace import AnnotationSession
-from tests.bench.keystrokes import KeyModel, load_reference, model_from_bindings, old_model, plan_all
+from tests.bench.keystrokes import KeyModel, SentencePlanner, load_reference, model_from_bindings, old_model, plan_all
 
 SIZE = (100, 30)
 
@@ -96,3 +96,24 @@ async def test_planned_keys_make_the_reference_span(sample_store, tagset, which)
         assert not sample_store.suggestions.for_sentence(sentence.id, "alice"), "the opening state has no suggestions"
         made = await _replay(sample_store, sentence, cost.plan.keys)
         assert made == [(span.start, span.end, span.label)], (span.text, cost.plan.keys)
+
+
+# Spans of sample 000's sentence 2 (42 tokens) whose shortest plans use the keys the
+# reference never needs: (first token, last token, the kind of key the plan must use).
+# Plain `home` is never shortest from the opening state, where the cursor is already home.
+OTHER_KINDS = [(1, 4, "shift+home"), (38, 41, "shift+end"), (1, 5, "jump, extending")]
+
+
+async def test_planned_keys_for_the_keys_the_reference_does_not_need(sample_store, tagset):
+    bindings = [*WORKSPACE_BINDINGS, *label_bindings(tagset)]
+    model = model_from_bindings("bindings", bindings, tagset)
+    if model.missing:
+        pytest.skip(f"issue-16 keys not bound yet in annotator/tui/bindings.py: {', '.join(model.missing)}")
+    sentence = sample_store.corpus.sentence_at("000_da3b1012a6ad7316", 2)
+    planner = SentencePlanner(model, sentence.text, sentence.tokens)
+    for first, last, kind in OTHER_KINDS:
+        start, end = sentence.tokens[first][0], sentence.tokens[last][1]
+        plan = planner.plan(start, end, "euphemism")
+        assert kind in _kinds(model, plan.keys), (sentence.text[start:end], plan.keys)
+        made = await _replay(sample_store, sentence, plan.keys)
+        assert made == [(start, end, "euphemism")], (sentence.text[start:end], plan.keys)
