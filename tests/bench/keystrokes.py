@@ -8,9 +8,11 @@ is not bound there is not used; what the keys do follows the issue's fixed contr
 - `right` / `left`: move one token (clearing the selection); `shift+right` / `shift+left`:
   extend the selection by one token (starting it at the cursor);
 - `home` / `end`: first / last token; `shift+home` / `shift+end`: extend to them;
-- `'` then letters, then `enter`: jump to the next token (wrapping) whose text starts with
-  the letters, as `annotator.workspace.jump.jump_target` decides; with a selection
-  active the jump extends it;
+- `'` then letters: jump to the next token (wrapping) whose text starts with the letters,
+  as `annotator.workspace.jump.jump_target` decides; with a selection active the jump
+  extends it. `enter` ends the jump, and so does a key that types nothing (an arrow,
+  home, end), which then does its own work; a printable key (a digit, `e`) would be
+  typed into the jump, so `enter` comes first;
 - a label digit labels the selection, or the token under the cursor;
 - `e` on the selection (or the token under the cursor) opens a boundary edit of its
   characters: `right` / `left` move the end by one character, `shift+right` /
@@ -29,21 +31,18 @@ import json
 import statistics
 import string
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.model import Tagset
+from annotator.tui import bindings as workspace_keys
 from annotator.workspace.cursor import token_range
 from annotator.workspace.jump import fold, jump_target
 
 REFERENCE = Path(__file__).parent / "data" / "reference_spans.jsonl"
 
-# Keys inside the jump and the boundary edit are the contract's, handled by those modes
-# rather than by workspace bindings.
-JUMP_END = "enter"
-EDIT_END_RIGHT, EDIT_END_LEFT = "right", "left"
-EDIT_START_RIGHT, EDIT_START_LEFT = "shift+right", "shift+left"
-# What an annotator types in a jump: plain letters (a digit might be read as a label).
+# What an annotator types in a jump: letters, as the contract promises (the workspace
+# also takes digits, but another reading of the contract could give them to labels).
 TYPABLE = frozenset(string.ascii_lowercase)
 
 # Keys with a Textual name that differs from the character.
@@ -85,6 +84,12 @@ class KeyModel:
     extend_last: str | None = None
     jump: str | None = None
     boundary: str | None = None
+    # The keys inside the two modes (the contract's; the bindings' where they define them).
+    jump_end: str = "enter"
+    edit_end_right: str = "right"
+    edit_end_left: str = "left"
+    edit_start_right: str = "shift+right"
+    edit_start_left: str = "shift+left"
     # The contract ends a jump with enter or escape; the workspace also lets a key that
     # types nothing (an arrow, home, end) end it and then do its own work, saving the
     # enter. Printable keys (letters, digits, ' and e) are typed into the jump. False
@@ -127,9 +132,29 @@ def label_keys(tagset: Tagset, bindings: Iterable) -> dict[str, str]:
     return {label.name: by_id[f"label.{label.key}"] for label in tagset.labels if f"label.{label.key}" in by_id}
 
 
-def model_from_bindings(name: str, bindings: Sequence, tagset: Tagset) -> KeyModel:
+def workspace_bindings(tagset: Tagset) -> tuple[list, list]:
+    """The workspace's bindings with the tag set's label keys, and the bindings of the
+    jump and boundary-edit modes (none before the screen defines them)."""
+    keys = [*workspace_keys.WORKSPACE_BINDINGS, *workspace_keys.label_bindings(tagset)]
+    modes = getattr(workspace_keys, "MODE_KEYS", {})
+    return keys, [binding for mode in modes.values() for binding in mode]
+
+
+# Mode binding id -> the KeyModel field it sets.
+_MODE_FIELDS = {
+    "jump.end": "jump_end",
+    "boundary.end_right": "edit_end_right",
+    "boundary.end_left": "edit_end_left",
+    "boundary.start_right": "edit_start_right",
+    "boundary.start_left": "edit_start_left",
+}
+
+
+def model_from_bindings(name: str, bindings: Sequence, tagset: Tagset, mode_bindings: Sequence = ()) -> KeyModel:
     """The workspace as its bindings stand: every contract key that is bound."""
     ids = _keys_by_id(bindings)
+    modes = _keys_by_id(mode_bindings)
+    in_modes = {name: modes[id] for id, name in _MODE_FIELDS.items() if id in modes}
     jump = _bound(bindings, "apostrophe", "'")
     return KeyModel(
         name=name,
@@ -145,6 +170,7 @@ def model_from_bindings(name: str, bindings: Sequence, tagset: Tagset) -> KeyMod
         extend_last=_bound(bindings, "shift+end"),
         jump=_KEY_NAMES.get(jump, jump) if jump else None,
         boundary=_bound(bindings, "e"),
+        **in_modes,
     )
 
 
@@ -161,17 +187,10 @@ def old_model(bindings: Sequence, tagset: Tagset) -> KeyModel:
     )
 
 
-def contract_model(bindings: Sequence, tagset: Tagset) -> KeyModel:
+def contract_model(bindings: Sequence, tagset: Tagset, mode_bindings: Sequence = ()) -> KeyModel:
     """Every key of the issue's contract, bound or not (for figures before they land)."""
-    bound = model_from_bindings("contract", bindings, tagset)
-    return KeyModel(
-        name="contract",
-        next=bound.next,
-        previous=bound.previous,
-        extend_next=bound.extend_next,
-        extend_previous=bound.extend_previous,
-        labels=bound.labels,
-        clear=bound.clear,
+    return replace(
+        model_from_bindings("contract", bindings, tagset, mode_bindings),
         first="home",
         last="end",
         extend_first="shift+home",
@@ -247,7 +266,7 @@ class SentencePlanner:
         does its work; a printable key would be typed into the jump instead."""
         position, anchor, jumping = state
         if jumping:
-            yield (JUMP_END,), (position, anchor, False)
+            yield (self.model.jump_end,), (position, anchor, False)
             for keys, after in self._closed_moves(position, anchor):
                 # escape too only ends a jump (like enter, without clearing the selection)
                 if not printable(keys[0]) and keys[0] != self.model.clear:
@@ -275,7 +294,7 @@ class SentencePlanner:
             yield (model.extend_last,), (last, held, False)
         if model.jump:
             left_open = model.jump_ends_on_unprintable
-            ending = () if left_open else (JUMP_END,)
+            ending = () if left_open else (self.model.jump_end,)
             for target, typed in self._jump_letters(position).items():
                 yield (model.jump, *typed, *ending), (target, anchor, left_open)
 
@@ -315,8 +334,12 @@ class SentencePlanner:
         if not self.model.boundary:
             return None
         (start, end), (to_start, to_end) = have, want
-        widen = [EDIT_END_RIGHT] * max(0, to_end - end) + [EDIT_START_LEFT] * max(0, start - to_start)
-        narrow = [EDIT_END_LEFT] * max(0, end - to_end) + [EDIT_START_RIGHT] * max(0, to_start - start)
+        widen = [self.model.edit_end_right] * max(0, to_end - end) + [self.model.edit_start_left] * max(
+            0, start - to_start
+        )
+        narrow = [self.model.edit_end_left] * max(0, end - to_end) + [self.model.edit_start_right] * max(
+            0, to_start - start
+        )
         return (self.model.boundary, *widen, *narrow)
 
     def plan(self, start: int, end: int, label: str) -> Plan | None:
@@ -330,7 +353,7 @@ class SentencePlanner:
             if edit is None:
                 continue
             # The digit and `e` are printable: an open jump must be ended first.
-            close = (JUMP_END,) if jumping else ()
+            close = (self.model.jump_end,) if jumping else ()
             total = cost + len(close) + len(edit) + 1
             if best is None or total < best.cost:
                 best = Plan((*self._keys_to(state), *close, *edit, digit), (first, last))

@@ -14,7 +14,6 @@ from annotator.corpus_import import Importer
 from annotator.resources import default_tagset_path, sample_paths
 from annotator.store import Store
 from annotator.tagset import load_tagset
-from annotator.tui.bindings import WORKSPACE_BINDINGS, label_bindings
 
 from .keystrokes import (
     SpanCost,
@@ -25,6 +24,7 @@ from .keystrokes import (
     old_model,
     plan_all,
     summarize,
+    workspace_bindings,
 )
 
 MEAN_TARGET = 5.0
@@ -74,16 +74,16 @@ def _shown(summary: Summary) -> str:
 
 def test_keystrokes_per_reference_span(bench):
     tagset = load_tagset(default_tagset_path())
-    bindings = [*WORKSPACE_BINDINGS, *label_bindings(tagset)]
+    bindings, mode_bindings = workspace_bindings(tagset)
     spans = load_reference()
     sentences = _sentences(tagset)
-    new = model_from_bindings("bindings", bindings, tagset)
+    new = model_from_bindings("bindings", bindings, tagset, mode_bindings)
     old = old_model(bindings, tagset)
     new_costs, old_costs = plan_all(new, spans, sentences), plan_all(old, spans, sentences)
     ours, base = summarize(new_costs), summarize(old_costs)
     # Beside them: every contract key as if bound, with jumps as the workspace ends them
     # and with every jump ended by enter (the contract's minimum).
-    contract = contract_model(bindings, tagset)
+    contract = contract_model(bindings, tagset, mode_bindings)
     variants = {
         "contract": _figures(summarize(plan_all(contract, spans, sentences))),
         "contract, every jump ended with enter": _figures(

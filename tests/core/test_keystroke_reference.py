@@ -8,10 +8,9 @@ from dataclasses import replace
 import pytest
 
 from annotator.segmentation import tokenize
-from annotator.tui.bindings import WORKSPACE_BINDINGS, label_bindings
 from annotator.workspace.cursor import token_range
 from annotator.workspace.jump import jump_target
-from tests.bench.keystrokes import SentencePlanner, contract_model, load_reference, old_model
+from tests.bench.keystrokes import SentencePlanner, contract_model, load_reference, old_model, workspace_bindings
 
 REFERENCE = load_reference()
 
@@ -43,7 +42,7 @@ def test_the_reference_covers_what_the_benchmark_is_about(sample_store):
 
 @pytest.fixture
 def bindings(tagset):
-    return [*WORKSPACE_BINDINGS, *label_bindings(tagset)]
+    return workspace_bindings(tagset)[0]
 
 
 def test_with_the_old_keys_a_span_costs_its_distance_plus_its_width_plus_the_digit(sample_store, tagset, bindings):

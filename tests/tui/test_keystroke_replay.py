@@ -12,9 +12,16 @@ from __future__ import annotations
 import pytest
 
 from annotator.tui.app import SessionApp
-from annotator.tui.bindings import WORKSPACE_BINDINGS, label_bindings
 from annotator.workspace import AnnotationSession
-from tests.bench.keystrokes import KeyModel, SentencePlanner, load_reference, model_from_bindings, old_model, plan_all
+from tests.bench.keystrokes import (
+    KeyModel,
+    SentencePlanner,
+    load_reference,
+    model_from_bindings,
+    old_model,
+    plan_all,
+    workspace_bindings,
+)
 
 SIZE = (100, 30)
 
@@ -71,11 +78,11 @@ async def _replay(store, sentence, keys: tuple[str, ...]) -> list[tuple[int, int
 
 @pytest.mark.parametrize("which", ["old", "bindings"])
 async def test_planned_keys_make_the_reference_span(sample_store, tagset, which):
-    bindings = [*WORKSPACE_BINDINGS, *label_bindings(tagset)]
+    bindings, mode_bindings = workspace_bindings(tagset)
     if which == "old":
         model = old_model(bindings, tagset)
     else:
-        model = model_from_bindings("bindings", bindings, tagset)
+        model = model_from_bindings("bindings", bindings, tagset, mode_bindings)
         if model.missing:
             pytest.skip(f"issue-16 keys not bound yet in annotator/tui/bindings.py: {', '.join(model.missing)}")
     sentences = {
@@ -105,8 +112,8 @@ OTHER_KINDS = [(1, 4, "shift+home"), (38, 41, "shift+end"), (1, 5, "jump, extend
 
 
 async def test_planned_keys_for_the_keys_the_reference_does_not_need(sample_store, tagset):
-    bindings = [*WORKSPACE_BINDINGS, *label_bindings(tagset)]
-    model = model_from_bindings("bindings", bindings, tagset)
+    bindings, mode_bindings = workspace_bindings(tagset)
+    model = model_from_bindings("bindings", bindings, tagset, mode_bindings)
     if model.missing:
         pytest.skip(f"issue-16 keys not bound yet in annotator/tui/bindings.py: {', '.join(model.missing)}")
     sentence = sample_store.corpus.sentence_at("000_da3b1012a6ad7316", 2)
