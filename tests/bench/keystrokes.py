@@ -31,7 +31,7 @@ import json
 import statistics
 import string
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotator.model import Tagset
@@ -208,31 +208,27 @@ State = tuple[int, "int | None", bool]
 OPENING: State = (0, None, False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
     keys: tuple[str, ...]
-    tokens: tuple[int, int]  # the token range labelled (or boundary-edited)
 
     @property
     def cost(self) -> int:
         return len(self.keys)
 
 
-@dataclass
 class SentencePlanner:
     """Shortest key sequences over one sentence, searched once and shared by its spans."""
 
-    model: KeyModel
-    text: str
-    tokens: Sequence[tuple[int, int]]
-    _distance: dict[State, tuple[int, State | None, tuple[str, ...]]] = field(default_factory=dict)
-    _jumps: dict[int, dict[int, str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.texts = [self.text[s:e] for s, e in self.tokens]
+    def __init__(self, model: KeyModel, text: str, tokens: Sequence[tuple[int, int]]):
+        self.model = model
+        self.tokens = tokens
         # jump_target folds every token per call: folding once first gives the same
         # answers (folding is idempotent) for a fraction of the work.
-        self.folded = [fold(t) for t in self.texts]
+        self.folded = [fold(text[s:e]) for s, e in tokens]
+        self._jumps: dict[int, dict[int, str]] = {}
+        # state -> (keys to reach it, the state before, the keys of that last step)
+        self._distance: dict[State, tuple[int, State | None, tuple[str, ...]]] = {}
         self._search()
 
     # ------------------------------------------------------------ moves
@@ -294,7 +290,7 @@ class SentencePlanner:
             yield (model.extend_last,), (last, held, False)
         if model.jump:
             left_open = model.jump_ends_on_unprintable
-            ending = () if left_open else (self.model.jump_end,)
+            ending = () if left_open else (model.jump_end,)
             for target, typed in self._jump_letters(position).items():
                 yield (model.jump, *typed, *ending), (target, anchor, left_open)
 
@@ -333,14 +329,10 @@ class SentencePlanner:
             return ()
         if not self.model.boundary:
             return None
-        (start, end), (to_start, to_end) = have, want
-        widen = [self.model.edit_end_right] * max(0, to_end - end) + [self.model.edit_start_left] * max(
-            0, start - to_start
-        )
-        narrow = [self.model.edit_end_left] * max(0, end - to_end) + [self.model.edit_start_right] * max(
-            0, to_start - start
-        )
-        return (self.model.boundary, *widen, *narrow)
+        model, (start, end), (to_start, to_end) = self.model, have, want
+        widen = [model.edit_end_right] * max(0, to_end - end) + [model.edit_start_left] * max(0, start - to_start)
+        narrow = [model.edit_end_left] * max(0, end - to_end) + [model.edit_start_right] * max(0, to_start - start)
+        return (model.boundary, *widen, *narrow)
 
     def plan(self, start: int, end: int, label: str) -> Plan | None:
         """The fewest keys that leave the span [start, end) with `label`, or None."""
@@ -356,7 +348,7 @@ class SentencePlanner:
             close = (self.model.jump_end,) if jumping else ()
             total = cost + len(close) + len(edit) + 1
             if best is None or total < best.cost:
-                best = Plan((*self._keys_to(state), *close, *edit, digit), (first, last))
+                best = Plan((*self._keys_to(state), *close, *edit, digit))
         return best
 
 
