@@ -17,7 +17,10 @@ from .screens.editing import SentenceEditingActions
 # In a browser (annotator serve) the palette keeps only these of Textual's own
 # commands: Screenshot would deliver a file, and nothing else may reach the server's
 # files, a shell or the browser's downloads.
-SERVED_SYSTEM_COMMANDS = frozenset({"Theme", "Quit", "Keys", "Maximize", "Minimize"})
+SERVED_SYSTEM_COMMANDS = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
+# Never offered: the styles are made for the dark theme (the light one made the
+# details pane's field names unreadable), so the theme is not the reviewer's to change.
+HIDDEN_SYSTEM_COMMANDS = frozenset({"Theme"})
 
 
 class ServedMode:
@@ -27,6 +30,8 @@ class ServedMode:
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
+            if command.title in HIDDEN_SYSTEM_COMMANDS:
+                continue
             if not self.served or command.title in SERVED_SYSTEM_COMMANDS:
                 yield command
 
