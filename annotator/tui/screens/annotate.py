@@ -175,6 +175,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
                 session.neutral_for(item.lexicon_term, item.label),
                 item.note,
                 item.quoted,
+                **self._guidance(item.label, item.lexicon_term),
             )
         origin = "pending suggestion" if item.decision is None else f"{item.decision} suggestion"
         return ItemDetails(
@@ -190,7 +191,17 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
             item.quoted,
             source=describe_source(item.detector, item.term, item.score),
             reason=item.reason,
+            **self._guidance(item.label, item.term),
         )
+
+    def _guidance(self, label: str, term: str | None) -> dict[str, str | None]:
+        """What the details pane says to guide the decision: the label's description, and
+        for a lexicon term the entry's note."""
+        found = self.session.label(label)
+        return {
+            "description": found.description if found is not None and found.description else None,
+            "lexicon_note": self.session.lexicon_note_for(term, label),
+        }
 
     # ------------------------------------------------------------------ running
     # (The cursor, labels, flag, sentence navigation and undo: SentenceEditingActions.)
