@@ -21,6 +21,7 @@ from textual.message import Message
 
 from ..action_queue import ActionQueue
 from ..bindings import label_bindings
+from ..widgets.label_bar import LabelBar
 from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import FrozenTokens, SentenceView
 from .actions import report
@@ -112,6 +113,10 @@ class SentenceEditingActions:
     # spans
     def action_label(self, key: str) -> None:
         self._run(self.session.apply_label, key)
+
+    def on_label_bar_label_clicked(self, message: LabelBar.LabelClicked) -> None:
+        # A click on the label bar is the label's key.
+        self.action_label(message.key)
 
     def action_reject(self) -> None:
         self._run(self.session.reject)
