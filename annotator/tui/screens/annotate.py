@@ -17,6 +17,7 @@ from ...errors import AnnotatorError
 from ...model import SpanAnnotation, Suggestion, SuggestionMode
 from ...sources import describe as describe_source
 from ...workspace import ActionRefused, AnnotationSession
+from ...workspace.document_finder import DocumentHit, find_documents
 from ...workspace.reports import export_own_work
 from ..bindings import WORKSPACE_BINDINGS
 from ..palette import WorkspaceCommands
@@ -275,17 +276,15 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
 
     def action_jump(self) -> None:
         self.app.push_screen(
-            JumpDialog(len(self.session.order)),
-            lambda answer: None if answer is None else self._run(self._jump, answer),
+            JumpDialog(self.jump_candidates, len(self.session.order)),
+            lambda document_id: None if document_id is None else self._run(self.session.go_to_document, document_id),
         )
 
-    def _jump(self, answer: str) -> None:
-        if self.session.store.corpus.get_document(answer) is not None:
-            self.session.go_to_document(answer)
-        elif answer.isdigit() and 1 <= int(answer) <= len(self.session.order):
-            self.session.go_to_position(int(answer) - 1)
-        else:
-            raise ActionRefused(f"no document {answer!r}")
+    def jump_candidates(self, text: str) -> list[DocumentHit]:
+        """Runs in a worker thread, on a reader of its own (and the order read through it)."""
+        with self.session.store.reader() as reader:
+            order = self.session.order.reading(reader)
+            return find_documents(reader, order, text, current=max(self.session.position, 0))
 
     def find_documents(self, prefix: str) -> list:
         """For the command palette, on the loop: on a reader, as a queued write may hold
