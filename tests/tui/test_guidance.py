@@ -246,3 +246,47 @@ def test_the_steps_are_the_five_of_the_issue():
         "Edit a boundary",
         "Mark the sentence done",
     ]
+
+
+async def test_guidelines_come_first_then_the_tour_offer(demo):
+    guidelines.set_guidelines(demo, GUIDE)
+    app = _app(demo, "demo", tour=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GuidelinesScreen)
+        await _step(app, pilot, "escape")
+        assert isinstance(app.screen, TourOffer)
+        await _step(app, pilot, "escape")
+    assert guidelines.seen(demo, guidelines.GUIDELINES, "demo") == guidelines.version(GUIDE)
+    assert guidelines.seen(demo, guidelines.TOUR, "demo") == "skipped"
+
+
+def test_a_real_demo_run_offers_the_tour_once(db_path, tagset):
+    """What `annotator demo` runs (run_workspace with the tour), on a project file."""
+    from annotator.store import Store
+    from annotator.tui.app import run_workspace
+    from annotator.workspace.launch import open_workspace
+
+    with Store.open(db_path, create=True) as store:
+        store.initialize("demo", tagset)
+        hooks.prepare_demo(store)
+        assert not Importer(store, on_sentences=hooks.sentences_hook(store)).run(sample_paths()).failed
+    offered: list[bool] = []
+    advanced: list[bool] = []
+
+    async def reviewer(pilot) -> None:
+        await pilot.pause()
+        offered.append(isinstance(pilot.app.screen, TourOffer))
+        if offered[-1]:
+            await pilot.press("enter", "a")  # take the tour, and do its first step
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            advanced.append("Tour 2/5" in pilot.app.screen.query_one(TourPanel).render().plain)
+        await pilot.press("q")
+
+    for _ in range(2):
+        with open_workspace(db_path, "demo") as workspace:
+            run_workspace(workspace, headless=True, auto_pilot=reviewer, tour=True)
+    assert offered == [True, False] and advanced == [True]
+    with Store.open(db_path) as store:
+        assert guidelines.seen(store, guidelines.TOUR, "demo") == "taken"
