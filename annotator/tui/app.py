@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from textual import messages
 from textual.app import App, AutopilotCallbackType, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -187,9 +188,20 @@ class SessionApp(ServedMode, App[None]):
         for panel in self.query(TourPanel):
             panel.remove()
 
+    def _on_exit_app(self, message: messages.ExitApp) -> None:
+        # A quit from outside the keys (the server ending a served session: idle time,
+        # shutdown) waits for keys still saving too, instead of dropping them; the
+        # server's grace period bounds the wait. Textual calls each class's handler in
+        # turn: prevent_default() keeps App's from shutting down now.
+        screen = self._editing_screen()
+        if screen is not None and screen.pending_actions and not self._quit_asked:
+            self._quit_asked = True
+            message.prevent_default()
+            screen.actions.when_idle(self.exit)
+
     async def action_quit(self) -> None:
         """Quit once every key waiting for the database has landed: a second q quits now."""
-        screen = next((s for s in self.screen_stack if isinstance(s, SentenceEditingActions)), None)
+        screen = self._editing_screen()
         pending = screen.pending_actions if screen is not None else 0
         if not pending or self._quit_asked:
             self.exit()

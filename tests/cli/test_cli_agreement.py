@@ -258,11 +258,12 @@ def _on_a_terminal(*args: str) -> bytes:
 
 def test_agreement_csv_on_a_terminal_shows_names_without_their_escapes(hostile_names_db):
     shown = _on_a_terminal("agreement", "--csv", "--db", str(hostile_names_db))
-    assert b"sentence,pair:" in shown and b"\x1b" not in shown and b"\x07" not in shown
+    # The name holds `;` (in its OSC 8 escape), so its cell is quoted.
+    assert b'sentence,"pair:' in shown and b"\x1b" not in shown and b"\x07" not in shown
     assert visible(HOSTILE_NAME).encode("utf-8") in shown
     # Into a pipe or file the CSV is data, and holds the name exactly.
     piped = run("agreement", "--csv", "--db", str(hostile_names_db)).stdout
-    assert f"pair:ana|{HOSTILE_NAME}," in piped
+    assert f'"pair:ana|{HOSTILE_NAME}",' in piped
 
 
 def test_bootstrap_resamples_sentences_and_adds_every_interval(project_db):
@@ -291,3 +292,32 @@ def test_bootstrap_resamples_sentences_and_adds_every_interval(project_db):
 def test_bootstrap_unit_is_checked(project_db):
     result = run("agreement", "--db", str(project_db), "--bootstrap-unit", "token", code=2)
     assert "token" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def formula_names_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two annotators whose names a spreadsheet would run as formulas, one holding `;`."""
+    db_path = tmp_path_factory.mktemp("formula-names") / "project.db"
+    with Store.open(db_path, create=True) as store, store.transaction():
+        store.initialize("agreement", load_tagset(default_tagset_path()))
+        Importer(store).run(sample_paths()[:1])
+        for i, s in enumerate(list(store.corpus.iter_sentences())[:6]):
+            _mark(store, "=HYPERLINK(1)", s, [(0, 1, "loaded_language")], "biased" if i % 2 else "neutral")
+            _mark(store, "+a;b", s, [(0, 0, "loaded_language")], "biased")
+    return db_path
+
+
+def test_agreement_csv_cells_are_spreadsheet_safe(formula_names_db):
+    levels = run("agreement", "--csv", "--db", str(formula_names_db)).stdout
+    rows = list(csv.reader(io.StringIO(levels)))
+    assert rows[0] == ["level", "scope", "measure", "value", "n"]
+    assert not [cell for row in rows for cell in row if cell and cell[0] in "=+@"]
+    # Numbers (a negative alpha among them) are not escaped.
+    assert all(row[3] == "" or float(row[3]) == float(row[3]) for row in rows[1:])
+    confusion = run(
+        "agreement", "--csv", "--db", str(formula_names_db), "--confusion", "=HYPERLINK(1),+a;b", "--level", "token"
+    ).stdout
+    header = confusion.splitlines()[0]
+    # The name cell is escaped (an apostrophe first) and quoted for its `;`.
+    assert header.startswith("'=HYPERLINK(1) \\ +a;b,") or header.startswith('"\'=HYPERLINK(1) \\ +a;b",')
+    assert not [cell for row in csv.reader(io.StringIO(confusion)) for cell in row if cell and cell[0] in "=+@"]
