@@ -41,27 +41,25 @@ class TourStep:
     how: str
 
 
+# Each `how` fits two lines of an 80-column terminal.
 STEPS: tuple[TourStep, ...] = (
     TourStep(
         "Accept a suggestion",
-        "A dashed mark is a suggestion from the lexicon. tab moves to it (the details show why the term is"
-        " loaded); press a to accept it as a span.",
+        "A dashed mark is a lexicon suggestion: tab moves to it (the details say why it is loaded); a accepts it.",
     ),
     TourStep(
         "Reject a suggestion",
-        "Suggestions are often wrong. Go to another one (tab, or j for the next sentence) and press x to reject it.",
+        "Suggestions are often wrong: go to another one (tab, or j for the next sentence) and press x to reject it.",
     ),
     TourStep(
         "Select and label",
-        "Move with ← → (or ' and a word's first letters), hold shift+→ to select a few words, then press a"
-        " label's digit, or click the label in the bar below.",
+        "Move with ← →, select a few words with shift+→, then press a label's digit (or click it in the bar below).",
     ),
     TourStep(
         "Edit a boundary",
-        "On a span, press e: → and ← move its end by one character, shift+→ and shift+← its start;"
-        " enter keeps the change (escape cancels it).",
+        "On a span press e: ← → move its end by one character, shift+← → its start; enter keeps the change.",
     ),
-    TourStep("Mark the sentence done", "Press enter: the sentence is done, and the next one opens."),
+    TourStep("Mark the sentence done", "Press enter: the sentence is marked done, and the next one opens."),
 )
 
 

@@ -101,7 +101,7 @@ class TourPanel(Widget):
             return Content("")
         return Content.assemble(
             (f"Tour {self.tour.step + 1}/{len(STEPS)} · {step.title}", "bold"),
+            (f"   {END_TOUR_KEY} ends the tour", "dim"),
             "\n",
             step.how,
-            (f"   ({END_TOUR_KEY} ends the tour)", "dim"),
         )
