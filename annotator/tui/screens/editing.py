@@ -15,17 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.message import Message
 
 from ..action_queue import ActionQueue
 from ..bindings import label_bindings
-from ..widgets.label_bar import LabelBar
 from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import FrozenTokens, SentenceView
 from .actions import report
 from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog
+
+if TYPE_CHECKING:
+    from ..widgets.label_bar import LabelBar
 
 
 class SentenceEditingActions:
