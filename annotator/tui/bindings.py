@@ -139,6 +139,7 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
     ("History", Binding("u", "undo", "Undo", id="history.undo")),
     ("History", Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo")),
     ("App", Binding("question_mark", "help", "Help", key_display="?", id="app.help")),
+    ("App", Binding("G,shift+g", "app.guidelines", "Show the project's guidelines", show=False, id="app.guidelines")),
     ("App", Binding("q", "app.quit", "Quit", id="app.quit")),
 ]
 
@@ -175,7 +176,7 @@ def label_bindings(tagset: Tagset) -> list[Binding]:
 
 
 # Aliases some terminals send for capitals; the capital is the documented key.
-_ALIASES = {"shift+a", "shift+x", "shift+c"}
+_ALIASES = {"shift+a", "shift+x", "shift+c", "shift+g"}
 _NAMES = {
     "right_square_bracket": "]",
     "left_square_bracket": "[",
@@ -264,7 +265,7 @@ ADJUDICATE_KEYS: list[tuple[str, Binding]] = [
     _shared("nav.next", description="Next sentence in the queue"),
     _shared("nav.previous", description="Previous sentence in the queue"),
     _shared("nav.next_open", description="Next sentence not adjudicated"),
-    *(_shared(id) for id in ("history.undo", "history.redo", "app.help", "app.quit")),
+    *(_shared(id) for id in ("history.undo", "history.redo", "app.help", "app.guidelines", "app.quit")),
 ]
 
 ADJUDICATE_BINDINGS: list[Binding] = [binding for _, binding in ADJUDICATE_KEYS]

@@ -108,6 +108,7 @@ class AnnotationSession(SentenceEditing):
         self._defer_shown = defer_shown
         self._unrecorded: tuple[int, str] | None = None
         self._neutral = lru_cache(maxsize=256)(self._lookup_neutral)
+        self._lexicon_note = lru_cache(maxsize=256)(self.store.lexicons.note)
         self.fixed_mode = fixed_mode
         self._draw_mode = draw_mode
         self._seconds = seconds
@@ -212,6 +213,10 @@ class AnnotationSession(SentenceEditing):
 
     def _lookup_neutral(self, term: str, label: str) -> str | None:
         return self.store.lexicons.neutral(term, label)
+
+    def lexicon_note_for(self, term: str | None, label: str) -> str | None:
+        """The lexicon entry's note: why the term is loaded, and when to reject it."""
+        return self._lexicon_note(term, label) if term else None
 
     # ------------------------------------------------------------------- items
     # (The token cursor and the span under it: SentenceEditing.)

@@ -172,6 +172,34 @@ def test_disagreements_print_side_by_side(project_db, level):
     assert "  ana " in output and "  citra " in output
 
 
+def _annotator_rows(output: str) -> list[str]:
+    """Each annotator's row of `disagreements`, its wrapped lines joined by one space."""
+    rows: list[str] = []
+    for line in output.splitlines():
+        if line.startswith(" " * 9) and rows:
+            rows[-1] += " " + line.strip()
+        elif line.startswith("  ") and not line.startswith("   "):
+            rows.append(line.strip())
+    return rows
+
+
+def test_disagreements_wrap_at_word_boundaries_under_the_text(project_db, monkeypatch):
+    from annotator.commands.common import out
+
+    console = out.real()
+    monkeypatch.setattr(console, "width", 1000)
+    wide = run("disagreements", "--db", str(project_db), "--level", "token", "--limit", "3").stdout
+    monkeypatch.setattr(console, "width", 60)
+    narrow = run("disagreements", "--db", str(project_db), "--level", "token", "--limit", "3").stdout
+    assert max(len(line) for line in narrow.splitlines()) <= 60
+    assert sum(line.startswith(" " * 9) for line in narrow.splitlines()) >= 6  # continuations, indented
+    # Joined again with one space, the wrapped rows are the unwrapped ones: a word cut
+    # in the middle would come back with a space inside it.
+    rows = _annotator_rows(narrow)
+    assert len(rows) == 9
+    assert [" ".join(row.split()) for row in rows] == [" ".join(row.split()) for row in _annotator_rows(wide)]
+
+
 def test_agreement_on_a_missing_project_creates_nothing(tmp_path):
     missing = tmp_path / "none.db"
     run("agreement", "--db", str(missing), code=1)

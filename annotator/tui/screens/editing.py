@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.message import Message
@@ -26,6 +26,9 @@ from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import FrozenTokens, Mark, SentenceView
 from .actions import report
 from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog
+
+if TYPE_CHECKING:
+    from ..widgets.label_bar import LabelBar
 
 
 class SentenceEditingActions:
@@ -245,6 +248,10 @@ class SentenceEditingActions:
     # spans
     def action_label(self, key: str) -> None:
         self._run(self.session.apply_label, key)
+
+    def on_label_bar_label_clicked(self, message: LabelBar.LabelClicked) -> None:
+        # A click on the label bar is the label's key.
+        self.action_label(message.key)
 
     def action_reject(self) -> None:
         self._run(self.session.reject)
