@@ -5,17 +5,26 @@ annotator (`--order random --seed N`), so reviewers do not all meet the corpus i
 same order and order effects average out. The permutation is computed, not stored:
 a small Feistel network over the document indexes maps a position to a document and
 back in microseconds, so nothing ever lists a million documents.
+
+Uncertainty order (`--order uncertain`, active learning as in INCEpTION and Prodigy)
+serves first what the model is least sure of, by the scores the last `suggest
+--source model` stored. Framing is read in context, so documents stay whole: they
+come most uncertain first (a document's score is its most uncertain sentence's), and
+inside a document the sentences not done come most uncertain first (resume, `n` and
+enter), while the arrow keys still move in text order. Documents imported since the
+scores come last, in import order.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from collections.abc import Sequence
 
+from ..errors import AnnotatorError
+from ..model import ORDERS, OrderName
 from ..store import Store
 
-OrderName = Literal["document", "random"]
-ORDERS: tuple[str, ...] = ("document", "random")
+UNCERTAIN = "uncertain"
 
 
 class Permutation:
@@ -92,12 +101,14 @@ class DocumentOrder:
     @classmethod
     def for_annotator(
         cls, store: Store, annotator: str, order: OrderName = "document", seed: int | None = None
-    ) -> DocumentOrder:
+    ) -> DocumentOrder | RankedOrder:
         if order == "document":
             return cls(store)
         if order == "random":
             # The annotator's name is part of the key: one seed gives each reviewer their own order.
             return cls(store, f"{seed or 0}\x1f{annotator}", name="random")
+        if order == UNCERTAIN:
+            return RankedOrder.uncertain(store)
         raise ValueError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
 
     def __len__(self) -> int:
@@ -122,3 +133,51 @@ class DocumentOrder:
         if index is None or not 0 <= index < self.count:
             return None
         return self._permutation.inverse(index) if self._permutation is not None else index
+
+
+class RankedOrder:
+    """A navigation order held as a list of document ids: the uncertainty order of the
+    whole corpus. The same interface as DocumentOrder; a list of ids, which the index
+    gives in its order, costs a few milliseconds for 20,000 documents."""
+
+    def __init__(self, document_ids: Sequence[str], name: OrderName):
+        self.name = name
+        self._ids = list(document_ids)
+        self._positions = {d: i for i, d in enumerate(self._ids)}
+
+    @classmethod
+    def uncertain(cls, store: Store) -> RankedOrder:
+        require_scores(store)
+        ids = store.uncertainty.ranked_documents()
+        if len(ids) < store.corpus.document_seq_range()[0]:
+            ids += store.uncertainty.unranked_documents()  # imported since the scores
+        return cls(ids, UNCERTAIN)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def document_at(self, position: int) -> str:
+        if not 0 <= position < len(self._ids):
+            raise IndexError(position)
+        return self._ids[position]
+
+    def position_of(self, document_id: str) -> int | None:
+        return self._positions.get(document_id)
+
+
+def require_scores(store: Store) -> None:
+    """Refuse the uncertainty order before the model has scored the corpus."""
+    if not store.uncertainty.has_scores():
+        raise AnnotatorError(
+            "no uncertainty scores yet: run 'annotator recommend train', then 'annotator suggest --source model'"
+        )
+
+
+def first_open_sentence(store: Store, order: str, document_id: str, annotator: str, after: int = -1) -> int | None:
+    """The index of the document's next sentence not done by `annotator`: after sentence
+    `after` (-1: from the start) in text order, or in the uncertainty order by its ranks."""
+    if order != UNCERTAIN:
+        return store.corpus.first_open_sentence(document_id, annotator, after)
+    ranks = store.uncertainty.sentence_ranks(document_id, annotator)
+    start = next((rank + 1 for rank, (index, _) in enumerate(ranks) if index == after), 0) if after >= 0 else 0
+    return next((index for index, is_open in ranks[start:] if is_open), None)

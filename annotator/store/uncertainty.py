@@ -1,0 +1,95 @@
+"""The model's uncertainty about each sentence, and each document's (its most
+uncertain sentence's): what the workspace's uncertainty-first order reads.
+
+`suggest --source model` replaces the scores in its transaction: `clear`, `add` per
+batch, then `rank_documents`. A score is from 0 (sure) to 1 (see
+annotator.recommend.suggest for the measure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .room import Room
+
+# Most uncertain first; a document without sentences (score NULL) last; ties in import order.
+_DOCUMENT_RANK = "ORDER BY score DESC, seq"
+
+
+class Uncertainty(Room):
+    def clear(self) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM sentence_uncertainty")
+            self.conn.execute("DELETE FROM document_uncertainty")
+
+    def add(self, version: int, scores: Iterable[tuple[int, str, float]]) -> None:
+        """(sentence id, document id, score) of sentences scored by model `version`."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO sentence_uncertainty (sentence_id, document_id, model_version, score)"
+                " VALUES (?, ?, ?, ?)",
+                [(sentence_id, document_id, version, score) for sentence_id, document_id, score in scores],
+            )
+
+    def rank_documents(self, version: int) -> None:
+        """Score every document visible now by its most uncertain sentence (NULL when it
+        has none), so the workspace can tell a scored corpus by one count."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM document_uncertainty")
+            self.conn.execute(
+                "INSERT INTO document_uncertainty (document_id, seq, model_version, score)"
+                " SELECT d.id, d.seq, ?, (SELECT MAX(u.score) FROM sentence_uncertainty u"
+                " WHERE u.document_id = d.id) FROM documents d",
+                [version],
+            )
+
+    def has_scores(self) -> bool:
+        return self._one("SELECT 1 FROM sentence_uncertainty LIMIT 1") is not None
+
+    def version(self) -> int | None:
+        """The model version the scores are from (None: no scores)."""
+        value = self._scalar("SELECT model_version FROM document_uncertainty LIMIT 1")
+        return None if value is None else int(value)
+
+    def ranked_documents(self) -> list[str]:
+        """Document ids, most uncertain first (on the index: no sort, no document row read)."""
+        return [row[0] for row in self.conn.execute(f"SELECT document_id FROM document_uncertainty {_DOCUMENT_RANK}")]
+
+    def unranked_documents(self) -> list[str]:
+        """Documents visible now that the last run did not rank (imported since), in import order."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT id FROM documents d WHERE NOT EXISTS"
+                " (SELECT 1 FROM document_uncertainty u WHERE u.document_id = d.id) ORDER BY seq"
+            )
+        ]
+
+    def document_scores(self, document_ids: Iterable[str]) -> dict[str, float | None]:
+        """The score of each of these documents that was ranked (None: no sentences)."""
+        ids = list(document_ids)
+        found: dict[str, float | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.update(
+                self.conn.execute(
+                    "SELECT document_id, score FROM document_uncertainty"
+                    f" WHERE document_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        return found
+
+    def sentence_ranks(self, document_id: str, annotator: str) -> list[tuple[int, bool]]:
+        """(index, open for `annotator`) of each sentence of a document, most uncertain
+        first; unscored sentences last, all in text order among equals."""
+        return [
+            (int(index), bool(is_open))
+            for index, is_open in self.conn.execute(
+                "SELECT s.idx, st.status IS NOT 'done' FROM sentences s"
+                " LEFT JOIN sentence_uncertainty u ON u.sentence_id = s.id"
+                " LEFT JOIN sentence_status st ON st.sentence_id = s.id AND st.annotator = ?"
+                " WHERE s.document_id = ? ORDER BY u.score IS NULL, u.score DESC, s.idx",
+                [annotator, document_id],
+            )
+        ]
