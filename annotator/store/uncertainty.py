@@ -8,8 +8,9 @@ annotator.recommend.suggest for the measure).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from ..model import ORDERS
 from .room import Room
 
 # Most uncertain first; a document without sentences (score NULL) last; ties in import order.
@@ -93,3 +94,18 @@ class Uncertainty(Room):
                 [annotator, document_id],
             )
         ]
+
+    def sentences_by_served_order(self, annotators: Sequence[str]) -> dict[str, list[int]]:
+        """For each workspace order, the sentences done by at least two of `annotators`
+        where every one who did it was served it in that order (what `agreement --by
+        served-order` compares)."""
+        marks = ",".join("?" * len(annotators))
+        found: dict[str, list[int]] = {order: [] for order in ORDERS}
+        for sentence_id, orders in self.conn.execute(
+            "SELECT sentence_id, group_concat(DISTINCT COALESCE(served_order, '')) FROM sentence_status"
+            f" WHERE status = 'done' AND annotator IN ({marks}) GROUP BY sentence_id HAVING COUNT(*) >= 2",
+            list(annotators),
+        ):
+            if orders in found:
+                found[orders].append(sentence_id)
+        return found

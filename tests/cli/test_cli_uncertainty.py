@@ -10,12 +10,14 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from annotator.model import SentenceState, SpanAnnotation
 from annotator.resources import default_tagset_path
 from annotator.store import Store
 from annotator.tagset import load_tagset
 from annotator.team.campaign import assign
 from annotator.workspace.launch import open_workspace
 from tests.recommend_corpus import build
+from tests.team_corpus import add_documents
 
 
 def invoke(*args):
@@ -72,3 +74,35 @@ def test_assignments_lists_her_queue_in_her_uncertain_order(synthetic):
     with Store.open(synthetic, readonly=True) as store:
         scores = store.uncertainty.document_scores(served)
     assert [scores[d] for d in served] == sorted(scores.values(), reverse=True)
+
+
+def test_agreement_by_served_order_splits_the_sentences_by_the_order_they_were_served_in(db_path, tagset):
+    with Store.open(db_path, create=True) as store:
+        store.initialize("tim", tagset)
+        first, second, mixed = add_documents(store, [3, 4, 2])
+        served = {
+            "ana": {first: "uncertain", second: "document", mixed: "random"},
+            "budi": {first: "uncertain", second: "document", mixed: "uncertain"},
+        }
+        for name, orders in served.items():
+            for document_id, order in orders.items():
+                for sentence in store.corpus.sentences_of(document_id):
+                    store.annotations.put_judgment(SentenceState(sentence.id, name, "done", served_order=order))
+                    if name == "ana" and document_id == second:
+                        start, end = sentence.tokens[0]
+                        store.annotations.add_span(SpanAnnotation(sentence.id, name, start, end, "loaded_language"))
+    result = invoke("agreement", "--level", "token", "--by", "served-order", "--db", db_path, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    split = report["by_served_order"]
+    assert set(split) == {"document", "random", "uncertain"}
+    with Store.open(db_path, readonly=True) as store:
+        tokens = {d: sum(len(s.tokens) for s in store.corpus.sentences_of(d)) for d in (first, second)}
+    # The mixed document (ana random, budi uncertain) is on neither side.
+    assert (split["uncertain"]["units"], split["document"]["units"]) == (tokens[first], tokens[second])
+    # Both left the uncertain sentences untagged alike; only ana tagged the document-order ones.
+    assert (split["uncertain"]["percent_agreement"], split["random"]["units"]) == (1.0, 0)
+    assert split["document"]["percent_agreement"] < 1.0
+    assert split["document"]["units"] < report["units"]
+    text = invoke("agreement", "--level", "token", "--by", "served-order", "--db", db_path)
+    assert text.exit_code == 0 and "Order uncertain" in text.stdout
