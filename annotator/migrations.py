@@ -466,11 +466,12 @@ def m011_serve_links(db: Database) -> None:
 def m012_uncertainty_order(db: Database) -> None:
     # Uncertainty-first order (issue 19). `suggest --source model` scores each sentence
     # by how unsure the model is of it, and each document by its most unsure sentence
-    # (NULL: no sentence), so opening the workspace in that order reads one indexed
-    # table of documents, not a million sentence scores. served_order is the order
-    # the workspace served the sentence in (document, random, uncertain), so analyses
-    # can separate the work done in each. No foreign keys: sentences and documents
-    # are views (m010).
+    # (NULL: no sentence), with the document's rank in that order as its key: the
+    # workspace then maps a position to a document (and back) by one key lookup, as
+    # in document order, and lists nothing at startup. served_order is the order the
+    # workspace served the sentence in (document, random, uncertain), so analyses can
+    # separate the work done in each. No foreign keys: sentences and documents are
+    # views (m010).
     _run(
         db,
         """
@@ -483,12 +484,12 @@ def m012_uncertainty_order(db: Database) -> None:
         );
         CREATE INDEX sentence_uncertainty_by_document ON sentence_uncertainty (document_id, score DESC);
         CREATE TABLE document_uncertainty (
-            document_id TEXT PRIMARY KEY,
-            seq INTEGER NOT NULL,
+            rank INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL UNIQUE,
+            seq INTEGER NOT NULL UNIQUE,
             model_version INTEGER NOT NULL,
             score REAL
-        );
-        CREATE INDEX document_uncertainty_by_score ON document_uncertainty (score DESC, seq, document_id)
+        )
         """,
     )
 

@@ -13,9 +13,6 @@ from collections.abc import Iterable, Sequence
 from ..model import ORDERS
 from .room import Room
 
-# Most uncertain first; a document without sentences (score NULL) last; ties in import order.
-_DOCUMENT_RANK = "ORDER BY score DESC, seq"
-
 
 class Uncertainty(Room):
     def clear(self) -> None:
@@ -33,31 +30,51 @@ class Uncertainty(Room):
             )
 
     def rank_documents(self, version: int) -> None:
-        """Score every document visible now by its most uncertain sentence (NULL when it
-        has none), so the workspace can tell a scored corpus by one count."""
+        """Rank every document visible now: most uncertain first by its most uncertain
+        sentence, then those without sentences (score NULL), ties in import order. The
+        rank (from 0) is the key, so a workspace position is one lookup."""
         with self.transaction():
             self.conn.execute("DELETE FROM document_uncertainty")
             self.conn.execute(
-                "INSERT INTO document_uncertainty (document_id, seq, model_version, score)"
-                " SELECT d.id, d.seq, ?, (SELECT MAX(u.score) FROM sentence_uncertainty u"
-                " WHERE u.document_id = d.id) FROM documents d",
+                "INSERT INTO document_uncertainty (rank, document_id, seq, model_version, score)"
+                " SELECT ROW_NUMBER() OVER (ORDER BY score IS NULL, score DESC, seq) - 1, id, seq, ?, score"
+                " FROM (SELECT d.id, d.seq, (SELECT MAX(u.score) FROM sentence_uncertainty u"
+                " WHERE u.document_id = d.id) AS score FROM documents d)",
                 [version],
             )
 
     def has_scores(self) -> bool:
-        return self._one("SELECT 1 FROM sentence_uncertainty LIMIT 1") is not None
+        return self._one("SELECT 1 FROM document_uncertainty LIMIT 1") is not None
 
     def version(self) -> int | None:
         """The model version the scores are from (None: no scores)."""
         value = self._scalar("SELECT model_version FROM document_uncertainty LIMIT 1")
         return None if value is None else int(value)
 
-    def ranked_documents(self) -> list[str]:
-        """Document ids, most uncertain first (on the index: no sort, no document row read)."""
-        return [row[0] for row in self.conn.execute(f"SELECT document_id FROM document_uncertainty {_DOCUMENT_RANK}")]
+    def ranked_count(self) -> int:
+        """How many documents the last run ranked (ranks run 0..count-1: the key's maximum)."""
+        value = self._scalar("SELECT MAX(rank) FROM document_uncertainty")
+        return 0 if value is None else int(value) + 1
 
-    def unranked_documents(self) -> list[str]:
-        """Documents visible now that the last run did not rank (imported since), in import order."""
+    def document_at_rank(self, rank: int) -> str | None:
+        value = self._scalar("SELECT document_id FROM document_uncertainty WHERE rank = ?", [rank])
+        return None if value is None else str(value)
+
+    def rank_of(self, document_id: str) -> int | None:
+        value = self._scalar("SELECT rank FROM document_uncertainty WHERE document_id = ?", [document_id])
+        return None if value is None else int(value)
+
+    def unranked_documents(self, visible: int) -> list[str]:
+        """Documents visible now that the last run did not rank, in import order, given
+        how many documents are visible. Those imported since have higher seqs, read on
+        the key; only when that does not account for them all is every document looked at."""
+        ranked = self.ranked_count()
+        newest = self._scalar("SELECT MAX(seq) FROM document_uncertainty")
+        found = [
+            row[0] for row in self.conn.execute("SELECT id FROM documents WHERE seq > ? ORDER BY seq", [newest or 0])
+        ]
+        if ranked + len(found) == visible:
+            return found
         return [
             row[0]
             for row in self.conn.execute(

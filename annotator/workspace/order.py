@@ -18,7 +18,6 @@ scores come last, in import order.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 
 from ..errors import AnnotatorError
 from ..model import ORDERS, OrderName
@@ -108,7 +107,7 @@ class DocumentOrder:
             # The annotator's name is part of the key: one seed gives each reviewer their own order.
             return cls(store, f"{seed or 0}\x1f{annotator}", name="random")
         if order == UNCERTAIN:
-            return RankedOrder.uncertain(store)
+            return RankedOrder(store)
         raise ValueError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
 
     def __len__(self) -> int:
@@ -136,33 +135,39 @@ class DocumentOrder:
 
 
 class RankedOrder:
-    """A navigation order held as a list of document ids: the uncertainty order of the
-    whole corpus. The same interface as DocumentOrder; a list of ids, which the index
-    gives in its order, costs a few milliseconds for 20,000 documents."""
+    """The uncertainty order of the whole corpus, with DocumentOrder's interface: the
+    documents the last `suggest --source model` ranked, by their rank (one key lookup
+    per position, nothing listed at startup), then those imported since, in import order.
+    As with DocumentOrder, documents imported while a session runs join it when the
+    session is next opened."""
 
-    def __init__(self, document_ids: Sequence[str], name: OrderName):
-        self.name = name
-        self._ids = list(document_ids)
-        self._positions = {d: i for i, d in enumerate(self._ids)}
-
-    @classmethod
-    def uncertain(cls, store: Store) -> RankedOrder:
+    def __init__(self, store: Store):
         require_scores(store)
-        ids = store.uncertainty.ranked_documents()
-        if len(ids) < store.corpus.document_seq_range()[0]:
-            ids += store.uncertainty.unranked_documents()  # imported since the scores
-        return cls(ids, UNCERTAIN)
+        self.store = store
+        self.name: OrderName = UNCERTAIN
+        self._ranked = store.uncertainty.ranked_count()
+        visible = store.corpus.document_seq_range()[0]
+        # Usually none: only documents imported since the scores.
+        self._later = store.uncertainty.unranked_documents(visible) if visible != self._ranked else []
+        self._later_positions = {d: self._ranked + i for i, d in enumerate(self._later)}
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._ranked + len(self._later)
 
     def document_at(self, position: int) -> str:
-        if not 0 <= position < len(self._ids):
+        if not 0 <= position < len(self):
             raise IndexError(position)
-        return self._ids[position]
+        if position >= self._ranked:
+            return self._later[position - self._ranked]
+        document_id = self.store.uncertainty.document_at_rank(position)
+        if document_id is None:  # pragma: no cover - the scores were replaced under us
+            raise IndexError(position)
+        return document_id
 
     def position_of(self, document_id: str) -> int | None:
-        return self._positions.get(document_id)
+        if document_id in self._later_positions:
+            return self._later_positions[document_id]
+        return self.store.uncertainty.rank_of(document_id)
 
 
 def require_scores(store: Store) -> None:

@@ -24,7 +24,13 @@ def test_a_blank_database_gets_the_column_and_the_score_tables(db_path):
             "model_version",
             "score",
         }
-        assert set(store.db["document_uncertainty"].columns_dict) == {"document_id", "seq", "model_version", "score"}
+        assert set(store.db["document_uncertainty"].columns_dict) == {
+            "rank",
+            "document_id",
+            "seq",
+            "model_version",
+            "score",
+        }
         assert not store.uncertainty.has_scores() and store.uncertainty.version() is None
 
 
@@ -37,7 +43,7 @@ def test_an_older_project_keeps_its_states_without_an_order_and_has_no_scores(db
         assert not store.uncertainty.has_scores()
         store.uncertainty.add(1, [(1, "d1", 0.25)])
         store.uncertainty.rank_documents(1)
-        assert store.uncertainty.ranked_documents() == ["d1"]
+        assert (store.uncertainty.ranked_count(), store.uncertainty.document_at_rank(0)) == (1, "d1")
         assert store.integrity_check() == "ok"
 
 

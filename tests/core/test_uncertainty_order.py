@@ -9,7 +9,7 @@ import pytest
 
 from annotator.errors import AnnotatorError
 from annotator.lexicon.suggest import LEXICON_DETECTOR, Suggester
-from annotator.model import SentenceState
+from annotator.model import Document, Sentence, SentenceState
 from annotator.recommend.features import sentence_features
 from annotator.recommend.suggest import suggest_with_model
 from annotator.recommend.training import train_model
@@ -202,3 +202,24 @@ def test_the_queue_in_uncertain_order_keeps_calibration_first(db_path, tagset):
         served = [order.document_at(i) for i in range(len(order))]
     rest = sorted((d for d in ids if d not in calibration), key=lambda d: -ranked[d])
     assert served == calibration + rest
+
+
+def test_a_document_without_sentences_ranks_after_the_scored_ones(store):
+    scored_corpus(store)
+    store.corpus.insert_document(Document(id="empty", text="", content_hash="h-empty"), [])
+    write_scores(store, SCORES)
+    order = DocumentOrder.for_annotator(store, "ana", "uncertain")
+    assert [order.document_at(i) for i in range(len(order))] == ["d-1", "d-3", "d-2", "d-0", "empty"]
+
+
+def test_a_document_published_after_the_scores_with_an_older_seq_still_comes_last(store):
+    # An import's unit holds its rows hidden while the scores are made; the document
+    # is older by seq than the ranked ones imported after it.
+    unit = store.units.begin("import", "slow.jsonl")
+    sentence = Sentence(None, "slow", 0, 0, 5, "Lama.", [(0, 4), (4, 5)])
+    store.corpus.insert_documents([(Document(id="slow", text="Lama.", content_hash="h-slow"), [sentence])], unit)
+    scored_corpus(store)
+    store.units.publish(unit)
+    order = DocumentOrder.for_annotator(store, "ana", "uncertain")
+    assert [order.document_at(i) for i in range(len(order))] == ["d-1", "d-3", "d-2", "d-0", "slow"]
+    assert order.position_of("slow") == 4
