@@ -139,7 +139,9 @@ class RankedOrder:
     documents the last `suggest --source model` ranked, by their rank (one key lookup
     per position, nothing listed at startup), then those imported since, in import order.
     As with DocumentOrder, documents imported while a session runs join it when the
-    session is next opened."""
+    session is next opened. A scoring run while a session is open re-ranks under it:
+    the document on screen stays, and the next and previous documents follow the new
+    ranking."""
 
     def __init__(self, store: Store):
         require_scores(store)
