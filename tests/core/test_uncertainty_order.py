@@ -223,3 +223,18 @@ def test_a_document_published_after_the_scores_with_an_older_seq_still_comes_las
     order = DocumentOrder.for_annotator(store, "ana", "uncertain")
     assert [order.document_at(i) for i in range(len(order))] == ["d-1", "d-3", "d-2", "d-0", "slow"]
     assert order.position_of("slow") == 4
+
+
+def test_a_scoring_run_during_a_session_reranks_under_it(store):
+    scored_corpus(store)
+    session = AnnotationSession(store, "ana", order=DocumentOrder.for_annotator(store, "ana", "uncertain"))
+    session.open()
+    assert here(session) == ("d-1", 1)
+    write_scores(store, {**SCORES, ("d-0", 0): 0.99})  # d-0 now leads, d-1 is second
+    assert here(session) == ("d-1", 1)  # the sentence on screen stays
+    session.next_document()
+    assert session.document.id == "d-1"  # position 1 of the new ranking
+    session.previous_document()
+    assert session.document.id == "d-0"
+    session.next_open()
+    assert here(session) == ("d-0", 1)
