@@ -74,7 +74,7 @@ COMMIT_SECONDS = 1.0
 # at a line end, where segmentation starts afresh anyway), so that its sentences and
 # tokens are never all in memory: a 100 MB document imports in a few hundred MB.
 LARGE_DOCUMENT_CHARS = 4_000_000
-PIECE_CHARS = 1_000_000
+PIECE_BYTES = 1_000_000
 
 Segments = list[tuple[int, int, list[tuple[int, int]]]]
 # As a worker sends them: (start, end, tokens in their stored JSON form, token count).
@@ -415,10 +415,14 @@ class Importer:
         self._drain()  # what was read before it is written first, in input order
         own = _FileUnit(self.store, raw.origin) if self.options.batch_commits and self._unit is None else None
         unit = own or (self._unit if self.options.batch_commits else None)
-        text = raw.text
+        # From here the text is held as UTF-8 only (half or a quarter of a str with any
+        # non-Latin-1 character, such as a curly quote), and the record gives its str up:
+        # a 100 MB document is never in memory as text, bytes and SQLite's copy at once.
+        data = raw.text.encode("utf-8")
+        raw.text = ""
         document = Document(
             id=raw.id,
-            text=text,
+            text=data,  # insert_documents takes a large document's text as UTF-8 bytes
             title=raw.title,
             source=raw.source,
             url=raw.url,
@@ -427,18 +431,20 @@ class Importer:
             content_hash=digest,
         )
         index = tokens = 0
+        start = 0  # in code points, as offsets are stored
         try:
             with self.store.transaction() if unit is None else nullcontext():
                 with self._step(unit):
                     self.store.corpus.insert_documents([(document, [])], unit.get() if unit is not None else None)
-                for start, end in _pieces(text, PIECE_CHARS):
-                    piece = text[start:end]
+                for first, last in _pieces(data, PIECE_BYTES):
+                    piece = data[first:last].decode("utf-8")
                     segments = segment_texts([piece])
                     found = analyse_segments(self.analyzer, [piece], segments)
                     sentences = [
                         Sentence(None, raw.id, index + number, start + a, start + b, piece[a:b], piece_tokens)
                         for number, (a, b, piece_tokens) in enumerate(segments[0])
                     ]
+                    width = len(piece)
                     del piece, segments
                     with self._step(unit):
                         self.store.corpus.append_sentences(raw.id, sentences)
@@ -449,6 +455,7 @@ class Importer:
                             self.on_sentences(self.store, sentences)
                     index += len(sentences)
                     tokens += sum(len(s.tokens) for s in sentences)
+                    start += width
                 with self._step(unit):
                     self.store.corpus.set_counts(raw.id, index, tokens)
         except BaseException:
@@ -627,12 +634,13 @@ class Importer:
         )
 
 
-def _pieces(text: str, size: int):
-    """(start, end) pieces of about `size` characters, each ending after a newline (or
-    at the end): sentences never cross a newline, so each piece segments on its own."""
-    start, length = 0, len(text)
+def _pieces(data: bytes, size: int):
+    """(start, end) byte pieces of about `size` bytes of UTF-8, each ending after a
+    newline (or at the end): sentences never cross a newline, so each piece segments
+    on its own, and a newline byte never falls inside a character."""
+    start, length = 0, len(data)
     while start < length:
-        cut = text.find("\n", min(start + size, length))
+        cut = data.find(b"\n", min(start + size, length))
         end = length if cut == -1 else cut + 1
         yield start, end
         start = end

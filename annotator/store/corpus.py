@@ -68,8 +68,9 @@ class Corpus(Room):
                         compact_json(document.metadata),
                         # UTF-8 bytes, cast back to TEXT below: bound as a str, the text
                         # would keep a cached UTF-8 copy of itself (100 MB for a 100 MB
-                        # document) for as long as it lives.
-                        document.text.encode("utf-8"),
+                        # document) for as long as it lives. A large document's text
+                        # comes as bytes already.
+                        document.text if isinstance(document.text, bytes) else document.text.encode("utf-8"),
                         document.content_hash,
                         len(sentences),
                         tokens,

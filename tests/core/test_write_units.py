@@ -318,7 +318,7 @@ def _large_txt(path: Path, sentences: int) -> Path:
 
 def test_a_large_txt_document_commits_piece_by_piece_and_stays_invisible_until_whole(project, tmp_path, monkeypatch):
     monkeypatch.setattr(importer_module, "LARGE_DOCUMENT_CHARS", 2_000)
-    monkeypatch.setattr(importer_module, "PIECE_CHARS", 600)
+    monkeypatch.setattr(importer_module, "PIECE_BYTES", 600)
     monkeypatch.setattr(importer_module, "COMMIT_GAP_SECONDS", 0.0)
     source = _large_txt(tmp_path / "big.txt", 120)
     seen: list[tuple[int, dict]] = []
@@ -342,7 +342,7 @@ def test_a_large_txt_document_commits_piece_by_piece_and_stays_invisible_until_w
 
 def test_a_large_txt_document_that_fails_midway_leaves_nothing(project, tmp_path, monkeypatch):
     monkeypatch.setattr(importer_module, "LARGE_DOCUMENT_CHARS", 2_000)
-    monkeypatch.setattr(importer_module, "PIECE_CHARS", 600)
+    monkeypatch.setattr(importer_module, "PIECE_BYTES", 600)
     monkeypatch.setattr(importer_module, "COMMIT_GAP_SECONDS", 0.0)
     pieces = []
 
