@@ -5,18 +5,16 @@ documents with their sizes, the active annotators and the assignments that exist
 returns the rows to add (and, with `rebalance`, the rows to drop).
 
 The rule, per new document, largest first:
-- the first annotator is one of the few least loaded ones (in sentences) that qualify;
+- the first annotator is the least loaded one (in sentences);
 - each further one is the annotator whose overlap (in sentences) with those already
   chosen is smallest, among the annotators it is safe to load: giving an annotator the
   document must not put her more than one document's size (the largest, S) above the
   least loaded annotator left out. The least loaded candidate always qualifies, so a
   choice exists, and the loads' spread never exceeds S: everyone is within S of the
-  mean. Inside that window the pair counts steer, which keeps pairs balanced;
-- of the teams so built from each first member, the one with the least overlap among
-  its members wins (a lone anchor lets big documents repeat pairs);
+  mean. Inside that window the pair counts steer;
 - then a repair pass (pair_repair.py) moves members of the new documents until the
   most and the least shared pairs are within one (the largest) document's size, or
-  no move helps, keeping K and the load window.
+  no move helps, keeping K and every load within S of the mean.
 
 The pair promise, for the documents of one run (earlier runs' rows never move, so an
 increment can only even out what they left): the most and the least shared pairs are
@@ -204,11 +202,6 @@ def _count_pairs(overlap: list[list[int]], members: Sequence[int], sentences: in
 # The repair pass's cap on moves.
 _REPAIR_STEPS = 5_000
 
-# How many of the least loaded qualifying annotators `_choose` tries as the first member
-# of a team; enough to steer pairs when big documents leave a narrow load window, few
-# enough to keep a 20,000-document, 30-annotator plan to a few seconds.
-_FIRST_TRIES = 4
-
 
 def _choose(
     sentences: int,
@@ -221,22 +214,12 @@ def _choose(
 ) -> list[str]:
     loads = [load[a] for a in active]
     everyone = set(range(len(active)))
+    # The least loaded annotator first. When the load window then forces the same
+    # pairs again (big documents, or one size everywhere), the repair pass evens them
+    # out: trying several first members here cost more and did less (issue 14).
     lowest = min(everyone, key=lambda i: (loads[i], rank[i]))
-    ceiling = loads[lowest] + biggest - sentences
-    # Anchoring the team on the least loaded annotator alone lets the load window force
-    # the same pairs again when documents are big (issue 14); so the first member is
-    # any of the few least loaded qualifying ones, and the team with the least
-    # overlap inside it wins.
-    firsts = sorted((i for i in everyone if i == lowest or loads[i] <= ceiling), key=lambda i: (loads[i], rank[i]))
-    best: list[int] = []
-    best_cost: tuple[int, int, list[int]] | None = None
-    for first in firsts[:_FIRST_TRIES]:
-        team = _complete([first], sentences, biggest, k, everyone, loads, overlap, rank)
-        pairs = sum(overlap[x][y] for j, x in enumerate(team) for y in team[j + 1 :])
-        cost = (pairs, sum(loads[i] for i in team), sorted(rank[i] for i in team))
-        if best_cost is None or cost < best_cost:
-            best, best_cost = team, cost
-    return [active[i] for i in best]
+    team = _complete([lowest], sentences, biggest, k, everyone, loads, overlap, rank)
+    return [active[i] for i in team]
 
 
 def _complete(
