@@ -40,10 +40,16 @@ from collections.abc import Iterable, Mapping
 # pairs often tie and the first of a tie may have no move left.
 _EXTREMES = 3
 # How many partners (most or least overlapping) a step considers per annotator; with
-# six annotators or fewer, that is all of them.
+# six annotators or fewer, that is all of them, and the last look takes everyone.
 _PARTNERS = 5
-# How many load-blocked moves each step tries to complete with a trade.
+# How many load-blocked moves each step tries to complete with a trade (more in the
+# last look before the pass ends).
 _TRADES = 6
+_LAST_TRADES = 60
+# How many documents a step tries per pair (and per trade): on a large corpus a pair
+# shares hundreds, and any few of them make the move. The window rotates from step to
+# step, and a step that finds nothing in it looks at them all before the pass ends.
+_SAMPLE = 24
 
 Move = tuple[str, int, int]  # (document, the member who leaves, the one who joins)
 
@@ -66,7 +72,10 @@ def repair(
         return  # one pair or none, or teams of one: nothing to even out
     search = _Search(teams, size, loads, overlap, window)
     for _ in range(steps):
-        move = search.best_move(goal)
+        search.step += 1
+        move = search.best_move(goal, _SAMPLE)
+        if move is None and (search.sampled or search.n > _PARTNERS + 1):
+            move = search.best_move(goal, None)
         if move is None:
             return
         for document, out, into in move:
@@ -85,6 +94,9 @@ class _Search:
         self.teams, self.size, self.loads, self.overlap = teams, size, loads, overlap
         self.n = len(loads)
         self.low, self.high = window
+        self.step = 0
+        self.cap: int | None = None
+        self.sampled = False  # whether a document list was cut to `cap` this step
         self.pairs = self.n * (self.n - 1) // 2
         self.total = sum(overlap[x][y] for x in range(self.n) for y in range(x + 1, self.n))
         self.docs_of: list[set[str]] = [set() for _ in loads]
@@ -135,13 +147,23 @@ class _Search:
         return True
 
     def _distinct(self, documents: Iterable[str]) -> list[str]:
-        """One document per (size, team): the others would be the same move."""
+        """One document per (size, team), since the others would be the same move; at
+        most `self.cap` of them, from a window that moves with the step."""
+        ordered = sorted(documents)
+        if self.cap is not None and len(ordered) > self.cap:
+            start = self.step * self.cap % len(ordered)
+            ordered = ordered[start:] + ordered[:start]
         seen: dict[tuple[int, tuple[int, ...]], str] = {}
-        for document in sorted(documents):
+        for document in ordered:
             seen.setdefault((self.size[document], tuple(sorted(self.teams[document]))), document)
+            if self.cap is not None and len(seen) == self.cap:
+                self.sampled = len(seen) < len(ordered)
+                break
         return list(seen.values())
 
-    def best_move(self, goal: int) -> list[Move] | None:
+    def best_move(self, goal: int, cap: int | None) -> list[Move] | None:
+        self.cap, self.sampled = cap, False
+        self.width = _PARTNERS if cap is not None else self.n
         n, overlap = self.n, self.overlap
         pairs = sorted((overlap[x][y], x, y) for x in range(n) for y in range(x + 1, n))
         if pairs[-1][0] - pairs[0][0] <= goal:
@@ -158,7 +180,7 @@ class _Search:
                         candidates.add((document, out, into))
         for _, u, v in pairs[:_EXTREMES]:  # least shared: v joins u, in place of a third
             for have, lack in ((u, v), (v, u)):
-                for t in partners[have][-_PARTNERS:]:
+                for t in partners[have][-self.width :]:
                     if t == lack:
                         continue
                     for document in self._distinct(self.docs_of[have] & self.docs_of[t] - self.docs_of[lack]):
@@ -176,7 +198,7 @@ class _Search:
             elif g < best_gain:
                 best, best_gain = [(document, out, into)], g
         blocked.sort()
-        for _, document, out, into in blocked[:_TRADES]:
+        for _, document, out, into in blocked[: _TRADES if cap is not None else _LAST_TRADES]:
             trade = self._trade(document, out, into, best_gain)
             if trade is not None:
                 best, best_gain = trade
@@ -188,7 +210,7 @@ class _Search:
         found = {b for b in least if b not in members}
         for t in members:
             if t != out:
-                found.update(b for b in self.partners[t][:_PARTNERS] if b not in members)
+                found.update(b for b in self.partners[t][: self.width] if b not in members)
         return found
 
     def _trade(self, document: str, out: int, into: int, to_beat: int) -> tuple[list[Move], int] | None:
@@ -196,7 +218,7 @@ class _Search:
         two moves together fit the window and lower the sum by more than `to_beat`."""
         s = self.size[document]
         pool: set[str] = set()
-        for w in self.partners[into][-_PARTNERS:]:  # whom `into` overlaps most with
+        for w in self.partners[into][-self.width :]:  # whom `into` overlaps most with
             if w != out:
                 pool |= self.docs_of[into] & self.docs_of[w]
         others = [
