@@ -18,18 +18,22 @@ their mean (their total, so the mean, is fixed by the documents). Each accepted 
 lowers it strictly, so the pass ends. Squares (the variance) stop too early: with
 seven annotators, four per document and sixty documents of one size, every single
 move and trade raised the variance while pairs were still three documents apart; the
-fourth power weighs the extreme pairs enough to bring them within two. It stops once the most and the least shared pairs are within one (the
-largest) document of each other, as even as one size of documents allows. The moves
-tried touch the most and the least shared pairs:
+fourth power weighs the extreme pairs enough to bring them within two. The pass stops
+once the most and the least shared pairs are within one (the largest) document of
+each other, as even as documents of one size allow.
+
+The moves tried touch the most and the least shared pairs:
 - on a document both members of a most shared pair have, one of them gives way;
 - on a document one member of a least shared pair has, the other takes the place of
   a third;
 - when the load window forbids a move, it is paired with the opposite move on a
   second document (the two annotators trade places), which nets each load out to the
   difference of the two documents' sizes.
-To stay fast on 20,000 documents and 30 annotators, the newcomers tried are the few
-annotators who overlap least with those staying, the members asked to give way the
-few who overlap most, and documents with the same size and team are tried once.
+To stay fast on 20,000 documents and 30 annotators, a step tries as newcomers the few
+annotators who overlap least with those staying, asks the few who overlap most to give
+way, tries documents with the same size and team once, and a few dozen documents per
+pair; when that finds nothing, a last look widens the search (every document and
+partner, ten times the trades) before the pass ends.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ _TRADES = 6
 _LAST_TRADES = 60
 # How many documents a step tries per pair (and per trade): on a large corpus a pair
 # shares hundreds, and any few of them make the move. The window rotates from step to
-# step, and a step that finds nothing in it looks at them all before the pass ends.
+# step.
 _SAMPLE = 24
 
 Move = tuple[str, int, int]  # (document, the member who leaves, the one who joins)
@@ -74,7 +78,7 @@ def repair(
     for _ in range(steps):
         search.step += 1
         move = search.best_move(goal, _SAMPLE)
-        if move is None and (search.sampled or search.n > _PARTNERS + 1):
+        if move is None:  # the last look: every document, partner and more trades
             move = search.best_move(goal, None)
         if move is None:
             return
@@ -95,8 +99,9 @@ class _Search:
         self.n = len(loads)
         self.low, self.high = window
         self.step = 0
-        self.cap: int | None = None
-        self.sampled = False  # whether a document list was cut to `cap` this step
+        self.cap: int | None = None  # documents tried per pair, None for all
+        self.width = _PARTNERS  # partners tried per annotator
+        self.partners: list[list[int]] = []  # each one's, least overlapping first
         self.pairs = self.n * (self.n - 1) // 2
         self.total = sum(overlap[x][y] for x in range(self.n) for y in range(x + 1, self.n))
         self.docs_of: list[set[str]] = [set() for _ in loads]
@@ -156,19 +161,18 @@ class _Search:
         seen: dict[tuple[int, tuple[int, ...]], str] = {}
         for document in ordered:
             seen.setdefault((self.size[document], tuple(sorted(self.teams[document]))), document)
-            if self.cap is not None and len(seen) == self.cap:
-                self.sampled = len(seen) < len(ordered)
+            if len(seen) == self.cap:
                 break
         return list(seen.values())
 
     def best_move(self, goal: int, cap: int | None) -> list[Move] | None:
-        self.cap, self.sampled = cap, False
+        self.cap = cap
         self.width = _PARTNERS if cap is not None else self.n
         n, overlap = self.n, self.overlap
         pairs = sorted((overlap[x][y], x, y) for x in range(n) for y in range(x + 1, n))
         if pairs[-1][0] - pairs[0][0] <= goal:
             return None
-        # Each annotator's partners, least overlapping first (ties by index).
+        # Ties by index, so that a plan is the same for the same seed.
         partners = [sorted((b for b in range(n) if b != a), key=lambda b, a=a: (overlap[a][b], b)) for a in range(n)]
         self.partners = partners
         candidates: set[Move] = set()
