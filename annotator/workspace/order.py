@@ -9,6 +9,7 @@ back in microseconds, so nothing ever lists a million documents.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from typing import Literal
 
@@ -122,3 +123,9 @@ class DocumentOrder:
         if index is None or not 0 <= index < self.count:
             return None
         return self._permutation.inverse(index) if self._permutation is not None else index
+
+    def reading(self, store: Store) -> DocumentOrder:
+        """The same order read through another store (a reader, on another thread)."""
+        other = copy.copy(self)
+        other.store = store
+        return other

@@ -54,9 +54,11 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         yield LabelBar(self.session.tagset.labels, id="labels")
         yield Footer()
 
+    GOLD_TITLE = "gold: edit with ←/→, shift+←/→ and 1-9"
+
     def on_mount(self) -> None:
         self.query_one("#tracks-box").border_title = "annotators and gold"
-        self.query_one("#gold-sentence").border_title = "gold: edit with ←/→, shift+←/→ and 1-9"
+        self.query_one("#gold-sentence").border_title = self.GOLD_TITLE
         self.refresh_view()
         self.show_notices()
 
@@ -67,6 +69,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         return (label.color, label.key) if label else (UNKNOWN_COLOR, "?")
 
     def refresh_view(self) -> None:
+        self._sync_key_mode()
         session = self.session
         case = session.case
         assert case is not None
@@ -117,11 +120,13 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
             Mark(g.start, g.end, *self._look(g.label), "span", g.quoted)
             for g in sorted(session.gold, key=lambda g: (-(g.end - g.start), g.start))
         )
-        self.query_one(SentenceView).show(
+        gold_view = self.query_one(SentenceView)
+        gold_view.border_title = self.mode_text() or self.GOLD_TITLE
+        gold_view.show(
             SentenceModel(
                 text=sentence.text,
                 tokens=self._frozen_tokens(sentence.tokens),
-                marks=marks,
+                marks=self.boundary_marks(marks, self._look),
                 cursor=session.cursor.position if sentence.tokens else None,
                 selection=session.cursor.selection,
             )
