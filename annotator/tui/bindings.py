@@ -265,6 +265,16 @@ ADJUDICATE_KEYS: list[tuple[str, Binding]] = [
     _shared("nav.next", description="Next sentence in the queue"),
     _shared("nav.previous", description="Previous sentence in the queue"),
     _shared("nav.next_open", description="Next sentence not adjudicated"),
+    (
+        "Navigate",
+        Binding(
+            "pagedown", "details_page(1)", "Scroll the details pane down", show=False, id="adjudicate.details.down"
+        ),
+    ),
+    (
+        "Navigate",
+        Binding("pageup", "details_page(-1)", "Scroll the details pane up", show=False, id="adjudicate.details.up"),
+    ),
     *(_shared(id) for id in ("history.undo", "history.redo", "app.help", "app.guidelines", "app.quit")),
 ]
 

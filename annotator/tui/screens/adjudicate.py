@@ -35,6 +35,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
     NOTE_TITLE = "Curator note on this sentence"
     BINDINGS = ADJUDICATE_BINDINGS
     session: CurationSession
+    _details_of: str | None = None  # the sentence whose details the pane shows
 
     def compose(self) -> ComposeResult:
         yield SavingIndicator()
@@ -46,7 +47,10 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
                 with VerticalScroll(id="tracks-box"):
                     yield AlignedSpans(id="tracks")
                 yield SentenceView(id="gold-sentence")
-            yield Static(id="adjudicate-details")
+            # The annotators' notes and flags can outgrow the pane: it scrolls (pageup,
+            # pagedown, the mouse wheel) without taking the focus, which the keys need.
+            with VerticalScroll(id="adjudicate-details-box", can_focus=False):
+                yield Static(id="adjudicate-details")
         yield LabelBar(self.session.tagset.labels, id="labels")
         yield Footer()
 
@@ -128,6 +132,16 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
             )
         )
         self.query_one("#adjudicate-details", Static).update(self._details())
+        if sentence.id != self._details_of:  # a new sentence's details start at the top
+            self._details_of = sentence.id
+            self.query_one("#adjudicate-details-box", VerticalScroll).scroll_home(animate=False)
+
+    def action_details_page(self, direction: int) -> None:
+        box = self.query_one("#adjudicate-details-box", VerticalScroll)
+        if direction > 0:
+            box.scroll_page_down(animate=False)
+        else:
+            box.scroll_page_up(animate=False)
 
     def _details(self) -> Content:
         session = self.session
