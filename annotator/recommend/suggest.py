@@ -24,8 +24,7 @@ from ..lexicon.suggest import (
 from ..model import Suggestion
 from ..sources import MODEL
 from ..store import Store
-from .crf import Tagger
-from .features import sentence_features
+from .tagging import Tagger
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -47,12 +46,22 @@ def suggest_with_model(
         iterator = store.corpus.iter_sentences()
         while batch := list(islice(iterator, BATCH_SENTENCES)):
             found: list[Suggestion] = []
-            for sentence in batch:
+            # The lexicon first, then the model tags the whole batch at once.
+            suggested = [suggester.suggest_text(0, sentence.text, sentence.tokens) for sentence in batch]
+            by_model = tagger.tag_many(
+                [
+                    (
+                        sentence.text,
+                        sentence.tokens,
+                        [(g.start, g.end, g.label) for g in others if g.detector == LEXICON_DETECTOR],
+                    )
+                    for sentence, others in zip(batch, suggested, strict=True)
+                ]
+            )
+            for sentence, others, spans in zip(batch, suggested, by_model, strict=True):
                 text, tokens = sentence.text, sentence.tokens
-                others = suggester.suggest_text(0, text, tokens)
                 taken = {(g.start, g.end, g.label) for g in others}
-                lexical = [(g.start, g.end, g.label) for g in others if g.detector == LEXICON_DETECTOR]
-                for tagged in tagger.tag(sentence_features(text, tokens, lexical)):
+                for tagged in spans:
                     start, end = tokens[tagged.first][0], tokens[tagged.last - 1][1]
                     if tagged.label not in allowed or tagged.confidence < threshold:
                         continue
