@@ -121,78 +121,109 @@ class Tagged:
     confidence: float
 
 
-def _by_length(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sentence order longest first, and how many sentences are longer than t, for each t:
-    step t of a decoding works on a prefix of that order."""
-    order = np.argsort(-lengths, kind="stable")
-    longest = int(lengths[order[0]]) if len(order) else 0
-    active = np.searchsorted(-lengths[order], -np.arange(longest), side="left")
-    return order, active
+class _TimeMajor:
+    """Many sentences laid out step by step, longest sentence first: step t holds
+    token t of every sentence longer than t, so a decoding step is one slice.
+    `tokens[off[t]:off[t + 1]]` are the (global) token indices of step t."""
+
+    def __init__(self, starts: np.ndarray, lengths: np.ndarray):
+        order = np.argsort(-lengths, kind="stable")
+        longest = int(lengths[order[0]])
+        # active[t]: how many sentences are longer than t (a prefix of `order`).
+        self.active = active = np.searchsorted(-lengths[order], -np.arange(longest), side="left")
+        self.off = off = np.zeros(longest + 1, dtype=np.intp)
+        np.cumsum(active, out=off[1:])
+        first = starts[order]
+        step = np.repeat(np.arange(longest), active)
+        self.tokens = first[np.arange(off[-1]) - off[step]] + step
+
+    def at(self, t: int) -> slice:
+        return slice(self.off[t], self.off[t + 1])
 
 
 def viterbi(scores: np.ndarray, starts: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
     """The best label id of every token of many sentences at once. `scores` holds the
     state scores of all tokens (tokens x labels), sentence after sentence; a sentence
-    starts at `starts[i]` and has `lengths[i]` tokens (at least one)."""
+    starts at `starts[i]` and has `lengths[i]` tokens (at least one).
+
+    The work is label-major (labels x sentences), so each step's maximum over the
+    previous label runs along whole rows; of equal scores the lower label id wins, as in
+    CRFsuite."""
     best = np.zeros(len(scores), dtype=np.intp)
     if not len(lengths):
         return best
-    order, active = _by_length(lengths)
-    first = starts[order]
-    delta = scores[first].copy()
+    layout = _TimeMajor(starts, lengths)
+    active = layout.active
+    steps = np.ascontiguousarray(scores[layout.tokens].T)
+    back = np.zeros(steps.shape, dtype=np.intp)  # the best previous label of each label
+    moves = transition[:, :, None]  # previous label x next label x 1
+    delta = steps[:, layout.at(0)]
     ends = np.empty_like(delta)  # each sentence's scores at its last token
-    back = []
     for t in range(1, len(active)):
         n = active[t]
-        if n < len(delta):
-            ends[n : len(delta)] = delta[n:]
-            delta = delta[:n]
-        candidates = delta[:, :, None] + transition  # previous label x next label
-        back.append(candidates.argmax(axis=1))  # the first best: the lower label id
-        delta = candidates.max(axis=1) + scores[first[:n] + t]
-    ends[: len(delta)] = delta
-    label = ends.argmax(axis=1)
+        if n < delta.shape[1]:
+            ends[:, n : delta.shape[1]] = delta[:, n:]
+            delta = delta[:, :n]
+        candidates = delta[:, None, :] + moves
+        top = candidates.max(axis=0)
+        here = layout.at(t)
+        back[:, here] = _first_best(candidates, top)
+        delta = top + steps[:, here]
+    ends[:, : delta.shape[1]] = delta
+    label = _first_best(ends[:, None, :], ends.max(axis=0)[None, :])[0]
+    path = np.empty(steps.shape[1], dtype=np.intp)
     for t in range(len(active) - 1, -1, -1):
-        n = active[t]
-        # Sentences longer than t + 1 follow the back pointers; the one ending at t starts.
+        # Sentences longer than t + 1 follow the back pointers from step t + 1.
         if t + 1 < len(active):
             following = active[t + 1]
-            label[:following] = back[t][np.arange(following), label[:following]]
-        best[first[:n] + t] = label[:n]
+            label[:following] = back[label[:following], layout.off[t + 1] + np.arange(following)]
+        path[layout.at(t)] = label[: active[t]]
+    best[layout.tokens] = path
     return best
+
+
+def _first_best(candidates: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """The lowest index along axis 0 where `candidates` reaches `top`, its maximum."""
+    if len(candidates) == 2:
+        return (candidates[1] > candidates[0]).astype(np.intp)
+    found = np.zeros(top.shape, dtype=np.intp)
+    for i in range(len(candidates) - 1, 0, -1):
+        found[candidates[i] == top] = i
+    found[candidates[0] == top] = 0
+    return found
 
 
 def marginals(scores: np.ndarray, starts: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
     """P(label | sentence) of every token and label (forward-backward, scaled at each
-    step), for sentences laid out as in `viterbi`."""
+    step), for sentences laid out as in `viterbi`, label-major as there."""
     result = np.zeros_like(scores)
     if not len(lengths):
         return result
+    layout = _TimeMajor(starts, lengths)
+    active = layout.active
     # A constant added to a token's scores cancels out: take the maximum off before exp.
-    states = np.exp(scores - scores.max(axis=1, keepdims=True))
+    steps = scores[layout.tokens]
+    states = np.ascontiguousarray(np.exp(steps - steps.max(axis=1, keepdims=True)).T)
     moves = np.exp(transition)
-    order, active = _by_length(lengths)
-    first = starts[order]
-    steps = len(active)
-    forward = []
-    alpha = states[first]
-    alpha = alpha / alpha.sum(axis=1, keepdims=True)
-    forward.append(alpha)
-    for t in range(1, steps):
+    forward = np.empty_like(states)
+    alpha = states[:, layout.at(0)]
+    forward[:, layout.at(0)] = alpha = alpha / alpha.sum(axis=0)
+    for t in range(1, len(active)):
+        here = layout.at(t)
+        alpha = (moves.T @ alpha[:, : active[t]]) * states[:, here]
+        forward[:, here] = alpha = alpha / alpha.sum(axis=0)
+    joint = np.empty_like(states)
+    beta = np.ones((len(moves), active[0]))
+    for t in range(len(active) - 1, -1, -1):
         n = active[t]
-        alpha = (alpha[:n] @ moves) * states[first[:n] + t]
-        alpha = alpha / alpha.sum(axis=1, keepdims=True)
-        forward.append(alpha)
-    beta = np.ones((active[steps - 1], scores.shape[1]))
-    for t in range(steps - 1, -1, -1):
-        n = active[t]
-        if len(beta) < n:  # sentences ending at t join with beta = 1
-            beta = np.vstack([beta, np.ones((n - len(beta), scores.shape[1]))])
-        joint = forward[t] * beta
-        result[first[:n] + t] = joint / joint.sum(axis=1, keepdims=True)
+        here = layout.at(t)
+        if t + 1 < len(active):
+            beta[:, active[t + 1] : n] = 1.0  # sentences that end at step t
+        joint[:, here] = forward[:, here] * beta[:, :n]
         if t:
-            beta = (states[first[:n] + t] * beta) @ moves.T
-            beta = beta / beta.sum(axis=1, keepdims=True)
+            step = moves @ (states[:, here] * beta[:, :n])
+            beta[:, :n] = step / step.sum(axis=0)
+    result[layout.tokens] = (joint / joint.sum(axis=0)).T
     return result
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from itertools import starmap
 
 from ..lexicon.matcher import CompiledLexicon
-from ..lexicon.quotes import ATTRIBUTION_CUES, SPEECH_CUES, find_quotes, has_marks
+from ..lexicon.quotes import ATTRIBUTION_CUES, SPEECH_CUES, Quote, find_quotes, has_marks
 from ..lexicon.stemming import MAX_CACHED, StemCache, shared_stems
 
 _SHAPE_RUNS = re.compile(r"(.)\1+")
@@ -122,14 +122,22 @@ def hit_tags(
 
 
 def quoted_ranges(
-    text: str, tokens: Sequence[tuple[int, int]], starts: Sequence[int] | None = None
+    text: str,
+    tokens: Sequence[tuple[int, int]],
+    quotes: Sequence[Quote] | None = None,
+    starts: Sequence[int] | None = None,
 ) -> list[tuple[int, int]]:
-    """The token ranges [first, last) inside quotation marks."""
-    if not has_marks(text):
+    """The token ranges [first, last) inside quotation marks; `quotes` are the
+    sentence's `find_quotes`, when the caller has them already."""
+    if quotes is None:
+        if not has_marks(text):
+            return []
+        quotes = find_quotes(text, tokens)
+    if not quotes:
         return []
     found = []
     starts = starts if starts is not None else [s for s, _ in tokens]
-    for quote in find_quotes(text, tokens):
+    for quote in quotes:
         first = last = bisect_left(starts, quote.start)
         while last < len(tokens) and tokens[last][1] <= quote.end:
             last += 1
@@ -154,7 +162,7 @@ def sentence_features(
         for i in range(first + 1, last):
             hits[i] = "I-" + label
     quoted = ["0"] * count
-    for first, last in quoted_ranges(text, tokens, starts):
+    for first, last in quoted_ranges(text, tokens, starts=starts):
         quoted[first:last] = ["1"] * (last - first)
     rows: list[list[str]] = []
     cue_seen = False

@@ -2,12 +2,14 @@
 
 A token's score under the model is the sum of its features' weights. Most features
 (`features.Pieces`) depend on the token's text alone, so their weights are summed once
-per distinct token, into a row of `own` (its own features) and of `near[offset]` (what
-it gives a neighbour). The rest take few values: the lexicon hit (O, B-label, I-label),
-the quote flag, "cue_before" and the sentence edges. A batch of sentences then costs a
-dict lookup per token in Python and a few numpy operations on all its tokens at once,
-and `crf.viterbi` decodes the batch together. Marginals (the confidences) are computed
-only for the sentences where the model tagged something.
+per distinct token, into a row of a table: one slot for its own features and one for
+what it gives the token at each neighbouring offset. A sparse model knows few of a
+token's features, so tokens with the same known features share a row. The rest of the
+features take few values: the lexicon hit (O, B-label, I-label), the quote flag,
+"cue_before" and the sentence edges. A batch of sentences then costs one dict lookup
+per token in Python and a few numpy operations over all its tokens at once, and
+`crf.viterbi` decodes the whole batch together. Marginals (the confidences) are
+computed only for the sentences where the model tagged something.
 """
 
 from __future__ import annotations
@@ -18,53 +20,62 @@ from itertools import starmap
 import numpy as np
 
 from ..interchange.bio import OUTSIDE
-from ..lexicon.quotes import has_marks
+from ..lexicon.quotes import Quote, has_marks
 from ..lexicon.stemming import MAX_CACHED, StemCache, shared_stems
 from .crf import Tagged, Weights, marginals, spans, viterbi
 from .features import OFFSETS, OUTSIDE_HIT, Pieces, hit_tags, quoted_ranges
 
-# (text, tokens, the lexicon's matches as (start, end, label)): what `tag` takes.
-SentenceInput = tuple[str, Sequence[tuple[int, int]], Sequence[tuple[int, int, str]]]
+# (text, tokens, the lexicon's matches as (start, end, label), and the sentence's
+# quotations from `find_quotes`, or None to find them here): what `tag_many` takes.
+SentenceInput = tuple[str, Sequence[tuple[int, int]], Sequence[tuple[int, int, str]], Sequence[Quote] | None]
+# The table's slots: the token's own features, then what it gives the token at each
+# offset (slot 1 + OFFSETS.index(offset)).
+_SLOTS = 1 + len(OFFSETS)
 
 
 class _Vocabulary(dict):
-    """Surface token -> its row in the tagger's tables; new tokens wait in `pending`."""
+    """Surface token -> its row in the score table. A token seen for the first time in
+    a batch gets -(k + 1), k its place in `pending`, until the batch's rows are made."""
 
     def __init__(self) -> None:
         super().__init__()
         self.pending: list[str] = []
 
     def __missing__(self, surface: str) -> int:
-        row = self[surface] = len(self)
         self.pending.append(surface)
+        row = self[surface] = -len(self.pending)
         return row
 
 
 class Tagger:
+    """Tags sentences with a trained model (the model bytes as the project stores them)."""
+
     def __init__(self, model: bytes, stems: StemCache | None = None):
         self.weights = weights = Weights(model)
         self.labels = weights.labels
         self.stems = stems or shared_stems()
         self._outside = self.labels.index(OUTSIDE) if OUTSIDE in self.labels else -1
-        width = len(self.labels)
-        self._width = width
-        self._hits: dict[str, int] = {}
-        self._hit_own = np.zeros((0, width))
-        self._hit_near = {offset: np.zeros((0, width)) for offset in OFFSETS}
-        self._hit_id(OUTSIDE_HIT)
         score = weights.score
-        self._quote_own = np.array([score(["q=0"]), score(["q=1"])])
-        self._quote_near = {
-            offset: np.array([score([f"{offset}:q=0"]), score([f"{offset}:q=1"])]) for offset in OFFSETS
-        }
+        # Every row of the table counts its token as outside the lexicon's matches and
+        # outside quotation marks; the deltas correct the few tokens that are not.
+        self._defaults = [["lex=" + OUTSIDE_HIT, "q=0"]] + [
+            [f"{o}:lex={OUTSIDE_HIT}", *([f"{o}:q=0"] if abs(o) == 1 else [])] for o in OFFSETS
+        ]
+        self._hits: dict[str, int] = {}
+        self._hit_delta = np.zeros((0, _SLOTS, len(self.labels)))
+        self._hit_id(OUTSIDE_HIT)
+        self._quote_delta = np.array(
+            [score(["q=1"]) - score(["q=0"])]
+            + [score([f"{o}:q=1"]) - score([f"{o}:q=0"]) if abs(o) == 1 else score([]) for o in OFFSETS]
+        )
         self._cue_before = score(["cue_before"])
-        self._edge = {offset: score([f"{offset}:edge"]) for offset in OFFSETS}
+        self._edge = [score([f"{o}:edge"]) for o in OFFSETS]
         self._reset_vocabulary()
 
     def _reset_vocabulary(self) -> None:
         self._vocabulary = _Vocabulary()
-        self._own = np.zeros((0, self._width))
-        self._near = {offset: np.zeros((0, self._width)) for offset in OFFSETS}
+        self._rows: dict[tuple, int] = {}
+        self._table = np.zeros((0, _SLOTS, len(self.labels)))
         self._speech = np.zeros(0, dtype=bool)
 
     def _hit_id(self, hit: str) -> int:
@@ -72,85 +83,75 @@ class Tagger:
         if found is None:
             found = self._hits[hit] = len(self._hits)
             score = self.weights.score
-            self._hit_own = np.vstack([self._hit_own, score(["lex=" + hit])])
-            for offset in OFFSETS:
-                self._hit_near[offset] = np.vstack([self._hit_near[offset], score([f"{offset}:lex={hit}"])])
+            delta = [score(["lex=" + hit]) - score(["lex=" + OUTSIDE_HIT])] + [
+                score([f"{o}:lex={hit}"]) - score([f"{o}:lex={OUTSIDE_HIT}"]) for o in OFFSETS
+            ]
+            self._hit_delta = np.concatenate([self._hit_delta, np.array([delta])])
         return found
 
-    def _add_pending(self) -> None:
-        """Sum the weights of the tokens seen for the first time in this batch."""
-        pending = self._vocabulary.pending
-        if not pending:
-            return
-        attributes, state = self.weights.attributes, self.weights.state
-        pieces = [Pieces(surface, self.stems) for surface in pending]
-        own = [(*p.head, *p.tail) for p in pieces]
-        self._own = np.vstack([self._own, self._sum(own, attributes, state)])
-        for offset in OFFSETS:
-            near = [(*p.near[offset][0], *p.near[offset][1]) for p in pieces]
-            self._near[offset] = np.vstack([self._near[offset], self._sum(near, attributes, state)])
-        self._speech = np.concatenate([self._speech, [p.speech for p in pieces]])
+    def _add_pending(self) -> np.ndarray:
+        """Rows for the tokens first seen in this batch (the summed weights of the
+        features the model knows, one row per distinct combination); returns the row
+        of each pending token, in `pending` order."""
+        vocabulary = self._vocabulary
+        pending = vocabulary.pending
+        known = self.weights.attributes.get
+        fresh: list[tuple] = []
+        placed = []
+        for surface in pending:
+            pieces = Pieces(surface, self.stems)
+            slots = [(*pieces.head, *pieces.tail)] + [(*pieces.near[o][0], *pieces.near[o][1]) for o in OFFSETS]
+            key = (pieces.speech, *(tuple(i for name in names if (i := known(name)) is not None) for names in slots))
+            row = self._rows.get(key)
+            if row is None:
+                row = self._rows[key] = len(self._rows)
+                fresh.append(key)
+            vocabulary[surface] = row
+            placed.append(row)
         pending.clear()
-
-    def _sum(self, names: list[tuple[str, ...]], attributes: dict[str, int], state: np.ndarray) -> np.ndarray:
-        """Row n: the summed weights of the attributes `names[n]` (unknown ones weigh nothing)."""
-        rows, ids = [], []
-        for n, row in enumerate(names):
-            for name in row:
-                i = attributes.get(name)
-                if i is not None:
-                    rows.append(n)
-                    ids.append(i)
-        block = np.zeros((len(names), self._width))
-        np.add.at(block, np.array(rows, dtype=np.intp), state[np.array(ids, dtype=np.intp)])
-        return block
+        if fresh:
+            attributes, state = self.weights.attributes, self.weights.state
+            default = [[attributes[name] for name in names if name in attributes] for names in self._defaults]
+            block = np.array(
+                [[state[[*ids, *default[slot]]].sum(axis=0) for slot, ids in enumerate(key[1:])] for key in fresh]
+            )
+            self._table = np.concatenate([self._table, block.reshape(len(fresh), _SLOTS, len(self.labels))])
+            self._speech = np.concatenate([self._speech, [key[0] for key in fresh]])
+        return np.array(placed, dtype=np.intp)
 
     def tag(
         self, text: str, tokens: Sequence[tuple[int, int]], hits_of: Sequence[tuple[int, int, str]]
     ) -> list[Tagged]:
-        return self.tag_many([(text, tokens, hits_of)])[0]
+        return self.tag_many([(text, tokens, hits_of, None)])[0]
 
     def tag_many(self, sentences: Sequence[SentenceInput]) -> list[list[Tagged]]:
         """The spans the model tags in each sentence, in order."""
+        found: list[list[Tagged]] = [[] for _ in sentences]
+        if not self.labels:
+            return found
         if len(self._vocabulary) > MAX_CACHED:
             self._reset_vocabulary()
         row_of = self._vocabulary.__getitem__
         ids: list[int] = []
         lengths: list[int] = []
-        hit_at: list[int] = []
-        hit_is: list[int] = []
-        quoted: list[tuple[int, int]] = []
-        at = 0
-        for text, tokens, hits_of in sentences:
-            count = len(tokens)
-            lengths.append(count)
-            if not count:
-                continue
+        marked: list[int] = []  # sentences with a lexicon hit or quotation marks
+        for n, (text, tokens, hits_of, quotes) in enumerate(sentences):
+            lengths.append(len(tokens))
             ids += map(row_of, map(text.__getitem__, starmap(slice, tokens)))
-            if hits_of:
-                for first, last, label in hit_tags(tokens, hits_of):
-                    hit_at += range(at + first, at + last)
-                    hit_is.append(self._hit_id("B-" + label))
-                    hit_is += [self._hit_id("I-" + label)] * (last - first - 1)
-            if has_marks(text):
-                quoted += [(at + first, at + last) for first, last in quoted_ranges(text, tokens)]
-            at += count
-        found: list[list[Tagged]] = [[] for _ in sentences]
-        if not at or not self.labels:
+            if hits_of or (quotes if quotes is not None else has_marks(text)):
+                marked.append(n)
+        if not ids:
             return found
-        self._add_pending()
         rows = np.array(ids, dtype=np.intp)
-        hits = np.zeros(at, dtype=np.intp)
-        hits[hit_at] = hit_is
-        quotes = np.zeros(at, dtype=np.intp)
-        for first, last in quoted:
-            quotes[first:last] = 1
+        if self._vocabulary.pending:
+            new = rows < 0
+            rows[new] = self._add_pending()[-rows[new] - 1]
         length = np.array(lengths, dtype=np.intp)
+        first_token = np.zeros(len(length), dtype=np.intp)
+        np.cumsum(length[:-1], out=first_token[1:])
+        scores = self._scores(rows, sentences, marked, first_token, length)
         nonempty = np.flatnonzero(length)
-        length = length[nonempty]
-        starts = np.zeros(len(length), dtype=np.intp)
-        np.cumsum(length[:-1], out=starts[1:])
-        scores = self._scores(rows, hits, quotes, starts, length)
+        starts, length = first_token[nonempty], length[nonempty]
         best = viterbi(scores, starts, length, self.weights.transition)
         tagged = best != self._outside
         if not tagged.any():
@@ -165,36 +166,65 @@ class Tagger:
         labels = self.labels
         for n, i in enumerate(chosen):
             start, end = sub_starts[n], sub_starts[n] + sub_length[n]
-            labels_here = best[picked[start:end]]
-            tags = [labels[j] for j in labels_here]
-            confidence = probability[np.arange(start, end), labels_here]
-            found[nonempty[i]] = spans(tags, confidence.tolist())
+            best_here = best[picked[start:end]]
+            confidence = probability[np.arange(start, end), best_here]
+            found[nonempty[i]] = spans([labels[j] for j in best_here], confidence.tolist())
         return found
 
     def _scores(
-        self, rows: np.ndarray, hits: np.ndarray, quotes: np.ndarray, starts: np.ndarray, length: np.ndarray
+        self,
+        rows: np.ndarray,
+        sentences: Sequence[SentenceInput],
+        marked: list[int],
+        first_token: np.ndarray,
+        length: np.ndarray,
     ) -> np.ndarray:
         """Every token's state scores (tokens x labels): the sum of its features' weights."""
         count = len(rows)
-        scores = self._own[rows] + self._hit_own[hits] + self._quote_own[quotes]
-        sentence_start = np.repeat(starts, length)
-        speech = self._speech[rows]
-        seen = np.cumsum(speech)
-        before = seen - speech - (seen[sentence_start] - speech[sentence_start])
-        scores += (before > 0)[:, None] * self._cue_before
-        position = np.arange(count) - sentence_start
-        size = np.repeat(length, length)
-        for offset in OFFSETS:
-            given = self._near[offset][rows] + self._hit_near[offset][hits]
-            if abs(offset) == 1:
-                given += self._quote_near[offset][quotes]
-            shifted = np.empty_like(given)
+        given = self._table[rows]  # tokens x slots x labels
+        # The lexicon's matches and the quotations, as corrections to the table's rows.
+        if marked:
+            hits = np.zeros(count, dtype=np.intp)
+            quoted = np.zeros(count, dtype=bool)
+            for n in marked:
+                text, tokens, hits_of, quotes = sentences[n]
+                at = int(first_token[n])
+                for first, last, label in hit_tags(tokens, hits_of):
+                    hits[at + first] = self._hit_id("B-" + label)
+                    hits[at + first + 1 : at + last] = self._hit_id("I-" + label)
+                for first, last in quoted_ranges(text, tokens, quotes):
+                    quoted[at + first : at + last] = True
+            where = np.flatnonzero(hits)
+            given[where] += self._hit_delta[hits[where]]
+            given[quoted] += self._quote_delta
+        scores = given[:, 0].copy()
+        ends = first_token + length
+        for slot, offset in enumerate(OFFSETS, start=1):
+            # Token i gets what token i + offset gives, unless that is past its sentence.
+            shifted = np.empty_like(scores)
             if offset > 0:
-                shifted[: count - offset] = given[offset:]
-                shifted[count - offset :] = 0
+                shifted[: count - offset] = given[offset:, slot]
             else:
-                shifted[-offset:] = given[: count + offset]
-                shifted[:-offset] = 0
-            inside = (position + offset >= 0) & (position + offset < size)
-            scores += np.where(inside[:, None], shifted, self._edge[offset])
+                shifted[-offset:] = given[: count + offset, slot]
+            shifted[_edge_tokens(first_token, ends, length, offset)] = self._edge[slot - 1]
+            scores += shifted
+        speech = np.flatnonzero(self._speech[rows])
+        if len(speech):
+            # "cue_before": the tokens after a sentence's first speech cue.
+            sentence = np.searchsorted(first_token, speech, side="right") - 1
+            sentence, first = np.unique(sentence, return_index=True)
+            change = np.zeros(count + 1, dtype=np.intp)
+            np.add.at(change, speech[first] + 1, 1)
+            np.add.at(change, ends[sentence], -1)
+            scores[np.cumsum(change[:count]) > 0] += self._cue_before
         return scores
+
+
+def _edge_tokens(first_token: np.ndarray, ends: np.ndarray, length: np.ndarray, offset: int) -> np.ndarray:
+    """The tokens whose neighbour at `offset` is beyond their sentence."""
+    reach = abs(offset)
+    parts = []
+    for k in range(reach):
+        has = length > k
+        parts.append(ends[has] - 1 - k if offset > 0 else first_token[has] + k)
+    return np.concatenate(parts)
