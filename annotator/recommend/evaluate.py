@@ -62,7 +62,7 @@ def folds_of(documents: Sequence[str], k: int) -> list[list[str]]:
 
 
 def model_spans(tagger: Tagger, examples: Sequence[Example], lexicon: CompiledLexicon) -> list[set[Span]]:
-    tagged = tagger.tag_many([(e.text, e.tokens, lexicon_spans(lexicon, e.text, e.tokens)) for e in examples])
+    tagged = tagger.tag_many([(e.text, e.tokens, lexicon_spans(lexicon, e.text, e.tokens), None) for e in examples])
     return [
         {(e.tokens[t.first][0], e.tokens[t.last - 1][1], t.label) for t in found}
         for e, found in zip(examples, tagged, strict=True)

@@ -54,6 +54,7 @@ def suggest_with_model(
                         sentence.text,
                         sentence.tokens,
                         [(g.start, g.end, g.label) for g in others if g.detector == LEXICON_DETECTOR],
+                        None,
                     )
                     for sentence, others in zip(batch, suggested, strict=True)
                 ]
