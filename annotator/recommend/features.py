@@ -15,19 +15,23 @@ of the same pieces, so tagging never builds the strings.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from itertools import starmap
+from operator import itemgetter
 
 from ..lexicon.matcher import CompiledLexicon
 from ..lexicon.quotes import ATTRIBUTION_CUES, SPEECH_CUES, Quote, find_quotes, has_marks
 from ..lexicon.stemming import MAX_CACHED, StemCache, shared_stems
+from ..lexicon.suggest import LEXICON_DETECTOR
+from ..model import Suggestion
 
 _SHAPE_RUNS = re.compile(r"(.)\1+")
 WINDOW = 2
 # Neighbour offsets in row order; the nearest ones also give their stem and quote flag.
 OFFSETS = tuple(o for o in range(-WINDOW, WINDOW + 1) if o != 0)
 OUTSIDE_HIT = "O"
+_start, _end = itemgetter(0), itemgetter(1)
 
 
 def shape(token: str) -> str:
@@ -51,6 +55,11 @@ def lexicon_spans(
     if lexicon is None or not lexicon.entries:
         return []
     return [(start, end, entry.label) for start, end, entry in lexicon.scan(text, tokens)[0]]
+
+
+def lexicon_hits(suggestions: Iterable[Suggestion]) -> list[tuple[int, int, str]]:
+    """The lexicon's matches among a sentence's suggestions, as (start, end, label)."""
+    return [(g.start, g.end, g.label) for g in suggestions if g.detector == LEXICON_DETECTOR]
 
 
 class Pieces:
@@ -103,29 +112,25 @@ def shared_table() -> TokenTable:
     return _shared
 
 
-def hit_tags(
-    tokens: Sequence[tuple[int, int]], hits_of: Sequence[tuple[int, int, str]], starts: Sequence[int] | None = None
-) -> list[tuple[int, int, str]]:
+def covered(tokens: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """The token range [first, last) of the tokens that lie inside [start, end)."""
+    first = bisect_left(tokens, start, key=_start)
+    return first, bisect_right(tokens, end, lo=first, key=_end)
+
+
+def hit_tags(tokens: Sequence[tuple[int, int]], hits_of: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The token ranges [first, last) of the lexicon's matches with their label: a
     match covers the tokens inside it, the first one B-, the rest I-."""
-    if not hits_of:
-        return []
-    starts = starts if starts is not None else [s for s, _ in tokens]
     found = []
     for start, end, label in hits_of:
-        first = last = bisect_left(starts, start)
-        while last < len(tokens) and tokens[last][1] <= end:
-            last += 1
+        first, last = covered(tokens, start, end)
         if last > first:
             found.append((first, last, label))
     return found
 
 
 def quoted_ranges(
-    text: str,
-    tokens: Sequence[tuple[int, int]],
-    quotes: Sequence[Quote] | None = None,
-    starts: Sequence[int] | None = None,
+    text: str, tokens: Sequence[tuple[int, int]], quotes: Sequence[Quote] | None = None
 ) -> list[tuple[int, int]]:
     """The token ranges [first, last) inside quotation marks; `quotes` are the
     sentence's `find_quotes`, when the caller has them already."""
@@ -133,14 +138,9 @@ def quoted_ranges(
         if not has_marks(text):
             return []
         quotes = find_quotes(text, tokens)
-    if not quotes:
-        return []
     found = []
-    starts = starts if starts is not None else [s for s, _ in tokens]
     for quote in quotes:
-        first = last = bisect_left(starts, quote.start)
-        while last < len(tokens) and tokens[last][1] <= quote.end:
-            last += 1
+        first, last = covered(tokens, quote.start, quote.end)
         if last > first:
             found.append((first, last))
     return found
@@ -155,14 +155,13 @@ def sentence_features(
     table = shared_table()
     pieces = list(map(table.__getitem__, map(text.__getitem__, starmap(slice, tokens))))
     count = len(tokens)
-    starts = [s for s, _ in tokens]
     hits = [OUTSIDE_HIT] * count
-    for first, last, label in hit_tags(tokens, hits_of, starts):
+    for first, last, label in hit_tags(tokens, hits_of):
         hits[first] = "B-" + label
         for i in range(first + 1, last):
             hits[i] = "I-" + label
     quoted = ["0"] * count
-    for first, last in quoted_ranges(text, tokens, starts=starts):
+    for first, last in quoted_ranges(text, tokens):
         quoted[first:last] = ["1"] * (last - first)
     rows: list[list[str]] = []
     cue_seen = False

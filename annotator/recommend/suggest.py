@@ -14,16 +14,16 @@ from collections.abc import Callable
 from itertools import islice
 
 from ..errors import AnnotatorError
-from ..lexicon.quotes import has_marks, quoted_flag
+from ..lexicon.quotes import find_quotes, has_marks, quoted_flag
 from ..lexicon.suggest import (
     BATCH_SENTENCES,
-    LEXICON_DETECTOR,
     Suggester,
     SuggestReport,
 )
 from ..model import Suggestion
 from ..sources import MODEL
 from ..store import Store
+from .features import lexicon_hits
 from .tagging import Tagger
 
 DEFAULT_THRESHOLD = 0.5
@@ -46,17 +46,17 @@ def suggest_with_model(
         iterator = store.corpus.iter_sentences()
         while batch := list(islice(iterator, BATCH_SENTENCES)):
             found: list[Suggestion] = []
-            # The lexicon first, then the model tags the whole batch at once.
-            suggested = [suggester.suggest_text(0, sentence.text, sentence.tokens) for sentence in batch]
+            # The lexicon first, then the model tags the whole batch at once; both take
+            # the sentence's quotations, found once.
+            quotations = [find_quotes(sentence.text, sentence.tokens) for sentence in batch]
+            suggested = [
+                suggester.suggest_text(0, sentence.text, sentence.tokens, quotes)
+                for sentence, quotes in zip(batch, quotations, strict=True)
+            ]
             by_model = tagger.tag_many(
                 [
-                    (
-                        sentence.text,
-                        sentence.tokens,
-                        [(g.start, g.end, g.label) for g in others if g.detector == LEXICON_DETECTOR],
-                        None,
-                    )
-                    for sentence, others in zip(batch, suggested, strict=True)
+                    (sentence.text, sentence.tokens, lexicon_hits(others), quotes)
+                    for sentence, others, quotes in zip(batch, suggested, quotations, strict=True)
                 ]
             )
             for sentence, others, spans in zip(batch, suggested, by_model, strict=True):

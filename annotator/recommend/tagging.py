@@ -75,8 +75,11 @@ class Tagger:
     def _reset_vocabulary(self) -> None:
         self._vocabulary = _Vocabulary()
         self._rows: dict[tuple, int] = {}
-        self._table = np.zeros((0, _SLOTS, len(self.labels)))
-        self._speech = np.zeros(0, dtype=bool)
+        # One table per slot, a row per distinct combination from row 1 on; row 0 of a
+        # neighbour slot is what a sentence edge gives there (row 0 of slot 0 is unused).
+        edges = [np.zeros(len(self.labels)), *self._edge]
+        self._tables = [edge[None, :].copy() for edge in edges]
+        self._speech = np.zeros(1, dtype=bool)
 
     def _hit_id(self, hit: str) -> int:
         found = self._hits.get(hit)
@@ -104,7 +107,7 @@ class Tagger:
             key = (pieces.speech, *(tuple(i for name in names if (i := known(name)) is not None) for names in slots))
             row = self._rows.get(key)
             if row is None:
-                row = self._rows[key] = len(self._rows)
+                row = self._rows[key] = len(self._rows) + 1
                 fresh.append(key)
             vocabulary[surface] = row
             placed.append(row)
@@ -115,7 +118,8 @@ class Tagger:
             block = np.array(
                 [[state[[*ids, *default[slot]]].sum(axis=0) for slot, ids in enumerate(key[1:])] for key in fresh]
             )
-            self._table = np.concatenate([self._table, block.reshape(len(fresh), _SLOTS, len(self.labels))])
+            block = block.reshape(len(fresh), _SLOTS, len(self.labels))
+            self._tables = [np.concatenate([table, block[:, slot]]) for slot, table in enumerate(self._tables)]
             self._speech = np.concatenate([self._speech, [key[0] for key in fresh]])
         return np.array(placed, dtype=np.intp)
 
@@ -171,6 +175,55 @@ class Tagger:
             found[nonempty[i]] = spans([labels[j] for j in best_here], confidence.tolist())
         return found
 
+    def _correct(
+        self,
+        scores: np.ndarray,
+        sentences: Sequence[SentenceInput],
+        marked: list[int],
+        first_token: np.ndarray,
+        length: np.ndarray,
+    ) -> None:
+        """Add what the lexicon's matches and the quotations change: the table counts
+        every token as outside both, for the token itself and for its neighbours."""
+        count = len(scores)
+        starts = first_token.tolist()
+        hit_at: list[int] = []
+        hit_is: list[int] = []
+        opened: list[int] = []
+        closed: list[int] = []
+        for n in marked:
+            text, tokens, hits_of, quotes = sentences[n]
+            at = starts[n]
+            if hits_of:
+                for first, last, label in hit_tags(tokens, hits_of):
+                    hit_at += range(at + first, at + last)
+                    hit_is.append(self._hit_id("B-" + label))
+                    hit_is += [self._hit_id("I-" + label)] * (last - first - 1)
+            for first, last in quoted_ranges(text, tokens, quotes):
+                opened.append(at + first)
+                closed.append(at + last)
+        hits = np.zeros(count, dtype=np.intp)
+        hits[hit_at] = hit_is
+        # Quotations may nest: a token is quoted when more have opened than closed.
+        depth = np.zeros(count + 1, dtype=np.intp)
+        np.add.at(depth, opened, 1)
+        np.add.at(depth, closed, -1)
+        quoted = np.cumsum(depth[:count]) > 0
+        where = np.flatnonzero(hits.astype(bool) | quoted)
+        if not len(where):
+            return
+        delta = self._hit_delta[hits[where]]
+        delta[quoted[where]] += self._quote_delta
+        scores[where] += delta[:, 0]
+        # The sentence of each: the last one starting at or before it (empty ones start
+        # where the next one does).
+        sentence = np.searchsorted(first_token, where, side="right") - 1
+        low, high = first_token[sentence], first_token[sentence] + length[sentence]
+        for slot, offset in enumerate(OFFSETS, start=1):
+            receiver = where - offset
+            inside = (receiver >= low) & (receiver < high)
+            scores[receiver[inside]] += delta[inside, slot]
+
     def _scores(
         self,
         rows: np.ndarray,
@@ -181,33 +234,20 @@ class Tagger:
     ) -> np.ndarray:
         """Every token's state scores (tokens x labels): the sum of its features' weights."""
         count = len(rows)
-        given = self._table[rows]  # tokens x slots x labels
-        # The lexicon's matches and the quotations, as corrections to the table's rows.
-        if marked:
-            hits = np.zeros(count, dtype=np.intp)
-            quoted = np.zeros(count, dtype=bool)
-            for n in marked:
-                text, tokens, hits_of, quotes = sentences[n]
-                at = int(first_token[n])
-                for first, last, label in hit_tags(tokens, hits_of):
-                    hits[at + first] = self._hit_id("B-" + label)
-                    hits[at + first + 1 : at + last] = self._hit_id("I-" + label)
-                for first, last in quoted_ranges(text, tokens, quotes):
-                    quoted[at + first : at + last] = True
-            where = np.flatnonzero(hits)
-            given[where] += self._hit_delta[hits[where]]
-            given[quoted] += self._quote_delta
-        scores = given[:, 0].copy()
+        tables = self._tables
+        scores = tables[0][rows]
         ends = first_token + length
         for slot, offset in enumerate(OFFSETS, start=1):
-            # Token i gets what token i + offset gives, unless that is past its sentence.
-            shifted = np.empty_like(scores)
+            # Token i gets what token i + offset gives, or the edge's row past its sentence.
+            giver = np.empty_like(rows)
             if offset > 0:
-                shifted[: count - offset] = given[offset:, slot]
+                giver[: count - offset] = rows[offset:]
             else:
-                shifted[-offset:] = given[: count + offset, slot]
-            shifted[_edge_tokens(first_token, ends, length, offset)] = self._edge[slot - 1]
-            scores += shifted
+                giver[-offset:] = rows[: count + offset]
+            giver[_edge_tokens(first_token, ends, length, offset)] = 0
+            scores += tables[slot][giver]
+        if marked:
+            self._correct(scores, sentences, marked, first_token, length)
         speech = np.flatnonzero(self._speech[rows])
         if len(speech):
             # "cue_before": the tokens after a sentence's first speech cue.
