@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import starmap
 from operator import itemgetter
 
 from ..lexicon.matcher import CompiledLexicon
@@ -153,7 +152,8 @@ def sentence_features(
     if not tokens:
         return []
     table = shared_table()
-    pieces = list(map(table.__getitem__, map(text.__getitem__, starmap(slice, tokens))))
+    piece = table.__getitem__
+    pieces = [piece(text[start:end]) for start, end in tokens]
     count = len(tokens)
     hits = [OUTSIDE_HIT] * count
     for first, last, label in hit_tags(tokens, hits_of):

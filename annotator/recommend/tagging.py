@@ -15,7 +15,6 @@ computed only for the sentences where the model tagged something.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import starmap
 
 import numpy as np
 
@@ -141,7 +140,7 @@ class Tagger:
         marked: list[int] = []  # sentences with a lexicon hit or quotation marks
         for n, (text, tokens, hits_of, quotes) in enumerate(sentences):
             lengths.append(len(tokens))
-            ids += map(row_of, map(text.__getitem__, starmap(slice, tokens)))
+            ids += [row_of(text[start:end]) for start, end in tokens]
             if hits_of or (quotes if quotes is not None else has_marks(text)):
                 marked.append(n)
         if not ids:
@@ -156,17 +155,18 @@ class Tagger:
         scores = self._scores(rows, sentences, marked, first_token, length)
         nonempty = np.flatnonzero(length)
         starts, length = first_token[nonempty], length[nonempty]
-        best = viterbi(scores, starts, length, self.weights.transition)
+        transition = self.weights.transition
+        best = np.full(len(scores), max(self._outside, 0), dtype=np.intp)
+        doubtful = self._doubtful(scores, starts)
+        picked, sub_starts, sub_length = _subset(starts, length, doubtful)
+        best[picked] = viterbi(scores[picked], sub_starts, sub_length, transition)
         tagged = best != self._outside
         if not tagged.any():
             return found
         chosen = np.flatnonzero(np.add.reduceat(tagged, starts))
         # The marginals of the chosen sentences only, laid out one after the other.
-        picked = np.concatenate([np.arange(starts[i], starts[i] + length[i]) for i in chosen])
-        sub_length = length[chosen]
-        sub_starts = np.zeros(len(chosen), dtype=np.intp)
-        np.cumsum(sub_length[:-1], out=sub_starts[1:])
-        probability = marginals(scores[picked], sub_starts, sub_length, self.weights.transition)
+        picked, sub_starts, sub_length = _subset(starts, length, chosen)
+        probability = marginals(scores[picked], sub_starts, sub_length, transition)
         labels = self.labels
         for n, i in enumerate(chosen):
             start, end = sub_starts[n], sub_starts[n] + sub_length[n]
@@ -174,6 +174,24 @@ class Tagger:
             confidence = probability[np.arange(start, end), best_here]
             found[nonempty[i]] = spans([labels[j] for j in best_here], confidence.tolist())
         return found
+
+    def _doubtful(self, scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """The sentences whose best path may tag something; the others are all O.
+
+        Tagging token t with y instead of O loses at least its margin (its O score less
+        its best other score) and gains at most `2 * (max transition - O->O)` on the two
+        transitions around it. Where every token's margin exceeds that gain, the path of
+        O tags alone is the unique best one, as Viterbi would find."""
+        outside = self._outside
+        if outside < 0 or len(self.labels) < 2:
+            return np.arange(len(starts))
+        transition = self.weights.transition
+        gain = 2 * max(0.0, float(transition.max() - transition[outside, outside]))
+        others = scores.copy()
+        others[:, outside] = -np.inf
+        margin = scores[:, outside] - others.max(axis=1)
+        # The tolerance keeps rounding (sums in another order than CRFsuite's) out.
+        return np.flatnonzero(np.minimum.reduceat(margin, starts) <= gain + 1e-9)
 
     def _correct(
         self,
@@ -258,6 +276,17 @@ class Tagger:
             np.add.at(change, ends[sentence], -1)
             scores[np.cumsum(change[:count]) > 0] += self._cue_before
         return scores
+
+
+def _subset(starts: np.ndarray, length: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The tokens of the chosen sentences (indices into the batch's tokens), and where
+    each chosen sentence starts and how long it is among them."""
+    sub_length = length[chosen]
+    sub_starts = np.zeros(len(chosen), dtype=np.intp)
+    np.cumsum(sub_length[:-1], out=sub_starts[1:])
+    total = int(sub_length.sum())
+    picked = np.arange(total) + np.repeat(starts[chosen] - sub_starts, sub_length)
+    return picked, sub_starts, sub_length
 
 
 def _edge_tokens(first_token: np.ndarray, ends: np.ndarray, length: np.ndarray, offset: int) -> np.ndarray:
