@@ -216,10 +216,12 @@ class Tagger:
                 for first, last, label in hit_tags(tokens, hits_of):
                     hit_at += range(at + first, at + last)
                     hit_is.append(self._hit_id("B-" + label))
-                    hit_is += [self._hit_id("I-" + label)] * (last - first - 1)
-            for first, last in quoted_ranges(text, tokens, quotes):
-                opened.append(at + first)
-                closed.append(at + last)
+                    if last - first > 1:
+                        hit_is += [self._hit_id("I-" + label)] * (last - first - 1)
+            if quotes is None or quotes:
+                for first, last in quoted_ranges(text, tokens, quotes):
+                    opened.append(at + first)
+                    closed.append(at + last)
         hits = np.zeros(count, dtype=np.intp)
         hits[hit_at] = hit_is
         # Quotations may nest: a token is quoted when more have opened than closed.
