@@ -78,6 +78,7 @@ class Tagger:
         # neighbour slot is what a sentence edge gives there (row 0 of slot 0 is unused).
         edges = [np.zeros(len(self.labels)), *self._edge]
         self._tables = [edge[None, :].copy() for edge in edges]
+        self._quoted: tuple[int, list[np.ndarray]] | None = None
         self._speech = np.zeros(1, dtype=bool)
 
     def _hit_id(self, hit: str) -> int:
@@ -121,11 +122,6 @@ class Tagger:
             self._tables = [np.concatenate([table, block[:, slot]]) for slot, table in enumerate(self._tables)]
             self._speech = np.concatenate([self._speech, [key[0] for key in fresh]])
         return np.array(placed, dtype=np.intp)
-
-    def tag(
-        self, text: str, tokens: Sequence[tuple[int, int]], hits_of: Sequence[tuple[int, int, str]]
-    ) -> list[Tagged]:
-        return self.tag_many([(text, tokens, hits_of, None)])[0]
 
     def tag_many(self, sentences: Sequence[SentenceInput]) -> list[list[Tagged]]:
         """The spans the model tags in each sentence, in order."""
@@ -193,17 +189,11 @@ class Tagger:
         # The tolerance keeps rounding (sums in another order than CRFsuite's) out.
         return np.flatnonzero(np.minimum.reduceat(margin, starts) <= gain + 1e-9)
 
-    def _correct(
-        self,
-        scores: np.ndarray,
-        sentences: Sequence[SentenceInput],
-        marked: list[int],
-        first_token: np.ndarray,
-        length: np.ndarray,
-    ) -> None:
-        """Add what the lexicon's matches and the quotations change: the table counts
-        every token as outside both, for the token itself and for its neighbours."""
-        count = len(scores)
+    def _marks(
+        self, sentences: Sequence[SentenceInput], marked: list[int], first_token: np.ndarray, count: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The tokens the lexicon matched with their hit ids, and which tokens are
+        inside quotation marks (None when none is)."""
         starts = first_token.tolist()
         hit_at: list[int] = []
         hit_is: list[int] = []
@@ -222,27 +212,23 @@ class Tagger:
                 for first, last in quoted_ranges(text, tokens, quotes):
                     opened.append(at + first)
                     closed.append(at + last)
-        hits = np.zeros(count, dtype=np.intp)
-        hits[hit_at] = hit_is
-        # Quotations may nest: a token is quoted when more have opened than closed.
-        depth = np.zeros(count + 1, dtype=np.intp)
-        np.add.at(depth, opened, 1)
-        np.add.at(depth, closed, -1)
-        quoted = np.cumsum(depth[:count]) > 0
-        where = np.flatnonzero(hits.astype(bool) | quoted)
-        if not len(where):
-            return
-        delta = self._hit_delta[hits[where]]
-        delta[quoted[where]] += self._quote_delta
-        scores[where] += delta[:, 0]
-        # The sentence of each: the last one starting at or before it (empty ones start
-        # where the next one does).
-        sentence = np.searchsorted(first_token, where, side="right") - 1
-        low, high = first_token[sentence], first_token[sentence] + length[sentence]
-        for slot, offset in enumerate(OFFSETS, start=1):
-            receiver = where - offset
-            inside = (receiver >= low) & (receiver < high)
-            scores[receiver[inside]] += delta[inside, slot]
+        quoted = None
+        if opened:
+            # Quotations may nest: a token is quoted when more have opened than closed.
+            depth = np.zeros(count + 1, dtype=np.intp)
+            np.add.at(depth, opened, 1)
+            np.add.at(depth, closed, -1)
+            quoted = np.cumsum(depth[:count]) > 0
+        return np.array(hit_at, dtype=np.intp), np.array(hit_is, dtype=np.intp), quoted
+
+    def _quoted_tables(self) -> list[np.ndarray]:
+        """Each slot's table followed by the same rows for a token inside quotation
+        marks: row r + len(table) is row r with the quote flag set."""
+        size = len(self._tables[0])
+        if self._quoted is None or self._quoted[0] != size:
+            tables = [np.concatenate([t, t + delta]) for t, delta in zip(self._tables, self._quote_delta, strict=True)]
+            self._quoted = (size, tables)
+        return self._quoted[1]
 
     def _scores(
         self,
@@ -254,9 +240,14 @@ class Tagger:
     ) -> np.ndarray:
         """Every token's state scores (tokens x labels): the sum of its features' weights."""
         count = len(rows)
-        tables = self._tables
-        scores = tables[0][rows]
         ends = first_token + length
+        speech = np.flatnonzero(self._speech[rows])
+        hit_at, hit_is, quoted = self._marks(sentences, marked, first_token, count)
+        tables = self._tables
+        if quoted is not None:
+            rows = rows + quoted * len(tables[0])
+            tables = self._quoted_tables()
+        scores = tables[0][rows]
         for slot, offset in enumerate(OFFSETS, start=1):
             # Token i gets what token i + offset gives, or the edge's row past its sentence.
             giver = np.empty_like(rows)
@@ -266,9 +257,19 @@ class Tagger:
                 giver[-offset:] = rows[: count + offset]
             giver[_edge_tokens(first_token, ends, length, offset)] = 0
             scores += tables[slot][giver]
-        if marked:
-            self._correct(scores, sentences, marked, first_token, length)
-        speech = np.flatnonzero(self._speech[rows])
+        if len(hit_at):
+            # The table counts every token as outside the lexicon's matches: correct the
+            # matched tokens and what they give their neighbours in the same sentence.
+            delta = self._hit_delta[hit_is]
+            scores[hit_at] += delta[:, 0]
+            # The sentence of each: the last one starting at or before it (empty ones
+            # start where the next one does).
+            sentence = np.searchsorted(first_token, hit_at, side="right") - 1
+            low, high = first_token[sentence], ends[sentence]
+            for slot, offset in enumerate(OFFSETS, start=1):
+                receiver = hit_at - offset
+                inside = (receiver >= low) & (receiver < high)
+                scores[receiver[inside]] += delta[inside, slot]
         if len(speech):
             # "cue_before": the tokens after a sentence's first speech cue.
             sentence = np.searchsorted(first_token, speech, side="right") - 1
