@@ -56,9 +56,10 @@ def lexicon_spans(
     return [(start, end, entry.label) for start, end, entry in lexicon.scan(text, tokens)[0]]
 
 
-def lexicon_hits(suggestions: Iterable[Suggestion]) -> list[tuple[int, int, str]]:
-    """The lexicon's matches among a sentence's suggestions, as (start, end, label)."""
-    return [(g.start, g.end, g.label) for g in suggestions if g.detector == LEXICON_DETECTOR]
+def lexicon_hits(suggestions: Iterable[Suggestion]) -> Sequence[tuple[int, int, str]]:
+    """The lexicon's matches among a sentence's suggestions, as (start, end, label)
+    (one shared empty tuple when there are none)."""
+    return [(g.start, g.end, g.label) for g in suggestions if g.detector == LEXICON_DETECTOR] or ()
 
 
 class Pieces:

@@ -47,18 +47,16 @@ def suggest_with_model(
         while batch := list(islice(iterator, BATCH_SENTENCES)):
             found: list[Suggestion] = []
             # The lexicon first, then the model tags the whole batch at once; both take
-            # the sentence's quotations, found once.
-            quotations = [find_quotes(sentence.text, sentence.tokens) for sentence in batch]
-            suggested = [
-                suggester.suggest_text(0, sentence.text, sentence.tokens, quotes)
-                for sentence, quotes in zip(batch, quotations, strict=True)
-            ]
-            by_model = tagger.tag_many(
-                [
-                    (sentence.text, sentence.tokens, lexicon_hits(others), quotes)
-                    for sentence, others, quotes in zip(batch, suggested, quotations, strict=True)
-                ]
-            )
+            # the sentence's quotations, found once. Empty results are the shared (),
+            # so that a batch keeps few objects alive for the garbage collector.
+            suggested, inputs = [], []
+            for sentence in batch:
+                text, tokens = sentence.text, sentence.tokens
+                quotes = find_quotes(text, tokens) or ()
+                others = suggester.suggest_text(0, text, tokens, quotes) or ()
+                suggested.append(others)
+                inputs.append((text, tokens, lexicon_hits(others), quotes))
+            by_model = tagger.tag_many(inputs)
             for sentence, others, spans in zip(batch, suggested, by_model, strict=True):
                 text, tokens = sentence.text, sentence.tokens
                 taken = {(g.start, g.end, g.label) for g in others}

@@ -78,18 +78,12 @@ def test_model_suggestions_over_10mb_against_lexicon_matching(bench, tmp_path):
         # What `suggest --source model` computes per batch, without the store writes:
         # the quotations found once for both, the lexicon, then the model on the batch.
         for at in range(0, len(sentences), BATCH_SENTENCES):
-            batch = sentences[at : at + BATCH_SENTENCES]
-            quotations = [find_quotes(text, tokens) for text, tokens in batch]
-            suggested = [
-                suggester.suggest_text(0, text, tokens, quotes)
-                for (text, tokens), quotes in zip(batch, quotations, strict=True)
-            ]
-            tagger.tag_many(
-                [
-                    (text, tokens, lexicon_hits(others), quotes)
-                    for (text, tokens), others, quotes in zip(batch, suggested, quotations, strict=True)
-                ]
-            )
+            inputs = []
+            for text, tokens in sentences[at : at + BATCH_SENTENCES]:
+                quotes = find_quotes(text, tokens) or ()
+                others = suggester.suggest_text(0, text, tokens, quotes) or ()
+                inputs.append((text, tokens, lexicon_hits(others), quotes))
+            tagger.tag_many(inputs)
 
     lexicon_only()  # warm the stem caches for both
     ours, _ = median_seconds(with_model)
