@@ -176,20 +176,21 @@ class Tagger:
     def _doubtful(self, scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """The sentences whose best path may tag something; the others are all O.
 
-        Tagging token t with y instead of O loses at least its margin (its O score less
-        its best other score) and gains at most `2 * (max transition - O->O)` on the two
-        transitions around it. Where every token's margin exceeds that gain, the path of
-        O tags alone is the unique best one, as Viterbi would find."""
+        Against the path of O tags alone, a path that tags token t with y loses the
+        margin s_t(O) - s_t(y), and gains on transitions at most what its transition out
+        of t can gain over O -> O, plus what its transition into t from an O can. Where
+        every token's margin exceeds that bound for every label, the all-O path is the
+        unique best one, as Viterbi would find."""
         outside = self._outside
         if outside < 0 or len(self.labels) < 2:
             return np.arange(len(starts))
         transition = self.weights.transition
-        gain = 2 * max(0.0, float(transition.max() - transition[outside, outside]))
-        others = scores.copy()
-        others[:, outside] = -np.inf
-        margin = scores[:, outside] - others.max(axis=1)
+        stay = transition[outside, outside]
+        bound = np.maximum(transition.max(axis=1) - stay, 0) + np.maximum(transition[outside] - stay, 0)
+        bound[outside] = -np.inf
         # The tolerance keeps rounding (sums in another order than CRFsuite's) out.
-        return np.flatnonzero(np.minimum.reduceat(margin, starts) <= gain + 1e-9)
+        beaten = (scores[:, outside, None] - scores <= bound + 1e-9).any(axis=1)
+        return np.flatnonzero(np.logical_or.reduceat(beaten, starts))
 
     def _marks(
         self, sentences: Sequence[SentenceInput], marked: list[int], first_token: np.ndarray, count: int
