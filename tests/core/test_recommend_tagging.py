@@ -249,3 +249,11 @@ def test_feature_rows_are_the_plain_definition(corpus):
     for text, tokens, hits in items:
         assert sentence_features(text, tokens, hits) == _plain_features(text, tokens, hits)
     assert any(re.search("[“'\"]", text) for text, _, _ in items)
+
+
+def test_a_model_that_learned_no_span_tags_nothing(corpus):
+    items, _ = corpus
+    model = crf.train((sentence_features(text, tokens, hits), ["O"] * len(tokens)) for text, tokens, hits in items[:50])
+    tagger = Tagger(model)
+    assert tagger.labels == ("O",)
+    assert _ours(tagger, items) == _reference(model, items) == [[] for _ in items]
