@@ -6,6 +6,13 @@ the lexicon's statistics); a model span that differs from the lexicon's, even by
 token or by label, is its own suggestion. Labels the last evaluation switched off and
 spans below the threshold are left out. Re-running replaces the model's suggestions
 (those that remain keep their decisions) and touches no other source's.
+
+Each run also scores every sentence by the model's uncertainty, for the workspace's
+`--order uncertain`: 1 minus the marginal probability of the least sure token's tag,
+that is, of the tag the model chose for it (B-/I- inside a span, O outside). A
+sentence with one doubtful token is a doubtful sentence, however sure the rest is,
+and unlike the probability of the whole tag sequence this does not grow with the
+sentence's length. The scores replace the last run's.
 """
 
 from __future__ import annotations
@@ -43,9 +50,11 @@ def suggest_with_model(
     reason = f"model v{latest.version}, learned from {latest.sentences} done sentences"
     sentences = added = removed = kept = 0
     with store.transaction():
+        store.uncertainty.clear()
         iterator = store.corpus.iter_sentences()
         while batch := list(islice(iterator, BATCH_SENTENCES)):
             found: list[Suggestion] = []
+            scores: list[tuple[int, str, float]] = []
             # The lexicon first, then the model tags the whole batch at once; both take
             # the sentence's quotations, found once. Empty results are the shared (),
             # so that a batch keeps few objects alive for the garbage collector.
@@ -56,10 +65,12 @@ def suggest_with_model(
                 others = suggester.suggest_text(0, text, tokens, quotes) or ()
                 suggested.append(others)
                 inputs.append((text, tokens, lexicon_hits(others), quotes))
-            by_model = tagger.tag_many(inputs)
-            for sentence, others, spans in zip(batch, suggested, by_model, strict=True):
+            by_model, doubts = tagger.tag_with_uncertainty(inputs)
+            for sentence, others, spans, doubt in zip(batch, suggested, by_model, doubts, strict=True):
                 text, tokens = sentence.text, sentence.tokens
                 taken = {(g.start, g.end, g.label) for g in others}
+                if doubt is not None and sentence.id is not None:
+                    scores.append((sentence.id, sentence.document_id, round(max(0.0, doubt), 6)))
                 for tagged in spans:
                     start, end = tokens[tagged.first][0], tokens[tagged.last - 1][1]
                     if tagged.label not in allowed or tagged.confidence < threshold:
@@ -80,7 +91,9 @@ def suggest_with_model(
                         )
                     )
             a, r, k = store.suggestions.sync([s.id for s in batch if s.id is not None], found, sources={MODEL})
+            store.uncertainty.add(latest.version, scores)
             sentences, added, removed, kept = sentences + len(batch), added + a, removed + r, kept + k
             if on_progress is not None:
                 on_progress(len(batch))
+        store.uncertainty.rank_documents(latest.version)
     return SuggestReport(sentences, added, removed, kept)

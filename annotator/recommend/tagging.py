@@ -127,9 +127,23 @@ class Tagger:
         """The spans the model tags in each sentence, in order. Sentences without any
         share one empty tuple: a batch keeps few objects alive for the garbage
         collector to walk over."""
+        return self._tag(sentences, every_marginal=False)[0]
+
+    def tag_with_uncertainty(
+        self, sentences: Sequence[SentenceInput]
+    ) -> tuple[list[Sequence[Tagged]], list[float | None]]:
+        """The spans of each sentence, and its uncertainty: 1 minus the marginal
+        probability of the least sure token's tag (the tag the model chose for it, O
+        included); None for a sentence without tokens."""
+        return self._tag(sentences, every_marginal=True)
+
+    def _tag(
+        self, sentences: Sequence[SentenceInput], every_marginal: bool
+    ) -> tuple[list[Sequence[Tagged]], list[float | None]]:
         found: list[Sequence[Tagged]] = [()] * len(sentences)
+        doubt: list[float | None] = [None] * len(sentences)
         if not self.labels:
-            return found
+            return found, doubt
         if len(self._vocabulary) > MAX_CACHED:
             self._reset_vocabulary()
         row_of = self._vocabulary.__getitem__
@@ -142,7 +156,7 @@ class Tagger:
             if hits_of or (quotes if quotes is not None else has_marks(text)):
                 marked.append(n)
         if not ids:
-            return found
+            return found, doubt
         rows = np.array(ids, dtype=np.intp)
         if self._vocabulary.pending:
             new = rows < 0
@@ -159,19 +173,27 @@ class Tagger:
         picked, sub_starts, sub_length = _subset(starts, length, doubtful)
         best[picked] = viterbi(scores[picked], sub_starts, sub_length, transition)
         tagged = best != self._outside
-        if not tagged.any():
-            return found
-        chosen = np.flatnonzero(np.add.reduceat(tagged, starts))
+        if every_marginal:
+            chosen = np.arange(len(starts))
+        elif tagged.any():
+            chosen = np.flatnonzero(np.add.reduceat(tagged, starts))
+        else:
+            return found, doubt
         # The marginals of the chosen sentences only, laid out one after the other.
         picked, sub_starts, sub_length = _subset(starts, length, chosen)
         probability = marginals(scores[picked], sub_starts, sub_length, transition)
+        best_picked = best[picked]
+        sure = probability[np.arange(len(picked)), best_picked]  # of each token's chosen tag
+        if every_marginal:
+            for i, surest in zip(nonempty.tolist(), np.minimum.reduceat(sure, sub_starts).tolist(), strict=True):
+                doubt[i] = 1.0 - surest
         labels = self.labels
-        for n, i in enumerate(chosen):
+        with_spans = np.flatnonzero(np.add.reduceat(tagged[picked], sub_starts))
+        for n in with_spans.tolist():
             start, end = sub_starts[n], sub_starts[n] + sub_length[n]
-            best_here = best[picked[start:end]]
-            confidence = probability[np.arange(start, end), best_here]
-            found[nonempty[i]] = spans([labels[j] for j in best_here], confidence.tolist())
-        return found
+            tags = [labels[j] for j in best_picked[start:end]]
+            found[nonempty[chosen[n]]] = spans(tags, sure[start:end].tolist())
+        return found, doubt
 
     def _doubtful(self, scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """The sentences whose best path may tag something; the others are all O.

@@ -13,6 +13,7 @@ room on it, sharing its one connection:
 - `store.merge`: merging another project database (merge.py)
 - `store.units`: write units, so big writes commit in short batches yet land whole (units.py)
 - `store.links`: browser links, stored as hashes (links.py)
+- `store.uncertainty`: the model's uncertainty per sentence and document (uncertainty.py)
 
 Row mapping and column lists are in rows.py. Writes run in short `BEGIN IMMEDIATE`
 transactions: an immediate write lock makes concurrent writers wait on the busy
@@ -50,6 +51,7 @@ from .report import Report
 from .rows import compact_json
 from .suggestions import Suggestions
 from .team import Team
+from .uncertainty import Uncertainty
 from .units import WriteUnits
 from .write_lock import begin_immediate
 
@@ -430,6 +432,10 @@ class Store:
     @cached_property
     def links(self) -> Links:
         return Links(self)
+
+    @cached_property
+    def uncertainty(self) -> Uncertainty:
+        return Uncertainty(self)
 
     # ------------------------------------------------------------ other threads
 

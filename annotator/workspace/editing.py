@@ -260,8 +260,9 @@ class Editor:
 
         return self._commit(action, sentence_id, make)
 
-    def mark_shown(self, sentence_id: int, suggestion_mode: str | None) -> bool:
-        """Record when a sentence was first shown; not an undoable edit. True if written."""
+    def mark_shown(self, sentence_id: int, suggestion_mode: str | None, served_order: str | None = None) -> bool:
+        """Record when a sentence was first shown, and in which workspace order; not an
+        undoable edit. True if written."""
         if self.store.readonly:
             return False
         with self.store.transaction():
@@ -270,8 +271,13 @@ class Editor:
                 return False
             at = self.clock()
             base = before or SentenceState(sentence_id, self.annotator, suggestion_mode=suggestion_mode)
-            self.store.annotations.put_judgment(replace(base, first_shown_at=at))
-            self._log("sentence.shown", sentence_id, {"suggestion_mode": suggestion_mode})
+            self.store.annotations.put_judgment(
+                replace(base, first_shown_at=at, served_order=base.served_order or served_order)
+            )
+            payload = {"suggestion_mode": suggestion_mode}
+            if served_order is not None:
+                payload["served_order"] = served_order
+            self._log("sentence.shown", sentence_id, payload)
         return True
 
     # ---------------------------------------------------------------- lookups

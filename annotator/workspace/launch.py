@@ -20,7 +20,7 @@ from ..team.conditions import drawn_mode
 from ..team.queue import QueueOrder, queue_order, queue_progress
 from ..team.roster import clean_name
 from .lock import AnnotatorLock
-from .order import ORDERS, DocumentOrder, OrderName
+from .order import ORDERS, UNCERTAIN, DocumentOrder, OrderName, RankedOrder, require_scores
 from .session import AnnotationSession, check_annotator_name
 
 
@@ -106,7 +106,9 @@ def open_workspace(
     return Workspace(store, session, lock, warnings, notice)
 
 
-def _navigation_order(store: Store, annotator: str, order: OrderName, seed: int | None) -> DocumentOrder | QueueOrder:
+def _navigation_order(
+    store: Store, annotator: str, order: OrderName, seed: int | None
+) -> DocumentOrder | RankedOrder | QueueOrder:
     """Her queue when the project has assignments for her, else the whole corpus."""
     entries = store.team.queue(annotator)
     if not entries:
@@ -115,7 +117,8 @@ def _navigation_order(store: Store, annotator: str, order: OrderName, seed: int 
                 f"{annotator} has no documents assigned in this project (the lead runs 'annotator assign')"
             )
         return DocumentOrder.for_annotator(store, annotator, order, seed)
-    return QueueOrder(queue_order(entries, annotator, order, seed), name=order)
+    scores = store.uncertainty.document_scores(e.document_id for e in entries) if order == UNCERTAIN else None
+    return QueueOrder(queue_order(entries, annotator, order, seed, scores), name=order)
 
 
 def _remembered_order(
@@ -131,6 +134,8 @@ def _remembered_order(
     if seed is not None and order != "random":
         warnings.append(f"--seed {seed} applies to --order random only; the order is {order}")
         seed = None
+    if order == UNCERTAIN:
+        require_scores(store)  # before it is remembered: a refused order is not her choice
     keep = seed if seed is not None else stored_seed
     if (order, keep) != (stored_order, stored_seed) and not store.readonly:
         store.annotations.set_annotator_order(annotator, order, keep)

@@ -38,7 +38,7 @@ from ..team.campaign import after_finish
 from .changes import Edit, SpanChange
 from .cursor import TokenCursor
 from .editing import ActionRefused, Editor
-from .order import DocumentOrder
+from .order import UNCERTAIN, DocumentOrder, RankedOrder, first_open_sentence
 from .sentence_editing import SentenceEditing
 
 # Time on screen is written with the next first showing of a sentence, or after this
@@ -62,7 +62,7 @@ class AnnotationSession(SentenceEditing):
         store: Store,
         annotator: str,
         *,
-        order: DocumentOrder | None = None,
+        order: DocumentOrder | RankedOrder | None = None,
         suggestions: SuggestionMode = "on",
         clock: Callable[[], str] = now_iso,
         defer_shown: bool = False,
@@ -126,7 +126,7 @@ class AnnotationSession(SentenceEditing):
                         f"document {document_id!r} is not in your queue (see 'annotator assignments --annotator NAME')"
                     )
                 raise AnnotatorError(f"no document {document_id!r} in this project")
-            index = self.store.corpus.first_open_sentence(document_id, self.annotator)
+            index = self._first_open(document_id)
             self._go(position, index or 0)
             return None
         found = self._find_open(0, -1, wrap=False)
@@ -304,7 +304,7 @@ class AnnotationSession(SentenceEditing):
                 return
             sentence_id, mode = self._unrecorded
             self._unrecorded = None
-            shown = self.editor.mark_shown(sentence_id, mode)
+            shown = self.editor.mark_shown(sentence_id, mode, self.order.name)
         if shown and self.sentence is not None and self.sentence.id == sentence_id:
             self.judgment = self.store.annotations.get_judgment(sentence_id, self.annotator)
 
@@ -325,12 +325,14 @@ class AnnotationSession(SentenceEditing):
         positions = chain(range(position, count), range(0, position + 1) if wrap else ())
         first = True
         for candidate in positions:
-            document_id = self.order.document_at(candidate)
-            index = self.store.corpus.first_open_sentence(document_id, self.annotator, after_index if first else -1)
+            index = self._first_open(self.order.document_at(candidate), after_index if first else -1)
             first = False
             if index is not None:
                 return candidate, index
         return None
+
+    def _first_open(self, document_id: str, after: int = -1) -> int | None:
+        return first_open_sentence(self.store, self.order.name, document_id, self.annotator, after)
 
     def _all_done_notice(self) -> str:
         if getattr(self.order, "is_queue", False):
@@ -470,6 +472,7 @@ class AnnotationSession(SentenceEditing):
             status=status,
             finished_at=self.editor.clock(),
             suggestion_mode=self.mode,
+            served_order=self.order.name,
         )
 
     def _after_write(self, edit: Edit) -> None:
@@ -500,6 +503,16 @@ class AnnotationSession(SentenceEditing):
     def skip(self) -> str | None:
         self._finish("skipped")
         return self._go_on("Skipped. This is the last sentence.")
+
+    def _go_on(self, notice: str) -> str | None:
+        if self.order.name != UNCERTAIN:
+            return super()._go_on(notice)
+        # Uncertainty first: on to the next most uncertain sentence not done.
+        try:
+            self.next_open()
+        except ActionRefused as refused:
+            return str(refused)
+        return None
 
     # ------------------------------------------------------------ undo / redo
     # (Note, flag, judgment, undo and redo: SentenceEditing.)

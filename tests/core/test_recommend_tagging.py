@@ -257,3 +257,19 @@ def test_a_model_that_learned_no_span_tags_nothing(corpus):
     tagger = Tagger(model)
     assert tagger.labels == ("O",)
     assert _ours(tagger, items) == _reference(model, items) == [[] for _ in items]
+
+
+def test_uncertainty_is_one_minus_the_least_sure_chosen_tag(corpus):
+    items, model = corpus
+    items = [*items, ("", [], [])]
+    reference = pycrfsuite.Tagger()
+    reference.open_inmemory(model)
+    tagger = Tagger(model)
+    spans, doubts = tagger.tag_with_uncertainty([(*item, None) for item in items])
+    assert spans == tagger.tag_many([(*item, None) for item in items])
+    for (text, tokens, hits), doubt in zip(items, doubts, strict=True):
+        if not tokens:
+            assert doubt is None
+            continue
+        tags = reference.tag(sentence_features(text, tokens, hits))
+        assert doubt == pytest.approx(1 - min(reference.marginal(tag, i) for i, tag in enumerate(tags)), abs=1e-9)
