@@ -196,14 +196,13 @@ def _first_best(candidates: np.ndarray, top: np.ndarray) -> np.ndarray:
 def marginals(scores: np.ndarray, starts: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
     """P(label | sentence) of every token and label (forward-backward, scaled at each
     step), for sentences laid out as in `viterbi`, label-major as there."""
-    result = np.zeros_like(scores)
     if not len(lengths):
-        return result
+        return np.zeros_like(scores)
     layout = _TimeMajor(starts, lengths)
     active = layout.active
     # A constant added to a token's scores cancels out: take the maximum off before exp.
-    steps = scores[layout.tokens]
-    states = np.ascontiguousarray(np.exp(steps - steps.max(axis=1, keepdims=True)).T)
+    steps = np.ascontiguousarray(scores[layout.tokens].T)
+    states = np.exp(steps - steps.max(axis=0))
     moves = np.exp(transition)
     forward = np.empty_like(states)
     alpha = states[:, layout.at(0)]
@@ -223,8 +222,10 @@ def marginals(scores: np.ndarray, starts: np.ndarray, lengths: np.ndarray, trans
         if t:
             step = moves @ (states[:, here] * beta[:, :n])
             beta[:, :n] = step / step.sum(axis=0)
-    result[layout.tokens] = (joint / joint.sum(axis=0)).T
-    return result
+    # Label-major to the end: each label's row is scattered back to token order.
+    result = np.empty((len(moves), len(scores)))
+    result[:, layout.tokens] = joint / joint.sum(axis=0)
+    return result.T
 
 
 def spans(tags: Sequence[str], probability: Sequence[float]) -> list[Tagged]:

@@ -76,14 +76,15 @@ def test_model_suggestions_over_10mb_against_lexicon_matching(bench, tmp_path):
 
     def with_model() -> None:
         # What `suggest --source model` computes per batch, without the store writes:
-        # the quotations found once for both, the lexicon, then the model on the batch.
+        # the quotations found once for both, the lexicon, then the model on the batch
+        # (spans and each sentence's uncertainty).
         for at in range(0, len(sentences), BATCH_SENTENCES):
             inputs = []
             for text, tokens in sentences[at : at + BATCH_SENTENCES]:
                 quotes = find_quotes(text, tokens) or ()
                 others = suggester.suggest_text(0, text, tokens, quotes) or ()
                 inputs.append((text, tokens, lexicon_hits(others), quotes))
-            tagger.tag_many(inputs)
+            tagger.tag_with_uncertainty(inputs)
 
     lexicon_only()  # warm the stem caches for both
     ours, _ = median_seconds(with_model)
