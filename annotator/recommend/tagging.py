@@ -8,8 +8,14 @@ token's features, so tokens with the same known features share a row. The rest o
 features take few values: the lexicon hit (O, B-label, I-label), the quote flag,
 "cue_before" and the sentence edges. A batch of sentences then costs one dict lookup
 per token in Python and a few numpy operations over all its tokens at once, and
-`crf.viterbi` decodes the whole batch together. Marginals (the confidences) are
-computed only for the sentences where the model tagged something.
+`crf.viterbi` decodes the batch together, for the sentences where a tag other than O
+can win at all (`_doubtful`). Marginals (the confidences) are computed for the
+sentences where the model tagged something, or for all of them when the sentences'
+uncertainty is asked for.
+
+Everything here is exact: tags, confidences and uncertainties are CRFsuite's (up to
+the rounding of sums taken in another order), which the tests check against
+CRFsuite's own tagger.
 """
 
 from __future__ import annotations
@@ -56,7 +62,8 @@ class Tagger:
         self._outside = self.labels.index(OUTSIDE) if OUTSIDE in self.labels else -1
         score = weights.score
         # Every row of the table counts its token as outside the lexicon's matches and
-        # outside quotation marks; the deltas correct the few tokens that are not.
+        # outside quotation marks: the hit deltas correct the few matched tokens, and a
+        # quoted token reads a copy of the rows with the quote delta added.
         self._defaults = [["lex=" + OUTSIDE_HIT, "q=0"]] + [
             [f"{o}:lex={OUTSIDE_HIT}", *([f"{o}:q=0"] if abs(o) == 1 else [])] for o in OFFSETS
         ]
