@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
 import click
 
 from ..model import JUDGMENT_LEVELS
+from ..store.csv_format import csv_line, escape
 from .common import TerminalSafe, db_option, json_option, print_json, project
 
 # The agreement core (numpy) loads only when these commands run, not for every command.
@@ -298,19 +298,27 @@ def _interval_rows(level: str, scope: str, measure: str, interval: list[float] |
     return [(level, scope, f"{measure}_ci_low", interval[0], n), (level, scope, f"{measure}_ci_high", interval[1], n)]
 
 
+def _write_csv_row(out: TerminalSafe, names: tuple, numbers: tuple = ()) -> None:
+    # The exports' one CSV rule: name cells (annotators, labels and documents among them)
+    # are spreadsheet-safe, and a cell holding `;` is quoted. Numbers stay as they are.
+    out.write(csv_line([*(escape(name) for name in names), *numbers], "\n"))
+
+
 def _print_csv(levels: dict[str, dict]) -> None:
-    writer = csv.writer(TerminalSafe(sys.stdout), lineterminator="\n")
-    writer.writerow(("level", "scope", "measure", "value", "n"))
+    out = TerminalSafe(sys.stdout)
+    _write_csv_row(out, ("level", "scope", "measure", "value", "n"))
     for name, data in levels.items():
         for level, scope, measure, value, n in _csv_rows(name, data):
-            writer.writerow(
-                (level, scope.strip(), measure, "" if value is None else repr(float(value)), "" if n is None else n)
+            _write_csv_row(
+                out,
+                (level, scope.strip(), measure),
+                ("" if value is None else repr(float(value)), "" if n is None else n),
             )
 
 
 def _confusion_csv(result: dict) -> None:
-    writer = csv.writer(TerminalSafe(sys.stdout), lineterminator="\n")
+    out = TerminalSafe(sys.stdout)
     first, second = result["annotators"]
-    writer.writerow((f"{first} \\ {second}", *result["labels"]))
+    _write_csv_row(out, (f"{first} \\ {second}", *result["labels"]))
     for label, row in zip(result["labels"], result["matrix"]):
-        writer.writerow((label, *row))
+        _write_csv_row(out, (label,), tuple(row))

@@ -53,3 +53,5 @@ def annotate(
         from ..tui.app import run_workspace  # Textual loads only when the UI opens.
 
         run_workspace(workspace)
+    for warning in workspace.closing_warnings:
+        err.print(f"warning: {warning}")

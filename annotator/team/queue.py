@@ -97,3 +97,7 @@ class QueueOrder:
 
     def position_of(self, document_id: str) -> int | None:
         return self._positions.get(document_id)
+
+    def reading(self, store: object) -> QueueOrder:
+        """The same order for another store's reader: it holds no connection."""
+        return self

@@ -6,6 +6,7 @@ same way, and tests can open one without a terminal.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -32,13 +33,22 @@ class Workspace:
     warnings: list[str] = field(default_factory=list)
     # What `session.open()` had to say, such as "Every sentence is done."
     notice: str | None = None
+    # What closing could not do, for the command to print once the screen is gone.
+    closing_warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
-        if not self.store.readonly:
-            self.session.end_visit()
-        self.store.close()
-        if self.lock is not None:
-            self.lock.release()
+        # Every edit is already saved; what closing writes is the time on the last
+        # sentences. If that write fails (a full disk), say so, and still close the
+        # store and give the lock back, so the annotator can open the project again.
+        with ExitStack() as cleanup:
+            if self.lock is not None:
+                cleanup.callback(self.lock.release)
+            cleanup.callback(self.store.close)
+            if not self.store.readonly:
+                try:
+                    self.session.end_visit()
+                except sqlite3.Error as exc:
+                    self.closing_warnings.append(f"the time on your last sentences was not saved ({exc})")
 
     def __enter__(self) -> Workspace:
         return self

@@ -17,6 +17,7 @@ scores come last, in import order.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 
 from ..errors import AnnotatorError
@@ -133,6 +134,12 @@ class DocumentOrder:
             return None
         return self._permutation.inverse(index) if self._permutation is not None else index
 
+    def reading(self, store: Store) -> DocumentOrder:
+        """The same order read through another store (a reader, on another thread)."""
+        other = copy.copy(self)
+        other.store = store
+        return other
+
 
 class RankedOrder:
     """The uncertainty order of the whole corpus, with DocumentOrder's interface: the
@@ -170,6 +177,12 @@ class RankedOrder:
         if document_id in self._later_positions:
             return self._later_positions[document_id]
         return self.store.uncertainty.rank_of(document_id)
+
+    def reading(self, store: Store) -> RankedOrder:
+        """The same order read through another store (a reader, on another thread)."""
+        other = copy.copy(self)
+        other.store = store
+        return other
 
 
 def require_scores(store: Store) -> None:
