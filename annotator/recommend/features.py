@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from operator import itemgetter
 
 from ..lexicon.matcher import CompiledLexicon
@@ -56,9 +56,11 @@ def lexicon_spans(
     return [(start, end, entry.label) for start, end, entry in lexicon.scan(text, tokens)[0]]
 
 
-def lexicon_hits(suggestions: Iterable[Suggestion]) -> Sequence[tuple[int, int, str]]:
+def lexicon_hits(suggestions: Sequence[Suggestion]) -> Sequence[tuple[int, int, str]]:
     """The lexicon's matches among a sentence's suggestions, as (start, end, label)
     (one shared empty tuple when there are none)."""
+    if not suggestions:
+        return ()
     return [(g.start, g.end, g.label) for g in suggestions if g.detector == LEXICON_DETECTOR] or ()
 
 

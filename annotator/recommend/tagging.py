@@ -192,8 +192,12 @@ class Tagger:
         best_picked = best[picked]
         sure = probability[np.arange(len(picked)), best_picked]  # of each token's chosen tag
         if every_marginal:
-            for i, surest in zip(nonempty.tolist(), np.minimum.reduceat(sure, sub_starts).tolist(), strict=True):
-                doubt[i] = 1.0 - surest
+            unsure = (1.0 - np.minimum.reduceat(sure, sub_starts)).tolist()
+            if len(unsure) == len(doubt):
+                doubt = unsure
+            else:  # some sentences have no tokens
+                for i, value in zip(nonempty.tolist(), unsure, strict=True):
+                    doubt[i] = value
         labels = self.labels
         with_spans = np.flatnonzero(np.add.reduceat(tagged[picked], sub_starts))
         for n in with_spans.tolist():
