@@ -21,7 +21,7 @@ from ..store import Store
 from ..store.units import COMMIT_GAP_SECONDS, wait_for_turn
 from .entries import read_lexicon
 from .matcher import CompiledLexicon
-from .quotes import find_quotes, is_quoted, scare_quotes
+from .quotes import Quote, find_quotes, is_quoted, scare_quotes
 
 SCARE_QUOTES = "scare_quotes"
 LEXICON_DETECTOR = "lexicon"
@@ -51,9 +51,13 @@ class Suggester:
         assert sentence.id is not None
         return self.suggest_text(sentence.id, sentence.text, sentence.tokens)
 
-    def suggest_text(self, sentence_id: int, text: str, tokens: Sequence[tuple[int, int]]) -> list[Suggestion]:
+    def suggest_text(
+        self, sentence_id: int, text: str, tokens: Sequence[tuple[int, int]], quotes: Sequence[Quote] | None = None
+    ) -> list[Suggestion]:
+        """`quotes`: the sentence's `find_quotes`, when the caller has them already."""
         matches, ignored = self.lexicon.scan(text, tokens)
-        quotes = find_quotes(text, tokens)
+        if quotes is None:
+            quotes = find_quotes(text, tokens)
         if not quotes:
             return [
                 Suggestion(sentence_id, start, end, entry.label, entry.term, reason=lexicon_reason(entry))

@@ -19,9 +19,9 @@ from ..errors import AnnotatorError
 from ..lexicon.matcher import CompiledLexicon
 from ..lexicon.suggest import Suggester
 from ..store import Store
-from .crf import Tagger
 from .data import Example, Span, collect
-from .features import lexicon_spans, sentence_features
+from .features import lexicon_spans
+from .tagging import Tagger
 from .training import fit
 
 SYSTEMS = ("model", "lexicon", "both")
@@ -61,10 +61,12 @@ def folds_of(documents: Sequence[str], k: int) -> list[list[str]]:
     return [ordered[i::k] for i in range(k)]
 
 
-def model_spans(tagger: Tagger, example: Example, lexicon: CompiledLexicon) -> set[Span]:
-    tokens = example.tokens
-    features = sentence_features(example.text, tokens, lexicon_spans(lexicon, example.text, tokens))
-    return {(tokens[t.first][0], tokens[t.last - 1][1], t.label) for t in tagger.tag(features)}
+def model_spans(tagger: Tagger, examples: Sequence[Example], lexicon: CompiledLexicon) -> list[set[Span]]:
+    tagged = tagger.tag_many([(e.text, e.tokens, lexicon_spans(lexicon, e.text, e.tokens), None) for e in examples])
+    return [
+        {(e.tokens[t.first][0], e.tokens[t.last - 1][1], t.label) for t in found}
+        for e, found in zip(examples, tagged, strict=True)
+    ]
 
 
 def cross_validate(store: Store, folds: int = 5, annotators: Sequence[str] | None = None, gold: bool = False) -> dict:
@@ -85,9 +87,8 @@ def cross_validate(store: Store, folds: int = 5, annotators: Sequence[str] | Non
         if not any(e.spans for e in train):
             continue  # nothing to learn from: every prediction of this fold is the lexicon's
         tagger = Tagger(fit(train, lexicon))
-        for example in test:
+        for example, model in zip(test, model_spans(tagger, test, lexicon), strict=True):
             reference = set(example.spans)
-            model = model_spans(tagger, example, lexicon)
             lexical = {(g.start, g.end, g.label) for g in suggester.suggest_text(0, example.text, example.tokens)}
             for system, predicted in (("model", model), ("lexicon", lexical), ("both", model | lexical)):
                 _count(counts[system], predicted, reference)

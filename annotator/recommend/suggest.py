@@ -18,22 +18,20 @@ sentence's length. The scores replace the last run's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import islice, repeat
+from itertools import islice
 
 from ..errors import AnnotatorError
-from ..interchange.bio import OUTSIDE
-from ..lexicon.quotes import has_marks, quoted_flag
+from ..lexicon.quotes import find_quotes, has_marks, quoted_flag
 from ..lexicon.suggest import (
     BATCH_SENTENCES,
-    LEXICON_DETECTOR,
     Suggester,
     SuggestReport,
 )
 from ..model import Suggestion
 from ..sources import MODEL
 from ..store import Store
-from .crf import Tagged, Tagger
-from .features import sentence_features
+from .features import lexicon_hits
+from .tagging import Tagger
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -51,21 +49,28 @@ def suggest_with_model(
     allowed = set(store.tagset().label_names) - set(latest.disabled_labels)
     reason = f"model v{latest.version}, learned from {latest.sentences} done sentences"
     sentences = added = removed = kept = 0
-    uncertainty = _Uncertainty(tagger)
     with store.transaction():
         store.uncertainty.clear()
         iterator = store.corpus.iter_sentences()
         while batch := list(islice(iterator, BATCH_SENTENCES)):
             found: list[Suggestion] = []
             scores: list[tuple[int, str, float]] = []
+            # The lexicon first, then the model tags the whole batch at once; both take
+            # the sentence's quotations, found once. Empty results are the shared (),
+            # so that a batch keeps few objects alive for the garbage collector.
+            suggested, inputs = [], []
             for sentence in batch:
                 text, tokens = sentence.text, sentence.tokens
-                others = suggester.suggest_text(0, text, tokens)
+                quotes = find_quotes(text, tokens) or ()
+                others = suggester.suggest_text(0, text, tokens, quotes) or ()
+                suggested.append(others)
+                inputs.append((text, tokens, lexicon_hits(others), quotes))
+            by_model, doubts = tagger.tag_with_uncertainty(inputs)
+            for sentence, others, spans, doubt in zip(batch, suggested, by_model, doubts, strict=True):
+                text, tokens = sentence.text, sentence.tokens
                 taken = {(g.start, g.end, g.label) for g in others}
-                lexical = [(g.start, g.end, g.label) for g in others if g.detector == LEXICON_DETECTOR]
-                spans = tagger.tag(sentence_features(text, tokens, lexical))
-                if tokens and sentence.id is not None:
-                    scores.append((sentence.id, sentence.document_id, uncertainty.of_last(spans, len(tokens))))
+                if doubt is not None and sentence.id is not None:
+                    scores.append((sentence.id, sentence.document_id, round(max(0.0, doubt), 6)))
                 for tagged in spans:
                     start, end = tokens[tagged.first][0], tokens[tagged.last - 1][1]
                     if tagged.label not in allowed or tagged.confidence < threshold:
@@ -92,30 +97,3 @@ def suggest_with_model(
                 on_progress(len(batch))
         store.uncertainty.rank_documents(latest.version)
     return SuggestReport(sentences, added, removed, kept)
-
-
-class _Uncertainty:
-    """The uncertainty of the sentence the tagger tagged last (see the module's note).
-
-    CRFsuite keeps that sentence's lattice until the next one, and computes its
-    marginals once on the first query (the spans' confidences made it already for a
-    sentence with spans), so this costs one call per token outside the spans.
-    """
-
-    def __init__(self, tagger: Tagger):
-        crfsuite = tagger._tagger
-        self._marginal = crfsuite.marginal
-        # A model trained on sentences that are all spans never saw O.
-        self._outside = OUTSIDE in crfsuite.labels()
-
-    def of_last(self, spans: list[Tagged], length: int) -> float:
-        surest = min((tagged.confidence for tagged in spans), default=1.0)
-        if self._outside:
-            if spans:
-                inside = {k for tagged in spans for k in range(tagged.first, tagged.last)}
-                outside: range | list[int] = [k for k in range(length) if k not in inside]
-            else:
-                outside = range(length)
-            # map() keeps the per-token loop in C: a Python loop costs as much again as the marginals.
-            surest = min(surest, min(map(self._marginal, repeat(OUTSIDE, len(outside)), outside), default=1.0))
-        return round(max(0.0, 1.0 - surest), 6)

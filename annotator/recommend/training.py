@@ -25,9 +25,14 @@ def project_lexicon(store: Store) -> CompiledLexicon:
 
 
 def fit(examples: Sequence[Example], lexicon: CompiledLexicon | None) -> bytes:
-    xseqs = [sentence_features(e.text, e.tokens, lexicon_spans(lexicon, e.text, e.tokens)) for e in examples]
-    yseqs = [bio_tags(e.tokens, e.spans).tags for e in examples]
-    return crf.train(xseqs, yseqs)
+    # A generator: each sentence's feature strings go to CRFsuite and are dropped.
+    return crf.train(
+        (
+            sentence_features(e.text, e.tokens, lexicon_spans(lexicon, e.text, e.tokens)),
+            bio_tags(e.tokens, e.spans).tags,
+        )
+        for e in examples
+    )
 
 
 def train_model(

@@ -8,9 +8,10 @@ import time
 import pytest
 
 from annotator.lexicon.entries import read_lexicon
-from annotator.lexicon.suggest import LEXICON_DETECTOR, Suggester
-from annotator.recommend.crf import Tagger
-from annotator.recommend.features import sentence_features
+from annotator.lexicon.quotes import find_quotes
+from annotator.lexicon.suggest import BATCH_SENTENCES, Suggester
+from annotator.recommend.features import lexicon_hits
+from annotator.recommend.tagging import Tagger
 from annotator.recommend.training import train_model
 from annotator.resources import default_lexicon_path, default_tagset_path
 from annotator.segmentation import segment
@@ -74,11 +75,16 @@ def test_model_suggestions_over_10mb_against_lexicon_matching(bench, tmp_path):
             suggester.suggest_text(0, text, tokens)
 
     def with_model() -> None:
-        # What `suggest --source model` computes per sentence, without the store writes.
-        for text, tokens in sentences:
-            others = suggester.suggest_text(0, text, tokens)
-            lexical = [(g.start, g.end, g.label) for g in others if g.detector == LEXICON_DETECTOR]
-            tagger.tag(sentence_features(text, tokens, lexical))
+        # What `suggest --source model` computes per batch, without the store writes:
+        # the quotations found once for both, the lexicon, then the model on the batch
+        # (spans and each sentence's uncertainty).
+        for at in range(0, len(sentences), BATCH_SENTENCES):
+            inputs = []
+            for text, tokens in sentences[at : at + BATCH_SENTENCES]:
+                quotes = find_quotes(text, tokens) or ()
+                others = suggester.suggest_text(0, text, tokens, quotes) or ()
+                inputs.append((text, tokens, lexicon_hits(others), quotes))
+            tagger.tag_with_uncertainty(inputs)
 
     lexicon_only()  # warm the stem caches for both
     ours, _ = median_seconds(with_model)
