@@ -50,8 +50,7 @@ class Reading(Room):
         shown = [row for row in rows if row[1] >= first]
         marks = self._marks([row[0] for row in shown], annotator)
         return [
-            ReadingSentence(id, index, text, breaks[index], tuple(marks.get(id, ())))
-            for id, index, _, _, text in shown
+            ReadingSentence(id, index, text, breaks[index], tuple(marks.get(id, ()))) for id, index, _, _, text in shown
         ]
 
     def _paragraph_starts(self, document_id: str, rows: list[tuple]) -> dict[int, bool]:
@@ -62,7 +61,9 @@ class Reading(Room):
         if len(rows) < 2:
             return starts
         base, end = rows[0][3], rows[-1][2]
-        region = self._scalar("SELECT substr(text, ?, ?) FROM documents WHERE id = ?", [base + 1, end - base, document_id])
+        region = self._scalar(
+            "SELECT substr(text, ?, ?) FROM documents WHERE id = ?", [base + 1, end - base, document_id]
+        )
         region = region if isinstance(region, str) else ""
         for previous, row in zip(rows, rows[1:]):
             gap = region[previous[3] - base : row[2] - base]

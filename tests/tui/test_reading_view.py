@@ -95,7 +95,10 @@ async def test_every_sample_sentence_is_whole_on_screen(demo_store, size):
         while True:
             assert sorted(token_cells(app)) == list(range(len(app.session.tokens))), app.session.sentence.text
             seen += 1
-            if app.session.position == len(app.session.order) - 1 and app.session.index == len(app.session.sentences) - 1:
+            if (
+                app.session.position == len(app.session.order) - 1
+                and app.session.index == len(app.session.sentences) - 1
+            ):
                 break
             await pilot.press("j")
             await pilot.pause()
@@ -114,8 +117,13 @@ async def test_context_shows_this_annotators_work_and_paragraphs(demo_store):
         shown = {passage.id: passage for passage in context.before + context.after}
         assert [(m.start, m.end, m.kind) for m in shown[previous.id].marks] == [(0, 7, "span")]
         assert all(mark.kind != "suggestion" for passage in shown.values() for mark in passage.marks)
-        # Each line of the sample is a paragraph: a blank row between them.
-        assert context.paragraph and all(passage.paragraph for passage in shown.values())
+        # A paragraph starts after each line break of the article.
+        text = demo_store.corpus.get_document(ARTICLE).text
+        for passage in shown.values():
+            sentence = demo_store.corpus.get_sentence(passage.id)
+            before = demo_store.corpus.sentence_at(ARTICLE, sentence.index - 1)
+            assert passage.paragraph == (before is None or "\n" in text[before.doc_end : sentence.doc_start])
+        assert {passage.paragraph for passage in shown.values()} == {True, False}
         lines = screen_lines(app)
         row = next(i for i, line in enumerate(lines) if previous.text[:40] in line)
         assert lines[row - 1].strip("│ ") == "" or row == view.region.y
@@ -139,7 +147,8 @@ async def test_a_long_document_reads_only_a_window(store):
         await pilot.pause()
         context = app.screen.query_one(SentenceView).context
         assert 0 < len(context.before) <= 30 and 0 < len(context.after) <= 30
-        assert "Kalimat nomor 2499 di dokumen panjang." in "\n".join(screen_lines(app))
+        assert context.before[-1].text.startswith("Kalimat nomor 2499 ")
+        assert "nomor 2499" in "\n".join(screen_lines(app))
         await pilot.press("j")
         await pilot.pause()
         assert app.screen.query_one(SentenceView).context.before[-1].text.startswith("Kalimat nomor 2500 ")

@@ -20,12 +20,12 @@ from ...workspace import ActionRefused, AnnotationSession
 from ...workspace.reports import export_own_work
 from ..bindings import WORKSPACE_BINDINGS
 from ..palette import WorkspaceCommands
+from ..widgets import too_small
 from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
 from ..widgets.header import HeaderInfo, WorkspaceHeader
 from ..widgets.label_bar import LabelBar
-from ..widgets.saving import SavingIndicator
-from ..widgets import too_small
 from ..widgets.reading_window import ReadingWindow
+from ..widgets.saving import SavingIndicator
 from ..widgets.sentence_view import Mark, SentenceModel, SentenceView
 from ..widgets.too_small import TooSmall
 from .dialogs import (

@@ -47,5 +47,7 @@ class ReadingWindow:
         marks = []
         for mark in sentence.marks:
             color, key = self.look(mark.label)
-            marks.append(Mark(mark.start, mark.end, color, key, "span" if mark.kind == "span" else "rejected", mark.quoted))
+            marks.append(
+                Mark(mark.start, mark.end, color, key, "span" if mark.kind == "span" else "rejected", mark.quoted)
+            )
         return Passage(sentence.id, sentence.text, sentence.paragraph, tuple(marks))

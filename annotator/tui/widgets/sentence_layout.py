@@ -86,12 +86,12 @@ class SentenceLayout:
     tokens: Sequence[tuple[int, int]] = ()
     # The cell at which each display character starts, plus one past the end.
     cells: Sequence[int] = ()
-    _line_starts: list[int] = field(default_factory=list, repr=False)
+    line_starts: list[int] = field(default_factory=list, repr=False)
     _hits: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict, repr=False)
     _ordered: bool | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._line_starts = [start for start, _ in self.lines]
+        self.line_starts = [start for start, _ in self.lines]
 
     def _display_range(self, token: int) -> tuple[int, int]:
         length = len(self.display)
@@ -101,7 +101,7 @@ class SentenceLayout:
 
     def line_at(self, offset: int) -> int:
         """The line holding display offset `offset` (the last line for the end)."""
-        return max(bisect_right(self._line_starts, offset) - 1, 0)
+        return max(bisect_right(self.line_starts, offset) - 1, 0)
 
     def cell_of(self, offset: int) -> tuple[int, int]:
         """(line, x) of display offset `offset`, x in cells from the line's start."""
@@ -111,7 +111,7 @@ class SentenceLayout:
     def line_of(self, token: int) -> int:
         """The line a token starts on."""
         first, _ = self._display_range(token)
-        return max(bisect_right(self._line_starts, first) - 1, 0)
+        return max(bisect_right(self.line_starts, first) - 1, 0)
 
     @property
     def token_line(self) -> list[int]:

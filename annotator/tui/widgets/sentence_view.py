@@ -112,8 +112,8 @@ class Block:
 
     passages: tuple[Passage, ...]
     layout: SentenceLayout
-    # Per line: the style spans of the passages' marks, clipped to it and shifted to its start.
-    line_marks: list[tuple[tuple[int, int, str, str], ...]]
+    # Per line with any: the passages' marks (start, end, kind, colour), in line offsets.
+    line_marks: dict[int, tuple[tuple[int, int, str, str], ...]]
 
 
 Row = tuple  # ("blank",) | ("context", block, line) | ("text", line) | ("marks", line)
@@ -134,19 +134,20 @@ class Arrangement:
         return 2 * len(self.focus.lines)
 
 
-def _clip(layout: SentenceLayout, ranges: list[tuple[int, int, object]]) -> list[list[tuple[int, int, object]]]:
-    """Each (start, end, value) range cut into the lines it touches, in line offsets."""
-    starts = [start for start, _ in layout.lines]
-    per_line: list[list[tuple[int, int, object]]] = [[] for _ in starts]
+def _clip(layout: SentenceLayout, ranges: list[tuple[int, int, object]]) -> dict[int, tuple]:
+    """Each (start, end, value) range cut into the lines it touches, in line offsets:
+    line -> its pieces, for the lines that have any (a 10,000-line sentence has few)."""
+    starts = layout.line_starts
+    per_line: dict[int, list[tuple[int, int, object]]] = {}
     for a, b, value in ranges:
         # Most ranges lie on one line: find it by bisection, not by testing every line.
         y = max(bisect_right(starts, a) - 1, 0)
         while y < len(starts) and starts[y] < b:
             start, end = layout.lines[y]
             if a < end and b > start:
-                per_line[y].append((max(a, start) - start, min(b, end) - start, value))
+                per_line.setdefault(y, []).append((max(a, start) - start, min(b, end) - start, value))
             y += 1
-    return per_line
+    return {y: tuple(pieces) for y, pieces in per_line.items()}
 
 
 def _block(passages: tuple[Passage, ...], width: int) -> Block:
@@ -161,7 +162,7 @@ def _block(passages: tuple[Passage, ...], width: int) -> Block:
         offset += len(passage.text) + 1
     layout = layout_sentence(" ".join(parts), tokens, width)
     clipped = _clip(layout, marks)
-    return Block(passages, layout, [tuple((a, b, *v) for a, b, v in line) for line in clipped])
+    return Block(passages, layout, {y: tuple((a, b, *v) for a, b, v in line) for y, line in clipped.items()})
 
 
 def arrange(context: ReadingContext, text: str, tokens: Sequence[tuple[int, int]], width: int) -> Arrangement:
@@ -288,8 +289,9 @@ class SentenceView(ScrollView, can_focus=False):
         self._arrangement: Arrangement | None = None
         # Per (model, width): the style spans and marks of each focus line, also their cache keys.
         self._lines_for: tuple[int, int] | None = None
-        self._line_spans: list[tuple] = []
-        self._line_marks: list[tuple] = []
+        # Line -> its pieces, for the lines that have any.
+        self._line_spans: dict[int, tuple] = {}
+        self._line_marks: dict[int, tuple] = {}
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self._drag_from: int | None = None
         self._dragged = False
@@ -334,10 +336,12 @@ class SentenceView(ScrollView, can_focus=False):
         # scrolled to (the strip cache is keyed by them), so a cursor leaving a
         # 10,000-line token costs a screenful of comparisons, not 10,000 refreshes.
         top, height = int(self.scroll_y), self.scrollable_content_region.height
-        for y in range(max(top, arrangement.focus_top), min(top + height, arrangement.focus_top + arrangement.focus_rows)):
+        for y in range(
+            max(top, arrangement.focus_top), min(top + height, arrangement.focus_top + arrangement.focus_rows)
+        ):
             kind, line = arrangement.rows[y]
             old_line, new_line = (old_spans, self._line_spans) if kind == "text" else (old_marks, self._line_marks)
-            if old_line[line] != new_line[line]:
+            if old_line.get(line, ()) != new_line.get(line, ()):
                 self.refresh_line(y)
         self._reveal_cursor()
 
@@ -388,13 +392,11 @@ class SentenceView(ScrollView, can_focus=False):
         model, layout = self.model, self.layout_for(width)
         if model is None or layout is None or self._lines_for == (id(model), width):
             return
-        spans = _clip(layout, self._spans(model))
-        marks = _clip(layout, [(mark.start, mark.end, mark) for mark in model.marks])
-        self._line_spans = [(start, end, tuple(line)) for (start, end), line in zip(layout.lines, spans)]
-        self._line_marks = [
-            (start, end, tuple((a, b, mark, mark.start >= start) for a, b, mark in line))
-            for (start, end), line in zip(layout.lines, marks)
-        ]
+        self._line_spans = _clip(layout, self._spans(model))
+        self._line_marks = {
+            y: tuple((a, b, mark, mark.start >= layout.lines[y][0]) for a, b, mark in pieces)
+            for y, pieces in _clip(layout, [(mark.start, mark.end, mark) for mark in model.marks]).items()
+        }
         self._lines_for = (id(model), width)
 
     def _reveal_cursor(self) -> None:
@@ -427,23 +429,25 @@ class SentenceView(ScrollView, can_focus=False):
         if kind == "context":
             block = arrangement.blocks[entry[1]]
             display, (start, end) = block.layout.display, block.layout.lines[entry[2]]
-            key: tuple = ("context", display, start, end, block.line_marks[entry[2]], width, base)
+            key: tuple = ("context", display, start, end, block.line_marks.get(entry[2], ()), width, base)
         else:
             display = arrangement.focus.display
-            line = self._line_spans[entry[1]] if kind == "text" else self._line_marks[entry[1]]
-            key = (kind, line, display, width, base)
+            start, end = arrangement.focus.lines[entry[1]]
+            pieces = (self._line_spans if kind == "text" else self._line_marks).get(entry[1], ())
+            key = (kind, start, end, pieces, display, width, base)
         strip = self._strips.get(key)
         if strip is None:
             if kind == "context":
-                content = self._context_line(display[start:end], block.line_marks[entry[2]])
+                content = self._context_line(display[start:end], block.line_marks.get(entry[2], ()))
                 lead = Content(" " * (self.margin + GUTTER))
             else:
-                start, end, pieces = line
                 if kind == "text":
                     content = Content(display[start:end], [Span(*s) for s in pieces], strip_control_codes=False)
                 else:
                     content = self._marks_line(arrangement.focus, start, end, pieces)
-                lead = Content(" " * self.margin) + Content.styled(BAR.ljust(GUTTER), self._component("sentence-view--bar"))
+                lead = Content(" " * self.margin) + Content.styled(
+                    BAR.ljust(GUTTER), self._component("sentence-view--bar")
+                )
             content = lead + content
             segments = content.render_segments(self.visual_style)
             strip = Strip(segments, content.cell_length).crop_extend(0, width, base)
@@ -480,8 +484,12 @@ class SentenceView(ScrollView, can_focus=False):
             return Content("")
         self._prepare(self.text_width)
         return Content("\n").join(
-            Content(layout.display[start:end], [Span(*span) for span in spans], strip_control_codes=False)
-            for start, end, spans in self._line_spans
+            Content(
+                layout.display[start:end],
+                [Span(*span) for span in self._line_spans.get(y, ())],
+                strip_control_codes=False,
+            )
+            for y, (start, end) in enumerate(layout.lines)
         )
 
     def _spans(self, model: SentenceModel) -> list[tuple[int, int, Style]]:
