@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.commands import hooks
-from annotator.corpus_import import Importer, ImportOptions
 from annotator.model import SpanAnnotation
-from annotator.resources import sample_paths
 from annotator.tui.app import SessionApp
 from annotator.tui.widgets.sentence_view import GUTTER, SentenceView
 from annotator.tui.widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall, too_small_message
@@ -19,15 +16,6 @@ from tests.workspace_corpus import add_document
 # The third sample; its sentence 8 holds the scare quote “Israel”.
 ARTICLE = SAMPLE_IDS[2]
 SCARE_QUOTE = 7
-
-
-@pytest.fixture
-def demo_store(store):
-    """The demo project: the three samples with the default lexicon's suggestions."""
-    hooks.prepare_demo(store)
-    report = Importer(store, ImportOptions(), on_sentences=hooks.sentences_hook(store)).run(sample_paths())
-    assert not report.failed
-    return store
 
 
 def reading_app(store, annotator: str = "alice", *, document: str = ARTICLE, index: int = SCARE_QUOTE) -> SessionApp:

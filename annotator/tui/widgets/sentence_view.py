@@ -150,15 +150,27 @@ def _clip(layout: SentenceLayout, ranges: list[tuple[int, int, object]]) -> dict
     return {y: tuple(pieces) for y, pieces in per_line.items()}
 
 
+def _text_ranges(marks: tuple[Mark, ...], length: int) -> list[tuple[int, int, Mark]]:
+    """Where each mark styles the text: a rejection is not drawn over the annotator's
+    spans (she rejected the suggestion but kept those words), everything else whole."""
+    spans = [(mark.start, mark.end) for mark in marks if mark.kind == "span"]
+    ranges = []
+    for mark in marks:
+        pieces = [(max(mark.start, 0), min(mark.end, length))]
+        if mark.kind == "rejected":
+            for a, b in spans:
+                pieces = [cut for start, end in pieces for cut in ((start, min(end, a)), (max(start, b), end))]
+        ranges.extend((start, end, mark) for start, end in pieces if start < end)
+    return ranges
+
+
 def _block(passages: tuple[Passage, ...], width: int) -> Block:
     parts, tokens, marks, offset = [], [], [], 0
     for passage in passages:
         parts.append(passage.text)
         tokens.append((offset, offset + len(passage.text)))
-        for mark in passage.marks:
-            a, b = max(mark.start, 0), min(mark.end, len(passage.text))
-            if a < b:
-                marks.append((offset + a, offset + b, (mark.kind, mark.color)))
+        for a, b, mark in _text_ranges(passage.marks, len(passage.text)):
+            marks.append((offset + a, offset + b, (mark.kind, mark.color)))
         offset += len(passage.text) + 1
     layout = layout_sentence(" ".join(parts), tokens, width)
     clipped = _clip(layout, marks)
@@ -296,16 +308,30 @@ class SentenceView(ScrollView, can_focus=False):
         self._drag_from: int | None = None
         self._dragged = False
         self._size = Size(0, 0)
+        self._geometry_for: Size | None = None
+        self._geometry_value = (0, 1, 0)
+        self._components: dict[str, Style] = {}
+        self._base: tuple | None = None
+
+    def _geometry(self) -> tuple[int, int, int]:
+        """(content width, text width, margin), worked out once per size: every row
+        drawn needs them, and the content region is not cheap to compute."""
+        if self._geometry_for != self.size:
+            width = self.scrollable_content_region.width
+            text_width = max(min(width - GUTTER, MAX_LINE), 1)
+            self._geometry_value = (width, text_width, max((width - GUTTER - text_width) // 2, 0))
+            self._geometry_for = self.size
+        return self._geometry_value
 
     @property
     def text_width(self) -> int:
         """Cells available for a line of text (the scrollbar gutter is always reserved)."""
-        return max(min(self.scrollable_content_region.width - GUTTER, MAX_LINE), 1)
+        return self._geometry()[1]
 
     @property
     def margin(self) -> int:
         """Cells left of the bar: the text column is centred on wide terminals."""
-        return max((self.scrollable_content_region.width - GUTTER - self.text_width) // 2, 0)
+        return self._geometry()[2]
 
     # ---------------------------------------------------------------- model
 
@@ -328,7 +354,6 @@ class SentenceView(ScrollView, can_focus=False):
         arrangement = self.arrangement(width)
         self._prepare(width)
         if old_spans is None or old_marks is None or arrangement is not old_arrangement:
-            self._strips.clear()
             self._place(arrangement)
             self.refresh()
             return
@@ -414,9 +439,10 @@ class SentenceView(ScrollView, can_focus=False):
     # ------------------------------------------------------------- rendering
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        text_width = self.text_width
+        width, text_width, margin = self._geometry()
+        if self._base is None:  # until the styles change: asking costs more than drawing a row
+            self._base = (self.rich_style, self.visual_style)
+        base, visual = self._base
         arrangement = self.arrangement(text_width)
         row = y + int(self.scroll_y)
         if arrangement is None or not 0 <= row < len(arrangement.rows):
@@ -439,23 +465,23 @@ class SentenceView(ScrollView, can_focus=False):
         if strip is None:
             if kind == "context":
                 content = self._context_line(display[start:end], block.line_marks.get(entry[2], ()))
-                lead = Content(" " * (self.margin + GUTTER))
+                lead = Content(" " * (margin + GUTTER))
             else:
                 if kind == "text":
                     content = Content(display[start:end], [Span(*s) for s in pieces], strip_control_codes=False)
                 else:
                     content = self._marks_line(arrangement.focus, start, end, pieces)
-                lead = Content(" " * self.margin) + Content.styled(
-                    BAR.ljust(GUTTER), self._component("sentence-view--bar")
+                lead = Content(" " * margin) + Content.styled(
+                    BAR.ljust(GUTTER), self._component("sentence-view--bar", partial=False)
                 )
             content = lead + content
-            segments = content.render_segments(self.visual_style)
+            segments = content.render_segments(visual)
             strip = Strip(segments, content.cell_length).crop_extend(0, width, base)
             self._strips[key] = strip
         return strip
 
     def _context_line(self, text: str, marks: tuple[tuple[int, int, str, str], ...]) -> Content:
-        spans = [Span(0, len(text), self._component("sentence-view--context"))]
+        spans = [Span(0, len(text), self._component("sentence-view--context", partial=False))]
         rejected = self._component("sentence-view--rejected")
         for a, b, kind, color in marks:
             spans.append(Span(a, b, rejected if kind == "rejected" else _context_mark_style(color)))
@@ -501,11 +527,9 @@ class SentenceView(ScrollView, can_focus=False):
                 spans.append((start, end, style))
 
         rejected = self._component("sentence-view--rejected")
-        for mark in model.marks:
-            add(
-                mark.start,
-                mark.end,
-                rejected if mark.kind == "rejected" else _mark_style(mark.color, mark.kind, mark.quoted),
+        for start, end, mark in _text_ranges(model.marks, len(model.text)):
+            spans.append(
+                (start, end, rejected if mark.kind == "rejected" else _mark_style(mark.color, mark.kind, mark.quoted))
             )
         tokens = model.tokens
         if model.selection is not None and tokens:
@@ -516,13 +540,22 @@ class SentenceView(ScrollView, can_focus=False):
             add(start, end, self._component("sentence-view--cursor"))
         return spans
 
-    def _component(self, name: str) -> Style:
+    def _component(self, name: str, *, partial: bool = True) -> Style:
         # The partial Rich style keeps exactly the rules the CSS sets (reverse included),
-        # so the cursor reverses whatever label colour lies under it.
-        return Style.from_rich_style(self.get_component_rich_style(name, partial=True))
+        # so the cursor reverses whatever label colour lies under it; a colour with
+        # alpha ($text-muted) needs the full style, blended over the background. Kept
+        # until the styles change: every row drawn asks.
+        style = self._components.get(name)
+        if style is None:
+            rich_style = self.get_component_rich_style(name, partial=partial)
+            style = self._components[name] = Style.from_rich_style(rich_style)
+        return style
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._components.clear()
+        self._base = None
+        self._geometry_for = None
         self._strips.clear()
         self._lines_for = None
 
