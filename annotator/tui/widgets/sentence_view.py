@@ -252,8 +252,8 @@ class SentenceView(ScrollView, can_focus=False):
     DEFAULT_CSS = """
     SentenceView {
         height: 1fr;
-        scrollbar-gutter: stable;
         overflow-x: hidden;
+        overflow-y: scroll;
         scrollbar-size-vertical: 1;
     }
     SentenceView > .sentence-view--cursor {
@@ -395,7 +395,11 @@ class SentenceView(ScrollView, can_focus=False):
         rows = len(arrangement.rows) if arrangement else 1
         size = Size(self.scrollable_content_region.width, max(rows, height))
         if size != self.virtual_size:
-            self.virtual_size = size
+            # Not through the reactive, which would lay out the whole screen again on
+            # every move to another sentence: the scrollbar is always shown
+            # (overflow-y: scroll), so only its thumb changes.
+            self.set_reactive(SentenceView.virtual_size, size)
+            self._scroll_update(size)
         if arrangement is None or not height:
             return
         if arrangement.focus_rows <= height:
