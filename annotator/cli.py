@@ -33,6 +33,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Sentences ranked by disagreement, with every annotator's spans or judgment side by side.",
     ),
     "documents": ("project:documents", "List documents, one line each."),
+    "guidelines": ("guidelines:guidelines", "Store the project's annotation guidelines (Markdown) and show them."),
     "flags": ("team:flags", "List the sentences annotators flagged, with their notes."),
     "export": (
         "interchange:export_command",

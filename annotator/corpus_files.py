@@ -100,10 +100,18 @@ def expand_paths(paths: list[Path], fmt: str = "auto") -> Iterator[Path]:
 
 
 def title_from_text(text: str) -> str:
-    for line in text.split("\n"):
-        if line.strip():
-            return line.strip()[:TITLE_LIMIT].rstrip()
-    return ""
+    """The first non-blank line, stripped and cut to TITLE_LIMIT. Found without splitting
+    the text into lines, which would copy a 100 MB document for one line."""
+    found = _NON_BLANK.search(text)
+    if found is None:
+        return ""
+    first = found.start()
+    line_end = text.find("\n", first)
+    line_end = len(text) if line_end == -1 else line_end
+    return text[first : min(line_end, first + TITLE_LIMIT)].rstrip()
+
+
+_NON_BLANK = re.compile(r"\S")
 
 
 def read_documents(
@@ -132,17 +140,21 @@ def read_documents(
 
 def read_txt(path: Path, encoding: str | None = None) -> RawDocument:
     raw = _read_bytes(path)
-    if not raw.strip():
+    # isspace(), not strip(): strip copies a file that ends in a newline (a 100 MB
+    # document would briefly take another 100 MB, and its text another 200 MB).
+    if not raw or raw.isspace():
         raise InputError(f"{path}: empty file; not imported")
+    size = len(raw)
     text = decode_bytes(raw, str(path), encoding)
-    if not text.strip():
+    del raw
+    if not text or text.isspace():
         raise InputError(f"{path}: no text; not imported")
     return RawDocument(
         id=_checked_id(path.stem, str(path)),
         text=text,
         title=title_from_text(text),
         origin=str(path),
-        position=len(raw),
+        position=size,
     )
 
 

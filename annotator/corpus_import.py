@@ -37,9 +37,10 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -73,7 +74,7 @@ COMMIT_SECONDS = 1.0
 # at a line end, where segmentation starts afresh anyway), so that its sentences and
 # tokens are never all in memory: a 100 MB document imports in a few hundred MB.
 LARGE_DOCUMENT_CHARS = 4_000_000
-PIECE_CHARS = 1_000_000
+PIECE_BYTES = 1_000_000
 
 Segments = list[tuple[int, int, list[tuple[int, int]]]]
 # As a worker sends them: (start, end, tokens in their stored JSON form, token count).
@@ -404,13 +405,24 @@ class Importer:
             self._dispatch()
 
     def _write_large(self, raw: RawDocument, digest: str, result: FileResult) -> None:
-        """Write one large document in pieces, in this process, within one savepoint:
-        the document row first, then its sentences a piece at a time."""
+        """Write one large document in pieces, in this process: the document row first,
+        then its sentences a piece at a time.
+
+        With batch commits, each piece is its own short transaction inside a write unit
+        (the file's, or the document's own for a .txt file), so the write lock is free
+        between pieces and no reader sees the document until its last piece lands;
+        otherwise the pieces share one transaction."""
         self._drain()  # what was read before it is written first, in input order
-        text = raw.text
+        own = _FileUnit(self.store, raw.origin) if self.options.batch_commits and self._unit is None else None
+        unit = own or (self._unit if self.options.batch_commits else None)
+        # From here the text is held as UTF-8 only (half or a quarter of a str with any
+        # non-Latin-1 character, such as a curly quote), and the record gives its str up:
+        # a 100 MB document is never in memory as text, bytes and SQLite's copy at once.
+        data = raw.text.encode("utf-8")
+        raw.text = ""
         document = Document(
             id=raw.id,
-            text=text,
+            text=data,  # insert_documents takes a large document's text as UTF-8 bytes
             title=raw.title,
             source=raw.source,
             url=raw.url,
@@ -419,29 +431,57 @@ class Importer:
             content_hash=digest,
         )
         index = tokens = 0
-        with self.store.transaction():
-            unit = self._unit.get() if self._unit is not None else None
-            self.store.corpus.insert_documents([(document, [])], unit)
-            for start, end in _pieces(text, PIECE_CHARS):
-                piece = text[start:end]
-                segments = segment_texts([piece])
-                found = analyse_segments(self.analyzer, [piece], segments)
-                sentences = [
-                    Sentence(None, raw.id, index + number, start + a, start + b, piece[a:b], piece_tokens)
-                    for number, (a, b, piece_tokens) in enumerate(segments[0])
-                ]
-                del piece, segments
-                self.store.corpus.append_sentences(raw.id, sentences)
-                index += len(sentences)
-                tokens += sum(len(s.tokens) for s in sentences)
-                if self.analyzer is not None:
-                    if found:
-                        self.analyzer.write(self.store, [(sentences[number], value) for number, value in found])
-                elif self.on_sentences is not None and sentences:
-                    self.on_sentences(self.store, sentences)
+        start = 0  # in code points, as offsets are stored
+        try:
+            with self.store.transaction() if unit is None else nullcontext():
+                with self._step(unit):
+                    self.store.corpus.insert_documents([(document, [])], unit.get() if unit is not None else None)
+                for first, last in _pieces(data, PIECE_BYTES):
+                    piece = data[first:last].decode("utf-8")
+                    segments = segment_texts([piece])
+                    found = analyse_segments(self.analyzer, [piece], segments)
+                    sentences = [
+                        Sentence(None, raw.id, index + number, start + a, start + b, piece[a:b], piece_tokens)
+                        for number, (a, b, piece_tokens) in enumerate(segments[0])
+                    ]
+                    width = len(piece)
+                    del piece, segments
+                    with self._step(unit):
+                        self.store.corpus.append_sentences(raw.id, sentences)
+                        if self.analyzer is not None:
+                            if found:
+                                self.analyzer.write(self.store, [(sentences[n], value) for n, value in found])
+                        elif self.on_sentences is not None and sentences:
+                            self.on_sentences(self.store, sentences)
+                    index += len(sentences)
+                    tokens += sum(len(s.tokens) for s in sentences)
+                    start += width
+                with self._step(unit):
+                    self.store.corpus.set_counts(raw.id, index, tokens)
+        except BaseException:
+            if own is not None:
+                own.discard()
+            raise
+        if own is not None:
+            own.publish()
+        elif unit is not None:
+            # Written but not yet published with its file: later records must see it.
+            self._pending_ids[raw.id] = digest
+            self._pending_hashes[digest] = raw.id
         result.documents += 1
         result.sentences += index
         result.tokens += tokens
+
+    @contextmanager
+    def _step(self, unit: _FileUnit | None) -> Iterator[None]:
+        """One piece of a large document: its own transaction in a write unit, after
+        leaving the write lock free for a moment; a savepoint of the caller's otherwise."""
+        if unit is not None:
+            wait_for_turn(self.store, self._last_commit, COMMIT_GAP_SECONDS)
+        with self.store.transaction():
+            yield
+        if unit is not None:
+            self._last_commit = time.monotonic()
 
     def _dispatch(self) -> None:
         if not self._open:
@@ -584,7 +624,7 @@ class Importer:
             context = multiprocessing.get_context("fork")
         elif "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["annotator.segmentation", "nltk.tokenize.punkt"])
+            context.set_forkserver_preload(["annotator.segmentation"])
         else:
             context = multiprocessing.get_context("spawn")
         # The analyzer goes to each worker once: inherited as it is with fork (compiled,
@@ -594,12 +634,13 @@ class Importer:
         )
 
 
-def _pieces(text: str, size: int):
-    """(start, end) pieces of about `size` characters, each ending after a newline (or
-    at the end): sentences never cross a newline, so each piece segments on its own."""
-    start, length = 0, len(text)
+def _pieces(data: bytes, size: int):
+    """(start, end) byte pieces of about `size` bytes of UTF-8, each ending after a
+    newline (or at the end): sentences never cross a newline, so each piece segments
+    on its own, and a newline byte never falls inside a character."""
+    start, length = 0, len(data)
     while start < length:
-        cut = text.find("\n", min(start + size, length))
+        cut = data.find(b"\n", min(start + size, length))
         end = length if cut == -1 else cut + 1
         yield start, end
         start = end

@@ -462,6 +462,38 @@ def m011_serve_links(db: Database) -> None:
     )
 
 
+@_step
+def m012_uncertainty_order(db: Database) -> None:
+    # Uncertainty-first order (issue 19). `suggest --source model` scores each sentence
+    # by how unsure the model is of it, and each document by its most unsure sentence
+    # (NULL: no sentence), with the document's rank in that order as its key: the
+    # workspace then maps a position to a document (and back) by one key lookup, as
+    # in document order, and lists nothing at startup. served_order is the order the
+    # workspace served the sentence in (document, random, uncertain), so analyses can
+    # separate the work done in each. No foreign keys: sentences and documents are
+    # views (m010).
+    _run(
+        db,
+        """
+        ALTER TABLE sentence_status ADD COLUMN served_order TEXT;
+        CREATE TABLE sentence_uncertainty (
+            sentence_id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL,
+            model_version INTEGER NOT NULL,
+            score REAL NOT NULL
+        );
+        CREATE INDEX sentence_uncertainty_by_document ON sentence_uncertainty (document_id, score DESC);
+        CREATE TABLE document_uncertainty (
+            rank INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL UNIQUE,
+            seq INTEGER NOT NULL UNIQUE,
+            model_version INTEGER NOT NULL,
+            score REAL
+        )
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # Not executescript(): it commits any open transaction first, which would break
     # the all-or-nothing guarantee Migrations gives each step.

@@ -28,6 +28,10 @@ SUGGESTION_MODES: tuple[str, ...] = get_args(SuggestionMode)
 # A lead may also fix "random": each sentence draws on or off (team/conditions.py).
 FixedSuggestionMode = Literal["on", "off", "after", "random"]
 FIXED_SUGGESTION_MODES: tuple[str, ...] = get_args(FixedSuggestionMode)
+# The workspace's navigation orders (workspace/order.py), recorded with each sentence
+# state as the order it was served in.
+OrderName = Literal["document", "random", "uncertain"]
+ORDERS: tuple[str, ...] = get_args(OrderName)
 
 # The curator's name: ordinary annotation refuses it, adjudication writes under it.
 GOLD = "gold"
@@ -199,6 +203,8 @@ class SentenceState:
     finished_at: str | None = None
     judgment_agreed_by: tuple[str, ...] = ()
     judgment_resolution: str | None = None
+    # The workspace order the sentence was served in (document, random, uncertain).
+    served_order: str | None = None
 
 
 @dataclass(frozen=True)

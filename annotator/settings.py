@@ -67,6 +67,18 @@ SETTINGS: dict[str, Setting] = {
             "Retrain the recommender in the background after every recommend-auto-every newly done sentences.",
         ),
         Setting("recommend-auto-every", _positive, 200, "How many newly done sentences start an automatic retraining."),
+        Setting(
+            "require-decisions",
+            _boolean,
+            False,
+            "The workspace's enter refuses to mark a sentence done while a suggestion is pending.",
+        ),
+        Setting(
+            "require-judgment",
+            _boolean,
+            False,
+            "The workspace's enter refuses to mark a sentence done without a sentence judgment.",
+        ),
     )
 }
 

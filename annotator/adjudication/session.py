@@ -169,6 +169,10 @@ class CurationSession(SentenceEditing):
         return self.case.sentence
 
     @property
+    def sentence_text(self) -> str:
+        return self.sentence.text
+
+    @property
     def sentence_id(self) -> int:
         sentence_id = self.sentence.id
         assert sentence_id is not None
@@ -235,6 +239,7 @@ class CurationSession(SentenceEditing):
         if not self.readonly:
             prefill(self.store, self.case, self.rule, self.curator)
         self.cursor.reset(len(self.tokens))
+        self._leave_modes()
         self.candidate_index = 0 if self.candidates else None
         self._select_candidate()
         self._reload()
@@ -387,6 +392,11 @@ class CurationSession(SentenceEditing):
 
     def delete(self) -> Edit:
         return self._after(self.editor.remove_gold([self._span_under_cursor()], "gold.delete"))
+
+    def _resize(self, span: SpanAnnotation, start: int, end: int) -> Edit:
+        """A boundary edit in gold: the span on its new range, with who agreed on that range."""
+        new = self._gold_span(start, end, span.label, quoted=span.quoted, lexicon_term=span.lexicon_term)
+        return self._after(self.editor.replace_gold(span, new, "gold.resize"))
 
     def _judgment_fields(self, value: str | None) -> dict[str, object]:
         """Gold's judgment records who chose it, and that the curator settled it."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
 import click
 
 from ..model import JUDGMENT_LEVELS
+from ..store.csv_format import csv_line, escape
 from .common import TerminalSafe, db_option, json_option, print_json, project
 
 # The agreement core (numpy) loads only when these commands run, not for every command.
@@ -69,9 +69,11 @@ def _names(value: str | None) -> list[str] | None:
 @click.option(
     "--by",
     "by",
-    type=click.Choice(["document", "suggestion-mode"]),
-    help="Also break the figures down by document, or by suggestion mode: on the sentences "
-    "every compared annotator saw with suggestions (on) and without (off).",
+    type=click.Choice(["document", "suggestion-mode", "served-order"]),
+    help="Also break the figures down by document; by suggestion mode: on the sentences "
+    "every compared annotator saw with suggestions (on) and without (off); or by served order: "
+    "on the sentences every compared annotator was served in one workspace order (document, "
+    "random, uncertain).",
 )
 @bootstrap_options
 @json_option
@@ -156,7 +158,10 @@ def agreement(
         )
         if by == "suggestion-mode":
             report["by_suggestion_mode"] = _by_suggestion_mode(store, level, annotators, label, metric)
-        levels = {k: v for k, v in (report if level == "all" else {level: report}).items() if k != "by_suggestion_mode"}
+        if by == "served-order":
+            report["by_served_order"] = _by_served_order(store, level, annotators, label, metric)
+        splits = {"by_suggestion_mode", "by_served_order"}
+        levels = {k: v for k, v in (report if level == "all" else {level: report}).items() if k not in splits}
         if as_json:
             print_json(report)
         elif as_csv:
@@ -167,6 +172,9 @@ def agreement(
             print_report(levels, store.tagset(), label)
             for mode, figures in report.get("by_suggestion_mode", {}).items():
                 click.echo(f"\nSuggestions {mode}: sentences where every compared annotator had suggestions {mode}")
+                print_report(figures if level == "all" else {level: figures}, store.tagset(), label)
+            for order, figures in report.get("by_served_order", {}).items():
+                click.echo(f"\nOrder {order}: sentences every compared annotator was served in {order} order")
                 print_report(figures if level == "all" else {level: figures}, store.tagset(), label)
 
 
@@ -179,6 +187,17 @@ def _by_suggestion_mode(store, level: str, annotators: str | None, label: str | 
     return {
         mode: compute_report(store, level=level, annotators=names, label=label, metric=metric, units=units)
         for mode, units in (("on", on), ("off", off))
+    }
+
+
+def _by_served_order(store, level: str, annotators: str | None, label: str | None, metric: str | None) -> dict:
+    from ..agreement.matrices import resolve_annotators
+    from ..agreement.report import compute_report
+
+    names = resolve_annotators(store, _names(annotators))
+    return {
+        order: compute_report(store, level=level, annotators=names, label=label, metric=metric, units=units)
+        for order, units in store.uncertainty.sentences_by_served_order(names).items()
     }
 
 
@@ -279,19 +298,27 @@ def _interval_rows(level: str, scope: str, measure: str, interval: list[float] |
     return [(level, scope, f"{measure}_ci_low", interval[0], n), (level, scope, f"{measure}_ci_high", interval[1], n)]
 
 
+def _write_csv_row(out: TerminalSafe, names: tuple, numbers: tuple = ()) -> None:
+    # The exports' one CSV rule: name cells (annotators, labels and documents among them)
+    # are spreadsheet-safe, and a cell holding `;` is quoted. Numbers stay as they are.
+    out.write(csv_line([*(escape(name) for name in names), *numbers], "\n"))
+
+
 def _print_csv(levels: dict[str, dict]) -> None:
-    writer = csv.writer(TerminalSafe(sys.stdout), lineterminator="\n")
-    writer.writerow(("level", "scope", "measure", "value", "n"))
+    out = TerminalSafe(sys.stdout)
+    _write_csv_row(out, ("level", "scope", "measure", "value", "n"))
     for name, data in levels.items():
         for level, scope, measure, value, n in _csv_rows(name, data):
-            writer.writerow(
-                (level, scope.strip(), measure, "" if value is None else repr(float(value)), "" if n is None else n)
+            _write_csv_row(
+                out,
+                (level, scope.strip(), measure),
+                ("" if value is None else repr(float(value)), "" if n is None else n),
             )
 
 
 def _confusion_csv(result: dict) -> None:
-    writer = csv.writer(TerminalSafe(sys.stdout), lineterminator="\n")
+    out = TerminalSafe(sys.stdout)
     first, second = result["annotators"]
-    writer.writerow((f"{first} \\ {second}", *result["labels"]))
+    _write_csv_row(out, (f"{first} \\ {second}", *result["labels"]))
     for label, row in zip(result["labels"], result["matrix"]):
-        writer.writerow((label, *row))
+        _write_csv_row(out, (label,), tuple(row))

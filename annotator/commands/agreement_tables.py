@@ -225,11 +225,12 @@ def print_confusion(result: dict, tagset: Tagset) -> None:
 def print_disagreements(result: dict, tagset: Tagset) -> None:
     names = result["annotators"]
     shown = len(result["sentences"])
-    out.print(
+    _print_hanging(
+        Text(),
         Text(
             f"{result['total']} sentences where {_names_line(names)} disagree ({result['measure']}); showing {shown}",
             style="bold",
-        )
+        ),
     )
     if not shown:
         return
@@ -237,7 +238,7 @@ def print_disagreements(result: dict, tagset: Tagset) -> None:
     for label in tagset.labels:
         legend.append(visible(label.name), style=Style(color=label.color, bold=True, underline=True))
         legend.append("  ")
-    out.print(legend)
+    _print_hanging(Text(), legend)
     width = max(len(visible(n)) for n in names)
     for rank, entry in enumerate(result["sentences"], start=1):
         out.print()
@@ -247,12 +248,13 @@ def print_disagreements(result: dict, tagset: Tagset) -> None:
             detail = f"{entry['disagreement']} of {entry['units']} tokens differ"
         else:
             detail = f"{entry['disagreement']} of {entry['units']} spans not marked by everyone"
-        out.print(
-            Text(f"{rank}. {visible(entry['document_id'])} sentence {entry['index'] + 1}: {detail}", style="bold")
+        _print_hanging(
+            Text(),
+            Text(f"{rank}. {visible(entry['document_id'])} sentence {entry['index'] + 1}: {detail}", style="bold"),
         )
         for name in names:
             work = entry["annotations"][name]
-            line = Text(f"  {visible(name).ljust(width)}  ", style="bold")
+            line = Text()
             if result["level"] == "sentence":
                 line.append(visible(work["judgment"] or "—"))
             elif not work["done"]:
@@ -262,7 +264,17 @@ def print_disagreements(result: dict, tagset: Tagset) -> None:
                 if work["spans"]:
                     listed = "; ".join(f"{s['label']} {s['text']!r}" for s in work["spans"])
                     line.append("   " + visible(listed), style="dim")
-            out.print(line)
+            _print_hanging(Text(f"  {visible(name).ljust(width)}  ", style="bold"), line)
+
+
+def _print_hanging(head: Text, body: Text) -> None:
+    """`head` then `body` wrapped at word boundaries to the console's width, each
+    further line indented under the body's start (a terminal would cut words)."""
+    console = out.real()
+    room = max(console.width - head.cell_len, 20)
+    for number, line in enumerate(body.wrap(console, room, overflow="fold")):
+        line.rstrip()
+        out.print(Text.assemble(head if number == 0 else " " * head.cell_len, line))
 
 
 def _marked_text(text: str, spans: list[dict], tagset: Tagset) -> Text:

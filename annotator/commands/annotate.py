@@ -20,7 +20,8 @@ from .common import db_option, err
     "--order",
     type=click.Choice(ORDERS),
     default=None,
-    help="Document order: import order, or a random order of your own. "
+    help="Document order: import order, a random order of your own, or the model's most uncertain "
+    "sentences first (after 'annotator suggest --source model'). "
     "Default: the order you chose last time, else document.",
 )
 @click.option(
@@ -52,3 +53,5 @@ def annotate(
         from ..tui.app import run_workspace  # Textual loads only when the UI opens.
 
         run_workspace(workspace)
+    for warning in workspace.closing_warnings:
+        err.print(f"warning: {warning}")

@@ -53,8 +53,9 @@ def status_extras(store: Store) -> dict:
     return {"adjudication": progress, "lines": [line]}
 
 
-def open_ui(db_path: Path, annotator: str) -> None:
-    """Open the annotation workspace (as `annotator annotate` does) until the reviewer quits."""
+def open_ui(db_path: Path, annotator: str, *, tour: bool = False) -> None:
+    """Open the annotation workspace (as `annotator annotate` does) until the reviewer
+    quits; `tour` offers the guided tour at the annotator's first open."""
     from ..tui.app import run_workspace
     from ..workspace.launch import open_workspace
     from .common import err
@@ -62,4 +63,4 @@ def open_ui(db_path: Path, annotator: str) -> None:
     with open_workspace(db_path, annotator) as workspace:
         for warning in workspace.warnings:
             err.print(f"warning: {warning}")
-        run_workspace(workspace)
+        run_workspace(workspace, tour=tour)

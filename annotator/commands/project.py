@@ -311,4 +311,5 @@ def demo(db_path: Path, annotator: str, no_ui: bool) -> None:
         ctx = click.get_current_context()
         ctx.invoke(status, db_path=db_path, as_json=False)
         return
-    hooks.open_ui(db_path, annotator)
+    # The first open offers a short guided tour of the demo text (once per annotator).
+    hooks.open_ui(db_path, annotator, tour=True)

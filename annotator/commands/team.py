@@ -249,7 +249,9 @@ def _assignments(store, annotator: str | None) -> list[dict]:
         entry["annotators"].sort()
     if annotator is not None:
         order, seed = store.annotations.annotator_order(annotator)
-        ids = queue_order(store.team.queue(annotator), annotator, order or "document", seed)
+        entries = store.team.queue(annotator)
+        scores = store.uncertainty.document_scores(e.document_id for e in entries) if order == "uncertain" else None
+        ids = queue_order(entries, annotator, order or "document", seed, scores)
         return [found[d] for d in ids]
     sizes = {d: i for i, (d, _) in enumerate(store.team.document_sizes())} if found else {}
     return sorted(found.values(), key=lambda e: sizes.get(e["document_id"], 0))

@@ -16,7 +16,7 @@ added again, so importing the same file twice adds nothing.
   what is stored (an identical state counts as unchanged).
 - A JSONL object adds its spans and, when it has one, sets its judgment.
 
-Empty cells mean "none" for judgment, note, status, first_shown_at, finished_at and
+Empty cells mean "none" for judgment, note, status, first_shown_at, finished_at, served_order and
 lexicon_term; other values are kept exactly as given. Every text cell the export made
 spreadsheet-safe (ids, names, terms, timestamps and free text; see
 `annotator.store.csv_format`) is unescaped: one leading apostrophe before a formula
@@ -40,6 +40,7 @@ from ..errors import InputError
 from ..jsonline import JSONLineError, parse_json_line
 from ..model import (
     GOLD,
+    ORDERS,
     ORIGINS,
     STATUSES,
     SUGGESTION_MODES,
@@ -202,12 +203,19 @@ class _FileReader:
         # A spans CSV from before issue 15 has no status column; the status of a span's
         # sentence comes back from the sentences CSV either way.
         before_status = SPAN_COLUMNS[:-1]
+        before_served_order = SENTENCE_COLUMNS[:-1]
         if header in (SPAN_COLUMNS, SPAN_COLUMNS + GOLD_COLUMNS, before_status, before_status + GOLD_COLUMNS):
             self.result.kind, row_reader = "spans", self._span_row
             has_gold = header not in (SPAN_COLUMNS, before_status)
-        elif header in (SENTENCE_COLUMNS, SENTENCE_COLUMNS + GOLD_COLUMNS):
+        # A sentences CSV from before issue 19 has no served_order column.
+        elif header in (
+            SENTENCE_COLUMNS,
+            SENTENCE_COLUMNS + GOLD_COLUMNS,
+            before_served_order,
+            before_served_order + GOLD_COLUMNS,
+        ):
             self.result.kind, row_reader = "sentences", self._sentence_row
-            has_gold = header != SENTENCE_COLUMNS
+            has_gold = header not in (SENTENCE_COLUMNS, before_served_order)
         elif header == DOCUMENT_COLUMNS:
             raise InputError(
                 f"{self.path}: a documents export holds no annotations; import documents with 'annotator import'"
@@ -392,6 +400,11 @@ class _FileReader:
             finished_at=row["finished_at"] or None,
         )
         existing = self.store.annotations.get_judgment(state.sentence_id, name)
+        if "served_order" in row:
+            state.served_order = self.choice(row, "served_order", ORDERS)
+        elif existing is not None:
+            # A file from before the column says nothing about the order: keep it.
+            state.served_order = existing.served_order
         if has_gold:
             state.judgment_agreed_by = tuple(row["agreed_by"].split("|")) if row["agreed_by"] else ()
             state.judgment_resolution = self.choice(row, "resolution", RESOLUTIONS)

@@ -14,6 +14,7 @@ room on it, sharing its one connection:
 - `store.reading`: the reading view's window of a document, with one annotator's marks (reading.py)
 - `store.units`: write units, so big writes commit in short batches yet land whole (units.py)
 - `store.links`: browser links, stored as hashes (links.py)
+- `store.uncertainty`: the model's uncertainty per sentence and document (uncertainty.py)
 
 Row mapping and column lists are in rows.py. Writes run in short `BEGIN IMMEDIATE`
 transactions: an immediate write lock makes concurrent writers wait on the busy
@@ -52,6 +53,7 @@ from .report import Report
 from .rows import compact_json
 from .suggestions import Suggestions
 from .team import Team
+from .uncertainty import Uncertainty
 from .units import WriteUnits
 from .write_lock import begin_immediate
 
@@ -436,6 +438,10 @@ class Store:
     @cached_property
     def links(self) -> Links:
         return Links(self)
+
+    @cached_property
+    def uncertainty(self) -> Uncertainty:
+        return Uncertainty(self)
 
     # ------------------------------------------------------------ other threads
 

@@ -233,7 +233,7 @@ class Annotations(Room):
                 [judgment.annotator, now_iso()],
             )
             self.conn.execute(
-                f"INSERT OR REPLACE INTO sentence_status ({JUDGMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO sentence_status ({JUDGMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     judgment.sentence_id,
                     judgment.annotator,
@@ -246,6 +246,7 @@ class Annotations(Room):
                     judgment.finished_at,
                     "|".join(judgment.judgment_agreed_by) or None,
                     judgment.judgment_resolution,
+                    judgment.served_order,
                 ],
             )
         return judgment

@@ -66,7 +66,11 @@ class Corpus(Room):
                         document.url,
                         document.date,
                         compact_json(document.metadata),
-                        document.text,
+                        # UTF-8 bytes, cast back to TEXT below: bound as a str, the text
+                        # would keep a cached UTF-8 copy of itself (100 MB for a 100 MB
+                        # document) for as long as it lives. A large document's text
+                        # comes as bytes already.
+                        document.text if isinstance(document.text, bytes) else document.text.encode("utf-8"),
                         document.content_hash,
                         len(sentences),
                         tokens,
@@ -76,7 +80,7 @@ class Corpus(Room):
                 )
             self.conn.executemany(
                 "INSERT INTO document_rows (seq, id, title, source, url, date, metadata, text, content_hash,"
-                " sentence_count, token_count, imported_at, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " sentence_count, token_count, imported_at, unit) VALUES (?,?,?,?,?,?,?,CAST(? AS TEXT),?,?,?,?,?)",
                 document_rows,
             )
             self.conn.executemany(
@@ -87,8 +91,9 @@ class Corpus(Room):
 
     def append_sentences(self, document_id: str, sentences: Sequence[Sentence]) -> None:
         """Add sentences to a document already inserted (a large document is written in
-        pieces, so that its tokens are never all in memory); sets each sentence's `id`
-        and adds them to the document's sentence and token counts."""
+        pieces, so that its tokens are never all in memory); sets each sentence's `id`.
+        `set_counts` records the document's totals once its last piece is in: updating
+        them here would rewrite the whole row, its text included, at every piece."""
         if not sentences:
             return
         with self.transaction():
@@ -96,21 +101,23 @@ class Corpus(Room):
             unit = self._scalar("SELECT unit FROM document_rows WHERE id = ?", [document_id])
             sentence_id = self._scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sentence_rows")
             assert isinstance(sentence_id, int)
-            rows, tokens = [], 0
+            rows = []
             for s in sentences:
                 s.id = sentence_id
                 sentence_id += 1
-                tokens += len(s.tokens)
                 rows.append((s.id, document_id, s.index, s.doc_start, s.doc_end, s.text, encode_tokens(s.tokens), unit))
             self.conn.executemany(
                 "INSERT INTO sentence_rows (id, document_id, idx, doc_start, doc_end, text, tokens, unit)"
                 " VALUES (?,?,?,?,?,?,?,?)",
                 rows,
             )
+
+    def set_counts(self, document_id: str, sentences: int, tokens: int) -> None:
+        """A document's sentence and token totals (after `append_sentences`)."""
+        with self.transaction():
             self.conn.execute(
-                "UPDATE document_rows SET sentence_count = sentence_count + ?, token_count = token_count + ?"
-                " WHERE id = ?",
-                [len(sentences), tokens, document_id],
+                "UPDATE document_rows SET sentence_count = ?, token_count = ? WHERE id = ?",
+                [sentences, tokens, document_id],
             )
 
     def get_document(self, document_id: str) -> Document | None:
@@ -234,7 +241,7 @@ class Corpus(Room):
     def search_sentences(self, text: str, limit: int = 50, *, queue_of: str | None = None) -> list[Sentence]:
         """Sentences containing `text` (case-insensitive for ASCII), in import order;
         with `queue_of`, only in the documents assigned to that annotator."""
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _containing(text)
         where, params = "", [pattern]
         if queue_of is not None:
             where = " AND document_id IN (SELECT document_id FROM assignments WHERE annotator = ?)"
@@ -255,3 +262,20 @@ class Corpus(Room):
             [prefix, prefix + "\U0010ffff", limit],
         )
         return [to_document(row) for row in rows]
+
+    def documents_titled(self, text: str, limit: int = 8) -> list[Document]:
+        """Documents (without text) whose title contains `text` (case-insensitive for
+        ASCII), in import order. The title column comes before the text in each row, so
+        the scan never reads a document's text: a few milliseconds on 20,000 documents."""
+        pattern = _containing(text)
+        columns = DOCUMENT_COLUMNS.replace("text,", "'' AS text,")
+        rows = self.conn.execute(
+            f"SELECT {columns} FROM documents WHERE title LIKE ? ESCAPE '\\' ORDER BY seq LIMIT ?",
+            [pattern, limit],
+        )
+        return [to_document(row) for row in rows]
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') matching any text that contains `text` literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -107,6 +107,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         C("suggestion_mode", "st.suggestion_mode", "null"),
         C("first_shown_at", "st.first_shown_at", "null"),
         C("finished_at", "st.finished_at", "null"),
+        # issue 19: the workspace order the sentence was served in (document, random,
+        # uncertain), so work done uncertainty-first can be told apart.
+        C("served_order", "st.served_order", "null"),
     ),
     "documents": (
         C("document_id", "d.id", "text"),

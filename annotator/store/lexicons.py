@@ -133,3 +133,12 @@ class Lexicons(Room):
             [term, label],
         )
         return None if value is None else str(value)
+
+    def note(self, term: str, label: str) -> str | None:
+        """The lexicon's note on a term (why it is loaded, when to reject it), if any."""
+        value = self._scalar(
+            "SELECT e.note FROM lexicon_entries e JOIN lexicons l ON l.id = e.lexicon_id"
+            " WHERE e.term = ? AND e.label = ? AND e.note != '' LIMIT 1",
+            [term, label],
+        )
+        return None if value is None else str(value)

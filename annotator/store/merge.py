@@ -320,15 +320,15 @@ def add_states(merge: Merge, result: MergeResult) -> None:
     before = merge._count("sentence_status")
     changed = run(
         "INSERT INTO main.sentence_status (sentence_id, annotator, status, judgment, flagged, note,"
-        " suggestion_mode, first_shown_at, finished_at, judgment_agreed_by, judgment_resolution)"
+        " suggestion_mode, first_shown_at, finished_at, judgment_agreed_by, judgment_resolution, served_order)"
         " SELECT ms.dst_id, st.annotator, st.status, st.judgment, st.flagged, st.note, st.suggestion_mode,"
-        " st.first_shown_at, st.finished_at, st.judgment_agreed_by, st.judgment_resolution"
+        " st.first_shown_at, st.finished_at, st.judgment_agreed_by, st.judgment_resolution, st.served_order"
         f" FROM {SRC}.sentence_status st JOIN temp.merge_sentences ms ON ms.src_id = st.sentence_id"
         " WHERE 1 ON CONFLICT (sentence_id, annotator) DO UPDATE SET status = excluded.status,"
         " judgment = excluded.judgment, flagged = excluded.flagged, note = excluded.note,"
         " suggestion_mode = excluded.suggestion_mode, first_shown_at = excluded.first_shown_at,"
         " finished_at = excluded.finished_at, judgment_agreed_by = excluded.judgment_agreed_by,"
-        " judgment_resolution = excluded.judgment_resolution"
+        " judgment_resolution = excluded.judgment_resolution, served_order = excluded.served_order"
         " WHERE COALESCE(excluded.finished_at, excluded.first_shown_at, '')"
         " > COALESCE(sentence_status.finished_at, sentence_status.first_shown_at, '')"
     ).rowcount

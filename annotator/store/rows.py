@@ -41,7 +41,7 @@ SPAN_COLUMNS = (
 )
 JUDGMENT_COLUMNS = (
     "sentence_id, annotator, status, judgment, flagged, note, suggestion_mode, first_shown_at,"
-    " finished_at, judgment_agreed_by, judgment_resolution"
+    " finished_at, judgment_agreed_by, judgment_resolution, served_order"
 )
 EVENT_COLUMNS = "id, at, annotator, action, sentence_id, payload, origin"
 LEXICON_ENTRY_COLUMNS = (
@@ -110,6 +110,7 @@ def to_judgment(row: tuple) -> SentenceState:
         finished_at=row[8],
         judgment_agreed_by=names(row[9]),
         judgment_resolution=row[10],
+        served_order=row[11],
     )
 
 

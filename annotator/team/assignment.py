@@ -5,15 +5,25 @@ documents with their sizes, the active annotators and the assignments that exist
 returns the rows to add (and, with `rebalance`, the rows to drop).
 
 The rule, per new document, largest first:
-- the first annotator is one of the few least loaded ones (in sentences) that qualify;
+- the first annotator is the least loaded one (in sentences);
 - each further one is the annotator whose overlap (in sentences) with those already
   chosen is smallest, among the annotators it is safe to load: giving an annotator the
   document must not put her more than one document's size (the largest, S) above the
   least loaded annotator left out. The least loaded candidate always qualifies, so a
   choice exists, and the loads' spread never exceeds S: everyone is within S of the
-  mean. Inside that window the pair counts steer, which keeps pairs balanced;
-- of the teams so built from each first member, the one with the least overlap among
-  its members wins (a lone anchor lets big documents repeat pairs).
+  mean. Inside that window the pair counts steer;
+- then a repair pass (pair_repair.py) moves members of the new documents until the
+  most and the least shared pairs are within one (the largest) document's size, or
+  no move helps, keeping K and every load within S of the mean.
+
+The pair promise, for the documents of one run (earlier runs' rows never move, so an
+increment can only even out what they left): the most and the least shared pairs are
+within 3 S of each other, S being the largest document; so when the pairs share on
+average at least 6 S (for documents of one size, 6 documents per pair), the smallest
+pairwise overlap is at least half the largest (max >= mean >= 6 S, min >= max - 3 S).
+Below that it is not always possible: one document of 100 sentences and 29 of one,
+three annotators, two per document, is 10 documents per pair, yet the pair given the
+big one shares at least 100 and one of the other two at most 14.
 
 Existing rows never move. Calibration documents go to everyone, first in their
 queue; gold checks (adjudicated documents) go to everyone who has not done them, at
@@ -27,6 +37,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import AnnotatorError
+from .pair_repair import repair
 
 
 class AssignmentError(AnnotatorError):
@@ -149,6 +160,13 @@ def plan(
         for a in names:
             load[a] += size[document]
         _count_pairs(overlap, [index[a] for a in names], size[document])
+    if fresh and per_item > 1:
+        teams = {d: [index[a] for a in picked[d]] for d in fresh}
+        loads = [load[a] for a in active]
+        total, n = sum(loads), len(active)
+        window = (total - n * biggest, total + n * biggest)
+        repair(teams, size, loads, overlap, window, goal=biggest, steps=_REPAIR_STEPS)
+        picked = {d: [active[i] for i in members] for d, members in teams.items()}
     for document in fresh:  # queue positions follow import order
         for a in picked[document]:
             queue_end[a] += 1
@@ -181,10 +199,8 @@ def _count_pairs(overlap: list[list[int]], members: Sequence[int], sentences: in
                 overlap[x][y] += sentences
 
 
-# How many of the least loaded qualifying annotators `_choose` tries as the first member
-# of a team; enough to steer pairs when big documents leave a narrow load window, few
-# enough to keep a 20,000-document, 30-annotator plan to a few seconds.
-_FIRST_TRIES = 4
+# The repair pass's cap on moves.
+_REPAIR_STEPS = 5_000
 
 
 def _choose(
@@ -198,22 +214,12 @@ def _choose(
 ) -> list[str]:
     loads = [load[a] for a in active]
     everyone = set(range(len(active)))
+    # The least loaded annotator first. When the load window then forces the same
+    # pairs again (big documents, or one size everywhere), the repair pass evens them
+    # out: trying several first members here cost more and did less (issue 14).
     lowest = min(everyone, key=lambda i: (loads[i], rank[i]))
-    ceiling = loads[lowest] + biggest - sentences
-    # Anchoring the team on the least loaded annotator alone lets the load window force
-    # the same pairs again when documents are big (issue 14); so the first member is
-    # any of the few least loaded qualifying ones, and the team with the least
-    # overlap inside it wins.
-    firsts = sorted((i for i in everyone if i == lowest or loads[i] <= ceiling), key=lambda i: (loads[i], rank[i]))
-    best: list[int] = []
-    best_cost: tuple[int, int, list[int]] | None = None
-    for first in firsts[:_FIRST_TRIES]:
-        team = _complete([first], sentences, biggest, k, everyone, loads, overlap, rank)
-        pairs = sum(overlap[x][y] for j, x in enumerate(team) for y in team[j + 1 :])
-        cost = (pairs, sum(loads[i] for i in team), sorted(rank[i] for i in team))
-        if best_cost is None or cost < best_cost:
-            best, best_cost = team, cost
-    return [active[i] for i in best]
+    team = _complete([lowest], sentences, biggest, k, everyone, loads, overlap, rank)
+    return [active[i] for i in team]
 
 
 def _complete(

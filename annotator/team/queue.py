@@ -1,14 +1,15 @@
 """An annotator's queue: her assigned documents, in her order, and her progress in it.
 
 Calibration documents come first, in the order the lead's run picked them. The rest
-follow by their assigned position (document order) or by a seeded shuffle of her own
-(random order), as the unassigned workspace orders the whole corpus.
+follow by their assigned position (document order), by a seeded shuffle of her own
+(random order), or most uncertain first (uncertain order: by the model's document
+scores, unscored ones last), as the unassigned workspace orders the whole corpus.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -38,9 +39,18 @@ class QueueProgress:
 
 
 def queue_order(
-    entries: Sequence[QueueEntry], annotator: str, order: str = "document", seed: int | None = 0
+    entries: Sequence[QueueEntry],
+    annotator: str,
+    order: str = "document",
+    seed: int | None = 0,
+    scores: Mapping[str, float | None] | None = None,
 ) -> list[str]:
-    """Document ids in the order she meets them."""
+    """Document ids in the order she meets them; `scores` are the documents' uncertainty
+    (store.uncertainty.document_scores), which the uncertain order needs."""
+
+    def uncertain_key(entry: QueueEntry) -> tuple:
+        score = (scores or {}).get(entry.document_id)
+        return (score is None, -(score or 0.0), entry.position, entry.document_id)
 
     def shuffle_key(entry: QueueEntry) -> bytes:
         return hashlib.blake2b(f"{seed or 0}\x1f{annotator}\x1f{entry.document_id}".encode(), digest_size=8).digest()
@@ -49,6 +59,8 @@ def queue_order(
     rest = [e for e in entries if not e.calibration]
     if order == "random":
         rest.sort(key=shuffle_key)
+    elif order == "uncertain":
+        rest.sort(key=uncertain_key)
     else:
         rest.sort(key=lambda e: (e.position, e.document_id))
     return [e.document_id for e in (*calibration, *rest)]
@@ -85,3 +97,7 @@ class QueueOrder:
 
     def position_of(self, document_id: str) -> int | None:
         return self._positions.get(document_id)
+
+    def reading(self, store: object) -> QueueOrder:
+        """The same order for another store's reader: it holds no connection."""
+        return self

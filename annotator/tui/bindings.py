@@ -19,6 +19,30 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
     ("Cursor", Binding("left,h", "move(-1)", "Previous token", show=False, id="cursor.previous")),
     ("Cursor", Binding("shift+right", "extend(1)", "Extend selection right", show=False, id="selection.right")),
     ("Cursor", Binding("shift+left", "extend(-1)", "Extend selection left", show=False, id="selection.left")),
+    ("Cursor", Binding("home", "first_token", "First token", show=False, id="cursor.first")),
+    ("Cursor", Binding("end", "last_token", "Last token", show=False, id="cursor.last")),
+    (
+        "Cursor",
+        Binding(
+            "shift+home", "extend_to_first", "Extend selection to the first token", show=False, id="selection.first"
+        ),
+    ),
+    (
+        "Cursor",
+        Binding("shift+end", "extend_to_last", "Extend selection to the last token", show=False, id="selection.last"),
+    ),
+    (
+        "Cursor",
+        Binding(
+            "apostrophe",
+            "begin_jump",
+            "Jump",
+            show=False,
+            key_display="'",
+            tooltip="Jump to the next word starting with the letters typed next",
+            id="cursor.jump",
+        ),
+    ),
     ("Cursor", Binding("escape", "clear_selection", "Clear the selection", show=False, id="selection.clear")),
     ("Cursor", Binding("tab", "next_item", "Next span or suggestion", show=False, id="item.next")),
     ("Cursor", Binding("shift+tab", "previous_item", "Previous span or suggestion", show=False, id="item.previous")),
@@ -38,7 +62,13 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
     ),
     (
         "Spans",
-        Binding("x", "reject", "Reject", tooltip="Reject the suggestion under the cursor", id="suggestion.reject"),
+        Binding(
+            "x",
+            "reject",
+            "Reject",
+            tooltip="Reject the suggestion under the cursor, or the first pending one",
+            id="suggestion.reject",
+        ),
     ),
     (
         "Spans",
@@ -47,6 +77,17 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
     (
         "Spans",
         Binding("d,delete", "delete_span", "Delete", tooltip="Remove the span under the cursor", id="span.delete"),
+    ),
+    (
+        "Spans",
+        Binding(
+            "e",
+            "begin_boundary",
+            "Edges",
+            show=False,
+            tooltip="Edit the span's (or selection's) boundaries by character",
+            id="span.boundary",
+        ),
     ),
     ("Spans", Binding("t", "toggle_quoted", "Toggle quoted on the span", show=False, id="span.quoted")),
     ("Spans", Binding("C,shift+c", "span_note", "Edit the span's note", show=False, id="span.note")),
@@ -98,10 +139,32 @@ WORKSPACE_KEYS: list[tuple[str, Binding]] = [
     ("History", Binding("u", "undo", "Undo", id="history.undo")),
     ("History", Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo")),
     ("App", Binding("question_mark", "help", "Help", key_display="?", id="app.help")),
+    ("App", Binding("G,shift+g", "app.guidelines", "Show the project's guidelines", show=False, id="app.guidelines")),
     ("App", Binding("q", "app.quit", "Quit", id="app.quit")),
 ]
 
 WORKSPACE_BINDINGS: list[Binding] = [binding for _, binding in WORKSPACE_KEYS]
+
+# The keys of the two modes `'` and `e` open. While a mode is open the screen routes
+# every key itself (see SentenceEditingActions.on_key): these, then, for a jump, the
+# letters typed; for a boundary edit, the label keys.
+JUMP_MODE_KEYS: list[Binding] = [
+    Binding("enter,escape", "end_jump", "End the jump (the cursor stays)", id="jump.end"),
+    Binding("backspace", "jump_back", "Take back the last letter", id="jump.back"),
+]
+BOUNDARY_MODE_KEYS: list[Binding] = [
+    Binding("right", "move_boundary('end', 1)", "Move the end one character right", id="boundary.end_right"),
+    Binding("left", "move_boundary('end', -1)", "Move the end one character left", id="boundary.end_left"),
+    Binding(
+        "shift+right", "move_boundary('start', 1)", "Move the start one character right", id="boundary.start_right"
+    ),
+    Binding("shift+left", "move_boundary('start', -1)", "Move the start one character left", id="boundary.start_left"),
+    Binding("enter", "keep_boundary", "Keep the new boundaries (one undoable edit)", id="boundary.keep"),
+    Binding("escape", "cancel_boundary", "Cancel the boundary edit", id="boundary.cancel"),
+]
+MODE_KEYS: dict[str, list[Binding]] = {"jump": JUMP_MODE_KEYS, "boundary": BOUNDARY_MODE_KEYS}
+# The actions those keys run: the only ones a screen allows while a mode is open.
+MODE_ACTIONS = {b.action.partition("(")[0] for keys in MODE_KEYS.values() for b in keys}
 
 
 def label_bindings(tagset: Tagset) -> list[Binding]:
@@ -113,8 +176,14 @@ def label_bindings(tagset: Tagset) -> list[Binding]:
 
 
 # Aliases some terminals send for capitals; the capital is the documented key.
-_ALIASES = {"shift+a", "shift+x", "shift+c"}
-_NAMES = {"right_square_bracket": "]", "left_square_bracket": "[", "slash": "/", "question_mark": "?"}
+_ALIASES = {"shift+a", "shift+x", "shift+c", "shift+g"}
+_NAMES = {
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "slash": "/",
+    "question_mark": "?",
+    "apostrophe": "'",
+}
 
 
 def key_display(binding: Binding) -> str:
@@ -142,7 +211,21 @@ def _shared(workspace_id: str, **changes: object) -> tuple[str, Binding]:
 
 
 ADJUDICATE_KEYS: list[tuple[str, Binding]] = [
-    *(_shared(id) for id in ("cursor.next", "cursor.previous", "selection.right", "selection.left", "selection.clear")),
+    *(
+        _shared(id)
+        for id in (
+            "cursor.next",
+            "cursor.previous",
+            "cursor.first",
+            "cursor.last",
+            "selection.right",
+            "selection.left",
+            "selection.first",
+            "selection.last",
+            "cursor.jump",
+            "selection.clear",
+        )
+    ),
     ("Cursor", Binding("tab", "next_candidate", "Next candidate span", show=False, id="adjudicate.candidate.next")),
     (
         "Cursor",
@@ -174,6 +257,7 @@ ADJUDICATE_KEYS: list[tuple[str, Binding]] = [
     ),
     ("Gold", _shared("span.delete", description="Remove the gold span under the cursor", show=False, tooltip="")[1]),
     ("Gold", _shared("span.quoted", description="Toggle quoted on the gold span")[1]),
+    ("Gold", _shared("span.boundary")[1]),
     _shared("sentence.judgment", show=True, tooltip="Set the gold judgment"),
     _shared("sentence.note", description="Write the curator note"),
     _shared("sentence.flag"),
@@ -181,7 +265,17 @@ ADJUDICATE_KEYS: list[tuple[str, Binding]] = [
     _shared("nav.next", description="Next sentence in the queue"),
     _shared("nav.previous", description="Previous sentence in the queue"),
     _shared("nav.next_open", description="Next sentence not adjudicated"),
-    *(_shared(id) for id in ("history.undo", "history.redo", "app.help", "app.quit")),
+    (
+        "Navigate",
+        Binding(
+            "pagedown", "details_page(1)", "Scroll the details pane down", show=False, id="adjudicate.details.down"
+        ),
+    ),
+    (
+        "Navigate",
+        Binding("pageup", "details_page(-1)", "Scroll the details pane up", show=False, id="adjudicate.details.up"),
+    ),
+    *(_shared(id) for id in ("history.undo", "history.redo", "app.help", "app.guidelines", "app.quit")),
 ]
 
 ADJUDICATE_BINDINGS: list[Binding] = [binding for _, binding in ADJUDICATE_KEYS]

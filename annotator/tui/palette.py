@@ -1,8 +1,8 @@
 """Command palette (ctrl+p) commands of the annotation workspace.
 
 Commands fit the screen that opened the palette: jump to a document (the query is
-also matched against the start of document ids), search, suggestion mode, statistics,
-help, and export when the project can export.
+also matched against the start of document ids), search, suggestion mode (unless the
+lead fixed it), statistics, help, and export when the project can export.
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from .screens.annotate import AnnotateScreen
 
 
+_MODES = (
+    ("on", "shown from the start"),
+    ("off", "never shown"),
+    ("after", "revealed after you press enter"),
+)
+
+
 class WorkspaceCommands(Provider):
     @property
     def workspace(self) -> AnnotateScreen:
@@ -32,11 +39,10 @@ class WorkspaceCommands(Provider):
             ("Statistics", screen.action_statistics, "Progress per annotator and current agreement"),
             ("Help: keys and marks", screen.action_help, "Every key of the workspace (also: ?)"),
         ]
-        for mode, meaning in (
-            ("on", "shown from the start"),
-            ("off", "never shown"),
-            ("after", "revealed after you press enter"),
-        ):
+        # A mode the lead fixed (`team set --suggestions`) is her experimental
+        # condition: offering to switch it would only lead to a refusal.
+        modes = () if screen.session.fixed_mode is not None else _MODES
+        for mode, meaning in modes:
             current = " (current)" if screen.session.mode == mode else ""
             commands.append(
                 (

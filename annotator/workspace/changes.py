@@ -7,9 +7,10 @@ applying `after` redoes it and applying `before` undoes it, whatever the kind. A
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 
-from ..model import Decision, SentenceState, SpanAnnotation
+from ..model import Decision, SentenceState, SpanAnnotation, Suggestion
 from ..store import Store
 
 
@@ -116,3 +117,55 @@ def _is_done(judgment: SentenceState | None) -> int:
 
 def _row(value: SpanAnnotation | SentenceState | None) -> dict | None:
     return None if value is None else asdict(value)
+
+
+# What each logged action did, for undo and redo to say (`undid: ...`). Sentence actions
+# are named by their suffix, so the workspace's `sentence.flag` and gold's `gold.flag` share one.
+def describe_edit(edit: Edit, text: str, suggestions: Mapping[int, Suggestion] | None = None) -> str:
+    """A short account of an edit as it was made, quoting spans and suggestions from
+    `text` (their sentence): "label 'pengecut' as loaded_language"."""
+    spans = [c for c in edit.changes if isinstance(c, SpanChange)]
+    decisions = [c for c in edit.changes if isinstance(c, DecisionChange)]
+    states = [c for c in edit.changes if isinstance(c, SentenceChange)]
+    group, _, verb = edit.action.partition(".")
+
+    def quote(row: SpanAnnotation | Suggestion | None) -> str:
+        return "" if row is None else f"'{text[row.start : row.end]}'"
+
+    before = spans[0].before if spans else None
+    after = next((c.after for c in spans if c.after is not None), None)
+    if verb == "add" and after:
+        return f"label {quote(after)} as {after.label}"
+    if verb == "relabel" and before:
+        return f"relabel {quote(before)} as {after.label if after else '?'}"
+    if verb in {"delete", "reject"} and group in {"span", "gold"} and before:
+        return f"remove {quote(before)} ({before.label})"
+    if verb == "resize" and before:
+        return f"boundaries of {quote(before)} ({before.label}) -> {quote(after)}"
+    if verb == "quoted" and after:
+        return f"quoted {'on' if after.quoted else 'off'} for {quote(after)}"
+    if verb == "note" and spans:
+        return f"the note on {quote(after or before)}"
+    if group == "suggestion":
+        decided = "accept" if verb.startswith("accept") else "reject"
+        if verb.endswith("_all") or len(decisions) != 1:
+            count = len(decisions)
+            return f"{decided} all: {count} suggestion{'s' if count != 1 else ''}"
+        suggestion = (suggestions or {}).get(decisions[0].suggestion_id)
+        if suggestion is None:
+            return f"{decided} a suggestion"
+        return f"{decided} {quote(suggestion)} as {suggestion.label}"
+    if verb in {"take", "take_all"}:
+        added = [c.after for c in spans if c.after is not None]
+        if len(added) == 1:
+            return f"take {quote(added[0])} as {added[0].label} into gold"
+        return f"take {len(added)} spans into gold"
+    state = states[0].after if states else None
+    if verb == "flag":
+        return "flag" if state and state.flagged else "unflag"
+    if verb == "judgment":
+        value = state.judgment if state else None
+        return f"judgment {value}" if value else "clear the judgment"
+    if verb == "note":
+        return "the sentence note"
+    return {"done": "mark done", "skip": "skip"}.get(verb, edit.action)

@@ -35,6 +35,12 @@ class TokenCursor:
             self.anchor = self.position
         self.position = self._clamp(self.position + delta)
 
+    def extend_to(self, index: int) -> None:
+        """Move the cursor to `index`, keeping (or starting) the selection from the anchor."""
+        if self.anchor is None:
+            self.anchor = self.position
+        self.position = self._clamp(index)
+
     def select(self, first: int, last: int) -> None:
         """Select tokens first..last (inclusive, either order); the cursor ends on `last`."""
         self.anchor = self._clamp(first)

@@ -149,6 +149,30 @@ class Editor:
 
         return self._commit("span.relabel", span.sentence_id, make)
 
+    def resize_span(self, span: SpanAnnotation, start: int, end: int) -> Edit:
+        """Give a span new boundaries (a boundary edit), keeping its label. Like a relabel,
+        a span from a suggestion then covers something else: it becomes manual and the
+        accept a reject. A span of that label already on the new range absorbs it."""
+        if start >= end:
+            raise ActionRefused("an empty range cannot be labelled")
+        if (span.start, span.end) == (start, end):
+            raise ActionRefused("boundaries unchanged")
+
+        def make() -> list[Change]:
+            twin = self._find_span(span.sentence_id, start, end, span.label)
+            if twin is not None:
+                self.store.annotations.delete_span(span.id)
+                return [SpanChange(span, None), *self._unaccept(span)]
+            if span.suggestion_id is None:
+                return [SpanChange(span, self.store.annotations.update_span(span.id, start=start, end=end))]
+            changes = self._unaccept(span)
+            manual = self.store.annotations.update_span(
+                span.id, start=start, end=end, origin="manual", suggestion_id=None, lexicon_term=None
+            )
+            return [SpanChange(span, manual), *changes]
+
+        return self._commit("span.resize", span.sentence_id, make)
+
     def delete_span(self, span: SpanAnnotation) -> Edit:
         """Remove a span. A span taken from a suggestion turns that decision into a reject."""
 
@@ -260,8 +284,9 @@ class Editor:
 
         return self._commit(action, sentence_id, make)
 
-    def mark_shown(self, sentence_id: int, suggestion_mode: str | None) -> bool:
-        """Record when a sentence was first shown; not an undoable edit. True if written."""
+    def mark_shown(self, sentence_id: int, suggestion_mode: str | None, served_order: str | None = None) -> bool:
+        """Record when a sentence was first shown, and in which workspace order; not an
+        undoable edit. True if written."""
         if self.store.readonly:
             return False
         with self.store.transaction():
@@ -270,8 +295,13 @@ class Editor:
                 return False
             at = self.clock()
             base = before or SentenceState(sentence_id, self.annotator, suggestion_mode=suggestion_mode)
-            self.store.annotations.put_judgment(replace(base, first_shown_at=at))
-            self._log("sentence.shown", sentence_id, {"suggestion_mode": suggestion_mode})
+            self.store.annotations.put_judgment(
+                replace(base, first_shown_at=at, served_order=base.served_order or served_order)
+            )
+            payload = {"suggestion_mode": suggestion_mode}
+            if served_order is not None:
+                payload["served_order"] = served_order
+            self._log("sentence.shown", sentence_id, payload)
         return True
 
     # ---------------------------------------------------------------- lookups

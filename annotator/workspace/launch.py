@@ -6,6 +6,7 @@ same way, and tests can open one without a terminal.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from ..team.conditions import drawn_mode
 from ..team.queue import QueueOrder, queue_order, queue_progress
 from ..team.roster import clean_name
 from .lock import AnnotatorLock
-from .order import ORDERS, DocumentOrder, OrderName
+from .order import ORDERS, UNCERTAIN, DocumentOrder, OrderName, RankedOrder, require_scores
 from .session import AnnotationSession, check_annotator_name
 
 
@@ -32,13 +33,22 @@ class Workspace:
     warnings: list[str] = field(default_factory=list)
     # What `session.open()` had to say, such as "Every sentence is done."
     notice: str | None = None
+    # What closing could not do, for the command to print once the screen is gone.
+    closing_warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
-        if not self.store.readonly:
-            self.session.end_visit()
-        self.store.close()
-        if self.lock is not None:
-            self.lock.release()
+        # Every edit is already saved; what closing writes is the time on the last
+        # sentences. If that write fails (a full disk), say so, and still close the
+        # store and give the lock back, so the annotator can open the project again.
+        with ExitStack() as cleanup:
+            if self.lock is not None:
+                cleanup.callback(self.lock.release)
+            cleanup.callback(self.store.close)
+            if not self.store.readonly:
+                try:
+                    self.session.end_visit()
+                except sqlite3.Error as exc:
+                    self.closing_warnings.append(f"the time on your last sentences was not saved ({exc})")
 
     def __enter__(self) -> Workspace:
         return self
@@ -106,7 +116,9 @@ def open_workspace(
     return Workspace(store, session, lock, warnings, notice)
 
 
-def _navigation_order(store: Store, annotator: str, order: OrderName, seed: int | None) -> DocumentOrder | QueueOrder:
+def _navigation_order(
+    store: Store, annotator: str, order: OrderName, seed: int | None
+) -> DocumentOrder | RankedOrder | QueueOrder:
     """Her queue when the project has assignments for her, else the whole corpus."""
     entries = store.team.queue(annotator)
     if not entries:
@@ -115,7 +127,8 @@ def _navigation_order(store: Store, annotator: str, order: OrderName, seed: int 
                 f"{annotator} has no documents assigned in this project (the lead runs 'annotator assign')"
             )
         return DocumentOrder.for_annotator(store, annotator, order, seed)
-    return QueueOrder(queue_order(entries, annotator, order, seed), name=order)
+    scores = store.uncertainty.document_scores(e.document_id for e in entries) if order == UNCERTAIN else None
+    return QueueOrder(queue_order(entries, annotator, order, seed, scores), name=order)
 
 
 def _remembered_order(
@@ -131,6 +144,8 @@ def _remembered_order(
     if seed is not None and order != "random":
         warnings.append(f"--seed {seed} applies to --order random only; the order is {order}")
         seed = None
+    if order == UNCERTAIN:
+        require_scores(store)  # before it is remembered: a refused order is not her choice
     keep = seed if seed is not None else stored_seed
     if (order, keep) != (stored_order, stored_seed) and not store.readonly:
         store.annotations.set_annotator_order(annotator, order, keep)

@@ -5,17 +5,26 @@ annotator (`--order random --seed N`), so reviewers do not all meet the corpus i
 same order and order effects average out. The permutation is computed, not stored:
 a small Feistel network over the document indexes maps a position to a document and
 back in microseconds, so nothing ever lists a million documents.
+
+Uncertainty order (`--order uncertain`, active learning as in INCEpTION and Prodigy)
+serves first what the model is least sure of, by the scores the last `suggest
+--source model` stored. Framing is read in context, so documents stay whole: they
+come most uncertain first (a document's score is its most uncertain sentence's), and
+inside a document the sentences not done come most uncertain first (resume, `n` and
+enter), while the arrow keys still move in text order. Documents imported since the
+scores come last, in import order.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from typing import Literal
 
+from ..errors import AnnotatorError
+from ..model import ORDERS, OrderName
 from ..store import Store
 
-OrderName = Literal["document", "random"]
-ORDERS: tuple[str, ...] = ("document", "random")
+UNCERTAIN = "uncertain"
 
 
 class Permutation:
@@ -92,12 +101,14 @@ class DocumentOrder:
     @classmethod
     def for_annotator(
         cls, store: Store, annotator: str, order: OrderName = "document", seed: int | None = None
-    ) -> DocumentOrder:
+    ) -> DocumentOrder | RankedOrder:
         if order == "document":
             return cls(store)
         if order == "random":
             # The annotator's name is part of the key: one seed gives each reviewer their own order.
             return cls(store, f"{seed or 0}\x1f{annotator}", name="random")
+        if order == UNCERTAIN:
+            return RankedOrder(store)
         raise ValueError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
 
     def __len__(self) -> int:
@@ -122,3 +133,71 @@ class DocumentOrder:
         if index is None or not 0 <= index < self.count:
             return None
         return self._permutation.inverse(index) if self._permutation is not None else index
+
+    def reading(self, store: Store) -> DocumentOrder:
+        """The same order read through another store (a reader, on another thread)."""
+        other = copy.copy(self)
+        other.store = store
+        return other
+
+
+class RankedOrder:
+    """The uncertainty order of the whole corpus, with DocumentOrder's interface: the
+    documents the last `suggest --source model` ranked, by their rank (one key lookup
+    per position, nothing listed at startup), then those imported since, in import order.
+    As with DocumentOrder, documents imported while a session runs join it when the
+    session is next opened. A scoring run while a session is open re-ranks under it:
+    the document on screen stays, and the next and previous documents follow the new
+    ranking."""
+
+    def __init__(self, store: Store):
+        require_scores(store)
+        self.store = store
+        self.name: OrderName = UNCERTAIN
+        self._ranked = store.uncertainty.ranked_count()
+        visible = store.corpus.document_seq_range()[0]
+        # Usually none: only documents imported since the scores.
+        self._later = store.uncertainty.unranked_documents(visible) if visible != self._ranked else []
+        self._later_positions = {d: self._ranked + i for i, d in enumerate(self._later)}
+
+    def __len__(self) -> int:
+        return self._ranked + len(self._later)
+
+    def document_at(self, position: int) -> str:
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        if position >= self._ranked:
+            return self._later[position - self._ranked]
+        document_id = self.store.uncertainty.document_at_rank(position)
+        if document_id is None:  # pragma: no cover - the scores were replaced under us
+            raise IndexError(position)
+        return document_id
+
+    def position_of(self, document_id: str) -> int | None:
+        if document_id in self._later_positions:
+            return self._later_positions[document_id]
+        return self.store.uncertainty.rank_of(document_id)
+
+    def reading(self, store: Store) -> RankedOrder:
+        """The same order read through another store (a reader, on another thread)."""
+        other = copy.copy(self)
+        other.store = store
+        return other
+
+
+def require_scores(store: Store) -> None:
+    """Refuse the uncertainty order before the model has scored the corpus."""
+    if not store.uncertainty.has_scores():
+        raise AnnotatorError(
+            "no uncertainty scores yet: run 'annotator recommend train', then 'annotator suggest --source model'"
+        )
+
+
+def first_open_sentence(store: Store, order: str, document_id: str, annotator: str, after: int = -1) -> int | None:
+    """The index of the document's next sentence not done by `annotator`: after sentence
+    `after` (-1: from the start) in text order, or in the uncertainty order by its ranks."""
+    if order != UNCERTAIN:
+        return store.corpus.first_open_sentence(document_id, annotator, after)
+    ranks = store.uncertainty.sentence_ranks(document_id, annotator)
+    start = next((rank + 1 for rank, (index, _) in enumerate(ranks) if index == after), 0) if after >= 0 else 0
+    return next((index for index, is_open in ranks[start:] if is_open), None)

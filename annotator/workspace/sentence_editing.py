@@ -13,11 +13,38 @@ logged actions (`sentence` or `gold`), and what else a cursor move resets.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..model import Label, SentenceState, SpanAnnotation, Tagset
 from ..store import Store
-from .changes import Edit
+from .changes import DecisionChange, Edit, describe_edit
 from .cursor import TokenCursor, token_range
 from .editing import ActionRefused, Editor
+from .jump import jump_target
+
+
+@dataclass
+class JumpState:
+    """A `'` jump under way: where it started, the letters typed, and whether it extends
+    the selection (one was active when it started)."""
+
+    origin: int
+    extending: bool
+    typed: str = ""
+
+
+@dataclass
+class BoundaryEdit:
+    """An `e` boundary edit under way: the span being changed (None for a new range
+    from the selection) and its character range so far."""
+
+    span: SpanAnnotation | None
+    start: int
+    end: int
+
+    @property
+    def changed(self) -> bool:
+        return self.span is None or (self.span.start, self.span.end) != (self.start, self.end)
 
 
 class SentenceEditing:
@@ -57,8 +84,17 @@ class SentenceEditing:
         session can show; False leaves the current sentence to be reloaded."""
         raise NotImplementedError
 
+    @property
+    def sentence_text(self) -> str:
+        """The text of the sentence on screen ("" when there is none)."""
+        raise NotImplementedError
+
     def next_sentence(self) -> None:
         """Show the next sentence, or refuse at the last."""
+        raise NotImplementedError
+
+    def _resize(self, span: SpanAnnotation, start: int, end: int) -> Edit:
+        """Store new boundaries of one of the spans this session edits (one undoable edit)."""
         raise NotImplementedError
 
     def _cursor_moved(self) -> None:
@@ -70,9 +106,27 @@ class SentenceEditing:
 
     # ---------------------------------------------------------------- state
 
+    # The modes a key can open; the screen routes keys to them while one is open.
+    jump: JumpState | None = None
+    boundary: BoundaryEdit | None = None
+
     @property
     def readonly(self) -> bool:
         return self.store.readonly
+
+    @property
+    def key_mode(self) -> str | None:
+        """'jump' or 'boundary' while one of those modes takes the keys, else None."""
+        if self.jump is not None:
+            return "jump"
+        if self.boundary is not None:
+            return "boundary"
+        return None
+
+    def _leave_modes(self) -> None:
+        """Another sentence is shown: a jump or boundary edit of the last one ends."""
+        self.jump = None
+        self.boundary = None
 
     # ------------------------------------------------------------ the cursor
 
@@ -109,6 +163,115 @@ class SentenceEditing:
         self.cursor.select(first, last)
         self._cursor_moved()
 
+    def first_token(self) -> None:
+        self.place(0)
+
+    def last_token(self) -> None:
+        self.place(len(self.tokens) - 1)
+
+    def extend_to_first(self) -> None:
+        self.cursor.extend_to(0)
+        self._cursor_moved()
+
+    def extend_to_last(self) -> None:
+        self.cursor.extend_to(len(self.tokens) - 1)
+        self._cursor_moved()
+
+    # ----------------------------------------------------------------- jump
+
+    def begin_jump(self) -> None:
+        """`'`: the letters typed next move the cursor (extending a selection if one is active)."""
+        if not self.tokens:
+            raise ActionRefused("this sentence has no tokens")
+        self.boundary = None
+        self.jump = JumpState(self.cursor.position, extending=self.cursor.selection is not None)
+
+    def jump_type(self, letters: str) -> None:
+        """Add typed letters to the jump and go to the token they now lead to."""
+        jump = self._jumping()
+        jump.typed += letters
+        self._jump_go(jump)
+
+    def jump_back(self) -> None:
+        """Take the last typed letter back (backspace)."""
+        jump = self._jumping()
+        jump.typed = jump.typed[:-1]
+        self._jump_go(jump)
+
+    def end_jump(self) -> None:
+        self.jump = None
+
+    def _jumping(self) -> JumpState:
+        if self.jump is None:
+            raise ActionRefused("no jump under way (' starts one)")
+        return self.jump
+
+    def _jump_go(self, jump: JumpState) -> None:
+        text = self.sentence_text
+        target = (
+            jump.origin if not jump.typed else jump_target([text[a:b] for a, b in self.tokens], jump.origin, jump.typed)
+        )
+        if target is None:
+            raise ActionRefused(f"no token starts with {jump.typed!r}")
+        if jump.extending:
+            self.cursor.extend_to(target)
+        else:
+            self.cursor.go_to(target)
+        self._cursor_moved()
+
+    # --------------------------------------------------------- boundary edit
+
+    def begin_boundary(self) -> None:
+        """`e`: edit the boundaries of the span under the cursor (with a selection: the span
+        of exactly that range, else the selected characters as a new range to label)."""
+        target = self.cursor.target
+        if target is None:
+            raise ActionRefused("this sentence has no tokens")
+        start, end = self.char_range(*target)
+        if self.cursor.selection is not None:
+            span = next((s for s in self.editable_spans if (s.start, s.end) == (start, end)), None)
+        else:
+            span = self.span_at_cursor()
+        self.jump = None
+        self.boundary = BoundaryEdit(span, span.start, span.end) if span else BoundaryEdit(None, start, end)
+
+    def move_boundary(self, side: str, delta: int) -> None:
+        """Move the start or the end of the range by `delta` characters; it never empties."""
+        edit = self._editing_boundary()
+        if side == "end":
+            moved = edit.end + delta
+            if moved <= edit.start:
+                raise ActionRefused("the end cannot pass the start")
+            if moved > len(self.sentence_text):
+                raise ActionRefused("the end of the sentence")
+            edit.end = moved
+        else:
+            moved = edit.start + delta
+            if moved >= edit.end:
+                raise ActionRefused("the start cannot pass the end")
+            if moved < 0:
+                raise ActionRefused("the start of the sentence")
+            edit.start = moved
+
+    def keep_boundary(self) -> Edit | str:
+        """`enter`: store the new boundaries as one undoable edit and end the edit."""
+        edit = self._editing_boundary()
+        if edit.span is None:
+            raise ActionRefused("a new range: label it with its key (1-9), or escape")
+        if not edit.changed:
+            self.boundary = None
+            return "boundaries unchanged"
+        self.boundary = None
+        return self._resize(edit.span, edit.start, edit.end)
+
+    def cancel_boundary(self) -> None:
+        self.boundary = None
+
+    def _editing_boundary(self) -> BoundaryEdit:
+        if self.boundary is None:
+            raise ActionRefused("no boundary edit under way (e starts one)")
+        return self.boundary
+
     def span_at_cursor(self) -> SpanAnnotation | None:
         """The span under the cursor: one matching the selection exactly, or else the
         shortest span over the cursor token."""
@@ -135,6 +298,13 @@ class SentenceEditing:
         label = self.tagset.label_for_key(key)
         if label is None:
             raise ActionRefused(f"no label on key {key}")
+        edit = self.boundary
+        if edit is not None:
+            if edit.span is not None:
+                raise ActionRefused("enter keeps the new boundaries (escape cancels); then relabel")
+            # The range of a boundary edit on a selection: labelling it ends the edit.
+            self.boundary = None
+            return label, (edit.start, edit.end), None
         target = self.cursor.target
         if target is None:
             raise ActionRefused("this sentence has no tokens")
@@ -188,6 +358,28 @@ class SentenceEditing:
 
     def redo(self) -> Edit:
         return self._replayed(self.editor.redo())
+
+    def undo_saying(self) -> str:
+        """Undo, and say what was undone ("undid: label 'pengecut' as loaded_language")."""
+        edit = self.undo()
+        # The applied edit runs backwards; its description is of the edit as first made.
+        return "undid: " + self._describe(edit.inverted())
+
+    def redo_saying(self) -> str:
+        return "redid: " + self._describe(self.redo())
+
+    def _describe(self, edit: Edit) -> str:
+        suggestions = {}
+        if any(isinstance(change, DecisionChange) for change in edit.changes):
+            rows = self.store.suggestions.for_sentence(edit.sentence_id, self.editor.annotator)
+            suggestions = {g.id: g for g in rows if g.id is not None}
+        return describe_edit(edit, self._text_of(edit.sentence_id), suggestions)
+
+    def _text_of(self, sentence_id: int) -> str:
+        if self.tokens and sentence_id == self.sentence_id:
+            return self.sentence_text
+        sentence = self.store.corpus.get_sentence(sentence_id)
+        return sentence.text if sentence else ""
 
     def _replayed(self, edit: Edit) -> Edit:
         """Show the sentence an undo or redo touched (or reload this one)."""

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from itertools import chain
 
+from .. import settings
 from ..clock import now_iso
 from ..errors import AnnotatorError
 from ..lexicon.quotes import quoted_flag
@@ -38,12 +39,16 @@ from ..team.campaign import after_finish
 from .changes import Edit, SpanChange
 from .cursor import TokenCursor
 from .editing import ActionRefused, Editor
-from .order import DocumentOrder
+from .order import UNCERTAIN, DocumentOrder, RankedOrder, first_open_sentence
 from .sentence_editing import SentenceEditing
 
 # Time on screen is written with the next first showing of a sentence, or after this
 # many visits, or at the close: a crash loses at most this many visits' seconds.
 VISITS_PER_WRITE = 20
+
+
+def _suggestions(count: int) -> str:
+    return f"{count} suggestion{'s' if count != 1 else ''}"
 
 
 def check_annotator_name(name: str) -> str:
@@ -62,7 +67,7 @@ class AnnotationSession(SentenceEditing):
         store: Store,
         annotator: str,
         *,
-        order: DocumentOrder | None = None,
+        order: DocumentOrder | RankedOrder | None = None,
         suggestions: SuggestionMode = "on",
         clock: Callable[[], str] = now_iso,
         defer_shown: bool = False,
@@ -103,6 +108,7 @@ class AnnotationSession(SentenceEditing):
         self._defer_shown = defer_shown
         self._unrecorded: tuple[int, str] | None = None
         self._neutral = lru_cache(maxsize=256)(self._lookup_neutral)
+        self._lexicon_note = lru_cache(maxsize=256)(self.store.lexicons.note)
         self.fixed_mode = fixed_mode
         self._draw_mode = draw_mode
         self._seconds = seconds
@@ -126,7 +132,7 @@ class AnnotationSession(SentenceEditing):
                         f"document {document_id!r} is not in your queue (see 'annotator assignments --annotator NAME')"
                     )
                 raise AnnotatorError(f"no document {document_id!r} in this project")
-            index = self.store.corpus.first_open_sentence(document_id, self.annotator)
+            index = self._first_open(document_id)
             self._go(position, index or 0)
             return None
         found = self._find_open(0, -1, wrap=False)
@@ -163,6 +169,11 @@ class AnnotationSession(SentenceEditing):
         return sentence.tokens if sentence else []
 
     @property
+    def sentence_text(self) -> str:
+        sentence = self.sentence
+        return sentence.text if sentence else ""
+
+    @property
     def editable_spans(self) -> list[SpanAnnotation]:
         return self.spans
 
@@ -175,10 +186,15 @@ class AnnotationSession(SentenceEditing):
         return sentence.id in self._revealed or (self.judgment is not None and self.judgment.status == "done")
 
     @property
+    def showing_suggestions(self) -> bool:
+        """Whether this sentence's suggestions are on screen (not off, not hidden yet)."""
+        return self.mode != "off" and (self.mode != "after" or self.revealed)
+
+    @property
     def suggestions(self) -> list[Suggestion]:
         """The suggestions to show: none when off; in `after` mode only once revealed, and only
         those no span of this annotator already covers. Accepted ones show as their spans."""
-        if self.mode == "off" or (self.mode == "after" and not self.revealed):
+        if not self.showing_suggestions:
             return []
         shown = [g for g in self._all_suggestions if g.decision != "accepted"]
         if self.mode == "after":
@@ -197,6 +213,10 @@ class AnnotationSession(SentenceEditing):
 
     def _lookup_neutral(self, term: str, label: str) -> str | None:
         return self.store.lexicons.neutral(term, label)
+
+    def lexicon_note_for(self, term: str | None, label: str) -> str | None:
+        """The lexicon entry's note: why the term is loaded, and when to reject it."""
+        return self._lexicon_note(term, label) if term else None
 
     # ------------------------------------------------------------------- items
     # (The token cursor and the span under it: SentenceEditing.)
@@ -253,6 +273,7 @@ class AnnotationSession(SentenceEditing):
             if self._draw_mode is not None:
                 self.mode = self._draw_mode(sentence.id)
         self.cursor.reset(len(self.tokens))
+        self._leave_modes()
         self._reload()
         if (
             sentence is not None
@@ -304,7 +325,7 @@ class AnnotationSession(SentenceEditing):
                 return
             sentence_id, mode = self._unrecorded
             self._unrecorded = None
-            shown = self.editor.mark_shown(sentence_id, mode)
+            shown = self.editor.mark_shown(sentence_id, mode, self.order.name)
         if shown and self.sentence is not None and self.sentence.id == sentence_id:
             self.judgment = self.store.annotations.get_judgment(sentence_id, self.annotator)
 
@@ -325,12 +346,14 @@ class AnnotationSession(SentenceEditing):
         positions = chain(range(position, count), range(0, position + 1) if wrap else ())
         first = True
         for candidate in positions:
-            document_id = self.order.document_at(candidate)
-            index = self.store.corpus.first_open_sentence(document_id, self.annotator, after_index if first else -1)
+            index = self._first_open(self.order.document_at(candidate), after_index if first else -1)
             first = False
             if index is not None:
                 return candidate, index
         return None
+
+    def _first_open(self, document_id: str, after: int = -1) -> int | None:
+        return first_open_sentence(self.store, self.order.name, document_id, self.annotator, after)
 
     def _all_done_notice(self) -> str:
         if getattr(self.order, "is_queue", False):
@@ -420,11 +443,15 @@ class AnnotationSession(SentenceEditing):
         return self._after(edit)
 
     def accept(self) -> Edit:
-        """Accept the suggestion under the cursor, or else the first pending one."""
-        suggestion = self.suggestion_at_cursor() or next(iter(self.pending), None)
+        """Accept the pending suggestion under the cursor, or else the first pending one;
+        the cursor goes on to the next pending suggestion. Only pending ones: after `x`,
+        `a` must not take the reject back (undo does that)."""
+        suggestion = self.suggestion_at_cursor(pending_only=True) or next(iter(self.pending), None)
         if suggestion is None:
             raise ActionRefused(self._no_suggestion("to accept"))
-        return self._after(self.editor.accept([suggestion]))
+        edit = self._after(self.editor.accept([suggestion]))
+        self._to_next_pending(suggestion)
+        return edit
 
     def accept_all(self) -> Edit:
         pending = self.pending
@@ -433,10 +460,29 @@ class AnnotationSession(SentenceEditing):
         return self._after(self.editor.accept(pending, action="suggestion.accept_all"))
 
     def reject(self) -> Edit:
-        suggestion = self.suggestion_at_cursor(pending_only=True)
+        """Reject the pending suggestion under the cursor, or else the first pending one
+        (as `accept` does); the cursor goes on to the next pending suggestion."""
+        suggestion = self.suggestion_at_cursor(pending_only=True) or next(iter(self.pending), None)
         if suggestion is None:
-            raise ActionRefused("no pending suggestion under the cursor")
-        return self._after(self.editor.reject([suggestion]))
+            raise ActionRefused(self._no_suggestion("to reject"))
+        edit = self._after(self.editor.reject([suggestion]))
+        self._to_next_pending(suggestion)
+        return edit
+
+    def _to_next_pending(self, decided: Suggestion) -> None:
+        """Put the cursor on the first pending suggestion after the one just decided
+        (wrapping round the sentence); with none left it stays where it is."""
+        firsts = []
+        for suggestion in self.pending:
+            tokens = self.token_range(suggestion.start, suggestion.end)
+            if tokens is not None:
+                firsts.append((tokens[0], suggestion.start))
+        if not firsts:
+            return
+        firsts.sort()
+        after = [first for first, start in firsts if start > decided.start]
+        self.cursor.go_to(after[0] if after else firsts[0][0])
+        self._cursor_moved()
 
     def reject_all(self) -> Edit:
         pending = self.pending
@@ -470,6 +516,7 @@ class AnnotationSession(SentenceEditing):
             status=status,
             finished_at=self.editor.clock(),
             suggestion_mode=self.mode,
+            served_order=self.order.name,
         )
 
     def _after_write(self, edit: Edit) -> None:
@@ -490,16 +537,44 @@ class AnnotationSession(SentenceEditing):
             self._revealed.add(sentence_id)
             if self.pending:
                 count = len(self.pending)
-                return f"{count} suggestion{'s' if count != 1 else ''} revealed: accept (a) or reject (x), then enter"
+                return f"{_suggestions(count)} revealed: accept (a) or reject (x), then enter"
+        undecided = len(self.pending)
+        self._check_required(undecided)
         if self._finish("done") is not None:
             from ..recommend.auto import note_done
 
             note_done(self.store)  # starts a background retraining when one is due
-        return self._go_on("Marked done. This is the last sentence; press n for the next one not done.")
+        left = f"{_suggestions(undecided)} left undecided." if undecided else None
+        notice = self._go_on("Marked done. This is the last sentence; press n for the next one not done.")
+        return " ".join(filter(None, [left, notice])) or None
+
+    def _check_required(self, undecided: int) -> None:
+        """The project's require-decisions and require-judgment settings: refuse `done`
+        and say what is missing."""
+        missing = []
+        if undecided and settings.get(self.store, "require-decisions"):
+            missing.append(f"{_suggestions(undecided)} pending: accept (a) or reject (x)")
+        if settings.get(self.store, "require-judgment") and not (self.judgment and self.judgment.judgment):
+            missing.append(f"no judgment ({self.tagset.judgment.name}) yet: choose one (v)")
+        if missing:
+            raise ActionRefused("not done: " + "; ".join(missing))
 
     def skip(self) -> str | None:
         self._finish("skipped")
         return self._go_on("Skipped. This is the last sentence.")
+
+    def _resize(self, span: SpanAnnotation, start: int, end: int) -> Edit:
+        return self._after(self.editor.resize_span(span, start, end))
+
+    def _go_on(self, notice: str) -> str | None:
+        if self.order.name != UNCERTAIN:
+            return super()._go_on(notice)
+        # Uncertainty first: on to the next most uncertain sentence not done.
+        try:
+            self.next_open()
+        except ActionRefused as refused:
+            return str(refused)
+        return None
 
     # ------------------------------------------------------------ undo / redo
     # (Note, flag, judgment, undo and redo: SentenceEditing.)

@@ -172,6 +172,34 @@ def test_disagreements_print_side_by_side(project_db, level):
     assert "  ana " in output and "  citra " in output
 
 
+def _annotator_rows(output: str) -> list[str]:
+    """Each annotator's row of `disagreements`, its wrapped lines joined by one space."""
+    rows: list[str] = []
+    for line in output.splitlines():
+        if line.startswith(" " * 9) and rows:
+            rows[-1] += " " + line.strip()
+        elif line.startswith("  ") and not line.startswith("   "):
+            rows.append(line.strip())
+    return rows
+
+
+def test_disagreements_wrap_at_word_boundaries_under_the_text(project_db, monkeypatch):
+    from annotator.commands.common import out
+
+    console = out.real()
+    monkeypatch.setattr(console, "width", 1000)
+    wide = run("disagreements", "--db", str(project_db), "--level", "token", "--limit", "3").stdout
+    monkeypatch.setattr(console, "width", 60)
+    narrow = run("disagreements", "--db", str(project_db), "--level", "token", "--limit", "3").stdout
+    assert max(len(line) for line in narrow.splitlines()) <= 60
+    assert sum(line.startswith(" " * 9) for line in narrow.splitlines()) >= 6  # continuations, indented
+    # Joined again with one space, the wrapped rows are the unwrapped ones: a word cut
+    # in the middle would come back with a space inside it.
+    rows = _annotator_rows(narrow)
+    assert len(rows) == 9
+    assert [" ".join(row.split()) for row in rows] == [" ".join(row.split()) for row in _annotator_rows(wide)]
+
+
 def test_agreement_on_a_missing_project_creates_nothing(tmp_path):
     missing = tmp_path / "none.db"
     run("agreement", "--db", str(missing), code=1)
@@ -230,11 +258,12 @@ def _on_a_terminal(*args: str) -> bytes:
 
 def test_agreement_csv_on_a_terminal_shows_names_without_their_escapes(hostile_names_db):
     shown = _on_a_terminal("agreement", "--csv", "--db", str(hostile_names_db))
-    assert b"sentence,pair:" in shown and b"\x1b" not in shown and b"\x07" not in shown
+    # The name holds `;` (in its OSC 8 escape), so its cell is quoted.
+    assert b'sentence,"pair:' in shown and b"\x1b" not in shown and b"\x07" not in shown
     assert visible(HOSTILE_NAME).encode("utf-8") in shown
     # Into a pipe or file the CSV is data, and holds the name exactly.
     piped = run("agreement", "--csv", "--db", str(hostile_names_db)).stdout
-    assert f"pair:ana|{HOSTILE_NAME}," in piped
+    assert f'"pair:ana|{HOSTILE_NAME}",' in piped
 
 
 def test_bootstrap_resamples_sentences_and_adds_every_interval(project_db):
@@ -263,3 +292,32 @@ def test_bootstrap_resamples_sentences_and_adds_every_interval(project_db):
 def test_bootstrap_unit_is_checked(project_db):
     result = run("agreement", "--db", str(project_db), "--bootstrap-unit", "token", code=2)
     assert "token" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def formula_names_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two annotators whose names a spreadsheet would run as formulas, one holding `;`."""
+    db_path = tmp_path_factory.mktemp("formula-names") / "project.db"
+    with Store.open(db_path, create=True) as store, store.transaction():
+        store.initialize("agreement", load_tagset(default_tagset_path()))
+        Importer(store).run(sample_paths()[:1])
+        for i, s in enumerate(list(store.corpus.iter_sentences())[:6]):
+            _mark(store, "=HYPERLINK(1)", s, [(0, 1, "loaded_language")], "biased" if i % 2 else "neutral")
+            _mark(store, "+a;b", s, [(0, 0, "loaded_language")], "biased")
+    return db_path
+
+
+def test_agreement_csv_cells_are_spreadsheet_safe(formula_names_db):
+    levels = run("agreement", "--csv", "--db", str(formula_names_db)).stdout
+    rows = list(csv.reader(io.StringIO(levels)))
+    assert rows[0] == ["level", "scope", "measure", "value", "n"]
+    assert not [cell for row in rows for cell in row if cell and cell[0] in "=+@"]
+    # Numbers (a negative alpha among them) are not escaped.
+    assert all(row[3] == "" or float(row[3]) == float(row[3]) for row in rows[1:])
+    confusion = run(
+        "agreement", "--csv", "--db", str(formula_names_db), "--confusion", "=HYPERLINK(1),+a;b", "--level", "token"
+    ).stdout
+    header = confusion.splitlines()[0]
+    # The name cell is escaped (an apostrophe first) and quoted for its `;`.
+    assert header.startswith("'=HYPERLINK(1) \\ +a;b,") or header.startswith('"\'=HYPERLINK(1) \\ +a;b",')
+    assert not [cell for row in csv.reader(io.StringIO(confusion)) for cell in row if cell and cell[0] in "=+@"]

@@ -134,7 +134,13 @@ def test_recommend_usage_errors(synthetic, db_path):
 
 def test_settings_show_and_set(synthetic):
     shown = json.loads(ok("settings", "show", "--db", synthetic, "--json").stdout)
-    assert shown == {"recommend-auto": False, "recommend-auto-every": 200, "recommend-min-precision": 0.5}
+    assert shown == {
+        "recommend-auto": False,
+        "recommend-auto-every": 200,
+        "recommend-min-precision": 0.5,
+        "require-decisions": False,
+        "require-judgment": False,
+    }
     ok("settings", "set", "recommend-auto", "true", "--db", synthetic)
     assert json.loads(ok("settings", "show", "--db", synthetic, "--json").stdout)["recommend-auto"] is True
     result = invoke("settings", "set", "recommend-auto", "maybe", "--db", synthetic)

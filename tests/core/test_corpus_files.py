@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator import corpus_files
-from annotator.corpus_files import FieldChoice, expand_paths, read_documents
+from annotator.corpus_files import TITLE_LIMIT, FieldChoice, expand_paths, read_documents, title_from_text
 from annotator.errors import InputError
 
 
@@ -337,3 +339,9 @@ def test_jsonl_unpaired_surrogate_escape_is_refused_but_pairs_are_fine(tmp_path)
         read(path)
     path.write_text('{"id": "a", "text": "senyum \\ud83d\\ude00"}\n', encoding="utf-8")
     assert [d.text for d in read(path)] == ["senyum \U0001f600"]
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\n", "\t", "\u00a0", "\x1c", "é"]), max_size=400))
+def test_the_title_is_the_first_non_blank_line_stripped_and_cut(text):
+    expected = next((line.strip()[:TITLE_LIMIT].rstrip() for line in text.split("\n") if line.strip()), "")
+    assert title_from_text(text) == expected

@@ -262,7 +262,7 @@ def test_a_large_document_is_written_in_pieces_with_the_same_sentences(tmp_path,
     for pieces in (False, True):
         if pieces:  # every document over 2,000 characters goes in pieces of about 500
             monkeypatch.setattr(importer_module, "LARGE_DOCUMENT_CHARS", 2_000)
-            monkeypatch.setattr(importer_module, "PIECE_CHARS", 500)
+            monkeypatch.setattr(importer_module, "PIECE_BYTES", 500)
         with Store.open(tmp_path / f"p{pieces}.db", create=True) as store:
             store.initialize("t", tagset)
             report = Importer(store, ImportOptions(parallel=False), on_sentences=sentences_hook(store)).run(

@@ -23,7 +23,7 @@ CONTRACT = {
     "spans": "document_id,sentence_index,start,end,doc_start,doc_end,text,label,annotator,origin,quoted,"
     "lexicon_term,note,created_at,status",  # issue 15 appended the status
     "sentences": "document_id,sentence_index,doc_start,doc_end,sentence_text,annotator,status,judgment,flagged,"
-    "note,suggestion_mode,first_shown_at,finished_at",
+    "note,suggestion_mode,first_shown_at,finished_at,served_order",  # issue 19 appended served_order
     "documents": "document_id,title,source,url,date,sentences,metadata",
     # issue 15 appended the status.
     "tokens": "document_id,sentence_index,token_index,start,end,doc_start,doc_end,text,annotator,tag,status",

@@ -454,3 +454,21 @@ def test_boundaries_on_unseen_text_reach_the_target():
     correct = len(found & gold)
     assert correct / len(found) >= 0.995, sorted(found - gold)
     assert correct / len(gold) >= 0.995, sorted(gold - found)
+
+
+def test_punkt_loads_without_the_whole_of_nltk_and_nltk_still_imports_afterwards():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from annotator.segmentation import punkt, sentence_spans\n"
+        "punkt()\n"
+        "assert len(list(sentence_spans('Tn. Budi datang. Dia pergi.'))) == 2\n"
+        "loaded = sorted(m for m in sys.modules if m == 'nltk' or m.startswith('nltk.'))\n"
+        "assert 'nltk' not in loaded and 'nltk.classify' not in loaded, loaded\n"
+        "import nltk\n"
+        "assert callable(nltk.sent_tokenize) and nltk.tokenize.PunktSentenceTokenizer\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -69,32 +69,110 @@ def test_each_load_is_within_one_document_of_the_mean(n: int, k: int, sizes: lis
     assert all(abs(value - mean) <= max(sizes) for value in load.values()), (load, mean)
 
 
+def _shared(docs: list[tuple[str, int]], n: int, k: int, seed: int) -> list[int]:
+    """Every pair's overlap, in sentences, in a plan made from scratch."""
+    result = plan(docs, _names(n), per_item=k, seed=seed)
+    size = dict(docs)
+    shared = Counter()
+    for document, members in _team(result.added).items():
+        for pair in combinations(sorted(members), 2):
+            shared[pair] += size[document]
+    return [shared[pair] for pair in combinations(_names(n), 2)]
+
+
+def _mean_pair_overlap(sizes: list[int], n: int, k: int) -> float:
+    # Each document adds its size to k(k-1)/2 of the n(n-1)/2 pairs.
+    return sum(sizes) * k * (k - 1) / (n * (n - 1))
+
+
+# The pair promise (README, "Running a team"; annotator/team/pair_repair.py):
+# - always, the most and the least shared pairs are within 3 S of each other, S being
+#   the largest document;
+# - so when the pairs share on average at least 6 S (for one document size: at least
+#   6 documents per pair; the issue's 10 are inside it), the smallest overlap is at
+#   least half the largest: max >= mean >= 6 S, and min >= max - 3 S >= max / 2.
+# Below that it cannot always be met (see the test after these two).
+SPREAD_IN_DOCUMENTS = 3
+DOCUMENTS_PER_PAIR = 6
+
+
 @settings(max_examples=150, deadline=None)
 @given(
-    n=st.integers(3, 6),
-    k=st.integers(2, 3),
-    per_pair=st.integers(10, 14),
+    n=st.integers(3, 7),
+    k=st.integers(2, 4),
     sizes=st.lists(st.integers(1, 40), min_size=1, max_size=30),
+    extra=st.integers(0, 40),
     seed=st.integers(0, 5),
 )
 # Issue 14: big documents left only the least loaded annotators, so pairs repeated
 # (smallest overlap 57 against a largest of 116).
-@example(n=6, k=2, per_pair=12, sizes=[1, 1, 1, 1, 1, 14, 15, 16], seed=5)
-def test_pairs_overlap_evenly_with_ten_documents_per_pair(
-    n: int, k: int, per_pair: int, sizes: list[int], seed: int
+@example(n=6, k=2, sizes=[1, 1, 1, 1, 1, 14, 15, 16], extra=0, seed=5)
+def test_pairs_overlap_evenly_when_they_share_six_largest_documents_on_average(
+    n: int, k: int, sizes: list[int], extra: int, seed: int
 ) -> None:
     k = min(k, n - 1)
-    pairs = n * (n - 1) // 2
-    # Documents per pair: each document makes k(k-1)/2 pairs.
-    count = per_pair * pairs * 2 // (k * (k - 1))
-    docs = _docs([sizes[i % len(sizes)] for i in range(count)])
-    result = plan(docs, _names(n), per_item=k, seed=seed)
-    shared = Counter()
-    for document, members in _team(result.added).items():
-        for pair in combinations(sorted(members), 2):
-            shared[pair] += dict(docs)[document]
-    values = [shared[pair] for pair in combinations(_names(n), 2)]
+    # The sizes, repeated until the pairs share 6 largest documents on average, and
+    # then some.
+    wanted = DOCUMENTS_PER_PAIR * max(sizes) * n * (n - 1)
+    count, total = 0, 0
+    while total * k * (k - 1) < wanted:
+        total += sizes[count % len(sizes)]
+        count += 1
+    corpus = [sizes[i % len(sizes)] for i in range(count + extra)]
+    assert _mean_pair_overlap(corpus, n, k) >= DOCUMENTS_PER_PAIR * max(corpus)
+    values = _shared(_docs(corpus), n, k, seed)
     assert min(values) >= max(values) / 2, values
+
+
+# Documents of any sizes, a dominant one included, few or many.
+lumpy_sizes = st.lists(st.one_of(st.integers(1, 3), st.integers(1, 40), st.integers(40, 400)), min_size=1, max_size=80)
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(3, 8), k=st.integers(2, 5), sizes=lumpy_sizes, seed=st.integers(0, 5))
+# Issue 14: 10 documents per pair, but eight of the 50 have 40 sentences and the rest
+# one or two; the greedy rule alone left one pair 160 sentences and another 54.
+@example(n=6, k=3, sizes=[2, 1, 1, 2, 40, 1] * 8 + [2, 1], seed=4)
+def test_the_most_and_least_shared_pairs_are_within_three_largest_documents(
+    n: int, k: int, sizes: list[int], seed: int
+) -> None:
+    k = min(k, n)
+    values = _shared(_docs(sizes), n, k, seed)
+    assert max(values) - min(values) <= SPREAD_IN_DOCUMENTS * max(sizes), values
+    # The repair pass that evens the pairs keeps the other promises on such inputs.
+    result = plan(_docs(sizes), _names(n), per_item=k, seed=seed)
+    assert all(len(m) == k for m in _team(result.added).values())
+    load = {a: sum(r.sentences for r in result.added if r.annotator == a) for a in _names(n)}
+    mean = sum(load.values()) / n
+    assert all(abs(value - mean) <= max(sizes) for value in load.values()), (load, mean)
+
+
+def test_the_issue_s_counterexample_now_meets_the_half_rule() -> None:
+    # Below the promise's condition (the pairs share 1.9 largest documents on
+    # average), but it can be met, and the repair pass meets it.
+    sizes = [2, 1, 1, 2, 40, 1] * 8 + [2, 1]
+    assert _mean_pair_overlap(sizes, 6, 3) < DOCUMENTS_PER_PAIR * 40
+    values = _shared(_docs(sizes), 6, 3, 4)
+    assert min(values) >= max(values) / 2, values
+
+
+def test_below_the_condition_a_dominant_document_can_make_the_half_rule_impossible() -> None:
+    # 10 documents per pair, but one has 100 sentences and the 29 others one each.
+    # Whichever pair gets the big one shares at least 100; the other two share at most
+    # the 29 left between them, so one of them at most 14 < 100 / 2: no plan meets it.
+    sizes = [100] + [1] * 29
+    n, k = 3, 2
+    assert _mean_pair_overlap(sizes, n, k) < DOCUMENTS_PER_PAIR * 100
+    values = _shared(_docs(sizes), n, k, 0)
+    assert min(values) < max(values) / 2
+    # What the plan still does: the big document's pair gets nothing else, the others
+    # split the rest evenly, and everything else the assignment promises holds.
+    assert sorted(values) == [14, 15, 100]
+    result = plan(_docs(sizes), _names(n), per_item=k, seed=0)
+    assert all(len(m) == k for m in _team(result.added).values())
+    load = _loads(result.added)
+    mean = sum(load.values()) / n
+    assert all(abs(v - mean) <= 100 for v in load.values()), load
 
 
 @settings(max_examples=40, deadline=None)

@@ -187,14 +187,13 @@ def test_accept_takes_the_suggestion_as_a_span_with_its_provenance(corpus):
     assert session.pending == []
 
 
-def test_reject_needs_the_suggestion_under_the_cursor(corpus):
+def test_reject_takes_the_suggestion_under_the_cursor_or_else_the_first_pending(corpus):
     session = session_for(corpus)
-    with pytest.raises(ActionRefused):
-        session.reject()
-    session.place(token_index(corpus, "berita-1", 0, "pengecut"))
-    session.reject()
+    session.reject()  # cursor is not on it: the first pending one, as accept does
     assert [g.decision for g in corpus.suggestions.for_sentence(session.sentence_id, "alice")] == ["rejected"]
     assert spans(corpus) == []
+    with pytest.raises(ActionRefused, match="no pending suggestion to reject"):
+        session.reject()
 
 
 def test_accept_all_and_reject_all(corpus):

@@ -12,6 +12,7 @@ import pytest
 
 from annotator import corpus_import as importer_module
 from annotator.corpus_import import Importer, ImportOptions
+from annotator.errors import InputError
 from annotator.lexicon.suggest import suggest_all
 from annotator.model import Document, LexiconEntry, Sentence, SpanAnnotation, Suggestion
 from annotator.store import Store
@@ -306,3 +307,55 @@ def test_a_merge_that_fails_midway_removes_its_batches(project, tmp_path, tagset
         assert store.units.open_units() == [] and store.corpus.counts()["documents"] == 0
         monkeypatch.setattr(merge_module, "copy_document_batch", original)
         assert merge_project(store, source).documents_added == 10
+
+
+def _large_txt(path: Path, sentences: int) -> Path:
+    # A line per pair of sentences: a large document is cut into pieces at line ends.
+    text = "\n".join(f"Kalimat panjang nomor {n} di sini. Rezim itu bungkam." for n in range(sentences))
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_large_txt_document_commits_piece_by_piece_and_stays_invisible_until_whole(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer_module, "LARGE_DOCUMENT_CHARS", 2_000)
+    monkeypatch.setattr(importer_module, "PIECE_BYTES", 600)
+    monkeypatch.setattr(importer_module, "COMMIT_GAP_SECONDS", 0.0)
+    source = _large_txt(tmp_path / "big.txt", 120)
+    seen: list[tuple[int, dict]] = []
+
+    def look(store: Store, sentences) -> None:
+        # Inside each piece's transaction: what earlier pieces committed is on disk.
+        committed = sqlite3.connect(project).execute("SELECT COUNT(*) FROM sentence_rows").fetchone()[0]
+        seen.append((committed, _reader_view(project)))
+
+    with Store.open(project) as store:
+        report = Importer(store, ImportOptions(parallel=False), on_sentences=look).run([source])
+    assert report.documents == 1 and not report.failed
+    committed = [count for count, _ in seen]
+    assert len(committed) > 5 and committed == sorted(committed) and committed[0] == 0 and committed[-1] > 0
+    assert all(view["counts"]["documents"] == 0 and view["sentences"] == 0 for _, view in seen)
+    final = _reader_view(project)
+    assert final["counts"]["documents"] == 1 and final["total"] == 240
+    with Store.open(project, readonly=True) as store:
+        assert store.units.open_units() == []
+
+
+def test_a_large_txt_document_that_fails_midway_leaves_nothing(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer_module, "LARGE_DOCUMENT_CHARS", 2_000)
+    monkeypatch.setattr(importer_module, "PIECE_BYTES", 600)
+    monkeypatch.setattr(importer_module, "COMMIT_GAP_SECONDS", 0.0)
+    pieces = []
+
+    def fail_on_the_fourth(store: Store, sentences) -> None:
+        pieces.append(len(sentences))
+        if len(pieces) == 4:
+            raise InputError("big.txt: refused midway")
+
+    with Store.open(project) as store:
+        report = Importer(store, ImportOptions(parallel=False), on_sentences=fail_on_the_fourth).run(
+            [_large_txt(tmp_path / "big.txt", 120)]
+        )
+        assert report.failed and len(pieces) == 4
+        assert store.conn.execute("SELECT COUNT(*) FROM document_rows").fetchone()[0] == 0
+        assert store.conn.execute("SELECT COUNT(*) FROM sentence_rows").fetchone()[0] == 0
+        assert store.units.open_units() == []

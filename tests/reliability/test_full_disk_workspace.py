@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -95,3 +96,27 @@ async def test_a_full_disk_says_not_saved_and_later_edits_are_durable(small_disk
         assert len(fresh.annotations.spans_for_sentence(sentence_id, "alice")) == 1
         assert fresh.annotations.get_judgment(sentence_id, "alice").status == "done"
         assert fresh.integrity_check() == "ok"
+
+
+async def test_closing_on_a_full_disk_warns_closes_the_store_and_gives_the_lock_back(small_disk, tagset):
+    db_path = small_disk / "project.db"
+    with Store.open(db_path, create=True) as store:
+        store.initialize("full", tagset)
+        build_corpus(store)
+    workspace = open_workspace(db_path, "alice")
+    app = SessionApp(workspace.session, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")  # a visit to time, waiting to be written at close
+        await _until_saved(pilot, app)
+        filler = _fill(small_disk)
+    try:
+        workspace.close()  # the visit cannot be written: no exception, a warning
+    finally:
+        filler.unlink()
+    assert workspace.closing_warnings and "not saved" in workspace.closing_warnings[0]
+    with pytest.raises(sqlite3.ProgrammingError):  # the store is closed
+        workspace.store.conn.execute("SELECT 1")
+    # The lock is free: alice opens the project again, writable.
+    with open_workspace(db_path, "alice") as again:
+        assert not again.store.readonly

@@ -3,6 +3,8 @@ sentence note and span notes, in the adjudication details pane, as plain text.""
 
 from __future__ import annotations
 
+from textual.containers import VerticalScroll
+from textual.events import MouseScrollDown, MouseScrollUp
 from textual.widgets import Static
 
 from annotator.adjudication.session import CurationSession
@@ -48,3 +50,48 @@ async def test_the_details_show_each_annotator_s_flag_and_notes(store) -> None:
         await pilot.pause()
         assert session.sentence.id == second
         assert "Annotators' notes" not in _details(app)
+
+
+async def test_the_details_pane_scrolls_when_the_notes_outgrow_it(store) -> None:
+    [document] = add_documents(store, [2])
+    first, second = (s.id for s in store.corpus.sentences_of(document))
+    names = ["ana", "budi", "citra", "dewi", "eko", "fitri"]
+    for number, who in enumerate(names):
+        _said(store, first, who, note=f"note {number}: " + "the headline frames it " * 12, flagged=True)
+        _said(store, second, who)
+    session = CurationSession(store, "cur", annotators=names, auto="none")
+    session.open()
+    app = SessionApp(session, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#adjudicate-details-box", VerticalScroll)
+        assert box.max_scroll_y > 0  # six long notes do not fit
+        assert box.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert box.scroll_y > 0
+        while box.scroll_y < box.max_scroll_y:
+            before = box.scroll_y
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert box.scroll_y > before
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert 0 < box.scroll_y < box.max_scroll_y
+        # The mouse wheel over the pane scrolls it too (the driver's own events).
+        await pilot._post_mouse_events([MouseScrollUp], box, offset=(3, 3))
+        await pilot.pause()
+        wheel = box.scroll_y
+        assert wheel < box.max_scroll_y
+        await pilot._post_mouse_events([MouseScrollDown], box, offset=(3, 3))
+        await pilot.pause()
+        assert box.scroll_y > wheel
+        # The pane never takes the focus: the keys still drive the session, and the
+        # next sentence's details start at the top.
+        await pilot.press("j")
+        await pilot.pause()
+        assert session.sentence.id == second
+        assert box.scroll_y == 0
+        await pilot.press("k")
+        await pilot.pause()
+        assert session.sentence.id == first and box.scroll_y == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, OptionList, Static
 
 from annotator.store import Store
@@ -72,20 +73,38 @@ async def test_resume_opens_her_first_open_document_in_the_queue(project: Path) 
             assert app.screen.query_one(WorkspaceHeader).info.done == queue[0].sentences
 
 
-async def test_a_fixed_mode_cannot_be_switched_from_the_palette(project: Path) -> None:
+async def _palette_entries(app: SessionApp, pilot, query: str) -> list[str]:
+    """Open the command palette, type `query`, and read the commands it offers."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(app.screen, CommandPalette)
+    await pilot.press(*query)
+    await pilot.pause(0.3)
+    options = app.screen.query_one(CommandList)
+    # Each prompt is the command, then its help on a second line.
+    entries = [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
+    await pilot.press("escape")
+    await pilot.pause()
+    return entries
+
+
+async def test_a_fixed_mode_is_not_offered_in_the_palette(project: Path) -> None:
     with Store.open(project) as store:
         store.team.set_condition("ana", "off", None)
+        store.team.add(["dewi"], "annotator")
     with open_workspace(project, "ana") as workspace:
         app = _app(workspace)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("ctrl+p")
-            await pilot.pause()
-            await pilot.press(*"suggestions: on")
-            await pilot.pause(0.3)
-            await pilot.press("enter")
+            # Neither the list shown on opening nor a search offers a mode switch.
+            for query in ("", "suggestions"):
+                entries = await _palette_entries(app, pilot, query)
+                assert not any("Suggestions" in e for e in entries), entries
+            assert "Statistics" in await _palette_entries(app, pilot, "")
+            # What the palette's entry would call is still refused, not obeyed.
+            app.screen.set_mode("on")
+            await app.workers.wait_for_complete()
             await pilot.pause()
             assert app.session.mode == "off"
-            # The refusal is what she is told, not the mode she asked for.
             messages = [n.message for n in app._notifications]
             assert any("the lead fixed your suggestions to 'off'" in m for m in messages), messages
             assert not any(m.startswith("Suggestions:") for m in messages), messages
@@ -94,6 +113,16 @@ async def test_a_fixed_mode_cannot_be_switched_from_the_palette(project: Path) -
             sentence_id = app.session.sentences[0].id
     with Store.open(project) as store:
         assert store.annotations.get_judgment(sentence_id, "ana").suggestion_mode == "off"
+    # Without a fixed mode (dewi), the three modes are offered.
+    with open_workspace(project, "dewi") as workspace:
+        app = _app(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            entries = await _palette_entries(app, pilot, "suggestions")
+            assert {e.removesuffix(" (current)") for e in entries if e.startswith("Suggestions:")} == {
+                "Suggestions: on",
+                "Suggestions: off",
+                "Suggestions: after",
+            }, entries
 
 
 async def test_the_random_condition_stores_each_sentence_s_draw(project: Path) -> None:

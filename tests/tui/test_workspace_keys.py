@@ -98,7 +98,7 @@ async def test_capital_a_accepts_all_pending_suggestions(make_app):
 
 
 async def test_x_rejects_the_suggestion_under_the_cursor(make_app):
-    store = await drive(make_app(), "x", "right", "x")  # the first x has nothing under the cursor
+    store = await drive(make_app(), "right", "x")
     assert decisions(store) == ["rejected"]
     assert labelled(store) == []
 

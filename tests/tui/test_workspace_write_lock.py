@@ -124,3 +124,33 @@ async def test_q_waits_for_the_keys_still_saving_then_quits(db_path, tagset):
             assert not app.is_running
     with Store.open(db_path, readonly=True) as reader:
         assert len(reader.annotations.spans_for_sentence(sentence_id, "alice")) == 1
+
+
+async def test_a_quit_from_outside_waits_for_keys_still_saving(db_path, tagset):
+    """What `annotator serve` sends when it ends a session (idle time, shutdown): the
+    app's ExitApp message, not a q. Keys still waiting for the lock must land first."""
+    from textual import messages
+
+    _project(db_path, tagset)
+    with open_workspace(db_path, "alice") as workspace:
+        session = workspace.session
+        app = SessionApp(session, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            sentence_id = session.sentence_id
+            holder = _hold_write_lock(db_path)
+            try:
+                await pilot.press("1")
+                assert app.screen.pending_actions == 1
+                app.post_message(messages.ExitApp())
+                await pilot.pause(0.3)
+                assert app.is_running  # still waiting for the key
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+            deadline = time.monotonic() + 10
+            while app.is_running and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            assert not app.is_running
+    with Store.open(db_path, readonly=True) as reader:
+        assert len(reader.annotations.spans_for_sentence(sentence_id, "alice")) == 1

@@ -9,17 +9,28 @@ the database is busy); `report` gets its outcome on the loop.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from typing import Any, Protocol
+
+from textual.message import Message
 
 from ...errors import AnnotatorError
 from ...workspace import ActionRefused
 from ..action_queue import Outcome
 
 
+@dataclass
+class ActionReported(Message):
+    """Posted to the screen once an action has landed and been drawn. It bubbles to
+    the app, where watchers of the session (the demo's tour) look at what changed."""
+
+
 class SessionScreen(Protocol):
     def notify(self, message: str, *, severity: Any = ..., markup: bool = ..., timeout: float | None = ...) -> None: ...
 
     def refresh_view(self) -> None: ...
+
+    def post_message(self, message: Message) -> bool: ...
 
 
 def report(screen: SessionScreen, outcome: Outcome, *, redraw: bool = True) -> None:
@@ -39,3 +50,4 @@ def report(screen: SessionScreen, outcome: Outcome, *, redraw: bool = True) -> N
         screen.notify(outcome.result, markup=False, timeout=4)
     if redraw:
         screen.refresh_view()
+        screen.post_message(ActionReported())

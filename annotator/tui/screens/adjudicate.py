@@ -35,6 +35,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
     NOTE_TITLE = "Curator note on this sentence"
     BINDINGS = ADJUDICATE_BINDINGS
     session: CurationSession
+    _details_of: str | None = None  # the sentence whose details the pane shows
 
     def compose(self) -> ComposeResult:
         yield SavingIndicator()
@@ -46,13 +47,18 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
                 with VerticalScroll(id="tracks-box"):
                     yield AlignedSpans(id="tracks")
                 yield SentenceView(id="gold-sentence")
-            yield Static(id="adjudicate-details")
+            # The annotators' notes and flags can outgrow the pane: it scrolls (pageup,
+            # pagedown, the mouse wheel) without taking the focus, which the keys need.
+            with VerticalScroll(id="adjudicate-details-box", can_focus=False):
+                yield Static(id="adjudicate-details")
         yield LabelBar(self.session.tagset.labels, id="labels")
         yield Footer()
 
+    GOLD_TITLE = "gold: edit with ←/→, shift+←/→ and 1-9"
+
     def on_mount(self) -> None:
         self.query_one("#tracks-box").border_title = "annotators and gold"
-        self.query_one("#gold-sentence").border_title = "gold: edit with ←/→, shift+←/→ and 1-9"
+        self.query_one("#gold-sentence").border_title = self.GOLD_TITLE
         self.refresh_view()
         self.show_notices()
 
@@ -63,6 +69,7 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
         return (label.color, label.key) if label else (UNKNOWN_COLOR, "?")
 
     def refresh_view(self) -> None:
+        self._sync_key_mode()
         session = self.session
         case = session.case
         assert case is not None
@@ -113,16 +120,28 @@ class AdjudicateScreen(SentenceEditingActions, Screen[None]):
             Mark(g.start, g.end, *self._look(g.label), "span", g.quoted)
             for g in sorted(session.gold, key=lambda g: (-(g.end - g.start), g.start))
         )
-        self.query_one(SentenceView).show(
+        gold_view = self.query_one(SentenceView)
+        gold_view.border_title = self.mode_text() or self.GOLD_TITLE
+        gold_view.show(
             SentenceModel(
                 text=sentence.text,
                 tokens=self._frozen_tokens(sentence.tokens),
-                marks=marks,
+                marks=self.boundary_marks(marks, self._look),
                 cursor=session.cursor.position if sentence.tokens else None,
                 selection=session.cursor.selection,
             )
         )
         self.query_one("#adjudicate-details", Static).update(self._details())
+        if sentence.id != self._details_of:  # a new sentence's details start at the top
+            self._details_of = sentence.id
+            self.query_one("#adjudicate-details-box", VerticalScroll).scroll_home(animate=False)
+
+    def action_details_page(self, direction: int) -> None:
+        box = self.query_one("#adjudicate-details-box", VerticalScroll)
+        if direction > 0:
+            box.scroll_page_down(animate=False)
+        else:
+            box.scroll_page_up(animate=False)
 
     def _details(self) -> Content:
         session = self.session

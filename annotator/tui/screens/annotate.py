@@ -17,6 +17,7 @@ from ...errors import AnnotatorError
 from ...model import SpanAnnotation, Suggestion, SuggestionMode
 from ...sources import describe as describe_source
 from ...workspace import ActionRefused, AnnotationSession
+from ...workspace.document_finder import DocumentHit, find_documents
 from ...workspace.reports import export_own_work
 from ..bindings import WORKSPACE_BINDINGS
 from ..palette import WorkspaceCommands
@@ -75,6 +76,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
     # ------------------------------------------------------------------ drawing
 
     def refresh_view(self) -> None:
+        self._sync_key_mode()
         session = self.session
         sentence = session.sentence
         document = session.document
@@ -98,6 +100,8 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
                 flagged=bool(judgment and judgment.flagged),
                 readonly=session.readonly,
                 queue=self._in_queue,
+                pending=len(session.pending) if session.showing_suggestions else None,
+                key_mode=self.mode_text(),
             )
         )
         view = self._sentence
@@ -143,7 +147,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         for span in sorted(self.session.spans, key=lambda s: (-(s.end - s.start), s.start)):
             color, key = self._label_look(span.label)
             marks.append(Mark(span.start, span.end, color, key, "span", span.quoted))
-        return tuple(marks)
+        return self.boundary_marks(tuple(marks), self._label_look)
 
     def _details(self) -> DetailsInfo:
         session = self.session
@@ -187,6 +191,7 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
                 session.neutral_for(item.lexicon_term, item.label),
                 item.note,
                 item.quoted,
+                **self._guidance(item.label, item.lexicon_term),
             )
         origin = "pending suggestion" if item.decision is None else f"{item.decision} suggestion"
         return ItemDetails(
@@ -202,7 +207,17 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
             item.quoted,
             source=describe_source(item.detector, item.term, item.score),
             reason=item.reason,
+            **self._guidance(item.label, item.term),
         )
+
+    def _guidance(self, label: str, term: str | None) -> dict[str, str | None]:
+        """What the details pane says to guide the decision: the label's description, and
+        for a lexicon term the entry's note."""
+        found = self.session.label(label)
+        return {
+            "description": found.description if found is not None and found.description else None,
+            "lexicon_note": self.session.lexicon_note_for(term, label),
+        }
 
     # ------------------------------------------------------------------ running
     # (The cursor, labels, flag, sentence navigation and undo: SentenceEditingActions.)
@@ -276,17 +291,15 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
 
     def action_jump(self) -> None:
         self.app.push_screen(
-            JumpDialog(len(self.session.order)),
-            lambda answer: None if answer is None else self._run(self._jump, answer),
+            JumpDialog(self.jump_candidates, len(self.session.order)),
+            lambda document_id: None if document_id is None else self._run(self.session.go_to_document, document_id),
         )
 
-    def _jump(self, answer: str) -> None:
-        if self.session.store.corpus.get_document(answer) is not None:
-            self.session.go_to_document(answer)
-        elif answer.isdigit() and 1 <= int(answer) <= len(self.session.order):
-            self.session.go_to_position(int(answer) - 1)
-        else:
-            raise ActionRefused(f"no document {answer!r}")
+    def jump_candidates(self, text: str) -> list[DocumentHit]:
+        """Runs in a worker thread, on a reader of its own (and the order read through it)."""
+        with self.session.store.reader() as reader:
+            order = self.session.order.reading(reader)
+            return find_documents(reader, order, text, current=max(self.session.position, 0))
 
     def find_documents(self, prefix: str) -> list:
         """For the command palette, on the loop: on a reader, as a queued write may hold

@@ -20,7 +20,8 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...model import JudgmentScheme
-from ..widgets.sentence_layout import display_text
+from ...workspace.document_finder import DocumentHit
+from ..widgets.sentence_layout import display_excerpt, display_text
 
 
 class SafeInput(Input):
@@ -197,27 +198,115 @@ class SearchDialog(ModalScreen[int | None]):
 
 
 class JumpDialog(ModalScreen[str | None]):
-    """Ask for a document id, or a document number in the navigation order."""
+    """Find a document by its number, the start of its id or words of its title, and
+    return its id: up and down choose, enter jumps, escape cancels.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    The search runs as you type, in a worker on a reader of its own. An enter that
+    comes before the answer for what was typed waits for it, and the typing stops
+    there: nothing typed after enter goes into the box, and once the dialog is gone
+    nothing typed in it reaches the workspace."""
 
-    def __init__(self, count: int) -> None:
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "choose(1)", "Next document", show=False),
+        Binding("up", "choose(-1)", "Previous document", show=False),
+    ]
+
+    def __init__(self, find: Callable[[str], list[DocumentHit]], count: int) -> None:
         super().__init__()
+        self.find = find
         self.count = count
+        self._asked: str | None = None
+        self._answered: str | None = None
+        self._hits: list[DocumentHit] = []
+        self._picking = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog dialog-wide"):
             yield Label(Content("Jump to a document"), classes="dialog-title")
-            yield SafeInput(placeholder=f"Document id, or a number 1-{self.count:,}", id="jump-input")
-            yield Static(Content("enter jump · escape cancel"), classes="dialog-help")
+            yield SafeInput(
+                placeholder=f"A number 1-{self.count:,}, the start of an id, or words of a title", id="jump-input"
+            )
+            yield OptionList(id="jump-results")
+            yield Static(Content("↑ ↓ choose · enter jump · escape cancel"), id="jump-status", classes="dialog-help")
 
     def on_mount(self) -> None:
         _blink(self, self.query_one(Input))
+        self._ask("")
 
-    @on(Input.Submitted)
-    def jump(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+    @on(Input.Changed, "#jump-input")
+    def typed(self, event: Input.Changed) -> None:
+        if not self._picking:
+            self._ask(event.value)
+
+    def _ask(self, query: str) -> None:
+        query = query.strip()
+        if query == self._asked:
+            return
+        self._asked = query
+        self._search(query)
+
+    @work(thread=True, exclusive=True, group="jump")
+    def _search(self, query: str) -> None:
+        hits = self.find(query)
+        self.app.call_from_thread(self._show, query, hits)
+
+    def _show(self, query: str, hits: list[DocumentHit]) -> None:
+        if query != self._asked or not self.is_attached:
+            return  # an answer to what was typed before
+        self._answered, self._hits = query, hits
+        results = self.query_one(OptionList)
+        results.clear_options()
+        results.add_options(
+            Option(
+                Content.assemble(
+                    (f"{hit.position + 1:>7,}  ", "dim"),
+                    (display_excerpt(hit.document_id, 40), "bold"),
+                    "  ",
+                    display_excerpt(hit.title, 120),
+                ),
+                id=f"hit-{number}",
+            )
+            for number, hit in enumerate(hits)
+        )
+        if hits:
+            results.highlighted = 0
+        found = f"{len(hits)} document{'s' if len(hits) != 1 else ''}" if hits else "no document matches"
+        self.query_one("#jump-status", Static).update(Content(f"{found} · ↑ ↓ choose · enter jump · escape cancel"))
+        if self._picking:
+            self._pick()
+
+    def action_choose(self, delta: int) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            current = results.highlighted if results.highlighted is not None else -delta
+            results.highlighted = max(0, min(results.option_count - 1, current + delta))
+
+    @on(Input.Submitted, "#jump-input")
+    def submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._picking = True
+        # Keys typed from here on find no box to go into.
+        self.query_one(Input).disabled = True
+        if self._answered == self._asked:
+            self._pick()
+
+    def _pick(self) -> None:
+        highlighted = self.query_one(OptionList).highlighted
+        if self._hits and highlighted is not None:
+            self.dismiss(self._hits[highlighted].document_id)
+            return
+        self._picking = False
+        box = self.query_one(Input)
+        box.disabled = False
+        box.focus()
+
+    @on(OptionList.OptionSelected, "#jump-results")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        number = int((event.option_id or "hit-0").split("-", 1)[1])
+        if number < len(self._hits):
+            self.dismiss(self._hits[number].document_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

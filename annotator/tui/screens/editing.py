@@ -15,16 +15,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.message import Message
 
 from ..action_queue import ActionQueue
-from ..bindings import label_bindings
+from ..bindings import MODE_ACTIONS, MODE_KEYS, label_bindings
 from ..widgets.saving import SavingIndicator
-from ..widgets.sentence_view import FrozenTokens, SentenceView
+from ..widgets.sentence_view import FrozenTokens, Mark, SentenceView
 from .actions import report
 from .dialogs import JudgmentDialog, JudgmentPick, NoteDialog
+
+if TYPE_CHECKING:
+    from ..widgets.label_bar import LabelBar
 
 
 class SentenceEditingActions:
@@ -33,6 +37,7 @@ class SentenceEditingActions:
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     AUTO_FOCUS = None
     _actions: ActionQueue | None = None
+    _editing_mode: str | None = None
 
     def __init__(self, session: Any, *, notices: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -43,6 +48,30 @@ class SentenceEditingActions:
         self._frozen_tokens = FrozenTokens()
         for binding in label_bindings(session.tagset):
             self._bindings.bind(binding.key, binding.action, binding.description, show=False)
+        # A digit with no label still reaches the session, which says so.
+        self._label_keys = {label.key for label in session.tagset.labels}
+        for digit in "0123456789":
+            if digit not in self._label_keys:
+                self._bindings.bind(digit, f"label({digit!r})", show=False)
+
+    @property
+    def key_mode(self) -> str | None:
+        """The mode (`jump`, `boundary` or None) keys are routed to. Set as each key is
+        dispatched, since the session may lag behind in the action queue; set back from
+        the session whenever every queued action has landed."""
+        return self._editing_mode
+
+    @key_mode.setter
+    def key_mode(self, mode: str | None) -> None:
+        if mode != self._editing_mode:
+            self._editing_mode = mode
+            # The footer greys out the keys a mode takes over (check_action).
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._editing_mode is not None and action not in MODE_ACTIONS:
+            return None
+        return True
 
     def show_notices(self) -> None:
         """The launch's notices (read-only, resumed, ...), once the screen is up."""
@@ -75,6 +104,14 @@ class SentenceEditingActions:
 
     def _show_pending(self, count: int) -> None:
         self.query_one(SavingIndicator).show_pending(count)
+        if count == 0:
+            self._sync_key_mode()
+
+    def _sync_key_mode(self) -> None:
+        """The session is up to date: its mode is the one keys go to (a refused `e`
+        opened none; a refused enter of a boundary edit kept it open)."""
+        if self.pending_actions == 0:
+            self.key_mode = self.session.key_mode
 
     def _run(self, method: Callable[..., Any], *args: Any) -> None:
         """Call a session method in key order, then report its outcome and redraw."""
@@ -93,6 +130,93 @@ class SentenceEditingActions:
         if self._actions is not None:
             self._actions.close()
 
+    # the modes: a `'` jump and an `e` boundary edit take the keys while open
+    async def on_key(self, event: events.Key) -> None:
+        mode = self.key_mode
+        if mode is None:
+            return
+        binding = next((b for b in MODE_KEYS[mode] if event.key in b.key.split(",")), None)
+        if binding is not None:
+            handled = True
+            await self.run_action(binding.action)
+        elif mode == "jump" and event.is_printable and event.character:
+            handled = True
+            self._run(self.session.jump_type, event.character)
+        elif mode == "boundary" and event.character in self._label_keys:
+            handled = True
+            self.key_mode = None
+            self._run(self.session.apply_label, event.character)
+        elif mode == "jump":
+            # Any other key ends the jump and then does what it always does.
+            handled = False
+            self.action_end_jump()
+        else:
+            handled = True
+            self.notify(
+                "boundary edit: left/right move the end, shift+left/right the start, enter keeps, escape cancels",
+                severity="warning",
+                markup=False,
+                timeout=3,
+            )
+        if handled:
+            event.stop()
+            event.prevent_default()
+
+    def action_begin_jump(self) -> None:
+        self.key_mode = "jump"
+        self._run(self.session.begin_jump)
+
+    def action_jump_back(self) -> None:
+        self._run(self.session.jump_back)
+
+    def action_end_jump(self) -> None:
+        self.key_mode = None
+        self._run(self.session.end_jump)
+
+    def action_begin_boundary(self) -> None:
+        self.key_mode = "boundary"
+        self._run(self.session.begin_boundary)
+
+    def action_move_boundary(self, side: str, delta: int) -> None:
+        self._run(self.session.move_boundary, side, delta)
+
+    def action_keep_boundary(self) -> None:
+        self.key_mode = None
+        self._run(self.session.keep_boundary)
+
+    def action_cancel_boundary(self) -> None:
+        self.key_mode = None
+        self._run(self.session.cancel_boundary)
+
+    def mode_text(self) -> str:
+        """What the header says while a mode is open ("" when none is)."""
+        session = self.session
+        if session.jump is not None:
+            extending = " extends the selection" if session.jump.extending else ""
+            return f"JUMP '{session.jump.typed}'{extending} · type letters · enter/escape ends"
+        edit = session.boundary
+        if edit is not None:
+            text = session.sentence_text
+            shown = f"{text[max(edit.start - 6, 0) : edit.start]}[{text[edit.start : edit.end]}]{text[edit.end : edit.end + 6]}"
+            finish = "1-9 labels" if edit.span is None else "enter keeps"
+            return f"EDIT {' '.join(shown.split())} · ←→ end · shift+←→ start · {finish} · esc cancels"
+        return ""
+
+    def boundary_marks(self, marks: tuple[Mark, ...], look: Callable[[str], tuple[str, str]]) -> tuple[Mark, ...]:
+        """The marks with a boundary edit's range drawn where it now is."""
+        edit = self.session.boundary
+        if edit is None:
+            return marks
+        if edit.span is None:
+            color, key = "#808080", "…"
+            return (*marks, Mark(edit.start, edit.end, color, key, "span"))
+        span = edit.span
+        color, key = look(span.label)
+        kept = tuple(
+            m for m in marks if not (m.kind == "span" and (m.start, m.end, m.key) == (span.start, span.end, key))
+        )
+        return (*kept, Mark(edit.start, edit.end, color, key, "span", span.quoted))
+
     # the token cursor
     def action_move(self, delta: int) -> None:
         self._run(self.session.move, delta)
@@ -103,6 +227,18 @@ class SentenceEditingActions:
     def action_clear_selection(self) -> None:
         self._run(self.session.clear_selection)
 
+    def action_first_token(self) -> None:
+        self._run(self.session.first_token)
+
+    def action_last_token(self) -> None:
+        self._run(self.session.last_token)
+
+    def action_extend_to_first(self) -> None:
+        self._run(self.session.extend_to_first)
+
+    def action_extend_to_last(self) -> None:
+        self._run(self.session.extend_to_last)
+
     def on_sentence_view_token_clicked(self, message: SentenceView.TokenClicked) -> None:
         self._run(self.session.place, message.token)
 
@@ -112,6 +248,10 @@ class SentenceEditingActions:
     # spans
     def action_label(self, key: str) -> None:
         self._run(self.session.apply_label, key)
+
+    def on_label_bar_label_clicked(self, message: LabelBar.LabelClicked) -> None:
+        # A click on the label bar is the label's key.
+        self.action_label(message.key)
 
     def action_reject(self) -> None:
         self._run(self.session.reject)
@@ -159,7 +299,7 @@ class SentenceEditingActions:
 
     # history
     def action_undo(self) -> None:
-        self._run(self.session.undo)
+        self._run(self.session.undo_saying)
 
     def action_redo(self) -> None:
-        self._run(self.session.redo)
+        self._run(self.session.redo_saying)

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...model import Tagset
-from ..bindings import ADJUDICATE_KEYS, WORKSPACE_KEYS, key_display
+from ..bindings import ADJUDICATE_KEYS, BOUNDARY_MODE_KEYS, JUMP_MODE_KEYS, WORKSPACE_KEYS, key_display
 from ..widgets.colors import on_label
 from ..widgets.sentence_layout import display_text
 
@@ -30,9 +30,31 @@ def key_lines(keys: list[tuple[str, Binding]], label_group: str, label_help: str
     return lines
 
 
+def mode_lines() -> list[Content]:
+    """The keys of the two modes, as help lines: what a jump and a boundary edit take."""
+
+    def rows(keys: list[Binding]) -> list[tuple[str, str]]:
+        return [(key_display(binding), binding.description) for binding in keys]
+
+    modes = {
+        "Jump (after ')": [
+            ("letters", "Go to the next word starting so (wrapping, any case or accent)"),
+            *rows(JUMP_MODE_KEYS),
+        ],
+        "Boundary edit (after e)": [*rows(BOUNDARY_MODE_KEYS), ("1-9", "On a new range from a selection: label it")],
+    }
+    lines: list[Content] = []
+    for title, entries in modes.items():
+        lines.append(Content.styled(title, "bold"))
+        lines += [Content.assemble((f"  {key:<16}", "bold"), description) for key, description in entries]
+        lines.append(Content(""))
+    return lines
+
+
 def help_content(tagset: Tagset) -> Content:
     lines: list[Content] = [Content.styled("Keys", "bold underline"), Content("")]
     lines += key_lines(WORKSPACE_KEYS, "Spans", "Label the selection or the token under the cursor; relabel a span")
+    lines += mode_lines()
     lines += [
         Content.assemble(
             ("  ctrl+p          ", "bold"), "Command palette: jump, search, suggestion mode, statistics, export"
@@ -83,6 +105,7 @@ class HelpScreen(ModalScreen[None]):
 def adjudication_help_content(tagset: Tagset) -> Content:
     lines: list[Content] = [Content.styled("Adjudication keys", "bold underline"), Content("")]
     lines += key_lines(ADJUDICATE_KEYS, "Gold", "Label the selection or token in gold; relabel a gold span")
+    lines += mode_lines()
     lines += [
         Content.styled("Rows", "bold underline"),
         Content("  one row per annotator who finished the sentence, with their judgment;"),

@@ -10,6 +10,10 @@ from textual.widget import Widget
 from .colors import on_label
 from .sentence_layout import display_excerpt, superscript
 
+# Guidance is read whole where there is room (a label description runs to a few
+# hundred characters); only a runaway one is elided.
+GUIDANCE_LIMIT = 800
+
 
 @dataclass(frozen=True)
 class ItemDetails:
@@ -27,6 +31,10 @@ class ItemDetails:
     # external tool) and why it was suggested.
     source: str | None = None
     reason: str | None = None
+    # Guidance where the decision is made: what the label means, and for a lexicon
+    # term the entry's note (why the term is loaded, and when to reject it).
+    description: str | None = None
+    lexicon_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ class DetailsPane(Widget):
                     item.origin,
                     *([(" · ", dim), "❝ quoted"] if item.quoted else []),
                     (" · ", dim),
-                    ("“" + display_excerpt(item.text) + "”", "italic"),
+                    (quoted(item.text), "italic"),
                 )
             )
             extra: list[Content | str | tuple[str, object]] = []
@@ -94,12 +102,17 @@ class DetailsPane(Widget):
                 extra += [("term ", dim), display_excerpt(item.term)]
             if item.neutral:
                 extra += [("  → neutral ", dim), display_excerpt(item.neutral)]
+            if item.lexicon_note:
+                extra += [("  why ", dim), display_excerpt(item.lexicon_note)]
             if item.note:
                 extra += [("  note ", dim), display_excerpt(item.note)]
             if item.source:
                 extra += [("  from ", dim), display_excerpt(item.source)]
             if item.reason:
-                extra += [("  why ", dim), display_excerpt(item.reason)]
+                extra += [("  reason ", dim), display_excerpt(item.reason)]
+            # Last, as the line is cut at the width: the wide pane shows it whole.
+            if item.description:
+                extra += [("  means ", dim), display_excerpt(item.description)]
             if extra:
                 lines.append(Content.assemble(" " * 10, *extra))
         else:
@@ -108,7 +121,7 @@ class DetailsPane(Widget):
                 Content.assemble(
                     ("Token    ", heading),
                     " ",
-                    ("“" + display_excerpt(info.token) + "”", "bold"),
+                    (quoted(info.token), "bold"),
                     (f"  {info.token_position}/{info.token_count}{selection}", dim),
                 )
             )
@@ -124,15 +137,21 @@ class DetailsPane(Widget):
                 *([(" · note ", dim), display_excerpt(info.note)] if info.note else []),
             )
         )
-        return Content("\n").join(lines)
+        # One line each, cut to the width: the pane is three lines tall here.
+        width = self.content_size.width
+        return Content("\n").join(line.truncate(width, ellipsis=True) if width else line for line in lines)
 
     def _tall(self, info: DetailsInfo) -> Content:
         """One field per line, for the pane beside the sentence on wide terminals."""
         heading = self.get_visual_style("details-pane--heading", partial=True)
         dim = self.get_visual_style("details-pane--dim", partial=True)
 
+        width = self.content_size.width
+
         def field(name: str, value: Content | str) -> Content:
-            return Content.assemble((f"  {name:<9} ", dim), value)
+            # Long values wrap under their own start, not under the field names.
+            value = value if isinstance(value, Content) else Content(value)
+            return Content("\n").join(hanging(Content.styled(f"  {name:<9} ", dim), value, width))
 
         lines: list[Content] = []
         item = info.item
@@ -143,8 +162,10 @@ class DetailsPane(Widget):
                     "  ",
                     (f" {display_excerpt(item.label)} {superscript(item.key)} ", on_label(item.color)),
                 ),
+            ]
+            lines += [
                 field("origin", item.origin),
-                field("text", Content.styled("“" + display_excerpt(item.text) + "”", "italic")),
+                field("text", Content.styled(quoted(item.text), "italic")),
             ]
             if item.kind == "span":
                 lines.append(field("quoted", "❝ yes" if item.quoted else "no"))
@@ -152,6 +173,10 @@ class DetailsPane(Widget):
                 lines.append(field("term", display_excerpt(item.term)))
             if item.neutral:
                 lines.append(field("neutral", display_excerpt(item.neutral)))
+            if item.lexicon_note:
+                lines.append(field("why", display_excerpt(item.lexicon_note, GUIDANCE_LIMIT)))
+            if item.description:
+                lines.append(field("means", display_excerpt(item.description, GUIDANCE_LIMIT)))
             if item.source:
                 lines.append(field("source", display_excerpt(item.source)))
             if item.reason:
@@ -164,7 +189,7 @@ class DetailsPane(Widget):
             field(
                 "token",
                 Content.assemble(
-                    ("“" + display_excerpt(info.token) + "”", "bold"),
+                    (quoted(info.token), "bold"),
                     (f"  {info.token_position}/{info.token_count}", dim),
                 ),
             ),
@@ -180,6 +205,31 @@ class DetailsPane(Widget):
             field("note", display_excerpt(info.note) if info.note else "—"),
         ]
         return Content("\n").join(lines)
+
+
+# Quotation marks a span often covers itself (scare quotes): the pane adds none of its own then.
+_OPENING = "“‘\"'«‹„‚"
+_CLOSING = "”’\"'»›“‘"
+
+
+def quoted(text: str) -> str:
+    """The text between curly quotes, adding only those it lacks: a scare-quoted span
+    “transisi” shows as “transisi”, not ““transisi””."""
+    shown = display_excerpt(text)
+    opening = "" if shown[:1] in _OPENING else "“"
+    closing = "" if shown[-1:] in _CLOSING and len(shown) > 1 else "”"
+    return opening + shown + closing
+
+
+def hanging(head: Content, value: Content, width: int) -> list[Content]:
+    """`head` then `value` wrapped to `width` at word boundaries, the further lines
+    indented under the value's start."""
+    indent = head.cell_length
+    room = width - indent
+    if room < 8:
+        return [head + value]
+    lines = value.wrap(room)
+    return [(head if number == 0 else Content(" " * indent)) + line for number, line in enumerate(lines)]
 
 
 def _status(status: str | None) -> str:

@@ -29,6 +29,8 @@ class HeaderInfo:
     flagged: bool = False
     readonly: bool = False
     queue: bool = False  # the documents are her assigned queue, not the corpus
+    pending: int | None = None  # suggestions still to decide here (None: none are shown)
+    key_mode: str = ""  # an open jump or boundary edit, which takes the second line
 
 
 def progress_bar(done: int, total: int, width: int) -> tuple[str, str]:
@@ -88,12 +90,17 @@ class WorkspaceHeader(Widget):
             *([(" — " + display_text(info.source), dim)] if info.source else []),
         ).truncate(width, ellipsis=True)
 
+        if info.key_mode:
+            mode = Content.styled(f" {display_text(info.key_mode)} ", badge).truncate(width, ellipsis=True)
+            return Content("\n").join([first, mode])
+
         share = info.done / info.total if info.total else 0.0
         counts = f" {info.done:,}/{info.total:,} done ({share:.1%}){' in your queue' if info.queue else ''}"
         state = " · ".join(
             part
             for part in (
                 f"sentence {info.sentence_position}/{info.sentence_count}",
+                "" if info.pending is None else f"{info.pending} pending",
                 {"done": "✓ done", "skipped": "↷ skipped"}.get(info.status or "", ""),
                 "⚑ flagged" if info.flagged else "",
                 f"suggestions {info.mode}",
