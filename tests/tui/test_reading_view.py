@@ -60,13 +60,15 @@ async def test_labelling_accepting_and_removing_move_no_word(demo_store):
             ("left", "left", "d"),  # remove a span
             ("u",),  # and bring it back
             ("a",),  # nothing pending left: refused
+            ("home", *["right"] * quote, "e", "left", "left"),  # a boundary edit under way
+            ("enter",),  # kept: the scare quote now ends inside "Israel"
         ]
         for keys in steps:
             await pilot.press(*keys)
             await pilot.pause()
             assert token_cells(app) == before, keys
         spans = {(s.label, text[s.start : s.end]) for s in session.spans}
-        assert ("scare_quotes", "“Israel”") in spans and len(spans) == 3
+        assert ("scare_quotes", "“Israe") in spans and len(spans) == 3
         # The marks row under the first line draws the spans' keys where they start.
         view = app.screen.query_one(SentenceView)
         x, y = before[1]
