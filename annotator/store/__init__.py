@@ -11,6 +11,7 @@ room on it, sharing its one connection:
 - `store.exports`: the export read model (exports.py)
 - `store.agreement`: the agreement read model, as numpy arrays (agreement.py)
 - `store.merge`: merging another project database (merge.py)
+- `store.reading`: the reading view's window of a document, with one annotator's marks (reading.py)
 - `store.units`: write units, so big writes commit in short batches yet land whole (units.py)
 - `store.links`: browser links, stored as hashes (links.py)
 - `store.uncertainty`: the model's uncertainty per sentence and document (uncertainty.py)
@@ -46,6 +47,7 @@ from .files import check_is_project, check_is_sqlite, readonly_uri, writable
 from .lexicons import Lexicons
 from .links import Links
 from .merge import Merge
+from .reading import Reading
 from .recommender import Recommender
 from .report import Report
 from .rows import compact_json
@@ -416,6 +418,10 @@ class Store:
     @cached_property
     def units(self) -> WriteUnits:
         return WriteUnits(self)
+
+    @cached_property
+    def reading(self) -> Reading:
+        return Reading(self)
 
     @cached_property
     def recommender(self) -> Recommender:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.commands import hooks
+from annotator.corpus_import import Importer, ImportOptions
+from annotator.resources import sample_paths
 from annotator.tui.app import SessionApp
 from annotator.workspace import AnnotationSession
 from tests.workspace_corpus import build_corpus
@@ -26,3 +29,12 @@ def make_app(corpus):
         return SessionApp(session, notices=(notice,) if notice else (), cursor_blink=False)
 
     return make
+
+
+@pytest.fixture
+def demo_store(store):
+    """The demo project: the three samples with the default lexicon's suggestions."""
+    hooks.prepare_demo(store)
+    report = Importer(store, ImportOptions(), on_sentences=hooks.sentences_hook(store)).run(sample_paths())
+    assert not report.failed
+    return store

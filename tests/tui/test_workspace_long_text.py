@@ -112,7 +112,7 @@ def test_layout_is_linear_in_the_sentence():
 
     tokens = tokenize(text)
     started = time.perf_counter()
-    layout = layout_sentence(text, tokens, [], 97)
+    layout = layout_sentence(text, tokens, 97)
     assert time.perf_counter() - started < 0.5
     assert "".join(layout.display[a:b] + " " for a, b in layout.lines).strip() == text
     assert layout.line_of(19_999) == len(layout.lines) - 1

@@ -21,11 +21,14 @@ from ...workspace.document_finder import DocumentHit, find_documents
 from ...workspace.reports import export_own_work
 from ..bindings import WORKSPACE_BINDINGS
 from ..palette import WorkspaceCommands
+from ..widgets import too_small
 from ..widgets.details import DetailsInfo, DetailsPane, ItemDetails
 from ..widgets.header import HeaderInfo, WorkspaceHeader
 from ..widgets.label_bar import LabelBar
+from ..widgets.reading_window import ReadingWindow
 from ..widgets.saving import SavingIndicator
-from ..widgets.sentence_view import ContextSentence, Mark, SentenceModel, SentenceView
+from ..widgets.sentence_view import Mark, SentenceModel, SentenceView
+from ..widgets.too_small import TooSmall
 from .dialogs import (
     JumpDialog,
     NoteDialog,
@@ -43,28 +46,28 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
     NOTE_TITLE = "Note on this sentence"
     BINDINGS = WORKSPACE_BINDINGS
     COMMANDS = {WorkspaceCommands}
+    HORIZONTAL_BREAKPOINTS = too_small.HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS = too_small.VERTICAL_BREAKPOINTS
     session: AnnotationSession
 
     def __init__(self, session: AnnotationSession, *, notices: tuple[str, ...] = ()) -> None:
         super().__init__(session, notices=notices)
         self._looks = {label.name: (label.color, label.key) for label in session.tagset.labels}
+        self._reading = ReadingWindow(session.annotator, self._label_look)
 
     def compose(self) -> ComposeResult:
         yield SavingIndicator()
         yield WorkspaceHeader(id="header")
         with Horizontal(id="body"):
             with Vertical(id="reading"):
-                yield ContextSentence(id="previous", classes="context")
                 yield SentenceView(id="sentence")
-                yield ContextSentence(id="next", classes="context")
             yield DetailsPane(id="details")
         yield LabelBar(self.session.tagset.labels, id="labels")
         yield Footer()
+        yield TooSmall(id="too-small")
 
     def on_mount(self) -> None:
         self._header = self.query_one(WorkspaceHeader)
-        self._previous = self.query_one("#previous", ContextSentence)
-        self._next = self.query_one("#next", ContextSentence)
         self._sentence = self.query_one(SentenceView)
         self._details_pane = self.query_one(DetailsPane)
         self.refresh_view()
@@ -101,10 +104,10 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
                 key_mode=self.mode_text(),
             )
         )
-        previous, following = session.previous_context, session.next_context
-        self._previous.show(previous.text if previous else None)
-        self._next.show(following.text if following else None)
         view = self._sentence
+        view.show_context(
+            self._reading.around(session.store, document.id if document else None, session.index, self.app.size.height)
+        )
         view.show(
             SentenceModel(
                 text=sentence.text if sentence else "",
@@ -121,6 +124,15 @@ class AnnotateScreen(SentenceEditingActions, Screen[None]):
         self._details_pane.show(self._details())
         # first_shown_at is written once the sentence is on screen, not before drawing it.
         self.call_after_refresh(self._run_quietly, session.record_shown)
+
+    def on_sentence_view_resized(self) -> None:
+        # A taller view shows more context: read a larger window (not while a queued
+        # write holds the session's connection; the next redraw reads it then).
+        if not self.pending_actions:
+            self.refresh_view()
+
+    def on_sentence_view_passage_clicked(self, message: SentenceView.PassageClicked) -> None:
+        self._run(self.session.go_to_sentence, message.sentence_id)
 
     def _label_look(self, name: str) -> tuple[str, str]:
         return self._looks.get(name, (UNKNOWN_COLOR, "?"))

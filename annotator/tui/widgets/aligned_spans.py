@@ -60,7 +60,7 @@ def render_aligned(model: AlignedModel, width: int) -> Content:
     labels = [_gutter_label(track) for track in model.tracks]
     gutter = min(max((cell_len(label) for label in labels), default=0) + 2, GUTTER_MAX)
     text_width = max(width - gutter, 10)
-    layout = layout_sentence(model.text, list(model.tokens), [], text_width)
+    layout = layout_sentence(model.text, list(model.tokens), text_width)
     display = layout.display
     rows: list[Content] = []
     for number, (line_start, line_end) in enumerate(layout.lines):

@@ -1,9 +1,10 @@
-"""Where each character and tag of a sentence goes on screen: wrapping and hit testing.
+"""Where each character of a sentence goes on screen: wrapping and hit testing.
 
-The sentence view wraps text itself, at the spaces between words, because it needs
-to know the cell each token lands on (for mouse clicks, and to scroll to the cursor)
-and because it inserts small tags after spans (the label key) that are not part of
-the text. This module is plain Python over `rich.cells`, so it is cheap to test.
+The reading view wraps text itself, at the spaces between words, because it needs
+to know the cell each token lands on (for mouse clicks, to scroll to the cursor, and
+to draw the marks row under each line). Nothing is ever inserted into the text, so
+labelling a word cannot move another. This module is plain Python over
+`rich.cells`, so it is cheap to test.
 
 Display text has exactly one character per text character: control characters
 become visible placeholders (`annotator.textnorm.visible`), tabs and newlines become
@@ -71,52 +72,46 @@ def superscript(key: str) -> str:
     return key.translate(SUPERSCRIPT)
 
 
-@dataclass(frozen=True)
-class Tag:
-    """A few cells inserted after text offset `after` (exclusive end of a span)."""
-
-    after: int
-    text: str
-    color: str = ""
-    strong: bool = True
-
-
 @dataclass
 class SentenceLayout:
-    """The display string (text with tags inserted), its lines, and what each cell holds.
+    """The display string, its lines, and what each cell holds.
 
     What each token covers on screen is worked out on demand, for the line asked
     about (`line_hits`) or the token asked about (`line_of`): a key press on a long
     sentence lays out its lines and nothing per token."""
 
     display: str
-    # Display offset of each text offset, plus one past the end.
-    display_index: Sequence[int]
-    # Half-open display ranges, one per screen line.
+    # Half-open display ranges (display offsets are text offsets), one per screen line.
     lines: list[tuple[int, int]] = field(default_factory=list)
-    # Display ranges of the inserted tags, with the tag each holds.
-    tag_ranges: list[tuple[int, int, Tag]] = field(default_factory=list)
     tokens: Sequence[tuple[int, int]] = ()
     # The cell at which each display character starts, plus one past the end.
     cells: Sequence[int] = ()
-    _line_starts: list[int] = field(default_factory=list, repr=False)
+    line_starts: list[int] = field(default_factory=list, repr=False)
     _hits: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict, repr=False)
     _ordered: bool | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._line_starts = [start for start, _ in self.lines]
+        self.line_starts = [start for start, _ in self.lines]
 
     def _display_range(self, token: int) -> tuple[int, int]:
-        length = len(self.display_index) - 1
+        length = len(self.display)
         start, end = self.tokens[token]
         start, end = max(0, min(start, length)), max(0, min(end, length))
-        first = self.display_index[start]
-        return first, self.display_index[end] if end > start else first
+        return start, max(end, start)
+
+    def line_at(self, offset: int) -> int:
+        """The line holding display offset `offset` (the last line for the end)."""
+        return max(bisect_right(self.line_starts, offset) - 1, 0)
+
+    def cell_of(self, offset: int) -> tuple[int, int]:
+        """(line, x) of display offset `offset`, x in cells from the line's start."""
+        y = self.line_at(offset)
+        return y, self.cells[offset] - self.cells[self.lines[y][0]]
 
     def line_of(self, token: int) -> int:
         """The line a token starts on."""
         first, _ = self._display_range(token)
-        return max(bisect_right(self._line_starts, first) - 1, 0)
+        return max(bisect_right(self.line_starts, first) - 1, 0)
 
     @property
     def token_line(self) -> list[int]:
@@ -129,8 +124,7 @@ class SentenceLayout:
         return [self.line_hits(y) for y in range(len(self.lines))]
 
     def line_hits(self, y: int) -> list[tuple[int, int, int]]:
-        """(x_start, x_end, token) cell ranges on line y, for hit testing. A token's range
-        includes the tags drawn after it, so a click on a key lands on its token."""
+        """(x_start, x_end, token) cell ranges on line y, for hit testing."""
         if not 0 <= y < len(self.lines):
             return []
         cached = self._hits.get(y)
@@ -171,8 +165,8 @@ class SentenceLayout:
         return best[1] if best else None
 
 
-def layout_sentence(text: str, tokens: Sequence[tuple[int, int]], tags: list[Tag], width: int) -> SentenceLayout:
-    """Insert the tags, wrap to `width` cells, and map tokens to cells.
+def layout_sentence(text: str, tokens: Sequence[tuple[int, int]], width: int) -> SentenceLayout:
+    """Wrap to `width` cells, and map tokens to cells.
 
     Linear in the sentence, and nothing per token: the cell offset of every display
     character is known once (`_cell_offsets`), so wrapping is one pass over the words
@@ -181,54 +175,10 @@ def layout_sentence(text: str, tokens: Sequence[tuple[int, int]], tags: list[Tag
     lays out in milliseconds, and a single 1,000,000-character token is cut into
     lines in a fraction of a second.
     """
-    shown = display_text(text)
-    length = len(shown)
-    by_offset: dict[int, list[Tag]] = {}
-    for tag in tags:
-        if 0 < tag.after <= length:
-            by_offset.setdefault(tag.after, []).append(tag)
-
-    parts: list[str] = []
-    tag_ranges: list[tuple[int, int, Tag]] = []
-    afters: list[int] = []
-    shifts = [0]  # shifts[k]: the cells of the tags at the first k offsets in `afters`
-    previous = 0
-    for after in sorted(by_offset):
-        parts.append(shown[previous:after])
-        position = after + shifts[-1]
-        for tag in by_offset[after]:
-            parts.append(tag.text)
-            tag_ranges.append((position, position + len(tag.text), tag))
-            position += len(tag.text)
-        afters.append(after)
-        shifts.append(position - after)
-        previous = after
-    parts.append(shown[previous:])
-    display = "".join(parts)
-    index: Sequence[int] = _ShiftedIndex(length, afters, shifts) if afters else range(length + 1)
+    display = display_text(text)
     cells = _cell_offsets(display)
     lines = _wrap(display, max(width, 1), cells)
-    return SentenceLayout(display, index, lines, tag_ranges, tokens, cells)
-
-
-class _ShiftedIndex(Sequence[int]):
-    """The display offset of each text offset (and one past the end), without a list
-    of them: offset i moves right by the length of the tags inserted at or before i."""
-
-    def __init__(self, length: int, afters: list[int], shifts: list[int]):
-        self._length, self._afters, self._shifts = length, afters, shifts
-
-    def __len__(self) -> int:
-        return self._length + 1
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return i + self._shifts[bisect_right(self._afters, i)]
+    return SentenceLayout(display, lines, tokens, cells)
 
 
 def _wrap_single_cell(display: str, width: int) -> list[tuple[int, int]]:
