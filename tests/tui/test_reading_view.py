@@ -4,10 +4,12 @@ that move no word, this annotator's work only, and the too-small screen."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.model import SpanAnnotation
 from annotator.tui.app import SessionApp
-from annotator.tui.widgets.sentence_view import GUTTER, SentenceView
+from annotator.tui.widgets.sentence_view import GUTTER, Mark, SentenceView, _text_ranges
 from annotator.tui.widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall, too_small_message
 from annotator.workspace import AnnotationSession
 from tests.conftest import SAMPLE_IDS
@@ -156,3 +158,24 @@ async def test_a_terminal_below_the_minimum_shows_what_it_needs(demo_store, size
         await pilot.pause()
         assert not app.screen.query_one(TooSmall).display and app.screen.query_one("#body").display
         assert token_cells(app)  # the focus sentence is back
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(-2, 30), st.integers(1, 8), st.sampled_from(["span", "rejected", "suggestion"])),
+        max_size=10,
+    ),
+    st.integers(1, 35),
+)
+def test_a_rejection_is_drawn_on_every_character_of_it_no_span_covers(raw, length):
+    marks = tuple(Mark(start, start + width, "red", "1", kind) for start, width, kind in raw)
+    covered = {c for m in marks if m.kind == "span" for c in range(m.start, m.end)}
+    drawn: dict[int, set[int]] = {}
+    for start, end, mark in _text_ranges(marks, length):
+        chars = drawn.setdefault(id(mark), set())
+        assert not chars & set(range(start, end)), "pieces of one mark do not overlap"
+        chars |= set(range(start, end))
+    for mark in marks:
+        whole = set(range(max(mark.start, 0), min(mark.end, length)))
+        expected = whole - covered if mark.kind == "rejected" else whole
+        assert drawn.get(id(mark), set()) == expected
