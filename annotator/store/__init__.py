@@ -39,22 +39,23 @@ from typing import TYPE_CHECKING
 from ..errors import ReadOnlyStore
 from ..model import Tagset
 from . import opening, project
-from .agreement import Agreement
-from .annotations import Annotations
-from .corpus import Corpus
-from .exports import Exports
-from .lexicons import Lexicons
-from .links import Links
-from .merge import Merge
-from .recommender import Recommender
-from .report import Report
-from .suggestions import Suggestions
-from .team import Team
-from .units import WriteUnits
 from .write_lock import begin_immediate
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from .agreement import Agreement
+    from .annotations import Annotations
+    from .corpus import Corpus
+    from .exports import Exports
+    from .lexicons import Lexicons
+    from .links import Links
+    from .merge import Merge
+    from .recommender import Recommender
+    from .report import Report
+    from .suggestions import Suggestions
+    from .team import Team
+    from .units import WriteUnits
 
 __all__ = ["BUSY_TIMEOUT_MS", "Store"]
 
@@ -227,54 +228,80 @@ class Store:
         return self._tagset
 
     # -------------------------------------------------------------------- rooms
-    # Made on first use and kept: each is a view of this store's connection.
+    # Made on first use and kept: each is a view of this store's connection. Each is
+    # imported on first use too, so a command loads only the rooms it reads (the team
+    # room alone brings random, hashlib and difflib).
 
     @cached_property
     def corpus(self) -> Corpus:
+        from .corpus import Corpus
+
         return Corpus(self)
 
     @cached_property
     def annotations(self) -> Annotations:
+        from .annotations import Annotations
+
         return Annotations(self)
 
     @cached_property
     def suggestions(self) -> Suggestions:
+        from .suggestions import Suggestions
+
         return Suggestions(self)
 
     @cached_property
     def lexicons(self) -> Lexicons:
+        from .lexicons import Lexicons
+
         return Lexicons(self)
 
     @cached_property
     def exports(self) -> Exports:
+        from .exports import Exports
+
         return Exports(self)
 
     @cached_property
     def agreement(self) -> Agreement:
+        from .agreement import Agreement
+
         return Agreement(self)
 
     @cached_property
     def merge(self) -> Merge:
+        from .merge import Merge
+
         return Merge(self)
 
     @cached_property
     def units(self) -> WriteUnits:
+        from .units import WriteUnits
+
         return WriteUnits(self)
 
     @cached_property
     def recommender(self) -> Recommender:
+        from .recommender import Recommender
+
         return Recommender(self)
 
     @cached_property
     def report(self) -> Report:
+        from .report import Report
+
         return Report(self)
 
     @cached_property
     def team(self) -> Team:
+        from .team import Team
+
         return Team(self)
 
     @cached_property
     def links(self) -> Links:
+        from .links import Links
+
         return Links(self)
 
     # ------------------------------------------------------------ other threads
