@@ -62,8 +62,10 @@ def _connect(cls: type[Store], path: Path, readonly: bool, create: bool, busy_ti
         check_is_project(conn, path, bool(applied_migrations(conn)), create)
         configure(store, busy_timeout_ms)
         migrate(store)
-        if not readonly:
-            store.units.recover()  # a dead importer's unfinished file, say
+        # A dead importer's unfinished file, say. Most opens find no unit at all, and
+        # decide so without loading the units room.
+        if not readonly and conn.execute("SELECT 1 FROM write_units LIMIT 1").fetchone():
+            store.units.recover()
     except BaseException:
         conn.close()
         raise

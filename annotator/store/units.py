@@ -175,8 +175,8 @@ class WriteUnits(Room):
             return []
         units = self.open_units()
         if not units:
-            return []  # the usual case, decided without importing socket
-        import socket
+            return []
+        import socket  # here, not at the top: see begin()
 
         host = socket.gethostname()
         dead = [u for u in units if u.host == host and not _alive(u.pid, u.process_start)]
