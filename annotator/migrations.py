@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # The steps are applied by sqlite_utils' Migrations, as the set "framing-annotator"
 # (recorded in the _sqlite_migrations table). sqlite_utils is imported only when a
 # database needs a step: opening an up-to-date project reads the table directly
-# (Store._applied_migrations), so read-only commands do not pay for the import.
+# (store/opening.applied_migrations), so read-only commands do not pay for the import.
 MIGRATION_SET = "framing-annotator"
 _STEPS: list[Callable[[Database], None]] = []
 _SET: Migrations | None = None
@@ -252,7 +252,7 @@ def m006_harden_ids_never_reused(db: Database) -> None:
     # suggestion's id. Without AUTOINCREMENT SQLite gives a freed largest id to the next
     # insert, so another annotator's new span (or a re-run suggestion) could take it and
     # be overwritten by the restore. AUTOINCREMENT never hands out an id twice; SQLite
-    # can only add it by rebuilding the table (Store._migrate runs with foreign keys off,
+    # can only add it by rebuilding the table (store/opening.migrate runs with foreign keys off,
     # as that procedure requires, and checks them after).
     for table in ("suggestions", "spans"):
         _rebuild_with_autoincrement(db, table)

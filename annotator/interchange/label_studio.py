@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import TextIO
-from xml.sax.saxutils import quoteattr
 
 from ..model import Tagset
 from .offsets import convert
@@ -25,6 +24,10 @@ from .units import Unit
 
 def label_config(tagset: Tagset) -> str:
     """The labelling config: the sentence, and one Label per tag-set label."""
+    # Imported here: xml.sax.saxutils brings urllib, http, email and ssl, which every
+    # interchange command (import-annotations too) would otherwise load at start-up.
+    from xml.sax.saxutils import quoteattr
+
     labels = "\n".join(
         f"    <Label value={quoteattr(label.name)} background={quoteattr(label.color)}/>" for label in tagset.labels
     )

@@ -1,15 +1,20 @@
 """The project store: one SQLite file, and with annotator.migrations the only code with SQL.
 
 `Store` is the entry point: it opens (and migrates) the file, runs transactions and
-read snapshots, and keeps the project's meta data and tag set. Each table family is a
-room on it, sharing its one connection:
+read snapshots, and keeps the project's meta data and tag set. What opening runs (the
+checks, the connection's set-up, migration, copies) is in opening.py; the meta and tag
+set SQL in project.py. Each table family is a room on it, sharing its one connection:
 
 - `store.corpus`: documents and sentences, navigation and search (corpus.py)
 - `store.annotations`: annotators, spans, sentence states, events, progress (annotations.py)
 - `store.suggestions`: lexicon suggestions and decisions on them (suggestions.py)
 - `store.lexicons`: lexicons and their entries (lexicons.py)
-- `store.exports`: the export read model (exports.py)
+- `store.team`: roster, assignments, time on screen and the lead's view (team.py, on
+  team_roster.py, team_assignments.py and team_status.py)
+- `store.recommender`: the recommender's training rows and models (recommender.py)
+- `store.exports`: the export read model (exports.py, on csv_format.py)
 - `store.agreement`: the agreement read model, as numpy arrays (agreement.py)
+- `store.report`: the HTML report's read model (report.py)
 - `store.merge`: merging another project database (merge.py)
 - `store.reading`: the reading view's window of a document, with one annotator's marks (reading.py)
 - `store.units`: write units, so big writes commit in short batches yet land whole (units.py)
@@ -25,40 +30,36 @@ cannot be upgraded. `transaction()` groups several writes into one.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import migrations as schema
-from ..clock import now_iso
-from ..errors import AnnotatorError, ProjectMissing, ReadOnlyStore, SchemaTooNew
-from ..model import JudgmentScheme, Label, Tagset
-from .agreement import Agreement
-from .annotations import Annotations
-from .corpus import Corpus
-from .exports import Exports
-from .files import check_is_project, check_is_sqlite, readonly_uri, writable
-from .lexicons import Lexicons
-from .links import Links
-from .merge import Merge
-from .reading import Reading
-from .recommender import Recommender
-from .report import Report
-from .rows import compact_json
-from .suggestions import Suggestions
-from .team import Team
-from .uncertainty import Uncertainty
-from .units import WriteUnits
+from ..errors import ReadOnlyStore
+from ..model import Tagset
+from . import opening, project
 from .write_lock import begin_immediate
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from .agreement import Agreement
+    from .annotations import Annotations
+    from .corpus import Corpus
+    from .exports import Exports
+    from .lexicons import Lexicons
+    from .links import Links
+    from .merge import Merge
+    from .reading import Reading
+    from .recommender import Recommender
+    from .report import Report
+    from .suggestions import Suggestions
+    from .team import Team
+    from .uncertainty import Uncertainty
+    from .units import WriteUnits
 
 __all__ = ["BUSY_TIMEOUT_MS", "Store"]
 
@@ -92,6 +93,7 @@ class Store:
         return self._db
 
     # ------------------------------------------------------------------ opening
+    # What opening runs (checks, connection set-up, migration) is in opening.py.
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, create: bool = False, readonly: bool = False) -> Store:
@@ -100,84 +102,19 @@ class Store:
         `create=False` refuses a missing file without creating it. A file that cannot be
         written (read-only file or folder) opens read-only; check `store.readonly`.
         """
-        path = Path(path)
-        exists = path.exists()
-        if not create and (not exists or (path.is_file() and path.stat().st_size == 0)):
-            # An empty file is no project either, and must not become one here.
-            raise ProjectMissing(
-                f"no project at {path}: run 'annotator init' or 'annotator import' first, or pass --db"
-            )
-        if exists:
-            check_is_sqlite(path)
-            if not readonly and not writable(path):
-                readonly = True
-        elif not path.parent.exists():
-            raise AnnotatorError(f"cannot create {path}: folder {path.parent} does not exist")
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        while True:
-            try:
-                return cls._connect(path, readonly, create)
-            except sqlite3.OperationalError as exc:
-                # Several processes setting up one new file at once (the WAL switch, the
-                # first migration) can meet SQLite's immediate SQLITE_BUSY, which skips the
-                # busy handler to avoid a deadlock. Opening again soon succeeds.
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise AnnotatorError(f"{path}: not a usable project database ({exc})") from None
-                time.sleep(0.05)
-            except sqlite3.DatabaseError as exc:
-                raise AnnotatorError(f"{path}: not a usable project database ({exc})") from None
-
-    @classmethod
-    def _connect(cls, path: Path, readonly: bool, create: bool = False) -> Store:
-        if readonly:
-            conn = sqlite3.connect(
-                readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-            )
-        else:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        store = cls(conn, path, readonly)
-        try:
-            # Refuse a newer schema, or a file that is no project, before anything (even
-            # the WAL switch) writes to the file.
-            store._check_not_newer()
-            check_is_project(conn, path, bool(store._applied_migrations()), create)
-            store._configure()
-            store._migrate()
-            if not readonly:
-                store.units.recover()  # a dead importer's unfinished file, say
-        except BaseException:
-            conn.close()
-            raise
-        return store
+        return opening.open_path(cls, Path(path), create=create, readonly=readonly, busy_timeout_ms=BUSY_TIMEOUT_MS)
 
     @classmethod
     def memory(cls) -> Store:
         """A migrated in-memory store, for tests and throwaway work."""
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-        store = cls(conn)
-        store._configure()
-        store._migrate()
-        return store
+        return opening.memory(cls, BUSY_TIMEOUT_MS)
 
     @staticmethod
     def copy_database(source: str | os.PathLike, target: str | os.PathLike) -> None:
         """Copy a project database as one consistent state (its WAL included) through
         SQLite's backup API, reading the source read-only and leaving it untouched. The
         copy is not migrated; open it to migrate it."""
-        source = Path(source)
-        check_is_sqlite(source)
-        try:
-            reader = sqlite3.connect(readonly_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-            try:
-                writer = sqlite3.connect(str(target))
-                try:
-                    reader.backup(writer)
-                finally:
-                    writer.close()
-            finally:
-                reader.close()
-        except sqlite3.DatabaseError as exc:
-            raise AnnotatorError(f"{source}: cannot be copied ({exc})") from None
+        opening.copy_database(Path(source), Path(target), BUSY_TIMEOUT_MS)
 
     def close(self) -> None:
         self.conn.close()
@@ -188,67 +125,8 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _configure(self) -> None:
-        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        if not self.readonly and self.path is not None:
-            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":  # pragma: no cover - e.g. a network file system
-                raise AnnotatorError(f"{self.path}: cannot switch the database to WAL mode")
-            # FULL: a commit is on disk before the UI shows it, so a crash or power
-            # loss never takes back a keystroke the reviewer saw saved.
-            self.conn.execute("PRAGMA synchronous = FULL")
-
-    def _applied_migrations(self) -> list[str]:
-        """Names of the applied migrations, in order (as sqlite_utils' Migrations.applied())."""
-        if not self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"):
-            return []
-        return [
-            row[0]
-            for row in self.conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [schema.MIGRATION_SET]
-            )
-        ]
-
-    def _check_not_newer(self) -> None:
-        applied = set(self._applied_migrations())
-        unknown = applied - set(schema.known_names())
-        if unknown:
-            raise SchemaTooNew(
-                f"{self.path or 'database'} was written by a newer framing-annotator "
-                f"(schema {', '.join(sorted(unknown))}); upgrade the tool to open it"
-            )
-
-    def _migrate(self) -> None:
-        self._check_not_newer()
-        applied = set(self._applied_migrations())
-        if all(name in applied for name in schema.known_names()):
-            return
-        if self.readonly:
-            if applied:
-                raise ReadOnlyStore(
-                    f"{self.path} needs a schema upgrade but is read-only; open it once with write access"
-                )
-            raise ProjectMissing(f"{self.path} is an empty database, and read-only")
-        # Hold the write lock across check-and-apply, so two processes opening a new
-        # database at once do not both try to create it. Foreign keys are off while
-        # steps run, as SQLite's table-rebuild procedure requires (a DROP would cascade
-        # otherwise), and checked before the commit.
-        self.conn.execute("PRAGMA foreign_keys = OFF")
-        try:
-            with self.transaction():
-                steps = schema.migration_set()
-                if steps.pending(self.db):
-                    before = self._applied_migrations()
-                    steps.apply(self.db)
-                    self.upgraded_from = before[-1] if before else None
-                    if self._one("PRAGMA foreign_key_check"):
-                        raise AnnotatorError(f"{self.path}: the schema upgrade broke a reference; nothing was changed")
-        finally:
-            self.conn.execute("PRAGMA foreign_keys = ON")
-
     def schema_version(self) -> list[str]:
-        return self._applied_migrations()
+        return opening.applied_migrations(self.conn)
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -322,125 +200,124 @@ class Store:
         return row[0] if row else None
 
     # ------------------------------------------------------------------ project
+    # The SQL of the meta table and the tag set is in project.py.
 
     def is_initialized(self) -> bool:
-        return self._scalar("SELECT value FROM project WHERE key = 'name'") is not None
+        return project.get_meta(self.conn, "name") is not None
 
     def initialize(self, name: str, tagset: Tagset) -> None:
         with self.transaction():
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO project (key, value) VALUES (?, ?)",
-                [("name", name), ("created_at", now_iso())],
-            )
-            self._write_tagset(tagset)
+            project.initialize(self.conn, name, tagset)
+            self._tagset = None
 
     def project_name(self) -> str:
-        name = self._scalar("SELECT value FROM project WHERE key = 'name'")
-        return str(name) if name is not None else (self.path.stem if self.path else "project")
+        name = project.get_meta(self.conn, "name")
+        return name if name is not None else (self.path.stem if self.path else "project")
 
     def get_meta(self, key: str) -> str | None:
-        value = self._scalar("SELECT value FROM project WHERE key = ?", [key])
-        return None if value is None else str(value)
+        return project.get_meta(self.conn, key)
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():
-            self.conn.execute("INSERT OR REPLACE INTO project (key, value) VALUES (?, ?)", [key, value])
+            project.set_meta(self.conn, key, value)
 
     def set_tagset(self, tagset: Tagset) -> None:
         with self.transaction():
-            self._write_tagset(tagset)
-
-    def _write_tagset(self, tagset: Tagset) -> None:
-        self.conn.execute("DELETE FROM labels")
-        self.conn.executemany(
-            "INSERT INTO labels (name, key, color, description, position) VALUES (?, ?, ?, ?, ?)",
-            [(lb.name, lb.key, lb.color, lb.description, i) for i, lb in enumerate(tagset.labels)],
-        )
-        j = tagset.judgment
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO project (key, value) VALUES (?, ?)",
-            [
-                ("tagset_name", tagset.name),
-                ("judgment", compact_json({"name": j.name, "level": j.level, "values": list(j.values)})),
-            ],
-        )
-        self._tagset = None
+            project.write_tagset(self.conn, tagset)
+            self._tagset = None
 
     def tagset(self) -> Tagset:
         if self._tagset is None:
-            labels = tuple(
-                Label(*row)
-                for row in self.conn.execute("SELECT name, key, color, description FROM labels ORDER BY position")
-            )
-            judgment = json.loads(self.get_meta("judgment") or "{}")
-            self._tagset = Tagset(
-                self.get_meta("tagset_name") or "",
-                labels,
-                JudgmentScheme(
-                    judgment.get("name", "judgment"),
-                    judgment.get("level", "nominal"),
-                    tuple(judgment.get("values", ())),
-                ),
-            )
+            self._tagset = project.read_tagset(self.conn)
         return self._tagset
 
     # -------------------------------------------------------------------- rooms
-    # Made on first use and kept: each is a view of this store's connection.
+    # Made on first use and kept: each is a view of this store's connection. Each is
+    # imported on first use too, so a command loads only the rooms it reads (the team
+    # room alone brings random, hashlib and difflib).
 
     @cached_property
     def corpus(self) -> Corpus:
+        from .corpus import Corpus
+
         return Corpus(self)
 
     @cached_property
     def annotations(self) -> Annotations:
+        from .annotations import Annotations
+
         return Annotations(self)
 
     @cached_property
     def suggestions(self) -> Suggestions:
+        from .suggestions import Suggestions
+
         return Suggestions(self)
 
     @cached_property
     def lexicons(self) -> Lexicons:
+        from .lexicons import Lexicons
+
         return Lexicons(self)
 
     @cached_property
     def exports(self) -> Exports:
+        from .exports import Exports
+
         return Exports(self)
 
     @cached_property
     def agreement(self) -> Agreement:
+        from .agreement import Agreement
+
         return Agreement(self)
 
     @cached_property
     def merge(self) -> Merge:
+        from .merge import Merge
+
         return Merge(self)
 
     @cached_property
     def units(self) -> WriteUnits:
+        from .units import WriteUnits
+
         return WriteUnits(self)
 
     @cached_property
     def reading(self) -> Reading:
+        from .reading import Reading
+
         return Reading(self)
 
     @cached_property
     def recommender(self) -> Recommender:
+        from .recommender import Recommender
+
         return Recommender(self)
 
     @cached_property
     def report(self) -> Report:
+        from .report import Report
+
         return Report(self)
 
     @cached_property
     def team(self) -> Team:
+        from .team import Team
+
         return Team(self)
 
     @cached_property
     def links(self) -> Links:
+        from .links import Links
+
         return Links(self)
 
     @cached_property
     def uncertainty(self) -> Uncertainty:
+        from .uncertainty import Uncertainty
+
         return Uncertainty(self)
 
     # ------------------------------------------------------------ other threads
@@ -454,11 +331,7 @@ class Store:
         backup API): later writes to this store do not reach it.
         """
         if self.path is None:
-            conn = sqlite3.connect(":memory:", check_same_thread=False)
-            self.conn.backup(conn)
-            copy = Store(conn, readonly=True)
-            copy._configure()
-            return copy
+            return opening.memory_copy(Store, self.conn, BUSY_TIMEOUT_MS)
         return Store.open(self.path, readonly=True)
 
     # Called on the writing thread when a write finds the write lock taken, before it

@@ -11,7 +11,7 @@ from .room import Room
 from .rows import SENTENCE_COLUMNS, to_sentence
 
 # A unit's status in the sentence-level exports.
-STATUSES: tuple[str, ...] = ("done", "skipped", "open")
+STATUSES: tuple[str, ...] = csv_format.UNIT_STATUSES
 
 
 class Exports(Room):
@@ -120,10 +120,12 @@ class Exports(Room):
 
     def _cells(self, kind: str, provenance: bool, safe: bool, nul_safe: bool) -> list[str]:
         cells = []
-        for _, expr, column_kind in csv_format.columns(kind, provenance):
+        for column in csv_format.columns(kind, provenance):
+            expr, column_kind = column.sql, column.kind
             if expr == csv_format.SPAN_TEXT and nul_safe:
                 expr = self._SPAN_TEXT_NUL_SAFE
-            if column_kind in csv_format.SAFE_KINDS and safe:
+            # A cell of vocabulary words (Column.words) is never changed by the rule.
+            if column_kind in csv_format.SAFE_KINDS and safe and not column.words:
                 # Once in a subquery would be clearer, but SQLite flattens it back.
                 expr = csv_format.sheet_safe_sql(expr)
             cells.append(f"IFNULL({expr}, '')" if column_kind in ("null", "free") else expr)
@@ -136,7 +138,7 @@ class Exports(Room):
         sep = self.SEPARATOR
         groups: list[tuple[str, list[str]]] = []
         columns = csv_format.columns(kind, provenance)
-        for (_, _, column_kind), cell in zip(columns, self._cells(kind, provenance, safe, nul_safe)):
+        for column_kind, cell in zip((c.kind for c in columns), self._cells(kind, provenance, safe, nul_safe)):
             if column_kind == "int" and groups and groups[-1][0] == "int":
                 groups[-1][1].append(cell)
             else:
@@ -169,7 +171,7 @@ class Exports(Room):
         escaping, no Python function); what the benchmark gives the sqlite3 shell.
         """
         if plain:
-            select = ", ".join(f'{expr} AS "{name}"' for name, expr, _ in csv_format.columns(kind, provenance))
+            select = ", ".join(f'{c.sql} AS "{c.name}"' for c in csv_format.columns(kind, provenance))
         else:
             # As a BLOB: the UTF-8 bytes go to the file without a decode and an encode.
             joined = self._joined(kind, provenance, safe, nul_safe)

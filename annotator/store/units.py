@@ -20,7 +20,6 @@ the writer.
 from __future__ import annotations
 
 import os
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,6 +82,8 @@ class WriteUnits(Room):
     def begin(self, kind: str, label: str, *, discarding: bool = False) -> int:
         """Open a unit (committed at once, or with the caller's transaction) and return
         its number. A `discarding` unit hides rows that are to be removed."""
+        import socket  # here, not at the top: every writable open imports this module
+
         pid = os.getpid()
         with self.store.transaction():
             cursor = self.store.conn.execute(
@@ -172,8 +173,13 @@ class WriteUnits(Room):
         """Discard the units left by processes of this host that are gone; returns them."""
         if self.store.readonly:
             return []
+        units = self.open_units()
+        if not units:
+            return []
+        import socket  # here, not at the top: see begin()
+
         host = socket.gethostname()
-        dead = [u for u in self.open_units() if u.host == host and not _alive(u.pid, u.process_start)]
+        dead = [u for u in units if u.host == host and not _alive(u.pid, u.process_start)]
         for unit in dead:
             self.discard(unit.id)
         return dead
