@@ -36,6 +36,14 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _licence(text: str) -> str:
+    # One line of printable text: it goes into the YAML header of the hf dataset card.
+    value = text.strip()
+    if not value or len(value) > 100 or not value.isprintable():
+        raise ValueError("expected a licence id such as cc-by-4.0 (one line, at most 100 characters)")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -78,6 +86,12 @@ SETTINGS: dict[str, Setting] = {
             _boolean,
             False,
             "The workspace's enter refuses to mark a sentence done without a sentence judgment.",
+        ),
+        Setting(
+            "license",
+            _licence,
+            "unknown",
+            "The licence the hf dataset card declares (a Hugging Face licence id such as cc-by-4.0).",
         ),
     )
 }

@@ -37,6 +37,7 @@ from operator import ne, or_
 from pathlib import Path
 from typing import TextIO
 
+from .. import settings
 from ..model import GOLD
 from ..overlaps import LabelOrder
 from ..store import Store
@@ -750,7 +751,7 @@ def export_hf(
         annotators=sorted(annotators),
         counts=writer.counts,
         agreement=agreement_lines(store, sorted(annotators)),
-        license_id=store.get_meta("license") or "unknown",
+        license_id=str(settings.get(store, "license")),
         statuses=statuses,
         split=layout.split or DEFAULT_SPLIT,
         seed=layout.seed,

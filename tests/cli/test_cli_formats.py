@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -371,3 +372,13 @@ def test_people_read_sentence_numbers_from_1_and_files_keep_the_0_based_index(db
     [entry] = ranked["sentences"]
     text = run("disagreements", "--db", db, "--level", "token", "--limit", "1").stdout
     assert f"1. {entry['document_id']} sentence {entry['index'] + 1}:" in text
+
+
+def test_the_dataset_card_declares_the_licence_the_project_sets(db, tmp_path):
+    db_copy = tmp_path / "copy.db"
+    shutil.copy(db, db_copy)
+    run("settings", "set", "license", "cc-by-4.0", "--db", db_copy)
+    run("export", "--db", db_copy, "--format", "hf", "--out", tmp_path / "dataset")
+    header = read(tmp_path / "dataset" / "README.md").split("---")[1]
+    assert 'license: "cc-by-4.0"' in header
+    run("settings", "set", "license", "two\nlines", "--db", db_copy, code=1)

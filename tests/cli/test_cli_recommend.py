@@ -135,6 +135,7 @@ def test_recommend_usage_errors(synthetic, db_path):
 def test_settings_show_and_set(synthetic):
     shown = json.loads(ok("settings", "show", "--db", synthetic, "--json").stdout)
     assert shown == {
+        "license": "unknown",
         "recommend-auto": False,
         "recommend-auto-every": 200,
         "recommend-min-precision": 0.5,
