@@ -86,6 +86,7 @@ class _Retraining:
         self.lock = auto.lock_path(db)
         self.ended = 0.0
         self.cpu_seconds = 0.0
+        self.max_rss_mib = 0.0
         self.exit_code: int | None = None
         self._waiter = threading.Thread(target=self._wait, daemon=True)
         self._waiter.start()
@@ -94,6 +95,7 @@ class _Retraining:
         _, status, usage = os.wait4(self.process.pid, 0)
         self.ended = time.perf_counter()
         self.cpu_seconds = usage.ru_utime + usage.ru_stime
+        self.max_rss_mib = usage.ru_maxrss / 1024
         self.exit_code = self.process.returncode = os.waitstatus_to_exitcode(status)
 
     def wait_for_lock(self) -> float:
@@ -128,6 +130,7 @@ class Window:
     seconds: float = 0.0
     retrain_seconds: float | None = None
     retrain_cpu_seconds: float | None = None
+    retrain_max_rss_mib: float | None = None
     retrain_exit_code: int | None = None
     slowest_before_exit_s: float | None = None
     start_up_s: float | None = None  # from starting the process to its taking the lock
@@ -177,11 +180,13 @@ async def _window(db: Path, *, retrain: bool, presses: int | None = None) -> Win
             if retraining:
                 window.retrain_seconds = retraining.seconds
                 window.retrain_cpu_seconds = retraining.cpu_seconds
+                window.retrain_max_rss_mib = retraining.max_rss_mib
                 window.retrain_exit_code = retraining.exit_code
                 window.last_press_to_exit_s = retraining.ended - last_press
                 # Where the slowest key fell: near the end, the model's write; else training.
-                slowest = max(range(len(window.to_screen)), key=window.to_screen.__getitem__)
-                window.slowest_before_exit_s = retraining.ended - window.sent_at[slowest]
+                if len(window.to_screen) > len(KEYS):
+                    slowest = max(range(len(KEYS), len(window.to_screen)), key=window.to_screen.__getitem__)
+                    window.slowest_before_exit_s = retraining.ended - window.sent_at[slowest]
     return window
 
 
@@ -244,6 +249,7 @@ def test_key_press_latency_while_a_retraining_runs(bench, tmp_path):
                         "retrain_s": w.retrain_seconds,
                         "retrain_cpu_s": w.retrain_cpu_seconds,
                         "retrain_start_up_s": w.start_up_s,
+                        "retrain_max_rss_mib": w.retrain_max_rss_mib,
                         "last_press_to_exit_s": w.last_press_to_exit_s,
                         "slowest_press_before_exit_s": w.slowest_before_exit_s,
                     }
