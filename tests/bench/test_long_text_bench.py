@@ -6,72 +6,31 @@ from __future__ import annotations
 import asyncio
 import time
 
-from annotator.model import Suggestion
 from annotator.resources import default_tagset_path
 from annotator.store import Store
 from annotator.tagset import load_tagset
-from annotator.workspace import AnnotationSession
-from tests.workspace_corpus import add_document
 
-from .ui_workload import _timed_app_class, percentile
+from .ui_workload import LONG_TEXT_KEYS, long_sentence_app, percentile, press_until_painted
 
 SIZE = (120, 40)
-KEYS = (
-    "l",
-    "h",
-    "shift+right",
-    "escape",
-    "tab",
-    "shift+tab",
-    "1",
-    "u",
-    "ctrl+r",
-    "tab",
-    "a",
-    "tab",
-    "x",
-    "u",
-    "f",
-    "t",
-    "enter",
-)
 ROUNDS = 20
 
 
 def _app(text: str, suggestions: int = 200):
     store = Store.memory()
     store.initialize("bench", load_tagset(default_tagset_path()))
-    add_document(store, "long", [text, "Kalimat kedua pendek."])
-    sentence = store.corpus.sentence_at("long", 0)
-    step = max(len(sentence.tokens) // suggestions, 1)
-    store.suggestions.add(
-        [
-            Suggestion(sentence.id, *sentence.tokens[t], "loaded_language", "kata")
-            for t in range(0, len(sentence.tokens), step)
-        ][:suggestions]
-    )
-    session = AnnotationSession(store, "bench")
-    session.open()
-    return _timed_app_class()(session, cursor_blink=False)
-
-
-async def _press(app, pilot, key: str) -> float:
-    start = time.monotonic()
-    await pilot.press(key)
-    await pilot.pause()
-    painted = [t for t in app.paints if t > start]
-    return painted[0] - start if painted else time.monotonic() - start
+    return long_sentence_app(store, text, "bench", suggestions)
 
 
 def test_each_key_on_a_20000_token_sentence(bench):
     async def run() -> dict[str, list[float]]:
         app = _app(" ".join(f"kata{i % 97}" for i in range(19_999)) + ".")
-        latencies: dict[str, list[float]] = {key: [] for key in KEYS}
+        latencies: dict[str, list[float]] = {key: [] for key in LONG_TEXT_KEYS}
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             for _ in range(ROUNDS):
-                for key in KEYS:
-                    latencies[key].append(await _press(app, pilot, key))
+                for key in LONG_TEXT_KEYS:
+                    latencies[key].append(await press_until_painted(app, pilot, key))
                     if key == "enter":
                         await pilot.press("k")
                         await pilot.pause()
@@ -102,7 +61,7 @@ def test_a_1_mb_sentence_opens_and_takes_enter(bench):
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             opened = time.monotonic() - started
-            enter = await _press(app, pilot, "enter")
+            enter = await press_until_painted(app, pilot, "enter")
             assert app.session.index == 1
         return opened, enter
 

@@ -358,3 +358,60 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ----------------------------------------------------------------- long text
+# One long sentence and the keys pressed on it: the default suite's check
+# (tests/tui/test_workspace_long_text.py) and the benchmark (test_long_text_bench.py)
+# run the same workload, the benchmark with more rounds and each key's own p95.
+
+# Moving, selecting, labelling, the items, undo and redo, accept and reject, marking done.
+LONG_TEXT_KEYS = (
+    "l",
+    "h",
+    "shift+right",
+    "escape",
+    "tab",
+    "shift+tab",
+    "1",
+    "u",
+    "ctrl+r",
+    "tab",
+    "a",
+    "tab",
+    "x",
+    "u",
+    "f",
+    "t",
+    "enter",
+)
+
+
+def long_sentence_app(store: Store, text: str, annotator: str, suggestions: int = 200):
+    """A timed app on a document whose first sentence is `text`, with up to `suggestions`
+    lexicon-style suggestions spread over its tokens."""
+    from annotator.workspace import AnnotationSession
+    from tests.workspace_corpus import add_document
+
+    add_document(store, "long", [text, "Kalimat kedua pendek."])
+    sentence = store.corpus.sentence_at("long", 0)
+    step = max(len(sentence.tokens) // suggestions, 1)
+    store.suggestions.add(
+        [
+            Suggestion(sentence.id, *sentence.tokens[t], "loaded_language", "kata")
+            for t in range(0, len(sentence.tokens), step)
+        ][:suggestions]
+    )
+    session = AnnotationSession(store, annotator)
+    session.open()
+    return _timed_app_class()(session, cursor_blink=False)
+
+
+async def press_until_painted(app, pilot, key: str) -> float:
+    """Seconds from sending `key` to the screen update it caused; without one (a key
+    that changes nothing on screen), the whole press."""
+    start = time.monotonic()
+    await pilot.press(key)
+    await pilot.pause()
+    painted = [t for t in app.paints if t > start]
+    return painted[0] - start if painted else time.monotonic() - start

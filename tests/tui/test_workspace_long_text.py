@@ -6,68 +6,26 @@ from __future__ import annotations
 import statistics
 import time
 
-from annotator.model import Suggestion
 from annotator.tui.widgets.sentence_layout import layout_sentence
 from annotator.tui.widgets.sentence_view import SentenceView
-from annotator.workspace import AnnotationSession
-from tests.bench.ui_workload import _timed_app_class, percentile
-from tests.workspace_corpus import add_document
+from tests.bench.ui_workload import LONG_TEXT_KEYS, long_sentence_app, percentile, press_until_painted
 
 SIZE = (100, 30)
-# Moving, selecting, labelling, the items, undo and redo, accept and reject, marking done.
-KEYS = (
-    "l",
-    "h",
-    "shift+right",
-    "escape",
-    "tab",
-    "shift+tab",
-    "1",
-    "u",
-    "ctrl+r",
-    "tab",
-    "a",
-    "tab",
-    "x",
-    "u",
-    "f",
-    "t",
-    "enter",
-)
 ROUNDS = 3
-
-
-def _long_sentence_app(store, text: str, suggestions: int = 200):
-    [sentence, _] = add_document(store, "long", [text, "Kalimat kedua pendek."])
-    sentence = store.corpus.sentence_at("long", 0)
-    step = max(len(sentence.tokens) // suggestions, 1)
-    store.suggestions.add(
-        [
-            Suggestion(sentence.id, *sentence.tokens[t], "loaded_language", "kata")
-            for t in range(0, len(sentence.tokens), step)
-        ][:suggestions]
-    )
-    session = AnnotationSession(store, "alice")
-    session.open()
-    return _timed_app_class()(session, cursor_blink=False)
 
 
 async def test_keys_on_a_20000_token_sentence_answer_within_100_ms(store):
     # Latency is from sending the key to the screen update it caused (as in
     # tests/bench/test_ui_bench.py): Pilot's own idle-detection sleeps are not the app's.
     # Today's code took 13.6 s for `tab` and 5 s for `enter` here.
-    app = _long_sentence_app(store, " ".join(f"kata{i % 97}" for i in range(19_999)) + ".")
-    latencies: dict[str, list[float]] = {key: [] for key in KEYS}
+    app = long_sentence_app(store, " ".join(f"kata{i % 97}" for i in range(19_999)) + ".", "alice")
+    latencies: dict[str, list[float]] = {key: [] for key in LONG_TEXT_KEYS}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert len(app.session.tokens) == 20_000
         for _ in range(ROUNDS):
-            for key in KEYS:
-                start = time.monotonic()
-                await pilot.press(key)
-                await pilot.pause()
-                painted = [t for t in app.paints if t > start]
-                latencies[key].append(painted[0] - start if painted else time.monotonic() - start)
+            for key in LONG_TEXT_KEYS:
+                latencies[key].append(await press_until_painted(app, pilot, key))
                 if key == "enter":  # back to the long sentence (not timed)
                     await pilot.press("k")
                     await pilot.pause()
@@ -86,7 +44,7 @@ async def test_keys_on_a_20000_token_sentence_answer_within_100_ms(store):
 async def test_a_1_000_000_character_token_renders_wrapped_with_its_offsets_intact(store):
     token = "x" * 999_990 + "y" * 10
     started = time.monotonic()
-    app = _long_sentence_app(store, token + " akhir.", suggestions=3)
+    app = long_sentence_app(store, token + " akhir.", "alice", suggestions=3)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one(SentenceView)
