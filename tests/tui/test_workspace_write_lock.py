@@ -6,6 +6,9 @@ from __future__ import annotations
 import sqlite3
 import time
 
+import pytest
+from textual import messages
+
 import annotator.store as store_module
 from annotator.store import Store
 from annotator.tui.app import SessionApp
@@ -102,35 +105,11 @@ async def test_a_write_that_cannot_land_says_not_saved_and_later_keys_still_land
         assert reader.annotations.get_judgment(sentence_id, "alice").flagged
 
 
-async def test_q_waits_for_the_keys_still_saving_then_quits(db_path, tagset):
-    _project(db_path, tagset)
-    with open_workspace(db_path, "alice") as workspace:
-        session = workspace.session
-        app = SessionApp(session, cursor_blink=False)
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            sentence_id = session.sentence_id
-            holder = _hold_write_lock(db_path)
-            try:
-                await pilot.press("1", "q")
-                await pilot.pause(0.2)
-                assert app.is_running and app.screen.pending_actions == 1
-            finally:
-                holder.execute("ROLLBACK")
-                holder.close()
-            deadline = time.monotonic() + 10
-            while app.is_running and time.monotonic() < deadline:
-                await pilot.pause(0.05)
-            assert not app.is_running
-    with Store.open(db_path, readonly=True) as reader:
-        assert len(reader.annotations.spans_for_sentence(sentence_id, "alice")) == 1
-
-
-async def test_a_quit_from_outside_waits_for_keys_still_saving(db_path, tagset):
-    """What `annotator serve` sends when it ends a session (idle time, shutdown): the
-    app's ExitApp message, not a q. Keys still waiting for the lock must land first."""
-    from textual import messages
-
+@pytest.mark.parametrize("quit_by", ["q", "server"])
+async def test_a_quit_waits_for_the_keys_still_saving_then_quits(db_path, tagset, quit_by):
+    """`q`, and what `annotator serve` sends when it ends a session (idle time,
+    shutdown: the app's ExitApp message, not a key), both let the keys still waiting
+    for the lock land first."""
     _project(db_path, tagset)
     with open_workspace(db_path, "alice") as workspace:
         session = workspace.session
@@ -141,10 +120,12 @@ async def test_a_quit_from_outside_waits_for_keys_still_saving(db_path, tagset):
             holder = _hold_write_lock(db_path)
             try:
                 await pilot.press("1")
-                assert app.screen.pending_actions == 1
-                app.post_message(messages.ExitApp())
+                if quit_by == "q":
+                    await pilot.press("q")
+                else:
+                    app.post_message(messages.ExitApp())
                 await pilot.pause(0.3)
-                assert app.is_running  # still waiting for the key
+                assert app.is_running and app.screen.pending_actions == 1  # still waiting for the key
             finally:
                 holder.execute("ROLLBACK")
                 holder.close()
