@@ -67,7 +67,7 @@ class Reading(Room):
         region = region if isinstance(region, str) else ""
         for previous, row in zip(rows, rows[1:]):
             gap = region[previous[3] - base : row[2] - base]
-            starts[row[1]] = "\n" in gap or "\r" in gap
+            starts[row[1]] = "\n" in gap  # stored text has LF line ends only
         return starts
 
     def _marks(self, sentence_ids: list[int], annotator: str) -> dict[int, list[ReadingMark]]:
