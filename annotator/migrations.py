@@ -373,11 +373,19 @@ _DOCUMENT_VIEW_COLUMNS = (
     "seq, id, title, source, url, date, metadata, text, content_hash, sentence_count, token_count, imported_at"
 )
 _SENTENCE_VIEW_COLUMNS = "id, document_id, idx, doc_start, doc_end, text, tokens"
+
+
 # The one visibility rule: a row written by a big writer's unfinished unit (an import's
 # file, a merge's source, a lexicon being loaded) is invisible until the unit is published, that is until its
 # `write_units` row is gone. Rows keep their unit number afterwards; AUTOINCREMENT
 # never hands that number out again.
-VISIBLE = "(unit IS NULL OR unit NOT IN (SELECT id FROM write_units))"
+def visible(unit: str = "unit") -> str:
+    """The rule for a row whose unit number is in the column `unit` (as `alias.unit`
+    in a join)."""
+    return f"({unit} IS NULL OR {unit} NOT IN (SELECT id FROM write_units))"
+
+
+VISIBLE = visible()
 
 
 @_step
@@ -492,6 +500,66 @@ def m012_uncertainty_order(db: Database) -> None:
         )
         """,
     )
+
+
+# m013: the annotation tables as readers see them, and the key a live write may meet a
+# hidden row on (a row of an unfinished merge that this write now takes over).
+_ANNOTATION_TABLES = (
+    # (view, rows table, view columns, key or None)
+    (
+        "suggestions",
+        "suggestion_rows",
+        "id, sentence_id, char_start, char_end, label, term, quoted, detector, reason, score",
+        ("sentence_id", "char_start", "char_end", "label", "term"),
+    ),
+    (
+        "suggestion_decisions",
+        "decision_rows",
+        "suggestion_id, annotator, decision, decided_at",
+        ("suggestion_id", "annotator"),
+    ),
+    (
+        "spans",
+        "span_rows",
+        "id, sentence_id, annotator, char_start, char_end, label, origin, quoted, lexicon_term, suggestion_id,"
+        " note, created_at, agreed_by, resolution",
+        ("sentence_id", "annotator", "char_start", "char_end", "label"),
+    ),
+    (
+        "sentence_status",
+        "sentence_status_rows",
+        "sentence_id, annotator, status, judgment, flagged, note, suggestion_mode, first_shown_at, finished_at,"
+        " judgment_agreed_by, judgment_resolution, served_order",
+        ("sentence_id", "annotator"),
+    ),
+    ("events", "event_rows", "id, at, annotator, action, sentence_id, payload, origin", None),
+)
+
+
+@_step
+def m013_annotation_units(db: Database) -> None:
+    # A merge commits a source's annotation rows (suggestions, decisions, spans,
+    # sentence states, events) in short batches too, as m010 lets it do for documents:
+    # each table becomes a *_rows table with a unit column, behind a view of the old
+    # name that leaves out an unfinished unit's rows. Writers write the *_rows tables.
+    # A live write (no unit) that meets a hidden row with its key publishes that one
+    # row first (the trigger), so the write then goes on as if the merge had already
+    # landed it: nothing the annotator writes is hidden, or lost with a discarded unit.
+    # RENAME carries the foreign keys, indexes, triggers and sqlite_sequence rows along.
+    for view, rows, columns, key in _ANNOTATION_TABLES:
+        db.execute(f"ALTER TABLE {view} RENAME TO {rows}")
+        db.execute(f"ALTER TABLE {rows} ADD COLUMN unit INTEGER")
+        db.execute(f"CREATE INDEX {rows}_by_unit ON {rows} (unit) WHERE unit IS NOT NULL")
+        db.execute(f"CREATE VIEW {view} AS SELECT {columns} FROM {rows} WHERE {VISIBLE}")
+        if key is not None:
+            same_key = " AND ".join(f"{column} = NEW.{column}" for column in key)
+            # A row of a unit being discarded is removed instead: it is on its way out.
+            db.execute(
+                f"CREATE TRIGGER {rows}_take_over BEFORE INSERT ON {rows} WHEN NEW.unit IS NULL BEGIN"
+                f" DELETE FROM {rows} WHERE {same_key}"
+                " AND unit IN (SELECT id FROM write_units WHERE state = 'discarding');"
+                f" UPDATE {rows} SET unit = NULL WHERE {same_key} AND unit IN (SELECT id FROM write_units); END"
+            )
 
 
 def _run(db: Database, script: str) -> None:

@@ -20,13 +20,14 @@ from ..model import LexiconEntry, MergeResult
 from ..store import Store
 
 
-def merge_project(store: Store, source: Path) -> MergeResult:
+def merge_project(store: Store, source: Path, *, batch_commits: bool = True) -> MergeResult:
     """Merge one source database into `store` as one unit: all of it lands, or none
     (see annotator.store.merge).
 
     Raises InputError when the source cannot be merged at all (missing, not a
     project, a newer schema, the project itself, or this project read-only); returns
-    a result with `conflicts` when its content is refused.
+    a result with `conflicts` when its content is refused. `batch_commits=False`: see
+    `Store.merge.from_database` (the benchmarks' baseline).
     """
     if not source.exists():
         raise InputError(f"{source}: no such file")
@@ -42,24 +43,24 @@ def merge_project(store: Store, source: Path) -> MergeResult:
     except ReadOnlyStore:
         # Opened read-only, an older schema cannot be migrated in place (and the source
         # is never changed): merge from a migrated copy instead.
-        return _merge_upgraded_copy(store, source)
+        return _merge_upgraded_copy(store, source, batch_commits)
     except InputError:
         raise
     except AnnotatorError as exc:
         raise InputError(str(exc)) from None
-    return _merge(store, source, theirs)
+    return _merge(store, source, theirs, batch_commits)
 
 
-def _merge(store: Store, path: Path, theirs: Sequence[LexiconEntry]) -> MergeResult:
+def _merge(store: Store, path: Path, theirs: Sequence[LexiconEntry], batch_commits: bool) -> MergeResult:
     """Merge from `path`, whose lexicon entries the caller read when it opened it."""
     added, skipped = new_lexicon_entries(theirs, store.lexicons.entries())
-    result = store.merge.from_database(path, added)
+    result = store.merge.from_database(path, added, batch_commits=batch_commits)
     if not result.conflicts:
         result.lexicon_entries_skipped = skipped
     return result
 
 
-def _merge_upgraded_copy(store: Store, source: Path) -> MergeResult:
+def _merge_upgraded_copy(store: Store, source: Path, batch_commits: bool) -> MergeResult:
     # Beside the project, not in /tmp: a copy the size of a project may not fit a tmpfs,
     # and the project's folder is writable since the merge writes there.
     folder = Path(store.path).parent if store.path is not None else None
@@ -76,7 +77,7 @@ def _merge_upgraded_copy(store: Store, source: Path) -> MergeResult:
             raise
         except AnnotatorError as exc:
             raise InputError(str(exc)) from None
-        result = _merge(store, copy, theirs)
+        result = _merge(store, copy, theirs, batch_commits)
     return replace(result, source=str(source), upgraded_from=old)
 
 

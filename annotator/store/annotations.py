@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from ..clock import now_iso
 from ..errors import RestoreRefused
+from ..migrations import VISIBLE
 from ..model import GOLD, AnnotatorProgress, Event, SentenceState, SpanAnnotation
 from .room import Room
 from .rows import (
@@ -72,7 +73,7 @@ class Annotations(Room):
             )
             created_at = span.created_at or now_iso()
             self.conn.execute(
-                "INSERT INTO spans (sentence_id, annotator, char_start, char_end, label, origin, quoted,"
+                "INSERT INTO span_rows (sentence_id, annotator, char_start, char_end, label, origin, quoted,"
                 " lexicon_term, suggestion_id, note, created_at, agreed_by, resolution)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT (sentence_id, annotator, char_start, char_end, label) DO NOTHING",
@@ -129,7 +130,7 @@ class Annotations(Room):
             params.append(value)
         with self.transaction():
             if sets:
-                self.conn.execute(f"UPDATE spans SET {', '.join(sets)} WHERE id = ?", [*params, span_id])
+                self.conn.execute(f"UPDATE span_rows SET {', '.join(sets)} WHERE id = ?", [*params, span_id])
             span = self.get_span(span_id)
         if span is None:
             raise KeyError(span_id)
@@ -137,7 +138,7 @@ class Annotations(Room):
 
     def delete_span(self, span_id: int) -> None:
         with self.transaction():
-            self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
+            self.conn.execute("DELETE FROM span_rows WHERE id = ?", [span_id])
 
     def restore_span(self, span: SpanAnnotation) -> SpanAnnotation:
         """Put a span back with its original id and fields (used by undo and redo).
@@ -150,7 +151,7 @@ class Annotations(Room):
         with self.transaction():
             try:
                 self.conn.execute(
-                    "INSERT INTO spans (id, sentence_id, annotator, char_start, char_end, label, origin,"
+                    "INSERT INTO span_rows (id, sentence_id, annotator, char_start, char_end, label, origin,"
                     " quoted, lexicon_term, suggestion_id, note, created_at, agreed_by, resolution)"
                     " VALUES (?,?,?,?,?,?,?,?,?,(SELECT id FROM suggestions WHERE id = ?),?,?,?,?)"
                     " ON CONFLICT (id) DO UPDATE SET char_start = excluded.char_start, char_end = excluded.char_end,"
@@ -158,7 +159,7 @@ class Annotations(Room):
                     " lexicon_term = excluded.lexicon_term, suggestion_id = excluded.suggestion_id,"
                     " note = excluded.note, created_at = excluded.created_at, agreed_by = excluded.agreed_by,"
                     " resolution = excluded.resolution"
-                    " WHERE spans.annotator = excluded.annotator AND spans.sentence_id = excluded.sentence_id",
+                    " WHERE span_rows.annotator = excluded.annotator AND span_rows.sentence_id = excluded.sentence_id",
                     [
                         span.id,
                         span.sentence_id,
@@ -233,7 +234,7 @@ class Annotations(Room):
                 [judgment.annotator, now_iso()],
             )
             self.conn.execute(
-                f"INSERT OR REPLACE INTO sentence_status ({JUDGMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO sentence_status_rows ({JUDGMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     judgment.sentence_id,
                     judgment.annotator,
@@ -254,7 +255,8 @@ class Annotations(Room):
     def delete_judgment(self, sentence_id: int, annotator: str) -> None:
         with self.transaction():
             self.conn.execute(
-                "DELETE FROM sentence_status WHERE sentence_id = ? AND annotator = ?", [sentence_id, annotator]
+                f"DELETE FROM sentence_status_rows WHERE sentence_id = ? AND annotator = ? AND {VISIBLE}",
+                [sentence_id, annotator],
             )
 
     def iter_judgments(self, annotators: Sequence[str] | None = None) -> Iterator[SentenceState]:
@@ -277,7 +279,7 @@ class Annotations(Room):
     def append_event(self, event: Event) -> int:
         with self.transaction():
             cursor = self.conn.execute(
-                "INSERT INTO events (at, annotator, action, sentence_id, payload, origin) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO event_rows (at, annotator, action, sentence_id, payload, origin) VALUES (?,?,?,?,?,?)",
                 [
                     event.at or now_iso(),
                     event.annotator,
@@ -369,7 +371,7 @@ class Annotations(Room):
                 [(name, now) for name in sorted({row["annotator"] for row in rows})],
             )
             cursor = self.conn.executemany(
-                "INSERT INTO spans (sentence_id, annotator, char_start, char_end, label, origin, quoted,"
+                "INSERT INTO span_rows (sentence_id, annotator, char_start, char_end, label, origin, quoted,"
                 " lexicon_term, suggestion_id, note, created_at, agreed_by, resolution)"
                 " VALUES (:sentence_id, :annotator, :start, :end, :label, :origin, :quoted, :term,"
                 " COALESCE(:suggestion_id, CASE WHEN :origin = 'suggestion' THEN (SELECT id FROM suggestions"

@@ -1,20 +1,24 @@
 """Merging another project database into this one (`annotator merge`), in steps.
 
-A source is one write unit (annotator.store.units): all of it lands, or none. The
-steps, each a function below, run in this order:
+A source is one write unit (annotator.store.units): all of it lands, or none, and
+every step after planning commits in short transactions, so annotators' writes never
+wait long for the write lock. The steps run in this order:
 
 1. plan (no write lock: temporary tables only): refuse a document with the same id
    and other text, map documents (by id, else by content hash, else new) and the
    sentences of matched ones, and refuse a segmentation, label or judgment value
-   this project does not share. A refused source has written nothing.
-2. copy the new documents with their sentences and suggestions in short
-   transactions of BATCH_DOCUMENTS documents, hidden as the unit's rows;
-3. one last transaction adds the narrow rows (annotators, suggestions on matched
-   sentences, decisions, spans, sentence states, events, lexicons) and publishes the
-   unit, so readers see the whole source at once. Its length follows the number of
-   annotation rows the source brings, not its text.
+   this project does not share. A refused source has written nothing. The source's
+   annotation rows are staged in the same read snapshot
+   (annotator.store.merge_annotations.stage).
+2. copy the new documents with their sentences and suggestions, BATCH_DOCUMENTS
+   documents per transaction, hidden as the unit's rows;
+3. copy the annotation rows (suggestions on matched sentences, decisions, spans,
+   sentence states, events) in batches, hidden the same way (merge_annotations.copy);
+4. one last transaction replaces the sentence states and decisions here that the
+   source has later ones of, adds the lexicons, and publishes the unit, so readers
+   see the whole source at once.
 
-A failure or a kill in step 2 or 3 leaves the unit's rows hidden; they are removed
+A failure or a kill in steps 2 to 4 leaves the unit's rows hidden; they are removed
 at once, or by the next open after a kill.
 """
 
@@ -22,23 +26,26 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from ..errors import AnnotatorError, ReadOnlyStore
 from ..model import LexiconEntry, MergeResult
+from . import merge_annotations as annotation_rows
+from .merge_annotations import SRC
 from .room import Room
-from .units import COMMIT_GAP_SECONDS, wait_for_turn
+from .units import COMMIT_GAP_SECONDS, PacedTransactions
 
-SRC = "merge_source"
 # New documents copied per transaction.
 BATCH_DOCUMENTS = 64
-_TEMP_TABLES = ("merge_hashes", "merge_documents", "merge_sentences", "merge_suggestions", "merge_events")
+_TEMP_TABLES = ("merge_hashes", "merge_documents", "merge_sentences", "merge_events", *annotation_rows.STAGED_TABLES)
 
 
 class Merge(Room):
-    def from_database(self, path: str | os.PathLike, lexicon_entries: Sequence[LexiconEntry] = ()) -> MergeResult:
+    def from_database(
+        self, path: str | os.PathLike, lexicon_entries: Sequence[LexiconEntry] = (), *, batch_commits: bool = True
+    ) -> MergeResult:
         """Bring another project database's documents, sentences, annotators, suggestions
         and decisions, spans, sentence states, events and lexicons into this one, as one
         unit (see the module's steps). Idempotent: what is already here is not added again.
@@ -56,6 +63,9 @@ class Merge(Room):
         project lacks is added by name; `lexicon_entries` (each naming its lexicon) are
         the source's entries to add, chosen by the caller, which validates them against
         the entries here.
+
+        `batch_commits=False` runs steps 2 to 4 in one transaction (the old path, kept
+        as the benchmarks' baseline).
         """
         path = Path(path)
         result = MergeResult(source=str(path))
@@ -71,17 +81,21 @@ class Merge(Room):
                 if conflicts:
                     return MergeResult(source=result.source, conflicts=conflicts)
                 snapshot_events(self)
+                annotation_rows.stage(self)
             unit = self.store.units.begin("merge", str(path))
+            paced = PacedTransactions(self.store, COMMIT_GAP_SECONDS)
             try:
-                copy_new_documents(self, result, unit)
-                with self.transaction():
-                    add_annotations(self, result, lexicon_entries)
-                    self.store.units.publish(unit)
+                with self.transaction() if not batch_commits else nullcontext():
+                    copy_new_documents(self, result, unit, paced)
+                    annotation_rows.copy(self, result, unit, paced)
+                    with paced.transaction():
+                        annotation_rows.finish(self, result, lexicon_entries, unit)
+                        self.store.units.publish(unit)
             except sqlite3.IntegrityError as exc:
-                self.store.units.discard(unit)
+                self._take_back(unit)
                 raise AnnotatorError(f"{path}: this project changed during the merge ({exc}); merge again") from None
             except BaseException:
-                self.store.units.discard(unit)
+                self._take_back(unit)
                 raise
         finally:
             for table in _TEMP_TABLES:
@@ -89,8 +103,9 @@ class Merge(Room):
             self.conn.execute(f"DETACH DATABASE {SRC}")
         return result
 
-    def _count(self, table: str) -> int:
-        return int(self._scalar(f"SELECT COUNT(*) FROM main.{table}") or 0)
+    def _take_back(self, unit: int) -> None:
+        self.store.units.discard(unit)
+        annotation_rows.remove_unused_annotators(self)
 
 
 # ------------------------------------------------------------------------ 1. plan
@@ -199,10 +214,10 @@ def snapshot_events(merge: Merge) -> None:
 # ----------------------------------------------------------- 2. new documents
 
 
-def copy_new_documents(merge: Merge, result: MergeResult, unit: int) -> None:
+def copy_new_documents(merge: Merge, result: MergeResult, unit: int, paced: PacedTransactions) -> None:
     """New documents, their sentences and the suggestions on them, in short
     transactions, as rows of `unit` (hidden until it is published)."""
-    last_commit, after = 0.0, None
+    after = None
     while True:
         seqs = [
             row[0]
@@ -213,10 +228,9 @@ def copy_new_documents(merge: Merge, result: MergeResult, unit: int) -> None:
         ]
         if not seqs:
             return
-        wait_for_turn(merge.store, last_commit, COMMIT_GAP_SECONDS)
-        with merge.transaction():
+        with paced.transaction():
             copy_document_batch(merge, result, unit, after, seqs[-1])
-        last_commit, after = time.monotonic(), seqs[-1]
+        after = seqs[-1]
 
 
 def copy_document_batch(merge: Merge, result: MergeResult, unit: int, after: int | None, last: int) -> None:
@@ -244,142 +258,11 @@ def copy_document_batch(merge: Merge, result: MergeResult, unit: int, after: int
         f" WHERE s.document_id = m.src_id AND t.document_id = m.dst_id AND t.idx = s.idx AND {batch}",
         [last, *bounds],
     )
-    result.suggestions_added += _copy_suggestions(merge, "ms.batch = ?", [last])
-
-
-def _copy_suggestions(merge: Merge, where: str, params: Sequence) -> int:
-    return merge.conn.execute(
-        "INSERT INTO main.suggestions (sentence_id, char_start, char_end, label, term, quoted, detector,"
-        " reason, score)"
-        " SELECT ms.dst_id, g.char_start, g.char_end, g.label, g.term, g.quoted, g.detector, g.reason, g.score"
+    result.suggestions_added += run(
+        "INSERT INTO main.suggestion_rows (sentence_id, char_start, char_end, label, term, quoted, detector,"
+        " reason, score, unit)"
+        " SELECT ms.dst_id, g.char_start, g.char_end, g.label, g.term, g.quoted, g.detector, g.reason, g.score, ?"
         f" FROM temp.merge_sentences ms CROSS JOIN {SRC}.suggestions g WHERE g.sentence_id = ms.src_id"
-        f" AND {where} ORDER BY g.id"
-        " ON CONFLICT (sentence_id, char_start, char_end, label, term) DO NOTHING",
-        params,
+        " AND ms.batch = ? ORDER BY g.id",
+        [unit, last],
     ).rowcount
-
-
-# ------------------------------------------------------------- 3. annotations
-
-
-def add_annotations(merge: Merge, result: MergeResult, lexicon_entries: Sequence[LexiconEntry]) -> None:
-    """The narrow rows, in the transaction that publishes the unit."""
-    run = merge.conn.execute
-    result.annotators_added = run(
-        f"INSERT OR IGNORE INTO main.annotators (name, created_at) SELECT name, created_at FROM {SRC}.annotators"
-    ).rowcount
-    # Suggestions on new sentences came with them (step 2).
-    result.suggestions_added += _copy_suggestions(merge, "ms.batch IS NULL", [])
-    add_decisions(merge, result)
-    add_spans(merge, result)
-    add_states(merge, result)
-    add_events(merge, result)
-    add_lexicons(merge, result, lexicon_entries)
-
-
-def add_decisions(merge: Merge, result: MergeResult) -> None:
-    """Decisions, on suggestions mapped by (sentence, offsets, label, term); a later one wins."""
-    run = merge.conn.execute
-    run("CREATE TEMP TABLE merge_suggestions (src_id INTEGER PRIMARY KEY, dst_id INTEGER NOT NULL)")
-    run(
-        "INSERT INTO temp.merge_suggestions (src_id, dst_id) SELECT g.id, t.id"
-        f" FROM {SRC}.suggestions g JOIN temp.merge_sentences ms ON ms.src_id = g.sentence_id"
-        " JOIN main.suggestions t ON t.sentence_id = ms.dst_id AND t.char_start = g.char_start"
-        " AND t.char_end = g.char_end AND t.label = g.label AND t.term = g.term"
-    )
-    before = merge._count("suggestion_decisions")
-    changed = run(
-        "INSERT INTO main.suggestion_decisions (suggestion_id, annotator, decision, decided_at)"
-        " SELECT mg.dst_id, d.annotator, d.decision, d.decided_at"
-        f" FROM {SRC}.suggestion_decisions d JOIN temp.merge_suggestions mg ON mg.src_id = d.suggestion_id"
-        " WHERE 1 ON CONFLICT (suggestion_id, annotator) DO UPDATE SET decision = excluded.decision,"
-        " decided_at = excluded.decided_at WHERE excluded.decided_at > suggestion_decisions.decided_at"
-        " AND excluded.decision != suggestion_decisions.decision"
-    ).rowcount
-    result.decisions_added = merge._count("suggestion_decisions") - before
-    result.decisions_updated = changed - result.decisions_added
-
-
-def add_spans(merge: Merge, result: MergeResult) -> None:
-    """Spans; one already here (same identity) is kept."""
-    run = merge.conn.execute
-    result.spans_added = run(
-        "INSERT INTO main.spans (sentence_id, annotator, char_start, char_end, label, origin, quoted,"
-        " lexicon_term, suggestion_id, note, created_at, agreed_by, resolution)"
-        " SELECT ms.dst_id, sp.annotator, sp.char_start, sp.char_end, sp.label, sp.origin, sp.quoted,"
-        " sp.lexicon_term, mg.dst_id, sp.note, sp.created_at, sp.agreed_by, sp.resolution"
-        f" FROM {SRC}.spans sp JOIN temp.merge_sentences ms ON ms.src_id = sp.sentence_id"
-        " LEFT JOIN temp.merge_suggestions mg ON mg.src_id = sp.suggestion_id WHERE 1 ORDER BY sp.id"
-        " ON CONFLICT (sentence_id, annotator, char_start, char_end, label) DO NOTHING"
-    ).rowcount
-
-
-def add_states(merge: Merge, result: MergeResult) -> None:
-    """Sentence states; one here is replaced only by one finished (or first shown) later."""
-    run = merge.conn.execute
-    before = merge._count("sentence_status")
-    changed = run(
-        "INSERT INTO main.sentence_status (sentence_id, annotator, status, judgment, flagged, note,"
-        " suggestion_mode, first_shown_at, finished_at, judgment_agreed_by, judgment_resolution, served_order)"
-        " SELECT ms.dst_id, st.annotator, st.status, st.judgment, st.flagged, st.note, st.suggestion_mode,"
-        " st.first_shown_at, st.finished_at, st.judgment_agreed_by, st.judgment_resolution, st.served_order"
-        f" FROM {SRC}.sentence_status st JOIN temp.merge_sentences ms ON ms.src_id = st.sentence_id"
-        " WHERE 1 ON CONFLICT (sentence_id, annotator) DO UPDATE SET status = excluded.status,"
-        " judgment = excluded.judgment, flagged = excluded.flagged, note = excluded.note,"
-        " suggestion_mode = excluded.suggestion_mode, first_shown_at = excluded.first_shown_at,"
-        " finished_at = excluded.finished_at, judgment_agreed_by = excluded.judgment_agreed_by,"
-        " judgment_resolution = excluded.judgment_resolution, served_order = excluded.served_order"
-        " WHERE COALESCE(excluded.finished_at, excluded.first_shown_at, '')"
-        " > COALESCE(sentence_status.finished_at, sentence_status.first_shown_at, '')"
-    ).rowcount
-    result.statuses_added = merge._count("sentence_status") - before
-    result.statuses_updated = changed - result.statuses_added
-
-
-def add_events(merge: Merge, result: MergeResult) -> None:
-    """Events; an identical one (sentence mapped) is not added twice."""
-    run = merge.conn.execute
-    # Those written since snapshot_events, before the source's go in.
-    run(
-        "INSERT INTO temp.merge_events SELECT id, at, annotator, action, sentence_id, payload, origin"
-        " FROM main.events WHERE id > (SELECT COALESCE(MAX(id), 0) FROM temp.merge_events)"
-    )
-    result.events_added = run(
-        "INSERT INTO main.events (at, annotator, action, sentence_id, payload, origin)"
-        " SELECT e.at, e.annotator, e.action, ms.dst_id, e.payload, e.origin"
-        f" FROM {SRC}.events e LEFT JOIN temp.merge_sentences ms ON ms.src_id = e.sentence_id"
-        " WHERE NOT EXISTS (SELECT 1 FROM temp.merge_events k WHERE k.at = e.at"
-        " AND k.annotator = e.annotator AND k.action = e.action AND k.sentence_id IS ms.dst_id"
-        " AND k.payload = e.payload AND k.origin = e.origin) ORDER BY e.id"
-    ).rowcount
-
-
-def add_lexicons(merge: Merge, result: MergeResult, lexicon_entries: Sequence[LexiconEntry]) -> None:
-    """Lexicons this project lacks, by name, and the entries the caller chose."""
-    run = merge.conn.execute
-    result.lexicons_added = run(
-        "INSERT INTO main.lexicon_rows (name, path, loaded_at) SELECT l.name, l.path, l.loaded_at"
-        f" FROM {SRC}.lexicons l WHERE l.name NOT IN (SELECT name FROM main.lexicons) ORDER BY l.id"
-    ).rowcount
-    ids = dict(run("SELECT name, id FROM main.lexicons"))
-    before = merge.conn.total_changes
-    merge.conn.executemany(
-        "INSERT INTO main.lexicon_entries (lexicon_id, term, label, match, forms, exclude, neutral, note,"
-        " source, line) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (lexicon_id, term, label, match) DO NOTHING",
-        [
-            (
-                ids[e.lexicon],
-                e.term,
-                e.label,
-                e.match,
-                "|".join(e.forms),
-                "|".join(e.exclude),
-                e.neutral,
-                e.note,
-                e.source,
-                e.line,
-            )
-            for e in lexicon_entries
-        ],
-    )
-    result.lexicon_entries_added = merge.conn.total_changes - before

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from ..clock import now_iso
 from ..errors import RestoreRefused
+from ..migrations import VISIBLE
 from ..model import Suggestion, SuggestionTally
 from .room import Room
 from .rows import to_suggestion
@@ -29,7 +30,7 @@ class Suggestions(Room):
         """Insert suggestions; one that already exists (same identity) is left as it is."""
         with self.transaction():
             self.conn.executemany(
-                "INSERT OR IGNORE INTO suggestions (sentence_id, char_start, char_end, label, term, quoted,"
+                "INSERT OR IGNORE INTO suggestion_rows (sentence_id, char_start, char_end, label, term, quoted,"
                 " detector, reason, score) VALUES (?,?,?,?,?,?,?,?,?)",
                 [
                     (g.sentence_id, g.start, g.end, g.label, g.term, int(g.quoted), g.detector, g.reason, g.score)
@@ -42,7 +43,7 @@ class Suggestions(Room):
         with self.transaction():
             if decision is None:
                 self.conn.execute(
-                    "DELETE FROM suggestion_decisions WHERE suggestion_id = ? AND annotator = ?",
+                    f"DELETE FROM decision_rows WHERE suggestion_id = ? AND annotator = ? AND {VISIBLE}",
                     [suggestion_id, annotator],
                 )
                 return
@@ -51,7 +52,7 @@ class Suggestions(Room):
             )
             try:
                 self.conn.execute(
-                    "INSERT OR REPLACE INTO suggestion_decisions (suggestion_id, annotator, decision, decided_at)"
+                    "INSERT OR REPLACE INTO decision_rows (suggestion_id, annotator, decision, decided_at)"
                     " VALUES (?, ?, ?, ?)",
                     [suggestion_id, annotator, decision, now_iso()],
                 )
@@ -90,9 +91,9 @@ class Suggestions(Room):
                 if key in existing and tuple(existing[key][6:]) != (int(g.quoted), g.detector, g.reason, g.score)
             ]
             fresh = [g for key, g in wanted.items() if key not in existing]
-            self.conn.executemany("DELETE FROM suggestions WHERE id = ?", stale)
+            self.conn.executemany("DELETE FROM suggestion_rows WHERE id = ?", stale)
             self.conn.executemany(
-                "UPDATE suggestions SET quoted = ?, detector = ?, reason = ?, score = ? WHERE id = ?", changed
+                "UPDATE suggestion_rows SET quoted = ?, detector = ?, reason = ?, score = ? WHERE id = ?", changed
             )
             self.add(fresh)
         return len(fresh), len(stale), len(wanted) - len(fresh)

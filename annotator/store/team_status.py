@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from ..migrations import VISIBLE
 from ..model import GOLD
 from ..team.timing import visit_seconds
 from .room import Room
@@ -26,7 +27,8 @@ class TeamStatus(Room):
     def touch_finished(self, sentence_id: int, annotator: str, at: str) -> None:
         """A done sentence edited again was finished again, now (call inside the edit's transaction)."""
         self.conn.execute(
-            "UPDATE sentence_status SET finished_at = ? WHERE sentence_id = ? AND annotator = ? AND status = 'done'",
+            "UPDATE sentence_status_rows SET finished_at = ? WHERE sentence_id = ? AND annotator = ? AND status = 'done'"
+            f" AND {VISIBLE}",
             [at, sentence_id, annotator],
         )
 

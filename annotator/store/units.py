@@ -14,7 +14,9 @@ the units of dead processes on this host, and `Store.open` runs it for writers. 
 process is recognised by its pid and start time, so a reused pid is not mistaken for
 the writer.
 
-`Lexicons.save` uses the same units for `lexicon load --replace`.
+`Lexicons.save` uses the same units for `lexicon load --replace`, and a merge for a
+source's annotation rows as well (spans, sentence states, suggestions and their
+decisions, events: the views of m013).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ if TYPE_CHECKING:
 
 # Documents deleted per transaction when a unit is discarded.
 DISCARD_DOCUMENTS = 64
+# Annotation rows (of one table) deleted per transaction when a unit is discarded.
+DISCARD_ROWS = 5000
+# The annotation tables a merge's unit writes (m013), each before the ones it refers to.
+ANNOTATION_ROW_TABLES = ("decision_rows", "span_rows", "sentence_status_rows", "event_rows", "suggestion_rows")
 # Lexicon entries deleted per transaction when a unit is discarded.
 DISCARD_ENTRIES = 2000
 # A batched writer leaves the write lock free this long after each commit, so that
@@ -127,6 +133,13 @@ class WriteUnits(Room):
     def _discard_some(self, unit: int) -> bool:
         """Delete one batch of the unit's rows; False when none is left."""
         conn = self.store.conn
+        for table in ANNOTATION_ROW_TABLES:
+            deleted = conn.execute(
+                f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE unit = ? LIMIT ?)",
+                [unit, DISCARD_ROWS],
+            )
+            if deleted.rowcount:
+                return True
         seqs = [
             row[0]
             for row in conn.execute("SELECT seq FROM document_rows WHERE unit = ? LIMIT ?", [unit, DISCARD_DOCUMENTS])
@@ -136,7 +149,7 @@ class WriteUnits(Room):
             documents = f"SELECT id FROM document_rows WHERE seq IN ({marks})"
             sentences = f"SELECT id FROM sentence_rows WHERE document_id IN ({documents})"
             # Children first: the foreign keys hold at every statement.
-            conn.execute(f"DELETE FROM suggestions WHERE sentence_id IN ({sentences})", seqs)
+            conn.execute(f"DELETE FROM suggestion_rows WHERE sentence_id IN ({sentences})", seqs)
             conn.execute(f"DELETE FROM sentence_rows WHERE document_id IN ({documents})", seqs)
             conn.execute(f"DELETE FROM document_rows WHERE seq IN ({marks})", seqs)
             return True
@@ -193,6 +206,21 @@ class WriteUnits(Room):
                 f"SELECT {SENTENCE_COLUMNS} FROM sentences WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]
             )
         ]
+
+
+class PacedTransactions:
+    """A big writer's short transactions, each taken only after the write lock was left
+    free for `gap` seconds since the previous one committed (see wait_for_turn)."""
+
+    def __init__(self, store: Store, gap: float = COMMIT_GAP_SECONDS) -> None:
+        self.store, self.gap, self.last_commit = store, gap, 0.0
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        wait_for_turn(self.store, self.last_commit, self.gap)
+        with self.store.transaction():
+            yield self.store
+        self.last_commit = time.monotonic()
 
 
 def wait_for_turn(store: Store, last_commit: float, gap: float) -> None:

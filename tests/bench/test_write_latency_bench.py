@@ -1,6 +1,8 @@
-"""30 annotators writing at a human pace while a 50 MB import runs, and while `suggest`
-runs over 1,000,000 sentences: write latency, "not saved" writes and lost edits, ours
-(batch commits) against the old single transaction in the same harness.
+"""30 annotators writing at a human pace while a 50 MB import runs, while `suggest`
+runs over 1,000,000 sentences, and while a merge brings two annotators' work on
+1,000,000 sentences (6,000,000 annotation rows): write latency, "not saved" writes
+and lost edits, ours (batch commits) against the old single transaction in the same
+harness.
 
     python -m tests.bench -k write_latency --repeat 1
     python -m tests.bench -k write_latency --scale 0.25   # 12.5 MB and 250,000 sentences
@@ -32,12 +34,16 @@ from annotator.corpus_import import Importer, ImportOptions
 from annotator.lexicon.suggest import suggest_all
 from annotator.migrations import known_names
 from annotator.store import Store
+from annotator.interchange.merge import merge_project
 mode, db, source, batched = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 with Store.open(db) as store:
     if mode == "import":
         options = ImportOptions(batch_commits=batched)
         report = Importer(store, options, on_sentences=hooks.sentences_hook(store)).run([Path(source)])
         assert not report.failed, report.failed[0].error
+    elif mode == "merge":
+        result = merge_project(store, Path(source), batch_commits=batched)
+        assert not result.conflicts and result.spans_added, result
     else:
         suggest_all(store, batch_commits=batched)
 """
@@ -135,6 +141,56 @@ def test_write_latency_of_30_annotators_during_suggest_over_1m_sentences(bench, 
     assert _record(
         bench,
         f"{ANNOTATORS} annotators' writes during suggest over {sentences:,} sentences",
+        results[True],
+        results[False],
+    )
+
+
+def _merge_source(project: Path, source: Path, annotators: tuple[str, ...]) -> None:
+    """A copy of `project` where each of `annotators` finished every sentence with a
+    span and an event: the merge's documents all match, and only annotation rows move."""
+    import sqlite3
+
+    Store.copy_database(project, source)
+    conn = sqlite3.connect(source)
+    with conn:
+        for name in annotators:
+            conn.execute("INSERT INTO annotators (name, created_at) VALUES (?, '2026-12-01T00:00:00')", [name])
+            conn.execute(
+                "INSERT INTO span_rows (sentence_id, annotator, char_start, char_end, label, origin, created_at)"
+                " SELECT id, ?, 0, 1, 'loaded_language', 'manual', '2026-12-01T00:00:00' FROM sentences",
+                [name],
+            )
+            conn.execute(
+                "INSERT INTO sentence_status_rows (sentence_id, annotator, status, finished_at)"
+                " SELECT id, ?, 'done', '2026-12-01T00:00:00' FROM sentences",
+                [name],
+            )
+            conn.execute(
+                "INSERT INTO event_rows (at, annotator, action, sentence_id, payload)"
+                " SELECT '2026-12-01T00:00:00', ?, 'done', id, '{}' FROM sentences",
+                [name],
+            )
+    conn.close()
+
+
+def test_write_latency_of_30_annotators_during_a_merge_of_two_annotators_on_1m_sentences(bench, tmp_path):
+    sentences = int(scaled(1_000_000))
+    template = cache_dir() / f"swarm-merge-{sentences}-{known_names()[-1]}.db"
+    source = cache_dir() / f"swarm-merge-{sentences}-{known_names()[-1]}-laptop.db"
+    if not source.exists():
+        build_project(template, sentences, suggestions=False)
+        _merge_source(template, source, ("laptop1", "laptop2"))
+    results = {}
+    for batched in (True, False):
+        db = tmp_path / f"merge-{int(batched)}.db"
+        Store.copy_database(template, db)
+        results[batched] = run_swarm(db, _command("merge", db, str(source), batched), ANNOTATORS)
+        assert results[batched].returncode == 0, results[batched].stderr[-2000:]
+        db.unlink()
+    assert _record(
+        bench,
+        f"{ANNOTATORS} annotators' writes during a merge of 2 annotators' work on {sentences:,} sentences",
         results[True],
         results[False],
     )

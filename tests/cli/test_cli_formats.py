@@ -302,8 +302,8 @@ def test_utf16_offsets_round_trip_through_import_annotations(db, tmp_path, tagse
     fresh = tmp_path / "fresh.db"
     build(fresh, tagset, tmp_path / "fresh-sources")
     with Store.open(fresh) as store:
-        store.db.execute("DELETE FROM spans")
-        store.db.execute("DELETE FROM sentence_status")
+        store.db.execute("DELETE FROM span_rows")
+        store.db.execute("DELETE FROM sentence_status_rows")
     run("import-annotations", "--db", fresh, "--offsets", "utf16", tmp_path / "a.jsonl")
     run("export", "--db", fresh, "--format", "jsonl", "--offsets", "utf16", "--out", tmp_path / "b.jsonl")
     assert read(tmp_path / "b.jsonl") == read(tmp_path / "a.jsonl")

@@ -60,8 +60,8 @@ def _check_words(table_sql: str, column: str) -> set[str]:
 def test_vocabulary_cells_are_what_the_schema_allows_and_escaping_never_changes_them():
     with Store.memory() as store:
         schema = dict(store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
-    assert _check_words(schema["spans"], "origin") == set(ORIGINS)
-    assert _check_words(schema["sentence_status"], "status") == set(STATUSES)
+    assert _check_words(schema["span_rows"], "origin") == set(ORIGINS)
+    assert _check_words(schema["sentence_status_rows"], "status") == set(STATUSES)
     with_words = [c for columns in csv_format.COLUMNS.values() for c in columns if c.words]
     assert {c.name for c in with_words} == {"origin", "status"}
     for column in with_words:

@@ -53,8 +53,8 @@ def test_older_database_is_rebuilt_with_ids_links_and_decisions_intact(db_path):
         assert (suggestion.id, suggestion.decision) == (7, "accepted")
         assert store.integrity_check() == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert {"spans_by_annotator"} <= {row[1] for row in store.conn.execute("PRAGMA index_list(spans)")}
-        assert "AUTOINCREMENT" in store._scalar("SELECT sql FROM sqlite_master WHERE name = 'spans'")
+        assert {"spans_by_annotator"} <= {row[1] for row in store.conn.execute("PRAGMA index_list(span_rows)")}
+        assert "AUTOINCREMENT" in store._scalar("SELECT sql FROM sqlite_master WHERE name = 'span_rows'")
         store.annotations.delete_span(40)
         deleted, taken = _next_id_after_deleting_the_last(store, 1)
         assert deleted == 41 and taken == 42

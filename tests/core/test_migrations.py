@@ -21,15 +21,24 @@ TABLES = {
     "annotators",
     "lexicon_rows",
     "lexicon_entries",
+    "suggestion_rows",
+    "decision_rows",
+    "span_rows",
+    "sentence_status_rows",
+    "event_rows",
+    "write_units",
+}
+# What readers read: the rows without an unfinished write unit's (m010, m013).
+VIEWS = {
+    "documents",
+    "sentences",
+    "lexicons",
     "suggestions",
     "suggestion_decisions",
     "spans",
     "sentence_status",
     "events",
-    "write_units",
 }
-# What readers read: documents, sentences and lexicons without an unfinished write unit's rows (m006).
-VIEWS = {"documents", "sentences", "lexicons"}
 
 
 def test_migrations_are_small_numbered_functions_in_order():

@@ -41,7 +41,7 @@ def build_project(path: Path, documents: int, sentences: int = 10, spans_per_ann
                 run("INSERT INTO annotators (name, created_at) VALUES (?, 't')", [name])
                 run(
                     "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)"
-                    " INSERT INTO spans (sentence_id, annotator, char_start, char_end, label, origin, created_at)"
+                    " INSERT INTO span_rows (sentence_id, annotator, char_start, char_end, label, origin, created_at)"
                     " SELECT s.id, ?, n.i, n.i + 1, ?, 'manual', 't' FROM sentences s, n",
                     [spans_per_annotator, name, label],
                 )
