@@ -545,7 +545,10 @@ def m013_annotation_units(db: Database) -> None:
     # A live write (no unit) that meets a hidden row with its key publishes that one
     # row first (the trigger), so the write then goes on as if the merge had already
     # landed it: nothing the annotator writes is hidden, or lost with a discarded unit.
-    # RENAME carries the foreign keys, indexes, triggers and sqlite_sequence rows along.
+    # An update that moves a row onto a hidden row's key (a span relabelled or resized)
+    # removes the hidden one instead, as if the merge had come after it and kept the
+    # annotator's. RENAME carries the foreign keys, indexes, triggers and
+    # sqlite_sequence rows along.
     for view, rows, columns, key in _ANNOTATION_TABLES:
         db.execute(f"ALTER TABLE {view} RENAME TO {rows}")
         db.execute(f"ALTER TABLE {rows} ADD COLUMN unit INTEGER")
@@ -560,6 +563,25 @@ def m013_annotation_units(db: Database) -> None:
                 " AND unit IN (SELECT id FROM write_units WHERE state = 'discarding');"
                 f" UPDATE {rows} SET unit = NULL WHERE {same_key} AND unit IN (SELECT id FROM write_units); END"
             )
+            db.execute(
+                f"CREATE TRIGGER {rows}_make_room BEFORE UPDATE OF {', '.join(key)} ON {rows}"
+                f" WHEN NEW.unit IS NULL BEGIN DELETE FROM {rows} WHERE {same_key} AND rowid != OLD.rowid"
+                " AND unit IN (SELECT id FROM write_units); END"
+            )
+    for statement in (
+        # The per-annotator counts read only the index, the unit column included.
+        "DROP INDEX spans_by_annotator",
+        "CREATE INDEX spans_by_annotator ON span_rows (annotator, sentence_id, unit)",
+        "DROP INDEX sentence_status_by_annotator",
+        "CREATE INDEX sentence_status_by_annotator ON sentence_status_rows (annotator, status, sentence_id, unit)",
+        # Deleting a suggestion clears the spans' links to it (ON DELETE SET NULL):
+        # without this index every deleted suggestion scans every span.
+        "CREATE INDEX span_rows_by_suggestion ON span_rows (suggestion_id) WHERE suggestion_id IS NOT NULL",
+        # The annotators a merge added before its end (its rows refer to them): a
+        # discarded unit takes back those nothing else uses.
+        "ALTER TABLE write_units ADD COLUMN annotators TEXT NOT NULL DEFAULT '[]'",
+    ):
+        db.execute(statement)
 
 
 def _run(db: Database, script: str) -> None:

@@ -82,7 +82,7 @@ class Merge(Room):
                     return MergeResult(source=result.source, conflicts=conflicts)
                 snapshot_events(self)
                 annotation_rows.stage(self)
-            unit = self.store.units.begin("merge", str(path))
+            unit = self.store.units.begin("merge", str(path), alone=True)
             paced = PacedTransactions(self.store, COMMIT_GAP_SECONDS)
             try:
                 with self.transaction() if not batch_commits else nullcontext():
@@ -92,20 +92,16 @@ class Merge(Room):
                         annotation_rows.finish(self, result, lexicon_entries, unit)
                         self.store.units.publish(unit)
             except sqlite3.IntegrityError as exc:
-                self._take_back(unit)
+                self.store.units.discard(unit)
                 raise AnnotatorError(f"{path}: this project changed during the merge ({exc}); merge again") from None
             except BaseException:
-                self._take_back(unit)
+                self.store.units.discard(unit)
                 raise
         finally:
             for table in _TEMP_TABLES:
                 self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
             self.conn.execute(f"DETACH DATABASE {SRC}")
         return result
-
-    def _take_back(self, unit: int) -> None:
-        self.store.units.discard(unit)
-        annotation_rows.remove_unused_annotators(self)
 
 
 # ------------------------------------------------------------------------ 1. plan

@@ -14,8 +14,8 @@ Suggestions match by (sentence, offsets, label, term), so the staged decisions a
 spans carry their suggestion's key (g_start, g_end, g_label, g_term) rather than its
 id, and find the suggestion here, visible or the unit's own, when their batch is
 copied. The annotators are the one thing that shows before the end, since the unit's
-rows refer to them; a failed merge takes back those it added
-(`remove_unused_annotators`).
+rows refer to them; the unit records those it added, and a discarded unit (a failed
+merge, or a killed one at the next open) takes them back.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ STAGED_TABLES = (
     "merge_src_events",
     "merge_state_updates",
     "merge_decision_updates",
-    "merge_new_annotators",
 )
 # A sentence state's columns after its key (sentence, annotator).
 _STATE_COLUMNS = tuple(column.strip() for column in JUDGMENT_COLUMNS.split(",")[2:])
@@ -110,7 +109,6 @@ def stage(merge: Merge) -> None:
     # batch and written by finish(), with the row's sentence or suggestion here.
     run("CREATE TEMP TABLE merge_state_updates (n INTEGER PRIMARY KEY, sentence_id INTEGER NOT NULL)")
     run("CREATE TEMP TABLE merge_decision_updates (n INTEGER PRIMARY KEY, suggestion_id INTEGER NOT NULL)")
-    run("CREATE TEMP TABLE merge_new_annotators (name TEXT PRIMARY KEY)")
 
 
 # --------------------------------------------------------------- 3. batches
@@ -121,8 +119,9 @@ def copy(merge: Merge, result: MergeResult, unit: int, paced: PacedTransactions)
     run = merge.conn.execute
     with paced.transaction():
         run(
-            "INSERT INTO temp.merge_new_annotators SELECT name FROM"
-            f" {SRC}.annotators WHERE name NOT IN (SELECT name FROM main.annotators)"
+            "UPDATE main.write_units SET annotators = (SELECT json_group_array(name) FROM"
+            f" {SRC}.annotators WHERE name NOT IN (SELECT name FROM main.annotators)) WHERE id = ?",
+            [unit],
         )
         result.annotators_added = run(
             f"INSERT OR IGNORE INTO main.annotators (name, created_at) SELECT name, created_at FROM {SRC}.annotators"
@@ -267,7 +266,11 @@ def _replace_states(merge: Merge, result: MergeResult, unit: int) -> None:
 
 def _replace_decisions(merge: Merge, result: MergeResult, unit: int) -> None:
     run = merge.conn.execute
-    staged = " FROM temp.merge_decision_updates u JOIN temp.merge_src_decisions d ON d.rowid = u.n"
+    # A suggestion that went meanwhile (a `suggest` run) takes its decision with it.
+    staged = (
+        " FROM temp.merge_decision_updates u JOIN temp.merge_src_decisions d ON d.rowid = u.n"
+        " JOIN main.suggestion_rows s ON s.id = u.suggestion_id"
+    )
     gone = int(
         merge._scalar(
             f"SELECT COUNT(*){staged} WHERE NOT EXISTS (SELECT 1 FROM main.decision_rows r"
@@ -315,17 +318,3 @@ def _add_lexicons(merge: Merge, result: MergeResult, lexicon_entries: Sequence[L
         ],
     )
     result.lexicon_entries_added = merge.conn.total_changes - before
-
-
-def remove_unused_annotators(merge: Merge) -> None:
-    """After a failed merge: the annotators it added that nothing here refers to."""
-    uses = " ".join(
-        f"AND NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.annotator = annotators.name)"
-        for table in ("span_rows", "sentence_status_rows", "decision_rows", "event_rows", "sentence_time")
-    )
-    with merge.transaction():
-        merge.conn.execute(
-            "DELETE FROM main.annotators WHERE name IN (SELECT name FROM temp.merge_new_annotators)"
-            f" AND on_roster = 0 {uses} AND NOT EXISTS (SELECT 1 FROM main.assignments x"
-            " WHERE x.annotator = annotators.name)"
-        )

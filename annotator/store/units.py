@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..clock import now_iso
+from ..errors import InputError
 from .room import Room
 from .rows import SENTENCE_COLUMNS, to_sentence
 
@@ -42,12 +43,18 @@ DISCARD_DOCUMENTS = 64
 DISCARD_ROWS = 5000
 # The annotation tables a merge's unit writes (m013), each before the ones it refers to.
 ANNOTATION_ROW_TABLES = ("decision_rows", "span_rows", "sentence_status_rows", "event_rows", "suggestion_rows")
+# The tables whose rows name an annotator (the foreign keys to annotators, and events).
+ANNOTATOR_TABLES = ("decision_rows", "span_rows", "sentence_status_rows", "event_rows", "sentence_time", "assignments")
 # Lexicon entries deleted per transaction when a unit is discarded.
 DISCARD_ENTRIES = 2000
 # A batched writer leaves the write lock free this long after each commit, so that
 # annotators waiting in SQLite's busy handler (which polls every 25-50 ms at first)
 # get their turn.
 COMMIT_GAP_SECONDS = 0.05
+
+
+class UnitBusy(InputError):
+    """Another unit of the same kind is open (see WriteUnits.begin)."""
 
 
 @dataclass(frozen=True)
@@ -85,13 +92,22 @@ def _alive(pid: int, start: str | None) -> bool:
 class WriteUnits(Room):
     """The write units of one store (`store.units`)."""
 
-    def begin(self, kind: str, label: str, *, discarding: bool = False) -> int:
+    def begin(self, kind: str, label: str, *, discarding: bool = False, alone: bool = False) -> int:
         """Open a unit (committed at once, or with the caller's transaction) and return
-        its number. A `discarding` unit hides rows that are to be removed."""
+        its number. A `discarding` unit hides rows that are to be removed. `alone`
+        refuses (UnitBusy) while another unit of the same kind is open: two merges
+        cannot see each other's hidden rows, so the second would miss what the first
+        brings."""
         import socket  # here, not at the top: every writable open imports this module
 
         pid = os.getpid()
         with self.store.transaction():
+            other = self._one("SELECT host, pid FROM write_units WHERE kind = ? LIMIT 1", [kind]) if alone else None
+            if other is not None:
+                raise UnitBusy(
+                    f"another {kind} into this project is running (process {other[1]} on {other[0]}):"
+                    " nothing done; run this one again when it has ended"
+                )
             cursor = self.store.conn.execute(
                 "INSERT INTO write_units (kind, label, host, pid, process_start, started_at, state)"
                 " VALUES (?,?,?,?,?,?,?)",
@@ -122,6 +138,7 @@ class WriteUnits(Room):
             with self.store.transaction():
                 if self._discard_some(unit):
                     continue
+                self._take_back_annotators(unit)
                 conn.execute("DELETE FROM write_units WHERE id = ?", [unit])
                 # Nothing refers to a discarded unit's number any more, so the last one
                 # given out is taken back: a refused import leaves the file as it was.
@@ -161,6 +178,20 @@ class WriteUnits(Room):
         if entries.rowcount:
             return True
         return conn.execute("DELETE FROM lexicon_rows WHERE unit = ?", [unit]).rowcount > 0
+
+    def _take_back_annotators(self, unit: int) -> None:
+        """The annotators the unit added (`write_units.annotators`) that nothing here
+        refers to and nobody put on the roster."""
+        unused = " ".join(
+            f"AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.annotator = annotators.name)"
+            for table in ANNOTATOR_TABLES
+        )
+        self.store.conn.execute(
+            "DELETE FROM annotators WHERE name IN (SELECT value FROM json_each((SELECT annotators FROM write_units"
+            f" WHERE id = ?))) AND on_roster = 0 {unused}"
+            " AND NOT EXISTS (SELECT 1 FROM serve_links x WHERE x.name = annotators.name)",
+            [unit],
+        )
 
     @contextmanager
     def unit(self, kind: str, label: str) -> Iterator[int]:

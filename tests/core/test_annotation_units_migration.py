@@ -31,7 +31,15 @@ def test_a_blank_database_gets_the_rows_tables_their_views_and_take_over_trigger
             assert "unit" not in store.db[view].columns_dict
             assert set(store.db[view].columns_dict) == set(store.db[table].columns_dict) - {"unit"}
         triggers = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        assert {f"{t}_take_over" for t in VIEWS if t != "event_rows"} <= triggers
+        keyed = [t for t in VIEWS if t != "event_rows"]
+        assert {f"{t}_take_over" for t in keyed} | {f"{t}_make_room" for t in keyed} <= triggers
+        # The per-annotator counts still read one index only, the unit included.
+        for count in (
+            "SELECT COUNT(*) FROM sentence_status WHERE annotator = 'a' AND status = 'done'",
+            "SELECT COUNT(*) FROM spans WHERE annotator = 'a'",
+        ):
+            plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {count}")]
+            assert "COVERING INDEX" in plan[0], plan
 
 
 def _m012_project(path) -> None:

@@ -6,7 +6,10 @@ meets one of them takes it over rather than losing to it."""
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,15 +160,77 @@ def test_a_merge_failing_in_its_annotation_batches_leaves_the_project_as_it_was(
     assert _committed(project) == committed and _seen(project) == before
 
 
+def _laptop_with_a_new_annotator(tmp_path: Path) -> Path:
+    laptop = tmp_path / "laptop.db"
+    with Store.open(laptop) as other:
+        sentence = next(other.corpus.iter_sentences())
+        other.annotations.add_span(SpanAnnotation(sentence.id, "citra", 6, 11, "loaded_language"))
+    return laptop
+
+
 def test_annotators_a_failed_merge_added_are_taken_back(project, tmp_path, monkeypatch):
-    with Store.open(tmp_path / "laptop.db") as laptop:
-        sentence = next(laptop.corpus.iter_sentences())
-        laptop.annotations.add_span(SpanAnnotation(sentence.id, "citra", 6, 11, "loaded_language"))
+    laptop = _laptop_with_a_new_annotator(tmp_path)
     _watch_batches(monkeypatch, project, fail_at=9)
     with Store.open(project) as store:
         with pytest.raises(OSError):
-            merge_project(store, tmp_path / "laptop.db")
+            merge_project(store, laptop)
         assert "citra" not in store.annotations.annotators()
+
+
+_KILLED_MERGE = """
+import os, signal, sys
+from pathlib import Path
+from annotator.interchange.merge import merge_project
+from annotator.store import Store, merge_annotations
+merge_annotations._copy_spans = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+with Store.open(sys.argv[1]) as store:
+    merge_project(store, Path(sys.argv[2]))
+"""
+
+
+def test_a_killed_merge_leaves_nothing_after_the_next_open_not_even_its_annotators(project, tmp_path):
+    laptop = _laptop_with_a_new_annotator(tmp_path)
+    before, committed = _seen(project), _committed(project)
+    child = subprocess.run([sys.executable, "-c", _KILLED_MERGE, str(project), str(laptop)], capture_output=True)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    conn = sqlite3.connect(project)
+    assert conn.execute("SELECT annotators FROM write_units").fetchall() == [('["citra"]',)]
+    assert conn.execute("SELECT COUNT(*) FROM decision_rows WHERE unit IS NOT NULL").fetchone()[0] > 0
+    conn.close()
+    with Store.open(project) as store:  # a writer's open removes the dead unit
+        assert store.units.open_units() == [] and "citra" not in store.annotations.annotators()
+        assert store.integrity_check() == "ok"
+    assert _committed(project) == committed and _seen(project) == before
+
+
+def test_a_second_merge_is_refused_while_one_is_running(project, tmp_path):
+    from annotator.store.units import UnitBusy
+
+    before, committed = _seen(project), _committed(project)
+    with Store.open(project) as store:
+        store.units.begin("merge", "elsewhere.db")
+        with pytest.raises(UnitBusy, match="another merge into this project is running"):
+            merge_project(store, tmp_path / "laptop.db")
+        assert len(store.units.open_units()) == 1
+    assert _committed(project) == committed and _seen(project) == before
+
+
+def test_a_suggest_run_removing_a_suggestion_midway_does_not_fail_the_merge(project, tmp_path, monkeypatch):
+    original = merge_annotations._copy_spans
+
+    def suggest_meanwhile(merge, unit, low, high):
+        if low == 0:
+            first = next(merge.store.corpus.iter_sentences())
+            merge.store.suggestions.sync([first.id], [])  # the decision to replace goes with it
+        return original(merge, unit, low, high)
+
+    monkeypatch.setattr(merge_annotations, "_copy_spans", suggest_meanwhile)
+    with Store.open(project) as store:
+        result = merge_project(store, tmp_path / "laptop.db")
+        assert result.decisions_updated == 0 and result.spans_added == SENTENCES
+        first = next(store.corpus.iter_sentences())
+        assert store.suggestions.for_sentence(first.id) == []
+        assert store.integrity_check() == "ok"
 
 
 def _hidden_unit(store: Store) -> int:
@@ -254,3 +319,20 @@ def test_by_key_deletes_and_updates_leave_an_open_units_rows_alone(project):
         store.units.publish(unit)
         state = store.annotations.get_judgment(sentence.id, "budi")
         assert (state.status, state.judgment, state.finished_at) == ("done", "biased", None)
+
+
+def test_a_span_moved_onto_a_hidden_spans_key_replaces_that_one(project):
+    with Store.open(project) as store:
+        sentence = next(store.corpus.iter_sentences())
+        live = store.annotations.add_span(SpanAnnotation(sentence.id, "budi", 0, 5, "loaded_language"))
+        unit = _hidden_unit(store)
+        moved = store.annotations.update_span(live.id, start=6, end=11)
+        store.units.publish(unit)
+        assert store.annotations.spans_for_sentence(sentence.id, "budi") == [moved]
+        assert moved.note is None
+
+
+def test_clearing_a_suggestions_links_reads_an_index_not_every_span(project):
+    with Store.open(project) as store:
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN DELETE FROM suggestion_rows WHERE id = 1")]
+    assert not any(step.startswith("SCAN span_rows") for step in plan), plan
