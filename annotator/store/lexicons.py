@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 from ..clock import now_iso
 from ..errors import AnnotatorError
 from ..model import Lexicon, LexiconEntry
 from .room import Room
-from .rows import LEXICON_ENTRY_COLUMNS, to_lexicon_entry
-from .units import COMMIT_GAP_SECONDS, wait_for_turn
+from .rows import LEXICON_ENTRY_COLUMNS, LEXICON_ENTRY_INSERT, lexicon_entry_values, to_lexicon_entry
+from .units import COMMIT_GAP_SECONDS, PacedTransactions
 
 # Entries written per transaction when a lexicon is saved.
 LEXICON_BATCH = 2000
@@ -47,12 +46,10 @@ class Lexicons(Room):
                     [f"{name}\x00loading {unit}", path, now_iso(), unit],
                 ).lastrowid
             assert lexicon_id is not None
-            last_commit = 0.0
+            paced = PacedTransactions(self.store, COMMIT_GAP_SECONDS)
             for first in range(0, len(entries), LEXICON_BATCH):
-                wait_for_turn(self.store, last_commit, COMMIT_GAP_SECONDS)
-                with self.transaction():
+                with paced.transaction():
                     self._insert_entries(lexicon_id, entries[first : first + LEXICON_BATCH])
-                last_commit = time.monotonic()
             with self.transaction():
                 old = self._scalar("SELECT id FROM lexicons WHERE name = ?", [name])
                 if old is not None:
@@ -90,22 +87,7 @@ class Lexicons(Room):
     def _insert_entries(self, lexicon_id: int, entries: Sequence[LexiconEntry]) -> list[int]:
         ids = []
         for e in entries:
-            cursor = self.conn.execute(
-                "INSERT INTO lexicon_entries (lexicon_id, term, label, match, forms, exclude, neutral, note,"
-                " source, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    lexicon_id,
-                    e.term,
-                    e.label,
-                    e.match,
-                    "|".join(e.forms),
-                    "|".join(e.exclude),
-                    e.neutral,
-                    e.note,
-                    e.source,
-                    e.line,
-                ],
-            )
+            cursor = self.conn.execute(LEXICON_ENTRY_INSERT, lexicon_entry_values(lexicon_id, e))
             assert cursor.lastrowid is not None
             ids.append(cursor.lastrowid)
         return ids

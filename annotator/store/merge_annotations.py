@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..migrations import visible
 from ..model import LexiconEntry, MergeResult
-from .rows import JUDGMENT_COLUMNS
+from .rows import JUDGMENT_COLUMNS, LEXICON_ENTRY_INSERT, lexicon_entry_values
 
 if TYPE_CHECKING:
     from .merge import Merge
@@ -299,22 +299,7 @@ def _add_lexicons(merge: Merge, result: MergeResult, lexicon_entries: Sequence[L
     ids = dict(run("SELECT name, id FROM main.lexicons"))
     before = merge.conn.total_changes
     merge.conn.executemany(
-        "INSERT INTO main.lexicon_entries (lexicon_id, term, label, match, forms, exclude, neutral, note,"
-        " source, line) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (lexicon_id, term, label, match) DO NOTHING",
-        [
-            (
-                ids[e.lexicon],
-                e.term,
-                e.label,
-                e.match,
-                "|".join(e.forms),
-                "|".join(e.exclude),
-                e.neutral,
-                e.note,
-                e.source,
-                e.line,
-            )
-            for e in lexicon_entries
-        ],
+        f"{LEXICON_ENTRY_INSERT} ON CONFLICT (lexicon_id, term, label, match) DO NOTHING",
+        [lexicon_entry_values(ids[e.lexicon], e) for e in lexicon_entries],
     )
     result.lexicon_entries_added = merge.conn.total_changes - before

@@ -156,6 +156,28 @@ def to_lexicon_entry(row: tuple) -> LexiconEntry:
     )
 
 
+# What a lexicon entry is stored as, the reverse of to_lexicon_entry.
+LEXICON_ENTRY_INSERT = (
+    "INSERT INTO lexicon_entries (lexicon_id, term, label, match, forms, exclude, neutral, note, source, line)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def lexicon_entry_values(lexicon_id: int, e: LexiconEntry) -> tuple:
+    return (
+        lexicon_id,
+        e.term,
+        e.label,
+        e.match,
+        "|".join(e.forms),
+        "|".join(e.exclude),
+        e.neutral,
+        e.note,
+        e.source,
+        e.line,
+    )
+
+
 def to_suggestion(row: tuple) -> Suggestion:
     return Suggestion(
         id=row[0],
