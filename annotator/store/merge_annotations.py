@@ -242,51 +242,51 @@ def finish(merge: Merge, result: MergeResult, lexicon_entries: Sequence[LexiconE
 
 
 def _replace_states(merge: Merge, result: MergeResult, unit: int) -> None:
-    run = merge.conn.execute
     staged = " FROM temp.merge_state_updates u JOIN temp.merge_src_states st ON st.rowid = u.n"
-    # One whose row here went meanwhile is added (unit: it shows with the rest).
-    gone = int(
-        merge._scalar(
-            f"SELECT COUNT(*){staged} WHERE NOT EXISTS (SELECT 1 FROM main.sentence_status_rows r"
-            " WHERE r.sentence_id = u.sentence_id AND r.annotator = st.annotator)"
-        )
-        or 0
+    added, result.statuses_updated = _replace(
+        merge, unit, "sentence_status_rows", "sentence_id", _STATE_COLUMNS, staged, "st", _state_is_later
     )
-    changed = run(
-        f"INSERT INTO main.sentence_status_rows (sentence_id, annotator, {', '.join(_STATE_COLUMNS)}, unit)"
-        f" SELECT u.sentence_id, st.annotator, {', '.join(f'st.{c}' for c in _STATE_COLUMNS)}, ?{staged} WHERE 1"
-        " ON CONFLICT (sentence_id, annotator) DO UPDATE SET"
-        f" {', '.join(f'{c} = excluded.{c}' for c in _STATE_COLUMNS)}"
-        f" WHERE {_state_is_later('excluded', 'sentence_status_rows')}",
-        [unit],
-    ).rowcount
-    result.statuses_added += gone
-    result.statuses_updated = changed - gone
+    result.statuses_added += added
 
 
 def _replace_decisions(merge: Merge, result: MergeResult, unit: int) -> None:
-    run = merge.conn.execute
     # A suggestion that went meanwhile (a `suggest` run) takes its decision with it.
     staged = (
         " FROM temp.merge_decision_updates u JOIN temp.merge_src_decisions d ON d.rowid = u.n"
         " JOIN main.suggestion_rows s ON s.id = u.suggestion_id"
     )
-    gone = int(
-        merge._scalar(
-            f"SELECT COUNT(*){staged} WHERE NOT EXISTS (SELECT 1 FROM main.decision_rows r"
-            " WHERE r.suggestion_id = u.suggestion_id AND r.annotator = d.annotator)"
-        )
-        or 0
+    added, result.decisions_updated = _replace(
+        merge, unit, "decision_rows", "suggestion_id", ("decision", "decided_at"), staged, "d", _decision_is_later
     )
-    changed = run(
-        "INSERT INTO main.decision_rows (suggestion_id, annotator, decision, decided_at, unit)"
-        f" SELECT u.suggestion_id, d.annotator, d.decision, d.decided_at, ?{staged} WHERE 1"
-        " ON CONFLICT (suggestion_id, annotator) DO UPDATE SET decision = excluded.decision,"
-        f" decided_at = excluded.decided_at WHERE {_decision_is_later('excluded', 'decision_rows')}",
+    result.decisions_added += added
+
+
+def _replace(
+    merge: Merge,
+    unit: int,
+    table: str,
+    key: str,
+    columns: Sequence[str],
+    staged: str,
+    alias: str,
+    is_later: Callable[[str, str], str],
+) -> tuple[int, int]:
+    """Write the staged rows (`staged`: FROM u, the updates, joined to `alias`, the
+    staged source rows) over their rows here, keyed by (u.`key`, annotator), where
+    `is_later`; (added, updated). A row here that went meanwhile is added, as a row
+    of the unit: it shows with the rest."""
+    same_key = f"r.{key} = u.{key} AND r.annotator = {alias}.annotator"
+    added = int(
+        merge._scalar(f"SELECT COUNT(*){staged} WHERE NOT EXISTS (SELECT 1 FROM main.{table} r WHERE {same_key})") or 0
+    )
+    changed = merge.conn.execute(
+        f"INSERT INTO main.{table} ({key}, annotator, {', '.join(columns)}, unit)"
+        f" SELECT u.{key}, {alias}.annotator, {', '.join(f'{alias}.{c}' for c in columns)}, ?{staged} WHERE 1"
+        f" ON CONFLICT ({key}, annotator) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns)}"
+        f" WHERE {is_later('excluded', table)}",
         [unit],
     ).rowcount
-    result.decisions_added += gone
-    result.decisions_updated = changed - gone
+    return added, changed - added
 
 
 def _add_lexicons(merge: Merge, result: MergeResult, lexicon_entries: Sequence[LexiconEntry]) -> None:

@@ -131,19 +131,23 @@ def test_write_latency_of_30_annotators_during_suggest_over_1m_sentences(bench, 
             from annotator.lexicon.suggest import load_default_lexicon
 
             load_default_lexicon(store)
+    ours, baseline = _swarm_on_copies(tmp_path, template, "suggest", "-")
+    assert _record(
+        bench, f"{ANNOTATORS} annotators' writes during suggest over {sentences:,} sentences", ours, baseline
+    )
+
+
+def _swarm_on_copies(tmp_path: Path, template: Path, mode: str, source: str) -> tuple[SwarmResult, SwarmResult]:
+    """The swarm during `mode` on a fresh copy of `template`: batch commits (ours), then
+    one transaction (the baseline)."""
     results = {}
     for batched in (True, False):
-        db = tmp_path / f"suggest-{int(batched)}.db"
+        db = tmp_path / f"{mode}-{int(batched)}.db"
         Store.copy_database(template, db)
-        results[batched] = run_swarm(db, _command("suggest", db, "-", batched), ANNOTATORS)
+        results[batched] = run_swarm(db, _command(mode, db, source, batched), ANNOTATORS)
         assert results[batched].returncode == 0, results[batched].stderr[-2000:]
         db.unlink()
-    assert _record(
-        bench,
-        f"{ANNOTATORS} annotators' writes during suggest over {sentences:,} sentences",
-        results[True],
-        results[False],
-    )
+    return results[True], results[False]
 
 
 def _merge_source(project: Path, source: Path, annotators: tuple[str, ...]) -> None:
@@ -178,19 +182,14 @@ def test_write_latency_of_30_annotators_during_a_merge_of_two_annotators_on_1m_s
     sentences = int(scaled(1_000_000))
     template = cache_dir() / f"swarm-merge-{sentences}-{known_names()[-1]}.db"
     source = cache_dir() / f"swarm-merge-{sentences}-{known_names()[-1]}-laptop.db"
-    if not source.exists():
+    if not (template.exists() and source.exists()):
         build_project(template, sentences, suggestions=False)
+        source.unlink(missing_ok=True)
         _merge_source(template, source, ("laptop1", "laptop2"))
-    results = {}
-    for batched in (True, False):
-        db = tmp_path / f"merge-{int(batched)}.db"
-        Store.copy_database(template, db)
-        results[batched] = run_swarm(db, _command("merge", db, str(source), batched), ANNOTATORS)
-        assert results[batched].returncode == 0, results[batched].stderr[-2000:]
-        db.unlink()
+    ours, baseline = _swarm_on_copies(tmp_path, template, "merge", str(source))
     assert _record(
         bench,
         f"{ANNOTATORS} annotators' writes during a merge of 2 annotators' work on {sentences:,} sentences",
-        results[True],
-        results[False],
+        ours,
+        baseline,
     )
